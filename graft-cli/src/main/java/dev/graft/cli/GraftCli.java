@@ -1,0 +1,114 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.engine.Engines;
+import dev.graft.progress.Output;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code graft} command. Each verb is a class of its own, listed here as a subcommand.
+ */
+@Command(
+        name = "graft",
+        mixinStandardHelpOptions = true,
+        versionProvider = GraftCli.Version.class,
+        description = "Pretrained models, transfer learning and a model hub for the JVM.",
+        subcommands = {
+            SystemCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class GraftCli implements Runnable {
+
+    @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "No progress or notes, only results and errors.")
+    void quiet(boolean q) {
+        Output.configure(q, Output.json());
+    }
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Machine-readable results on standard output.")
+    void json(boolean j) {
+        Output.configure(Output.quiet(), j);
+    }
+
+    @Option(names = "--seed", scope = ScopeType.INHERIT, description = "Random seed (default: 42).")
+    void seed(long s) {
+        Globals.seed = s;
+    }
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    void debug(boolean d) {
+        Globals.debug = d;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (used by tests too). */
+    public static int execute(String... args) {
+        Engines.configure();
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    /** The configured command line; shared by {@link #execute} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new GraftCli());
+        cl.setExecutionExceptionHandler(GraftCli::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (Globals.debug) {
+            ex.printStackTrace(err);
+        }
+        if (ex instanceof GraftException g) {
+            err.println("error: " + g.oneLine());
+        } else {
+            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            err.println("error: " + msg + (Globals.debug ? "" : " (run with --debug for details)"));
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** Version line from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = versionProperties();
+            return new String[] {
+                "graft " + p.getProperty("version", "dev"),
+                "DJL " + p.getProperty("djl", "?") + ", PyTorch " + p.getProperty("pytorch", "?")
+                        + ", Java " + System.getProperty("java.version"),
+            };
+        }
+    }
+
+    static Properties versionProperties() {
+        Properties p = new Properties();
+        try (InputStream in = GraftCli.class.getResourceAsStream("/graft-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException ignored) {
+            // no version file: fall back to "dev"
+        }
+        return p;
+    }
+}
