@@ -359,6 +359,13 @@ public final class Zoo {
         }
         List<Integer> size = base.inputSize() == null ? arch.defaultCfg().inputSize() : base.inputSize();
         int weightsClasses = base.numClasses();
+        if (weights != null && weights.cfg() == null) {
+            // A bare state dict: its classifier says how many classes the weights were trained for.
+            Integer inFile = classesIn(weights.weightsFile(), base.classifier());
+            if (inFile != null) {
+                weightsClasses = inFile;
+            }
+        }
         int numClasses = options.numClasses() != null ? options.numClasses() : weightsClasses;
         int inChans = options.inChans() != null ? options.inChans() : size.get(0);
         int imgSize = options.imgSize() != null ? options.imgSize() : size.get(1);
@@ -377,7 +384,7 @@ public final class Zoo {
         }
         model.initialize(manager, DataType.FLOAT32, new Shape(1, inChans, imgSize, imgSize));
         if (weights != null) {
-            boolean dropClassifier = numClasses != weightsClasses || weights.cfg() == null && classifierShapeDiffers(model, weights);
+            boolean dropClassifier = numClasses != weightsClasses;
             LoadReport report = Weights.loadInto(model, weights.weightsFile(),
                     new Weights.LoadOptions(options.strict(), dropClassifier));
             model.setLoadReport(report);
@@ -400,14 +407,13 @@ public final class Zoo {
         return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
     }
 
-    private static boolean classifierShapeDiffers(ModelBase model, ResolvedWeights w) {
-        String key = model.cfg().classifier() + ".weight";
-        try (var st = dev.graft.weights.SafeTensors.open(w.weightsFile())) {
-            if (!st.contains(key)) {
-                return false;
-            }
-            var p = model.stateDict().get(key);
-            return p == null || !new Shape(st.info(key).shape()).equals(p.getArray().getShape());
+    private static Integer classesIn(Path file, String classifier) {
+        if (classifier == null) {
+            return null;
+        }
+        try (var st = dev.graft.weights.SafeTensors.open(file)) {
+            String key = classifier + ".weight";
+            return st.contains(key) && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
         }
     }
 
