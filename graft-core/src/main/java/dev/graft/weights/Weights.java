@@ -161,17 +161,21 @@ public final class Weights {
                     missing.add(k);
                 }
             }
-            if (!mismatched.isEmpty()) {
-                throw new GraftException("shape mismatch loading " + file + ": " + LoadReport.head(mismatched)
-                        + (mismatched.size() > 6 ? " and " + (mismatched.size() - 6) + " more" : ""),
-                        "the weights belong to another architecture or configuration; check --num-classes / in_chans or the model name");
-            }
-            if (options.strict() && (!missing.isEmpty() || !unexpected.isEmpty())) {
-                throw new GraftException("weights in " + file + " do not match " + model.name() + ": "
-                        + (missing.isEmpty() ? "" : missing.size() + " missing " + LoadReport.head(missing))
-                        + (missing.isEmpty() || unexpected.isEmpty() ? "" : ", ")
-                        + (unexpected.isEmpty() ? "" : unexpected.size() + " unexpected " + LoadReport.head(unexpected)),
-                        "pick the architecture the weights were saved from, or load non-strictly (--non-strict)");
+            if (!mismatched.isEmpty() || options.strict() && (!missing.isEmpty() || !unexpected.isEmpty())) {
+                List<String> parts = new ArrayList<>();
+                if (!mismatched.isEmpty()) {
+                    parts.add(mismatched.size() + " with another shape " + LoadReport.head(mismatched));
+                }
+                if (options.strict() && !missing.isEmpty()) {
+                    parts.add(missing.size() + " missing " + LoadReport.head(missing));
+                }
+                if (options.strict() && !unexpected.isEmpty()) {
+                    parts.add(unexpected.size() + " unexpected " + LoadReport.head(unexpected));
+                }
+                throw new GraftException("weights in " + file + " do not match " + model.name() + ": " + String.join(", ", parts),
+                        mismatched.isEmpty()
+                                ? "pick the architecture the weights were saved from, or load non-strictly (--non-strict)"
+                                : "pick the architecture and class count (--num-classes) the weights were saved with; shapes must agree even when not strict");
             }
             for (Map.Entry<String, NDArray> e : toCopy.entrySet()) {
                 NDArray dst = state.get(e.getKey()).getArray();

@@ -34,7 +34,7 @@ class TrainingTest {
 
     @Test
     void djlTrainerTrainsEveryFamilyAndTheLossFalls() {
-        for (String name : new String[] {"small_cnn", "small_resnet"}) {
+        for (String name : new String[] {"small_cnn", "small_resnet", "vit_tiny_patch16_224"}) {
             CreateOptions o = new CreateOptions().seed(21).numClasses(4);
             int size = 28;
             if (name.startsWith("vit")) {
@@ -47,7 +47,7 @@ class TrainingTest {
             try (Model model = Model.newInstance(name)) {
                 model.setBlock(m.block());
                 DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(name.startsWith("vit") ? 0.01f : 0.05f)).build());
+                        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(name.startsWith("vit") ? 0.002f : 0.05f)).build());
                 try (Trainer trainer = model.newTrainer(cfg)) {
                     trainer.initialize(new Shape(8, 1, size, size));
                     NDManager nd = trainer.getManager();

@@ -37,8 +37,8 @@ import java.util.List;
  * }</pre>
  */
 public final class VisionTransformer extends ModelBase {
-    /** Bilinear mode code of the PyTorch engine's interpolate. */
-    private static final int BILINEAR = 2;
+    /** DJL passes Image.Interpolation codes to PyTorch interpolate (align_corners=False). */
+    private static final int BILINEAR = ai.djl.modality.cv.Image.Interpolation.BILINEAR.ordinal();
 
     private final int patchSize;
     private final int embedDim;
