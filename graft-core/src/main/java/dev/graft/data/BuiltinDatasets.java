@@ -1,5 +1,7 @@
 package dev.graft.data;
 
+import dev.graft.data.builtin.MnistDataset;
+
 /** Registers the data sets that ship with Graft; each source adds one line here. */
 final class BuiltinDatasets {
     private static boolean done;
@@ -11,6 +13,6 @@ final class BuiltinDatasets {
             return;
         }
         done = true;
-        // Built-in sources are registered here, one line each: Datasets.register(new XyzSource());
+        Datasets.register(new MnistDataset());
     }
 }
