@@ -1,5 +1,7 @@
 package dev.graft.data;
 
+import dev.graft.data.builtin.DigitsDataset;
+import dev.graft.data.builtin.FashionMnistDataset;
 import dev.graft.data.builtin.MnistDataset;
 
 /** Registers the data sets that ship with Graft; each source adds one line here. */
@@ -14,5 +16,7 @@ final class BuiltinDatasets {
         }
         done = true;
         Datasets.register(new MnistDataset());
+        Datasets.register(new FashionMnistDataset());
+        Datasets.register(new DigitsDataset());
     }
 }

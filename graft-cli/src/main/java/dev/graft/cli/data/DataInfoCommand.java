@@ -43,6 +43,7 @@ public final class DataInfoCommand implements Callable<Integer> {
             splits.put("train", split(train));
             splits.put("test", split(test));
             out.put("splits", splits);
+            out.put("samples", train.size() + test.size());
             out.put("default_validation_fraction", Splits.DEFAULT_VALIDATION_FRACTION);
             System.out.println(Json.MAPPER.writeValueAsString(out));
             return 0;
@@ -52,6 +53,7 @@ public final class DataInfoCommand implements Callable<Integer> {
         System.out.printf("classes   %d%n", train.numClasses());
         System.out.printf("train     %d%n", train.size());
         System.out.printf("test      %d%n", test.size());
+        System.out.printf("samples   %d%n", train.size() + test.size());
         System.out.println();
         int width = Math.max(5, train.classNames().stream().mapToInt(String::length).max().orElse(5));
         System.out.printf("%-" + width + "s  %8s  %8s%n", "class", "train", "test");

@@ -109,7 +109,7 @@ public abstract class CachedDataset implements DatasetSource {
             manifest.write(staging);
             makeReadableToAll(staging);
             publish(staging, force || from != null);
-            Output.note(name + ": " + pinned.size() + " files verified and cached in " + dir());
+            Output.note(name + ": " + pinned.size() + (pinned.size() == 1 ? " file" : " files") + " verified and cached in " + dir());
         } catch (IOException e) {
             throw new GraftException("fetching " + name + " failed: " + e.getMessage(), "check free space in " + dataRoot);
         } finally {
