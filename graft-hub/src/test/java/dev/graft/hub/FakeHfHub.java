@@ -34,35 +34,35 @@ import java.util.regex.Pattern;
  * repos create/delete, preupload, NDJSON commit and the Git LFS batch API. Faults can be injected
  * (cut a download after N bytes, corrupt bytes, ignore Range) to test the client's resilience.
  */
-final class FakeHfHub implements AutoCloseable {
-    static final String TOKEN = "hf_fake_write_token";
+public final class FakeHfHub implements AutoCloseable {
+    public static final String TOKEN = "hf_fake_write_token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final HttpServer server;
-    final String endpoint;
+    public final String endpoint;
     /** The same server under another host name: where LFS bytes "live", like a CDN. */
     final String cdn;
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final List<String> commitBodies = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> commitBodies = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> authSeen = new ConcurrentHashMap<>();
-    final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    public final Map<String, Repo> repos = new ConcurrentHashMap<>();
     final Map<String, byte[]> lfsStore = new ConcurrentHashMap<>();
     final AtomicInteger getCount = new AtomicInteger();
-    volatile int lfsThreshold = 64;
+    public volatile int lfsThreshold = 64;
     volatile int pageSize = 2;
     volatile long cutAfterBytes = -1;
     volatile boolean corrupt;
     volatile boolean ignoreRange;
     volatile long delayMillis;
 
-    static final class Repo {
+    public static final class Repo {
         final String type;
         final String id;
         final boolean isPrivate;
-        final Map<String, String> branches = new ConcurrentHashMap<>();
-        final Map<String, String> tags = new ConcurrentHashMap<>();
+        public final Map<String, String> branches = new ConcurrentHashMap<>();
+        public final Map<String, String> tags = new ConcurrentHashMap<>();
         final Map<String, Map<String, Blob>> commits = new ConcurrentHashMap<>();
-        final List<String> repoTags = new ArrayList<>();
+        public final List<String> repoTags = new ArrayList<>();
 
         Repo(String type, String id, boolean isPrivate) {
             this.type = type;
@@ -73,7 +73,7 @@ final class FakeHfHub implements AutoCloseable {
 
     record Blob(byte[] data, boolean lfs, String sha256, String gitSha1) {}
 
-    FakeHfHub() throws IOException {
+    public FakeHfHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-hub");
@@ -94,14 +94,14 @@ final class FakeHfHub implements AutoCloseable {
 
     // ------------------------------------------------------------ fixtures
 
-    Repo createRepo(String type, String id, boolean isPrivate) {
+    public Repo createRepo(String type, String id, boolean isPrivate) {
         Repo r = new Repo(type, id, isPrivate);
         repos.put(type + ":" + id, r);
         return r;
     }
 
     /** Commits files directly (no HTTP) and returns the commit sha. */
-    String commit(Repo repo, String branch, Map<String, byte[]> files) {
+    public String commit(Repo repo, String branch, Map<String, byte[]> files) {
         Map<String, Blob> tree = new TreeMap<>();
         String parent = repo.branches.get(branch);
         if (parent != null) {
