@@ -12,5 +12,7 @@ final class BuiltinDatasets {
         }
         done = true;
         // Built-in sources are registered here, one line each: Datasets.register(new XyzSource());
+        Datasets.register(new dev.graft.adapt.data.PrintedDigitsSource());
+        Datasets.register(new dev.graft.adapt.data.MnistMStyleSource());
     }
 }
