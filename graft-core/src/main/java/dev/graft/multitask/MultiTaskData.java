@@ -106,6 +106,13 @@ public final class MultiTaskData {
     /** The backing pixel array (not copied; do not modify). */
     public float[] pixels() { return pixels; }
 
+    /** One image as a fresh C*H*W array. */
+    public float[] image(int i) {
+        float[] out = new float[imageSize()];
+        System.arraycopy(pixels, i * imageSize(), out, 0, imageSize());
+        return out;
+    }
+
     /** Task {@code t}'s target of sample {@code i} (meaningless where {@link #hasLabel} is false). */
     public float target(int t, int i) { return targets[t][i]; }
 

@@ -24,9 +24,8 @@ public final class TaskLosses {
     public static NDArray loss(TaskKind kind, NDArray output, NDArray targets, NDArray mask) {
         NDArray perSample;
         if (kind == TaskKind.CLASSIFICATION) {
-            long classes = output.getShape().get(1);
-            NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) classes, 1f, 0f, DataType.FLOAT32);
-            perSample = output.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+            NDArray index = targets.toType(DataType.INT64, false).reshape(-1, 1);
+            perSample = output.logSoftmax(1).gather(index, 1).reshape(-1).neg();
         } else {
             NDArray pred = output.reshape(-1);
             NDArray diff = pred.sub(targets.toType(DataType.FLOAT32, false));
