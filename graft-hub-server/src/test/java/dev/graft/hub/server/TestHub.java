@@ -83,31 +83,39 @@ final class TestHub implements AutoCloseable {
 
     // ---- NDJSON commit lines ----
 
-    static String header(String summary, String parent) throws IOException {
+    static String line(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String header(String summary, String parent) {
         Map<String, Object> v = new java.util.LinkedHashMap<>();
         v.put("summary", summary);
         v.put("description", "");
         if (parent != null) {
             v.put("parentCommit", parent);
         }
-        return JSON.writeValueAsString(Map.of("key", "header", "value", v));
+        return line(Map.of("key", "header", "value", v));
     }
 
-    static String file(String path, byte[] content) throws IOException {
-        return JSON.writeValueAsString(Map.of("key", "file", "value",
+    static String file(String path, byte[] content) {
+        return line(Map.of("key", "file", "value",
                 Map.of("path", path, "content", Base64.getEncoder().encodeToString(content), "encoding", "base64")));
     }
 
-    static String file(String path, String content) throws IOException {
+    static String file(String path, String content) {
         return file(path, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String lfsFile(String path, String sha, long size) throws IOException {
-        return JSON.writeValueAsString(Map.of("key", "lfsFile", "value", Map.of("path", path, "algo", "sha256", "oid", sha, "size", size)));
+    static String lfsFile(String path, String sha, long size) {
+        return line(Map.of("key", "lfsFile", "value", Map.of("path", path, "algo", "sha256", "oid", sha, "size", size)));
     }
 
-    static String deletedFile(String path) throws IOException {
-        return JSON.writeValueAsString(Map.of("key", "deletedFile", "value", Map.of("path", path)));
+    static String deletedFile(String path) {
+        return line(Map.of("key", "deletedFile", "value", Map.of("path", path)));
     }
 
     /** POSTs a commit to {@code /api/{type}s/{id}/commit/{branch}}. */
