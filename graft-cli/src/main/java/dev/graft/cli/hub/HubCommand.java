@@ -1,11 +1,16 @@
 package dev.graft.cli.hub;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code graft hub}: the group of hub verbs (client side here; the server adds serve and token). */
-@Command(name = "hub", description = "Publish, find and pull models and data sets (Hugging Face Hub protocol).",
+/** {@code graft hub}: the model and data set hub (server and client verbs, one class each). */
+@Command(
+        name = "hub",
+        description = "Serve, publish, find and pull models and data sets (Hugging Face Hub protocol).",
         subcommands = {
+            HubServeCommand.class,
+            HubTokenCommand.class,
             HubLoginCommand.class,
             HubCreateCommand.class,
             HubPushCommand.class,
@@ -14,12 +19,13 @@ import picocli.CommandLine.Command;
             HubInfoCommand.class,
             HubRmCommand.class,
         })
-public final class HubCommand implements Runnable {
+public final class HubCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
     }
 }
