@@ -648,6 +648,34 @@ public final class Hub {
         raiseForStatus(resp, resp.body(), repo, null, null);
     }
 
+    /** {@code POST /api/{type}s/{repo}/branch/{branch}} from {@code startingPoint} ({@code null}: main). */
+    public void createBranch(RepoType type, String repo, String branch, String startingPoint) {
+        RepoPaths.checkRepoId(repo);
+        requireOnline("creating a branch");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (startingPoint != null) {
+            body.put("startingPoint", startingPoint);
+        }
+        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/branch/" + RepoPaths.quoteSegment(branch);
+        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        raiseForStatus(resp, resp.body(), repo, startingPoint, null);
+    }
+
+    /** {@code POST /api/{type}s/{repo}/tag/{revision}} with {@code {"tag": tag}}: names a commit, e.g. v1.0. */
+    public void createTag(RepoType type, String repo, String tag, String revision, String message) {
+        RepoPaths.checkRepoId(repo);
+        requireOnline("creating a tag");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("tag", tag);
+        if (message != null) {
+            body.put("message", message);
+        }
+        String rev = revisionOrMain(revision);
+        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/tag/" + RepoPaths.quoteSegment(rev);
+        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        raiseForStatus(resp, resp.body(), repo, rev, null);
+    }
+
     // ---------------------------------------------------------------- uploads
 
     /** Uploads one local file as {@code pathInRepo} in a commit of its own. */
