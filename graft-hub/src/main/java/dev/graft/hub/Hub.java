@@ -678,6 +678,33 @@ public final class Hub {
 
     // ---------------------------------------------------------------- uploads
 
+    /**
+     * Publishes a folder the way {@code graft hub push} does: checks its {@code README.md} card
+     * (if any), creates the repository when missing, and uploads every file as one commit.
+     *
+     * <pre>{@code
+     * CommitInfo c = new Hub().push(RepoType.MODEL, "alice/mnist-resnet", runDir.resolve("export"), null,
+     *         "Fine-tuned on MNIST", false);
+     * }</pre>
+     */
+    public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate) {
+        RepoPaths.checkRepoId(repo);
+        if (!Files.isDirectory(dir)) {
+            throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. a run's export folder");
+        }
+        Path readme = dir.resolve("README.md");
+        if (Files.isRegularFile(readme)) {
+            ModelCard.read(readme).validate();
+        } else {
+            Output.warn("no README.md card in " + dir + "; the hub page will have no description or tags");
+        }
+        if (config.token() == null) {
+            throw new GraftException("uploading needs a hub token", "set GRAFT_TOKEN or run graft hub login");
+        }
+        createRepo(type, repo, isPrivate, true);
+        return uploadFolder(type, repo, dir, revision, message);
+    }
+
     /** Uploads one local file as {@code pathInRepo} in a commit of its own. */
     public CommitInfo uploadFile(RepoType type, String repo, Path local, String pathInRepo, String revision,
                                  String message) {
