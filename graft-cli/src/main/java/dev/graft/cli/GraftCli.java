@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
         description = "Pretrained models, transfer learning and a model hub for the JVM.",
         subcommands = {
             SystemCommand.class,
+            dev.graft.cli.data.DataCommand.class,
+            dev.graft.cli.hub.HubCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {
