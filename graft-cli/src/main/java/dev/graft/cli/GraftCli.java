@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             SystemCommand.class,
             dev.graft.cli.data.DataCommand.class,
+            AdaptCommand.class,
             dev.graft.cli.hub.HubCommand.class,
             ModelsCommand.class,
             CommandLine.HelpCommand.class,
