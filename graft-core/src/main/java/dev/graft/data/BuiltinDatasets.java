@@ -18,5 +18,7 @@ final class BuiltinDatasets {
         Datasets.register(new MnistDataset());
         Datasets.register(new FashionMnistDataset());
         Datasets.register(new DigitsDataset());
+        Datasets.register(new dev.graft.adapt.data.PrintedDigitsSource());
+        Datasets.register(new dev.graft.adapt.data.MnistMStyleSource());
     }
 }
