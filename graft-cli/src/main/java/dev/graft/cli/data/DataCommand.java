@@ -8,6 +8,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", description = "Data sets: list, fetch, inspect and show samples.",
         subcommands = {DataListCommand.class, DataGetCommand.class, DataInfoCommand.class, DataShowCommand.class})
 public final class DataCommand implements Runnable {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Spec
     CommandSpec spec;
 
