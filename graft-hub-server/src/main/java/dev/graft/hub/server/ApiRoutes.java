@@ -1033,7 +1033,7 @@ final class ApiRoutes {
             ex.status(200);
             ex.sendFile(file, 0, size);
             if (ex.method.equals("GET")) {
-                hub.index().countDownload(id.type().singular(), id.id());
+                hub.countDownload(id);
             }
         } else if (range.length == 0) {
             ex.setHeader("Content-Range", "bytes */" + size);
