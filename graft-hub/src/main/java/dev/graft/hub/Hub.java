@@ -648,7 +648,62 @@ public final class Hub {
         raiseForStatus(resp, resp.body(), repo, null, null);
     }
 
+    /** {@code POST /api/{type}s/{repo}/branch/{branch}} from {@code startingPoint} ({@code null}: main). */
+    public void createBranch(RepoType type, String repo, String branch, String startingPoint) {
+        RepoPaths.checkRepoId(repo);
+        requireOnline("creating a branch");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (startingPoint != null) {
+            body.put("startingPoint", startingPoint);
+        }
+        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/branch/" + RepoPaths.quoteSegment(branch);
+        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        raiseForStatus(resp, resp.body(), repo, startingPoint, null);
+    }
+
+    /** {@code POST /api/{type}s/{repo}/tag/{revision}} with {@code {"tag": tag}}: names a commit, e.g. v1.0. */
+    public void createTag(RepoType type, String repo, String tag, String revision, String message) {
+        RepoPaths.checkRepoId(repo);
+        requireOnline("creating a tag");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("tag", tag);
+        if (message != null) {
+            body.put("message", message);
+        }
+        String rev = revisionOrMain(revision);
+        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/tag/" + RepoPaths.quoteSegment(rev);
+        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        raiseForStatus(resp, resp.body(), repo, rev, null);
+    }
+
     // ---------------------------------------------------------------- uploads
+
+    /**
+     * Publishes a folder the way {@code graft hub push} does: checks its {@code README.md} card
+     * (if any), creates the repository when missing, and uploads every file as one commit.
+     *
+     * <pre>{@code
+     * CommitInfo c = new Hub().push(RepoType.MODEL, "alice/mnist-resnet", runDir.resolve("export"), null,
+     *         "Fine-tuned on MNIST", false);
+     * }</pre>
+     */
+    public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate) {
+        RepoPaths.checkRepoId(repo);
+        if (!Files.isDirectory(dir)) {
+            throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. a run's export folder");
+        }
+        Path readme = dir.resolve("README.md");
+        if (Files.isRegularFile(readme)) {
+            ModelCard.read(readme).validate();
+        } else {
+            Output.warn("no README.md card in " + dir + "; the hub page will have no description or tags");
+        }
+        if (config.token() == null) {
+            throw new GraftException("uploading needs a hub token", "set GRAFT_TOKEN or run graft hub login");
+        }
+        createRepo(type, repo, isPrivate, true);
+        return uploadFolder(type, repo, dir, revision, message);
+    }
 
     /** Uploads one local file as {@code pathInRepo} in a commit of its own. */
     public CommitInfo uploadFile(RepoType type, String repo, Path local, String pathInRepo, String revision,

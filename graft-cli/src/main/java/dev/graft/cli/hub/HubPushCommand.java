@@ -1,13 +1,9 @@
 package dev.graft.cli.hub;
 
-import dev.graft.GraftException;
 import dev.graft.hub.CommitInfo;
-import dev.graft.hub.Hub;
-import dev.graft.hub.ModelCard;
 import dev.graft.hub.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,19 +42,7 @@ public final class HubPushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(dir)) {
-            throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. runs/<run>/export");
-        }
-        Path readme = dir.resolve("README.md");
-        if (Files.isRegularFile(readme)) {
-            ModelCard.read(readme).validate();
-        } else {
-            Output.warn("no README.md card in " + dir + "; the hub page will have no description or tags");
-        }
-        RepoType t = RepoType.parse(type);
-        Hub hub = HubCli.hub();
-        hub.createRepo(t, repo, isPrivate, true);
-        CommitInfo info = hub.uploadFolder(t, repo, dir, revision, message);
+        CommitInfo info = HubCli.hub().push(RepoType.parse(type), repo, dir, revision, message, isPrivate);
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             Map<String, Object> r = new LinkedHashMap<>();
