@@ -24,8 +24,8 @@ mkdir -p "$OUT"
 if [ -z "${SUMMARY_ONLY:-}" ]; then
   # Build once and run a private copy of the jar, so editing sources meanwhile cannot trigger a rebuild.
   ./graft --version >/dev/null
-  cp graft-cli/target/graft.jar "$OUT/graft.jar"
-  run() { nice -n 10 java ${GRAFT_JAVA_OPTS:-} -jar "$OUT/graft.jar" --quiet "$@"; }
+  rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -al graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
+  run() { nice -n 10 java ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data "$DATA" --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR"
           --train-limit "$TRAIN" --test-limit "$TEST" --val-limit 500)
   echo "# $(date -u +%FT%TZ) model=$MODEL data=$DATA train=$TRAIN test=$TEST epochs=$EPOCHS batch=$BATCH lr=$LR seeds=$SEEDS" | tee -a "$OUT/log.txt"

@@ -22,7 +22,9 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             SystemCommand.class,
             dev.graft.cli.data.DataCommand.class,
+            AdaptCommand.class,
             dev.graft.cli.hub.HubCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

@@ -20,5 +20,6 @@ final class BuiltinDatasets {
         Datasets.register(new DigitsDataset());
         Datasets.register(new dev.graft.adapt.data.PrintedDigitsSource());
         Datasets.register(new dev.graft.adapt.data.MnistMStyleSource());
+        Datasets.register(new dev.graft.adapt.data.Digits28Source());
     }
 }

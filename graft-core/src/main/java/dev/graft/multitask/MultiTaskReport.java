@@ -1,11 +1,9 @@
 package dev.graft.multitask;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.graft.GraftException;
+import dev.graft.train.Checkpoint;
+import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import dev.graft.zoo.PretrainedCfg;
 import java.awt.BasicStroke;
@@ -15,11 +13,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,14 +40,7 @@ public final class MultiTaskReport {
         }
         log.validation().forEach((k, v) -> line.put("val_" + metricOf(tasks, k) + "." + k, v));
         line.put("seconds", log.seconds());
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("metrics.jsonl"), Json.MAPPER.writer().without(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(line) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), "check the --out folder is writable", e);
-        }
+        new RunDirectory(dir).appendMetrics(line);
     }
 
     static String epochLine(List<TaskSpec> tasks, MultiTaskResult.EpochLog log) {
@@ -203,18 +192,7 @@ public final class MultiTaskReport {
 
     /** model.safetensors (backbone keys + {@code heads.<task>.*}), config.json with the tasks, README.md card. */
     static void exportModel(Path dir, MultiTaskResult r, MultiTaskModel model, Map<String, Object> setup) throws IOException {
-        try (NDManager nd = NDManager.newBaseManager()) {
-            NDList list = new NDList();
-            for (Map.Entry<String, Parameter> e : model.stateDict().entrySet()) {
-                NDArray copy = e.getValue().getArray().duplicate();
-                copy.attach(nd);
-                copy.setName(e.getKey());
-                list.add(copy);
-            }
-            try (OutputStream os = Files.newOutputStream(dir.resolve("model.safetensors"))) {
-                list.encode(os, NDList.Encoding.SAFETENSORS);
-            }
-        }
+        Checkpoint.writeArrays(dir.resolve("model.safetensors"), model.stateDict());
         PretrainedCfg base = model.backbone().cfg();
         Map<String, Object> provenance = new LinkedHashMap<>(setup);
         provenance.put("weighting", r.weighting());
@@ -224,21 +202,27 @@ public final class MultiTaskReport {
         Map<String, Object> json = Json.MAPPER.convertValue(cfg, new TypeReference<Map<String, Object>>() {});
         json.put("tasks", taskList(r.tasks()));
         Json.MAPPER.writeValue(dir.resolve("config.json").toFile(), json);
-        Files.writeString(dir.resolve("README.md"), card(r, base, setup), StandardCharsets.UTF_8);
+        RunDirectory.writeCard(dir.resolve("README.md"), frontMatter(r, base, setup), card(r, base, setup));
+    }
+
+    private static Map<String, Object> frontMatter(MultiTaskResult r, PretrainedCfg base, Map<String, Object> setup) {
+        Map<String, Object> fm = new LinkedHashMap<>();
+        fm.put("library_name", "graft");
+        fm.put("base_model", base.name());
+        fm.put("datasets", List.of(String.valueOf(setup.get("data"))));
+        fm.put("tags", List.of("multi-task", r.weighting()));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (TaskSpec t : r.tasks()) {
+            results.add(Map.of("task", Map.of("name", t.name()),
+                    "metrics", List.of(Map.of("type", t.kind().metricName(), "value", r.testMetrics().get(t.name())))));
+        }
+        fm.put("model-index", List.of(Map.of("name", base.name() + "-multitask-" + r.weighting(), "results", results)));
+        return fm;
     }
 
     private static String card(MultiTaskResult r, PretrainedCfg base, Map<String, Object> setup) {
-        StringBuilder s = new StringBuilder("---\n");
-        s.append("library_name: graft\n");
-        s.append("base_model: ").append(base.name()).append('\n');
-        s.append("datasets:\n- ").append(setup.get("data")).append('\n');
-        s.append("tags:\n- multi-task\n- ").append(r.weighting()).append('\n');
-        s.append("model-index:\n- name: ").append(base.name()).append("-multitask-").append(r.weighting()).append("\n  results:\n");
-        for (TaskSpec t : r.tasks()) {
-            s.append("  - task:\n      name: ").append(t.name()).append("\n    metrics:\n    - type: ").append(t.kind().metricName())
-                    .append(String.format(Locale.ROOT, "\n      value: %.4f%n", r.testMetrics().get(t.name())));
-        }
-        s.append("---\n\n# ").append(base.name()).append(" multi-task model (").append(r.weighting()).append(")\n\n");
+        StringBuilder s = new StringBuilder();
+        s.append("# ").append(base.name()).append(" multi-task model (").append(r.weighting()).append(")\n\n");
         s.append("A shared ").append(base.name()).append(" backbone (hard parameter sharing) with one linear head per task, ")
                 .append("trained by Graft's `multitask` with the `").append(r.weighting()).append("` weighting.\n\n");
         s.append("| head (weights prefix) | task | kind | outputs | test metric |\n|---|---|---|---|---|\n");
@@ -251,16 +235,10 @@ public final class MultiTaskReport {
         }
         s.append("\n## Training\n\n");
         setup.forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
-        s.append("- Graft ").append(versionOf()).append(", DJL ").append(ai.djl.engine.Engine.getDjlVersion()).append(", PyTorch ")
-                .append(ai.djl.engine.Engine.getInstance().getVersion()).append(", Java ").append(System.getProperty("java.version")).append('\n');
+        RunDirectory.versions().forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
         s.append("\nThe base weights are ").append(base.tag() == null ? "randomly initialised (no pretrained tag)" : "`" + base.name() + "` (" + base.source() + ")")
                 .append(". The task names, label names and head prefixes are listed under `tasks` in `config.json`.\n");
         return s.toString();
-    }
-
-    private static String versionOf() {
-        Package p = MultiTaskReport.class.getPackage();
-        return p.getImplementationVersion() == null ? "dev" : p.getImplementationVersion();
     }
 
     /** Learning curves: training loss per task (left) and validation metric per task (right). */

@@ -200,15 +200,15 @@ class MultiTaskTrainingTest {
 
     @Test
     void sameSeedSameResult() {
-        MultiTaskResult a = run("pcgrad", null, 11, toyData(64, 7));
-        MultiTaskResult b = run("pcgrad", null, 11, toyData(64, 7));
+        MultiTaskResult a = run("pcgrad", null, 11, toyData(32, 7));
+        MultiTaskResult b = run("pcgrad", null, 11, toyData(32, 7));
         assertEquals(a.testMetrics(), b.testMetrics());
         assertArrayEquals(a.history().get(2).trainLoss(), b.history().get(2).trainLoss());
     }
 
     @Test
     void uncertaintyWeightingLearnsItsLogVariances() {
-        MultiTaskResult r = run("uw", null, 3, toyData(64, 7));
+        MultiTaskResult r = run("uw", null, 3, toyData(32, 7));
         Map<String, Object> s = r.weightingState();
         assertNotNull(s.get("log_variance.stripes"));
         assertTrue(((Float) s.get("log_variance.stripes")) != 0f);
@@ -243,8 +243,8 @@ class MultiTaskTrainingTest {
     void singleTaskTrainsOneModelPerTask(@TempDir Path tmp) throws Exception {
         MultiTaskResult r = MultiTask.builder()
                 .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
-                .data("toy", new MultiTaskSplits(toyData(64, 7), toyData(0, 8), toyData(40, 9)))
-                .epochs(2).batchSize(16).learningRate(0.01).seed(1).singleTask(true).out(tmp)
+                .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
+                .epochs(1).batchSize(16).learningRate(0.01).seed(1).singleTask(true).out(tmp)
                 .run();
         assertEquals("single-task", r.weighting());
         assertEquals(java.util.Set.of("stripes", "mass"), r.testMetrics().keySet());
@@ -252,8 +252,8 @@ class MultiTaskTrainingTest {
         assertEquals(r.testMetrics(), MultiTaskReport.readMetrics(tmp));
         MultiTaskResult m = MultiTask.builder()
                 .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
-                .data("toy", new MultiTaskSplits(toyData(64, 7), toyData(0, 8), toyData(40, 9)))
-                .epochs(2).batchSize(16).learningRate(0.01).seed(1).baselines(MultiTaskReport.readMetrics(tmp))
+                .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
+                .epochs(1).batchSize(16).learningRate(0.01).seed(1).baselines(MultiTaskReport.readMetrics(tmp))
                 .run();
         assertEquals(DeltaM.percent(m.tasks(), m.testMetrics(), r.testMetrics()), m.deltaM(), 1e-12);
     }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft data}: the group of data-set verbs. */
 @Command(name = "data", description = "Data sets: list, fetch, inspect and show samples.",
-        subcommands = {DataListCommand.class, DataGetCommand.class, DataInfoCommand.class, DataShowCommand.class})
+        subcommands = {DataListCommand.class, DataGetCommand.class, DataInfoCommand.class, DataShowCommand.class,
+            DataDistanceCommand.class})
 public final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -6,6 +6,8 @@ import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
+import dev.graft.data.Splits;
+import dev.graft.data.builtin.Packages;
 import dev.graft.progress.Output;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -118,7 +119,7 @@ public final class MnistMStyleSource implements DatasetSource {
         }
         ImageData train = ImageCacheFile.read(dir().resolve("train.gim.gz"), name + "-train");
         ImageData test = ImageCacheFile.read(dir().resolve("test.gim.gz"), name + "-test");
-        return Splitting.withValidation(name, train, test, seed);
+        return Splits.withValidation(name, train, test, Splits.DEFAULT_VALIDATION_FRACTION, seed);
     }
 
     /** Ganin's blend: binarised digit, random photo patch, {@code |patch - digit|} per channel. */
@@ -161,7 +162,13 @@ public final class MnistMStyleSource implements DatasetSource {
         Path folder = installed;
         if (!PHOTOS.stream().allMatch(p -> Files.isRegularFile(installed.resolve(p)))) {
             Output.note("fetching photos: apt-get download " + DEBIAN_PACKAGE + " (extracted, not installed)");
-            folder = extractPackage(work).resolve(DATA_FOLDER);
+            try {
+                deleteTree(work);
+                Files.createDirectories(work);
+            } catch (IOException e) {
+                throw new GraftException("cannot create " + work + ": " + e.getMessage(), "check that GRAFT_HOME is writable", e);
+            }
+            folder = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work, "apt-get install " + DEBIAN_PACKAGE).resolve(DATA_FOLDER);
         }
         List<BufferedImage> out = new ArrayList<>();
         for (String p : PHOTOS) {
@@ -177,38 +184,6 @@ public final class MnistMStyleSource implements DatasetSource {
             }
         }
         return out;
-    }
-
-    private static Path extractPackage(Path work) {
-        try {
-            deleteTree(work);
-            Files.createDirectories(work);
-            run(work, "apt-get", "download", DEBIAN_PACKAGE);
-            Path deb;
-            try (Stream<Path> s = Files.list(work)) {
-                deb = s.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
-                        .orElseThrow(() -> new IOException("apt-get download left no .deb"));
-            }
-            Path root = work.resolve("root");
-            run(work, "dpkg", "-x", deb.toString(), root.toString());
-            return root;
-        } catch (IOException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new GraftException("could not download " + DEBIAN_PACKAGE + ": " + e.getMessage(),
-                    "install it with apt-get install " + DEBIAN_PACKAGE + " (or make apt-get download work) and try again", e);
-        }
-    }
-
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log.txt").toFile()).start();
-        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroy();
-            String log = Files.exists(dir.resolve("log.txt")) ? Files.readString(dir.resolve("log.txt")).strip() : "";
-            throw new IOException(String.join(" ", command) + " failed" + (log.isEmpty() ? "" : ": " + log.lines().reduce((a, b) -> b).orElse("")));
-        }
     }
 
     private static void deleteTree(Path root) {

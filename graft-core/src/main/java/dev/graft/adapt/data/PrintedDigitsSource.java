@@ -5,6 +5,7 @@ import dev.graft.GraftHome;
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.ImageData;
+import dev.graft.data.Splits;
 import dev.graft.progress.Output;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -118,7 +119,7 @@ public final class PrintedDigitsSource implements DatasetSource {
         }
         ImageData train = ImageCacheFile.read(dir().resolve("train.gim.gz"), name + "-train");
         ImageData test = ImageCacheFile.read(dir().resolve("test.gim.gz"), name + "-test");
-        return Splitting.withValidation(name, train, test, seed);
+        return Splits.withValidation(name, train, test, Splits.DEFAULT_VALIDATION_FRACTION, seed);
     }
 
     /** Fonts under {@code root} (sorted by path) that draw all ten digits, one per distinct digit design. */
