@@ -74,6 +74,7 @@ public final class Hub {
     private final HubConfig config;
     private final HubCache cache;
     private final HttpClient http;
+    private final int retries;
 
     /** A client configured from the environment ({@link HubConfig#fromEnvironment()}). */
     public Hub() {
@@ -81,6 +82,10 @@ public final class Hub {
     }
 
     public Hub(HubConfig config) {
+        this(config, 2);
+    }
+
+    private Hub(HubConfig config, int retries) {
         this.config = config;
         this.cache = new HubCache(config.cacheDir());
         this.http = HttpClient.newBuilder()
@@ -88,6 +93,18 @@ public final class Hub {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(20))
                 .build();
+        this.retries = retries;
+    }
+
+    /**
+     * The same client with another number of retries of a failed transfer (default 2): a cut
+     * connection, a 5xx or a 429 answer is retried after a short pause, resuming with Range.
+     */
+    public Hub withRetries(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+        return new Hub(config, n);
     }
 
     public HubConfig config() {
@@ -147,8 +164,17 @@ public final class Hub {
             return snap;
         }
         try (HubCache.BlobLock lock = cache.lock(type, repo, meta.etag())) {
-            if (!Files.exists(blob)) {
-                fetchBlob(meta, blob, file, shared);
+            for (int attempt = 0; !Files.exists(blob); attempt++) {
+                try {
+                    fetchBlob(meta, blob, file, shared);
+                } catch (HubException e) {
+                    boolean transientFailure = e.status() == 0 || e.status() == 429 || e.status() >= 500;
+                    if (!transientFailure || attempt >= retries) {
+                        throw e;
+                    }
+                    Output.warn(e.getMessage() + "; retrying (" + (attempt + 1) + " of " + retries + ")");
+                    pause(500L << attempt);
+                }
             }
         }
         return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
@@ -196,6 +222,10 @@ public final class Hub {
             throw HubCache.cacheError(dir, e);
         }
         if (wanted.isEmpty()) {
+            if (allowPatterns != null && !allowPatterns.isEmpty()) {
+                Output.warn("no file of " + repo + "@" + rev + " matches " + String.join(", ", allowPatterns)
+                        + " (files: " + String.join(", ", info.files()) + ")");
+            }
             return dir;
         }
         long totalBytes = 0;
@@ -439,6 +469,15 @@ public final class Hub {
                     + " bytes (" + e.getMessage() + ")", "run again: it resumes where it stopped", 0, null);
         }
         return digest;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraftException("interrupted while waiting to retry a download");
+        }
     }
 
     private static long contentRangeStart(String contentRange) {
