@@ -70,6 +70,8 @@ public final class Hub {
     private static final int MAX_WORKERS = 8;
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final String USER_AGENT = "graft-hub/" + version();
+    private static final java.util.Set<String> RESTRICTED_HEADERS =
+            java.util.Set.of("content-length", "host", "connection", "expect", "upgrade", "transfer-encoding");
 
     private final HubConfig config;
     private final HubCache cache;
@@ -984,7 +986,18 @@ public final class Hub {
         }
         // Presigned URLs on another host must not see our token; the hub's own URLs may.
         HttpRequest.Builder b = sameOrigin(href, config.endpoint()) ? request(href) : bareRequest(href);
-        upload.path("header").fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));
+        boolean[] typed = {false};
+        upload.path("header").fields().forEachRemaining(e -> {
+            String k = e.getKey().toLowerCase(Locale.ROOT);
+            // The JDK sets these itself and refuses them from callers.
+            if (!RESTRICTED_HEADERS.contains(k)) {
+                b.header(e.getKey(), e.getValue().asText());
+                typed[0] |= k.equals("content-type");
+            }
+        });
+        if (!typed[0]) {
+            b.header("Content-Type", "application/octet-stream");
+        }
         long[] sent = {0};
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(() -> {
@@ -1006,7 +1019,7 @@ public final class Hub {
                         throw new UncheckedIOException(e);
                     }
                 }), f.size);
-        HttpResponse<String> resp = send(b.header("Content-Type", "application/octet-stream").PUT(body).build(),
+        HttpResponse<String> resp = send(b.PUT(body).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() / 100 != 2) {
             throw httpError(resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(null),
