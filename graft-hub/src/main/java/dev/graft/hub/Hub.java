@@ -964,9 +964,8 @@ public final class Hub {
                         ObjectNode vb = Json.MAPPER.createObjectNode().put("oid", f.sha256).put("size", f.size);
                         HttpRequest.Builder vr = sameOrigin(verify.path("href").asText(), config.endpoint())
                                 ? request(verify.path("href").asText()) : bareRequest(verify.path("href").asText());
-                        verify.path("header").fields().forEachRemaining(e -> vr.header(e.getKey(), e.getValue().asText()));
-                        HttpResponse<String> vresp = send(vr.header("Content-Type", "application/vnd.git-lfs+json")
-                                .header("Accept", "application/vnd.git-lfs+json")
+                        applyActionHeaders(vr, verify.path("header"), "application/vnd.git-lfs+json");
+                        HttpResponse<String> vresp = send(vr.header("Accept", "application/vnd.git-lfs+json")
                                 .POST(HttpRequest.BodyPublishers.ofString(compact(vb))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         raiseForStatus(vresp, vresp.body(), repo, rev, f.path);
@@ -986,18 +985,7 @@ public final class Hub {
         }
         // Presigned URLs on another host must not see our token; the hub's own URLs may.
         HttpRequest.Builder b = sameOrigin(href, config.endpoint()) ? request(href) : bareRequest(href);
-        boolean[] typed = {false};
-        upload.path("header").fields().forEachRemaining(e -> {
-            String k = e.getKey().toLowerCase(Locale.ROOT);
-            // The JDK sets these itself and refuses them from callers.
-            if (!RESTRICTED_HEADERS.contains(k)) {
-                b.header(e.getKey(), e.getValue().asText());
-                typed[0] |= k.equals("content-type");
-            }
-        });
-        if (!typed[0]) {
-            b.header("Content-Type", "application/octet-stream");
-        }
+        applyActionHeaders(b, upload.path("header"), "application/octet-stream");
         long[] sent = {0};
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(() -> {
@@ -1024,6 +1012,21 @@ public final class Hub {
         if (resp.statusCode() / 100 != 2) {
             throw httpError(resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(null),
                     errorMessage(null, resp.body()), href);
+        }
+    }
+
+    /** Adds an LFS action's headers (but those the JDK owns) and a Content-Type unless it has one. */
+    private static void applyActionHeaders(HttpRequest.Builder b, JsonNode headers, String defaultType) {
+        boolean[] typed = {false};
+        headers.fields().forEachRemaining(e -> {
+            String k = e.getKey().toLowerCase(Locale.ROOT);
+            if (!RESTRICTED_HEADERS.contains(k)) {
+                b.header(e.getKey(), e.getValue().asText());
+                typed[0] |= k.equals("content-type");
+            }
+        });
+        if (!typed[0]) {
+            b.header("Content-Type", defaultType);
         }
     }
 
