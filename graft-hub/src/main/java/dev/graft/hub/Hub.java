@@ -133,7 +133,7 @@ public final class Hub {
     }
 
     private Path download(RepoType type, String repo, String file, String revision, Progress shared) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         RepoPaths.checkPathInRepo(file);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
@@ -193,7 +193,7 @@ public final class Hub {
 
     /** {@link #snapshot(String, String, List)} for any repository type. */
     public Path snapshot(RepoType type, String repo, String revision, List<String> allowPatterns) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
             return cachedSnapshot(type, repo, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)");
@@ -541,7 +541,7 @@ public final class Hub {
 
     /** {@code GET /api/{models|datasets}/{repo}[/revision/{rev}]}: files, sha, tags, card data. */
     public RepoInfo info(RepoType type, String repo, String revision) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         requireOnline("reading repository info");
         String url = config.endpoint() + "/api/" + type.plural() + "/" + repo
                 + (revision == null ? "" : "/revision/" + RepoPaths.quoteSegment(revision)) + "?blobs=true";
