@@ -21,6 +21,10 @@ import picocli.CommandLine.ScopeType;
         description = "Pretrained models, transfer learning and a model hub for the JVM.",
         subcommands = {
             SystemCommand.class,
+            dev.graft.cli.data.DataCommand.class,
+            AdaptCommand.class,
+            dev.graft.cli.hub.HubCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

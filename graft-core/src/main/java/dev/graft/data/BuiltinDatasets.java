@@ -1,5 +1,9 @@
 package dev.graft.data;
 
+import dev.graft.data.builtin.DigitsDataset;
+import dev.graft.data.builtin.FashionMnistDataset;
+import dev.graft.data.builtin.MnistDataset;
+
 /** Registers the data sets that ship with Graft; each source adds one line here. */
 final class BuiltinDatasets {
     private static boolean done;
@@ -11,6 +15,11 @@ final class BuiltinDatasets {
             return;
         }
         done = true;
-        // Built-in sources are registered here, one line each: Datasets.register(new XyzSource());
+        Datasets.register(new MnistDataset());
+        Datasets.register(new FashionMnistDataset());
+        Datasets.register(new DigitsDataset());
+        Datasets.register(new dev.graft.adapt.data.PrintedDigitsSource());
+        Datasets.register(new dev.graft.adapt.data.MnistMStyleSource());
+        Datasets.register(new dev.graft.adapt.data.Digits28Source());
     }
 }

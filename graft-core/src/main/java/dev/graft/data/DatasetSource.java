@@ -1,11 +1,15 @@
 package dev.graft.data;
 
+import dev.graft.GraftException;
+import java.nio.file.Path;
+
 /**
  * A named data set Graft knows how to obtain: fetched or generated once into
  * {@code GRAFT_HOME/data}, verified, then used offline.
  *
  * <pre>{@code
- * DataSplits splits = Datasets.source("mnist").load(42);
+ * DataSplits splits = Datasets.source("mnist").load(42);          // 10 % of train as validation
+ * DataSplits whole = Datasets.source("mnist").load(42, 0.0);      // the official train/test only
  * }</pre>
  */
 public interface DatasetSource {
@@ -21,6 +25,31 @@ public interface DatasetSource {
     /** Fetches or generates it into the cache if needed; idempotent. */
     void fetch();
 
-    /** Loads the splits; validation is carved from train deterministically with {@code seed}. */
+    /**
+     * Fetches again even if cached ({@code force}), or copies it from a local folder instead of
+     * the network ({@code from}, may be null). Sources without a local-folder route refuse {@code from}.
+     */
+    default void fetch(boolean force, Path from) {
+        if (from != null) {
+            throw new GraftException("data set '" + name() + "' cannot be read from a local folder",
+                    "run `graft data get " + name() + "` without --from");
+        }
+        fetch();
+    }
+
+    /**
+     * Loads the splits; validation is {@link Splits#DEFAULT_VALIDATION_FRACTION} of train, carved
+     * deterministically (stratified) with {@code seed}.
+     */
     DataSplits load(long seed);
+
+    /**
+     * Loads the splits with a validation carve-out of {@code validationFraction} of train
+     * (0 keeps the whole train split and leaves validation empty).
+     */
+    default DataSplits load(long seed, double validationFraction) {
+        DataSplits s = load(seed);
+        ImageData all = s.validation().size() == 0 ? s.train() : Splits.concat(name() + "/train", s.train(), s.validation());
+        return Splits.withValidation(name(), all, s.test(), validationFraction, seed);
+    }
 }

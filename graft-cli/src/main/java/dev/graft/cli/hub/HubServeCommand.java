@@ -1,0 +1,49 @@
+package dev.graft.cli.hub;
+
+import dev.graft.GraftHome;
+import dev.graft.hub.server.HubLimits;
+import dev.graft.hub.server.HubServer;
+import dev.graft.progress.Output;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft hub serve}: runs the hub server (API, downloads, web pages). */
+@Command(name = "serve", description = "Run a hub server speaking the Hugging Face Hub protocol, with web pages.")
+public final class HubServeCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).",
+            defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--data-dir", description = "Repositories, blobs and the embedded index (default: GRAFT_HOME/hub).")
+    Path dataDir;
+
+    @Option(names = "--db-url", description = "Index database JDBC URL, e.g. jdbc:postgresql://host:5432/hub?user=hub&password=..."
+            + " (default: embedded H2 under the data folder).")
+    String dbUrl;
+
+    @Option(names = "--max-request-size", description = "Largest API request body in MiB (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    long maxRequestMiB;
+
+    @Option(names = "--max-upload-size", description = "Largest LFS object in MiB (default: ${DEFAULT-VALUE}).", defaultValue = "51200")
+    long maxUploadMiB;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
+        HubLimits limits = new HubLimits(maxRequestMiB << 20, maxUploadMiB << 20);
+        try (HubServer server = HubServer.start(new HubServer.Config(host, port, dir, dbUrl, limits))) {
+            Output.note("hub data in " + dir + (dbUrl == null ? "" : ", index in " + dbUrl.replaceAll("password=[^&;]*", "password=***")));
+            // The URL goes to stdout so scripts can read the port picked with --port 0.
+            System.out.println("listening on " + server.url());
+            System.out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            server.join();
+        }
+        return 0;
+    }
+}

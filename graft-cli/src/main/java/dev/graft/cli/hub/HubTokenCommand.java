@@ -1,0 +1,51 @@
+package dev.graft.cli.hub;
+
+import dev.graft.GraftHome;
+import dev.graft.hub.server.HubService;
+import dev.graft.progress.Output;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft hub token}: creates or revokes access tokens of the local hub server. */
+@Command(name = "token", description = "Create (printed once, stored hashed) or revoke access tokens of a hub server's users.")
+public final class HubTokenCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "create or revoke")
+    String action;
+
+    @Option(names = "--user", required = true, description = "User (and namespace) the token acts for; created if new.")
+    String user;
+
+    @Option(names = "--write", description = "Allow writing to the user's repositories (default: read only).")
+    boolean write;
+
+    @Option(names = "--name", description = "Name of the token (default: ${DEFAULT-VALUE}).", defaultValue = "token")
+    String name;
+
+    @Option(names = "--data-dir", description = "The server's data folder (default: GRAFT_HOME/hub).")
+    Path dataDir;
+
+    @Option(names = "--db-url", description = "The server's index database JDBC URL, when it uses PostgreSQL.")
+    String dbUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!action.equals("create") && !action.equals("revoke")) {
+            throw new dev.graft.GraftException("unknown token action '" + action + "'", "use: graft hub token create|revoke --user NAME");
+        }
+        Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
+        try (HubService hub = HubService.open(dir, dbUrl)) {
+            if (action.equals("create")) {
+                String token = hub.createToken(user, name, write);
+                Output.note("token for " + user + " (" + (write ? "read and write" : "read only") + "); it is shown only once");
+                System.out.println(token);
+            } else {
+                int n = hub.revokeTokens(user, name);
+                System.out.println("revoked " + n + " token" + (n == 1 ? "" : "s") + " named " + name + " of " + user);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.graft.adapt;
+
+import dev.graft.GraftException;
+
+/**
+ * Hyperparameters of a domain-adaptation run, validated on construction. The defaults are TLlib's
+ * digit recipe (SGD, momentum 0.9, weight decay 5e-4, learning rate 0.01 annealed as
+ * {@code lr (1 + 0.0003 i)^-0.75}, batch 64 per domain, trade-off 1) with fewer iterations.
+ *
+ * <pre>{@code
+ * AdaptOptions o = AdaptOptions.defaults().withEpochs(5).withSeed(7);
+ * }</pre>
+ *
+ * @param epochs passes of {@code iterationsPerEpoch} steps (0 only makes sense for adabn on a trained model)
+ * @param iterationsPerEpoch steps per epoch; each step draws one source and one target batch
+ * @param batchSize images per domain per step
+ * @param learningRate initial SGD learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay L2 weight decay
+ * @param tradeoff weight of the transfer loss against the classification loss
+ * @param discriminatorHidden hidden width of the DANN/CDAN domain discriminator
+ * @param seed seeds initialisation, sampling and the CDAN random map
+ */
+public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, double learningRate, double momentum,
+        double weightDecay, double tradeoff, int discriminatorHidden, long seed) {
+
+    public AdaptOptions {
+        if (epochs < 0 || iterationsPerEpoch < 1 || batchSize < 2) {
+            throw new GraftException("adaptation needs epochs >= 0, iterations per epoch >= 1 and batch size >= 2 (got "
+                    + epochs + ", " + iterationsPerEpoch + ", " + batchSize + ")", "fix --epochs, --iterations or --batch-size");
+        }
+        if (!(learningRate > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || tradeoff < 0 || discriminatorHidden < 1) {
+            throw new GraftException("invalid adaptation hyperparameters (lr " + learningRate + ", momentum " + momentum
+                    + ", weight decay " + weightDecay + ", trade-off " + tradeoff + ")",
+                    "use lr > 0, 0 <= momentum < 1, weight decay >= 0 and trade-off >= 0");
+        }
+    }
+
+    /** TLlib's digit settings with 10 epochs of 200 steps. */
+    public static AdaptOptions defaults() {
+        return new AdaptOptions(10, 200, 64, 0.01, 0.9, 5e-4, 1.0, 500, 0);
+    }
+
+    public AdaptOptions withEpochs(int n) {
+        return new AdaptOptions(n, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+    }
+
+    public AdaptOptions withIterationsPerEpoch(int n) {
+        return new AdaptOptions(epochs, n, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+    }
+
+    public AdaptOptions withBatchSize(int n) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, n, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+    }
+
+    public AdaptOptions withLearningRate(double lr) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, lr, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+    }
+
+    public AdaptOptions withTradeoff(double t) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, t, discriminatorHidden, seed);
+    }
+
+    public AdaptOptions withDiscriminatorHidden(int h) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, h, seed);
+    }
+
+    public AdaptOptions withSeed(long s) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, s);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.graft.adapt;
+
+import dev.graft.GraftException;
+import dev.graft.util.Json;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes a domain-adaptation run directory: {@code metrics.jsonl} (one line per epoch, appended as
+ * training goes), {@code result.json}, {@code report.md} and {@code accuracy.png} (source and target
+ * accuracy over epochs).
+ *
+ * <pre>{@code
+ * AdaptationReport report = new AdaptationReport(Path.of("runs/dann"), Map.of("method", "dann"));
+ * da.onEpoch(report::epoch);
+ * report.finish(da.run());
+ * }</pre>
+ */
+public final class AdaptationReport {
+    private final Path dir;
+    private final Map<String, Object> config;
+
+    /** Creates {@code dir} and starts an empty {@code metrics.jsonl}; {@code config} is recorded in the report. */
+    public AdaptationReport(Path dir, Map<String, Object> config) {
+        this.dir = dir;
+        this.config = new LinkedHashMap<>(config);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("metrics.jsonl"), "", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GraftException("cannot write the run directory " + dir + ": " + e.getMessage(), "pass a writable --out folder", e);
+        }
+    }
+
+    /** The run directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Appends one epoch to {@code metrics.jsonl}. */
+    public void epoch(AdaptationResult.Epoch e) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", e.epoch());
+        line.put("step", e.step());
+        line.put("cls_loss", e.classificationLoss());
+        line.put("transfer_loss", e.transferLoss());
+        line.putAll(e.methodMetrics());
+        line.put("source_acc", e.sourceAccuracy());
+        line.put("target_acc", e.targetAccuracy());
+        line.put("seconds", e.seconds());
+        try {
+            Files.writeString(dir.resolve("metrics.jsonl"), Json.MAPPER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+        } catch (IOException ex) {
+            throw new GraftException("cannot append to " + dir.resolve("metrics.jsonl") + ": " + ex.getMessage(), "check the folder is writable", ex);
+        }
+    }
+
+    /** Writes {@code result.json}, {@code report.md} and {@code accuracy.png}. */
+    public void finish(AdaptationResult r) {
+        try {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("method", r.method());
+            result.put("target_accuracy", r.targetAccuracy());
+            result.put("source_accuracy", r.sourceAccuracy());
+            if (!Double.isNaN(r.targetAccuracyBeforeAdaBN())) {
+                result.put("target_accuracy_before_adabn", r.targetAccuracyBeforeAdaBN());
+            }
+            result.put("seconds", r.seconds());
+            result.put("checkpoint_rule", "last epoch (target labels are used only for reporting)");
+            result.put("config", config);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("result.json").toFile(), result);
+            Files.writeString(dir.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
+            if (!r.epochs().isEmpty()) {
+                ImageIO.write(plot(r.epochs(), r.method()), "png", dir.resolve("accuracy.png").toFile());
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot write the report in " + dir + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+
+    private String markdown(AdaptationResult r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Domain adaptation: ").append(r.method()).append("\n\n");
+        md.append("| setting | value |\n|---|---|\n");
+        config.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n## Result (model after the last epoch)\n\n");
+        md.append(String.format(Locale.ROOT, "- target accuracy: **%.2f %%**%n", 100 * r.targetAccuracy()));
+        md.append(String.format(Locale.ROOT, "- source accuracy: %.2f %%%n", 100 * r.sourceAccuracy()));
+        if (!Double.isNaN(r.targetAccuracyBeforeAdaBN())) {
+            md.append(String.format(Locale.ROOT, "- target accuracy before AdaBN: %.2f %%%n", 100 * r.targetAccuracyBeforeAdaBN()));
+        }
+        md.append(String.format(Locale.ROOT, "- wall time: %.1f s%n", r.seconds()));
+        md.append("\nTarget labels are read only to report accuracy; they choose nothing (the last epoch is kept).\n");
+        if (!r.epochs().isEmpty()) {
+            md.append("\n## Epochs\n\n![accuracy](accuracy.png)\n\n");
+            md.append("| epoch | step | cls loss | transfer loss | source acc | target acc | s |\n|---|---|---|---|---|---|---|\n");
+            for (AdaptationResult.Epoch e : r.epochs()) {
+                md.append(String.format(Locale.ROOT, "| %d | %d | %.4f | %.4f | %.2f | %.2f | %.0f |%n", e.epoch(), e.step(),
+                        e.classificationLoss(), e.transferLoss(), 100 * e.sourceAccuracy(), 100 * e.targetAccuracy(), e.seconds()));
+            }
+        }
+        return md.toString();
+    }
+
+    /** Source and target accuracy over epochs as a line chart. */
+    static BufferedImage plot(List<AdaptationResult.Epoch> epochs, String title) {
+        int w = 640;
+        int h = 400;
+        int left = 60;
+        int right = 20;
+        int top = 40;
+        int bottom = 50;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int pw = w - left - right;
+        int ph = h - top - bottom;
+        g.setColor(new Color(230, 230, 230));
+        for (int pct = 0; pct <= 100; pct += 20) {
+            int y = top + ph - pct * ph / 100;
+            g.drawLine(left, y, left + pw, y);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(left, top, pw, ph);
+        for (int pct = 0; pct <= 100; pct += 20) {
+            int y = top + ph - pct * ph / 100;
+            g.drawString(pct + "%", left - 40, y + 4);
+        }
+        int n = epochs.size();
+        for (int i = 0; i < n; i++) {
+            int x = left + (n == 1 ? pw / 2 : i * pw / (n - 1));
+            if (n <= 20 || i % Math.max(1, n / 10) == 0) {
+                g.drawString(Integer.toString(epochs.get(i).epoch()), x - 4, top + ph + 18);
+            }
+        }
+        g.drawString("epoch", left + pw / 2 - 15, h - 10);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title + ": accuracy over epochs", left, 24);
+        series(g, epochs, true, new Color(31, 119, 180), left, top, pw, ph);
+        series(g, epochs, false, new Color(214, 39, 40), left, top, pw, ph);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setColor(new Color(31, 119, 180));
+        g.drawString("source (labelled)", w - 260, 24);
+        g.setColor(new Color(214, 39, 40));
+        g.drawString("target (unlabelled)", w - 140, 24);
+        g.dispose();
+        return img;
+    }
+
+    private static void series(Graphics2D g, List<AdaptationResult.Epoch> epochs, boolean source, Color c, int left, int top, int pw, int ph) {
+        g.setColor(c);
+        g.setStroke(new BasicStroke(2f));
+        int n = epochs.size();
+        int px = -1;
+        int py = -1;
+        for (int i = 0; i < n; i++) {
+            double acc = source ? epochs.get(i).sourceAccuracy() : epochs.get(i).targetAccuracy();
+            int x = left + (n == 1 ? pw / 2 : i * pw / (n - 1));
+            int y = top + ph - (int) Math.round(acc * ph);
+            g.fillOval(x - 3, y - 3, 6, 6);
+            if (px >= 0) {
+                g.drawLine(px, py, x, y);
+            }
+            px = x;
+            py = y;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.graft.adapt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
+import dev.graft.data.ImageData;
+import dev.graft.engine.Engines;
+import dev.graft.zoo.GraftModel;
+import java.util.SplittableRandom;
+
+/**
+ * The proxy A-distance (Ben-David et al., 2007) between two data sets in a model's feature space:
+ * a linear domain classifier (L2-regularised logistic regression on standardised pre-logits
+ * features) is trained on half of the samples of both sets and tested on the other half; with test
+ * error {@code e}, {@code PAD = 2 (1 - 2 e)}, clamped to [0, 2]. 0 means the features cannot tell the
+ * domains apart; 2 means they separate them perfectly.
+ *
+ * <pre>{@code
+ * ProxyADistance.Result r = ProxyADistance.measure(model, mnist.test(), digits.test(), 2000, 42);
+ * System.out.println(r.distance());
+ * }</pre>
+ */
+public final class ProxyADistance {
+    private static final int STEPS = 300;
+    private static final float LEARNING_RATE = 0.5f;
+    private static final float L2 = 1e-3f;
+
+    private ProxyADistance() {}
+
+    /**
+     * @param distance the proxy A-distance in [0, 2]
+     * @param error the domain classifier's held-out error
+     * @param perDomain samples used from each data set
+     */
+    public record Result(double distance, double error, int perDomain) {}
+
+    /** Measures the distance with at most {@code limit} images of each set (a seeded random subset). */
+    public static Result measure(GraftModel model, ImageData a, ImageData b, int limit, long seed) {
+        if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()) {
+            throw new GraftException("'" + a.name() + "' and '" + b.name() + "' have different image shapes",
+                    "compare data sets of one image size (e.g. digits-28 with mnist)");
+        }
+        int n = Math.min(limit, Math.min(a.size(), b.size()));
+        if (n < 4) {
+            throw new GraftException("the proxy A-distance needs at least 4 images per data set, got " + n, "use larger data sets");
+        }
+        Engines.pytorch();
+        SplittableRandom rng = new SplittableRandom(seed);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray fa = features(model, a, pick(a.size(), n, rng), nd);
+            NDArray fb = features(model, b, pick(b.size(), n, rng), nd);
+            int half = n / 2;
+            NDArray trainX = NDArrays.concat(new NDList(fa.get("0:" + half), fb.get("0:" + half)), 0);
+            NDArray testX = NDArrays.concat(new NDList(fa.get(half + ":"), fb.get(half + ":")), 0);
+            NDArray trainY = labels(nd, half, half);
+            NDArray testY = labels(nd, n - half, n - half);
+            NDArray mean = trainX.mean(new int[] {0}, true);
+            NDArray std = trainX.sub(mean).square().mean(new int[] {0}, true).sqrt().add(1e-6f);
+            trainX = trainX.sub(mean).div(std);
+            testX = testX.sub(mean).div(std);
+            long d = trainX.getShape().get(1);
+            NDArray w = nd.zeros(new Shape(d, 1));
+            NDArray bias = nd.zeros(new Shape(1));
+            float count = trainX.getShape().get(0);
+            for (int step = 0; step < STEPS; step++) {
+                try (NDManager sm = nd.newSubManager()) {
+                    NDArray p = trainX.matMul(w).add(bias).getNDArrayInternal().sigmoid();
+                    p.attach(sm);
+                    NDArray diff = p.sub(trainY);
+                    NDArray gw = trainX.transpose().matMul(diff).div(count).add(w.mul(L2));
+                    NDArray gb = diff.mean();
+                    w.subi(gw.mul(LEARNING_RATE));
+                    bias.subi(gb.mul(LEARNING_RATE));
+                }
+            }
+            NDArray predicted = testX.matMul(w).add(bias).gt(0f);
+            double error = 1.0 - predicted.eq(testY.gt(0.5f)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+            double pad = Math.max(0.0, Math.min(2.0, 2.0 * (1.0 - 2.0 * error)));
+            return new Result(pad, error, n);
+        }
+    }
+
+    private static int[] pick(int size, int n, SplittableRandom rng) {
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        for (int i = size - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return java.util.Arrays.copyOf(order, n);
+    }
+
+    private static NDArray labels(NDManager nd, int ones, int zeros) {
+        return NDArrays.concat(new NDList(nd.ones(new Shape(ones, 1)), nd.zeros(new Shape(zeros, 1))), 0);
+    }
+
+    /** Pre-logits features of the images at {@code idx}, in inference mode. */
+    static NDArray features(GraftModel model, ImageData data, int[] idx, NDManager into) {
+        ParameterStore ps = new ParameterStore(into, false);
+        NDList parts = new NDList();
+        for (int start = 0; start < idx.length; start += 500) {
+            int[] chunk = java.util.Arrays.copyOfRange(idx, start, Math.min(idx.length, start + 500));
+            try (NDManager sm = into.newSubManager()) {
+                NDArray x = data.images(sm, chunk);
+                NDArray f = model.forwardHead(ps, model.forwardFeatures(ps, x, false), false, true);
+                NDArray flat = f.reshape(f.getShape().get(0), -1);
+                flat.attach(into);
+                parts.add(flat);
+            }
+        }
+        return NDArrays.concat(parts, 0);
+    }
+}

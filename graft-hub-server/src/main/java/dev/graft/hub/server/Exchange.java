@@ -1,0 +1,231 @@
+package dev.graft.hub.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+
+/** One HTTP request and its response, with the helpers the routes need (blocking style). */
+final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
+    /** Compact JSON for answers; unknown request fields are ignored (clients add fields over time). */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            // Commit lines carry whole files in base64; the request size limit bounds them instead.
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Files are sent as memory-mapped slices of this size: the kernel copies straight from the page cache. */
+    private static final int FILE_SLICE = 8 << 20;
+
+    final Request request;
+    final Response response;
+    final String method;
+    final List<String> segments;
+    final Map<String, List<String>> query;
+    private final long maxBody;
+
+    Exchange(Request request, Response response, long maxBody) {
+        this.request = request;
+        this.response = response;
+        this.method = request.getMethod();
+        this.maxBody = maxBody;
+        String raw = request.getHttpURI().getPath();
+        List<String> segs = new ArrayList<>();
+        for (String s : raw.split("/", -1)) {
+            segs.add(decode(s));
+        }
+        // "/a/b" splits to ["", "a", "b"]; drop the leading empty part and one trailing one.
+        if (!segs.isEmpty() && segs.get(0).isEmpty()) {
+            segs.remove(0);
+        }
+        if (!segs.isEmpty() && segs.get(segs.size() - 1).isEmpty()) {
+            segs.remove(segs.size() - 1);
+        }
+        this.segments = segs;
+        this.query = parseQuery(request.getHttpURI().getQuery());
+    }
+
+    static String decode(String s) {
+        // '+' stays '+' in paths; only %XX escapes are decoded.
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HubError.badRequest("malformed percent-escape in '" + s + "'");
+        }
+    }
+
+    static Map<String, List<String>> parseQuery(String q) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (q == null || q.isEmpty()) {
+            return out;
+        }
+        for (String pair : q.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k;
+            String v;
+            try {
+                k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw HubError.badRequest("malformed query string");
+            }
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public List<String> segments() {
+        return segments;
+    }
+
+    @Override
+    public String param(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    List<String> params(String name) {
+        return query.getOrDefault(name, List.of());
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    /** {@code http://host:port} as the client addressed this server. */
+    String baseUrl() {
+        String proto = header("X-Forwarded-Proto");
+        String host = header("X-Forwarded-Host");
+        if (host == null) {
+            host = header("Host");
+        }
+        if (host == null) {
+            host = request.getHttpURI().getAuthority();
+        }
+        return (proto == null ? request.getHttpURI().getScheme() : proto) + "://" + host;
+    }
+
+    /** The request body as a stream that fails with 413 past {@code limit} bytes. */
+    InputStream body(long limit) {
+        long max = Math.min(limit, maxBody);
+        long declared = request.getLength();
+        if (declared > max) {
+            throw HubError.tooLarge("request body of " + declared + " bytes is over the limit of " + max
+                    + " bytes (raise it with --max-request-size / --max-upload-size)");
+        }
+        InputStream in = Content.Source.asInputStream(request);
+        return new FilterInputStream(in) {
+            private long seen;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    count(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    count(n);
+                }
+                return n;
+            }
+
+            private void count(int n) {
+                seen += n;
+                if (seen > max) {
+                    throw HubError.tooLarge("request body is over the limit of " + max
+                            + " bytes (raise it with --max-request-size / --max-upload-size)");
+                }
+            }
+        };
+    }
+
+    byte[] bodyBytes(long limit) throws IOException {
+        try (InputStream in = body(limit)) {
+            return in.readAllBytes();
+        }
+    }
+
+    void status(int code) {
+        response.setStatus(code);
+    }
+
+    void setHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    void sendJson(int code, Object value) throws IOException {
+        send(code, "application/json; charset=utf-8", JSON.writeValueAsBytes(value));
+    }
+
+    @Override
+    public void send(int code, String contentType, byte[] body) throws IOException {
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        write(method.equals("HEAD") ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), true);
+    }
+
+    void sendEmpty(int code) throws IOException {
+        response.setStatus(code);
+        if (code != 304) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+        }
+        write(ByteBuffer.allocate(0), true);
+    }
+
+    void write(ByteBuffer buf, boolean last) throws IOException {
+        try (Blocker.Callback cb = Blocker.callback()) {
+            response.write(last, buf, cb);
+            cb.block();
+        }
+    }
+
+    /** Sends {@code length} bytes of a file from {@code offset} (headers must be set). */
+    void sendFile(Path file, long offset, long length) throws IOException {
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        if (method.equals("HEAD") || length == 0) {
+            write(ByteBuffer.allocate(0), true);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long pos = offset;
+            long end = offset + length;
+            while (pos < end) {
+                int n = (int) Math.min(FILE_SLICE, end - pos);
+                MappedByteBuffer slice = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
+                pos += n;
+                write(slice, pos >= end);
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.graft.hub.server;
+
+import dev.graft.GraftException;
+import dev.graft.hub.server.web.WebPages;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's HTTP server: the Hugging Face Hub API, file downloads and the web pages, on Jetty.
+ *
+ * <pre>{@code
+ * try (HubServer server = HubServer.start(new HubServer.Config("127.0.0.1", 8080, dataDir, null, HubLimits.defaults()))) {
+ *     System.out.println(server.url());   // http://127.0.0.1:8080
+ *     server.join();
+ * }
+ * }</pre>
+ */
+public final class HubServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+
+    /**
+     * Settings of a server.
+     *
+     * @param host address to listen on ({@code 127.0.0.1} keeps it local)
+     * @param port port, 0 for any free one
+     * @param dataDir repositories, blobs and the embedded index
+     * @param dbUrl JDBC URL of the index, {@code null} for the embedded H2 database
+     * @param limits request and upload size limits
+     */
+    public record Config(String host, int port, Path dataDir, String dbUrl, HubLimits limits) {}
+
+    private final Server jetty;
+    private final HubService hub;
+    private final String url;
+
+    private HubServer(Server jetty, HubService hub, String url) {
+        this.jetty = jetty;
+        this.hub = hub;
+        this.url = url;
+    }
+
+    /** Opens the store and index (repairing what a kill left) and starts listening. */
+    public static HubServer start(Config config) throws IOException {
+        HubService hub = HubService.open(config.dataDir(), config.dbUrl());
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("hub");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        // Revisions arrive URL-encoded (refs%2Fpr%2F1): the router splits the raw path itself.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setSendServerVersion(false);
+        http.setOutputBufferSize(1 << 16);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setAcceptQueueSize(256);
+        jetty.addConnector(connector);
+        jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits()));
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            hub.close();
+            throw new GraftException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+                    "choose another --port or stop what uses it", e);
+        }
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return new HubServer(jetty, hub, "http://" + host + ":" + connector.getLocalPort());
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        return url;
+    }
+
+    public HubService hub() {
+        return hub;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the hub server: {}", e.toString());
+        }
+        hub.close();
+    }
+
+    /** Authenticates, routes and turns errors into Hugging Face style JSON errors. */
+    private static final class HubHandler extends Handler.Abstract {
+        private final HubService hub;
+        private final ApiRoutes api;
+        private final WebPages web;
+        private final HubLimits limits;
+
+        HubHandler(HubService hub, ApiRoutes api, WebPages web, HubLimits limits) {
+            this.hub = hub;
+            this.api = api;
+            this.web = web;
+            this.limits = limits;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Exchange ex = null;
+            try {
+                ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()));
+                if (ex.method.equals("OPTIONS")) {
+                    cors(response);
+                    ex.sendEmpty(204);
+                } else {
+                    cors(response);
+                    Principal who = hub.authenticate(request.getHeaders().get("Authorization"));
+                    if (!api.handle(ex, who) && !web.handle(ex, who)) {
+                        throw HubError.notFound(null, "no such page or API route: " + ex.method + " " + request.getHttpURI().getPath());
+                    }
+                }
+                callback.succeeded();
+            } catch (HubError e) {
+                fail(request, response, callback, ex, e.status(), e.code(), e.getMessage());
+            } catch (EofException e) {
+                // The client went away mid-transfer (or cut its upload): nothing to answer.
+                callback.failed(e);
+            } catch (Throwable e) {
+                LOG.error("internal error on {} {}", request.getMethod(), request.getHttpURI(), e);
+                fail(request, response, callback, ex, 500, null, "internal server error: " + e);
+            }
+            return true;
+        }
+
+        private static void cors(Response response) {
+            response.getHeaders().put("Access-Control-Allow-Origin", "*");
+            response.getHeaders().put("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, If-None-Match");
+            response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+        }
+
+        private static void fail(Request request, Response response, Callback callback, Exchange ex, int status, String code,
+                String message) {
+            if (response.isCommitted()) {
+                callback.failed(new IOException(message));
+                return;
+            }
+            try {
+                response.reset();
+                cors(response);
+                if (code != null) {
+                    response.getHeaders().put("X-Error-Code", code);
+                }
+                response.getHeaders().put("X-Error-Message", message.replaceAll("[\\r\\n]", " "));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", message);
+                Exchange e = ex != null ? ex : new Exchange(request, response, 0);
+                e.sendJson(status, body);
+                callback.succeeded();
+            } catch (Throwable t) {
+                callback.failed(t);
+            }
+        }
+    }
+}

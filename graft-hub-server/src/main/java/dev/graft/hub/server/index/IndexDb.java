@@ -1,0 +1,374 @@
+package dev.graft.hub.server.index;
+
+import dev.graft.GraftException;
+import dev.graft.hub.server.HubError;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The hub's index: repositories, their tags and card metadata, download counts, users and token
+ * hashes, in an SQL database reached by plain JDBC. The same SQL runs on the embedded H2 file
+ * database (the default, {@code GRAFT_HOME/hub/index}) and on PostgreSQL for shared deployments.
+ * The repository store on disk stays the source of truth: the server rebuilds repository rows from it
+ * at start, so the index can never hold a commit the store lacks.
+ *
+ * <pre>{@code
+ * try (IndexDb db = IndexDb.open(IndexDb.h2Url(dataDir.resolve("index")))) {
+ *     List<RepoRecord> page = db.list(new RepoQuery("model", "bert", null, List.of(), "downloads", true, null, 0, 20));
+ * }
+ * }</pre>
+ */
+public final class IndexDb implements AutoCloseable {
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS hub_repos (repo_type VARCHAR(16) NOT NULL, repo_id VARCHAR(200) NOT NULL,"
+                + " owner VARCHAR(100) NOT NULL, is_private BOOLEAN NOT NULL, sha VARCHAR(40), last_modified BIGINT NOT NULL,"
+                + " created_at BIGINT NOT NULL, downloads BIGINT NOT NULL, card_json VARCHAR(1000000),"
+                + " library_name VARCHAR(200), pipeline_tag VARCHAR(200), license VARCHAR(200), PRIMARY KEY (repo_type, repo_id))",
+        "CREATE TABLE IF NOT EXISTS hub_repo_tags (repo_type VARCHAR(16) NOT NULL, repo_id VARCHAR(200) NOT NULL,"
+                + " tag VARCHAR(300) NOT NULL, PRIMARY KEY (repo_type, repo_id, tag))",
+        "CREATE INDEX IF NOT EXISTS hub_repo_tags_by_tag ON hub_repo_tags (tag)",
+        "CREATE TABLE IF NOT EXISTS hub_users (name VARCHAR(100) PRIMARY KEY, created_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS hub_tokens (token_hash VARCHAR(64) PRIMARY KEY, user_name VARCHAR(100) NOT NULL,"
+                + " token_name VARCHAR(100) NOT NULL, can_write BOOLEAN NOT NULL, created_at BIGINT NOT NULL)",
+    };
+    private static final Map<String, String> SORT_COLUMNS = Map.of(
+            "downloads", "downloads", "lastModified", "last_modified", "last_modified", "last_modified",
+            "createdAt", "created_at", "id", "repo_id", "modelId", "repo_id");
+
+    private final String url;
+    private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(16);
+
+    private IndexDb(String url) {
+        this.url = url;
+    }
+
+    /** JDBC URL of the embedded H2 database at {@code base} ({@code base.mv.db} on disk). */
+    public static String h2Url(Path base) {
+        // AUTO_SERVER lets `graft hub token create` open the index while the server runs.
+        return "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    }
+
+    /** Opens (and creates the tables of) the database at a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */
+    public static IndexDb open(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new GraftException("unsupported index database URL '" + jdbcUrl + "'",
+                    "use jdbc:postgresql://host:port/db?user=..&password=.. or leave --db-url out for the embedded database");
+        }
+        IndexDb db = new IndexDb(jdbcUrl);
+        try (Connection c = db.borrow(); Statement s = c.createStatement()) {
+            for (String sql : SCHEMA) {
+                s.execute(sql);
+            }
+            c.commit();
+            db.release(c);
+        } catch (SQLException e) {
+            throw new GraftException("cannot open the hub index database at " + redact(jdbcUrl) + ": " + e.getMessage(),
+                    "check --db-url, that the database server runs and that the user may create tables", e);
+        }
+        return db;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("password=[^&;]*", "password=***");
+    }
+
+    private Connection borrow() throws SQLException {
+        Connection c = idle.poll();
+        if (c != null && !c.isClosed()) {
+            return c;
+        }
+        c = DriverManager.getConnection(url);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    private void release(Connection c) throws SQLException {
+        if (!idle.offer(c)) {
+            c.close();
+        }
+    }
+
+    /** Work on one connection inside one transaction. */
+    @FunctionalInterface
+    private interface Tx<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T tx(Tx<T> work) {
+        Connection c = null;
+        try {
+            c = borrow();
+            T result = work.run(c);
+            c.commit();
+            release(c);
+            return result;
+        } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.rollback();
+                    release(c);
+                } catch (SQLException ignored) {
+                    closeQuietly(c);
+                }
+            }
+            throw new HubError(500, null, "index database error: " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
+        }
+    }
+
+    // ---- repositories ----
+
+    /** Inserts or replaces a repository row and its tags; the download count is kept. */
+    public void upsert(RepoRecord r) {
+        tx(c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET owner=?, is_private=?, sha=?, last_modified=?,"
+                    + " created_at=?, card_json=?, library_name=?, pipeline_tag=?, license=? WHERE repo_type=? AND repo_id=?")) {
+                ps.setString(1, r.owner());
+                ps.setBoolean(2, r.isPrivate());
+                ps.setString(3, r.sha());
+                ps.setLong(4, r.lastModified());
+                ps.setLong(5, r.createdAt());
+                ps.setString(6, r.cardJson());
+                ps.setString(7, r.libraryName());
+                ps.setString(8, r.pipelineTag());
+                ps.setString(9, r.license());
+                ps.setString(10, r.type());
+                ps.setString(11, r.id());
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repos (repo_type, repo_id, owner, is_private, sha,"
+                        + " last_modified, created_at, downloads, card_json, library_name, pipeline_tag, license)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    ps.setString(1, r.type());
+                    ps.setString(2, r.id());
+                    ps.setString(3, r.owner());
+                    ps.setBoolean(4, r.isPrivate());
+                    ps.setString(5, r.sha());
+                    ps.setLong(6, r.lastModified());
+                    ps.setLong(7, r.createdAt());
+                    ps.setLong(8, r.downloads());
+                    ps.setString(9, r.cardJson());
+                    ps.setString(10, r.libraryName());
+                    ps.setString(11, r.pipelineTag());
+                    ps.setString(12, r.license());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_repo_tags WHERE repo_type=? AND repo_id=?")) {
+                ps.setString(1, r.type());
+                ps.setString(2, r.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repo_tags (repo_type, repo_id, tag) VALUES (?,?,?)")) {
+                for (String tag : new java.util.LinkedHashSet<>(r.tags())) {
+                    ps.setString(1, r.type());
+                    ps.setString(2, r.id());
+                    ps.setString(3, tag);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Removes a repository row and its tags. */
+    public void delete(String type, String id) {
+        tx(c -> {
+            for (String table : new String[] {"hub_repo_tags", "hub_repos"}) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE repo_type=? AND repo_id=?")) {
+                    ps.setString(1, type);
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Every indexed repository of a type (ids only). */
+    public List<String> ids(String type) {
+        return tx(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT repo_id FROM hub_repos WHERE repo_type=? ORDER BY repo_id")) {
+                ps.setString(1, type);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One repository, or {@code null}. */
+    public RepoRecord get(String type, String id) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hub_repos WHERE repo_type=? AND repo_id=?")) {
+                ps.setString(1, type);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? read(c, rs) : null;
+                }
+            }
+        });
+    }
+
+    /** One page of a listing. */
+    public List<RepoRecord> list(RepoQuery q) {
+        String column = SORT_COLUMNS.get(q.sort() == null ? "id" : q.sort());
+        if (column == null) {
+            throw HubError.badRequest("unknown sort '" + q.sort() + "': use downloads, lastModified, createdAt or id");
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM hub_repos r WHERE repo_type=? AND (is_private=FALSE OR owner=?)");
+        List<Object> args = new ArrayList<>(List.of(q.type(), q.viewer() == null ? "" : q.viewer()));
+        if (q.search() != null && !q.search().isBlank()) {
+            sql.append(" AND LOWER(repo_id) LIKE ? ESCAPE '\\'");
+            args.add("%" + q.search().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (q.author() != null && !q.author().isBlank()) {
+            sql.append(" AND owner=?");
+            args.add(q.author());
+        }
+        for (String tag : q.filters()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM hub_repo_tags t WHERE t.repo_type=r.repo_type AND t.repo_id=r.repo_id AND t.tag=?)");
+            args.add(tag);
+        }
+        sql.append(" ORDER BY ").append(column).append(q.descending() ? " DESC" : " ASC").append(", repo_id ASC LIMIT ? OFFSET ?");
+        args.add(q.limit());
+        args.add(q.offset());
+        return tx(c -> {
+            List<RepoRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(c, rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static RepoRecord read(Connection c, ResultSet rs) throws SQLException {
+        String type = rs.getString("repo_type");
+        String id = rs.getString("repo_id");
+        List<String> tags = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tag FROM hub_repo_tags WHERE repo_type=? AND repo_id=? ORDER BY tag")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            try (ResultSet t = ps.executeQuery()) {
+                while (t.next()) {
+                    tags.add(t.getString(1));
+                }
+            }
+        }
+        return new RepoRecord(type, id, rs.getString("owner"), rs.getBoolean("is_private"), rs.getString("sha"),
+                rs.getLong("last_modified"), rs.getLong("created_at"), rs.getLong("downloads"), rs.getString("card_json"),
+                rs.getString("library_name"), rs.getString("pipeline_tag"), rs.getString("license"), tags);
+    }
+
+    /** Counts one download. */
+    public void countDownload(String type, String id) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET downloads = downloads + 1 WHERE repo_type=? AND repo_id=?")) {
+                ps.setString(1, type);
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---- users and tokens ----
+
+    /** Creates the user if missing. */
+    public void ensureUser(String name) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hub_users WHERE name=?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_users (name, created_at) VALUES (?,?)")) {
+                ps.setString(1, name);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Stores a token's hash. */
+    public void addToken(String tokenHash, String user, String name, boolean canWrite) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_tokens (token_hash, user_name, token_name, can_write,"
+                    + " created_at) VALUES (?,?,?,?,?)")) {
+                ps.setString(1, tokenHash);
+                ps.setString(2, user);
+                ps.setString(3, name);
+                ps.setBoolean(4, canWrite);
+                ps.setLong(5, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The token with this hash, or {@code null}. */
+    public TokenInfo token(String tokenHash) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_name, token_name, can_write, created_at FROM hub_tokens WHERE token_hash=?")) {
+                ps.setString(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new TokenInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)) : null;
+                }
+            }
+        });
+    }
+
+    /** Deletes every token of a user with this name; returns how many. */
+    public int revokeTokens(String user, String name) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_tokens WHERE user_name=? AND token_name=?")) {
+                ps.setString(1, user);
+                ps.setString(2, name);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            closeQuietly(c);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.graft.hub.server.store;
+
+import dev.graft.hub.server.HubError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed file contents: {@code objects/<first two hex>/<sha256>}. Uploads stream to a
+ * temporary file under {@code tmp/}, are hashed on the way, fsynced and renamed into place only when
+ * the size and hash are right, so a killed upload leaves at most a stray temporary file (removed at
+ * the next start) and never a wrong object.
+ */
+public final class BlobStore {
+    private final Path objects;
+    private final Path tmp;
+
+    public BlobStore(Path dataDir) throws IOException {
+        this.objects = Files.createDirectories(dataDir.resolve("objects"));
+        this.tmp = Files.createDirectories(dataDir.resolve("tmp"));
+    }
+
+    /** Deletes temporary files left by uploads that were cut off (call at start, before serving). */
+    public void removeLeftovers() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Where the object with this sha256 lives (it may not exist). */
+    public Path path(String sha256) {
+        if (!Hashes.isSha256(sha256)) {
+            throw HubError.badRequest("invalid sha256 '" + RepoId.printable(sha256) + "': expected 64 lower-case hex digits");
+        }
+        return objects.resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    public boolean exists(String sha256) {
+        return Files.isRegularFile(path(sha256));
+    }
+
+    /** Size of a stored object, or -1 when absent. */
+    public long size(String sha256) {
+        try {
+            return Files.size(path(sha256));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Stores bytes; returns their sha256. */
+    public String put(byte[] data) throws IOException {
+        String sha = Hashes.sha256(data);
+        if (!exists(sha)) {
+            Path t = tmp.resolve(UUID.randomUUID().toString());
+            try {
+                try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer b = ByteBuffer.wrap(data);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    ch.force(true);
+                }
+                AtomicFiles.move(t, path(sha));
+            } finally {
+                Files.deleteIfExists(t);
+            }
+        }
+        return sha;
+    }
+
+    /**
+     * Streams an upload into the store, checking it has exactly {@code expectedSize} bytes with sha256
+     * {@code expectedSha256}; otherwise nothing is stored and a 400 explains the mismatch.
+     */
+    public void put(InputStream in, String expectedSha256, long expectedSize) throws IOException {
+        Path target = path(expectedSha256);
+        Path t = tmp.resolve(UUID.randomUUID().toString());
+        MessageDigest sha = Hashes.digest("SHA-256");
+        long total = 0;
+        try {
+            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[1 << 20];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    total += n;
+                    if (total > expectedSize) {
+                        throw HubError.badRequest("upload of " + expectedSha256 + " is larger than the announced "
+                                + expectedSize + " bytes");
+                    }
+                    sha.update(buf, 0, n);
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
+                if (total != expectedSize) {
+                    throw HubError.badRequest("upload of " + expectedSha256 + " is truncated: got " + total
+                            + " of " + expectedSize + " bytes; upload it again");
+                }
+                String got = Hashes.hex(sha.digest());
+                if (!got.equals(expectedSha256)) {
+                    throw HubError.badRequest("upload content has sha256 " + got + ", not the announced "
+                            + expectedSha256 + "; upload it again");
+                }
+                ch.force(true);
+            }
+            if (!Files.exists(target)) {
+                AtomicFiles.move(t, target);
+            }
+        } finally {
+            Files.deleteIfExists(t);
+        }
+    }
+
+    /** Reads a whole (small) object. */
+    public byte[] read(String sha256) throws IOException {
+        return Files.readAllBytes(path(sha256));
+    }
+}
