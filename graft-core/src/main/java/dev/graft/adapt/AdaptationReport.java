@@ -1,5 +1,6 @@
 package dev.graft.adapt;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
 import java.awt.BasicStroke;
@@ -63,7 +64,7 @@ public final class AdaptationReport {
         line.put("target_acc", e.targetAccuracy());
         line.put("seconds", e.seconds());
         try {
-            Files.writeString(dir.resolve("metrics.jsonl"), Json.MAPPER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(dir.resolve("metrics.jsonl"), Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
         } catch (IOException ex) {
             throw new GraftException("cannot append to " + dir.resolve("metrics.jsonl") + ": " + ex.getMessage(), "check the folder is writable", ex);
