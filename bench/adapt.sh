@@ -27,7 +27,7 @@ mkdir -p "$out/runs"
 
 "$root/graft" --version >/dev/null   # builds the jar once, before the workers start
 # Runs use a copy of the jar, so rebuilding Graft while the benchmark runs cannot disturb it.
-cp "$root/graft-cli/target/graft.jar" "$out/graft.jar"
+rm -rf "$out/jar" && mkdir -p "$out/jar" && cp -r "$root/graft-cli/target/graft.jar" "$root/graft-cli/target/lib" "$out/jar/"
 for pair in $PAIRS; do
   for d in ${pair//:/ }; do "$root/graft" --quiet data get "$d" >/dev/null; done
 done
@@ -46,7 +46,7 @@ run_one() {
   local seed=$1 src=$2 tgt=$3 method=$4
   local name="$src-$tgt-$method-s$seed"
   [ -s "$out/runs/$name.json" ] && return 0
-  nice -n 10 java -Dai.djl.pytorch.num_threads=1 -Xmx2g -jar "$out/graft.jar" --quiet --json --seed "$seed" adapt \
+  nice -n 10 java -Dai.djl.pytorch.num_threads=1 -Xmx2g -jar "$out/jar/graft.jar" --quiet --json --seed "$seed" adapt \
       --method "$method" --source "$src" --target "$tgt" --model lenet \
       --epochs "$EPOCHS" --iterations "$ITERS" --batch-size "$BATCH" \
       --source-limit "$SOURCE_LIMIT" --target-limit "$TARGET_LIMIT" --eval-limit "$EVAL_LIMIT" \
