@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             dev.graft.cli.data.DataCommand.class,
             AdaptCommand.class,
             dev.graft.cli.hub.HubCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * Datasets.names();                       // [digits, fashion-mnist, mnist, ...]
  * DataSplits s = Datasets.load("digits", 42);
+ * DataSplits mine = Datasets.load("folder:/data/photos?size=64x64", 42);
  * }</pre>
  */
 public final class Datasets {
@@ -32,17 +33,29 @@ public final class Datasets {
         return new ArrayList<>(SOURCES.keySet());
     }
 
-    /** The source called {@code name}; an error listing the known names if there is none. */
+    /**
+     * The source a data-set argument names: a registered name, or the user's data as
+     * {@code folder:DIR}, {@code idx:DIR} or {@code csv:FILE} with options (see {@link DataSpec}).
+     * An unknown name is an error listing the known names.
+     */
     public static synchronized DatasetSource source(String name) {
         BuiltinDatasets.ensureRegistered();
         DatasetSource s = SOURCES.get(name);
-        if (s == null) {
-            throw new GraftException("unknown data set '" + name + "'", "known data sets: " + String.join(", ", SOURCES.keySet()));
+        if (s != null) {
+            return s;
         }
-        return s;
+        DataSpec spec = DataSpec.parse(name);
+        if (spec.kind() == DataSpec.Kind.BUILTIN) {
+            throw new GraftException("unknown data set '" + name + "'", "known data sets: " + String.join(", ", SOURCES.keySet())
+                    + "; or your own data as " + String.join("DIR, ", DataSpec.PREFIXES) + "FILE");
+        }
+        return new UserDataset(spec);
     }
 
-    /** Fetches if needed and loads the splits of {@code name}. */
+    /**
+     * Fetches if needed and loads the splits of {@code name} (a registered name or user data), with
+     * the default validation carve-out drawn with {@code seed}.
+     */
     public static DataSplits load(String name, long seed) {
         DatasetSource s = source(name);
         s.fetch();

@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
         subcommands = {
             HubServeCommand.class,
             HubTokenCommand.class,
+            HubLoginCommand.class,
+            HubCreateCommand.class,
+            HubPushCommand.class,
+            HubPullCommand.class,
+            HubLsCommand.class,
+            HubInfoCommand.class,
+            HubRmCommand.class,
         })
 public final class HubCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -69,6 +69,9 @@ public final class CsvImages {
         }
         int columns = rows.get(first).size();
         int labelCol = labelColumn(o.label(), head, columns, file);
+        if (o.label() == null && head == null && columns == 2 && isImagePath(rows.get(0).get(0)) && !isImagePath(rows.get(0).get(1))) {
+            labelCol = 1; // path,label without a header
+        }
         for (int r = first; r < rows.size(); r++) {
             if (rows.get(r).size() != columns) {
                 throw new GraftException("CSV file " + file + " line " + (r + 1) + " has " + rows.get(r).size() + " columns, line "
@@ -256,6 +259,11 @@ public final class CsvImages {
             return names;
         }
         return new ArrayList<>(new TreeSet<>(labels));
+    }
+
+    private static boolean isImagePath(String s) {
+        int dot = s.lastIndexOf('.');
+        return dot > 0 && ImageFolder.EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     private static boolean isWholeNumber(String s) {

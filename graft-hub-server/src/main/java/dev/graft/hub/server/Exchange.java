@@ -25,7 +25,10 @@ import org.eclipse.jetty.util.Blocker;
 /** One HTTP request and its response, with the helpers the routes need (blocking style). */
 final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     /** Compact JSON for answers; unknown request fields are ignored (clients add fields over time). */
-    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            // Commit lines carry whole files in base64; the request size limit bounds them instead.
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Files are sent as memory-mapped slices of this size: the kernel copies straight from the page cache. */
     private static final int FILE_SLICE = 8 << 20;
 

@@ -25,9 +25,10 @@ import org.commonmark.renderer.html.HtmlRenderer;
 public final class ModelCard {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Parser MARKDOWN = Parser.builder().build();
+    private static final List<org.commonmark.Extension> EXTENSIONS = List.of(org.commonmark.ext.gfm.tables.TablesExtension.create());
+    private static final Parser MARKDOWN = Parser.builder().extensions(EXTENSIONS).build();
     // Raw HTML in a card is shown as text and unsafe link targets are dropped: cards come from users.
-    private static final HtmlRenderer HTML = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    private static final HtmlRenderer HTML = HtmlRenderer.builder().extensions(EXTENSIONS).escapeHtml(true).sanitizeUrls(true).build();
 
     private final Map<String, Object> data;
     private final String body;

@@ -197,7 +197,7 @@ public final class WebPages {
         String pull = "./graft hub pull " + (id.type() == RepoType.DATASET ? "--type dataset " : "") + id.id();
         String java = id.type() == RepoType.MODEL
                 ? "GraftModel model = Zoo.create(\"hf-hub:" + id.id() + "\");"
-                : "Path dir = Hub.snapshot(\"" + id.id() + "\", \"main\", List.of(\"*\"));";
+                : "Path dir = new Hub().snapshot(RepoType.DATASET, \"" + id.id() + "\", \"main\", List.of(\"*\"));";
         b.append("<section class=\"usage\"><h2>How to use</h2>");
         snippet(b, "usage-cli", "Command line", pull);
         snippet(b, "usage-java", "Java", java);

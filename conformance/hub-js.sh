@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The official Hugging Face JS client (@huggingface/hub, pinned) against `graft hub serve`:
+# starts a server on a free loopback port with a temporary data folder, creates a write token,
+# runs conformance/hub-js.mjs (create, upload small + LFS file, list, info, download + sha256, delete).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HF_JS_VERSION=2.17.5
+
+command -v node >/dev/null || { echo "hub-js: node is needed (apt-get install nodejs npm)" >&2; exit 1; }
+# Installed next to the script (conformance/node_modules is ignored by git).
+if [ ! -f "conformance/node_modules/@huggingface/hub/package.json" ] \
+   || ! grep -q "\"version\": \"$HF_JS_VERSION\"" conformance/node_modules/@huggingface/hub/package.json; then
+  echo "hub-js: installing @huggingface/hub@$HF_JS_VERSION"
+  (cd conformance && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "@huggingface/hub@$HF_JS_VERSION")
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GRAFT_HOME="$work/home"
+./graft --version >/dev/null   # builds the launcher's jar once, before timing-sensitive steps
+token="$(./graft --quiet hub token create --user jsuser --write --data-dir "$work/data")"
+
+./graft hub serve --port 0 --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+url=""
+for _ in $(seq 1 600); do
+  url="$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)"
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; echo "hub-js: the server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "hub-js: the server did not report its URL" >&2; exit 1; }
+echo "hub-js: server at $url"
+
+HUB_URL="$url" HUB_TOKEN="$token" HUB_USER="jsuser" node conformance/hub-js.mjs

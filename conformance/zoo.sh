@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Numerical conformance of the model zoo against PyTorch: torchvision's resnet18, resnet50 and
+# vit_b_16 (= timm's vit_base_patch16_224) with seeded random weights are run by PyTorch and by
+# `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=/usr/bin/python3   # only the system interpreter sees Debian's torch
+if ! "$py" -c 'import torch, torchvision' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-torchvision >/dev/null
+  else
+    echo "conformance/zoo.sh needs python3-torch and python3-torchvision (apt-get install them as root)" >&2
+    exit 1
+  fi
+fi
+out=conformance/out/zoo
+mkdir -p "$out"
+"$py" conformance/zoo_reference.py make "$out"
+status=0
+for model in resnet18 resnet50 vit_base_patch16_224; do
+  ./graft --quiet models run "$model" --weights "$out/$model.safetensors" \
+      --input "$out/input_224.safetensors" --output "$out/${model}_graft.safetensors"
+  "$py" conformance/zoo_reference.py check "$out/${model}_ref.safetensors" "$out/${model}_graft.safetensors" || status=1
+done
+exit $status

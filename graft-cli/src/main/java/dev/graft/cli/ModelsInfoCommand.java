@@ -1,0 +1,94 @@
+package dev.graft.cli;
+
+import dev.graft.progress.Output;
+import dev.graft.util.Json;
+import dev.graft.weights.ResolvedWeights;
+import dev.graft.weights.Weights;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.ParamGroup;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.Zoo;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft models info NAME}: what a model is and what its weights are. */
+@Command(name = "info", description = "Show a model's architecture, parameters, input, normalisation, licence, source and weights.")
+public final class ModelsInfoCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "arch or arch.tag, e.g. small_cnn.graft_mnist")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        PretrainedCfg cfg = Zoo.cfg(name);
+        Zoo.Architecture arch = Zoo.architecture(name);
+        // Random weights suffice to count parameters and list groups; nothing is loaded.
+        GraftModel model = Zoo.create(arch.name(), new dev.graft.zoo.CreateOptions()
+                .numClasses(cfg.numClasses()).inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1)));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", name);
+        info.put("architecture", cfg.architecture());
+        info.put("family", arch.family());
+        info.put("tag", cfg.tag());
+        info.put("parameters", model.numParams());
+        info.put("num_classes", cfg.numClasses());
+        info.put("num_features", model.numFeatures());
+        info.put("input_size", cfg.inputSize());
+        info.put("interpolation", cfg.interpolation());
+        info.put("crop_pct", cfg.cropPct());
+        info.put("mean", cfg.mean());
+        info.put("std", cfg.std());
+        info.put("first_conv", cfg.firstConv());
+        info.put("classifier", cfg.classifier());
+        info.put("groups", model.groupMatcher().stream().map(ParamGroup::name).toList());
+        info.put("license", cfg.license());
+        info.put("source", cfg.source());
+        if (cfg.labelNames() != null) {
+            info.put("label_names", cfg.labelNames());
+        }
+        if (cfg.tag() != null) {
+            Path file = Weights.catalogueDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
+            info.put("weights", Files.isRegularFile(file) ? file.toString() : "not on this machine (graft pretrain " + name + ")");
+            if (Files.isRegularFile(file)) {
+                info.put("sha256", sha256(file));
+                info.put("weights_bytes", Files.size(file));
+            }
+        }
+        if (cfg.provenance() != null) {
+            Object notes = cfg.provenance().get("notes");
+            if (notes != null) {
+                info.put("notes", notes);
+            }
+            info.put("provenance", cfg.provenance());
+        }
+        if (Output.json()) {
+            System.out.println(Json.MAPPER.writeValueAsString(info));
+        } else {
+            info.forEach((k, v) -> {
+                if (v != null) {
+                    System.out.printf("%-14s %s%n", k, v);
+                }
+            });
+        }
+        return 0;
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

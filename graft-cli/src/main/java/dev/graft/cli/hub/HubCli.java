@@ -1,0 +1,26 @@
+package dev.graft.cli.hub;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.graft.hub.Hub;
+import dev.graft.hub.HubConfig;
+import dev.graft.util.Json;
+import java.io.PrintWriter;
+
+/** Shared bits of the hub client verbs: the client from the environment and JSON printing. */
+final class HubCli {
+    private HubCli() {}
+
+    /** The client configured from GRAFT_ENDPOINT/HF_ENDPOINT, GRAFT_TOKEN/HF_TOKEN/login, offline flags. */
+    static Hub hub() {
+        return new Hub(HubConfig.fromEnvironment());
+    }
+
+    static void printJson(PrintWriter out, Object value) {
+        try {
+            out.println(Json.MAPPER.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.graft.cli.hub;
+
+import dev.graft.hub.RepoType;
+import dev.graft.progress.Output;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft hub create REPO}: creates an empty model or data set repository. */
+@Command(name = "create", description = "Create a model or data set repository on the hub.")
+public final class HubCreateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
+    String repo;
+
+    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Option(names = "--private", description = "Visible only to the owner and its tokens.")
+    boolean isPrivate;
+
+    @Option(names = "--exist-ok", description = "No error when the repository already exists.")
+    boolean existOk;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String url = HubCli.hub().createRepo(RepoType.parse(type), repo, isPrivate, existOk);
+        if (Output.json()) {
+            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo, "url", url));
+        } else {
+            spec.commandLine().getOut().println(url);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.graft.cli.hub;
+
+import dev.graft.hub.RepoInfo;
+import dev.graft.hub.RepoType;
+import dev.graft.progress.Output;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft hub info REPO}: commit, visibility, tags, card data and files of a repository. */
+@Command(name = "info", description = "Show a repository's commit, tags, card metadata and files.")
+public final class HubInfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
+    String repo;
+
+    @Option(names = "--revision", description = "Branch, tag or commit sha (default: main).")
+    String revision;
+
+    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RepoInfo info = HubCli.hub().info(RepoType.parse(type), repo, revision);
+        PrintWriter out = spec.commandLine().getOut();
+        if (Output.json()) {
+            HubCli.printJson(out, info);
+            return 0;
+        }
+        out.printf("%-14s %s%n", "id", info.id());
+        out.printf("%-14s %s%n", "commit", info.sha());
+        out.printf("%-14s %s%n", "private", Boolean.TRUE.equals(info.isPrivate()));
+        if (info.lastModified() != null) {
+            out.printf("%-14s %s%n", "last modified", info.lastModified());
+        }
+        if (info.downloads() != null) {
+            out.printf("%-14s %d%n", "downloads", info.downloads());
+        }
+        if (info.tags() != null && !info.tags().isEmpty()) {
+            out.printf("%-14s %s%n", "tags", String.join(", ", info.tags()));
+        }
+        if (info.cardData() != null && !info.cardData().isEmpty()) {
+            info.cardData().fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("model-index")) {
+                    out.printf("%-14s %s%n", "card." + e.getKey(),
+                            e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+                }
+            });
+        }
+        out.println("files:");
+        if (info.siblings() != null) {
+            for (RepoInfo.Sibling s : info.siblings()) {
+                out.printf("  %-44s %12s%s%n", s.path(), s.size() == null ? "" : s.size() + " B",
+                        s.lfs() != null ? "  (LFS)" : "");
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.graft.cli.hub;
+
+import dev.graft.hub.ListQuery;
+import dev.graft.hub.RepoInfo;
+import dev.graft.hub.RepoType;
+import dev.graft.progress.Output;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft hub ls}: lists or searches repositories. */
+@Command(name = "ls", description = "List or search repositories on the hub.")
+public final class HubLsCommand implements Callable<Integer> {
+    @Option(names = "--search", description = "Text the repository name contains.")
+    String search;
+
+    @Option(names = "--author", description = "Only this owner's repositories.")
+    String author;
+
+    @Option(names = "--filter", paramLabel = "TAG", description = "Only repositories with this tag; repeatable.")
+    List<String> filters = List.of();
+
+    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Option(names = "--sort", description = "downloads or lastModified (newest/most first).")
+    String sort;
+
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ListQuery q = ListQuery.all().search(search).author(author).limit(limit);
+        for (String f : filters) {
+            q = q.filter(f);
+        }
+        if (sort != null) {
+            q = q.sort(sort, -1);
+        }
+        List<RepoInfo> repos = HubCli.hub().list(RepoType.parse(type), q);
+        PrintWriter out = spec.commandLine().getOut();
+        if (Output.json()) {
+            HubCli.printJson(out, repos);
+            return 0;
+        }
+        if (repos.isEmpty()) {
+            Output.note("no repositories match");
+        }
+        for (RepoInfo r : repos) {
+            out.printf("%-40s %8s  %-10s %s%n", r.id(), r.downloads() == null ? "" : r.downloads() + "",
+                    r.lastModified() == null ? "" : r.lastModified().substring(0, Math.min(10, r.lastModified().length())),
+                    r.tags() == null ? "" : String.join(",", r.tags()));
+        }
+        out.flush();
+        return 0;
+    }
+}

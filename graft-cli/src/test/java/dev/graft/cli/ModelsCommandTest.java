@@ -1,0 +1,93 @@
+package dev.graft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.weights.SafeTensors;
+import dev.graft.weights.Weights;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.Zoo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ModelsCommandTest {
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void isolate() {
+        System.setProperty("graft.home", home.toString());
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty("graft.home");
+    }
+
+    private static String run(int expectedCode, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CommandLine cl = GraftCli.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        try {
+            System.setOut(new PrintStream(out, true));
+            assertEquals(expectedCode, cl.execute(args), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+        return expectedCode == 0 ? out.toString() : err.toString();
+    }
+
+    @Test
+    void listBehavesLikeTimm() {
+        assertEquals("resnet18\nresnet34\nresnet50\nresnet101\n", run(0, "models", "list", "resnet*"));
+        assertEquals("resnet18\nresnet34\n", run(0, "models", "list", "resnet*", "--exclude", "*50", "--exclude", "*101"));
+        assertEquals("", run(0, "models", "list", "vit_*", "--pretrained"));
+        assertEquals("small_cnn.graft_fashion_mnist\nsmall_cnn.graft_mnist\n", run(0, "models", "list", "small_cnn", "--pretrained"));
+    }
+
+    @Test
+    void infoShowsTheCardAndWeightsState() {
+        String text = run(0, "models", "info", "small_cnn.graft_mnist");
+        assertTrue(text.contains("license        apache-2.0"), text);
+        assertTrue(text.contains("not on this machine"), text);
+        assertTrue(text.contains("CC BY-SA 3.0"), text);
+        String json = run(0, "--json", "models", "info", "resnet18");
+        assertTrue(json.contains("\"parameters\" : 11689512"), json);
+        assertTrue(json.contains("\"first_conv\" : \"conv1\""), json);
+    }
+
+    @Test
+    void runWritesTheLogitsOfTheModel() {
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().numClasses(4).seed(2));
+        Path w = home.resolve("w.safetensors");
+        Weights.saveStateDict(m, w);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(3, 1, 28, 28));
+            Path in = home.resolve("in.safetensors");
+            Path out = home.resolve("out.safetensors");
+            SafeTensors.write(in, Map.of("input", x), null);
+            run(0, "--quiet", "models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
+            try (SafeTensors st = SafeTensors.open(out)) {
+                assertArrayEquals(m.predict(x).toFloatArray(), st.toNDArray(nd, "output").toFloatArray(), 1e-6f);
+            }
+            String err = run(1, "models", "run", "resnet18", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
+            assertTrue(err.contains("do not match resnet18"), err);
+        }
+    }
+}

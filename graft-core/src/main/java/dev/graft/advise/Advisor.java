@@ -1,0 +1,162 @@
+package dev.graft.advise;
+
+import dev.graft.GraftException;
+import dev.graft.train.FeatureExtractor;
+import dev.graft.train.Strategy;
+import dev.graft.train.TensorSet;
+import dev.graft.zoo.GraftModel;
+import java.util.Locale;
+
+/**
+ * Picks a fine-tuning strategy by measuring the target data against a pretrained model (the
+ * founding table of transfer learning, made quantitative):
+ *
+ * <table>
+ * <caption>rules</caption>
+ * <tr><th></th><th>similar (relative FD &lt; {@value #SIMILAR_FD})</th><th>dissimilar</th></tr>
+ * <tr><th>small (&lt; {@value #SMALL_PER_CLASS} per class)</th><td>head</td>
+ *     <td>head if LogME &ge; {@value #TRANSFERABLE_LOGME}, else partial (stem frozen)</td></tr>
+ * <tr><th>large</th><td>partial (about half the stages frozen)</td><td>scratch</td></tr>
+ * </table>
+ *
+ * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
+ *
+ * <pre>{@code
+ * Advice a = Advisor.advise(pretrained, ModelInput.prepare(splits.train(), pretrained.cfg()), FeatureStats.read(statsFile));
+ * System.out.println(a.strategy() + ": " + a.reason());
+ * }</pre>
+ */
+public final class Advisor {
+    /** Below this many training samples per class the data counts as small. */
+    public static final double SMALL_PER_CLASS = 100;
+    /** Below this Fréchet distance relative to the pretraining features' total variance the data counts as similar. */
+    public static final double SIMILAR_FD = 0.5;
+    /** LogME from which small dissimilar data still trains only the head. */
+    public static final double TRANSFERABLE_LOGME = 0.0;
+    /** At most this many target samples are measured (a seeded random subset beyond it). */
+    public static final int MAX_MEASURED = 3000;
+
+    private Advisor() {}
+
+    /**
+     * Measures and recommends.
+     *
+     * @param pretrained the pretrained model with its original classifier (for LEEP)
+     * @param target the target training data, prepared for the model
+     * @param source feature statistics saved with the pretrained weights
+     * @param seed seed of the measured subset
+     */
+    public static Advice advise(GraftModel pretrained, TensorSet target, FeatureStats source, long seed) {
+        if (target.size() < 2) {
+            throw new GraftException("the target data has " + target.size() + " samples", "give at least a few labelled samples per class");
+        }
+        int[] counts = target.countsPerClass();
+        int present = 0;
+        int min = Integer.MAX_VALUE;
+        for (int c : counts) {
+            if (c > 0) {
+                present++;
+                min = Math.min(min, c);
+            }
+        }
+        double perClass = target.size() / (double) Math.max(1, present);
+        TensorSet measured = subset(target, MAX_MEASURED, seed);
+        TensorSet feats = FeatureExtractor.features(pretrained, measured, 256);
+        float[][] rows = FeatureExtractor.rows(feats);
+        FeatureStats targetStats = FeatureStats.of(rows);
+        double fd = Frechet.distance(source, targetStats);
+        double trace = 0;
+        for (int j = 0; j < source.dim(); j++) {
+            trace += source.cov()[j][j];
+        }
+        double rel = fd / Math.max(1e-12, trace);
+        double logme = LogME.score(rows, feats.labels(), target.numClasses());
+        double leep = Double.NaN;
+        if (pretrained.numClasses() > 0) {
+            TensorSet logits = FeatureExtractor.logits(pretrained, measured, 256);
+            leep = Leep.score(softmax(FeatureExtractor.rows(logits)), logits.labels(), target.numClasses());
+        }
+        return decide(perClass, min, fd, rel, logme, leep, measured.size(), stagesOf(pretrained));
+    }
+
+    /** Number of groups between the stem and the head (the model's stages). */
+    static int stagesOf(GraftModel m) {
+        return Math.max(0, m.groupMatcher().size() - 2);
+    }
+
+    /** The mapping from measurements to a strategy (separate so each quadrant is testable). */
+    public static Advice decide(double perClass, int minPerClass, double fd, double relFd, double logme, double leep,
+                                int measured, int stages) {
+        boolean small = perClass < SMALL_PER_CLASS;
+        boolean similar = relFd < SIMILAR_FD;
+        String sizeText = String.format(Locale.ROOT, "%.0f samples per class (%s the %.0f threshold)", perClass,
+                small ? "below" : "at or above", SMALL_PER_CLASS);
+        String simText = String.format(Locale.ROOT, "relative Frechet distance %.3f (%s %.2f: %s), LogME %.3f",
+                relFd, similar ? "below" : "at or above", SIMILAR_FD, similar ? "similar" : "dissimilar", logme);
+        Strategy s;
+        int freeze = 0;
+        String rule;
+        if (small && similar) {
+            s = Strategy.HEAD;
+            rule = "small and similar: the pretrained features already fit; train only a new classifier";
+        } else if (small) {
+            if (logme >= TRANSFERABLE_LOGME) {
+                s = Strategy.HEAD;
+                rule = String.format(Locale.ROOT, "small but dissimilar, yet LogME >= %.1f shows the features still separate the"
+                        + " classes; too few labels to train more than a classifier", TRANSFERABLE_LOGME);
+            } else {
+                s = Strategy.PARTIAL;
+                freeze = 1;
+                rule = String.format(Locale.ROOT, "small and dissimilar with LogME < %.1f: keep only the generic stem frozen"
+                        + " and adapt the stages", TRANSFERABLE_LOGME);
+            }
+        } else if (similar) {
+            s = Strategy.PARTIAL;
+            freeze = Math.min(stages, 1 + stages / 2);
+            rule = "large and similar: keep the general early layers frozen (stem and first half of the stages), train the rest";
+        } else {
+            s = Strategy.SCRATCH;
+            rule = "large and dissimilar: enough data to learn the features anew; pretrained features would only bias them";
+        }
+        String reason = sizeText + "; " + simText + ". Rule: " + rule + ".";
+        return new Advice(s, freeze, perClass, minPerClass, fd, relFd, logme, leep, small, similar, reason, measured);
+    }
+
+    private static float[][] softmax(float[][] logits) {
+        float[][] out = new float[logits.length][];
+        for (int i = 0; i < logits.length; i++) {
+            float[] r = logits[i];
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : r) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            float[] p = new float[r.length];
+            for (int k = 0; k < r.length; k++) {
+                p[k] = (float) Math.exp(r[k] - max);
+                sum += p[k];
+            }
+            for (int k = 0; k < r.length; k++) {
+                p[k] /= (float) sum;
+            }
+            out[i] = p;
+        }
+        return out;
+    }
+
+    /** A seeded random subset of at most {@code max} samples (all of them if fewer). */
+    public static TensorSet subset(TensorSet s, int max, long seed) {
+        if (s.size() <= max) {
+            return s;
+        }
+        int[] idx = dev.graft.train.TrainLoop.permutation(s.size(), seed, -1);
+        int per = s.sampleSize();
+        float[] v = new float[max * per];
+        int[] l = new int[max];
+        for (int k = 0; k < max; k++) {
+            System.arraycopy(s.values(), idx[k] * per, v, k * per, per);
+            l[k] = s.labels()[idx[k]];
+        }
+        return new TensorSet(v, s.sampleShape(), l, s.classNames());
+    }
+}

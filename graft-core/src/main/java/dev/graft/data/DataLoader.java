@@ -1,0 +1,318 @@
+package dev.graft.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.GraftException;
+import dev.graft.data.transform.Transform;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Mini-batches of an {@link ImageData}, prepared on a background thread (transforms and array
+ * creation) while the model computes on the current batch, so both cores stay busy.
+ * Deterministic for a seed: the order of epoch {@code e} and every random transform draw depend
+ * only on the seed, {@code e} and the sample's position, never on thread timing.
+ *
+ * <pre>{@code
+ * DataLoader loader = DataLoader.builder(splits.train())
+ *         .batchSize(128).shuffle(seed).transform(Transforms.randomCrop(28, 28, 2)).build();
+ * for (int epoch = 0; epoch < epochs; epoch++) {
+ *     try (DataLoader.Epoch batches = loader.epoch(manager, epoch)) {
+ *         for (Batch b : batches) {
+ *             try (b) { ... b.x() ... b.y() ... }
+ *         }
+ *     }
+ * }
+ * }</pre>
+ */
+public final class DataLoader {
+    private final ImageData data;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final Transform transform;
+    private final boolean dropLast;
+    private final int prefetch;
+    private final int[] outShape;
+
+    private DataLoader(Builder b) {
+        this.data = b.data;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.transform = b.transform;
+        this.dropLast = b.dropLast;
+        this.prefetch = b.prefetch;
+        this.outShape = transform == null ? new int[] {data.channels(), data.height(), data.width()} : probeShape();
+    }
+
+    /** Starts a loader over {@code data}. */
+    public static Builder builder(ImageData data) {
+        return new Builder(data);
+    }
+
+    /** The data it batches. */
+    public ImageData data() {
+        return data;
+    }
+
+    /** Batches per epoch. */
+    public int numBatches() {
+        return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+    }
+
+    /** Shape of one transformed image, {C, H, W}. */
+    public int[] imageShape() {
+        return outShape.clone();
+    }
+
+    /**
+     * The sample order of epoch {@code epoch}: a seeded permutation when shuffling, else 0..n-1
+     * (the last partial batch dropped if asked).
+     */
+    public int[] order(int epoch) {
+        int n = data.size();
+        int[] idx = Splits.allIndices(n);
+        if (shuffle) {
+            Random rng = new Random(mix(seed, epoch, -1));
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * The batches of one epoch, prepared ahead in the background. Arrays are created in a
+     * sub-manager of {@code manager} per batch. Close the epoch if you stop early, which stops the
+     * background thread and frees prepared batches.
+     */
+    public Epoch epoch(NDManager manager, int epoch) {
+        return new Epoch(manager, epoch);
+    }
+
+    /** One epoch's batches; iterate once. */
+    public final class Epoch implements Iterable<Batch>, AutoCloseable {
+        private final BlockingQueue<Object> queue;
+        private final Thread worker;
+        private final int total;
+        private volatile boolean closed;
+        private int taken;
+        private boolean iterated;
+
+        private Epoch(NDManager manager, int epoch) {
+            this.total = numBatches();
+            this.queue = new ArrayBlockingQueue<>(prefetch);
+            int[] order = order(epoch);
+            this.worker = new Thread(() -> produce(manager, epoch, order), "graft-data-loader");
+            worker.setDaemon(true);
+            worker.start();
+        }
+
+        private void produce(NDManager manager, int epoch, int[] order) {
+            try {
+                for (int b = 0; b < total && !closed; b++) {
+                    int from = b * batchSize;
+                    int to = Math.min(order.length, from + batchSize);
+                    int[] indices = java.util.Arrays.copyOfRange(order, from, to);
+                    Batch batch = make(manager, epoch, from, indices);
+                    while (!closed && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                        // wait for the consumer
+                    }
+                    if (closed) {
+                        batch.close();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                offerQuietly(e);
+            }
+        }
+
+        private void offerQuietly(Throwable t) {
+            try {
+                while (!closed && !queue.offer(t, 100, TimeUnit.MILLISECONDS)) {
+                    // wait for the consumer
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public Iterator<Batch> iterator() {
+            if (iterated) {
+                throw new IllegalStateException("an epoch is iterated once; call loader.epoch(...) again");
+            }
+            iterated = true;
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return !closed && taken < total;
+                }
+
+                @Override
+                public Batch next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Object o;
+                    try {
+                        o = queue.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new GraftException("interrupted while waiting for the next batch", "none");
+                    }
+                    if (o instanceof RuntimeException re) {
+                        close();
+                        throw re;
+                    }
+                    if (o instanceof Error err) {
+                        close();
+                        throw err;
+                    }
+                    taken++;
+                    return (Batch) o;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Object o; (o = queue.poll()) != null; ) {
+                if (o instanceof Batch b) {
+                    b.close();
+                }
+            }
+        }
+    }
+
+    private Batch make(NDManager parent, int epoch, int position, int[] indices) {
+        NDManager nd = parent.newSubManager();
+        try {
+            NDArray x;
+            if (transform == null) {
+                x = data.images(nd, indices);
+            } else {
+                int per = outShape[0] * outShape[1] * outShape[2];
+                float[] px = new float[indices.length * per];
+                for (int k = 0; k < indices.length; k++) {
+                    int i = indices[k];
+                    Pixels out = transform.apply(new Pixels(data.channels(), data.height(), data.width(), data.image(i)),
+                            new Random(mix(seed, epoch, position + k)));
+                    if (out.channels() != outShape[0] || out.height() != outShape[1] || out.width() != outShape[2]) {
+                        throw new GraftException("the transform made sample " + i + " " + out.channels() + "x" + out.height() + "x"
+                                + out.width() + " but the first sample " + outShape[0] + "x" + outShape[1] + "x" + outShape[2],
+                                "end the transform with a fixed-size step such as resize or centerCrop");
+                    }
+                    System.arraycopy(out.values(), 0, px, k * per, per);
+                }
+                x = nd.create(px, new Shape(indices.length, outShape[0], outShape[1], outShape[2]));
+            }
+            NDArray y = data.labels(nd, indices);
+            return new Batch(nd, x, y, indices);
+        } catch (RuntimeException e) {
+            nd.close();
+            throw e;
+        }
+    }
+
+    private int[] probeShape() {
+        if (data.size() == 0) {
+            return new int[] {data.channels(), data.height(), data.width()};
+        }
+        Pixels p = transform.apply(new Pixels(data.channels(), data.height(), data.width(), data.image(0)), new Random(seed));
+        return new int[] {p.channels(), p.height(), p.width()};
+    }
+
+    /** A well-spread 64-bit seed from the loader seed, the epoch and a sample position (SplitMix64 finaliser). */
+    static long mix(long seed, long epoch, long position) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position * 0x94D049BB133111EBL + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Builder for {@link DataLoader}; only the data is required. */
+    public static final class Builder {
+        private final ImageData data;
+        private int batchSize = 32;
+        private boolean shuffle;
+        private long seed;
+        private Transform transform;
+        private boolean dropLast;
+        private int prefetch = 2;
+
+        private Builder(ImageData data) {
+            if (data == null) {
+                throw new GraftException("DataLoader needs data", "pass an ImageData, e.g. splits.train()");
+            }
+            this.data = data;
+        }
+
+        /** Samples per batch (default 32). */
+        public Builder batchSize(int n) {
+            if (n <= 0) {
+                throw new GraftException("batch size " + n + " is not positive", "use e.g. 32");
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** Shuffles every epoch with a permutation drawn from {@code seed} and the epoch number. */
+        public Builder shuffle(long seed) {
+            this.shuffle = true;
+            this.seed = seed;
+            return this;
+        }
+
+        /** Seed of random transforms without shuffling (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Applied to every sample as it is batched (random steps are redrawn every epoch). */
+        public Builder transform(Transform t) {
+            this.transform = t;
+            return this;
+        }
+
+        /** Drops the last batch if it is smaller than the batch size (default false). */
+        public Builder dropLast(boolean drop) {
+            this.dropLast = drop;
+            return this;
+        }
+
+        /** Batches prepared ahead (default 2). */
+        public Builder prefetch(int n) {
+            if (n <= 0) {
+                throw new GraftException("prefetch " + n + " is not positive", "use 1 or more");
+            }
+            this.prefetch = n;
+            return this;
+        }
+
+        public DataLoader build() {
+            return new DataLoader(this);
+        }
+    }
+}

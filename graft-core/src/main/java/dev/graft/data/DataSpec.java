@@ -1,0 +1,223 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a data-set argument names: a built-in data set ({@code mnist}) or the user's own data as
+ * {@code KIND:PATH[?key=value&...]}:
+ * <ul>
+ *   <li>{@code folder:DIR} images in {@code DIR/<class>/} (optional {@code train/} and {@code test/});
+ *       options {@code size=HxW} (resize on load), {@code test}, {@code val};
+ *   <li>{@code idx:DIR} MNIST-style IDX files {@code train-images*}, {@code train-labels*},
+ *       {@code t10k-*} or {@code test-*} (raw or .gz), class names from {@code classes.txt};
+ *       options {@code test}, {@code val};
+ *   <li>{@code csv:FILE} label + pixel columns or path,label rows; options {@code label},
+ *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code test}, {@code val}.
+ * </ul>
+ * {@code test} is the fraction held out as test when the data has no test split (default 0.2,
+ * always with the fixed seed {@link Splits#FIXED_TEST_SEED}); {@code val} the validation fraction
+ * of train (default 0.1, with the run's seed).
+ *
+ * <pre>{@code
+ * DataSpec s = DataSpec.parse("folder:/data/photos?size=64x64&test=0.25");
+ * s.kind();            // FOLDER
+ * s.size();            // [64, 64]
+ * }</pre>
+ *
+ * @param kind what the spec names
+ * @param text the spec as given
+ * @param path the file or folder of user data (null for built-ins)
+ * @param options key=value options, in order
+ */
+public record DataSpec(Kind kind, String text, Path path, Map<String, String> options) {
+    /** The kinds of data-set argument. */
+    public enum Kind {
+        BUILTIN(Set.of()),
+        FOLDER(Set.of("size", "test", "val")),
+        IDX(Set.of("test", "val")),
+        CSV(Set.of("label", "shape", "max", "size", "header", "test", "val"));
+
+        private final Set<String> keys;
+
+        Kind(Set<String> keys) {
+            this.keys = keys;
+        }
+
+        /** The option keys this kind accepts. */
+        public Set<String> keys() {
+            return keys;
+        }
+
+        /** The prefix users type, e.g. {@code folder}. */
+        public String prefix() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The prefixes of user data, as typed. */
+    public static final List<String> PREFIXES = List.of("folder:", "idx:", "csv:");
+
+    public DataSpec {
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** Parses a data-set argument; a bad prefix or option is an error that lists the valid ones. */
+    public static DataSpec parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new GraftException("no data set given", "name a built-in data set (graft data list) or user data: "
+                    + String.join("DIR, ", PREFIXES) + "FILE");
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            return new DataSpec(Kind.BUILTIN, text, null, Map.of());
+        }
+        String prefix = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        Kind kind = switch (prefix) {
+            case "folder" -> Kind.FOLDER;
+            case "idx" -> Kind.IDX;
+            case "csv" -> Kind.CSV;
+            default -> throw new GraftException("unknown data prefix '" + prefix + ":' in '" + text + "'",
+                    "use " + String.join(", ", PREFIXES) + " or a built-in name (graft data list)");
+        };
+        String rest = text.substring(colon + 1);
+        String query = "";
+        int q = rest.lastIndexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        if (rest.isBlank()) {
+            throw new GraftException("'" + text + "' names no path", "write " + prefix + ":PATH");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        if (!query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    throw new GraftException("option '" + pair + "' in '" + text + "' is not key=value", "write e.g. ?test=0.2");
+                }
+                String key = pair.substring(0, eq).toLowerCase(Locale.ROOT);
+                if (!kind.keys().contains(key)) {
+                    throw new GraftException("option '" + key + "' does not apply to " + prefix + ": data",
+                            "options for " + prefix + ": " + String.join(", ", kind.keys().stream().sorted().toList()));
+                }
+                options.put(key, pair.substring(eq + 1));
+            }
+        }
+        DataSpec spec = new DataSpec(kind, text, Path.of(rest), options);
+        // Parse every typed option now so a typo fails before any loading.
+        spec.size();
+        spec.shape();
+        spec.maxValue();
+        spec.header();
+        spec.testFraction();
+        spec.validationFraction();
+        return spec;
+    }
+
+    /** {@code size=HxW} or {@code size=N} as {H, W}, or null. */
+    public int[] size() {
+        String s = options.get("size");
+        if (s == null) {
+            return null;
+        }
+        int[] d = dims("size", s);
+        if (d.length == 1) {
+            return new int[] {d[0], d[0]};
+        }
+        if (d.length != 2) {
+            throw new GraftException("size '" + s + "' in '" + text + "' is not HxW", "write e.g. size=64x64");
+        }
+        return d;
+    }
+
+    /** {@code shape=CxHxW} or {@code shape=HxW} (one channel) as {C, H, W}, or null. */
+    public int[] shape() {
+        String s = options.get("shape");
+        if (s == null) {
+            return null;
+        }
+        int[] d = dims("shape", s);
+        if (d.length == 2) {
+            return new int[] {1, d[0], d[1]};
+        }
+        if (d.length != 3) {
+            throw new GraftException("shape '" + s + "' in '" + text + "' is not CxHxW", "write e.g. shape=3x32x32");
+        }
+        return d;
+    }
+
+    /** {@code max=V}, or null. */
+    public Double maxValue() {
+        return number("max", null, 0, Double.MAX_VALUE);
+    }
+
+    /** {@code header=true|false}, or null (recognise it). */
+    public Boolean header() {
+        String s = options.get("header");
+        if (s == null) {
+            return null;
+        }
+        if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+            throw new GraftException("header '" + s + "' in '" + text + "' is not true or false", "write header=true or header=false");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    /** {@code label=...}, or null. */
+    public String label() {
+        return options.get("label");
+    }
+
+    /** {@code test=F}: fraction held out as test when the data has no test split. */
+    public double testFraction() {
+        return number("test", Splits.DEFAULT_TEST_FRACTION, 0, 1);
+    }
+
+    /** {@code val=F}: validation fraction of train, or the default. */
+    public double validationFraction() {
+        return number("val", Splits.DEFAULT_VALIDATION_FRACTION, 0, 1);
+    }
+
+    private Double number(String key, Double dflt, double lo, double hi) {
+        String s = options.get(key);
+        if (s == null) {
+            return dflt;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new GraftException(key + " '" + s + "' in '" + text + "' is not a number", "write e.g. " + key + "=0.2");
+        }
+        if (!(v >= lo && v < hi) || (key.equals("max") && v <= 0)) {
+            throw new GraftException(key + "=" + s + " in '" + text + "' is out of range",
+                    key.equals("max") ? "give the positive value that means white, e.g. max=255" : "use a fraction in [0, 1), e.g. 0.2");
+        }
+        return v;
+    }
+
+    private int[] dims(String key, String s) {
+        String[] parts = s.toLowerCase(Locale.ROOT).split("x");
+        int[] d = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                d[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                d[i] = -1;
+            }
+            if (d[i] <= 0) {
+                throw new GraftException(key + " '" + s + "' in '" + text + "' is not positive whole numbers joined by x",
+                        "write e.g. " + key + "=" + (key.equals("shape") ? "1x28x28" : "64x64"));
+            }
+        }
+        return d;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.graft.fewshot;
+
+import dev.graft.GraftException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Nearest class mean in an embedding space (Prototypical Networks): a class's prototype is the mean
+ * of its support embeddings; a query goes to the prototype at the smallest squared Euclidean distance.
+ *
+ * <pre>{@code
+ * PrototypeClassifier p = PrototypeClassifier.fit(supportVectors, supportLabels, classNames);
+ * int c = p.predict(queryVector);
+ * }</pre>
+ */
+public final class PrototypeClassifier {
+    private final List<String> classNames;
+    private final float[][] prototypes;
+    private final int[] shots;
+
+    private PrototypeClassifier(List<String> classNames, float[][] prototypes, int[] shots) {
+        this.classNames = List.copyOf(classNames);
+        this.prototypes = prototypes;
+        this.shots = shots;
+    }
+
+    /** A class and its score (negative squared distance to its prototype). */
+    public record Score(String label, int index, float score) {}
+
+    /**
+     * Class means of the support set. Every class must have at least one example; the error names
+     * those that have none.
+     */
+    public static PrototypeClassifier fit(float[][] support, int[] labels, List<String> classNames) {
+        if (support.length != labels.length) {
+            throw new GraftException(support.length + " support vectors but " + labels.length + " labels", "give one label per example");
+        }
+        if (support.length == 0) {
+            throw new GraftException("the support set is empty", "give at least one example per class");
+        }
+        int dim = support[0].length;
+        float[][] sums = new float[classNames.size()][dim];
+        int[] counts = new int[classNames.size()];
+        for (int i = 0; i < support.length; i++) {
+            int c = labels[i];
+            if (c < 0 || c >= classNames.size()) {
+                throw new GraftException("support label " + c + " is not one of " + classNames.size() + " classes", "check the labels");
+            }
+            counts[c]++;
+            for (int j = 0; j < dim; j++) {
+                sums[c][j] += support[i][j];
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                missing.add(classNames.get(c));
+            } else {
+                for (int j = 0; j < dim; j++) {
+                    sums[c][j] /= counts[c];
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new GraftException("no support examples for " + missing, "add at least one example of each of these labels");
+        }
+        return new PrototypeClassifier(classNames, sums, counts);
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Support examples per class. */
+    public int[] shots() {
+        return shots.clone();
+    }
+
+    /** Negative squared distance to each prototype (higher is closer). */
+    public float[] scores(float[] x) {
+        float[] s = new float[prototypes.length];
+        for (int c = 0; c < prototypes.length; c++) {
+            double d = 0;
+            for (int j = 0; j < x.length; j++) {
+                double diff = x[j] - prototypes[c][j];
+                d += diff * diff;
+            }
+            s[c] = (float) -d;
+        }
+        return s;
+    }
+
+    public int predict(float[] x) {
+        float[] s = scores(x);
+        int best = 0;
+        for (int c = 1; c < s.length; c++) {
+            if (s[c] > s[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Classes by closeness, best first. */
+    public List<Score> rank(float[] x) {
+        float[] s = scores(x);
+        List<Score> out = new ArrayList<>();
+        for (int c = 0; c < s.length; c++) {
+            out.add(new Score(classNames.get(c), c, s[c]));
+        }
+        out.sort(Comparator.comparingDouble((Score sc) -> sc.score()).reversed());
+        return out;
+    }
+
+    public double accuracy(float[][] x, int[] labels) {
+        int ok = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (predict(x[i]) == labels[i]) {
+                ok++;
+            }
+        }
+        return x.length == 0 ? 0 : (double) ok / x.length;
+    }
+}

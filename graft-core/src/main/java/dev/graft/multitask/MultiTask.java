@@ -1,0 +1,450 @@
+package dev.graft.multitask;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.graft.GraftException;
+import dev.graft.engine.Engines;
+import dev.graft.progress.Output;
+import dev.graft.progress.Progress;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.PretrainedCfg;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Multi-task training with hard parameter sharing: a backbone, one head per task and a weighting
+ * strategy, trained with Adam; per-task test metrics, Delta_m against single-task baselines, and a run
+ * directory with metrics, report, curves and the exported model (all heads, with their task names).
+ *
+ * <pre>{@code
+ * MultiTaskResult r = MultiTask.builder()
+ *         .backbone("small_cnn", () -> Zoo.create("small_cnn", new CreateOptions()))
+ *         .data("multimnist")
+ *         .weighting("pcgrad")
+ *         .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
+ *         .out(Path.of("runs/mtl-pcgrad"))
+ *         .run();
+ * r.testMetrics();   // {left=0.93, right=0.91}
+ *
+ * MultiTaskResult base = MultiTask.builder()...singleTask(true).run();   // one model per task
+ * }</pre>
+ */
+public final class MultiTask {
+    private MultiTask() {}
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of a run; {@code set}-style methods return the builder. */
+    public static final class Builder {
+        String backboneName = "backbone";
+        Supplier<GraftModel> backbone;
+        String dataName;
+        MultiTaskSplits splits;
+        String weightingName = "ew";
+        Weighting weighting;
+        int epochs = 3;
+        int batchSize = 64;
+        double learningRate = 1e-3;
+        double weightDecay = 0;
+        long seed = 42;
+        int trainLimit;
+        int testLimit;
+        int validationLimit = 1000;
+        Path out;
+        Map<String, Double> baselines;
+        List<String> taskNames;
+        Map<String, Double> labelFractions = new LinkedHashMap<>();
+        boolean singleTask;
+
+        /** The shared backbone: a fresh model from {@code factory} per trained model (baselines train one per task). */
+        public Builder backbone(String name, Supplier<GraftModel> factory) {
+            this.backboneName = name;
+            this.backbone = factory;
+            return this;
+        }
+
+        /** A registered multi-task data set ({@code multimnist}, {@code mnist-tasks}). */
+        public Builder data(String name) {
+            this.dataName = name;
+            return this;
+        }
+
+        /** Splits given directly (a user's own data). */
+        public Builder data(String name, MultiTaskSplits data) {
+            this.dataName = name;
+            this.splits = data;
+            return this;
+        }
+
+        /** A weighting by name: ew, uw, dwa, gradnorm, pcgrad. */
+        public Builder weighting(String name) {
+            this.weightingName = name;
+            this.weighting = null;
+            return this;
+        }
+
+        /** A weighting object (e.g. GradNorm with another alpha). */
+        public Builder weighting(Weighting w) {
+            this.weighting = w;
+            this.weightingName = w.name();
+            return this;
+        }
+
+        public Builder epochs(int n) { this.epochs = n; return this; }
+        public Builder batchSize(int n) { this.batchSize = n; return this; }
+        public Builder learningRate(double lr) { this.learningRate = lr; return this; }
+        public Builder weightDecay(double wd) { this.weightDecay = wd; return this; }
+        public Builder seed(long s) { this.seed = s; return this; }
+        /** Train on the first {@code n} training images only (0 = all). */
+        public Builder trainLimit(int n) { this.trainLimit = n; return this; }
+        /** Evaluate on the first {@code n} test images only (0 = all). */
+        public Builder testLimit(int n) { this.testLimit = n; return this; }
+        /** Validation images evaluated after each epoch (0 = none). */
+        public Builder validationLimit(int n) { this.validationLimit = n; return this; }
+        /** Run directory to write (none when null). */
+        public Builder out(Path dir) { this.out = dir; return this; }
+        /** Single-task baseline metrics per task, for Delta_m. */
+        public Builder baselines(Map<String, Double> b) { this.baselines = b; return this; }
+        /** Train only these tasks of the data set, in this order. */
+        public Builder tasks(List<String> names) { this.taskNames = names; return this; }
+        /** Keep task {@code task}'s labels on only a fraction of the training images (the rest are missing). */
+        public Builder labelFraction(String task, double fraction) { this.labelFractions.put(task, fraction); return this; }
+        /** Train one single-task model per task instead (the baselines of Delta_m). */
+        public Builder singleTask(boolean s) { this.singleTask = s; return this; }
+
+        public MultiTaskResult run() {
+            validate();
+            return new Runner(this).run();
+        }
+
+        private void validate() {
+            if (backbone == null) {
+                throw new GraftException("no backbone given", "call backbone(name, factory), e.g. a zoo model");
+            }
+            if (dataName == null) {
+                throw new GraftException("no data set given", "use data(\"multimnist\") or data(name, splits)");
+            }
+            if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || weightDecay < 0) {
+                throw new GraftException("epochs " + epochs + ", batch size " + batchSize + ", learning rate " + learningRate
+                        + ", weight decay " + weightDecay, "give epochs >= 1, batch size >= 1, learning rate > 0, weight decay >= 0");
+            }
+            if (trainLimit < 0 || testLimit < 0 || validationLimit < 0) {
+                throw new GraftException("negative image limit", "give limits >= 0 (0 = all)");
+            }
+            Weightings.create(weightingName, seed); // fails early on an unknown name
+        }
+    }
+
+    /** One run: data preparation, training of one or several models, evaluation and the run directory. */
+    static final class Runner {
+        private final Builder b;
+
+        Runner(Builder b) {
+            this.b = b;
+        }
+
+        MultiTaskResult run() {
+            Engines.pytorch();
+            MultiTaskSplits splits = b.splits != null ? b.splits : MultiTaskDatasets.load(b.dataName, b.seed);
+            MultiTaskData train = splits.train().head(b.trainLimit);
+            MultiTaskData validation = splits.validation().head(b.validationLimit);
+            MultiTaskData test = splits.test().head(b.testLimit);
+            if (b.taskNames != null && !b.taskNames.isEmpty()) {
+                train = train.selectTasks(b.taskNames);
+                validation = validation.selectTasks(b.taskNames);
+                test = test.selectTasks(b.taskNames);
+            }
+            for (Map.Entry<String, Double> e : b.labelFractions.entrySet()) {
+                train = train.withMissingLabels(e.getKey(), e.getValue(), b.seed);
+            }
+            if (train.size() == 0 || test.size() == 0) {
+                throw new GraftException("data set '" + b.dataName + "' has " + train.size() + " training and " + test.size()
+                        + " test images", "use a data set with both splits");
+            }
+            long start = System.nanoTime();
+            if (!b.singleTask) {
+                TrainedModel m = train(train, validation, test, Weightings.create(b.weightingName, b.seed), b.weighting, b.out);
+                Double delta = b.baselines == null ? null : DeltaM.percent(train.tasks(), m.metrics, b.baselines);
+                MultiTaskResult r = new MultiTaskResult(m.weighting.name(), train.tasks(), m.metrics, delta, m.history,
+                        m.weighting.state(), b.out, seconds(start));
+                if (b.out != null) {
+                    MultiTaskReport.writeRun(b.out, r, m.model, describe(train, test));
+                }
+                m.close();
+                return r;
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            List<MultiTaskResult.EpochLog> history = new ArrayList<>();
+            for (TaskSpec task : train.tasks()) {
+                List<String> one = List.of(task.name());
+                Path dir = b.out == null ? null : b.out.resolve(task.name());
+                Output.note("single-task baseline: " + task.name());
+                TrainedModel m = train(train.selectTasks(one), validation.selectTasks(one), test.selectTasks(one),
+                        new EqualWeighting(), null, dir);
+                metrics.putAll(m.metrics);
+                history.addAll(m.history);
+                if (dir != null) {
+                    MultiTaskResult r1 = new MultiTaskResult("single-task", List.of(task), m.metrics, null, m.history,
+                            Map.of(), dir, 0);
+                    MultiTaskReport.writeRun(dir, r1, m.model, describe(train, test));
+                }
+                m.close();
+            }
+            MultiTaskResult r = new MultiTaskResult("single-task", train.tasks(), metrics, null, history, Map.of(), b.out, seconds(start));
+            if (b.out != null) {
+                MultiTaskReport.writeSummary(b.out, r, describe(train, test));
+            }
+            return r;
+        }
+
+        private Map<String, Object> describe(MultiTaskData train, MultiTaskData test) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("model", b.backboneName);
+            d.put("data", b.dataName);
+            d.put("train_images", train.size());
+            d.put("test_images", test.size());
+            d.put("epochs", b.epochs);
+            d.put("batch_size", b.batchSize);
+            d.put("optimizer", String.format(Locale.ROOT, "Adam lr=%g weight_decay=%g", b.learningRate, b.weightDecay));
+            d.put("seed", b.seed);
+            d.put("threads", Engines.threads());
+            if (!b.labelFractions.isEmpty()) {
+                d.put("label_fractions", b.labelFractions);
+            }
+            return d;
+        }
+
+        private static double seconds(long startNanos) {
+            return (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        /** A trained model with the manager that owns its heads. */
+        static final class TrainedModel implements AutoCloseable {
+            MultiTaskModel model;
+            Weighting weighting;
+            Map<String, Double> metrics;
+            List<MultiTaskResult.EpochLog> history;
+            NDManager manager;
+
+            @Override
+            public void close() {
+                manager.close();
+            }
+        }
+
+        private TrainedModel train(MultiTaskData trainData, MultiTaskData validationData, MultiTaskData testData,
+                Weighting fresh, Weighting given, Path dir) {
+            Engine.getInstance().setRandomSeed((int) b.seed);
+            GraftModel backbone = b.backbone.get();
+            PretrainedCfg cfg = backbone.cfg();
+            MultiTaskData tr = fitToModel(trainData, cfg);
+            MultiTaskData va = fitToModel(validationData, cfg);
+            MultiTaskData te = fitToModel(testData, cfg);
+            TrainedModel out = new TrainedModel();
+            out.manager = NDManager.newBaseManager();
+            MultiTaskModel model = MultiTaskModel.create(backbone, tr.tasks(), out.manager);
+            Weighting weighting = given != null ? given : fresh;
+            weighting.init(tr.tasks(), out.manager);
+            out.model = model;
+            out.weighting = weighting;
+            Normalizer norm = new Normalizer(cfg, tr.channels());
+            Optimizer optimizer = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed((float) b.learningRate))
+                    .optWeightDecays((float) b.weightDecay)
+                    .build();
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
+            model.sharedParameters().forEach((k, p) -> trainable.put(k, p.getArray()));
+            model.headParameters().forEach((k, p) -> trainable.put(k, p.getArray()));
+            trainable.putAll(weighting.parameters());
+
+            ParameterStore ps = new ParameterStore(out.manager, false);
+            Random order = new Random(b.seed);
+            int nTasks = tr.numTasks();
+            List<double[]> epochLosses = new ArrayList<>();
+            List<MultiTaskResult.EpochLog> history = new ArrayList<>();
+            int batches = (tr.size() + b.batchSize - 1) / b.batchSize;
+            for (int epoch = 0; epoch < b.epochs; epoch++) {
+                long epochStart = System.nanoTime();
+                weighting.startEpoch(epoch, epochLosses);
+                int[] perm = permutation(tr.size(), order);
+                double[] lossSum = new double[nTasks];
+                double[] weightSum = new double[nTasks];
+                String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch " + (epoch + 1) + "/" + b.epochs;
+                try (Progress progress = Progress.start(label, batches, "batch")) {
+                    for (int k = 0; k < batches; k++) {
+                        int[] idx = Arrays.copyOfRange(perm, k * b.batchSize, Math.min(tr.size(), (k + 1) * b.batchSize));
+                        double[][] lw = step(model, weighting, optimizer, trainable, ps, norm, tr, idx, out.manager);
+                        for (int t = 0; t < nTasks; t++) {
+                            lossSum[t] += lw[0][t];
+                            weightSum[t] += lw[1][t];
+                        }
+                        progress.step(1);
+                        progress.status(String.format(Locale.ROOT, "loss %.4f", Arrays.stream(lw[0]).sum()));
+                    }
+                }
+                double[] meanLoss = new double[nTasks];
+                double[] meanWeight = new double[nTasks];
+                for (int t = 0; t < nTasks; t++) {
+                    meanLoss[t] = lossSum[t] / batches;
+                    meanWeight[t] = weightSum[t] / batches;
+                    if (!Double.isFinite(meanLoss[t])) {
+                        throw new GraftException("task '" + tr.tasks().get(t).name() + "' has a non-finite training loss in epoch "
+                                + (epoch + 1) + " with weighting " + weighting.name(), "lower the learning rate (--lr)");
+                    }
+                }
+                epochLosses.add(meanLoss);
+                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, ps, norm, va, out.manager);
+                MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(epoch + 1, meanLoss, meanWeight, val,
+                        (System.nanoTime() - epochStart) / 1e9);
+                history.add(log);
+                if (dir != null) {
+                    MultiTaskReport.appendMetrics(dir, tr.tasks(), log);
+                }
+                Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
+            }
+            out.history = history;
+            out.metrics = evaluate(model, ps, norm, te, out.manager);
+            return out;
+        }
+
+        /** One batch: forward, the weighting's backward, one optimizer step; returns {losses, weights}. */
+        private static double[][] step(MultiTaskModel model, Weighting weighting, Optimizer optimizer, Map<String, NDArray> trainable,
+                ParameterStore ps, Normalizer norm, MultiTaskData data, int[] idx, NDManager parent) {
+            try (NDManager batch = parent.newSubManager()) {
+                NDArray x = norm.apply(data.images(batch, idx));
+                for (NDArray w : trainable.values()) {
+                    Autograd.zeroGradient(w);
+                }
+                int n = data.numTasks();
+                double[] lossValues = new double[n];
+                double[] used;
+                ModelGradients grads = new ModelGradients(model, batch);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray[] outputs = model.forward(ps, x, true);
+                    NDArray[] losses = new NDArray[n];
+                    for (int t = 0; t < n; t++) {
+                        losses[t] = TaskLosses.loss(data.tasks().get(t).kind(), outputs[t], data.targets(batch, t, idx), data.mask(batch, t, idx));
+                    }
+                    for (int t = 0; t < n; t++) {
+                        lossValues[t] = losses[t].getFloat();
+                    }
+                    used = weighting.backward(losses, grads);
+                }
+                for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                    NDArray g = grads.gradientFor(e.getKey(), e.getValue());
+                    if (g != null) {
+                        optimizer.update(e.getKey(), e.getValue(), g);
+                    }
+                }
+                return new double[][] {lossValues, used};
+            }
+        }
+
+        /** Per task accuracy or MSE over the labelled samples of {@code data}. */
+        static Map<String, Double> evaluate(MultiTaskModel model, ParameterStore ps, Normalizer norm, MultiTaskData data, NDManager parent) {
+            int n = data.numTasks();
+            double[] score = new double[n];
+            long[] count = new long[n];
+            int bs = 256;
+            for (int start = 0; start < data.size(); start += bs) {
+                int[] idx = new int[Math.min(bs, data.size() - start)];
+                for (int k = 0; k < idx.length; k++) {
+                    idx[k] = start + k;
+                }
+                try (NDManager batch = parent.newSubManager()) {
+                    NDArray[] outputs = model.forward(ps, norm.apply(data.images(batch, idx)), false);
+                    for (int t = 0; t < n; t++) {
+                        TaskSpec task = data.tasks().get(t);
+                        float[] pred = task.kind() == TaskKind.CLASSIFICATION
+                                ? outputs[t].argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()
+                                : outputs[t].reshape(-1).toFloatArray();
+                        for (int k = 0; k < idx.length; k++) {
+                            if (!data.hasLabel(t, idx[k])) {
+                                continue;
+                            }
+                            float y = data.target(t, idx[k]);
+                            score[t] += task.kind() == TaskKind.CLASSIFICATION ? (pred[k] == y ? 1 : 0) : (pred[k] - y) * (pred[k] - y);
+                            count[t]++;
+                        }
+                    }
+                }
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (int t = 0; t < n; t++) {
+                m.put(data.tasks().get(t).name(), count[t] == 0 ? Double.NaN : score[t] / count[t]);
+            }
+            return m;
+        }
+
+        private static MultiTaskData fitToModel(MultiTaskData data, PretrainedCfg cfg) {
+            if (cfg == null || cfg.inputSize() == null || cfg.inputSize().size() != 3) {
+                return data;
+            }
+            MultiTaskData d = data;
+            int c = cfg.inputSize().get(0);
+            int h = cfg.inputSize().get(1);
+            int w = cfg.inputSize().get(2);
+            if (d.height() != h || d.width() != w) {
+                d = d.resized(h, w);
+            }
+            return d.withChannels(c);
+        }
+
+        private static int[] permutation(int n, Random rnd) {
+            int[] p = new int[n];
+            Arrays.setAll(p, i -> i);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int tmp = p[i];
+                p[i] = p[j];
+                p[j] = tmp;
+            }
+            return p;
+        }
+    }
+
+    /** The model's input normalisation ({@code (x - mean) / std} per channel, from its config). */
+    static final class Normalizer {
+        private final float[] mean;
+        private final float[] std;
+
+        Normalizer(PretrainedCfg cfg, int channels) {
+            if (cfg != null && cfg.mean() != null && cfg.std() != null && cfg.mean().size() == channels && cfg.std().size() == channels) {
+                mean = new float[channels];
+                std = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    mean[c] = cfg.mean().get(c).floatValue();
+                    std[c] = cfg.std().get(c).floatValue();
+                }
+            } else {
+                mean = null;
+                std = null;
+            }
+        }
+
+        NDArray apply(NDArray x) {
+            if (mean == null) {
+                return x;
+            }
+            NDManager m = x.getManager();
+            Shape s = new Shape(1, mean.length, 1, 1);
+            return x.sub(m.create(mean, s)).div(m.create(std, s));
+        }
+    }
+}

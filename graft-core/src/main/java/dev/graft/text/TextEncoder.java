@@ -1,0 +1,209 @@
+package dev.graft.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
+import dev.graft.engine.Engines;
+import dev.graft.progress.Output;
+import dev.graft.progress.Progress;
+import dev.graft.util.Json;
+import dev.graft.zoo.bert.BertConfig;
+import dev.graft.zoo.bert.BertModel;
+import dev.graft.zoo.bert.BertWeights;
+import dev.graft.zoo.bert.MiniLm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sentence encoder: a BERT model and its tokenizer, loaded from a Hugging Face style folder,
+ * turning texts into L2-normalised mean-pooled vectors (sentence-transformers' recipe).
+ *
+ * <pre>{@code
+ * try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2")) {
+ *     float[][] v = enc.embed(List.of("a cat", "a dog"));   // 2 x 384, unit length
+ * }
+ * }</pre>
+ */
+public final class TextEncoder implements AutoCloseable {
+    /** Names that mean the built-in all-MiniLM-L6-v2. */
+    public static final List<String> MINILM_NAMES = List.of("all-MiniLM-L6-v2", MiniLm.ID, "minilm");
+    private static final int BATCH = 32;
+
+    private final String name;
+    private final Path dir;
+    private final NDManager manager;
+    private final BertModel model;
+    private final TextTokenizer tokenizer;
+
+    private TextEncoder(String name, Path dir, NDManager manager, BertModel model, TextTokenizer tokenizer) {
+        this.name = name;
+        this.dir = dir;
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Opens a text model by name: {@code all-MiniLM-L6-v2} (imported on first use) or a folder with
+     * {@code config.json}, {@code model.safetensors} and {@code tokenizer.json}.
+     */
+    public static TextEncoder open(String ref) {
+        return load(resolve(ref), ref);
+    }
+
+    /** The folder a model name refers to, importing the built-in model if needed. */
+    public static Path resolve(String ref) {
+        if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
+            return MiniLm.ensureImported();
+        }
+        Path p = Path.of(ref);
+        if (Files.isDirectory(p)) {
+            return p;
+        }
+        throw new GraftException("unknown text model '" + ref + "'",
+                "use all-MiniLM-L6-v2 or a folder with config.json, model.safetensors and tokenizer.json");
+    }
+
+    /** Loads the model in {@code dir}. */
+    public static TextEncoder load(Path dir, String name) {
+        Engines.pytorch();
+        BertConfig cfg = BertConfig.read(dir.resolve("config.json"));
+        NDManager nd = NDManager.newBaseManager();
+        try {
+            BertModel bert = new BertModel(cfg);
+            bert.initialize(nd);
+            try (NDManager tmp = nd.newSubManager()) {
+                bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false).forEach(missing -> {
+                    throw new GraftException("weights in " + dir + " lack '" + missing + "'",
+                            "check that config.json and model.safetensors belong to the same model");
+                });
+            }
+            TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg));
+            return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok);
+        } catch (RuntimeException e) {
+            nd.close();
+            throw e;
+        }
+    }
+
+    /** sentence-transformers' max_seq_length if the folder has one, else the model's position count. */
+    static int maxSeqLength(Path dir, BertConfig cfg) {
+        Path st = dir.resolve("sentence_bert_config.json");
+        if (Files.isRegularFile(st)) {
+            try {
+                Map<?, ?> m = Json.MAPPER.readValue(st.toFile(), Map.class);
+                Object v = m.get("max_seq_length");
+                if (v instanceof Number n) {
+                    return Math.min(n.intValue(), cfg.maxPositionEmbeddings());
+                }
+            } catch (IOException e) {
+                throw new GraftException("cannot read " + st + ": " + e.getMessage(), "fix or delete the file", e);
+            }
+        }
+        return cfg.maxPositionEmbeddings();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The manager owning the model's parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Width of the sentence vectors. */
+    public int dimension() {
+        return model.config().hiddenSize();
+    }
+
+    /** Sentence vectors (unit length), one row per text, in the input order. */
+    public float[][] embed(List<String> texts) {
+        return embed(texts, null);
+    }
+
+    /** As {@link #embed(List)}, with a progress line labelled {@code progressLabel} (null: none). */
+    public float[][] embed(List<String> texts, String progressLabel) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            order.add(i);
+        }
+        // Batches of similar lengths waste little on padding.
+        order.sort(Comparator.comparingInt(i -> texts.get(i).length()));
+        float[][] out = new float[texts.size()][];
+        int truncated = 0;
+        Progress progress = progressLabel == null ? null : Progress.start(progressLabel, texts.size(), "texts");
+        try {
+            for (int start = 0; start < order.size(); start += BATCH) {
+                List<Integer> idx = order.subList(start, Math.min(order.size(), start + BATCH));
+                List<String> batch = new ArrayList<>();
+                for (int i : idx) {
+                    batch.add(texts.get(i));
+                }
+                TextTokenizer.Batch b = tokenizer.encodeQuietly(batch);
+                truncated += b.truncated();
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray v = encode(sub, b, false);
+                    float[] flat = v.toFloatArray();
+                    int d = dimension();
+                    for (int k = 0; k < idx.size(); k++) {
+                        float[] row = new float[d];
+                        System.arraycopy(flat, k * d, row, 0, d);
+                        out[idx.get(k)] = row;
+                    }
+                }
+                if (progress != null) {
+                    progress.step(idx.size());
+                }
+            }
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+        if (truncated > 0) {
+            Output.warn(truncated + " of " + texts.size() + " texts were longer than " + tokenizer.maxLength()
+                    + " tokens and were truncated");
+        }
+        return out;
+    }
+
+    /** Sentence vectors of a tokenised batch as a B x H array in {@code nd} (gradients flow when training). */
+    public NDArray encode(NDManager nd, TextTokenizer.Batch b, boolean training) {
+        return encode(nd, new ParameterStore(nd, false), b, training);
+    }
+
+    /** As {@link #encode(NDManager, TextTokenizer.Batch, boolean)} with a given parameter store. */
+    public NDArray encode(NDManager nd, ParameterStore ps, TextTokenizer.Batch b, boolean training) {
+        NDArray ids = nd.create(b.ids(), new Shape(b.size(), b.length()));
+        NDArray mask = nd.create(b.mask(), new Shape(b.size(), b.length()));
+        NDArray hidden = model.forward(ps, new NDList(ids, mask), training).get(0);
+        return BertModel.normalize(BertModel.meanPool(hidden, mask));
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

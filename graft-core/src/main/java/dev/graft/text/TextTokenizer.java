@@ -1,0 +1,114 @@
+package dev.graft.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.graft.GraftException;
+import dev.graft.progress.Output;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns texts into BERT inputs with a Hugging Face {@code tokenizer.json} (DJL's Rust tokenizers,
+ * natives inside the jar, so it runs offline): special tokens added, texts longer than
+ * {@code maxLength} tokens truncated with a warning, empty texts rejected, a batch padded to its
+ * longest text with the pad id 0.
+ *
+ * <pre>{@code
+ * try (TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), 256)) {
+ *     TextTokenizer.Batch b = tok.encode(List.of("a cat", "a dog on a mat"));
+ *     // b.ids(), b.mask(): 2 x 7, row-major
+ * }
+ * }</pre>
+ */
+public final class TextTokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+    }
+
+    /** Loads {@code tokenizer.json}; texts are cut to {@code maxLength} tokens (special tokens included). */
+    public static TextTokenizer load(Path tokenizerJson, int maxLength) {
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new GraftException("no tokenizer at " + tokenizerJson, "a text model folder needs the Hugging Face tokenizer.json");
+        }
+        if (maxLength < 3) {
+            throw new GraftException("maximum length " + maxLength + " is too short", "use at least 3 tokens ([CLS] x [SEP])");
+        }
+        try {
+            HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                    "addSpecialTokens", "true",
+                    "truncation", "true",
+                    "padding", "false",
+                    "maxLength", Integer.toString(maxLength)));
+            return new TextTokenizer(t, maxLength);
+        } catch (IOException | RuntimeException e) {
+            throw new GraftException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(),
+                    "check that it is a Hugging Face tokenizer.json", e);
+        }
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * Token ids and attention mask of a batch, B x L row-major (L = the longest text in the batch).
+     *
+     * @param truncated how many texts were cut to the maximum length
+     */
+    public record Batch(int size, int length, long[] ids, long[] mask, int truncated) {}
+
+    /** Encodes a batch; empty or blank texts are an error, over-long ones are truncated with a warning. */
+    public Batch encode(List<String> texts) {
+        Batch b = encodeQuietly(texts);
+        if (b.truncated() > 0) {
+            Output.warn(b.truncated() + " of " + texts.size() + " texts were longer than " + maxLength
+                    + " tokens and were truncated");
+        }
+        return b;
+    }
+
+    /** As {@link #encode} but leaves warning about truncation to the caller. */
+    public Batch encodeQuietly(List<String> texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            if (t == null || t.isBlank()) {
+                throw new GraftException("text " + (i + 1) + " of " + texts.size() + " is empty",
+                        "give every text at least one word");
+            }
+        }
+        Encoding[] enc = tokenizer.batchEncode(texts);
+        int len = 0;
+        int truncated = 0;
+        for (Encoding e : enc) {
+            len = Math.max(len, e.getIds().length);
+            if (e.exceedMaxLength()) {
+                truncated++;
+            }
+        }
+        long[] ids = new long[texts.size() * len];
+        long[] mask = new long[texts.size() * len];
+        for (int i = 0; i < enc.length; i++) {
+            long[] e = enc[i].getIds();
+            System.arraycopy(e, 0, ids, i * len, e.length);
+            java.util.Arrays.fill(mask, i * len, i * len + e.length, 1L);
+        }
+        return new Batch(texts.size(), len, ids, mask, truncated);
+    }
+
+    /** Number of tokens of one text with special tokens, before truncation is applied. */
+    public int countTokens(String text) {
+        return tokenizer.encode(text, true, false).getIds().length;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

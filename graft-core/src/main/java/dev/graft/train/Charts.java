@@ -1,0 +1,177 @@
+package dev.graft.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * PNG charts of a run drawn with Java2D: learning curves (loss and top-1 per epoch, train and
+ * validation) and a confusion matrix heat map.
+ *
+ * <pre>{@code
+ * Charts.learningCurves(result.history(), run.resolve("curves.png"));
+ * Charts.confusion(test.confusion(), test.classNames(), run.resolve("confusion.png"));
+ * }</pre>
+ */
+public final class Charts {
+    private static final Color TRAIN = new Color(31, 119, 180);
+    private static final Color VAL = new Color(255, 127, 14);
+
+    private Charts() {}
+
+    /** Two panels, loss and top-1 accuracy, over epochs. */
+    public static void learningCurves(List<Map<String, Object>> history, Path png) throws IOException {
+        int w = 900;
+        int h = 380;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        panel(g, history, "loss", "train_loss", "val_loss", 10, 10, w / 2 - 15, h - 20, false);
+        panel(g, history, "top-1 accuracy", "train_top1", "val_top1", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static void panel(Graphics2D g, List<Map<String, Object>> history, String title, String trainKey, String valKey,
+                              int x0, int y0, int pw, int ph, boolean percent) {
+        int left = x0 + 55;
+        int top = y0 + 30;
+        int right = x0 + pw - 10;
+        int bottom = y0 + ph - 40;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Map<String, Object> r : history) {
+            for (String k : new String[] {trainKey, valKey}) {
+                Object v = r.get(k);
+                if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    min = Math.min(min, n.doubleValue());
+                    max = Math.max(max, n.doubleValue());
+                }
+            }
+        }
+        if (!Double.isFinite(min)) {
+            min = 0;
+            max = 1;
+        }
+        if (max - min < 1e-9) {
+            max = min + 1e-3;
+        }
+        double pad = (max - min) * 0.05;
+        min -= pad;
+        max += pad;
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, left, y0 + 18);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawRect(left, top, right - left, bottom - top);
+        for (int i = 0; i <= 4; i++) {
+            double v = min + (max - min) * i / 4;
+            int y = bottom - (int) ((bottom - top) * i / 4.0);
+            g.setColor(new Color(230, 230, 230));
+            g.drawLine(left + 1, y, right - 1, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(percent ? String.format(Locale.ROOT, "%.1f%%", v * 100) : String.format(Locale.ROOT, "%.3f", v), x0, y + 4);
+        }
+        int n = history.size();
+        for (int i = 0; i < n; i++) {
+            int x = n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
+            if (n <= 20 || i % Math.max(1, n / 10) == 0) {
+                g.drawString(String.valueOf(history.get(i).get("epoch")), x - 3, bottom + 15);
+            }
+        }
+        g.drawString("epoch", (left + right) / 2 - 15, bottom + 32);
+        series(g, history, trainKey, TRAIN, left, top, right, bottom, min, max);
+        series(g, history, valKey, VAL, left, top, right, bottom, min, max);
+        g.setColor(TRAIN);
+        g.drawString("train", right - 90, top + 15);
+        g.setColor(VAL);
+        g.drawString("validation", right - 55, top + 15);
+    }
+
+    private static void series(Graphics2D g, List<Map<String, Object>> history, String key, Color c, int left, int top, int right,
+                               int bottom, double min, double max) {
+        g.setColor(c);
+        g.setStroke(new BasicStroke(2f));
+        int n = history.size();
+        int px = -1;
+        int py = -1;
+        for (int i = 0; i < n; i++) {
+            Object v = history.get(i).get(key);
+            if (!(v instanceof Number num) || !Double.isFinite(num.doubleValue())) {
+                continue;
+            }
+            int x = n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
+            int y = bottom - (int) ((bottom - top) * (num.doubleValue() - min) / (max - min));
+            g.fillOval(x - 3, y - 3, 6, 6);
+            if (px >= 0) {
+                g.drawLine(px, py, x, y);
+            }
+            px = x;
+            py = y;
+        }
+        g.setStroke(new BasicStroke(1f));
+    }
+
+    /** A heat map of confusion[actual][predicted] with counts, rows normalised for the colour. */
+    public static void confusion(long[][] confusion, List<String> classNames, Path png) throws IOException {
+        int k = confusion.length;
+        int cell = Math.max(18, Math.min(48, 560 / Math.max(1, k)));
+        int labelW = 110;
+        int w = labelW + k * cell + 20;
+        int h = labelW + k * cell + 20;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, Math.min(12, cell / 3))));
+        for (int r = 0; r < k; r++) {
+            long rowSum = 0;
+            for (long v : confusion[r]) {
+                rowSum += v;
+            }
+            for (int c = 0; c < k; c++) {
+                double f = rowSum == 0 ? 0 : confusion[r][c] / (double) rowSum;
+                int shade = (int) (255 * (1 - f));
+                g.setColor(new Color(shade, shade, 255));
+                int x = labelW + c * cell;
+                int y = labelW + r * cell;
+                g.fillRect(x, y, cell, cell);
+                g.setColor(f > 0.5 ? Color.WHITE : Color.BLACK);
+                if (cell >= 24) {
+                    g.drawString(Long.toString(confusion[r][c]), x + 3, y + cell / 2 + 4);
+                }
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(shorten(classNames.get(r)), 5, labelW + r * cell + cell / 2 + 4);
+        }
+        for (int c = 0; c < k; c++) {
+            Graphics2D rot = (Graphics2D) g.create();
+            rot.translate(labelW + c * cell + cell / 2 + 4, labelW - 5);
+            rot.rotate(-Math.PI / 2);
+            rot.drawString(shorten(classNames.get(c)), 0, 0);
+            rot.dispose();
+        }
+        g.drawString("rows: actual, columns: predicted", 5, 15);
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 14 ? s.substring(0, 13) + "." : s;
+    }
+
+    private static Graphics2D canvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        return g;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.graft.train;
+
+import dev.graft.zoo.GraftModel;
+
+/**
+ * Makes the model a run starts from: with pretrained weights, or the bare architecture randomly
+ * initialised (for {@code scratch}). The engine's random seed is set before each call.
+ *
+ * <pre>{@code
+ * ModelFactory f = pretrained -> Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(pretrained));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface ModelFactory {
+    GraftModel create(boolean pretrained);
+}

@@ -1,0 +1,154 @@
+package dev.graft.train;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.graft.GraftException;
+import dev.graft.util.Json;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.PretrainedCfg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The folder a training run writes: {@code metrics.jsonl} (one JSON record per epoch, then the test
+ * result), {@code report.md}, {@code curves.png}, {@code confusion.png}, the exported model
+ * ({@code model.safetensors}, {@code config.json}, {@code README.md} model card with YAML front
+ * matter) and {@code checkpoint/} for {@code --resume}.
+ *
+ * <pre>{@code
+ * RunDirectory run = new RunDirectory(Path.of("runs/digits-head"));
+ * run.appendMetrics(Map.of("epoch", 1, "train_loss", 0.4));
+ * run.exportModel(model, cfg, card);
+ * }</pre>
+ */
+public final class RunDirectory {
+    public static final String METRICS = "metrics.jsonl";
+    public static final String REPORT = "report.md";
+    public static final String CURVES = "curves.png";
+    public static final String CONFUSION = "confusion.png";
+    public static final String SPEC = "run.json";
+
+    private final Path root;
+
+    public RunDirectory(Path root) {
+        this.root = root.toAbsolutePath();
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new GraftException("cannot create run folder " + root + ": " + e.getMessage(), "pass a writable --out folder", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path checkpointDir() {
+        return root.resolve("checkpoint");
+    }
+
+    public Path bestDir() {
+        return root.resolve("best");
+    }
+
+    /** Appends one JSON line to {@code metrics.jsonl}. */
+    public void appendMetrics(Map<String, Object> record) {
+        try {
+            String line = Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(record) + "\n";
+            Files.writeString(root.resolve(METRICS), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites {@code metrics.jsonl} from a history (used on resume so the file matches the checkpoint). */
+    public void rewriteMetrics(List<Map<String, Object>> history) {
+        try {
+            Files.deleteIfExists(root.resolve(METRICS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        history.forEach(this::appendMetrics);
+    }
+
+    /** Writes the exported model: weights, config and a model card. */
+    public void exportModel(GraftModel model, PretrainedCfg cfg, Map<String, Object> frontMatter, String cardBody) {
+        try {
+            Checkpoint.writeArrays(root.resolve("model.safetensors"), model.stateDict());
+            cfg.write(root.resolve("config.json"));
+            writeCard(root.resolve("README.md"), frontMatter, cardBody);
+        } catch (IOException e) {
+            throw new GraftException("cannot export the model to " + root + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+
+    /** A model card: YAML front matter (Hugging Face Hub style) and a Markdown body. */
+    public static void writeCard(Path file, Map<String, Object> frontMatter, String body) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+        String fm = yaml.writeValueAsString(frontMatter);
+        Files.writeString(file, "---\n" + fm + "---\n\n" + body, StandardCharsets.UTF_8);
+    }
+
+    /** Software versions recorded with every model. */
+    public static Map<String, Object> versions() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        String graft = RunDirectory.class.getPackage().getImplementationVersion();
+        v.put("graft", graft == null ? "0.1.0-SNAPSHOT" : graft);
+        v.put("djl", Engine.getDjlVersion());
+        v.put("pytorch", Engine.getInstance().getVersion());
+        v.put("java", System.getProperty("java.version"));
+        return v;
+    }
+
+    /** Markdown table of per-class precision and recall. */
+    public static String perClassTable(EvalResult r) {
+        StringBuilder sb = new StringBuilder("| class | precision | recall | support |\n|---|---|---|---|\n");
+        for (int c = 0; c < r.classNames().size(); c++) {
+            long support = 0;
+            for (long v : r.confusion()[c]) {
+                support += v;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d |%n", r.classNames().get(c), pct(r.precision()[c]),
+                    pct(r.recall()[c]), support));
+        }
+        return sb.toString();
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    /** The metrics of a split as a flat record for metrics.jsonl. */
+    public static Map<String, Object> record(String split, EvalResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("split", split);
+        m.put("loss", r.loss());
+        m.put("top1", r.top1());
+        m.put("top5", r.top5());
+        m.put("balanced_accuracy", r.balancedAccuracy());
+        m.put("count", r.count());
+        List<Double> p = new ArrayList<>();
+        List<Double> rc = new ArrayList<>();
+        for (int c = 0; c < r.precision().length; c++) {
+            p.add(Double.isNaN(r.precision()[c]) ? null : r.precision()[c]);
+            rc.add(Double.isNaN(r.recall()[c]) ? null : r.recall()[c]);
+        }
+        m.put("precision", p);
+        m.put("recall", rc);
+        m.put("confusion", r.confusion());
+        return m;
+    }
+}

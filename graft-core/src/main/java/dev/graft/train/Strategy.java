@@ -1,0 +1,44 @@
+package dev.graft.train;
+
+import dev.graft.GraftException;
+import java.util.Locale;
+
+/**
+ * How much of a pretrained model is kept and trained (the founding table of transfer learning).
+ *
+ * <pre>{@code
+ * Strategy s = Strategy.parse("head");
+ * }</pre>
+ */
+public enum Strategy {
+    /** Measure the data and let the advisor pick one of the others. */
+    AUTO,
+    /** Architecture only, random initialisation, train everything (large data, low similarity). */
+    SCRATCH,
+    /** Pretrained; freeze the stem and the first k stages, train the rest and a new head (large data, high similarity). */
+    PARTIAL,
+    /** Pretrained; freeze the whole backbone and train only a new classifier on cached features (small data, high similarity). */
+    HEAD,
+    /** Pretrained; train everything with discriminative learning rates. */
+    FULL;
+
+    /** The lower-case name users type. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code auto|scratch|partial|head|full}. */
+    public static Strategy parse(String s) {
+        for (Strategy v : values()) {
+            if (v.id().equalsIgnoreCase(s.trim())) {
+                return v;
+            }
+        }
+        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full");
+    }
+
+    /** Whether the strategy starts from pretrained weights. */
+    public boolean usesPretrained() {
+        return this != SCRATCH;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.graft.train;
+
+import dev.graft.GraftException;
+
+/**
+ * Hyper-parameters of one training run, validated on construction (Smile-style {@code record Options}).
+ *
+ * <pre>{@code
+ * TrainConfig c = TrainConfig.defaults().withEpochs(5).withLr(0.01);
+ * }</pre>
+ *
+ * @param optimizer SGD with momentum or AdamW
+ * @param lr peak learning rate of the head (reached after warm-up)
+ * @param momentum SGD momentum (AdamW: beta1)
+ * @param weightDecay weight decay; never applied to biases and normalisation parameters
+ * @param epochs maximum number of epochs
+ * @param batchSize training batch size
+ * @param warmupEpochs linear warm-up length in epochs (fractions allowed) before the cosine decay
+ * @param minLrRatio the cosine decays to {@code lr * minLrRatio}
+ * @param labelSmoothing label smoothing epsilon in [0, 1)
+ * @param clipNorm maximal global gradient norm (0 = no clipping)
+ * @param backboneLrScale learning rate of pretrained backbone parameters relative to the head (discriminative LRs)
+ * @param layerDecay layer-wise LR decay over the model's groups (1 = off; 0.7 = each earlier group x0.7)
+ * @param patience early stopping: epochs without validation improvement before stopping (0 = off)
+ * @param seed seed of initialisation, shuffling and dropout
+ */
+public record TrainConfig(
+        OptimizerKind optimizer,
+        double lr,
+        double momentum,
+        double weightDecay,
+        int epochs,
+        int batchSize,
+        double warmupEpochs,
+        double minLrRatio,
+        double labelSmoothing,
+        double clipNorm,
+        double backboneLrScale,
+        double layerDecay,
+        int patience,
+        long seed) {
+
+    public TrainConfig {
+        if (optimizer == null) {
+            throw new GraftException("no optimizer given", "use sgd or adamw");
+        }
+        check(lr > 0 && Double.isFinite(lr), "learning rate " + lr + " is not positive", "give --lr > 0, e.g. 0.01");
+        check(momentum >= 0 && momentum < 1, "momentum " + momentum + " is outside [0, 1)", "use e.g. 0.9");
+        check(weightDecay >= 0, "weight decay " + weightDecay + " is negative", "use e.g. 5e-4 (SGD) or 0.05 (AdamW)");
+        check(epochs >= 1, "epochs " + epochs + " is less than 1", "give --epochs 1 or more");
+        check(batchSize >= 1, "batch size " + batchSize + " is less than 1", "give --batch-size 1 or more");
+        check(warmupEpochs >= 0, "warm-up " + warmupEpochs + " is negative", "use 0 or more epochs");
+        check(minLrRatio >= 0 && minLrRatio <= 1, "minimal LR ratio " + minLrRatio + " is outside [0, 1]", "use e.g. 0.01");
+        check(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing " + labelSmoothing + " is outside [0, 1)", "use e.g. 0.1");
+        check(clipNorm >= 0, "gradient clip norm " + clipNorm + " is negative", "use 0 (off) or e.g. 5");
+        check(backboneLrScale >= 0, "backbone LR scale " + backboneLrScale + " is negative", "use e.g. 0.1");
+        check(layerDecay > 0 && layerDecay <= 1, "layer decay " + layerDecay + " is outside (0, 1]", "use 1 (off) or e.g. 0.75");
+        check(patience >= 0, "patience " + patience + " is negative", "use 0 (off) or e.g. 3");
+    }
+
+    private static void check(boolean ok, String problem, String fix) {
+        if (!ok) {
+            throw new GraftException(problem, fix);
+        }
+    }
+
+    /** SGD with momentum 0.9, LR 0.01, weight decay 5e-4, 10 epochs of 128, 1 warm-up epoch, smoothing 0.1, clip 5. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(OptimizerKind.SGD, 0.01, 0.9, 5e-4, 10, 128, 1, 0.01, 0.1, 5.0, 0.1, 1.0, 0, 42L);
+    }
+
+    public TrainConfig withOptimizer(OptimizerKind v) { return new TrainConfig(v, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withLr(double v) { return new TrainConfig(optimizer, v, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withMomentum(double v) { return new TrainConfig(optimizer, lr, v, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withWeightDecay(double v) { return new TrainConfig(optimizer, lr, momentum, v, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withEpochs(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, v, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withBatchSize(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, v, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withWarmupEpochs(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, v, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withLabelSmoothing(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, v, clipNorm, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withClipNorm(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, v, backboneLrScale, layerDecay, patience, seed); }
+    public TrainConfig withBackboneLrScale(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, v, layerDecay, patience, seed); }
+    public TrainConfig withLayerDecay(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, v, patience, seed); }
+    public TrainConfig withPatience(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, v, seed); }
+    public TrainConfig withSeed(long v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, v); }
+}

@@ -1,0 +1,191 @@
+package dev.graft.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.graft.GraftException;
+import dev.graft.GraftHome;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.NoGrad;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.Zoo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Saving and loading models as folders that timm and Hugging Face understand
+ * ({@code model.safetensors} + {@code config.json}, timm's {@code save_for_hf} layout), and loading
+ * any safetensors state dict into a model with a report of missing and unexpected keys.
+ *
+ * <pre>{@code
+ * Weights.save(model, Path.of("runs/mnist/model"));                      // folder for the hub or Python
+ * GraftModel again = Weights.load(Path.of("runs/mnist/model"));          // architecture from config.json
+ * LoadReport r = Weights.loadInto(model, Path.of("w.safetensors"), false); // non-strict
+ * }</pre>
+ */
+public final class Weights {
+    private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+
+    private Weights() {}
+
+    /** The folder of a catalogue tag's weights: {@code GRAFT_HOME/weights/<arch>.<tag>/}. */
+    public static Path catalogueDir(String archDotTag) {
+        return GraftHome.root().resolve("weights").resolve(archDotTag);
+    }
+
+    /**
+     * Writes {@code model.safetensors} (every state-dict key in PyTorch's order, float32, plus
+     * BatchNorm's {@code num_batches_tracked} so PyTorch's strict loading accepts the file) and
+     * {@code config.json} (the model's {@link PretrainedCfg}) into {@code dir}, creating it.
+     */
+    public static void save(GraftModel model, Path dir) {
+        save(model, dir, model.cfg());
+    }
+
+    /** As {@link #save(GraftModel, Path)} with another configuration (e.g. new label names or provenance). */
+    public static void save(GraftModel model, Path dir, PretrainedCfg cfg) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
+        }
+        saveStateDict(model, dir.resolve(ResolvedWeights.WEIGHTS_FILE));
+        cfg.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
+    }
+
+    /** Writes only the state dict as one safetensors file (metadata {@code format=pt}, like PyTorch's writer). */
+    public static void saveStateDict(GraftModel model, Path file) {
+        List<SafeTensors.Tensor> tensors = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : model.stateDict().entrySet()) {
+            NDArray a = e.getValue().getArray();
+            NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+            tensors.add(SafeTensors.Tensor.of(e.getKey(), f));
+            if (e.getKey().endsWith(".running_var")) {
+                String key = e.getKey().substring(0, e.getKey().length() - "running_var".length()) + NUM_BATCHES_TRACKED;
+                ByteBuffer zero = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0L);
+                tensors.add(new SafeTensors.Tensor(key, DType.I64, new long[0], zero));
+            }
+        }
+        SafeTensors.writeTensors(file, tensors, Map.of("format", "pt"));
+    }
+
+    /** Creates the model a folder describes ({@code config.json} names the architecture) with its weights. */
+    public static GraftModel load(Path dir) {
+        return load(dir, new CreateOptions());
+    }
+
+    /** As {@link #load(Path)} with options (e.g. another class count or input channels). */
+    public static GraftModel load(Path dir, CreateOptions options) {
+        return Zoo.create(WeightsSources.LOCAL_DIR + dir, options);
+    }
+
+    /** Loads a safetensors state dict into a model, strictly or not (see {@link #loadInto(GraftModel, Path, LoadOptions)}). */
+    public static LoadReport loadInto(GraftModel model, Path file, boolean strict) {
+        return loadInto(model, file, new LoadOptions(strict, false));
+    }
+
+    /**
+     * How to load: {@code strict} fails on missing or unexpected keys; {@code dropClassifier} skips
+     * the checkpoint's classifier (the model has a new head).
+     */
+    public record LoadOptions(boolean strict, boolean dropClassifier) {}
+
+    /**
+     * Loads a safetensors state dict into a model. Keys are PyTorch state-dict keys; shape
+     * mismatches are always errors (after the model's own adaptations, e.g. first conv channels);
+     * {@code num_batches_tracked} is accepted and ignored. Nothing is copied unless the whole check
+     * passes.
+     */
+    public static LoadReport loadInto(GraftModel model, Path file, LoadOptions options) {
+        Map<String, Parameter> state = model.stateDict();
+        String classifierPrefix = model.cfg().classifier() == null ? null : model.cfg().classifier() + ".";
+        List<String> unexpected = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<String> adapted = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        Map<String, NDArray> toCopy = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        try (SafeTensors st = SafeTensors.open(file);
+                NDManager nd = NDManager.newBaseManager();
+                NoGrad ignoredGrad = NoGrad.enter()) {
+            for (TensorInfo t : st.tensors().values()) {
+                String key = t.name();
+                if (key.endsWith("." + NUM_BATCHES_TRACKED) || key.equals(NUM_BATCHES_TRACKED)) {
+                    ignored.add(key);
+                    continue;
+                }
+                if (options.dropClassifier() && classifierPrefix != null && key.startsWith(classifierPrefix)) {
+                    skipped.add(key);
+                    seen.add(key);
+                    continue;
+                }
+                Parameter p = state.get(key);
+                if (p == null) {
+                    unexpected.add(key);
+                    continue;
+                }
+                seen.add(key);
+                Shape target = p.getArray().getShape();
+                NDArray src = st.toNDArray(nd, key);
+                if (!src.getShape().equals(target)) {
+                    NDArray a = model instanceof ModelBase mb ? mb.adaptCheckpointTensor(key, src, target) : null;
+                    if (a == null || !a.getShape().equals(target)) {
+                        mismatched.add(key + " (checkpoint " + src.getShape() + ", model " + target + ")");
+                        continue;
+                    }
+                    adapted.add(key);
+                    src = a;
+                }
+                toCopy.put(key, src);
+            }
+            List<String> missing = new ArrayList<>();
+            for (String k : state.keySet()) {
+                if (!seen.contains(k)) {
+                    if (options.dropClassifier() && classifierPrefix != null && k.startsWith(classifierPrefix)) {
+                        continue;
+                    }
+                    missing.add(k);
+                }
+            }
+            if (!mismatched.isEmpty() || options.strict() && (!missing.isEmpty() || !unexpected.isEmpty())) {
+                List<String> parts = new ArrayList<>();
+                if (!mismatched.isEmpty()) {
+                    parts.add(mismatched.size() + " with another shape " + LoadReport.head(mismatched));
+                }
+                if (options.strict() && !missing.isEmpty()) {
+                    parts.add(missing.size() + " missing " + LoadReport.head(missing));
+                }
+                if (options.strict() && !unexpected.isEmpty()) {
+                    parts.add(unexpected.size() + " unexpected " + LoadReport.head(unexpected));
+                }
+                throw new GraftException("weights in " + file + " do not match " + model.name() + ": " + String.join(", ", parts),
+                        mismatched.isEmpty()
+                                ? "pick the architecture the weights were saved from, or load non-strictly (--non-strict)"
+                                : "pick the architecture and class count (--num-classes) the weights were saved with; shapes must agree even when not strict");
+            }
+            for (Map.Entry<String, NDArray> e : toCopy.entrySet()) {
+                NDArray dst = state.get(e.getKey()).getArray();
+                NDArray src = e.getValue().getDataType() == dst.getDataType() ? e.getValue()
+                        : e.getValue().toType(dst.getDataType(), false);
+                if (src.getShape().size() > 0) {
+                    dst.set(src.toByteBuffer());
+                }
+            }
+            return new LoadReport(new ArrayList<>(toCopy.keySet()), missing, unexpected, adapted, skipped, ignored);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.graft.weights;
+
+/**
+ * Turns a weights source with a prefix ({@code hf-hub:org/name@rev}, {@code file:...}) into files on
+ * this machine. Resolvers are registered with {@link WeightsSources#register} or discovered with
+ * {@link java.util.ServiceLoader} (a {@code META-INF/services/dev.graft.weights.WeightsResolver} file
+ * in any module on the class path), so another module can add a prefix without touching the zoo.
+ *
+ * <pre>{@code
+ * public final class HubResolver implements WeightsResolver {
+ *     public String prefix() { return "hf-hub:"; }
+ *     public ResolvedWeights resolve(String spec) {          // spec = "org/name@rev"
+ *         Path dir = HubClient.snapshot(spec);              // downloads or serves from cache
+ *         return ResolvedWeights.ofDir(dir);
+ *     }
+ * }
+ * }</pre>
+ */
+public interface WeightsResolver {
+    /** The prefix this resolver handles, including the colon, e.g. {@code "hf-hub:"}. */
+    String prefix();
+
+    /** Resolves the part after the prefix; a {@link dev.graft.GraftException} when it cannot. */
+    ResolvedWeights resolve(String spec);
+}

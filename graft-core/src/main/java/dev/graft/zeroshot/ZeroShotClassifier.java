@@ -1,0 +1,161 @@
+package dev.graft.zeroshot;
+
+import dev.graft.GraftException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Zero-shot classification with an embedding model, as open_clip's {@code build_zero_shot_classifier}:
+ * every class is rendered through prompt templates ({@code "a description of {}."}), the template
+ * embeddings are L2-normalised, averaged and normalised again into one class vector, and an input is
+ * scored by cosine similarity to each class vector.
+ *
+ * <pre>{@code
+ * ZeroShotClassifier zs = ZeroShotClassifier.build(encoder::embed, List.of("animal", "plant"), null,
+ *         ZeroShotClassifier.TEXT_TEMPLATES);
+ * List<ZeroShotClassifier.Score> ranked = zs.rank(encoder.embed(List.of("a small furry pet")).get(0));
+ * }</pre>
+ */
+public final class ZeroShotClassifier {
+    /** Prompt templates for text inputs; {@code {}} stands for the class name or description. */
+    public static final List<String> TEXT_TEMPLATES = List.of(
+            "{}", "a description of {}.", "this text is about {}.", "a dictionary definition of {}.", "something related to {}.");
+
+    private final List<String> classNames;
+    private final float[][] weights;
+
+    private ZeroShotClassifier(List<String> classNames, float[][] weights) {
+        this.classNames = List.copyOf(classNames);
+        this.weights = weights;
+    }
+
+    /** A class and its cosine similarity to the input. */
+    public record Score(String label, int index, float score) {}
+
+    /**
+     * Builds the class vectors.
+     *
+     * @param embed texts to embedding rows (any scale; rows are normalised here)
+     * @param classNames the labels reported
+     * @param descriptions what to put in the templates per class (null: the class names)
+     * @param templates prompt templates, each containing {@code {}}
+     */
+    public static ZeroShotClassifier build(Function<List<String>, float[][]> embed, List<String> classNames,
+            List<String> descriptions, List<String> templates) {
+        if (classNames.isEmpty()) {
+            throw new GraftException("no labels to classify into", "give at least two labels, e.g. --labels animal,plant");
+        }
+        List<String> subjects = descriptions == null ? classNames : descriptions;
+        if (subjects.size() != classNames.size()) {
+            throw new GraftException(classNames.size() + " labels but " + subjects.size() + " descriptions", "give one description per label");
+        }
+        for (String t : templates) {
+            if (!t.contains("{}")) {
+                throw new GraftException("prompt template '" + t + "' has no {}", "put {} where the label goes");
+            }
+        }
+        List<String> prompts = new ArrayList<>();
+        for (String s : subjects) {
+            if (s == null || s.isBlank()) {
+                throw new GraftException("an empty label or description", "give every label some text");
+            }
+            for (String t : templates) {
+                prompts.add(t.replace("{}", s.strip()));
+            }
+        }
+        float[][] e = embed.apply(prompts);
+        float[][] w = new float[classNames.size()][];
+        for (int c = 0; c < classNames.size(); c++) {
+            float[] mean = new float[e[0].length];
+            for (int t = 0; t < templates.size(); t++) {
+                float[] v = normalized(e[c * templates.size() + t]);
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += v[j] / templates.size();
+                }
+            }
+            w[c] = normalized(mean);
+        }
+        return new ZeroShotClassifier(classNames, w);
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The normalised class vectors, C x D (a copy). */
+    public float[][] weights() {
+        float[][] out = new float[weights.length][];
+        for (int i = 0; i < weights.length; i++) {
+            out[i] = weights[i].clone();
+        }
+        return out;
+    }
+
+    /** Cosine similarity of {@code x} to every class, in class order. */
+    public float[] scores(float[] x) {
+        float[] v = normalized(x);
+        float[] s = new float[weights.length];
+        for (int c = 0; c < weights.length; c++) {
+            if (weights[c].length != v.length) {
+                throw new GraftException("input has " + v.length + " dimensions, the classes " + weights[c].length,
+                        "embed inputs with the model that built the classifier");
+            }
+            double dot = 0;
+            for (int j = 0; j < v.length; j++) {
+                dot += weights[c][j] * v[j];
+            }
+            s[c] = (float) dot;
+        }
+        return s;
+    }
+
+    /** The index of the most similar class. */
+    public int predict(float[] x) {
+        float[] s = scores(x);
+        int best = 0;
+        for (int c = 1; c < s.length; c++) {
+            if (s[c] > s[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Classes sorted by similarity, best first. */
+    public List<Score> rank(float[] x) {
+        float[] s = scores(x);
+        List<Score> out = new ArrayList<>();
+        for (int c = 0; c < s.length; c++) {
+            out.add(new Score(classNames.get(c), c, s[c]));
+        }
+        out.sort(Comparator.comparingDouble((Score sc) -> sc.score()).reversed());
+        return out;
+    }
+
+    /** Accuracy on embedded inputs with known labels. */
+    public double accuracy(float[][] x, int[] labels) {
+        int ok = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (predict(x[i]) == labels[i]) {
+                ok++;
+            }
+        }
+        return x.length == 0 ? 0 : (double) ok / x.length;
+    }
+
+    static float[] normalized(float[] x) {
+        double n = 0;
+        for (float v : x) {
+            n += (double) v * v;
+        }
+        double d = Math.max(Math.sqrt(n), 1e-12);
+        float[] out = Arrays.copyOf(x, x.length);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (out[i] / d);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.graft.zoo.bert;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.graft.GraftException;
+import dev.graft.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A BERT encoder's shape, read from and written as a Hugging Face {@code config.json}.
+ *
+ * <pre>{@code
+ * BertConfig cfg = BertConfig.read(dir.resolve("config.json"));
+ * BertModel bert = new BertModel(cfg);
+ * }</pre>
+ *
+ * @param architectures Hugging Face class names, e.g. {@code ["BertModel"]}
+ * @param modelType always {@code bert}
+ * @param hiddenSize width of every token vector (384 for MiniLM-L6)
+ * @param numHiddenLayers transformer layers
+ * @param numAttentionHeads heads per layer (hiddenSize must divide by it)
+ * @param intermediateSize width of the feed-forward layer
+ * @param maxPositionEmbeddings longest sequence the position table covers
+ * @param vocabSize token vocabulary size
+ * @param typeVocabSize number of segment (token type) ids
+ * @param layerNormEps epsilon of every LayerNorm
+ * @param hiddenAct activation of the feed-forward layer; only {@code gelu} (exact, erf) is supported
+ * @param hiddenDropoutProb dropout after embeddings and each sub-layer, in training
+ * @param attentionProbsDropoutProb dropout on attention probabilities, in training
+ * @param padTokenId id of the padding token
+ * @param addPoolingLayer whether the checkpoint has {@code pooler.dense} (false for sentence encoders exported without it)
+ * @param id2label class names of a fine-tuned classifier by output index ("0", "1", ...), or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BertConfig(
+        @JsonProperty("architectures") List<String> architectures,
+        @JsonProperty("model_type") String modelType,
+        @JsonProperty("hidden_size") int hiddenSize,
+        @JsonProperty("num_hidden_layers") int numHiddenLayers,
+        @JsonProperty("num_attention_heads") int numAttentionHeads,
+        @JsonProperty("intermediate_size") int intermediateSize,
+        @JsonProperty("max_position_embeddings") int maxPositionEmbeddings,
+        @JsonProperty("vocab_size") int vocabSize,
+        @JsonProperty("type_vocab_size") int typeVocabSize,
+        @JsonProperty("layer_norm_eps") double layerNormEps,
+        @JsonProperty("hidden_act") String hiddenAct,
+        @JsonProperty("hidden_dropout_prob") double hiddenDropoutProb,
+        @JsonProperty("attention_probs_dropout_prob") double attentionProbsDropoutProb,
+        @JsonProperty("pad_token_id") int padTokenId,
+        @JsonProperty("add_pooling_layer") Boolean addPoolingLayer,
+        @JsonProperty("id2label") java.util.Map<String, String> id2label) {
+
+    public BertConfig {
+        architectures = architectures == null ? List.of("BertModel") : List.copyOf(architectures);
+        modelType = modelType == null ? "bert" : modelType;
+        hiddenAct = hiddenAct == null ? "gelu" : hiddenAct;
+        addPoolingLayer = addPoolingLayer == null ? Boolean.TRUE : addPoolingLayer;
+        id2label = id2label == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(id2label));
+        if (!"bert".equals(modelType)) {
+            throw new GraftException("config.json has model_type '" + modelType + "', not 'bert'",
+                    "use a BERT-architecture checkpoint (BERT, MiniLM, sentence-transformers BERT models)");
+        }
+        require(hiddenSize > 0, "hidden_size", hiddenSize);
+        require(numHiddenLayers > 0, "num_hidden_layers", numHiddenLayers);
+        require(numAttentionHeads > 0 && hiddenSize % numAttentionHeads == 0, "num_attention_heads", numAttentionHeads);
+        require(intermediateSize > 0, "intermediate_size", intermediateSize);
+        require(maxPositionEmbeddings > 0, "max_position_embeddings", maxPositionEmbeddings);
+        require(vocabSize > 0, "vocab_size", vocabSize);
+        require(typeVocabSize > 0, "type_vocab_size", typeVocabSize);
+        if (!(layerNormEps > 0)) {
+            layerNormEps = 1e-12;
+        }
+        if (!"gelu".equals(hiddenAct)) {
+            throw new GraftException("config.json has hidden_act '" + hiddenAct + "'", "Graft's BERT supports hidden_act \"gelu\"");
+        }
+    }
+
+    private static void require(boolean ok, String field, int value) {
+        if (!ok) {
+            throw new GraftException("config.json has an invalid " + field + " (" + value + ")",
+                    "check the file; hidden_size must be a multiple of num_attention_heads and all sizes positive");
+        }
+    }
+
+    /** A configuration with HF BERT's defaults for dropout, eps and padding. */
+    public static BertConfig of(int hidden, int layers, int heads, int intermediate, int maxPositions, int vocab,
+            int typeVocab, boolean pooler) {
+        return new BertConfig(null, "bert", hidden, layers, heads, intermediate, maxPositions, vocab, typeVocab, 1e-12,
+                "gelu", 0.1, 0.1, 0, pooler, null);
+    }
+
+    /** A copy naming the classes of a classifier head (null for a plain encoder). */
+    public BertConfig withLabels(List<String> labels) {
+        java.util.Map<String, String> m = null;
+        if (labels != null) {
+            m = new java.util.TreeMap<>();
+            for (int i = 0; i < labels.size(); i++) {
+                m.put(Integer.toString(i), labels.get(i));
+            }
+        }
+        return new BertConfig(architectures, modelType, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, vocabSize, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb,
+                attentionProbsDropoutProb, padTokenId, addPoolingLayer, m);
+    }
+
+    /** Class names in output order from {@code id2label}, or an empty list. */
+    public List<String> labels() {
+        if (id2label == null) {
+            return List.of();
+        }
+        String[] out = new String[id2label.size()];
+        for (java.util.Map.Entry<String, String> e : id2label.entrySet()) {
+            int i = Integer.parseInt(e.getKey());
+            if (i < 0 || i >= out.length) {
+                throw new GraftException("config.json id2label has index " + i + " for " + out.length + " labels",
+                        "number the labels 0..n-1");
+            }
+            out[i] = e.getValue();
+        }
+        return List.of(out);
+    }
+
+    /** Width of one attention head. */
+    public int headSize() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    public static BertConfig read(Path file) {
+        try {
+            return Json.MAPPER.readValue(file.toFile(), BertConfig.class);
+        } catch (IOException e) {
+            throw new GraftException("cannot read BERT config " + file + ": " + e.getMessage(),
+                    "check that it is a Hugging Face config.json of a BERT model", e);
+        }
+    }
+
+    public void write(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Json.MAPPER.writeValue(file.toFile(), this);
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + file + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.graft.zoo.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+
+/**
+ * {@code torch.nn.Linear}: {@code weight} (out, in), {@code bias} (out); y = x W^T + b on the last axis.
+ *
+ * <pre>{@code
+ * Linear fc = new Linear(512, 10);   // PyTorch's default initialisation
+ * }</pre>
+ */
+public final class Linear extends Module {
+    public final int inFeatures;
+    public final int outFeatures;
+    public final Parameter weight;
+    public final Parameter bias;
+
+    public Linear(int in, int out) {
+        this(in, out, Init.defaultWeight(), Init.uniformFanIn(in));
+    }
+
+    public Linear(int in, int out, Initializer weightInit, Initializer biasInit) {
+        this.inFeatures = in;
+        this.outFeatures = out;
+        weight = param("weight", Parameter.Type.WEIGHT, new Shape(out, in), weightInit);
+        bias = biasInit == null ? null : param("bias", Parameter.Type.BIAS, new Shape(out), biasInit);
+    }
+
+    @Override
+    public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+        NDArray w = value(ps, weight, x, training);
+        NDArray b = bias == null ? null : value(ps, bias, x, training);
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.graft.zoo.vit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
+import dev.graft.zoo.FeatureInfo;
+import dev.graft.zoo.ModelArgs;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.ParamGroup;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.nn.Classifier;
+import dev.graft.zoo.nn.Conv2d;
+import dev.graft.zoo.nn.Init;
+import dev.graft.zoo.nn.LayerNorm;
+import dev.graft.zoo.nn.Linear;
+import dev.graft.zoo.nn.Module;
+import dev.graft.zoo.nn.Sequential;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Vision Transformer with timm's module names: {@code patch_embed.proj}, {@code cls_token},
+ * {@code pos_embed}, {@code blocks.N.norm1}, {@code blocks.N.attn.qkv} (fused q, k, v),
+ * {@code blocks.N.attn.proj}, {@code blocks.N.norm2}, {@code blocks.N.mlp.fc1/fc2}, {@code norm},
+ * {@code head}. LayerNorm eps 1e-6, exact (erf) GELU, class-token pooling. Inputs of another size
+ * than the position embeddings were made for are handled by resampling the embeddings bilinearly.
+ *
+ * <pre>{@code
+ * GraftModel vit = Zoo.create("vit_tiny_patch16_224", new CreateOptions().numClasses(10).imgSize(32));
+ * }</pre>
+ */
+public final class VisionTransformer extends ModelBase {
+    /** DJL passes Image.Interpolation codes to PyTorch interpolate (align_corners=False). */
+    private static final int BILINEAR = ai.djl.modality.cv.Image.Interpolation.BILINEAR.ordinal();
+
+    private final int patchSize;
+    private final int embedDim;
+    private final int gridSize;
+    private final double dropRate;
+    private final Parameter clsToken;
+    private final Parameter posEmbed;
+    private final PatchEmbed patchEmbed;
+    private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm norm;
+    private final Classifier head;
+
+    public VisionTransformer(PretrainedCfg cfg, ModelArgs args, int patchSize, int embedDim, int depth, int heads) {
+        super(cfg);
+        if (args.imgSize() % patchSize != 0) {
+            throw new GraftException("image size " + args.imgSize() + " is not a multiple of the patch size " + patchSize,
+                    "use an image size divisible by " + patchSize);
+        }
+        this.patchSize = patchSize;
+        this.embedDim = embedDim;
+        this.gridSize = args.imgSize() / patchSize;
+        this.dropRate = args.dropRate();
+        // PyTorch lists a module's own parameters before its children's: cls_token, pos_embed, patch_embed...
+        clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, embedDim), Init.normal(1e-6));
+        posEmbed = param("pos_embed", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, embedDim), Init.normal(0.02));
+        patchEmbed = module("patch_embed", new PatchEmbed(args.inChans(), embedDim, patchSize));
+        Sequential blockList = new Sequential();
+        for (int i = 0; i < depth; i++) {
+            TransformerBlock b = new TransformerBlock(embedDim, heads, 4 * embedDim);
+            blocks.add(b);
+            blockList.add(b);
+        }
+        module("blocks", blockList);
+        norm = module("norm", new LayerNorm(embedDim, 1e-6f));
+        head = module("head", new Classifier(embedDim, args.numClasses(), Init.normal(0.02), true));
+    }
+
+    @Override
+    protected Classifier classifier() {
+        return head;
+    }
+
+    private NDArray embed(ParameterStore ps, NDArray x, boolean training) {
+        NDArray p = patchEmbed.forward(ps, x, training); // N, D, gh, gw
+        long n = p.getShape().get(0);
+        long gh = p.getShape().get(2);
+        long gw = p.getShape().get(3);
+        NDArray tokens = p.reshape(n, embedDim, gh * gw).transpose(0, 2, 1);
+        NDArray cls = value(ps, clsToken, x, training).broadcast(n, 1, embedDim);
+        NDArray pos = value(ps, posEmbed, x, training);
+        if (gh != gridSize || gw != gridSize) {
+            pos = resamplePosEmbed(pos, gridSize, gridSize, (int) gh, (int) gw);
+        }
+        return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
+    }
+
+    @Override
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDArray y = embed(ps, x, training);
+        for (TransformerBlock b : blocks) {
+            y = b.forward(ps, y, training);
+        }
+        return norm.forward(ps, y, training);
+    }
+
+    @Override
+    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
+        NDArray pooled = features.get(":, 0, :");
+        if (dropRate > 0) {
+            pooled = Dropout.dropout(pooled, (float) dropRate, training).singletonOrThrow();
+        }
+        return preLogits ? pooled : head.forward(ps, pooled, training);
+    }
+
+    @Override
+    protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
+        NDArray[] out = new NDArray[blocks.size()];
+        NDArray y = embed(ps, x, training);
+        long n = x.getShape().get(0);
+        long gh = x.getShape().get(2) / patchSize;
+        long gw = x.getShape().get(3) / patchSize;
+        for (int i = 0; i < blocks.size() && i <= last; i++) {
+            y = blocks.get(i).forward(ps, y, training);
+            // timm returns spatial maps (N, D, gh, gw) without the class token.
+            out[i] = y.get(":, 1:, :").transpose(0, 2, 1).reshape(n, embedDim, gh, gw);
+        }
+        return out;
+    }
+
+    @Override
+    public List<ParamGroup> groupMatcher() {
+        List<ParamGroup> groups = new ArrayList<>();
+        groups.add(new ParamGroup("stem", List.of("cls_token", "pos_embed", "patch_embed")));
+        for (int i = 0; i < blocks.size(); i++) {
+            groups.add(new ParamGroup("block" + i, List.of("blocks." + i)));
+        }
+        groups.add(new ParamGroup("head", List.of("norm", "head")));
+        return groups;
+    }
+
+    @Override
+    public List<FeatureInfo> featureInfo() {
+        List<FeatureInfo> info = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            info.add(new FeatureInfo("blocks." + i, embedDim, patchSize));
+        }
+        return info;
+    }
+
+    @Override
+    public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
+        if (key.equals("pos_embed") && tensor.getShape().dimension() == 3 && tensor.getShape().get(2) == target.get(2)) {
+            int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
+            if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
+                return null;
+            }
+            return resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, gridSize, gridSize);
+        }
+        return super.adaptCheckpointTensor(key, tensor, target);
+    }
+
+    /**
+     * timm's {@code resample_abs_pos_embed}: the class-token embedding is kept, the grid part is
+     * resized from (oh, ow) to (nh, nw) with bilinear interpolation (align_corners=False).
+     */
+    public static NDArray resamplePosEmbed(NDArray pos, int oh, int ow, int nh, int nw) {
+        long d = pos.getShape().get(2);
+        NDArray prefix = pos.get(":, 0:1, :");
+        NDArray grid = pos.get(":, 1:, :").reshape(1, oh, ow, d).transpose(0, 3, 1, 2);
+        NDArray resized = grid.getNDArrayInternal().interpolation(new long[] {nh, nw}, BILINEAR, false);
+        NDArray back = resized.transpose(0, 2, 3, 1).reshape(1, (long) nh * nw, d);
+        return NDArrays.concat(new NDList(prefix, back), 1);
+    }
+
+    /** {@code patch_embed.proj}: a patch-size conv with stride = patch size. */
+    static final class PatchEmbed extends Module {
+        private final Conv2d proj;
+
+        PatchEmbed(int in, int dim, int patch) {
+            proj = module("proj", new Conv2d(in, dim, patch, patch, 0, true, Init.defaultWeight()));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return proj.forward(ps, x, training);
+        }
+    }
+
+    /** timm's {@code Attention}: fused {@code qkv} and {@code proj}. */
+    static final class Attention extends Module {
+        private final int heads;
+        private final int headDim;
+        private final float scale;
+        private final Linear qkv;
+        private final Linear proj;
+
+        Attention(int dim, int heads) {
+            this.heads = heads;
+            this.headDim = dim / heads;
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
+            qkv = module("qkv", new Linear(dim, 3 * dim, Init.normal(0.02), Init.ZEROS));
+            proj = module("proj", new Linear(dim, dim, Init.normal(0.02), Init.ZEROS));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            long b = x.getShape().get(0);
+            long n = x.getShape().get(1);
+            long c = x.getShape().get(2);
+            NDArray qkvOut = qkv.forward(ps, x, training).reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+            NDArray q = qkvOut.get(0).mul(scale);
+            NDArray k = qkvOut.get(1);
+            NDArray v = qkvOut.get(2);
+            NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+            NDArray y = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, c);
+            return proj.forward(ps, y, training);
+        }
+    }
+
+    /** timm's {@code Mlp}: fc1, exact GELU, fc2. */
+    static final class Mlp extends Module {
+        private final Linear fc1;
+        private final Linear fc2;
+
+        Mlp(int dim, int hidden) {
+            fc1 = module("fc1", new Linear(dim, hidden, Init.normal(0.02), Init.ZEROS));
+            fc2 = module("fc2", new Linear(hidden, dim, Init.normal(0.02), Init.ZEROS));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return fc2.forward(ps, Activation.gelu(fc1.forward(ps, x, training)), training);
+        }
+    }
+
+    /** Pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x)). */
+    static final class TransformerBlock extends Module {
+        private final LayerNorm norm1;
+        private final Attention attn;
+        private final LayerNorm norm2;
+        private final Mlp mlp;
+
+        TransformerBlock(int dim, int heads, int hidden) {
+            norm1 = module("norm1", new LayerNorm(dim, 1e-6f));
+            attn = module("attn", new Attention(dim, heads));
+            norm2 = module("norm2", new LayerNorm(dim, 1e-6f));
+            mlp = module("mlp", new Mlp(dim, hidden));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            NDArray y = x.add(attn.forward(ps, norm1.forward(ps, x, training), training));
+            return y.add(mlp.forward(ps, norm2.forward(ps, y, training), training));
+        }
+    }
+}

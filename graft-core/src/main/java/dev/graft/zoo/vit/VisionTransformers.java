@@ -1,0 +1,28 @@
+package dev.graft.zoo.vit;
+
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.Zoo;
+import java.util.List;
+
+/**
+ * The ViT family's catalogue (timm's names and defaults): one line per variant. No weights can be
+ * fetched here, so no tags are registered; torchvision or timm checkpoints load through a source.
+ */
+public final class VisionTransformers {
+    private VisionTransformers() {}
+
+    /** timm's ViT defaults: 3x224x224, bicubic, crop 0.9, mean/std 0.5 ("inception" normalisation). */
+    static PretrainedCfg defaults(String arch, int dim) {
+        return new PretrainedCfg(arch, null, 1000, dim, null, List.of(3, 224, 224), "bicubic", 0.9,
+                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
+    }
+
+    public static void register() {
+        Zoo.register("vit_tiny_patch16_224", "vit", defaults("vit_tiny_patch16_224", 192),
+                (c, a) -> new VisionTransformer(c, a, 16, 192, 12, 3));
+        Zoo.register("vit_small_patch16_224", "vit", defaults("vit_small_patch16_224", 384),
+                (c, a) -> new VisionTransformer(c, a, 16, 384, 12, 6));
+        Zoo.register("vit_base_patch16_224", "vit", defaults("vit_base_patch16_224", 768),
+                (c, a) -> new VisionTransformer(c, a, 16, 768, 12, 12));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.graft.advise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.engine.Engines;
+import dev.graft.train.Strategy;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdviseTest {
+
+    static float[][] gaussian(int n, int d, double shift, double scale, long seed) {
+        Random r = new Random(seed);
+        float[][] x = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i][j] = (float) (shift + scale * r.nextGaussian());
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void frechetIsZeroForIdenticalAndClosedFormForDiagonalGaussians() {
+        FeatureStats a = FeatureStats.of(gaussian(400, 4, 0, 1, 1));
+        assertEquals(0, Frechet.distance(a, a), 1e-8);
+        // diagonal covariances: FD = |mu1-mu2|^2 + sum (s1 - s2)^2 with s the standard deviations
+        double[][] c1 = {{4, 0}, {0, 1}};
+        double[][] c2 = {{1, 0}, {0, 9}};
+        FeatureStats p = new FeatureStats(new double[] {0, 0}, c1, 10);
+        FeatureStats q = new FeatureStats(new double[] {1, 2}, c2, 10);
+        assertEquals(1 + 4 + (2 - 1) * (2 - 1) + (1 - 3) * (1 - 3), Frechet.distance(p, q), 1e-9);
+    }
+
+    @Test
+    void featureStatsRoundTrip(@TempDir Path dir) {
+        Engines.pytorch();
+        FeatureStats a = FeatureStats.of(gaussian(50, 3, 1, 2, 2));
+        a.write(dir.resolve(FeatureStats.FILE));
+        FeatureStats b = FeatureStats.read(dir.resolve(FeatureStats.FILE));
+        assertEquals(a.count(), b.count());
+        assertEquals(0, Frechet.distance(a, b), 1e-12);
+        assertEquals(a.cov()[1][2], b.cov()[1][2], 0);
+    }
+
+    @Test
+    void logmeMatchesTheReferenceAlgorithm() {
+        // reference: the authors' SVD formulation in NumPy on the same inputs gives 4.992135524180569
+        int n = 30;
+        int d = 5;
+        int[] labels = new int[n];
+        float[][] f = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int j = 0; j < d; j++) {
+                f[i][j] = (float) (Math.sin(0.37 * i + 1.3 * j) + (labels[i] == j % 3 ? 0.5 : 0.0));
+            }
+        }
+        assertEquals(4.992135524180569, LogME.score(f, labels, 3), 1e-6);
+    }
+
+    @Test
+    void logmePrefersInformativeFeatures() {
+        int n = 200;
+        int[] labels = new int[n];
+        float[][] noise = gaussian(n, 6, 0, 1, 3);
+        float[][] informative = gaussian(n, 6, 0, 0.3, 4);
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            informative[i][labels[i]] += 2;
+        }
+        assertTrue(LogME.score(informative, labels, 3) > LogME.score(noise, labels, 3));
+    }
+
+    @Test
+    void leepIsZeroForAPerfectSourceAndLowerOtherwise() {
+        float[][] perfect = {{1, 0}, {0, 1}, {1, 0}, {0, 1}};
+        int[] y = {0, 1, 0, 1};
+        assertEquals(0, Leep.score(perfect, y, 2), 1e-9);
+        float[][] uniform = {{0.5f, 0.5f}, {0.5f, 0.5f}, {0.5f, 0.5f}, {0.5f, 0.5f}};
+        assertEquals(Math.log(0.5), Leep.score(uniform, y, 2), 1e-6);
+    }
+
+    @Test
+    void eachQuadrantMapsToItsStrategy() {
+        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 1, 0.1, 1.0, -0.5, 100, 4).strategy());
+        Advice largeSimilar = Advisor.decide(1000, 900, 1, 0.1, 1.0, -0.5, 3000, 4);
+        assertEquals(Strategy.PARTIAL, largeSimilar.strategy());
+        assertEquals(3, largeSimilar.freezeStages(), "stem + half of 4 stages");
+        assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, -1.0, -2, 3000, 4).strategy());
+        Advice smallDissimilar = Advisor.decide(10, 10, 50, 2.0, -1.0, -2, 100, 4);
+        assertEquals(Strategy.PARTIAL, smallDissimilar.strategy());
+        assertEquals(1, smallDissimilar.freezeStages());
+        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 50, 2.0, 0.5, -2, 100, 4).strategy(), "transferable despite the distance");
+        assertTrue(smallDissimilar.reason().contains("dissimilar"));
+    }
+}

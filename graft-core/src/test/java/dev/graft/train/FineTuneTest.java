@@ -1,0 +1,126 @@
+package dev.graft.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import dev.graft.data.DataSplits;
+import dev.graft.engine.Engines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FineTuneTest {
+    static NDManager nd;
+    static DataSplits splits;
+
+    @BeforeAll
+    static void setUp() {
+        Engines.pytorch();
+        nd = NDManager.newBaseManager();
+        splits = new DataSplits(TinyData.make("train", 10, 4, 8, 11), TinyData.make("val", 4, 4, 8, 12), TinyData.make("test", 5, 4, 8, 13));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        nd.close();
+    }
+
+    /** "Pretrained" weights: a TinyNet whose values are fixed by its seed; scratch gets another seed. */
+    static ModelFactory factory(List<TinyNet> made) {
+        return pretrained -> {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(pretrained ? 1234 : 99);
+            TinyNet n = new TinyNet(nd, 1, 8, 3, 0f);
+            made.add(n);
+            return n;
+        };
+    }
+
+    static Map<String, float[]> snapshot(Map<String, Parameter> sd) {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        sd.forEach((k, p) -> m.put(k, p.getArray().toFloatArray()));
+        return m;
+    }
+
+    static FineTune base(List<TinyNet> made, Strategy s, Path out) {
+        return FineTune.builder().model("tiny", factory(made)).data("tiny-textures", splits).strategy(s)
+                .config(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(0.05).withSeed(3)).outDir(out);
+    }
+
+    @Test
+    void partialKeepsFrozenGroupsAndTheirBatchNormBitIdentical(@TempDir Path dir) {
+        List<TinyNet> made = new java.util.ArrayList<>();
+        Map<String, float[]> before = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
+        FineTuneResult r = base(made, Strategy.PARTIAL, dir).freezeStages(1).run();
+        Map<String, float[]> after = snapshot(made.get(0).stateDict());
+        for (String k : List.of("conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var")) {
+            assertArrayEquals(before.get(k), after.get(k), k + " is frozen");
+        }
+        for (String k : List.of("conv2.weight", "bn2.running_mean")) {
+            assertFalse(java.util.Arrays.equals(before.get(k), after.get(k)), k + " is trained");
+        }
+        assertEquals(1, r.freezeStages());
+        assertEquals(2, r.history().size());
+    }
+
+    @Test
+    void headTrainsOnlyTheClassifierAndCachingGivesTheSameResult(@TempDir Path dir) {
+        List<TinyNet> cachedNets = new java.util.ArrayList<>();
+        FineTuneResult cached = base(cachedNets, Strategy.HEAD, dir.resolve("cached")).run();
+        List<TinyNet> plainNets = new java.util.ArrayList<>();
+        FineTuneResult plain = base(plainNets, Strategy.HEAD, dir.resolve("plain")).cacheFeatures(false).run();
+
+        Map<String, float[]> pre = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
+        Map<String, float[]> a = snapshot(cachedNets.get(0).stateDict());
+        Map<String, float[]> b = snapshot(plainNets.get(0).stateDict());
+        for (String k : a.keySet()) {
+            if (!k.startsWith("fc.")) {
+                assertArrayEquals(pre.get(k), a.get(k), k + " frozen (cached)");
+                assertArrayEquals(pre.get(k), b.get(k), k + " frozen (plain)");
+            } else {
+                assertArrayEquals(a.get(k), b.get(k), 1e-5f, k + ": same update with or without the cache");
+            }
+        }
+        assertEquals(plain.test().top1(), cached.test().top1(), 1e-9);
+        assertEquals((double) plain.history().get(1).get("train_loss"), (double) cached.history().get(1).get("train_loss"), 1e-5);
+    }
+
+    @Test
+    void runFolderHoldsMetricsReportPlotsAndModelCard(@TempDir Path dir) throws Exception {
+        FineTuneResult r = base(new java.util.ArrayList<>(), Strategy.FULL, dir)
+                .config(TrainConfig.defaults().withEpochs(6).withBatchSize(8).withLr(0.2).withWarmupEpochs(0).withSeed(3)).run();
+        for (String f : List.of("metrics.jsonl", "report.md", "curves.png", "confusion.png", "model.safetensors", "config.json",
+                "README.md", "run.json", "checkpoint/state.json", "checkpoint/model.safetensors", "checkpoint/optimizer.safetensors")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        assertEquals(8, lines.size(), "6 epochs + validation + test");
+        String card = Files.readString(dir.resolve("README.md"));
+        assertTrue(card.startsWith("---\n"));
+        for (String field : List.of("base_model: tiny", "datasets:", "license:", "strategy: full", "seed: 3", "model-index:", "djl:")) {
+            assertTrue(card.contains(field), field + " in\n" + card);
+        }
+        assertTrue(r.test().top1() > 0.5, "learns the textures: " + r.test().top1());
+        assertEquals(20, r.test().count());
+        assertNotEquals(null, javax.imageio.ImageIO.read(dir.resolve("curves.png").toFile()));
+    }
+
+    @Test
+    void divergingLossStopsWithAdvice(@TempDir Path dir) {
+        dev.graft.GraftException e = org.junit.jupiter.api.Assertions.assertThrows(dev.graft.GraftException.class,
+                () -> base(new java.util.ArrayList<>(), Strategy.SCRATCH, dir)
+                        .config(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(1e30).withWarmupEpochs(0).withClipNorm(0)).run());
+        assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
+        assertTrue(e.fix().contains("lower the learning rate"), e.fix());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.graft.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.weights.Weights;
+import dev.graft.weights.SafeTensors;
+import dev.graft.zoo.vit.VisionTransformer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchitectureTest {
+    @TempDir
+    Path tmp;
+
+    /** Key lists generated once from torchvision 0.14 ({@code model.state_dict().keys()}). */
+    private static List<String> torchvisionKeys(String arch) throws IOException {
+        try (InputStream in = ArchitectureTest.class.getResourceAsStream("torchvision_" + arch + "_keys.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    @Test
+    void resnetStateDictKeysAreTorchvisionsInOrder() throws IOException {
+        for (String arch : List.of("resnet18", "resnet50")) {
+            List<String> expected = torchvisionKeys(arch);
+            GraftModel m = Zoo.create(arch);
+            List<String> withoutCounters = expected.stream().filter(k -> !k.endsWith("num_batches_tracked")).toList();
+            assertEquals(withoutCounters, new ArrayList<>(m.stateDict().keySet()), arch);
+            Path file = tmp.resolve(arch + ".safetensors");
+            Weights.saveStateDict(m, file);
+            try (SafeTensors st = SafeTensors.open(file)) {
+                assertEquals(expected, st.names(), arch + " file keys equal torchvision's state_dict, counters included");
+            }
+        }
+        assertEquals(11_689_512L, Zoo.create("resnet18").numParams(), "torchvision's resnet18 parameter count");
+    }
+
+    @Test
+    void vitKeysFollowTimm() {
+        GraftModel vit = Zoo.create("vit_tiny_patch16_224");
+        List<String> keys = new ArrayList<>(vit.stateDict().keySet());
+        assertEquals(List.of("cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias",
+                "blocks.0.norm1.weight", "blocks.0.norm1.bias", "blocks.0.attn.qkv.weight", "blocks.0.attn.qkv.bias",
+                "blocks.0.attn.proj.weight", "blocks.0.attn.proj.bias", "blocks.0.norm2.weight", "blocks.0.norm2.bias",
+                "blocks.0.mlp.fc1.weight", "blocks.0.mlp.fc1.bias", "blocks.0.mlp.fc2.weight", "blocks.0.mlp.fc2.bias"),
+                keys.subList(0, 16));
+        assertEquals(List.of("norm.weight", "norm.bias", "head.weight", "head.bias"), keys.subList(keys.size() - 4, keys.size()));
+        assertEquals(new Shape(1, 197, 192), vit.stateDict().get("pos_embed").getArray().getShape());
+        assertEquals(new Shape(576, 192), vit.stateDict().get("blocks.11.attn.qkv.weight").getArray().getShape());
+        assertEquals(5_717_416L, vit.numParams(), "timm's vit_tiny_patch16_224 parameter count");
+    }
+
+    @Test
+    void posEmbedResamplingIsBilinearAndKeepsTheClassToken() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            // Grid 1x2 holding [0, 1] per channel, resized to 1x4: PyTorch's bilinear (align_corners=False)
+            // gives 0, 0.25, 0.75, 1.
+            NDArray pos = nd.create(new float[] {9, -9, 0, 0, 1, 10}, new Shape(1, 3, 2));
+            NDArray out = VisionTransformer.resamplePosEmbed(pos, 1, 2, 1, 4);
+            assertEquals(new Shape(1, 5, 2), out.getShape());
+            assertArrayEquals(new float[] {9, -9, 0, 0, 0.25f, 2.5f, 0.75f, 7.5f, 1, 10}, out.toFloatArray(), 1e-6f);
+            NDArray same = VisionTransformer.resamplePosEmbed(pos, 1, 2, 1, 2);
+            assertArrayEquals(pos.toFloatArray(), same.toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void vitRunsOnOtherSizesAndLoadsWeightsMadeForAnotherGrid() {
+        ModelBase at32 = (ModelBase) Zoo.create("vit_tiny_patch16_224", new CreateOptions().imgSize(32).numClasses(3).seed(4));
+        try (NDManager nd = NDManager.newBaseManager()) {
+            // 48x48 input on a model built for 32x32: embeddings resampled on the fly.
+            assertEquals(new Shape(2, 3), at32.predict(nd.randomUniform(0f, 1f, new Shape(2, 3, 48, 48))).getShape());
+            Path file = tmp.resolve("vit32.safetensors");
+            Weights.saveStateDict(at32, file);
+            ModelBase at64 = (ModelBase) Zoo.create("vit_tiny_patch16_224",
+                    new CreateOptions().imgSize(64).numClasses(3).source("file:" + file));
+            assertEquals(List.of("pos_embed"), at64.loadReport().adapted());
+            assertEquals(new Shape(1, 17, 192), at64.stateDict().get("pos_embed").getArray().getShape());
+            assertArrayEquals(at32.stateDict().get("cls_token").getArray().toFloatArray(),
+                    at64.stateDict().get("cls_token").getArray().toFloatArray());
+            // Same weights, same 64x64 input: resampling at load time equals resampling on the fly.
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(1, 3, 64, 64));
+            assertArrayEquals(at32.predict(x).toFloatArray(), at64.predict(x).toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void resnetFeatureInfoMatchesTimm() {
+        GraftModel r50 = Zoo.create("resnet50", new CreateOptions().numClasses(0));
+        assertEquals(List.of(new FeatureInfo("act1", 64, 2), new FeatureInfo("layer1", 256, 4), new FeatureInfo("layer2", 512, 8),
+                new FeatureInfo("layer3", 1024, 16), new FeatureInfo("layer4", 2048, 32)), r50.featureInfo());
+        assertEquals(0, r50.numClasses());
+        assertEquals(2048, r50.numFeatures());
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(1, 3, 64, 64));
+            var feats = r50.forwardIntermediates(null, x, new int[] {1, 4}, false);
+            assertEquals(new Shape(1, 256, 16, 16), feats.get(0).getShape());
+            assertEquals(new Shape(1, 2048, 2, 2), feats.get(1).getShape());
+            assertEquals(new Shape(1, 2048), ((ModelBase) r50).predict(x).getShape(), "no classifier: pooled features");
+        }
+        assertTrue(r50.groupMatcher().get(0).matches("bn1.running_mean"));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.graft.hub;
+
+import dev.graft.GraftException;
+import dev.graft.GraftHome;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Where the client talks to and where it caches.
+ *
+ * <p>From the environment ({@link #fromEnvironment()}):
+ * <ul>
+ *   <li>endpoint: {@code GRAFT_ENDPOINT}, else {@code HF_ENDPOINT}, else {@link #DEFAULT_ENDPOINT}
+ *       (the embedded hub that {@code graft hub serve} starts on this machine);</li>
+ *   <li>token: {@code GRAFT_TOKEN}, else {@code HF_TOKEN}, else the file written by
+ *       {@code graft hub login} ({@code GRAFT_HOME/hub/token});</li>
+ *   <li>offline: {@code GRAFT_HUB_OFFLINE} or {@code HF_HUB_OFFLINE} set to 1/true/yes/on;</li>
+ *   <li>cache: {@code GRAFT_HUB_CACHE}, else {@code GRAFT_HOME/hub/cache}.</li>
+ * </ul>
+ * System properties {@code graft.endpoint}, {@code graft.token}, {@code graft.hub.offline} and
+ * {@code graft.hub.cache} win over the environment (tests use them).
+ *
+ * <pre>{@code
+ * Hub hub = new Hub(HubConfig.fromEnvironment().withEndpoint("http://127.0.0.1:8080"));
+ * }</pre>
+ *
+ * @param endpoint base URL without a trailing slash
+ * @param token    bearer token, or {@code null} for anonymous access
+ * @param offline  serve only from the cache, never touch the network
+ * @param cacheDir root of the Hugging Face-layout cache
+ */
+public record HubConfig(String endpoint, String token, boolean offline, Path cacheDir) {
+    /** The embedded local hub ({@code graft hub serve} with its default port). */
+    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8080";
+
+    public HubConfig {
+        endpoint = normalizeEndpoint(endpoint);
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        cacheDir = cacheDir.toAbsolutePath();
+    }
+
+    /** The configuration the environment describes (see the class comment). */
+    public static HubConfig fromEnvironment() {
+        String endpoint = first(System.getProperty("graft.endpoint"), System.getenv("GRAFT_ENDPOINT"),
+                System.getenv("HF_ENDPOINT"), DEFAULT_ENDPOINT);
+        String token = first(System.getProperty("graft.token"), System.getenv("GRAFT_TOKEN"),
+                System.getenv("HF_TOKEN"), readStoredToken());
+        boolean offline = truthy(System.getProperty("graft.hub.offline"))
+                || truthy(System.getenv("GRAFT_HUB_OFFLINE")) || truthy(System.getenv("HF_HUB_OFFLINE"));
+        String cache = first(System.getProperty("graft.hub.cache"), System.getenv("GRAFT_HUB_CACHE"));
+        Path cacheDir = cache != null ? Path.of(cache) : GraftHome.root().resolve("hub").resolve("cache");
+        return new HubConfig(endpoint, token, offline, cacheDir);
+    }
+
+    public HubConfig withEndpoint(String newEndpoint) {
+        return new HubConfig(newEndpoint, token, offline, cacheDir);
+    }
+
+    public HubConfig withToken(String newToken) {
+        return new HubConfig(endpoint, newToken, offline, cacheDir);
+    }
+
+    public HubConfig withOffline(boolean newOffline) {
+        return new HubConfig(endpoint, token, newOffline, cacheDir);
+    }
+
+    public HubConfig withCacheDir(Path newCacheDir) {
+        return new HubConfig(endpoint, token, offline, newCacheDir);
+    }
+
+    /** The file {@code graft hub login} writes: {@code GRAFT_HOME/hub/token}. */
+    public static Path tokenFile() {
+        return GraftHome.root().resolve("hub").resolve("token");
+    }
+
+    /** The stored token, or {@code null} when there is none. */
+    public static String readStoredToken() {
+        Path f = tokenFile();
+        try {
+            if (Files.isRegularFile(f)) {
+                String t = Files.readString(f, StandardCharsets.UTF_8).trim();
+                return t.isEmpty() ? null : t;
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot read the hub token " + f + ": " + e.getMessage(),
+                    "fix its permissions or run 'graft hub login' again", e);
+        }
+        return null;
+    }
+
+    /** Stores a token for later runs, readable only by its owner (mode 600 where the file system has modes). */
+    public static Path storeToken(String token) {
+        if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+            throw new GraftException("the token is empty or contains spaces", "paste the token exactly as issued");
+        }
+        Path f = tokenFile();
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), ".token", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the folder's own access rules apply.
+            }
+            Files.writeString(tmp, token.trim() + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new GraftException("cannot write the hub token to " + f + ": " + e.getMessage(),
+                    "set GRAFT_HOME to a writable folder", e);
+        }
+        return f;
+    }
+
+    /** Where a setting came from, for {@code graft hub login} and error messages. */
+    public static Map<String, String> sources() {
+        return Map.of("endpoint", "GRAFT_ENDPOINT / HF_ENDPOINT (default " + DEFAULT_ENDPOINT + ")",
+                "token", "GRAFT_TOKEN / HF_TOKEN / " + tokenFile(),
+                "offline", "GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE");
+    }
+
+    static String normalizeEndpoint(String endpoint) {
+        String e = endpoint == null ? DEFAULT_ENDPOINT : endpoint.trim();
+        while (e.endsWith("/")) {
+            e = e.substring(0, e.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = URI.create(e);
+        } catch (IllegalArgumentException ex) {
+            throw new GraftException("invalid hub endpoint '" + endpoint + "'",
+                    "set GRAFT_ENDPOINT to a URL such as " + DEFAULT_ENDPOINT);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new GraftException("invalid hub endpoint '" + endpoint + "'",
+                    "set GRAFT_ENDPOINT to an http(s) URL such as " + DEFAULT_ENDPOINT);
+        }
+        return e;
+    }
+
+    static boolean truthy(String v) {
+        if (v == null) {
+            return false;
+        }
+        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+        return t.equals("1") || t.equals("true") || t.equals("yes") || t.equals("on");
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.graft.hub;
+
+import dev.graft.GraftException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Names and paths as the Hugging Face Hub spells them: repository ids, paths inside a repository,
+ * revisions, URL quoting, and fnmatch-style file patterns.
+ */
+public final class RepoPaths {
+    /** {@code owner/name}: letters, digits, '-', '_', '.'; no leading '-' or '.', no "--" or "..". */
+    private static final Pattern PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,95}");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
+    private RepoPaths() {}
+
+    /** Checks {@code owner/name} and returns it; a {@link GraftException} names what is wrong. */
+    public static String checkRepoId(String repo) {
+        if (repo == null || repo.isBlank()) {
+            throw new GraftException("empty repository name", "write it as owner/name, e.g. alice/mnist-resnet");
+        }
+        String[] parts = repo.split("/", -1);
+        if (parts.length != 2) {
+            throw new GraftException("repository name '" + repo + "' is not of the form owner/name",
+                    "write it as owner/name, e.g. alice/mnist-resnet");
+        }
+        for (String p : parts) {
+            if (!PART.matcher(p).matches() || p.contains("--") || p.contains("..") || p.endsWith(".")) {
+                throw new GraftException("repository name '" + repo + "' has an invalid part '" + p + "'",
+                        "use letters, digits, '-', '_' and '.' (no leading '-' or '.', no '--' or '..')");
+            }
+        }
+        return repo;
+    }
+
+    /** Checks a relative, forward-slash path inside a repository and returns it. */
+    public static String checkPathInRepo(String path) {
+        if (path == null || path.isEmpty()) {
+            throw new GraftException("empty path in repository", "name the file, e.g. config.json");
+        }
+        if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0 || path.startsWith("/")) {
+            throw new GraftException("invalid path in repository '" + path.replace('\0', '?') + "'",
+                    "use a relative path with '/' separators and no NUL bytes");
+        }
+        for (String seg : path.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw new GraftException("invalid path in repository '" + path + "'",
+                        "no empty, '.' or '..' segments");
+            }
+        }
+        return path;
+    }
+
+    /** True for a full 40-hex commit sha (then no ref lookup is needed). */
+    public static boolean isCommitSha(String revision) {
+        return revision != null && COMMIT.matcher(revision).matches();
+    }
+
+    /** Quotes one URL path segment: everything but unreserved characters, '/' included ({@code refs%2Fpr%2F1}). */
+    public static String quoteSegment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
+    }
+
+    /** Quotes a path keeping '/' separators ({@code sub dir/a.txt} -> {@code sub%20dir/a.txt}). */
+    public static String quotePath(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String seg : path.split("/", -1)) {
+            if (sb.length() > 0) {
+                sb.append('/');
+            }
+            sb.append(quoteSegment(seg));
+        }
+        return sb.toString();
+    }
+
+    /** Quotes a query parameter value. */
+    public static String quoteQuery(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Cache folder of a repository: {@code models--owner--name}. */
+    public static String cacheFolderName(RepoType type, String repo) {
+        return type.plural() + "--" + repo.replace("/", "--");
+    }
+
+    /**
+     * fnmatch as huggingface_hub uses it for allow/ignore patterns: {@code *} also crosses '/',
+     * {@code ?} is one character, {@code [abc]} a class; a pattern ending in '/' means the folder.
+     */
+    public static boolean matches(String path, String pattern) {
+        String p = pattern.endsWith("/") ? pattern + "*" : pattern;
+        return Pattern.compile(globToRegex(p), Pattern.DOTALL).matcher(path).matches();
+    }
+
+    /** True when {@code patterns} is empty/null or any pattern matches. */
+    public static boolean matchesAny(String path, List<String> patterns) {
+        if (patterns == null || patterns.isEmpty()) {
+            return true;
+        }
+        for (String p : patterns) {
+            if (matches(path, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String globToRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*': re.append(".*"); break;
+                case '?': re.append('.'); break;
+                case '[': {
+                    int close = glob.indexOf(']', i + 2);
+                    if (close < 0) {
+                        re.append("\\[");
+                        break;
+                    }
+                    String cls = glob.substring(i + 1, close);
+                    if (cls.startsWith("!")) {
+                        cls = "^" + cls.substring(1);
+                    }
+                    re.append('[').append(cls.replace("\\", "\\\\")).append(']');
+                    i = close;
+                    break;
+                }
+                default:
+                    if ("\\.^$|+(){}".indexOf(c) >= 0) {
+                        re.append('\\');
+                    }
+                    re.append(c);
+            }
+        }
+        return re.toString();
+    }
+}

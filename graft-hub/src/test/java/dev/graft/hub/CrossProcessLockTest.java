@@ -1,0 +1,55 @@
+package dev.graft.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two processes sharing one cache: the second waits on the blob lock and reuses the first's download. */
+class CrossProcessLockTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void secondProcessWaitsForTheFirstAndDoesNotDownloadAgain() throws Exception {
+        try (FakeHfHub fake = new FakeHfHub()) {
+            byte[] weights = new byte[100_000];
+            new Random(3).nextBytes(weights);
+            FakeHfHub.Repo repo = fake.createRepo("model", "alice/tiny", false);
+            fake.commit(repo, "main", Map.of("model.safetensors", weights));
+            fake.delayMillis = 1500;
+            Path cache = tmp.resolve("cache");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-DGRAFT_PROGRESS=off",
+                    DownloadMain.class.getName(), fake.endpoint, cache.toString(), "alice/tiny", "model.safetensors"))
+                    .redirectErrorStream(true).start();
+            try {
+                // Wait until the child is inside its download (it holds the lock while the server stalls).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (fake.getCount.get() == 0 && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, fake.getCount.get(), "the child process started its download");
+                Path mine = new Hub(new HubConfig(fake.endpoint, null, false, cache)).download("alice/tiny", "model.safetensors", "main");
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+                String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, child.exitValue(), out);
+                assertTrue(out.strip().endsWith(mine.toString()), out);
+                assertArrayEquals(weights, Files.readAllBytes(mine));
+                assertEquals(1, fake.getCount.get(), "this process waited on the lock and reused the blob");
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+}
