@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             SystemCommand.class,
             dev.graft.cli.data.DataCommand.class,
             AdaptCommand.class,
+            MultitaskCommand.class,
             dev.graft.cli.hub.HubCommand.class,
             ModelsCommand.class,
             dev.graft.cli.text.QuickstartCommand.class,
