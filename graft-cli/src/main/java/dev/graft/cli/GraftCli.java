@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             dev.graft.cli.text.EmbedCommand.class,
             dev.graft.cli.text.ZeroShotCommand.class,
             dev.graft.cli.text.FewShotCommand.class,
+            dev.graft.cli.text.TextFinetuneCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

@@ -118,4 +118,27 @@ class TextCommandsTest {
                 "3", "--shots", "1", "--queries-per-class", "2")[0];
         assertTrue(out.contains("3-way 1-shot, 2 queries per class, 50 episodes: accuracy") && out.contains("(95% CI)"), out);
     }
+
+    @Test
+    void textFinetuneWritesAModelThatLoadsBack() throws Exception {
+        Path data = home.resolve("train.csv");
+        StringBuilder sb = new StringBuilder("text,label\n");
+        String[] animals = {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"};
+        String[] tools = {"saw", "axe", "drill", "file", "plane", "chisel", "wrench", "hammer", "spanner", "level"};
+        for (int i = 0; i < 10; i++) {
+            sb.append("a ").append(animals[i]).append(",animal\n").append("a ").append(tools[i]).append(",tool\n");
+        }
+        Files.writeString(data, sb.toString());
+        Path run = home.resolve("run-partial");
+        String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "partial",
+                "--top-layers", "1", "--epochs", "2", "--out", run.toString())[0];
+        assertTrue(out.contains("| 2 |") && out.contains("partial on") && out.contains("test accuracy"), out);
+        assertTrue(Files.isRegularFile(run.resolve("model/model.safetensors")));
+        assertTrue(Files.readString(run.resolve("model/README.md")).contains("pipeline_tag: text-classification"));
+        assertEquals("tool", dev.graft.zoo.bert.BertConfig.read(run.resolve("model/config.json")).labels().get(1));
+        // The saved folder is itself a text model.
+        assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
+        assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
+                .contains("use head, partial or full"));
+    }
 }
