@@ -162,6 +162,12 @@ public final class HubServer implements AutoCloseable {
             try {
                 response.reset();
                 cors(response);
+                // An error may come before the request body was read (a refused upload, a bad commit
+                // line): close the connection so the client does not send its next request into it.
+                String m = request.getMethod();
+                if (!m.equals("GET") && !m.equals("HEAD") && !m.equals("OPTIONS")) {
+                    response.getHeaders().put("Connection", "close");
+                }
                 if (code != null) {
                     response.getHeaders().put("X-Error-Code", code);
                 }

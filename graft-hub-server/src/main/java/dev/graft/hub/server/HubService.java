@@ -69,8 +69,13 @@ public final class HubService implements AutoCloseable {
             try {
                 reindex(id);
             } catch (HubError e) {
-                // A card that no longer validates (e.g. rules changed) must not stop the server.
-                reindexWithCard(id, ModelCard.empty());
+                // A card that no longer validates (rules changed) or a damaged repository must not stop the server.
+                try {
+                    reindexWithCard(id, ModelCard.empty());
+                } catch (HubError again) {
+                    org.slf4j.LoggerFactory.getLogger(HubService.class).warn("repository {} is not indexed: {}", id, again.getMessage());
+                    present.remove(id.type().singular() + " " + id.id());
+                }
             }
         }
         for (RepoType t : RepoType.values()) {
