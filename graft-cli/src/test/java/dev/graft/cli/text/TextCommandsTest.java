@@ -138,6 +138,7 @@ class TextCommandsTest {
         assertEquals("tool", dev.graft.zoo.bert.BertConfig.read(run.resolve("model/config.json")).labels().get(1));
         // The saved folder is itself a text model.
         assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
+        assertTrue(run(0, "embed", "--model", "local-dir:" + run.resolve("model"), "a cat")[0].contains("16 dims"));
         assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
                 .contains("use head, partial or full"));
     }
