@@ -90,10 +90,12 @@ public final class TextEncoder implements AutoCloseable {
             BertModel bert = new BertModel(cfg);
             bert.initialize(nd);
             try (NDManager tmp = nd.newSubManager()) {
-                bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false).forEach(missing -> {
-                    throw new GraftException("weights in " + dir + " lack '" + missing + "'",
+                // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
+                List<String> missing = bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false);
+                if (!missing.isEmpty()) {
+                    throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
                             "check that config.json and model.safetensors belong to the same model");
-                });
+                }
             }
             TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg));
             return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok);
