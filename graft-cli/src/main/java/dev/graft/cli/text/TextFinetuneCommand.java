@@ -81,7 +81,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         TextData train = splits.train();
         TextData test = splits.test();
         PrintWriter w = spec.commandLine().getOut();
-        try (TextEncoder enc = TextEncoder.open(model)) {
+        try (TextEncoder enc = TextModels.open(model)) {
             TextFineTuner.Result r;
             if (s == TextFineTuner.Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");
