@@ -143,6 +143,7 @@ public final class Hub {
             // A commit never changes: a cached copy is final, no request needed.
             Optional<Path> hit = cache.cachedFile(type, repo, rev, file);
             if (hit.isPresent()) {
+                countCached(shared, hit.get());
                 return hit.get();
             }
         }
@@ -163,12 +164,26 @@ public final class Hub {
         Path snap = cache.snapshotFile(type, repo, meta.commit(), file);
         Path blob = cache.blobPath(type, repo, meta.etag());
         if (Files.exists(snap) && Files.exists(blob)) {
+            countCached(shared, blob);
             return snap;
         }
         try (HubCache.BlobLock lock = cache.lock(type, repo, meta.etag())) {
+            if (Files.exists(blob)) {
+                countCached(shared, blob); // another thread or process fetched it meanwhile
+            } else {
+                fetchWithRetries(meta, blob, file, shared);
+            }
+        }
+        return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
+    }
+
+    private void fetchWithRetries(FileMetadata meta, Path blob, String file, Progress shared) {
+        Progress own = shared == null ? Progress.start("download " + file, meta.size(), "B") : null;
+        FileProgress progress = new FileProgress(shared != null ? shared : own);
+        try {
             for (int attempt = 0; !Files.exists(blob); attempt++) {
                 try {
-                    fetchBlob(meta, blob, file, shared);
+                    fetchBlob(meta, blob, file, progress);
                 } catch (HubException e) {
                     boolean transientFailure = e.status() == 0 || e.status() == 429 || e.status() >= 500;
                     if (!transientFailure || attempt >= retries) {
@@ -178,8 +193,41 @@ public final class Hub {
                     pause(500L << attempt);
                 }
             }
+        } finally {
+            if (own != null) {
+                own.close();
+            }
         }
-        return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
+    }
+
+    private static void countCached(Progress shared, Path file) {
+        if (shared != null) {
+            try {
+                shared.step(Files.size(file));
+            } catch (IOException e) {
+                // only the progress count is affected
+            }
+        }
+    }
+
+    /** The bytes of one file on a (possibly shared) progress bar, so retries do not count twice. */
+    private static final class FileProgress {
+        private final Progress progress;
+        private long counted;
+
+        FileProgress(Progress progress) {
+            this.progress = progress;
+        }
+
+        void set(long bytes) {
+            progress.step(bytes - counted);
+            counted = bytes;
+        }
+
+        void add(long n) {
+            progress.step(n);
+            counted += n;
+        }
     }
 
     /**
@@ -349,7 +397,7 @@ public final class Hub {
         }
     }
 
-    private void fetchBlob(FileMetadata meta, Path blob, String file, Progress shared) {
+    private void fetchBlob(FileMetadata meta, Path blob, String file, FileProgress progress) {
         Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
         try {
             Files.createDirectories(blob.getParent());
@@ -358,37 +406,29 @@ public final class Hub {
                 Files.delete(incomplete);
                 have = 0;
             }
-            Progress own = shared == null ? Progress.start("download " + file, meta.size(), "B") : null;
-            Progress progress = shared != null ? shared : own;
-            try {
-                MessageDigest digest = newDigest(meta);
-                if (have > 0 && digest != null) {
-                    feedDigest(digest, incomplete);
+            MessageDigest digest = newDigest(meta);
+            if (have > 0 && digest != null) {
+                feedDigest(digest, incomplete);
+            }
+            progress.set(have);
+            if (have < meta.size() || meta.size() == 0) {
+                digest = transfer(meta, incomplete, have, digest, progress);
+            }
+            long got = Files.size(incomplete);
+            if (got != meta.size()) {
+                if (got > meta.size()) {
+                    Files.deleteIfExists(incomplete);
                 }
-                progress.step(have);
-                if (have < meta.size() || meta.size() == 0) {
-                    digest = transfer(meta, incomplete, have, digest, progress);
-                }
-                long got = Files.size(incomplete);
-                if (got != meta.size()) {
-                    if (got > meta.size()) {
-                        Files.deleteIfExists(incomplete);
-                    }
-                    throw new HubException("download of " + file + " ended at " + got + " of " + meta.size() + " bytes",
-                            "run again to resume", 0, null);
-                }
-                if (digest != null) {
-                    String actual = HexFormat.of().formatHex(digest.digest());
-                    if (!actual.equals(meta.etag())) {
-                        Files.deleteIfExists(incomplete);
-                        throw new GraftException("checksum mismatch for " + file + ": expected "
-                                + (meta.isSha256() ? "sha256 " : "git sha1 ") + meta.etag() + ", got " + actual,
-                                "the copy was deleted; run again, and report it if it repeats");
-                    }
-                }
-            } finally {
-                if (own != null) {
-                    own.close();
+                throw new HubException("download of " + file + " ended at " + got + " of " + meta.size() + " bytes",
+                        "run again to resume", 0, null);
+            }
+            if (digest != null) {
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(meta.etag())) {
+                    Files.deleteIfExists(incomplete);
+                    throw new GraftException("checksum mismatch for " + file + ": expected "
+                            + (meta.isSha256() ? "sha256 " : "git sha1 ") + meta.etag() + ", got " + actual,
+                            "the copy was deleted; run again, and report it if it repeats");
                 }
             }
             Files.move(incomplete, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -399,7 +439,7 @@ public final class Hub {
 
     /** GET with {@code Range} when part of the file is here; appends to {@code incomplete}. */
     private MessageDigest transfer(FileMetadata meta, Path incomplete, long have, MessageDigest digest,
-                                   Progress progress) throws IOException {
+                                   FileProgress progress) throws IOException {
         String url = meta.downloadUrl();
         HttpResponse<InputStream> resp = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -424,6 +464,7 @@ public final class Hub {
             if (start != have) {
                 resp.body().close();
                 Files.deleteIfExists(incomplete);
+                progress.set(0);
                 return transfer(meta, incomplete, 0, newDigest(meta), progress);
             }
             append = true;
@@ -433,13 +474,14 @@ public final class Hub {
                 return digest;
             }
             Files.deleteIfExists(incomplete);
+            progress.set(0);
             return transfer(meta, incomplete, 0, newDigest(meta), progress);
         } else if (code == 200) {
             append = false;
             if (have > 0) {
                 // The server ignored Range: start over.
                 digest = newDigest(meta);
-                progress.step(-have);
+                progress.set(0);
             }
         } else {
             String body;
@@ -464,7 +506,7 @@ public final class Hub {
                     digest.update(buf, 0, n);
                 }
                 written += n;
-                progress.step(n);
+                progress.add(n);
             }
         } catch (IOException e) {
             throw new HubException("download interrupted after " + (have + written) + " of " + meta.size()
