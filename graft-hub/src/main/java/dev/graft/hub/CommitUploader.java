@@ -44,14 +44,9 @@ final class CommitUploader {
         this.http = http;
     }
 
-    /**
-     * Makes one commit: asks the hub which files go through LFS ({@code preupload}), uploads those
-     * with the Git LFS batch API, then posts the NDJSON commit (regular files inline, base64).
-     *
-     * @param parentCommit when set, the hub rejects the commit if the branch moved (optimistic lock)
-     */
+    /** See {@link Hub#commit}. */
     CommitInfo commit(RepoType type, String repo, String revision, String message, String description,
-                             List<CommitOperation> operations, String parentCommit) {
+                      List<CommitOperation> operations, String parentCommit) {
         RepoPaths.checkRepoId(repo);
         http.requireOnline("uploading");
         if (http.config().token() == null) {
