@@ -414,6 +414,10 @@ public final class Hub {
                             "the copy was deleted; run again, and report it if it repeats");
                 }
             }
+            // On disk before it gets its final name: after a crash a blob is whole or absent.
+            try (FileChannel ch = FileChannel.open(incomplete, StandardOpenOption.WRITE)) {
+                ch.force(false);
+            }
             Files.move(incomplete, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw HubCache.cacheError(blob, e);
