@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             dev.graft.cli.train.EvalCommand.class,
             dev.graft.cli.train.PredictCommand.class,
             dev.graft.cli.train.PretrainCommand.class,
+            dev.graft.cli.text.TextFinetuneCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {
