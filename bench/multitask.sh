@@ -5,6 +5,7 @@
 #
 #   bench/multitask.sh                       # defaults below
 #   SEEDS="1 2 3" EPOCHS=3 TRAIN=10000 TEST=2000 MODEL=small_cnn bench/multitask.sh
+#   PARALLEL=1 bench/multitask.sh            # one process per seed, one thread each
 #   SUMMARY_ONLY=1 bench/multitask.sh        # only rebuild the table from finished runs
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,23 +26,33 @@ if [ -z "${SUMMARY_ONLY:-}" ]; then
   # Build once and run a private copy of the jar, so editing sources meanwhile cannot trigger a rebuild.
   ./graft --version >/dev/null
   rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -al graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
-  run() { nice -n 10 java ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
+  threads=${THREADS:-$([ -n "${PARALLEL:-}" ] && echo 1 || nproc)}
+  run() { nice -n 10 java -Dai.djl.pytorch.num_threads="$threads" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data "$DATA" --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR"
           --train-limit "$TRAIN" --test-limit "$TEST" --val-limit 500)
-  echo "# $(date -u +%FT%TZ) model=$MODEL data=$DATA train=$TRAIN test=$TEST epochs=$EPOCHS batch=$BATCH lr=$LR seeds=$SEEDS" | tee -a "$OUT/log.txt"
-  for seed in $SEEDS; do
+  echo "# $(date -u +%FT%TZ) threads=$threads parallel=${PARALLEL:-0} model=$MODEL data=$DATA train=$TRAIN test=$TEST epochs=$EPOCHS batch=$BATCH lr=$LR seeds=$SEEDS" | tee -a "$OUT/log.txt"
+  run_seed() {
+    local seed=$1 start
     if [ ! -f "$OUT/single-s$seed/results.json" ]; then
       start=$(date +%s)
-      run --seed "$seed" multitask "${common[@]}" --single-task --out "$OUT/single-s$seed" | tee -a "$OUT/log.txt"
+      run --seed "$seed" multitask "${common[@]}" --single-task --out "$OUT/single-s$seed" >>"$OUT/log-s$seed.txt" || echo "single-task seed $seed failed" | tee -a "$OUT/log.txt"
       echo "single-task seed $seed: $(( $(date +%s) - start )) s" | tee -a "$OUT/log.txt"
     fi
     for w in $WEIGHTINGS; do
       [ -f "$OUT/$w-s$seed/results.json" ] && continue
+      rm -rf "${OUT:?}/$w-s$seed"
       start=$(date +%s)
-      run --seed "$seed" multitask "${common[@]}" --weighting "$w" --baseline "$OUT/single-s$seed" --out "$OUT/$w-s$seed" | tee -a "$OUT/log.txt"
+      run --seed "$seed" multitask "${common[@]}" --weighting "$w" --baseline "$OUT/single-s$seed" --out "$OUT/$w-s$seed" >>"$OUT/log-s$seed.txt" || echo "$w seed $seed failed" | tee -a "$OUT/log.txt"
       echo "$w seed $seed: $(( $(date +%s) - start )) s" | tee -a "$OUT/log.txt"
     done
-  done
+  }
+  if [ -n "${PARALLEL:-}" ]; then
+    # One process per seed, each on one intra-op thread (set THREADS to change).
+    for seed in $SEEDS; do run_seed "$seed" & done
+    wait
+  else
+    for seed in $SEEDS; do run_seed "$seed"; done
+  fi
 fi
 
 python3 - "$OUT" "$WEIGHTINGS" "$SEEDS" <<'PY'

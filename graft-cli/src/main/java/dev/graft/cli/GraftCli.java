@@ -23,8 +23,13 @@ import picocli.CommandLine.ScopeType;
             SystemCommand.class,
             dev.graft.cli.data.DataCommand.class,
             AdaptCommand.class,
+            MultitaskCommand.class,
             dev.graft.cli.hub.HubCommand.class,
             ModelsCommand.class,
+            dev.graft.cli.text.QuickstartCommand.class,
+            dev.graft.cli.text.EmbedCommand.class,
+            dev.graft.cli.text.ZeroShotCommand.class,
+            dev.graft.cli.text.FewShotCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

@@ -1,0 +1,117 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.multitask.MultiTask;
+import dev.graft.multitask.MultiTaskReport;
+import dev.graft.multitask.MultiTaskResult;
+import dev.graft.multitask.TaskSpec;
+import dev.graft.multitask.Weightings;
+import dev.graft.progress.Output;
+import dev.graft.util.Json;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.Zoo;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft multitask}: one shared backbone, one head per task, a weighting strategy. */
+@Command(name = "multitask", description = "Train one shared backbone with a head per task (multimnist, mnist-tasks) and a weighting strategy.")
+public final class MultitaskCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "small_cnn", description = "Backbone from the zoo, arch or arch.tag (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--pretrained", description = "Load the backbone's pretrained weights (for arch.tag names).")
+    boolean pretrained;
+
+    @Option(names = "--data", defaultValue = "multimnist", description = "Multi-task data set: multimnist, mnist-tasks (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--weighting", defaultValue = "ew", description = "ew, uw, dwa, gradnorm or pcgrad (default: ${DEFAULT-VALUE}).")
+    String weighting;
+
+    @Option(names = "--single-task", description = "Train one single-task model per task instead (the baselines of Delta_m).")
+    boolean singleTask;
+
+    @Option(names = "--baseline", description = "results.json (or run folder) of a --single-task run, for Delta_m.")
+    Path baseline;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", defaultValue = "0", description = "Evaluate on the first N test images only (0 = all).")
+    int testLimit;
+
+    @Option(names = "--val-limit", defaultValue = "1000", description = "Validation images evaluated each epoch (default: ${DEFAULT-VALUE}).")
+    int valLimit;
+
+    @Option(names = "--tasks", split = ",", description = "Train only these tasks, e.g. digit,parity.")
+    List<String> tasks;
+
+    @Option(names = "--label-fraction", description = "TASK=F keeps task TASK's labels on a fraction F of the training images.")
+    Map<String, Double> labelFractions = new LinkedHashMap<>();
+
+    @Option(names = "--out", description = "Run directory (metrics, report, curves, exported model).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Weightings.names().contains(weighting.toLowerCase(Locale.ROOT))) {
+            throw new GraftException("unknown weighting '" + weighting + "'", "use one of " + String.join(", ", Weightings.names()));
+        }
+        long seed = Globals.seed;
+        String name = model;
+        boolean usePretrained = pretrained;
+        MultiTask.Builder b = MultiTask.builder()
+                .backbone(model, () -> Zoo.create(name, new CreateOptions().pretrained(usePretrained).seed(seed)))
+                .data(data)
+                .weighting(weighting)
+                .epochs(epochs).batchSize(batchSize).learningRate(lr).seed(seed)
+                .trainLimit(trainLimit).testLimit(testLimit).validationLimit(valLimit)
+                .singleTask(singleTask)
+                .out(out);
+        if (tasks != null) {
+            b.tasks(tasks);
+        }
+        labelFractions.forEach(b::labelFraction);
+        if (baseline != null) {
+            b.baselines(MultiTaskReport.readMetrics(baseline));
+        }
+        MultiTaskResult r = b.run();
+        if (Output.json()) {
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("weighting", r.weighting());
+            res.put("metrics", r.testMetrics());
+            if (r.deltaM() != null) {
+                res.put("delta_m_percent", r.deltaM());
+            }
+            res.put("out", r.outDir() == null ? null : r.outDir().toString());
+            System.out.println(Json.MAPPER.writeValueAsString(res).replace("\r", ""));
+            return 0;
+        }
+        System.out.println("weighting " + r.weighting() + " on " + data + " with " + model);
+        for (TaskSpec t : r.tasks()) {
+            System.out.printf(Locale.ROOT, "  %-16s %-8s %.4f%n", t.name(), t.kind().metricName(), r.testMetrics().get(t.name()));
+        }
+        if (r.deltaM() != null) {
+            System.out.printf(Locale.ROOT, "  Delta_m %+.2f%% against the single-task baselines%n", r.deltaM());
+        }
+        if (r.outDir() != null) {
+            System.out.println("  run directory " + r.outDir());
+        }
+        return 0;
+    }
+}
