@@ -147,11 +147,14 @@ public final class DomainAdaptation {
                 loss.initialize(base, model.numFeatures(), model.numClasses(), options.seed());
             }
             List<Parameter> params = trainable(loss);
-            Optimizer sgd = Optimizer.sgd()
+            var sgdBuilder = Optimizer.sgd()
                     .setLearningRateTracker(annealed(options.learningRate()))
                     .optMomentum((float) options.momentum())
-                    .optWeightDecays((float) options.weightDecay())
-                    .build();
+                    .optWeightDecays((float) options.weightDecay());
+            if (options.clipGradient() > 0) {
+                sgdBuilder.optClipGrad((float) options.clipGradient());
+            }
+            Optimizer sgd = sgdBuilder.build();
             Sampler sourceSampler = new Sampler(source.size(), options.seed() * 31 + 1);
             Sampler targetSampler = new Sampler(target.size(), options.seed() * 31 + 2);
             long totalSteps = (long) options.epochs() * options.iterationsPerEpoch();
