@@ -221,7 +221,7 @@ public final class MultiTask {
             d.put("test_images", test.size());
             d.put("epochs", b.epochs);
             d.put("batch_size", b.batchSize);
-            d.put("optimizer", String.format(Locale.ROOT, "Adam lr=%g weight_decay=%g", b.learningRate, b.weightDecay));
+            d.put("optimizer", "Adam lr=" + b.learningRate + " weight_decay=" + b.weightDecay);
             d.put("seed", b.seed);
             d.put("threads", Engines.threads());
             if (!b.labelFractions.isEmpty()) {
