@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The official Hugging Face JS client (@huggingface/hub, pinned) against `graft hub serve`:
 # starts a server on a free loopback port with a temporary data folder, creates a write token,
-# runs conformance/hub-js.mjs (create, upload small + LFS file, list, info, download + sha256, delete).
+# runs conformance/hub-js.mjs (create, upload small + LFS file, list, info, download + sha256, delete),
+# and checks the JS client finds, without network, the files Graft put in its Hugging Face-layout cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HF_JS_VERSION=2.17.5
@@ -41,4 +42,12 @@ done
 [ -n "$url" ] || { echo "hub-js: the server did not report its URL" >&2; exit 1; }
 echo "hub-js: server at $url"
 
-HUB_URL="$url" HUB_TOKEN="$token" HUB_USER="jsuser" node conformance/hub-js.mjs
+export HUB_URL="$url" HUB_TOKEN="$token" HUB_USER="jsuser" HUB_STATE="$work/state.json"
+repo="jsuser/js-client-check"
+HUB_CACHE_DIR="$work/js-cache" node conformance/hub-js.mjs main
+
+# The JS client reads what Graft cached, without network.
+GRAFT_HUB_CACHE="$work/graft-cache" GRAFT_ENDPOINT="$url" ./graft --quiet hub pull "$repo" >/dev/null
+HUB_CACHE_DIR="$work/graft-cache" node conformance/hub-js.mjs cached
+node conformance/hub-js.mjs delete
+echo "hub-js: all checks passed"

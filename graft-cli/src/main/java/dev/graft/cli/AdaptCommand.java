@@ -124,7 +124,7 @@ public final class AdaptCommand implements Callable<Integer> {
             o.put("seconds", r.seconds());
             o.put("run_dir", dir.toString());
             try {
-                System.out.println(Json.MAPPER.writeValueAsString(o));
+                System.out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

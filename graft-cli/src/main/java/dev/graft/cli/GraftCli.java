@@ -26,6 +26,10 @@ import picocli.CommandLine.ScopeType;
             MultitaskCommand.class,
             dev.graft.cli.hub.HubCommand.class,
             ModelsCommand.class,
+            dev.graft.cli.text.QuickstartCommand.class,
+            dev.graft.cli.text.EmbedCommand.class,
+            dev.graft.cli.text.ZeroShotCommand.class,
+            dev.graft.cli.text.FewShotCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code graft models}: the model catalogue (list, info, run). */
-@Command(name = "models", description = "The model catalogue: list architectures and weights, show details, run a model.",
-        subcommands = {ModelsListCommand.class, ModelsInfoCommand.class, ModelsRunCommand.class, CommandLine.HelpCommand.class})
+@Command(name = "models", description = "The model catalogue: list architectures and weights, show details, run or benchmark a model.",
+        subcommands = {ModelsListCommand.class, ModelsInfoCommand.class, ModelsRunCommand.class, ModelsBenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class ModelsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -61,7 +61,7 @@ public final class AdaBN {
                     idx[i] = start + i;
                 }
                 try (NDManager step = acc.newSubManager()) {
-                    NDArray x = target.images(step, idx);
+                    NDArray x = DomainAdaptation.normalized(model, target.images(step, idx));
                     if (start == 0) {
                         fill(buffers, 1f);
                         model.forward(ps, x, true);

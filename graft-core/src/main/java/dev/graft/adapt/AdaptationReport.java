@@ -1,6 +1,7 @@
 package dev.graft.adapt;
 
 import dev.graft.GraftException;
+import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,15 +32,16 @@ import javax.imageio.ImageIO;
  */
 public final class AdaptationReport {
     private final Path dir;
+    private final RunDirectory run;
     private final Map<String, Object> config;
 
     /** Creates {@code dir} and starts an empty {@code metrics.jsonl}; {@code config} is recorded in the report. */
     public AdaptationReport(Path dir, Map<String, Object> config) {
         this.dir = dir;
+        this.run = new RunDirectory(dir);
         this.config = new LinkedHashMap<>(config);
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("metrics.jsonl"), "", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(RunDirectory.METRICS), "", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new GraftException("cannot write the run directory " + dir + ": " + e.getMessage(), "pass a writable --out folder", e);
         }
@@ -62,12 +63,7 @@ public final class AdaptationReport {
         line.put("source_acc", e.sourceAccuracy());
         line.put("target_acc", e.targetAccuracy());
         line.put("seconds", e.seconds());
-        try {
-            Files.writeString(dir.resolve("metrics.jsonl"), Json.MAPPER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.APPEND);
-        } catch (IOException ex) {
-            throw new GraftException("cannot append to " + dir.resolve("metrics.jsonl") + ": " + ex.getMessage(), "check the folder is writable", ex);
-        }
+        run.appendMetrics(line);
     }
 
     /** Writes {@code result.json}, {@code report.md} and {@code accuracy.png}. */
@@ -84,7 +80,7 @@ public final class AdaptationReport {
             result.put("checkpoint_rule", "last epoch (target labels are used only for reporting)");
             result.put("config", config);
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("result.json").toFile(), result);
-            Files.writeString(dir.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(RunDirectory.REPORT), markdown(r), StandardCharsets.UTF_8);
             if (!r.epochs().isEmpty()) {
                 ImageIO.write(plot(r.epochs(), r.method()), "png", dir.resolve("accuracy.png").toFile());
             }

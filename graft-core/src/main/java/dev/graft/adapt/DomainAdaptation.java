@@ -163,13 +163,13 @@ public final class DomainAdaptation {
                     double progress = totalSteps == 0 ? 1.0 : step / (double) totalSteps;
                     try (NDManager sm = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
                         int[] si = sourceSampler.next(options.batchSize());
-                        NDArray xs = source.images(sm, si);
+                        NDArray xs = normalized(model, source.images(sm, si));
                         NDArray ys = source.labels(sm, si);
                         int ns = si.length;
                         NDArray x = xs;
                         if (usesTarget) {
                             // Only the target's images are read here; its labels never enter training.
-                            NDArray xt = target.images(sm, targetSampler.next(options.batchSize()));
+                            NDArray xt = normalized(model, target.images(sm, targetSampler.next(options.batchSize())));
                             x = NDArrays.concat(new NDList(xs, xt), 0);
                         }
                         NDArray features = model.forwardFeatures(ps, x, true);
@@ -300,12 +300,33 @@ public final class DomainAdaptation {
                     idx[i] = start + i;
                 }
                 try (NDManager sm = nd.newSubManager()) {
-                    NDArray pred = model.forward(ps, data.images(sm, idx), false).argMax(1).toType(DataType.INT32, false);
+                    NDArray pred = model.forward(ps, normalized(model, data.images(sm, idx)), false).argMax(1).toType(DataType.INT32, false);
                     correct += (int) pred.eq(data.labels(sm, idx)).sum().getLong();
                 }
             }
         }
         return correct / (double) data.size();
+    }
+
+    /**
+     * Images in [0, 1] normalised with the model's {@code mean} and {@code std} (from its
+     * {@link dev.graft.zoo.PretrainedCfg}); unchanged when the model declares none.
+     */
+    public static NDArray normalized(GraftModel model, NDArray images) {
+        List<Double> mean = model.cfg().mean();
+        List<Double> std = model.cfg().std();
+        if (mean == null || std == null) {
+            return images;
+        }
+        int c = (int) images.getShape().get(1);
+        float[] m = new float[c];
+        float[] s = new float[c];
+        for (int i = 0; i < c; i++) {
+            m[i] = mean.get(mean.size() == c ? i : 0).floatValue();
+            s[i] = std.get(std.size() == c ? i : 0).floatValue();
+        }
+        NDManager nd = images.getManager();
+        return images.sub(nd.create(m).reshape(1, c, 1, 1)).div(nd.create(s).reshape(1, c, 1, 1));
     }
 
     /** Endless shuffled passes over {@code n} indices, reshuffled each pass, from a seed. */

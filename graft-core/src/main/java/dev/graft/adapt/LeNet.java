@@ -28,7 +28,8 @@ import java.util.function.Predicate;
 /**
  * The LeNet that domain-adaptation papers use on 28x28 digits (TLlib's {@code lenet}: conv 5x5 x20,
  * conv 5x5 x50, a 500-wide bottleneck), with BatchNorm after each convolution so AdaBN has statistics
- * to re-estimate. PyTorch keys: {@code conv1 bn1 conv2 bn2 fc1 fc}.
+ * to re-estimate. Inputs are normalised with mean 0.5 and std 0.5 (to [-1, 1]) as in TLlib's digit recipe
+ * ({@link DomainAdaptation#normalized}). PyTorch keys: {@code conv1 bn1 conv2 bn2 fc1 fc}.
  *
  * <pre>{@code
  * GraftModel m = LeNet.create(nd, 1, 10);   // 1x28x28 in, 10 logits out, 500 features
@@ -49,7 +50,7 @@ public final class LeNet implements GraftModel {
         this.net = new Net(numClasses);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, inChannels, 28, 28));
         this.cfg = new PretrainedCfg("lenet", null, numClasses, FEATURES, null, List.of(inChannels, 28, 28), "bilinear",
-                1.0, null, null, "conv1", "fc", "Apache-2.0", "random initialisation", null);
+                1.0, java.util.Collections.nCopies(inChannels, 0.5), java.util.Collections.nCopies(inChannels, 0.5), "conv1", "fc", "Apache-2.0", "random initialisation", null);
     }
 
     /** A randomly initialised LeNet for {@code inChannels}x28x28 images; parameters live in {@code manager}. */

@@ -109,7 +109,7 @@ public final class ProxyADistance {
         for (int start = 0; start < idx.length; start += 500) {
             int[] chunk = java.util.Arrays.copyOfRange(idx, start, Math.min(idx.length, start + 500));
             try (NDManager sm = into.newSubManager()) {
-                NDArray x = data.images(sm, chunk);
+                NDArray x = DomainAdaptation.normalized(model, data.images(sm, chunk));
                 NDArray f = model.forwardHead(ps, model.forwardFeatures(ps, x, false), false, true);
                 NDArray flat = f.reshape(f.getShape().get(0), -1);
                 flat.attach(into);

@@ -27,12 +27,16 @@ public interface DatasetSource {
 
     /**
      * Fetches again even if cached ({@code force}), or copies it from a local folder instead of
-     * the network ({@code from}, may be null). Sources without a local-folder route refuse {@code from}.
+     * the network ({@code from}, may be null). By default a source supports neither and says so.
      */
     default void fetch(boolean force, Path from) {
         if (from != null) {
             throw new GraftException("data set '" + name() + "' cannot be read from a local folder",
                     "run `graft data get " + name() + "` without --from");
+        }
+        if (force && isCached()) {
+            throw new GraftException("data set '" + name() + "' cannot be fetched again with --force",
+                    "remove its folder under " + dev.graft.GraftHome.root().resolve("data") + " and run `graft data get " + name() + "`");
         }
         fetch();
     }

@@ -8,11 +8,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Progress;
+import dev.graft.train.GroupedOptimizer;
+import dev.graft.train.LrSchedule;
+import dev.graft.train.OptimizerKind;
+import dev.graft.train.TrainableParam;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,7 +33,9 @@ import java.util.Random;
  *       rest stays frozen (keeps the general knowledge, adapts the last layers);</li>
  *   <li>{@code full}: every parameter is trained.</li>
  * </ul>
- * All use AdamW with decoupled weight decay and softmax cross-entropy; {@code partial} and
+ * All use the training module's AdamW ({@link GroupedOptimizer}: no weight decay on biases and
+ * LayerNorms, the head at its own learning rate) with linear warm-up and cosine decay
+ * ({@link LrSchedule}) and softmax cross-entropy; {@code partial} and
  * {@code full} start from a given head (a linear probe first: the LP-FT recipe, which keeps the
  * random head from wrecking pretrained features early on).
  *
@@ -147,9 +151,8 @@ public final class TextFineTuner {
             NDArray y = nd.create(trainY);
             NDArray w = start.weightArray(nd);
             NDArray b = start.biasArray(nd);
-            w.setRequiresGradient(true);
-            b.setRequiresGradient(true);
-            Optimizer opt = adamW(o.headLearningRate(), o.weightDecay());
+            GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, headParams(w, b, 1.0, o.weightDecay()));
+            LrSchedule schedule = new LrSchedule(o.headLearningRate(), steps, (long) o.epochs() * steps, 0.01);
             Random rnd = new Random(o.seed());
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                 long e0 = System.nanoTime();
@@ -170,8 +173,8 @@ public final class TextFineTuner {
                             lossSum += loss.getFloat() * (to - from);
                             correct += countCorrect(logits, by);
                         }
-                        update(opt, "classifier.weight", w);
-                        update(opt, "classifier.bias", b);
+                        opt.step(schedule.lr(opt.steps()));
+                        opt.zeroGrad();
                     }
                     progress.step(1);
                 }
@@ -225,15 +228,18 @@ public final class TextFineTuner {
                 Progress progress = progress(progressLabel, (long) o.epochs() * steps, "steps")) {
             NDArray w = start.weightArray(headManager);
             NDArray b = start.biasArray(headManager);
-            w.setRequiresGradient(true);
-            b.setRequiresGradient(true);
-            Optimizer encoderOpt = adamW(o.learningRate(), o.weightDecay());
-            Optimizer headOpt = adamW(o.headLearningRate(), o.weightDecay());
-            Random rnd = new Random(o.seed());
+            List<TrainableParam> params = new ArrayList<>();
             long count = w.size() + b.size();
-            for (Parameter p : trainable.values()) {
-                count += p.getArray().size();
+            for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+                boolean noDecay = e.getKey().endsWith(".bias") || e.getKey().contains("LayerNorm");
+                params.add(new TrainableParam(e.getKey(), e.getValue(), 1.0, noDecay ? 0 : o.weightDecay(), "encoder"));
+                count += e.getValue().getArray().size();
             }
+            params.addAll(headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay()));
+            GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, params);
+            long total = (long) o.epochs() * steps;
+            LrSchedule schedule = new LrSchedule(o.learningRate(), Math.max(1, total / 10), total, 0.01);
+            Random rnd = new Random(o.seed());
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 int[] order = permutation(train.size(), rnd);
@@ -259,11 +265,8 @@ public final class TextFineTuner {
                             lossSum += loss.getFloat() * labels.length;
                             correct += countCorrect(logits, by);
                         }
-                        for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
-                            update(encoderOpt, e.getKey(), e.getValue().getArray());
-                        }
-                        update(headOpt, "classifier.weight", w);
-                        update(headOpt, "classifier.bias", b);
+                        opt.step(schedule.lr(opt.steps()));
+                        opt.zeroGrad();
                     }
                     progress.step(1);
                     progress.status(String.format(Locale.ROOT, "epoch %d loss %.3f", epoch, lossSum / Math.max(1, to)));
@@ -301,16 +304,14 @@ public final class TextFineTuner {
         return (int) logits.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().getLong();
     }
 
-    private static Optimizer adamW(float lr, float weightDecay) {
-        return Optimizer.adamW().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(weightDecay).build();
-    }
-
-    /** One optimizer step for {@code weight}, then its gradient is cleared (PyTorch accumulates them). */
-    private static void update(Optimizer opt, String id, NDArray weight) {
-        try (NDArray grad = weight.getGradient()) {
-            opt.update(id, weight, grad);
-            grad.subi(grad);
-        }
+    /** The head's weight (decayed) and bias (not decayed) as trainable parameters at {@code lrScale}. */
+    private static List<TrainableParam> headParams(NDArray w, NDArray b, double lrScale, double weightDecay) {
+        w.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        Parameter pw = Parameter.builder().setName("classifier.weight").setType(Parameter.Type.WEIGHT).optArray(w).build();
+        Parameter pb = Parameter.builder().setName("classifier.bias").setType(Parameter.Type.BIAS).optArray(b).build();
+        return List.of(new TrainableParam("classifier.weight", pw, lrScale, weightDecay, "head"),
+                new TrainableParam("classifier.bias", pb, lrScale, 0, "head"));
     }
 
     private static int[] permutation(int n, Random rnd) {

@@ -102,11 +102,6 @@ public final class TextTokenizer implements AutoCloseable {
         return new Batch(texts.size(), len, ids, mask, truncated);
     }
 
-    /** Number of tokens of one text with special tokens, before truncation is applied. */
-    public int countTokens(String text) {
-        return tokenizer.encode(text, true, false).getIds().length;
-    }
-
     @Override
     public void close() {
         tokenizer.close();

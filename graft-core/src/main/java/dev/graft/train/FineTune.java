@@ -51,6 +51,7 @@ public final class FineTune {
     private int freezeStages = -1;
     private TrainConfig config = TrainConfig.defaults();
     private int labelsPerClass;
+    private int evalLimit;
     private Path outDir;
     private Path resume;
     private Path featureStats;
@@ -100,6 +101,12 @@ public final class FineTune {
         return this;
     }
 
+    /** Evaluate on at most this many validation and test samples (a seeded, class-balanced subset); 0 = all. */
+    public FineTune evalLimit(int n) {
+        this.evalLimit = n;
+        return this;
+    }
+
     public FineTune outDir(Path p) {
         this.outDir = p;
         return this;
@@ -144,6 +151,7 @@ public final class FineTune {
             @JsonProperty("strategy") Strategy strategy,
             @JsonProperty("freeze_stages") int freezeStages,
             @JsonProperty("labels_per_class") int labelsPerClass,
+            @JsonProperty("eval_limit") int evalLimit,
             @JsonProperty("cache_features") boolean cacheFeatures,
             @JsonProperty("config") TrainConfig config,
             @JsonProperty("advice") Advice advice,
@@ -176,6 +184,7 @@ public final class FineTune {
             freezeStages = spec.freezeStages();
             config = spec.config();
             labelsPerClass = spec.labelsPerClass();
+            evalLimit = spec.evalLimit();
             cacheFeatures = spec.cacheFeatures();
         }
         if (outDir == null) {
@@ -223,7 +232,7 @@ public final class FineTune {
             freezeStages = strategy == Strategy.HEAD ? stages + 1 : 0;
         }
         if (spec == null) {
-            spec = new RunSpec(modelName, dataName, requested, strategy, freezeStages, labelsPerClass, cacheFeatures, config, advice, reproduce);
+            spec = new RunSpec(modelName, dataName, requested, strategy, freezeStages, labelsPerClass, evalLimit, cacheFeatures, config, advice, reproduce);
             try {
                 Json.MAPPER.writeValue(run.root().resolve(RunDirectory.SPEC).toFile(), spec);
             } catch (IOException e) {
@@ -232,8 +241,8 @@ public final class FineTune {
         }
 
         TensorSet trainSet = ModelInput.prepare(train, model.cfg());
-        TensorSet valSet = ModelInput.prepare(splits.validation(), model.cfg());
-        TensorSet testSet = ModelInput.prepare(splits.test(), model.cfg());
+        TensorSet valSet = ModelInput.prepare(limit(splits.validation()), model.cfg());
+        TensorSet testSet = ModelInput.prepare(limit(splits.test()), model.cfg());
         TrainLoop.Forward forward;
         TrainLoop.Forward evalForward;
         if (strategy == Strategy.HEAD && cacheFeatures) {
@@ -410,6 +419,9 @@ public final class FineTune {
                 r.stoppedEarly() ? " (early stopping)" : ""));
         sb.append(String.format(Locale.ROOT, "| training time | %.1f s, %.0f samples/s |%n", r.trainSeconds(), r.imagesPerSecond()));
         sb.append("| seed | ").append(config.seed()).append(" |\n");
+        if (evalLimit > 0) {
+            sb.append("| evaluation | at most ").append(evalLimit).append(" validation and test samples (seeded, class-balanced) |\n");
+        }
         sb.append("| versions | ").append(RunDirectory.versions()).append(" |\n\n");
         if (r.advice() != null) {
             sb.append("## Advisor\n\n").append(r.advice().reason()).append("\n\n");
@@ -442,6 +454,13 @@ public final class FineTune {
 
     private static double round(double v) {
         return Math.round(v * 1e4) / 1e4;
+    }
+
+    private ImageData limit(ImageData d) {
+        if (evalLimit <= 0 || d.size() <= evalLimit) {
+            return d;
+        }
+        return perClass(d, Math.max(1, evalLimit / Math.max(1, d.numClasses())), config.seed() + 7);
     }
 
     /** The weights folder of a pretrained model: {@code GRAFT_HOME/weights/<arch>.<tag>}. */

@@ -150,6 +150,27 @@ class AdaptationLoopTest {
         }
     }
 
+    @Test
+    void zooModelsAdaptAndTheirBatchNormIsReEstimated() {
+        DomainAdaptation.seed(4);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            GraftModel model = AdaptModels.create("small_cnn", nd, 1, 3);
+            AdaptationResult r = DomainAdaptation.method("adabn", AdaptOptions.defaults().withEpochs(1).withIterationsPerEpoch(2)
+                            .withBatchSize(4).withSeed(4))
+                    .model(model)
+                    .source(bars("src", 12, false, 1), bars("src-eval", 6, false, 2))
+                    .target(bars("tgt", 12, true, 3), bars("tgt-eval", 6, true, 4))
+                    .run();
+            assertEquals(1, r.epochs().size());
+            assertTrue(!Double.isNaN(r.targetAccuracyBeforeAdaBN()));
+            String key = model.stateDict().keySet().stream().filter(k -> k.endsWith("running_mean")).findFirst().orElseThrow();
+            float[] before = model.stateDict().get(key).getArray().toFloatArray();
+            AdaBN.adapt(model, bars("other", 12, false, 8), 6);
+            float[] after = model.stateDict().get(key).getArray().toFloatArray();
+            assertTrue(Math.abs(after[0] - before[0]) > 1e-6, key + " moved to the new images' statistics");
+        }
+    }
+
     /** A model that is one BatchNorm over the input, so its statistics can be checked by hand. */
     private static final class BnProbe implements GraftModel {
         private final BatchNorm bn = BatchNorm.builder().build();

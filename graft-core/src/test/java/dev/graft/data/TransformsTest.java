@@ -47,6 +47,26 @@ class TransformsTest {
     }
 
     @Test
+    void bicubicKeepsConstantsAndLinearRampsInTheInterior() {
+        Pixels flat = Transforms.resize(5, 7, "bicubic").apply(new Pixels(1, 3, 3, new float[] {2, 2, 2, 2, 2, 2, 2, 2, 2}), null);
+        for (float v : flat.values()) {
+            assertEquals(2f, v, 1e-5f);
+        }
+        // 8x8 ramp 8y + x down to 4x4: output 1 and 2 sample 2.5 and 4.5, whose 4 taps are inside
+        Pixels out = Transforms.resize(4, 4, "bicubic").apply(ramp(1, 8, 8), null);
+        assertEquals(8 * 2.5f + 2.5f, out.get(0, 1, 1), 1e-4f);
+        assertEquals(8 * 4.5f + 2.5f, out.get(0, 2, 1), 1e-4f);
+        assertEquals(8 * 2.5f + 4.5f, out.get(0, 1, 2), 1e-4f);
+    }
+
+    @Test
+    void nearestPicksFloorOfScaledIndex() {
+        Pixels out = Transforms.resize(2, 4, "nearest").apply(ramp(1, 2, 2), null);
+        assertArrayEquals(new float[] {0, 0, 1, 1, 2, 2, 3, 3}, out.values());
+        assertThrows(GraftException.class, () -> Transforms.resize(2, 2, "lanczos"));
+    }
+
+    @Test
     void resizeShorterKeepsAspect() {
         Pixels out = Transforms.resizeShorter(4).apply(ramp(3, 8, 12), null);
         assertEquals(3, out.channels());

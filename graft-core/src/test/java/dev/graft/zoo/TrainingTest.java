@@ -55,7 +55,7 @@ class TrainingTest {
                     NDArray y = nd.create(new float[] {0, 1, 2, 3, 0, 1, 2, 3});
                     float first = trainStep(trainer, x, y);
                     float last = first;
-                    for (int i = 0; i < 5; i++) {
+                    for (int i = 0; i < (name.startsWith("vit") ? 2 : 5); i++) {
                         last = trainStep(trainer, x, y);
                     }
                     assertTrue(last < first, name + ": loss " + first + " -> " + last);

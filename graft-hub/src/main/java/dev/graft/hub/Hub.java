@@ -70,10 +70,13 @@ public final class Hub {
     private static final int MAX_WORKERS = 8;
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final String USER_AGENT = "graft-hub/" + version();
+    private static final java.util.Set<String> RESTRICTED_HEADERS =
+            java.util.Set.of("content-length", "host", "connection", "expect", "upgrade", "transfer-encoding");
 
     private final HubConfig config;
     private final HubCache cache;
     private final HttpClient http;
+    private final int retries;
 
     /** A client configured from the environment ({@link HubConfig#fromEnvironment()}). */
     public Hub() {
@@ -81,6 +84,10 @@ public final class Hub {
     }
 
     public Hub(HubConfig config) {
+        this(config, 2);
+    }
+
+    private Hub(HubConfig config, int retries) {
         this.config = config;
         this.cache = new HubCache(config.cacheDir());
         this.http = HttpClient.newBuilder()
@@ -88,6 +95,18 @@ public final class Hub {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(20))
                 .build();
+        this.retries = retries;
+    }
+
+    /**
+     * The same client with another number of retries of a failed transfer (default 2): a cut
+     * connection, a 5xx or a 429 answer is retried after a short pause, resuming with Range.
+     */
+    public Hub withRetries(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+        return new Hub(config, n);
     }
 
     public HubConfig config() {
@@ -114,7 +133,7 @@ public final class Hub {
     }
 
     private Path download(RepoType type, String repo, String file, String revision, Progress shared) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         RepoPaths.checkPathInRepo(file);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
@@ -147,8 +166,17 @@ public final class Hub {
             return snap;
         }
         try (HubCache.BlobLock lock = cache.lock(type, repo, meta.etag())) {
-            if (!Files.exists(blob)) {
-                fetchBlob(meta, blob, file, shared);
+            for (int attempt = 0; !Files.exists(blob); attempt++) {
+                try {
+                    fetchBlob(meta, blob, file, shared);
+                } catch (HubException e) {
+                    boolean transientFailure = e.status() == 0 || e.status() == 429 || e.status() >= 500;
+                    if (!transientFailure || attempt >= retries) {
+                        throw e;
+                    }
+                    Output.warn(e.getMessage() + "; retrying (" + (attempt + 1) + " of " + retries + ")");
+                    pause(500L << attempt);
+                }
             }
         }
         return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
@@ -165,7 +193,7 @@ public final class Hub {
 
     /** {@link #snapshot(String, String, List)} for any repository type. */
     public Path snapshot(RepoType type, String repo, String revision, List<String> allowPatterns) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
             return cachedSnapshot(type, repo, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)");
@@ -196,6 +224,10 @@ public final class Hub {
             throw HubCache.cacheError(dir, e);
         }
         if (wanted.isEmpty()) {
+            if (allowPatterns != null && !allowPatterns.isEmpty()) {
+                Output.warn("no file of " + repo + "@" + rev + " matches " + String.join(", ", allowPatterns)
+                        + " (files: " + String.join(", ", info.files()) + ")");
+            }
             return dir;
         }
         long totalBytes = 0;
@@ -441,6 +473,15 @@ public final class Hub {
         return digest;
     }
 
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraftException("interrupted while waiting to retry a download");
+        }
+    }
+
     private static long contentRangeStart(String contentRange) {
         Matcher m = Pattern.compile("bytes\\s+(\\d+)-").matcher(contentRange);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
@@ -500,7 +541,7 @@ public final class Hub {
 
     /** {@code GET /api/{models|datasets}/{repo}[/revision/{rev}]}: files, sha, tags, card data. */
     public RepoInfo info(RepoType type, String repo, String revision) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkReadableRepoId(repo);
         requireOnline("reading repository info");
         String url = config.endpoint() + "/api/" + type.plural() + "/" + repo
                 + (revision == null ? "" : "/revision/" + RepoPaths.quoteSegment(revision)) + "?blobs=true";
@@ -923,9 +964,8 @@ public final class Hub {
                         ObjectNode vb = Json.MAPPER.createObjectNode().put("oid", f.sha256).put("size", f.size);
                         HttpRequest.Builder vr = sameOrigin(verify.path("href").asText(), config.endpoint())
                                 ? request(verify.path("href").asText()) : bareRequest(verify.path("href").asText());
-                        verify.path("header").fields().forEachRemaining(e -> vr.header(e.getKey(), e.getValue().asText()));
-                        HttpResponse<String> vresp = send(vr.header("Content-Type", "application/vnd.git-lfs+json")
-                                .header("Accept", "application/vnd.git-lfs+json")
+                        applyActionHeaders(vr, verify.path("header"), "application/vnd.git-lfs+json");
+                        HttpResponse<String> vresp = send(vr.header("Accept", "application/vnd.git-lfs+json")
                                 .POST(HttpRequest.BodyPublishers.ofString(compact(vb))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         raiseForStatus(vresp, vresp.body(), repo, rev, f.path);
@@ -945,7 +985,7 @@ public final class Hub {
         }
         // Presigned URLs on another host must not see our token; the hub's own URLs may.
         HttpRequest.Builder b = sameOrigin(href, config.endpoint()) ? request(href) : bareRequest(href);
-        upload.path("header").fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));
+        applyActionHeaders(b, upload.path("header"), "application/octet-stream");
         long[] sent = {0};
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(() -> {
@@ -967,11 +1007,26 @@ public final class Hub {
                         throw new UncheckedIOException(e);
                     }
                 }), f.size);
-        HttpResponse<String> resp = send(b.header("Content-Type", "application/octet-stream").PUT(body).build(),
+        HttpResponse<String> resp = send(b.PUT(body).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() / 100 != 2) {
             throw httpError(resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(null),
                     errorMessage(null, resp.body()), href);
+        }
+    }
+
+    /** Adds an LFS action's headers (but those the JDK owns) and a Content-Type unless it has one. */
+    private static void applyActionHeaders(HttpRequest.Builder b, JsonNode headers, String defaultType) {
+        boolean[] typed = {false};
+        headers.fields().forEachRemaining(e -> {
+            String k = e.getKey().toLowerCase(Locale.ROOT);
+            if (!RESTRICTED_HEADERS.contains(k)) {
+                b.header(e.getKey(), e.getValue().asText());
+                typed[0] |= k.equals("content-type");
+            }
+        });
+        if (!typed[0]) {
+            b.header("Content-Type", defaultType);
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  *   <li>endpoint: {@code GRAFT_ENDPOINT}, else {@code HF_ENDPOINT}, else {@link #DEFAULT_ENDPOINT}
  *       (the embedded hub that {@code graft hub serve} starts on this machine);</li>
  *   <li>token: {@code GRAFT_TOKEN}, else {@code HF_TOKEN}, else the file written by
- *       {@code graft hub login} ({@code GRAFT_HOME/hub/token});</li>
+ *       {@code graft hub login} ({@code GRAFT_HOME/hub/token}), used only for the endpoint it was
+ *       stored for ({@code GRAFT_HOME/hub/token-endpoint}) so it never travels to another hub;</li>
  *   <li>offline: {@code GRAFT_HUB_OFFLINE} or {@code HF_HUB_OFFLINE} set to 1/true/yes/on;</li>
  *   <li>cache: {@code GRAFT_HUB_CACHE}, else {@code GRAFT_HOME/hub/cache}.</li>
  * </ul>
@@ -52,7 +53,7 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
         String endpoint = first(System.getProperty("graft.endpoint"), System.getenv("GRAFT_ENDPOINT"),
                 System.getenv("HF_ENDPOINT"), DEFAULT_ENDPOINT);
         String token = first(System.getProperty("graft.token"), System.getenv("GRAFT_TOKEN"),
-                System.getenv("HF_TOKEN"), readStoredToken());
+                System.getenv("HF_TOKEN"), readStoredToken(normalizeEndpoint(endpoint)));
         boolean offline = truthy(System.getProperty("graft.hub.offline"))
                 || truthy(System.getenv("GRAFT_HUB_OFFLINE")) || truthy(System.getenv("HF_HUB_OFFLINE"));
         String cache = first(System.getProperty("graft.hub.cache"), System.getenv("GRAFT_HUB_CACHE"));
@@ -81,42 +82,62 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
         return GraftHome.root().resolve("hub").resolve("token");
     }
 
-    /** The stored token, or {@code null} when there is none. */
-    public static String readStoredToken() {
-        Path f = tokenFile();
-        try {
-            if (Files.isRegularFile(f)) {
-                String t = Files.readString(f, StandardCharsets.UTF_8).trim();
-                return t.isEmpty() ? null : t;
-            }
-        } catch (IOException e) {
-            throw new GraftException("cannot read the hub token " + f + ": " + e.getMessage(),
-                    "fix its permissions or run 'graft hub login' again", e);
-        }
-        return null;
+    /** Beside the token: the endpoint it belongs to. */
+    public static Path tokenEndpointFile() {
+        return GraftHome.root().resolve("hub").resolve("token-endpoint");
     }
 
-    /** Stores a token for later runs, readable only by its owner (mode 600 where the file system has modes). */
-    public static Path storeToken(String token) {
+    /**
+     * The stored token for {@code endpoint}, or {@code null} when there is none or it was stored
+     * for another hub.
+     */
+    public static String readStoredToken(String endpoint) {
+        Path f = tokenFile();
+        Path e = tokenEndpointFile();
+        try {
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            if (Files.isRegularFile(e) && !Files.readString(e, StandardCharsets.UTF_8).trim().equals(normalizeEndpoint(endpoint))) {
+                return null;
+            }
+            String t = Files.readString(f, StandardCharsets.UTF_8).trim();
+            return t.isEmpty() ? null : t;
+        } catch (IOException ex) {
+            throw new GraftException("cannot read the hub token " + f + ": " + ex.getMessage(),
+                    "fix its permissions or run 'graft hub login' again", ex);
+        }
+    }
+
+    /**
+     * Stores a token for later runs against {@code endpoint}, readable only by its owner (mode 600
+     * where the file system has modes).
+     */
+    public static Path storeToken(String token, String endpoint) {
         if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
             throw new GraftException("the token is empty or contains spaces", "paste the token exactly as issued");
         }
         Path f = tokenFile();
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".token", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the folder's own access rules apply.
-            }
-            Files.writeString(tmp, token.trim() + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writePrivate(tokenEndpointFile(), normalizeEndpoint(endpoint));
+            writePrivate(f, token.trim());
         } catch (IOException e) {
             throw new GraftException("cannot write the hub token to " + f + ": " + e.getMessage(),
                     "set GRAFT_HOME to a writable folder", e);
         }
         return f;
+    }
+
+    private static void writePrivate(Path target, String text) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".token", ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the folder's own access rules apply.
+        }
+        Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Where a setting came from, for {@code graft hub login} and error messages. */

@@ -36,6 +36,18 @@ public final class RepoPaths {
         return repo;
     }
 
+    /**
+     * Like {@link #checkRepoId} but also accepts a bare {@code name}: the Hugging Face Hub still
+     * serves a few old repositories without an owner (e.g. {@code gpt2}), so reads allow it.
+     */
+    public static String checkReadableRepoId(String repo) {
+        if (repo != null && !repo.contains("/") && PART.matcher(repo).matches() && !repo.contains("--")
+                && !repo.contains("..") && !repo.endsWith(".")) {
+            return repo;
+        }
+        return checkRepoId(repo);
+    }
+
     /** Checks a relative, forward-slash path inside a repository and returns it. */
     public static String checkPathInRepo(String path) {
         if (path == null || path.isEmpty()) {

@@ -52,4 +52,40 @@ class CrossProcessLockTest {
             }
         }
     }
+
+    @Test
+    void aKilledDownloaderReleasesTheLockAndItsPartialFileIsResumed() throws Exception {
+        try (FakeHfHub fake = new FakeHfHub()) {
+            byte[] weights = new byte[300_000];
+            new Random(4).nextBytes(weights);
+            FakeHfHub.Repo repo = fake.createRepo("model", "alice/tiny", false);
+            fake.commit(repo, "main", Map.of("model.safetensors", weights));
+            fake.stallAfterBytes = 100_000;
+            Path cache = tmp.resolve("cache");
+            String sha256 = FakeHfHub.blob(weights, true).sha256();
+            Path incomplete = cache.resolve("models--alice--tiny/blobs").resolve(sha256 + ".incomplete");
+            Process child = startDownloader(fake, cache);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while ((!Files.exists(incomplete) || Files.size(incomplete) < 100_000) && child.isAlive()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(100_000, Files.size(incomplete), "the child wrote part of the file, then the server stalled");
+            } finally {
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            // The OS released the dead process's lock; this process takes it and resumes.
+            Path p = new Hub(new HubConfig(fake.endpoint, null, false, cache)).download("alice/tiny", "model.safetensors", "main");
+            assertArrayEquals(weights, Files.readAllBytes(p));
+            assertTrue(fake.log.contains("GET /lfs-cdn/" + sha256 + " Range:bytes=100000-"), fake.log.toString());
+        }
+    }
+
+    private static Process startDownloader(FakeHfHub fake, Path cache) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                DownloadMain.class.getName(), fake.endpoint, cache.toString(), "alice/tiny", "model.safetensors"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
 }

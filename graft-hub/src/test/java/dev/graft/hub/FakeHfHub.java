@@ -54,6 +54,8 @@ public final class FakeHfHub implements AutoCloseable {
     volatile boolean corrupt;
     volatile boolean ignoreRange;
     volatile long delayMillis;
+    /** Send this many bytes of the next download, then stall (until the server closes). */
+    volatile long stallAfterBytes = -1;
 
     public static final class Repo {
         final String type;
@@ -315,6 +317,18 @@ public final class FakeHfHub implements AutoCloseable {
         }
         ex.sendResponseHeaders(code, len);
         OutputStream out = ex.getResponseBody();
+        long stall = stallAfterBytes;
+        if (stall >= 0 && stall < len) {
+            stallAfterBytes = -1;
+            out.write(body, 0, (int) stall);
+            out.flush();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled by test");
+        }
         long cut = cutAfterBytes;
         if (cut >= 0 && cut < len) {
             cutAfterBytes = -1;

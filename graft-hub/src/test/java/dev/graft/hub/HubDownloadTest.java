@@ -101,7 +101,8 @@ class HubDownloadTest {
     void interruptedDownloadLeavesIncompleteAndResumes() throws Exception {
         String sha256 = FakeHfHub.blob(weights, true).sha256();
         fake.cutAfterBytes = 70_000;
-        HubException e = assertThrows(HubException.class, () -> hub().download("alice/tiny", "model.safetensors", "main"));
+        HubException e = assertThrows(HubException.class,
+                () -> hub().withRetries(0).download("alice/tiny", "model.safetensors", "main"));
         assertTrue(e.getMessage().contains("interrupted") || e.getMessage().contains("failed"), e.getMessage());
         Path incomplete = repoDir().resolve("blobs").resolve(sha256 + ".incomplete");
         assertTrue(Files.exists(incomplete));
@@ -110,6 +111,20 @@ class HubDownloadTest {
         Path p = hub().download("alice/tiny", "model.safetensors", "main");
         assertArrayEquals(weights, Files.readAllBytes(p));
         assertTrue(fake.log.contains("GET /lfs-cdn/" + sha256 + " Range:bytes=" + have + "-"), fake.log.toString());
+    }
+
+    @Test
+    void aCutConnectionIsRetriedWithRangeInOneCall() throws Exception {
+        String sha256 = FakeHfHub.blob(weights, true).sha256();
+        fake.cutAfterBytes = 90_000;
+        Path p = hub().download("alice/tiny", "model.safetensors", "main");
+        assertArrayEquals(weights, Files.readAllBytes(p));
+        long resumed;
+        synchronized (fake.log) {
+            resumed = fake.log.stream().filter(l -> l.startsWith("GET /lfs-cdn/" + sha256 + " Range:bytes=")).count();
+        }
+        assertEquals(1, resumed, fake.log.toString());
+        assertEquals(2, fake.getCount.get());
     }
 
     @Test

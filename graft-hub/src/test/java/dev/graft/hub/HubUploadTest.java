@@ -176,17 +176,22 @@ class HubUploadTest {
         String old = System.getProperty("graft.home");
         System.setProperty("graft.home", tmp.resolve("home").toString());
         try {
-            Path f = HubConfig.storeToken("hf_abc123");
+            Path f = HubConfig.storeToken("hf_abc123", "http://hub.example:8080/");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-            assertEquals("hf_abc123", HubConfig.readStoredToken());
+            assertEquals("hf_abc123", HubConfig.readStoredToken("http://hub.example:8080"));
+            assertEquals(null, HubConfig.readStoredToken("http://other.example:8080"), "never sent to another hub");
             if (System.getenv("GRAFT_TOKEN") == null && System.getenv("HF_TOKEN") == null) {
+                System.setProperty("graft.endpoint", "http://hub.example:8080");
                 assertEquals("hf_abc123", HubConfig.fromEnvironment().token());
+                System.setProperty("graft.endpoint", "http://other.example:8080");
+                assertEquals(null, HubConfig.fromEnvironment().token());
             }
             System.setProperty("graft.token", "hf_override");
             assertEquals("hf_override", HubConfig.fromEnvironment().token());
-            assertThrows(GraftException.class, () -> HubConfig.storeToken("has space"));
+            assertThrows(GraftException.class, () -> HubConfig.storeToken("has space", "http://hub.example:8080"));
         } finally {
             System.clearProperty("graft.token");
+            System.clearProperty("graft.endpoint");
             if (old == null) {
                 System.clearProperty("graft.home");
             } else {

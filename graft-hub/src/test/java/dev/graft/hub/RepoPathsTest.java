@@ -16,6 +16,10 @@ class RepoPathsTest {
         for (String bad : List.of("", "alice", "a/b/c", "../x", "alice/..", "alice/-x", "alice/a--b", "al ice/x", "alice/x.")) {
             assertThrows(GraftException.class, () -> RepoPaths.checkRepoId(bad), bad);
         }
+        assertEquals("gpt2", RepoPaths.checkReadableRepoId("gpt2"), "old owner-less names can be read");
+        assertThrows(GraftException.class, () -> RepoPaths.checkRepoId("gpt2"), "but not created");
+        assertThrows(GraftException.class, () -> RepoPaths.checkReadableRepoId(".."));
+        assertEquals("models--gpt2", RepoPaths.cacheFolderName(RepoType.MODEL, "gpt2"));
     }
 
     @Test

@@ -17,10 +17,16 @@ import picocli.CommandLine.Parameters;
 
 /** {@code graft data info NAME}: counts per split and per class, image shape, class names. */
 @Command(name = "info", description = "Show a data set's counts per split and per class, image shape and class names.",
-        footer = {"", "NAME is a built-in data set or user data: folder:DIR (DIR/<class>/*.png|jpg, optional train/ test/),",
-            "idx:DIR (MNIST-style IDX files), csv:FILE (label + pixel columns, or path,label); options after '?',",
-            "e.g. folder:photos?size=64x64&test=0.2, csv:d.csv?label=last&shape=1x8x8&max=16. See docs/data.md."})
+        footer = {"", "NAME is a built-in data set (graft data list) or your own data:",
+            "  folder:DIR   DIR/<class>/*.png|jpg, optionally under DIR/train and DIR/test",
+            "  idx:DIR      MNIST-style IDX files (train-*, t10k-* or test-*; raw or .gz)",
+            "  csv:FILE     a label column and pixel columns, or path,label rows",
+            "Options follow '?', joined by '&', e.g. 'folder:photos?size=64x64&test=0.2'",
+            "or 'csv:d.csv?label=last&shape=1x8x8&max=16'. See docs/data.md."})
 public final class DataInfoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Parameters(index = "0", paramLabel = "NAME", description = "Data set name or user-data spec.")
     String name;
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft hub login}: checks a token with the hub and stores it in GRAFT_HOME/hub/token (mode 600). */
-@Command(name = "login", description = "Store a hub token (checked with the hub) for later pushes and private pulls.")
+@Command(name = "login", description = "Store a hub token (checked with the hub) for later pushes and private pulls on that hub.")
 public final class HubLoginCommand implements Callable<Integer> {
     @Option(names = "--token", description = "The token; without it, it is read from the terminal or standard input.")
     String token;
@@ -48,7 +48,7 @@ public final class HubLoginCommand implements Callable<Integer> {
             }
             Output.warn("the hub at " + cfg.endpoint() + " cannot check tokens (no /api/whoami-v2); stored unchecked");
         }
-        Path f = HubConfig.storeToken(t.trim());
+        Path f = HubConfig.storeToken(t.trim(), cfg.endpoint());
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();

@@ -110,7 +110,10 @@ class DataCommandsTest {
     @Test
     void badInputIsOneLineError() {
         assertEquals(1, run("data", "info", "mnits"));
-        assertTrue(err.toString().startsWith("error: unknown data set 'mnits'") && err.toString().contains("digits, fashion-mnist, mnist"), err.toString());
+        assertTrue(err.toString().startsWith("error: unknown data set 'mnits'"), err.toString());
+        for (String known : dev.graft.data.Datasets.names()) {
+            assertTrue(err.toString().contains(known), err.toString());
+        }
         assertEquals(1, run("data", "show", "folder:" + tmp.resolve("pics"), "--index", "99", "--out", tmp.resolve("y.png").toString()));
         assertTrue(err.toString().contains("use 0..7"), err.toString());
         assertEquals(1, run("data", "get", "folder:" + tmp.resolve("pics")));

@@ -20,7 +20,14 @@ import dev.graft.hub.RepoInfo;
 import dev.graft.hub.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
+import ai.djl.nn.Parameter;
 import dev.graft.progress.Output;
+import dev.graft.weights.Weights;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.Zoo;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -216,6 +223,34 @@ class HubClientServerEndToEndTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void zooCreatesAModelPushedToTheHubByItsHfHubName() throws Exception {
+        System.setProperty("graft.home", tmp.resolve("zoo-home").toString());
+        System.setProperty("graft.endpoint", server.url());
+        try {
+            ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(5));
+            Path export = tmp.resolve("zoo-export");
+            Weights.save(trained, export);
+            Files.writeString(export.resolve("README.md"), "---\nlicense: mit\nlibrary_name: graft\ntags: [image-classification]\n---\n# small\n");
+            client(aliceToken, "cache-zoo-up").push(RepoType.MODEL, "alice/small-cnn", export, null, "Trained", false);
+
+            GraftModel pulled = Zoo.create("hf-hub:alice/small-cnn@main");
+            assertEquals("small_cnn", pulled.cfg().architecture());
+            for (Map.Entry<String, Parameter> e : trained.stateDict().entrySet()) {
+                assertArrayEquals(e.getValue().getArray().toFloatArray(),
+                        pulled.stateDict().get(e.getKey()).getArray().toFloatArray(), e.getKey());
+            }
+            assertTrue(Files.isDirectory(tmp.resolve("zoo-home/hub/cache/models--alice--small-cnn/snapshots")));
+            // The same name works offline from the cache.
+            System.setProperty("graft.hub.offline", "1");
+            assertEquals("small_cnn", Zoo.create("hf-hub:alice/small-cnn").cfg().architecture());
+        } finally {
+            System.clearProperty("graft.home");
+            System.clearProperty("graft.endpoint");
+            System.clearProperty("graft.hub.offline");
+        }
     }
 
     @Test

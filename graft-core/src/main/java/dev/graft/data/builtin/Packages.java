@@ -34,7 +34,8 @@ public final class Packages {
      */
     public static Path npmPack(String spec, Path workDir, String fallback) {
         run(List.of("npm", "pack", spec, "--silent"), workDir, "npm",
-                "install Node.js and npm (e.g. apt-get install npm), or use " + fallback);
+                "install Node.js and npm (e.g. apt-get install npm), or use " + fallback,
+                "check that the npm registry is reachable, or use " + fallback);
         try (Stream<Path> files = Files.list(workDir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
                     .orElseThrow(() -> new GraftException("`npm pack " + spec + "` produced no .tgz file", "use " + fallback));
@@ -46,7 +47,8 @@ public final class Packages {
     /** Runs {@code apt-get download PACKAGE} in {@code workDir}, then unpacks it into {@code workDir/root}. */
     public static Path aptDownloadAndExtract(String pkg, Path workDir, String fallback) {
         run(List.of("apt-get", "download", pkg), workDir, "apt-get",
-                "run on Debian/Ubuntu with apt-get (run `apt-get update` first if the package is not found), or use " + fallback);
+                "this needs a Debian or Ubuntu system with apt-get; elsewhere use " + fallback,
+                "if the package is not found run `apt-get update` (as root) first; or use " + fallback);
         Path deb;
         try (Stream<Path> files = Files.list(workDir)) {
             deb = files.filter(p -> p.getFileName().toString().startsWith(pkg + "_") && p.getFileName().toString().endsWith(".deb"))
@@ -57,7 +59,7 @@ public final class Packages {
         }
         Path root = workDir.resolve("root");
         run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), workDir, "dpkg-deb",
-                "install dpkg (apt-get install dpkg), or use " + fallback);
+                "install dpkg (apt-get install dpkg), or use " + fallback, "the package is damaged; try again, or use " + fallback);
         return root;
     }
 
@@ -120,27 +122,33 @@ public final class Packages {
         }
     }
 
-    private static void run(List<String> command, Path workDir, String tool, String fix) {
+    /**
+     * Runs a command, its output going to a log whose last lines an error quotes.
+     *
+     * @param missingFix what to do when the tool is not installed
+     * @param failedFix what to do when it runs but fails
+     */
+    private static void run(List<String> command, Path workDir, String tool, String missingFix, String failedFix) {
         Path log = workDir.resolve(".graft-" + tool + ".log");
         Process p;
         try {
             p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new GraftException("`" + tool + "` is not available (" + e.getMessage() + ")", fix);
+            throw new GraftException("`" + tool + "` was not found on PATH", missingFix);
         }
         try {
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new GraftException("`" + String.join(" ", command) + "` did not finish in " + TIMEOUT_MINUTES + " minutes", fix);
+                throw new GraftException("`" + String.join(" ", command) + "` did not finish in " + TIMEOUT_MINUTES + " minutes", failedFix);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new GraftException("interrupted while running `" + String.join(" ", command) + "`", fix);
+            throw new GraftException("interrupted while running `" + String.join(" ", command) + "`", failedFix);
         }
         if (p.exitValue() != 0) {
-            throw new GraftException("`" + String.join(" ", command) + "` failed with exit code " + p.exitValue() + ": " + tail(log), fix);
+            throw new GraftException("`" + String.join(" ", command) + "` failed with exit code " + p.exitValue() + ": " + tail(log), failedFix);
         }
     }
 

@@ -46,6 +46,17 @@ public final class Transforms {
     }
 
     /**
+     * Resize with a named interpolation, as PyTorch's {@code interpolate(..., align_corners=False)}:
+     * {@code bilinear}, {@code bicubic} (cubic convolution, A = -0.75, edges clamped) or
+     * {@code nearest} (source index {@code floor(dst * in / out)}).
+     */
+    public static Transform resize(int height, int width, String interpolation) {
+        checkSize("resize", height, width);
+        Interpolation mode = Interpolation.of(interpolation);
+        return (image, random) -> resizeWith(image, height, width, mode);
+    }
+
+    /**
      * Bilinear resize so the shorter side becomes {@code size}, keeping the aspect ratio (the longer
      * side is {@code floor(size * long / short)}, as torchvision's {@code Resize(int)}).
      */
@@ -176,8 +187,8 @@ public final class Transforms {
 
     /**
      * The evaluation pipeline a model's config asks for (timm's eval transform): gray to RGB when
-     * the model takes 3 channels, resize the shorter side to {@code floor(size / crop_pct)}, centre
-     * crop to the input size, normalise.
+     * the model takes 3 channels, resize the shorter side to {@code floor(size / crop_pct)} with the
+     * config's interpolation (default bilinear), centre crop to the input size, normalise.
      */
     public static Transform evalFor(PretrainedCfg cfg) {
         List<Integer> in = cfg.inputSize();
@@ -189,10 +200,19 @@ public final class Transforms {
         int w = in.get(2);
         double pct = cfg.cropPct() > 0 ? cfg.cropPct() : 1.0;
         Transform t = c == 3 ? grayscaleToRgb() : identity();
+        Interpolation mode = Interpolation.of(cfg.interpolation());
         if (h == w) {
-            t = t.then(resizeShorter((int) Math.floor(h / pct)));
+            int size = (int) Math.floor(h / pct);
+            t = t.then((image, random) -> {
+                int ih = image.height();
+                int iw = image.width();
+                return ih <= iw ? resizeWith(image, size, (int) ((long) size * iw / ih), mode)
+                        : resizeWith(image, (int) ((long) size * ih / iw), size, mode);
+            });
         } else {
-            t = t.then(resize((int) Math.floor(h / pct), (int) Math.floor(w / pct)));
+            int rh = (int) Math.floor(h / pct);
+            int rw = (int) Math.floor(w / pct);
+            t = t.then((image, random) -> resizeWith(image, rh, rw, mode));
         }
         t = t.then(centerCrop(h, w));
         return cfg.mean() != null && cfg.std() != null ? t.then(normalize(cfg)) : t;
@@ -222,6 +242,106 @@ public final class Transforms {
             System.arraycopy(p.values(), 0, out, i * per, per);
         }
         return new ImageData(data.name(), data.classNames(), first.channels(), first.height(), first.width(), out, data.labels().clone());
+    }
+
+    /** The resampling methods {@link #resize(int, int, String)} knows. */
+    enum Interpolation {
+        NEAREST, BILINEAR, BICUBIC;
+
+        static Interpolation of(String name) {
+            if (name == null || name.isBlank()) {
+                return BILINEAR;
+            }
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "nearest" -> NEAREST;
+                case "bilinear" -> BILINEAR;
+                case "bicubic" -> BICUBIC;
+                default -> throw new GraftException("interpolation '" + name + "' is not supported",
+                        "use bilinear, bicubic or nearest");
+            };
+        }
+    }
+
+    static Pixels resizeWith(Pixels image, int outH, int outW, Interpolation mode) {
+        return switch (mode) {
+            case BILINEAR -> resizeBilinear(image, outH, outW);
+            case BICUBIC -> resizeBicubic(image, outH, outW);
+            case NEAREST -> resizeNearest(image, outH, outW);
+        };
+    }
+
+    static Pixels resizeNearest(Pixels image, int outH, int outW) {
+        int c = image.channels();
+        int inH = image.height();
+        int inW = image.width();
+        float[] src = image.values();
+        float[] out = new float[c * outH * outW];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < outH; y++) {
+                int sy = Math.min((int) Math.floor(y * (double) inH / outH), inH - 1);
+                for (int x = 0; x < outW; x++) {
+                    int sx = Math.min((int) Math.floor(x * (double) inW / outW), inW - 1);
+                    out[(ch * outH + y) * outW + x] = src[(ch * inH + sy) * inW + sx];
+                }
+            }
+        }
+        return new Pixels(c, outH, outW, out);
+    }
+
+    static Pixels resizeBicubic(Pixels image, int outH, int outW) {
+        int c = image.channels();
+        int inH = image.height();
+        int inW = image.width();
+        if (inH == outH && inW == outW) {
+            return image;
+        }
+        int[][] yi = new int[outH][4];
+        float[][] yw = new float[outH][4];
+        cubicAxis(inH, outH, yi, yw);
+        int[][] xi = new int[outW][4];
+        float[][] xw = new float[outW][4];
+        cubicAxis(inW, outW, xi, xw);
+        float[] src = image.values();
+        float[] out = new float[c * outH * outW];
+        for (int ch = 0; ch < c; ch++) {
+            int sBase = ch * inH * inW;
+            for (int y = 0; y < outH; y++) {
+                for (int x = 0; x < outW; x++) {
+                    float acc = 0f;
+                    for (int j = 0; j < 4; j++) {
+                        int row = sBase + yi[y][j] * inW;
+                        float r = 0f;
+                        for (int i = 0; i < 4; i++) {
+                            r += src[row + xi[x][i]] * xw[x][i];
+                        }
+                        acc += r * yw[y][j];
+                    }
+                    out[(ch * outH + y) * outW + x] = acc;
+                }
+            }
+        }
+        return new Pixels(c, outH, outW, out);
+    }
+
+    /** PyTorch's upsample_bicubic2d taps: source index without clamping, 4 taps clamped to the edge. */
+    private static void cubicAxis(int in, int out, int[][] idx, float[][] w) {
+        final double a = -0.75;
+        double scale = (double) in / out;
+        for (int o = 0; o < out; o++) {
+            double real = (o + 0.5) * scale - 0.5;
+            int base = (int) Math.floor(real);
+            double t = real - base;
+            double[] k = {
+                ((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a,
+                ((a + 2) * t - (a + 3)) * t * t + 1,
+                ((a + 2) * (1 - t) - (a + 3)) * (1 - t) * (1 - t) + 1,
+                ((a * (2 - t) - 5 * a) * (2 - t) + 8 * a) * (2 - t) - 4 * a,
+            };
+            for (int j = 0; j < 4; j++) {
+                idx[o][j] = Math.max(0, Math.min(in - 1, base - 1 + j));
+                w[o][j] = (float) k[j];
+            }
+        }
     }
 
     static Pixels resizeBilinear(Pixels image, int outH, int outW) {

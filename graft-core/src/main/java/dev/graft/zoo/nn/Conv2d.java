@@ -46,6 +46,38 @@ public final class Conv2d extends Module {
         this.dilationShape = new Shape(1, 1);
     }
 
+    /**
+     * This convolution followed by {@code bn}. In inference the BatchNorm is folded into the
+     * convolution's weight and bias (w * gamma / sqrt(var + eps), beta - mean * gamma / sqrt(var + eps)),
+     * saving a full pass over the activations; in training the two run as PyTorch runs them.
+     */
+    public NDArray forwardWithBn(ParameterStore ps, BatchNorm2d bn, NDArray x, boolean training) {
+        if (training) {
+            NDArray c = forward(ps, x, true);
+            NDArray y = bn.forward(ps, c, true);
+            c.close();
+            return y;
+        }
+        NDArray w = value(ps, weight, x, false);
+        NDArray gamma = value(ps, bn.weight, x, false);
+        NDArray beta = value(ps, bn.bias, x, false);
+        NDArray mean = value(ps, bn.runningMean, x, false);
+        NDArray var = value(ps, bn.runningVar, x, false);
+        NDArray scale = gamma.div(var.add(bn.eps).sqrt());
+        NDArray wf = w.mul(scale.reshape(outChannels, 1, 1, 1));
+        NDArray bf = beta.sub(mean.mul(scale));
+        if (bias != null) {
+            bf = bf.add(value(ps, bias, x, false).mul(scale));
+        }
+        NDArray y = x.getNDArrayInternal()
+                .convolution(x, wf, bf, strideShape, paddingShape, dilationShape, groups)
+                .singletonOrThrow();
+        scale.close();
+        wf.close();
+        bf.close();
+        return y;
+    }
+
     @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = value(ps, weight, x, training);

@@ -97,7 +97,7 @@ public final class ResNet extends ModelBase {
     }
 
     private NDArray stem(ParameterStore ps, NDArray x, boolean training) {
-        return Activation.relu(bn1.forward(ps, conv1.forward(ps, x, training), training));
+        return reluAndClose(conv1.forwardWithBn(ps, bn1, x, training));
     }
 
     private NDArray pool(NDArray act) {
@@ -106,11 +106,31 @@ public final class ResNet extends ModelBase {
                 : act;
     }
 
+    /**
+     * ReLU that releases its input: intermediate activations are freed as soon as they are used, as
+     * PyTorch's reference counting does (autograd keeps its own references while training).
+     */
+    static NDArray reluAndClose(NDArray x) {
+        NDArray y = Activation.relu(x);
+        x.close();
+        return y;
+    }
+
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = pool(stem(ps, x, training));
+        NDArray act = stem(ps, x, training);
+        NDArray y = pool(act);
+        if (y != act) {
+            act.close();
+        }
         for (Sequential layer : layers) {
-            y = layer.forward(ps, y, training);
+            for (Module block : layer.items()) {
+                NDArray next = block.forward(ps, y, training);
+                if (y != x) {
+                    y.close();
+                }
+                y = next;
+            }
         }
         return y;
     }
@@ -193,13 +213,22 @@ public final class ResNet extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            NDArray y = Activation.relu(bn1.forward(ps, conv1.forward(ps, x, training), training));
-            y = bn2.forward(ps, conv2.forward(ps, y, training), training);
+            NDArray a = reluAndClose(conv1.forwardWithBn(ps, bn1, x, training));
+            NDArray y = conv2.forwardWithBn(ps, bn2, a, training);
+            a.close();
             if (type == BlockType.BOTTLENECK) {
-                y = bn3.forward(ps, conv3.forward(ps, Activation.relu(y), training), training);
+                NDArray b = reluAndClose(y);
+                y = conv3.forwardWithBn(ps, bn3, b, training);
+                b.close();
             }
-            NDArray shortcut = downsample == null ? x : downsample.forward(ps, x, training);
-            return Activation.relu(y.add(shortcut));
+            if (downsample == null) {
+                y.addi(x);
+            } else {
+                NDArray shortcut = ((Conv2d) downsample.get(0)).forwardWithBn(ps, (BatchNorm2d) downsample.get(1), x, training);
+                y.addi(shortcut);
+                shortcut.close();
+            }
+            return reluAndClose(y);
         }
     }
 }

@@ -104,7 +104,10 @@ public final class SmallCnn extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return Activation.relu(bn.forward(ps, conv.forward(ps, x, training), training));
+            NDArray y = conv.forwardWithBn(ps, bn, x, training);
+            NDArray out = Activation.relu(y);
+            y.close();
+            return out;
         }
     }
 }

@@ -790,9 +790,9 @@ final class ApiRoutes {
                             throw HubError.badRequest("lfsFile " + path + ": oid must be a sha256 (64 hex digits)");
                         }
                         long stored = hub.store().blobs().size(oid);
-                        if (stored < 0) {
+                        if (stored < 0 || !hub.store().hasLfsObject(id, oid, stored)) {
                             throw HubError.badRequest("lfsFile " + path + ": object " + oid
-                                    + " was not uploaded; upload it through the LFS batch API before committing");
+                                    + " was not uploaded to " + id + "; upload it through the LFS batch API before committing");
                         }
                         if (stored != size) {
                             throw HubError.badRequest("lfsFile " + path + ": size " + size + " does not match the uploaded object ("
@@ -883,12 +883,11 @@ final class ApiRoutes {
                 continue;
             }
             n.put("authenticated", true);
-            long stored = hub.store().blobs().size(oid);
             if (upload) {
                 if (size > limits.maxUploadBytes()) {
                     n.putObject("error").put("code", 413).put("message", "object of " + size + " bytes is over the upload limit of "
                             + limits.maxUploadBytes() + " bytes");
-                } else if (stored != size) {
+                } else if (!hub.store().hasLfsObject(id, oid, size)) {
                     ObjectNode actions = n.putObject("actions");
                     actions.putObject("upload").put("href", signedUrl(ex, "upload", id, oid, size, user))
                             .put("expires_in", LINK_TTL_SECONDS).putObject("header");
@@ -896,7 +895,7 @@ final class ApiRoutes {
                             .put("expires_in", LINK_TTL_SECONDS).putObject("header");
                 }
             } else {
-                if (stored != size || !referenced(id, oid)) {
+                if (!hub.store().hasLfsObject(id, oid, size)) {
                     n.putObject("error").put("code", 404).put("message", "object " + oid + " not found in " + id);
                 } else {
                     n.putObject("actions").putObject("download").put("href", signedUrl(ex, "object", id, oid, size, user))
@@ -909,17 +908,6 @@ final class ApiRoutes {
         out.set("objects", objects);
         out.put("hash_algo", "sha256");
         ex.send(200, LFS_JSON, Exchange.JSON.writeValueAsBytes(out));
-    }
-
-    private boolean referenced(RepoId id, String oid) throws IOException {
-        for (String commit : hub.store().branches(id).values()) {
-            for (FileEntry f : hub.store().readCommit(id, commit).files()) {
-                if (f.lfs() && f.sha256().equals(oid)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** {@code /api/lfs/{upload|verify|object}/{type}/{owner}/{name}/{oid}?size&expires&user&sig}. */
@@ -951,11 +939,12 @@ final class ApiRoutes {
                 if (expectedSize > limits.maxUploadBytes()) {
                     throw HubError.tooLarge("object of " + expectedSize + " bytes is over the upload limit of " + limits.maxUploadBytes());
                 }
-                if (hub.store().blobs().size(oid) != expectedSize) {
-                    try (InputStream in = ex.body(expectedSize + 1)) {
-                        hub.store().blobs().put(in, oid, expectedSize);
-                    }
+                // Always receive and check the bytes, even when the shared store has them already:
+                // a repository gets an object only by proving it has the content.
+                try (InputStream in = ex.body(expectedSize + 1)) {
+                    hub.store().blobs().put(in, oid, expectedSize);
                 }
+                hub.store().markLfsObject(id, oid);
                 ex.setHeader("ETag", "\"" + oid + "\"");
                 ex.sendEmpty(200);
             }
@@ -963,7 +952,7 @@ final class ApiRoutes {
                 JsonNode body = jsonBody(ex);
                 String vOid = text(body, "oid") == null ? oid : text(body, "oid");
                 long vSize = body.path("size").asLong(expectedSize);
-                if (!vOid.equals(oid) || hub.store().blobs().size(oid) != vSize) {
+                if (!vOid.equals(oid) || !hub.store().hasLfsObject(id, oid, vSize)) {
                     throw HubError.notFound(null, "object " + oid + " of " + vSize + " bytes was not uploaded");
                 }
                 ex.send(200, LFS_JSON, "{}".getBytes(StandardCharsets.UTF_8));
@@ -973,7 +962,7 @@ final class ApiRoutes {
                     throw new HubError(405, null, "LFS downloads use GET");
                 }
                 Path file = hub.store().blobs().path(oid);
-                if (hub.store().blobs().size(oid) != expectedSize) {
+                if (!hub.store().hasLfsObject(id, oid, expectedSize)) {
                     throw HubError.notFound(null, "object " + oid + " not found");
                 }
                 ex.status(200);
@@ -1033,7 +1022,7 @@ final class ApiRoutes {
             ex.status(200);
             ex.sendFile(file, 0, size);
             if (ex.method.equals("GET")) {
-                hub.index().countDownload(id.type().singular(), id.id());
+                hub.countDownload(id);
             }
         } else if (range.length == 0) {
             ex.setHeader("Content-Range", "bytes */" + size);

@@ -225,6 +225,38 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
                 MappedByteBuffer slice = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
                 pos += n;
                 write(slice, pos >= end);
+                // The write has completed, so nothing reads the mapping any more: unmap it now rather than
+                // at some later GC, or thousands of slices of big files could exhaust the process's map count.
+                Unmapper.unmap(slice);
+            }
+        }
+    }
+
+    /** Releases a mapped buffer right away where the JDK allows it (sun.misc.Unsafe#invokeCleaner). */
+    private static final class Unmapper {
+        private static final java.lang.invoke.MethodHandle INVOKE_CLEANER = find();
+
+        private static java.lang.invoke.MethodHandle find() {
+            try {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                Object unsafe = f.get(null);
+                return java.lang.invoke.MethodHandles.lookup()
+                        .findVirtual(unsafeClass, "invokeCleaner", java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
+                        .bindTo(unsafe);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // the GC unmaps instead
+            }
+        }
+
+        static void unmap(MappedByteBuffer buffer) {
+            if (INVOKE_CLEANER != null) {
+                try {
+                    INVOKE_CLEANER.invokeExact((ByteBuffer) buffer);
+                } catch (Throwable ignored) {
+                    // leave it to the GC
+                }
             }
         }
     }

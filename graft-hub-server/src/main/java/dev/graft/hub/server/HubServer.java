@@ -122,9 +122,8 @@ public final class HubServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Exchange ex = null;
             try {
-                ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()));
+                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()));
                 if (ex.method.equals("OPTIONS")) {
                     cors(response);
                     ex.sendEmpty(204);
@@ -137,13 +136,13 @@ public final class HubServer implements AutoCloseable {
                 }
                 callback.succeeded();
             } catch (HubError e) {
-                fail(request, response, callback, ex, e.status(), e.code(), e.getMessage());
+                fail(request, response, callback, e.status(), e.code(), e.getMessage());
             } catch (EofException e) {
                 // The client went away mid-transfer (or cut its upload): nothing to answer.
                 callback.failed(e);
             } catch (Throwable e) {
                 LOG.error("internal error on {} {}", request.getMethod(), request.getHttpURI(), e);
-                fail(request, response, callback, ex, 500, null, "internal server error: " + e);
+                fail(request, response, callback, 500, null, "internal server error: " + e);
             }
             return true;
         }
@@ -154,7 +153,7 @@ public final class HubServer implements AutoCloseable {
             response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
         }
 
-        private static void fail(Request request, Response response, Callback callback, Exchange ex, int status, String code,
+        private static void fail(Request request, Response response, Callback callback, int status, String code,
                 String message) {
             if (response.isCommitted()) {
                 callback.failed(new IOException(message));
@@ -169,9 +168,11 @@ public final class HubServer implements AutoCloseable {
                 response.getHeaders().put("X-Error-Message", message.replaceAll("[\\r\\n]", " "));
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", message);
-                Exchange e = ex != null ? ex : new Exchange(request, response, 0);
-                e.sendJson(status, body);
-                callback.succeeded();
+                byte[] json = Exchange.JSON.writeValueAsBytes(body);
+                response.setStatus(status);
+                response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+                response.getHeaders().put("Content-Length", json.length);
+                response.write(true, java.nio.ByteBuffer.wrap(request.getMethod().equals("HEAD") ? new byte[0] : json), callback);
             } catch (Throwable t) {
                 callback.failed(t);
             }

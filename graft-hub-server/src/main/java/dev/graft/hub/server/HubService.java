@@ -87,17 +87,30 @@ public final class HubService implements AutoCloseable {
         reindexWithCard(id, card(id, store.commitAt(id, "main")));
     }
 
-    private void reindexWithCard(RepoId id, ModelCard card) {
-        RepoMeta meta = store.meta(id);
-        if (meta == null) {
-            index.delete(id.type().singular(), id.id());
-            return;
+    private void reindexWithCard(RepoId id, ModelCard card) throws IOException {
+        // Under the repository's lock: two updates of one row (and its tags) never interleave.
+        store.locked(id, () -> {
+            RepoMeta meta = store.meta(id);
+            if (meta == null) {
+                index.delete(id.type().singular(), id.id());
+                return null;
+            }
+            Commit head = store.commitAt(id, "main");
+            RepoRecord old = index.get(id.type().singular(), id.id());
+            index.upsert(new RepoRecord(id.type().singular(), id.id(), id.owner(), meta.isPrivate(), head.id(), head.time(),
+                    meta.createdAt(), old == null ? 0 : old.downloads(), card.dataJson(), card.string("library_name"),
+                    card.string("pipeline_tag"), card.string("license"), card.tags()));
+            return null;
+        });
+    }
+
+    /** Counts a download; a failure to count never fails the download itself. */
+    public void countDownload(RepoId id) {
+        try {
+            index.countDownload(id.type().singular(), id.id());
+        } catch (HubError e) {
+            org.slf4j.LoggerFactory.getLogger(HubService.class).warn("download of {} not counted: {}", id, e.getMessage());
         }
-        Commit head = store.commitAt(id, "main");
-        RepoRecord old = index.get(id.type().singular(), id.id());
-        index.upsert(new RepoRecord(id.type().singular(), id.id(), id.owner(), meta.isPrivate(), head.id(), head.time(),
-                meta.createdAt(), old == null ? 0 : old.downloads(), card.dataJson(), card.string("library_name"),
-                card.string("pipeline_tag"), card.string("license"), card.tags()));
     }
 
     /** The card of a commit (empty when it has no README.md). */

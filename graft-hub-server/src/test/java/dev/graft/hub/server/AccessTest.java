@@ -105,4 +105,24 @@ class AccessTest {
         }
         assertEquals(400, hub.get("/api/models/alice/..%2Fsecret", null).statusCode());
     }
+
+    @Test
+    void knowingAnObjectsHashDoesNotGrantItsContent() throws Exception {
+        byte[] secret = "weights of a private model".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = hub.uploadLfs(aliceWrite, "alice/secret", secret);
+        assertEquals(200, hub.commit(aliceWrite, "models/alice/secret", "main", TestHub.header("weights", null),
+                TestHub.lfsFile("w.bin", sha, secret.length)).statusCode());
+        hub.createRepo(bobWrite, "bob/thief", "model", false);
+        // Bob's batch still asks for the bytes, and a commit naming the hash alone is refused.
+        HttpResponse<byte[]> batch = hub.send("POST", "/bob/thief.git/info/lfs/objects/batch", bobWrite, "application/vnd.git-lfs+json",
+                TestHub.JSON.writeValueAsBytes(Map.of("operation", "upload", "objects", List.of(Map.of("oid", sha, "size", secret.length)))));
+        assertTrue(json(batch).get("objects").get(0).has("actions"), text(batch));
+        HttpResponse<byte[]> commit = hub.commit(bobWrite, "models/bob/thief", "main", TestHub.header("steal", null),
+                TestHub.lfsFile("stolen.bin", sha, secret.length));
+        assertEquals(400, commit.statusCode(), text(commit));
+        HttpResponse<byte[]> download = hub.send("POST", "/bob/thief.git/info/lfs/objects/batch", bobWrite, "application/vnd.git-lfs+json",
+                TestHub.JSON.writeValueAsBytes(Map.of("operation", "download", "objects", List.of(Map.of("oid", sha, "size", secret.length)))));
+        assertEquals(404, json(download).get("objects").get(0).get("error").get("code").asInt());
+        assertEquals(404, hub.get("/bob/thief/resolve/main/stolen.bin", bobWrite).statusCode());
+    }
 }

@@ -190,4 +190,31 @@ class ProtocolTest {
         assertEquals(List.of("regular", "lfs", "lfs", "lfs"), TestHub.names(r.get("files"), "uploadMode"));
         assertEquals(secondCommit, r.get("commitOid").asText());
     }
+
+    @Test
+    void bigFilesStreamWholeAndInRanges() throws Exception {
+        byte[] big = new byte[20 << 20];
+        new Random(3).nextBytes(big);
+        hub.createRepo(token, "alice/big", "model", false);
+        String sha = hub.uploadLfs(token, "alice/big", big);
+        assertEquals(200, hub.commit(token, "models/alice/big", "main", TestHub.header("big", null),
+                TestHub.lfsFile("big.bin", sha, big.length)).statusCode());
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(big, hub.get("/alice/big/resolve/main/big.bin", null).body());
+        }
+        HttpResponse<byte[]> tail = hub.get("/alice/big/resolve/main/big.bin", null, "Range", "bytes=" + (9 << 20) + "-");
+        assertArrayEquals(Arrays.copyOfRange(big, 9 << 20, big.length), tail.body());
+    }
+
+    @Test
+    void malformedUrlsAnswer400() throws Exception {
+        // The JDK client refuses to send such a URL, so speak HTTP on a socket.
+        java.net.URI base = java.net.URI.create(hub.url);
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.getOutputStream().write(("GET /alice/proto/resolve/main/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+    }
 }

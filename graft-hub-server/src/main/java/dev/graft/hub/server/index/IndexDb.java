@@ -55,7 +55,7 @@ public final class IndexDb implements AutoCloseable {
     /** JDBC URL of the embedded H2 database at {@code base} ({@code base.mv.db} on disk). */
     public static String h2Url(Path base) {
         // AUTO_SERVER lets `graft hub token create` open the index while the server runs.
-        return "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
     }
 
     /** Opens (and creates the tables of) the database at a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */

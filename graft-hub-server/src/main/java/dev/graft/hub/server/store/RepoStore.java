@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  *   commits/&lt;id&gt;.json          immutable commits (full tree each)
  *   refs/heads/main             commit id of a branch (one line)
  *   refs/tags/v1.0              commit id of a tag
+ *   lfs/&lt;sha256&gt;               LFS objects uploaded to this repository (empty markers)
  *   lock                        file lock for writers of this repository
  * </pre>
  *
@@ -100,7 +101,7 @@ public final class RepoStore {
         blobs.removeLeftovers();
         deleteTree(root.getParent().resolve("trash"), false);
         for (RepoId id : list()) {
-            for (String sub : new String[] {"commits", "refs/heads", "refs/tags", ""}) {
+            for (String sub : new String[] {"commits", "refs/heads", "refs/tags", "lfs", ""}) {
                 Path d = sub.isEmpty() ? dir(id) : dir(id).resolve(sub);
                 if (Files.isDirectory(d)) {
                     try (Stream<Path> s = Files.walk(d, sub.isEmpty() ? 1 : 8)) {
@@ -322,6 +323,26 @@ public final class RepoStore {
             AtomicFiles.syncDir(dir(id).resolve("refs").resolve(kind));
             return null;
         });
+    }
+
+    // ---- LFS objects of a repository ----
+
+    /**
+     * Records that this repository received the LFS object (a verified upload). Blobs are shared
+     * between repositories, so a repository may only reference objects it was sent itself: knowing
+     * another (perhaps private) repository's sha256 is not enough to obtain its content.
+     */
+    public void markLfsObject(RepoId id, String sha256) throws IOException {
+        requireMeta(id);
+        Path marker = dir(id).resolve("lfs").resolve(sha256);
+        if (!Files.exists(marker)) {
+            AtomicFiles.write(marker, new byte[0]);
+        }
+    }
+
+    /** Whether this repository received the LFS object and the store holds it with this size. */
+    public boolean hasLfsObject(RepoId id, String sha256, long size) {
+        return Hashes.isSha256(sha256) && Files.exists(dir(id).resolve("lfs").resolve(sha256)) && blobs.size(sha256) == size;
     }
 
     // ---- commits ----

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Summarises bench/adapt.sh runs: target accuracy mean +- std (over seeds) per method and pair."""
+import glob
+import json
+import os
+import statistics
+import sys
+
+out = sys.argv[1]
+settings = sys.argv[2] if len(sys.argv) > 2 else ""
+rows = {}      # (src, tgt) -> method -> [acc]
+seconds = {}
+for path in sorted(glob.glob(os.path.join(out, "runs", "*.json"))):
+    with open(path) as f:
+        text = f.read().strip()
+    if not text:
+        continue
+    r = json.loads(text.splitlines()[-1])
+    key = (r["source"], r["target"])
+    by_method = rows.setdefault(key, {})
+    by_method.setdefault(r["method"], []).append(100 * r["target_accuracy"])
+    seconds.setdefault(r["method"], []).append(r["seconds"])
+    if "target_accuracy_before_adabn" in r:
+        by_method.setdefault("source-only", []).append(100 * r["target_accuracy_before_adabn"])
+
+order = ["source-only", "adabn", "dann", "cdan", "cdan-e", "dan", "coral"]
+pairs = sorted(rows)
+
+
+def cell(values):
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return "%.1f (1 seed)" % values[0]
+    return "%.1f ± %.1f (%d)" % (statistics.mean(values), statistics.stdev(values), len(values))
+
+
+print("Target accuracy (%%), mean ± std over seeds (number of seeds); LeNet; %s\n" % settings)
+print("| method | " + " | ".join("%s → %s" % p for p in pairs) + " | mean s/run |")
+print("|---|" + "---|" * len(pairs) + "---|")
+for m in order:
+    if not any(m in rows[p] for p in pairs):
+        continue
+    secs = seconds.get("adabn" if m == "source-only" else m, [])
+    print("| %s | %s | %s |" % (m, " | ".join(cell(rows[p].get(m, [])) for p in pairs),
+                                "%.0f" % statistics.mean(secs) if secs else "-"))
+print()
+for p in pairs:
+    base = rows[p].get("source-only")
+    if not base:
+        continue
+    gains = []
+    for m in order[1:]:
+        if rows[p].get(m):
+            gains.append("%s %+.1f" % (m, statistics.mean(rows[p][m]) - statistics.mean(base)))
+    print("- %s → %s, gain over source-only (points): %s" % (p[0], p[1], ", ".join(gains)))

@@ -1,0 +1,91 @@
+package dev.graft.cli.text;
+
+import dev.graft.GraftException;
+import dev.graft.progress.Output;
+import dev.graft.text.TextEncoder;
+import dev.graft.util.Json;
+import dev.graft.zeroshot.ZeroShotClassifier;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code graft zeroshot}: ranks labels for texts without any training example. */
+@Command(name = "zeroshot", description = "Classify texts into labels never trained on: prompt templates, cosine similarity.")
+public final class ZeroShotCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to classify.")
+    List<String> texts;
+
+    @Option(names = "--labels", required = true, paramLabel = "A,B,...", description = "Comma-separated labels, e.g. animal,plant,food.")
+    String labels;
+
+    @Option(names = "--descriptions", paramLabel = "D1|D2|...",
+            description = "What each label means, '|'-separated, in label order (default: the labels themselves).")
+    String descriptions;
+
+    @Option(names = "--template", paramLabel = "T", description = "Prompt template with {} for the label (repeatable; default: 5 built-in).")
+    List<String> templates;
+
+    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
+            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
+    String model;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> names = split(labels, ",");
+        if (names.size() < 2) {
+            throw new GraftException("zero-shot needs at least two labels, got " + names, "e.g. --labels animal,plant,food");
+        }
+        List<String> desc = descriptions == null ? null : split(descriptions, "\\|");
+        try (TextEncoder enc = TextEncoder.open(model)) {
+            ZeroShotClassifier zs = ZeroShotClassifier.build(enc::embed, names, desc,
+                    templates == null || templates.isEmpty() ? ZeroShotClassifier.TEXT_TEMPLATES : templates);
+            float[][] v = enc.embed(texts);
+            PrintWriter out = spec.commandLine().getOut();
+            List<Object> results = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                List<ZeroShotClassifier.Score> ranked = zs.rank(v[i]);
+                if (Output.json()) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("text", texts.get(i));
+                    r.put("labels", ranked);
+                    results.add(r);
+                } else {
+                    out.println(texts.get(i));
+                    for (ZeroShotClassifier.Score s : ranked) {
+                        out.printf(Locale.ROOT, "  %-20s %.4f%n", s.label(), s.score());
+                    }
+                }
+            }
+            if (Output.json()) {
+                out.println(Json.MAPPER.writeValueAsString(Map.of("model", enc.name(), "results", results)));
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static List<String> split(String s, String regex) {
+        List<String> out = new ArrayList<>();
+        for (String p : Arrays.asList(s.split(regex))) {
+            if (!p.isBlank()) {
+                out.add(p.strip());
+            }
+        }
+        if (out.size() != new java.util.LinkedHashSet<>(out).size()) {
+            throw new GraftException("a label is given twice in '" + s + "'", "give each label once");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.graft.zoo.bert;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
+import dev.graft.engine.Engines;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BertModelTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void stateDictHasHuggingFaceKeysShapesAndOrder() {
+        Engines.pytorch();
+        BertConfig cfg = TinyBert.config();
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel m = new BertModel(cfg);
+            m.initialize(nd);
+            Map<String, long[]> expected = OnnxBertImporter.expectedShapes(cfg);
+            assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(m.stateDict().keySet()));
+            for (Map.Entry<String, Parameter> e : m.stateDict().entrySet()) {
+                assertArrayEquals(expected.get(e.getKey()), e.getValue().getArray().getShape().getShape(), e.getKey());
+            }
+            assertEquals("encoder.layer.1.attention.self.query.weight",
+                    new ArrayList<>(m.stateDict().keySet()).get(5 + 16));
+        }
+    }
+
+    @Test
+    void paddingDoesNotChangeTheSentenceVector() {
+        Engines.pytorch();
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel m = new BertModel(TinyBert.config());
+            m.initialize(nd);
+            ParameterStore ps = new ParameterStore(nd, false);
+            NDArray ids = nd.create(new long[] {101, 2023, 2003, 1037, 102}, new Shape(1, 5));
+            NDArray mask = ids.onesLike();
+            NDArray alone = BertModel.meanPool(m.forward(ps, new NDList(ids, mask), false).get(0), mask);
+            NDArray padded = nd.create(new long[] {101, 2023, 2003, 1037, 102, 0, 0, 0, 101, 2158, 102, 0, 0, 0, 0, 0}, new Shape(2, 8));
+            NDArray pmask = padded.neq(0).toType(ai.djl.ndarray.types.DataType.INT64, false);
+            NDArray out = m.forward(ps, new NDList(padded, pmask), false).get(0);
+            assertEquals(new Shape(2, 8, 16), out.getShape());
+            NDArray pooled = BertModel.meanPool(out, pmask);
+            float[] a = alone.toFloatArray();
+            float[] b = pooled.get(0).toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-5, "dim " + i);
+            }
+            NDArray unit = BertModel.normalize(pooled);
+            assertEquals(1f, unit.get(1).norm().getFloat(), 1e-5);
+        }
+    }
+
+    @Test
+    void savedWeightsLoadBackToTheSameOutputs() {
+        Engines.pytorch();
+        Path file = tmp.resolve("model.safetensors");
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel a = new BertModel(TinyBert.config());
+            a.initialize(nd);
+            BertWeights.write(a.stateDict(), file);
+            BertModel b = new BertModel(TinyBert.config());
+            b.initialize(nd);
+            List<String> missing = b.loadStateDict(BertWeights.read(nd, file), true);
+            assertTrue(missing.isEmpty());
+            NDArray ids = nd.create(new long[] {101, 7592, 2088, 102}, new Shape(1, 4));
+            ParameterStore ps = new ParameterStore(nd, false);
+            assertArrayEquals(a.forward(ps, new NDList(ids), false).get(0).toFloatArray(),
+                    b.forward(ps, new NDList(ids), false).get(0).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void mismatchedWeightsAreRefused() {
+        Engines.pytorch();
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel m = new BertModel(TinyBert.config());
+            m.initialize(nd);
+            NDArray wrong = nd.zeros(new Shape(3, 3));
+            GraftException e = assertThrows(GraftException.class,
+                    () -> m.loadStateDict(Map.of("embeddings.LayerNorm.weight", wrong), false));
+            assertTrue(e.getMessage().contains("embeddings.LayerNorm.weight"), e.getMessage());
+            assertThrows(GraftException.class, () -> m.loadStateDict(Map.of(), true));
+        }
+    }
+
+    @Test
+    void gradientsReachOnlyUnfrozenLayers() {
+        Engines.pytorch();
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel m = new BertModel(TinyBert.config());
+            m.initialize(nd);
+            for (Map.Entry<String, Parameter> e : m.stateDict().entrySet()) {
+                e.getValue().freeze(!e.getKey().startsWith("encoder.layer.1."));
+            }
+            NDArray ids = nd.create(new long[] {101, 7592, 2088, 102, 101, 2158, 102, 0}, new Shape(2, 4));
+            NDArray mask = ids.neq(0).toType(ai.djl.ndarray.types.DataType.INT64, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = m.forward(new ParameterStore(nd, false), new NDList(ids, mask), true).get(0);
+                gc.backward(out.square().mean());
+            }
+            NDArray g = m.stateDict().get("encoder.layer.1.output.dense.weight").getArray().getGradient();
+            assertNotEquals(0f, g.abs().sum().getFloat());
+            assertTrue(!m.stateDict().get("encoder.layer.0.output.dense.weight").requiresGradient());
+        }
+    }
+
+    @Test
+    void invalidConfigsAreExplained() {
+        assertThrows(GraftException.class, () -> BertConfig.of(10, 2, 3, 32, 64, 100, 2, false));
+        assertThrows(GraftException.class, () -> new BertConfig(null, "bert", 16, 2, 2, 32, 64, 100, 2, 1e-12, "relu", 0.1, 0.1, 0,
+                false, null));
+        assertThrows(GraftException.class, () -> new BertConfig(null, "roberta", 16, 2, 2, 32, 64, 100, 2, 1e-12, "gelu", 0.1, 0.1,
+                0, false, null));
+    }
+}

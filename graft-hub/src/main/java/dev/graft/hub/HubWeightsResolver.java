@@ -1,0 +1,31 @@
+package dev.graft.hub;
+
+import dev.graft.weights.ResolvedWeights;
+import dev.graft.weights.WeightsResolver;
+import dev.graft.weights.WeightsSources;
+import java.nio.file.Path;
+
+/**
+ * The zoo's {@code hf-hub:owner/name[@revision]} source: fetches config.json and the weights at one
+ * commit with {@link Hub#snapshotModel(String)} (or serves them from the cache, offline too) and
+ * hands the folder to the zoo. Found by {@link java.util.ServiceLoader} whenever graft-hub is on
+ * the class path.
+ *
+ * <pre>{@code
+ * GraftModel m = Zoo.create("hf-hub:alice/mnist-resnet@v1.0");
+ * GraftModel r = Zoo.create("small_resnet", new CreateOptions().source("hf-hub:alice/mnist-resnet").numClasses(5));
+ * }</pre>
+ */
+public final class HubWeightsResolver implements WeightsResolver {
+    @Override
+    public String prefix() {
+        return WeightsSources.HF_HUB;
+    }
+
+    @Override
+    public ResolvedWeights resolve(String spec) {
+        Path dir = new Hub().snapshotModel(WeightsSources.HF_HUB + spec);
+        ResolvedWeights local = ResolvedWeights.ofDir(dir);
+        return new ResolvedWeights(local.weightsFile(), local.cfg(), WeightsSources.HF_HUB + spec + " (" + dir + ")");
+    }
+}
