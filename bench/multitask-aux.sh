@@ -21,7 +21,7 @@ mkdir -p "$OUT"
 if [ -z "${SUMMARY_ONLY:-}" ]; then
   ./graft --version >/dev/null
   rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -a graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
-  run() { nice -n 15 java -Dai.djl.pytorch.num_threads="${THREADS:-1}" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
+  run() { nice -n 19 java -Dai.djl.pytorch.num_threads="${THREADS:-1}" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data mnist-tasks --epochs "$EPOCHS" --train-limit "$TRAIN" --test-limit "$TEST"
           --val-limit 500 --label-fraction "digit=$FRACTION")
   echo "# $(date -u +%FT%TZ) model=$MODEL train=$TRAIN test=$TEST epochs=$EPOCHS digit-fraction=$FRACTION seeds=$SEEDS" | tee -a "$OUT/log.txt"
