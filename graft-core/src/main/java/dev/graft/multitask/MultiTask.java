@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -38,7 +37,7 @@ import java.util.function.Supplier;
  *         .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
  *         .out(Path.of("runs/mtl-pcgrad"))
  *         .run();
- * r.testMetrics();   // {left=0.93, right=0.91}
+ * r.testMetrics();   // accuracy per task: left, right
  *
  * MultiTaskResult base = MultiTask.builder()...singleTask(true).run();   // one model per task
  * }</pre>
