@@ -980,14 +980,16 @@ final class ApiRoutes {
         String commitId = hub.store().resolve(id, revision);
         Commit c = hub.store().readCommit(id, commitId);
         RepoPaths.checkFile(path);
+        // Set before the lookup: a 404 for a missing file still names the commit (the error handler keeps
+        // this header), so clients can cache the miss for that commit as they do with the Hugging Face Hub.
+        ex.setHeader("X-Repo-Commit", commitId);
+        ex.setHeader("Access-Control-Expose-Headers",
+                "X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Content-Range, Content-Length, X-Error-Code, X-Error-Message");
         FileEntry f = c.file(path);
         if (f == null) {
             throw HubError.notFound("EntryNotFound", "Entry not found: " + path + " in " + id + "@" + revision);
         }
-        ex.setHeader("X-Repo-Commit", commitId);
         ex.setHeader("Accept-Ranges", "bytes");
-        ex.setHeader("Access-Control-Expose-Headers",
-                "X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Content-Range, Content-Length, X-Error-Code, X-Error-Message");
         String name = path.substring(path.lastIndexOf('/') + 1);
         ex.setHeader("Content-Disposition", "inline; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         if (raw && f.lfs()) {

@@ -122,6 +122,12 @@ class ProtocolTest {
         HttpResponse<byte[]> noFile = hub.get("/alice/proto/resolve/main/absent.txt", null);
         assertEquals(404, noFile.statusCode());
         assertEquals("EntryNotFound", noFile.headers().firstValue("X-Error-Code").orElseThrow());
+        assertEquals(secondCommit, noFile.headers().firstValue("X-Repo-Commit").orElse(null),
+                "a missing file still names the commit it was looked up in");
+        HttpResponse<byte[]> noFileAtTag = hub.send("HEAD", "/alice/proto/resolve/v1.0/absent.txt", null, null, null);
+        assertEquals(404, noFileAtTag.statusCode());
+        assertTrue(noFileAtTag.headers().firstValue("X-Repo-Commit").isPresent());
+        assertTrue(missing.headers().firstValue("X-Repo-Commit").isEmpty(), "no commit for a revision that does not exist");
         JsonNode refs = json(hub.get("/api/models/alice/proto/refs", null));
         assertEquals(List.of("feature/x", "main"), TestHub.names(refs.get("branches"), "name"));
         assertEquals(List.of("v1.0"), TestHub.names(refs.get("tags"), "name"));
