@@ -695,8 +695,7 @@ final class ApiRoutes {
     private void deleteRepo(Exchange ex, Principal who) throws IOException {
         RepoId id = repoFromBody(jsonBody(ex), who);
         hub.requireWrite(id, who);
-        hub.store().delete(id);
-        hub.index().delete(id.type().singular(), id.id());
+        hub.deleteRepo(id);
         ex.sendEmpty(200);
     }
 
