@@ -184,8 +184,18 @@ public final class HubServer implements AutoCloseable {
                 return;
             }
             try {
+                // The reset drops what the route set so far, except the headers that describe the error too:
+                // which commit a missing file was looked up in (clients cache the miss under it).
+                String repoCommit = response.getHeaders().get("X-Repo-Commit");
+                String exposed = response.getHeaders().get("Access-Control-Expose-Headers");
                 response.reset();
                 cors(response);
+                if (repoCommit != null) {
+                    response.getHeaders().put("X-Repo-Commit", repoCommit);
+                }
+                if (exposed != null) {
+                    response.getHeaders().put("Access-Control-Expose-Headers", exposed);
+                }
                 // An error may come before the request body was read (a refused upload, a bad commit
                 // line). A small body is read to its end so the client receives the answer on a
                 // healthy connection: closing a socket with unread input resets it, and the client
