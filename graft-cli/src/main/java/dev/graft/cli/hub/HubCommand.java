@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             HubServeCommand.class,
             HubTokenCommand.class,
+            HubGcCommand.class,
             HubLoginCommand.class,
             HubCreateCommand.class,
             HubPushCommand.class,
