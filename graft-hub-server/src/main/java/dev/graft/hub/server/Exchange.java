@@ -115,7 +115,8 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     }
 
     /** {@code http://host:port} as the client addressed this server. */
-    String baseUrl() {
+    @Override
+    public String baseUrl() {
         String proto = header("X-Forwarded-Proto");
         String host = header("X-Forwarded-Host");
         if (host == null) {
