@@ -23,11 +23,30 @@ for path in sorted(glob.glob(os.path.join(out, "runs", "*.json"))):
     if "target_accuracy_before_adabn" in r:
         by_method.setdefault("source-only", []).append(100 * r["target_accuracy_before_adabn"])
 
+# Runs that ended with an error (e.g. a NaN loss) are counted, not hidden.
+failed = {}    # (src, tgt) -> method -> [seed]
+jobs_file = os.path.join(out, "jobs.txt")
+if os.path.exists(jobs_file):
+    for line in open(jobs_file):
+        seed, src, tgt, method = line.split()
+        name = "%s-%s-%s-s%s" % (src, tgt, method, seed)
+        log = os.path.join(out, "runs", name + ".log")
+        if not os.path.exists(os.path.join(out, "runs", name + ".json")) and os.path.exists(log) \
+                and "error:" in open(log, errors="replace").read():
+            failed.setdefault((src, tgt), {}).setdefault(method, []).append(seed)
+            rows.setdefault((src, tgt), {})
+
 order = ["source-only", "adabn", "dann", "cdan", "cdan-e", "dan", "coral"]
 pairs = sorted(rows)
 
 
-def cell(values):
+def cell(values, fails=()):
+    note = " + %d diverged" % len(fails) if fails else ""
+    if not values:
+        return ("0 seeds" + note) if fails else "-"
+    if len(values) == 1:
+        return "%.1f (1 seed%s)" % (values[0], note)
+    return "%.1f ± %.1f (%d%s)" % (statistics.mean(values), statistics.stdev(values), len(values), note)
     if not values:
         return "-"
     if len(values) == 1:
@@ -36,13 +55,14 @@ def cell(values):
 
 
 print("Target accuracy (%%), mean ± std over seeds (number of seeds); LeNet; %s\n" % settings)
+print("(n) = seeds that finished; \"diverged\" = runs stopped by a NaN loss, left out of the mean.\n")
 print("| method | " + " | ".join("%s → %s" % p for p in pairs) + " | mean s/run |")
 print("|---|" + "---|" * len(pairs) + "---|")
 for m in order:
-    if not any(m in rows[p] for p in pairs):
+    if not any(m in rows[p] or m in failed.get(p, {}) for p in pairs):
         continue
     secs = seconds.get("adabn" if m == "source-only" else m, [])
-    print("| %s | %s | %s |" % (m, " | ".join(cell(rows[p].get(m, [])) for p in pairs),
+    print("| %s | %s | %s |" % (m, " | ".join(cell(rows[p].get(m, []), failed.get(p, {}).get(m, ())) for p in pairs),
                                 "%.0f" % statistics.mean(secs) if secs else "-"))
 print()
 for p in pairs:

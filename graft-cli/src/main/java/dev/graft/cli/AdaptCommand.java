@@ -52,6 +52,9 @@ public final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--tradeoff", description = "Weight of the transfer loss (default: 1).")
     Double tradeoff;
 
+    @Option(names = "--clip-grad", defaultValue = "0", description = "Clip gradient elements to [-C, C] (0 = off, the default).")
+    double clipGrad;
+
     @Option(names = "--source-limit", defaultValue = "0", description = "Use at most N source training images (0 = all).")
     int sourceLimit;
 
@@ -68,7 +71,7 @@ public final class AdaptCommand implements Callable<Integer> {
     public Integer call() {
         long seed = Globals.seed;
         AdaptOptions options = AdaptOptions.defaults().withEpochs(epochs).withIterationsPerEpoch(iterations).withBatchSize(batchSize)
-                .withLearningRate(lr).withSeed(seed);
+                .withLearningRate(lr).withClipGradient(clipGrad).withSeed(seed);
         if (tradeoff != null) {
             options = options.withTradeoff(tradeoff);
         }
@@ -86,6 +89,7 @@ public final class AdaptCommand implements Callable<Integer> {
         config.put("batch_size", batchSize);
         config.put("lr", lr);
         config.put("tradeoff", options.tradeoff());
+        config.put("clip_grad", clipGrad);
         config.put("seed", seed);
         config.put("threads", Engines.threads());
         AdaptationReport report = new AdaptationReport(dir, config);

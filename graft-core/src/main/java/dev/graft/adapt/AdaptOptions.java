@@ -20,52 +20,59 @@ import dev.graft.GraftException;
  * @param tradeoff weight of the transfer loss against the classification loss
  * @param discriminatorHidden hidden width of the DANN/CDAN domain discriminator
  * @param seed seeds initialisation, sampling and the CDAN random map
+ * @param clipGradient clip every gradient element to [-c, c] (0 = no clipping); guards adversarial runs
+ *     whose features grow under the reversed gradient
  */
 public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, double learningRate, double momentum,
-        double weightDecay, double tradeoff, int discriminatorHidden, long seed) {
+        double weightDecay, double tradeoff, int discriminatorHidden, long seed, double clipGradient) {
 
     public AdaptOptions {
         if (epochs < 0 || iterationsPerEpoch < 1 || batchSize < 2) {
             throw new GraftException("adaptation needs epochs >= 0, iterations per epoch >= 1 and batch size >= 2 (got "
                     + epochs + ", " + iterationsPerEpoch + ", " + batchSize + ")", "fix --epochs, --iterations or --batch-size");
         }
-        if (!(learningRate > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || tradeoff < 0 || discriminatorHidden < 1) {
+        if (!(learningRate > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || tradeoff < 0 || discriminatorHidden < 1
+                || clipGradient < 0) {
             throw new GraftException("invalid adaptation hyperparameters (lr " + learningRate + ", momentum " + momentum
-                    + ", weight decay " + weightDecay + ", trade-off " + tradeoff + ")",
-                    "use lr > 0, 0 <= momentum < 1, weight decay >= 0 and trade-off >= 0");
+                    + ", weight decay " + weightDecay + ", trade-off " + tradeoff + ", gradient clip " + clipGradient + ")",
+                    "use lr > 0, 0 <= momentum < 1, and weight decay, trade-off and gradient clip >= 0");
         }
     }
 
     /** TLlib's digit settings with 10 epochs of 200 steps. */
     public static AdaptOptions defaults() {
-        return new AdaptOptions(10, 200, 64, 0.01, 0.9, 5e-4, 1.0, 500, 0);
+        return new AdaptOptions(10, 200, 64, 0.01, 0.9, 5e-4, 1.0, 500, 0, 0);
     }
 
     public AdaptOptions withEpochs(int n) {
-        return new AdaptOptions(n, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+        return new AdaptOptions(n, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
     }
 
     public AdaptOptions withIterationsPerEpoch(int n) {
-        return new AdaptOptions(epochs, n, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+        return new AdaptOptions(epochs, n, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
     }
 
     public AdaptOptions withBatchSize(int n) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, n, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+        return new AdaptOptions(epochs, iterationsPerEpoch, n, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
     }
 
     public AdaptOptions withLearningRate(double lr) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, lr, momentum, weightDecay, tradeoff, discriminatorHidden, seed);
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, lr, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
     }
 
     public AdaptOptions withTradeoff(double t) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, t, discriminatorHidden, seed);
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, t, discriminatorHidden, seed, clipGradient);
     }
 
     public AdaptOptions withDiscriminatorHidden(int h) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, h, seed);
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, h, seed, clipGradient);
+    }
+
+    public AdaptOptions withClipGradient(double c) {
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, c);
     }
 
     public AdaptOptions withSeed(long s) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, s);
+        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, s, clipGradient);
     }
 }

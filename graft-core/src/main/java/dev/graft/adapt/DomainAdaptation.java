@@ -33,7 +33,8 @@ import java.util.function.Function;
  *   <li>{@code source-only}: cross-entropy on the source only (the baseline);
  *   <li>{@code dann}: {@link DannLoss}; {@code cdan} / {@code cdan-e}: {@link CdanLoss};
  *   <li>{@code dan}: {@link MmdLoss} on features and logits; {@code coral}: {@link CoralLoss};
- *   <li>{@code adabn}: source-only training, then {@link AdaBN} on the target images.
+ *   <li>{@code adabn}: source-only training, then {@link AdaBN} on the target images (with 0 epochs, AdaBN
+ *       alone on an already trained model, e.g. {@code small_cnn.graft_mnist}).
  * </ul>
  *
  * <p>Target labels are read only to report accuracy. Nothing is chosen by them: the result is the
@@ -146,11 +147,14 @@ public final class DomainAdaptation {
                 loss.initialize(base, model.numFeatures(), model.numClasses(), options.seed());
             }
             List<Parameter> params = trainable(loss);
-            Optimizer sgd = Optimizer.sgd()
+            var sgdBuilder = Optimizer.sgd()
                     .setLearningRateTracker(annealed(options.learningRate()))
                     .optMomentum((float) options.momentum())
-                    .optWeightDecays((float) options.weightDecay())
-                    .build();
+                    .optWeightDecays((float) options.weightDecay());
+            if (options.clipGradient() > 0) {
+                sgdBuilder.optClipGrad((float) options.clipGradient());
+            }
+            Optimizer sgd = sgdBuilder.build();
             Sampler sourceSampler = new Sampler(source.size(), options.seed() * 31 + 1);
             Sampler targetSampler = new Sampler(target.size(), options.seed() * 31 + 2);
             long totalSteps = (long) options.epochs() * options.iterationsPerEpoch();
@@ -246,9 +250,6 @@ public final class DomainAdaptation {
         if (!source.classNames().equals(target.classNames())) {
             throw new GraftException("source classes " + source.classNames() + " differ from target classes " + target.classNames(),
                     "closed-set adaptation needs the same classes in the same order in both domains");
-        }
-        if (method.equals("adabn") && options.epochs() == 0 && source.size() == 0) {
-            throw new GraftException("adabn with 0 epochs needs a trained model", "pass --epochs > 0 to train on the source first");
         }
     }
 

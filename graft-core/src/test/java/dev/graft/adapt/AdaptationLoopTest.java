@@ -71,9 +71,9 @@ class AdaptationLoopTest {
 
     @Test
     void sameSeedGivesTheSameRun() {
-        for (String method : List.of("dann", "cdan-e", "dan", "coral")) {
-            AdaptationResult a = run(method, 5, 2, 2);
-            AdaptationResult b = run(method, 5, 2, 2);
+        for (String method : List.of("cdan-e", "dan")) {
+            AdaptationResult a = run(method, 5, 1, 2);
+            AdaptationResult b = run(method, 5, 1, 2);
             assertEquals(a.epochs().size(), b.epochs().size());
             for (int i = 0; i < a.epochs().size(); i++) {
                 assertEquals(a.epochs().get(i).classificationLoss(), b.epochs().get(i).classificationLoss(), 0.0, method);
@@ -86,7 +86,7 @@ class AdaptationLoopTest {
 
     @Test
     void sourceOnlyLearnsTheSource() {
-        AdaptationResult r = run("source-only", 1, 1, 30);
+        AdaptationResult r = run("source-only", 1, 1, 20);
         assertTrue(r.epochs().get(0).classificationLoss() < Math.log(3), "mean loss below chance: " + r.epochs());
         assertEquals(1.0, r.sourceAccuracy(), 1e-9, "bars are separable");
     }
