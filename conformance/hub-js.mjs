@@ -93,6 +93,9 @@ try {
     const cached = {};
     for (const path of ["README.md", "weights/big.bin"]) {
       const local = await downloadFileToCacheDir({ repo, path, hubUrl, accessToken, cacheDir });
+      // The client files the copy under the commit that paths-info (expand=true) names as the file's
+      // lastCommit, as with the Hugging Face Hub; both files came in one commit.
+      check(local.includes(`/snapshots/${commit.commit.oid}/`), `${path} was cached at ${local}, not under snapshots/${commit.commit.oid}`);
       cached[path] = sha256(readFileSync(local));
     }
     check(cached["README.md"] === sha256(small) && cached["weights/big.bin"] === sha256(big), "cache copies differ");

@@ -31,6 +31,7 @@ public final class Progress implements AutoCloseable {
     private long done;
     private long lastDraw;
     private int lastPlainDecile = -1;
+    private long lastPrintedDone = -1;
     private String status = "";
     private boolean closed;
 
@@ -114,8 +115,11 @@ public final class Progress implements AutoCloseable {
         }
         int decile = total > 0 ? (int) Math.min(10, done * 10 / total) : -1;
         boolean newDecile = total > 0 && decile > lastPlainDecile;
-        if (last || newDecile || now - lastDraw >= PLAIN_INTERVAL_NANOS) {
+        // The closing line repeats nothing: it is printed only if the count moved since the last line.
+        boolean closingNews = last && done != lastPrintedDone;
+        if (closingNews || newDecile || (!last && now - lastDraw >= PLAIN_INTERVAL_NANOS)) {
             lastDraw = now;
+            lastPrintedDone = done;
             lastPlainDecile = Math.max(lastPlainDecile, decile);
             out.println(line(now, false));
         }

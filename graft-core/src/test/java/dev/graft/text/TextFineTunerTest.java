@@ -66,6 +66,24 @@ class TextFineTunerTest {
     }
 
     @Test
+    void fullTrainsEveryParameterIncludingEmbeddings() throws Exception {
+        Path dir = TinyBert.folder(tmp.resolve("tiny-full"), 4);
+        try (TextEncoder enc = TextEncoder.open(dir.toString())) {
+            float[] before = enc.model().stateDict().get("embeddings.LayerNorm.weight").getArray().toFloatArray();
+            TextFineTuner.Options o = new TextFineTuner.Options(TextFineTuner.Strategy.FULL, 2, 1e-2f, 1e-1f, 16, 0, 0.01f, 5);
+            TextFineTuner.Result r = TextFineTuner.fit(enc, toy(), toy(), o, null, null);
+            long all = 2 * 16 + 2;
+            for (ai.djl.nn.Parameter p : enc.model().stateDict().values()) {
+                all += p.getArray().size();
+            }
+            assertEquals(all, r.trainedParameters());
+            assertTrue(!java.util.Arrays.equals(before,
+                    enc.model().stateDict().get("embeddings.LayerNorm.weight").getArray().toFloatArray()), "embeddings unchanged");
+            assertTrue(!Double.isNaN(r.history().get(1).validationAccuracy()));
+        }
+    }
+
+    @Test
     void headOnCachedVectorsLearnsASeparableProblem() {
         float[][] x = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}};
         int[] y = {0, 0, 1, 1};

@@ -41,6 +41,8 @@ public final class HubServeCommand implements Callable<Integer> {
             // The URL goes to stdout so scripts can read the port picked with --port 0.
             System.out.println("listening on " + server.url());
             System.out.flush();
+            Output.note("web page: " + server.url() + "/ ; point clients here with GRAFT_ENDPOINT=" + server.url()
+                    + " (HF_ENDPOINT for Hugging Face clients)");
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.join();
         }

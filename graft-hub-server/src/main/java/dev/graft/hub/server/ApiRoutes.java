@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -1043,13 +1042,12 @@ final class ApiRoutes {
                 if (!m.equals("GET")) {
                     throw new HubError(405, null, "LFS downloads use GET");
                 }
-                Path file = hub.store().blobs().path(oid);
                 if (!hub.store().hasLfsObject(id, oid, expectedSize)) {
                     throw HubError.notFound(null, "object " + oid + " not found");
                 }
                 ex.status(200);
                 ex.setHeader("Content-Type", "application/octet-stream");
-                ex.sendFile(file, 0, expectedSize);
+                ex.sendBlob(hub.store().blobs(), oid, 0, expectedSize);
             }
             default -> throw HubError.notFound(null, "no such LFS transfer action '" + action + "'");
         }
@@ -1098,13 +1096,12 @@ final class ApiRoutes {
             ex.sendEmpty(304);
             return;
         }
-        Path file = hub.store().blobs().path(f.sha256());
         long size = f.size();
         ex.setHeader("Content-Type", contentType(name));
         long[] range = parseRange(ex.header("Range"), size);
         if (range == null) {
             ex.status(200);
-            ex.sendFile(file, 0, size);
+            ex.sendBlob(hub.store().blobs(), f.sha256(), 0, size);
             if (ex.method.equals("GET")) {
                 hub.countDownload(id);
             }
@@ -1115,7 +1112,7 @@ final class ApiRoutes {
         } else {
             ex.status(206);
             ex.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
-            ex.sendFile(file, range[0], range[1] - range[0] + 1);
+            ex.sendBlob(hub.store().blobs(), f.sha256(), range[0], range[1] - range[0] + 1);
         }
     }
 

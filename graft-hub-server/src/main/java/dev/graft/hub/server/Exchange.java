@@ -7,15 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.graft.hub.server.store.BlobStore;
+import dev.graft.hub.server.store.MappedBlobs;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -29,8 +29,6 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
             // Commit lines carry whole files in base64; the request size limit bounds them instead.
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    /** Files are sent as memory-mapped slices of this size: the kernel copies straight from the page cache. */
-    private static final int FILE_SLICE = 8 << 20;
 
     final Request request;
     final Response response;
@@ -117,7 +115,8 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     }
 
     /** {@code http://host:port} as the client addressed this server. */
-    String baseUrl() {
+    @Override
+    public String baseUrl() {
         String proto = header("X-Forwarded-Proto");
         String host = header("X-Forwarded-Host");
         if (host == null) {
@@ -210,54 +209,44 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
         }
     }
 
-    /** Sends {@code length} bytes of a file from {@code offset} (headers must be set). */
-    void sendFile(Path file, long offset, long length) throws IOException {
+    /** Sends {@code length} bytes of a stored object from {@code offset} (other headers must be set). */
+    void sendBlob(BlobStore blobs, String sha256, long offset, long length) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
         if (method.equals("HEAD") || length == 0) {
             write(ByteBuffer.allocate(0), true);
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long pos = offset;
-            long end = offset + length;
-            while (pos < end) {
-                int n = (int) Math.min(FILE_SLICE, end - pos);
-                MappedByteBuffer slice = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
-                pos += n;
-                write(slice, pos >= end);
-                // The write has completed, so nothing reads the mapping any more: unmap it now rather than
-                // at some later GC, or thousands of slices of big files could exhaust the process's map count.
-                Unmapper.unmap(slice);
-            }
-        }
-    }
-
-    /** Releases a mapped buffer right away where the JDK allows it (sun.misc.Unsafe#invokeCleaner). */
-    private static final class Unmapper {
-        private static final java.lang.invoke.MethodHandle INVOKE_CLEANER = find();
-
-        private static java.lang.invoke.MethodHandle find() {
-            try {
-                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-                java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
-                f.setAccessible(true);
-                Object unsafe = f.get(null);
-                return java.lang.invoke.MethodHandles.lookup()
-                        .findVirtual(unsafeClass, "invokeCleaner", java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
-                        .bindTo(unsafe);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null; // the GC unmaps instead
-            }
-        }
-
-        static void unmap(MappedByteBuffer buffer) {
-            if (INVOKE_CLEANER != null) {
-                try {
-                    INVOKE_CLEANER.invokeExact((ByteBuffer) buffer);
-                } catch (Throwable ignored) {
-                    // leave it to the GC
+        if (length < SMALL_FILE) {
+            // Small files (configs, cards): one read into the heap costs less than a mapping.
+            ByteBuffer buf = ByteBuffer.allocate((int) length);
+            try (FileChannel ch = FileChannel.open(blobs.path(sha256), StandardOpenOption.READ)) {
+                while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) >= 0) {
+                    // read until full or end of file
                 }
             }
+            if (buf.hasRemaining()) {
+                throw new IOException("object " + sha256 + " is shorter than the " + length + " bytes to send");
+            }
+            write(buf.flip(), true);
+            return;
+        }
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            try (MappedBlobs.Lease lease = blobs.mapped(sha256, pos / MappedBlobs.SEGMENT)) {
+                ByteBuffer segment = lease.bytes();
+                int from = (int) (pos % MappedBlobs.SEGMENT);
+                int n = (int) Math.min(end - pos, segment.capacity() - from);
+                if (n <= 0) {
+                    throw new IOException("object " + sha256 + " is shorter than the " + length + " bytes to send");
+                }
+                pos += n;
+                // One write per segment: Jetty hands the mapped bytes to the socket without copying them in the heap.
+                write(segment.position(from).limit(from + n), pos >= end);
+            }
         }
     }
+
+    /** Below this size an object is read into the heap rather than mapped. */
+    private static final long SMALL_FILE = 256 << 10;
 }

@@ -18,11 +18,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub without HTTP: repositories on disk, the index, cards and access rules. The HTTP server
@@ -51,6 +56,14 @@ public final class HubService implements AutoCloseable {
     private Future<RepoStore.GcResult> queuedGc;
     private boolean queuedGcStarted = true;
     private Future<RepoStore.GcResult> latestGc;
+    private final Map<RepoId, AtomicLong> pendingDownloads = new ConcurrentHashMap<>();
+    private final AtomicBoolean flusherStarted = new AtomicBoolean();
+    private final AtomicBoolean downloadsPending = new AtomicBoolean();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hub-download-counts");
+        t.setDaemon(true);
+        return t;
+    });
 
     private HubService(RepoStore store, IndexDb index) {
         this.store = store;
@@ -74,7 +87,9 @@ public final class HubService implements AutoCloseable {
         return store;
     }
 
+    /** The index, with the downloads counted so far written to it (so what it answers is current). */
     public IndexDb index() {
+        flushDownloadCounts();
         return index;
     }
 
@@ -169,12 +184,43 @@ public final class HubService implements AutoCloseable {
         return latestGc;
     }
 
-    /** Counts a download; a failure to count never fails the download itself. */
+    /**
+     * Counts a download. Counts are gathered in memory and written to the index in batches (every few
+     * seconds, before the index is read through {@link #index()}, and at close), so downloads, the hot
+     * path, never wait for a database write.
+     */
     public void countDownload(RepoId id) {
-        try {
-            index.countDownload(id.type().singular(), id.id());
-        } catch (HubError e) {
-            org.slf4j.LoggerFactory.getLogger(HubService.class).warn("download of {} not counted: {}", id, e.getMessage());
+        pendingDownloads.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+        downloadsPending.set(true);
+        if (flusherStarted.compareAndSet(false, true)) {
+            flusher.scheduleWithFixedDelay(this::flushDownloadCounts, 2, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes the downloads counted in memory to the index; a failed write keeps them for the next flush. */
+    public void flushDownloadCounts() {
+        // Under the lock: a reader that calls this while the background flush runs waits for its writes.
+        synchronized (pendingDownloads) {
+            if (!downloadsPending.getAndSet(false)) {
+                return;
+            }
+            // Counters stay in the map (one per downloaded repository): removing one could lose an increment
+            // made through it concurrently.
+            for (Map.Entry<RepoId, AtomicLong> e : pendingDownloads.entrySet()) {
+                RepoId id = e.getKey();
+                long n = e.getValue().getAndSet(0);
+                if (n == 0) {
+                    continue;
+                }
+                try {
+                    index.addDownloads(id.type().singular(), id.id(), n);
+                } catch (RuntimeException failure) {
+                    // Kept for the next flush (a database that is briefly away loses no counts).
+                    e.getValue().addAndGet(n);
+                    downloadsPending.set(true);
+                    org.slf4j.LoggerFactory.getLogger(HubService.class).warn("{} downloads of {} not counted yet: {}", n, id, failure.getMessage());
+                }
+            }
         }
     }
 
@@ -265,6 +311,8 @@ public final class HubService implements AutoCloseable {
     @Override
     public void close() {
         // A collection cut off midway is harmless (it deletes one unreferenced file at a time), but let it end.
+        flusher.shutdown();
+        flushDownloadCounts();
         collector.shutdown();
         try {
             collector.awaitTermination(30, TimeUnit.SECONDS);

@@ -293,10 +293,16 @@ public final class IndexDb implements AutoCloseable {
 
     /** Counts one download. */
     public void countDownload(String type, String id) {
+        addDownloads(type, id, 1);
+    }
+
+    /** Adds {@code n} downloads to a repository's count (the server counts in memory and adds in batches). */
+    public void addDownloads(String type, String id, long n) {
         tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET downloads = downloads + 1 WHERE repo_type=? AND repo_id=?")) {
-                ps.setString(1, type);
-                ps.setString(2, id);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET downloads = downloads + ? WHERE repo_type=? AND repo_id=?")) {
+                ps.setLong(1, n);
+                ps.setString(2, type);
+                ps.setString(3, id);
                 ps.executeUpdate();
             }
             return null;

@@ -23,6 +23,7 @@ public final class BlobStore {
     private final Path objects;
     private final Path tmp;
     private final StoreLock lock;
+    private final MappedBlobs mappings = new MappedBlobs();
 
     public BlobStore(Path dataDir) throws IOException {
         this.objects = Files.createDirectories(dataDir.resolve("objects"));
@@ -155,8 +156,17 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * A shared read-only mapping of segment {@code index} (of {@link MappedBlobs#SEGMENT} bytes) of an
+     * object, for sending it; close the lease when the bytes are written.
+     */
+    public MappedBlobs.Lease mapped(String sha256, long index) throws IOException {
+        return mappings.lease(sha256, path(sha256), index);
+    }
+
     /** Deletes an object (garbage collection, under the exclusive store lock); true if it was there. */
     boolean delete(String sha256) throws IOException {
+        mappings.forget(sha256);
         return Files.deleteIfExists(path(sha256));
     }
 

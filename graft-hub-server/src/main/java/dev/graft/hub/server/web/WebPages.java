@@ -57,6 +57,9 @@ public final class WebPages {
         String param(String name);
 
         void send(int status, String contentType, byte[] body) throws IOException;
+
+        /** {@code http://host:port} as the browser addressed this server (what clients should use too). */
+        String baseUrl();
     }
 
     /** Answers the request if it is a web page; {@code false} otherwise. */
@@ -87,7 +90,7 @@ public final class WebPages {
             RepoId id = new RepoId(type, s.get(base), s.get(base + 1));
             String rev = s.size() >= base + 4 ? s.get(base + 3) : "main";
             try {
-                html(ex, 200, repoPage(id, who, rev));
+                html(ex, 200, repoPage(id, who, rev, ex.baseUrl()));
             } catch (HubError e) {
                 if (e.status() != 404) {
                     throw e;
@@ -170,7 +173,7 @@ public final class WebPages {
         return layout(type == RepoType.MODEL ? "Models" : "Data sets", b.toString());
     }
 
-    private String repoPage(RepoId id, Principal who, String revision) throws IOException {
+    private String repoPage(RepoId id, Principal who, String revision, String endpoint) throws IOException {
         var meta = hub.readable(id, who);
         Commit c = hub.store().commitAt(id, revision);
         ModelCard card;
@@ -194,10 +197,18 @@ public final class WebPages {
         }
         b.append("</div><p class=\"meta\">revision <code>").append(esc(revision)).append("</code> · commit <code>").append(c.id(), 0, 10)
                 .append("</code> · ").append(r == null ? 0 : r.downloads()).append(" downloads</p>");
-        String pull = "./graft hub pull " + (id.type() == RepoType.DATASET ? "--type dataset " : "") + id.id();
-        String java = id.type() == RepoType.MODEL
+        // Clients find this server through GRAFT_ENDPOINT (or the graft.endpoint system property), so the
+        // snippets name it: copied as they are, they pull from here and not from a default endpoint.
+        String pull = "GRAFT_ENDPOINT=" + endpoint + " ./graft hub pull " + (id.type() == RepoType.DATASET ? "--type dataset " : "") + id.id();
+        String setEndpoint = "System.setProperty(\"graft.endpoint\", \"" + endpoint + "\"); // or set GRAFT_ENDPOINT\n";
+        // A Graft model (what graft hub push publishes: config.json and safetensors weights) loads by its
+        // hf-hub: name; anything else is fetched as files.
+        boolean graftModel = id.type() == RepoType.MODEL && c.file("config.json") != null
+                && c.files().stream().anyMatch(f -> f.path().endsWith(".safetensors"));
+        String java = setEndpoint + (graftModel
                 ? "GraftModel model = Zoo.create(\"hf-hub:" + id.id() + "\");"
-                : "Path dir = new Hub().snapshot(RepoType.DATASET, \"" + id.id() + "\", \"main\", List.of(\"*\"));";
+                : "Path dir = new Hub().snapshot(RepoType." + (id.type() == RepoType.MODEL ? "MODEL" : "DATASET") + ", \""
+                        + id.id() + "\", \"main\", List.of());");
         b.append("<section class=\"usage\"><h2>How to use</h2>");
         snippet(b, "usage-cli", "Command line", pull);
         snippet(b, "usage-java", "Java", java);

@@ -114,8 +114,9 @@ class WebPageBrowserTest {
                 assertTrue(files.contains("README.md") && files.contains("config.json"), files);
                 String history = driver.findElement(By.id("history")).getText();
                 assertTrue(history.contains("add config.json") && history.contains("add README.md"), history);
-                assertEquals("./graft hub pull alice/tiny-resnet", driver.findElement(By.id("usage-cli")).getText());
-                assertTrue(driver.findElement(By.id("usage-java")).getText().contains("Zoo.create(\"hf-hub:alice/tiny-resnet\")"));
+                assertEquals("GRAFT_ENDPOINT=" + server.url() + " ./graft hub pull alice/tiny-resnet", driver.findElement(By.id("usage-cli")).getText());
+                // No safetensors weights here: not a Graft model, so the Java snippet fetches its files.
+                assertTrue(driver.findElement(By.id("usage-java")).getText().contains("new Hub().snapshot(RepoType.MODEL, \"alice/tiny-resnet\", \"main\", List.of())"));
                 driver.findElement(By.cssSelector("button.copy[data-copy='usage-cli']")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("button.copy[data-copy='usage-cli']"), "Copied"));
 

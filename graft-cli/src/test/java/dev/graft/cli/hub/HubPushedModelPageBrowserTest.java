@@ -1,0 +1,138 @@
+package dev.graft.cli.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.graft.cli.GraftCli;
+import dev.graft.hub.server.HubLimits;
+import dev.graft.hub.server.HubServer;
+import dev.graft.progress.Output;
+import dev.graft.weights.Weights;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.Zoo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A model published with {@code graft hub push}, seen in a real headless browser (Debian chromium and
+ * chromium-driver): the page's "how to use" snippets, copied as they are, pull the model from this
+ * server, on the command line and in Java.
+ */
+class HubPushedModelPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static String[] run(String... args) {
+        Output.configure(false, false);
+        picocli.CommandLine cl = GraftCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void snippetsOnThePageOfAPushedModelPullIt(@TempDir Path tmp) throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+            String msg = "chromium and chromedriver not found: install the Debian packages chromium and chromium-driver"
+                    + " (.ci/setup.d/41-chromium.sh) to run the browser test";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(msg);
+            }
+            Assumptions.abort(msg);
+        }
+        try (HubServer server = HubServer.start(new HubServer.Config("127.0.0.1", 0, tmp.resolve("server"), null, HubLimits.defaults()))) {
+            String token = server.hub().createToken("alice", "write", true);
+            ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(7));
+            Path export = tmp.resolve("export");
+            Weights.save(trained, export);
+            Files.writeString(export.resolve("README.md"), "---\nlicense: mit\nlibrary_name: graft\ntags: [image-classification]\n---\n"
+                    + "# Small CNN\n\nFine-tuned with **graft**.\n");
+            String cli;
+            String java;
+            System.setProperty("graft.home", tmp.resolve("publisher").toString());
+            System.setProperty("graft.endpoint", server.url());
+            try {
+                assertEquals("0", run("hub", "login", "--token", token)[0]);
+                String[] push = run("hub", "push", export.toString(), "alice/small-cnn", "-m", "Fine-tuned");
+                assertEquals("0", push[0], push[2]);
+            } finally {
+                System.clearProperty("graft.home");
+                System.clearProperty("graft.endpoint");
+            }
+
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+            WebDriver driver = new ChromeDriver(service, options);
+            try {
+                driver.get(server.url() + "/models?search=small-cnn");
+                driver.findElement(By.linkText("alice/small-cnn")).click();
+                new WebDriverWait(driver, Duration.ofSeconds(30))
+                        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#card article h1")));
+                assertEquals("Small CNN", driver.findElement(By.cssSelector("#card article h1")).getText());
+                cli = driver.findElement(By.id("usage-cli")).getText();
+                java = driver.findElement(By.id("usage-java")).getText();
+                Path shot = Path.of("target", "hub-pushed-model-page.png");
+                Files.createDirectories(shot.getParent());
+                Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                driver.quit();
+            }
+            assertEquals("GRAFT_ENDPOINT=" + server.url() + " ./graft hub pull alice/small-cnn", cli);
+            assertEquals("System.setProperty(\"graft.endpoint\", \"" + server.url() + "\"); // or set GRAFT_ENDPOINT\n"
+                    + "GraftModel model = Zoo.create(\"hf-hub:alice/small-cnn\");", java);
+
+            // Follow the command-line snippet: its endpoint and arguments, from an empty cache.
+            Matcher m = Pattern.compile("GRAFT_ENDPOINT=(\\S+) \\./graft (hub pull \\S+)").matcher(cli);
+            assertTrue(m.matches(), cli);
+            System.setProperty("graft.home", tmp.resolve("cli-user").toString());
+            System.setProperty("graft.endpoint", m.group(1));
+            try {
+                String[] pull = run(m.group(2).split(" "));
+                assertEquals("0", pull[0], pull[2]);
+                assertTrue(Files.exists(Path.of(pull[1].strip()).resolve("model.safetensors")), pull[1]);
+            } finally {
+                System.clearProperty("graft.home");
+                System.clearProperty("graft.endpoint");
+            }
+            // Follow the Java snippet the same way.
+            Matcher j = Pattern.compile("System\\.setProperty\\(\"graft\\.endpoint\", \"(\\S+)\"\\);.*\\n"
+                    + "GraftModel model = Zoo\\.create\\(\"(\\S+)\"\\);").matcher(java);
+            assertTrue(j.matches(), java);
+            System.setProperty("graft.home", tmp.resolve("java-user").toString());
+            System.setProperty("graft.endpoint", j.group(1));
+            try {
+                assertEquals("small_cnn", Zoo.create(j.group(2)).cfg().architecture());
+            } finally {
+                System.clearProperty("graft.home");
+                System.clearProperty("graft.endpoint");
+            }
+        }
+    }
+}
