@@ -16,6 +16,8 @@ SEED=${SEED:-42}
 EVAL_LIMIT=${EVAL_LIMIT:-1000}
 OUT=${OUT:-bench/out/advisor}
 STRATEGIES=${STRATEGIES:-"scratch partial head full"}
+# extra flags for advise and finetune alike, e.g. EXTRA="--fit 20" (MNIST-style framing of the digits)
+read -r -a EXTRA_ARGS <<< "${EXTRA:-}"
 # name | data | labels per class (0 = all) | epochs | batch size
 SCENARIOS=${SCENARIOS:-"small-similar|digits|10|15|16
 large-similar|digits|0|3|64
@@ -31,7 +33,7 @@ if [ -z "${TABLE_ONLY:-}" ]; then
   while IFS='|' read -r name data lpc epochs batch; do
     [ -n "$name" ] || continue
     mkdir -p "$OUT/$name"
-    extra=()
+    extra=("${EXTRA_ARGS[@]}")
     [ "$lpc" != 0 ] && extra+=(--labels-per-class "$lpc")
     echo "== $name: advise" >&2
     run advise --model "$MODEL" --data "$data" "${extra[@]}" > "$OUT/$name/advice.json"

@@ -34,6 +34,9 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--feature-stats", description = "Feature statistics of the pretraining data (default: next to the weights).")
     Path featureStats;
 
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
+    int fit;
+
     @Override
     public Integer call() {
         GraftModel m = Zoo.create(model, new CreateOptions().pretrained(true));
@@ -42,7 +45,7 @@ public final class AdviseCommand implements Callable<Integer> {
             train = FineTune.perClass(train, labelsPerClass, Globals.seed);
         }
         Path stats = featureStats != null ? featureStats : FineTune.weightsDir(m).resolve(FeatureStats.FILE);
-        Advice a = Advisor.advise(m, ModelInput.prepare(train, m.cfg()), FeatureStats.read(stats), Globals.seed);
+        Advice a = Advisor.advise(m, ModelInput.prepare(ModelInput.fit(train, fit, m.cfg()), m.cfg()), FeatureStats.read(stats), Globals.seed);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(a).toPrettyString());
         } else {
