@@ -209,7 +209,8 @@ public final class FineTune {
         if (strategy == Strategy.AUTO) {
             GraftModel pretrained = factory.create(true);
             Path stats = featureStats != null ? featureStats : weightsDir(pretrained).resolve(FeatureStats.FILE);
-            advice = Advisor.advise(pretrained, ModelInput.prepare(ModelInput.fit(train, fitBox, pretrained.cfg()), pretrained.cfg()), FeatureStats.read(stats), config.seed());
+            GraftModel randomInit = factory.create(false);
+            advice = Advisor.advise(pretrained, randomInit, ModelInput.prepare(ModelInput.fit(train, fitBox, pretrained.cfg()), pretrained.cfg()), FeatureStats.read(stats), config.seed());
             Output.note("advisor: " + advice.strategy().id() + " - " + advice.reason());
             strategy = advice.strategy();
             if (freezeStages < 0 && strategy == Strategy.PARTIAL) {
