@@ -93,9 +93,11 @@ public class TrainBench {
                         NDArray loss = Losses.crossEntropy(model.forward(ps, xb, true), yb, 0.0);
                         gc.backward(loss);
                     }
-                    for (Parameter p : params) {
-                        NDArray w = p.getArray();
-                        NDArray g = w.getGradient();
+                }
+                // outside the scope: DJL's SGD keeps its momentum buffers between steps
+                for (Parameter p : params) {
+                    NDArray w = p.getArray();
+                    try (NDArray g = w.getGradient()) {
                         sgd.update(p.getId(), w, g);
                         g.subi(g);
                     }

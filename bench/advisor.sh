@@ -4,9 +4,10 @@
 # (scratch, partial, head, full) is trained and tested; the advisor's pick must be within 2 points of the best.
 # Writes bench/out/advisor/table.md and puts it into docs/finetuning.md between the ADVISOR markers.
 #
-#   bench/advisor.sh                      # defaults below (about 30-60 min on 2 busy cores)
+#   bench/advisor.sh                      # defaults below (about an hour on 2 heavily shared cores)
 #   MODEL=small_cnn.graft_mnist SEED=42 EVAL_LIMIT=1000 bench/advisor.sh
 #   TABLE_ONLY=1 bench/advisor.sh         # rebuild the table from finished runs
+#   ADVISE_ONLY=1 bench/advisor.sh        # re-measure the advice only, then rebuild the table
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,9 +18,9 @@ OUT=${OUT:-bench/out/advisor}
 STRATEGIES=${STRATEGIES:-"scratch partial head full"}
 # name | data | labels per class (0 = all) | epochs | batch size
 SCENARIOS=${SCENARIOS:-"small-similar|digits|10|15|16
-large-similar|digits|0|8|64
-small-dissimilar|fashion-mnist|10|15|16
-large-dissimilar|fashion-mnist|500|4|128"}
+large-similar|digits|0|3|64
+small-dissimilar|fashion-mnist|10|10|16
+large-dissimilar|fashion-mnist|200|3|64"}
 mkdir -p "$OUT"
 
 if [ -z "${TABLE_ONLY:-}" ]; then
@@ -34,6 +35,7 @@ if [ -z "${TABLE_ONLY:-}" ]; then
     [ "$lpc" != 0 ] && extra+=(--labels-per-class "$lpc")
     echo "== $name: advise" >&2
     run advise --model "$MODEL" --data "$data" "${extra[@]}" > "$OUT/$name/advice.json"
+    [ -n "${ADVISE_ONLY:-}" ] && continue
     for s in $STRATEGIES; do
       echo "== $name: $s" >&2
       start=$(date +%s)

@@ -14,6 +14,7 @@ py=/usr/bin/python3
 out=bench/out; mkdir -p "$out"
 ./graft --version >/dev/null   # build once before timing
 rows=()
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for model in resnet18 resnet50; do
   g=$(GRAFT_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1" \
       nice ./graft --quiet --json models bench "$model" --batch "$batch" --size "$size" --iters "$iters")
@@ -24,18 +25,23 @@ for model in resnet18 resnet50; do
   rows+=("$("$py" - "$g" "$t" <<'PY'
 import json, sys
 g, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"| {g['model']} | {g['images_per_s']:.1f} | {t['images_per_s']:.1f} | {g['images_per_s'] / t['images_per_s']:.2f}x | "
+print(f"| {g['model']} | {g['images_per_s']:.2f} | {t['images_per_s']:.2f} | {g['images_per_s'] / t['images_per_s']:.2f}x | "
       f"torch {t['torch']}, BLAS {t['blas']}, mkldnn {t['mkldnn']} |")
 PY
 )")
   echo "${rows[-1]}"
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 section="## Inference
 
 Images/s, batch $batch, ${size}x${size}, $threads threads, eager on both sides, median of $iters timed passes after 2 warm-up
 passes, random weights, \`bench/inference.sh\` ($(date -u +%Y-%m-%d)). Graft: DJL 0.36 + libtorch 2.7.1, no-grad inference with
 BatchNorm folded into the convolutions. PyTorch: Debian python3-torch, \`torch.no_grad()\`, \`torch.set_num_threads($threads)\`.
-The machine is shared and noisy (other jobs were running): treat the ratios as indicative, rerun for firm numbers.
+Convolutions run in oneDNN on both sides (libtorch 2.7.1: oneDNN 3.7; torch 1.13: oneDNN 2.6; both pick the same
+jit:avx512_core kernels and NCHW<->blocked reorders here), so the kernels are equal and the ratio measures the rest.
+The machine (2 vCPUs) is shared and was busy with other jobs: load average $load_before before and $load_after after
+the run, so absolute images/s are far below a quiet machine's; graft and PyTorch ran alternately under the same load,
+which keeps the ratio meaningful but noisy. Rerun on a quiet machine for firm numbers.
 
 | model | graft img/s | PyTorch img/s | graft / PyTorch | reference |
 |---|---|---|---|---|

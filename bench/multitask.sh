@@ -7,6 +7,7 @@
 #   SEEDS="1 2 3" EPOCHS=3 TRAIN=10000 TEST=2000 MODEL=small_cnn bench/multitask.sh
 #   PARALLEL=1 bench/multitask.sh            # one process per seed, one thread each
 #   SUMMARY_ONLY=1 bench/multitask.sh        # only rebuild the table from finished runs
+#   TAG=RESULTS-10K OUT=... bench/multitask.sh # fill the docs block between <!-- TAG --> markers
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -25,7 +26,7 @@ mkdir -p "$OUT"
 if [ -z "${SUMMARY_ONLY:-}" ]; then
   # Build once and run a private copy of the jar, so editing sources meanwhile cannot trigger a rebuild.
   ./graft --version >/dev/null
-  rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -al graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
+  rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -a graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
   threads=${THREADS:-$([ -n "${PARALLEL:-}" ] && echo 1 || nproc)}
   run() { nice -n 10 java -Dai.djl.pytorch.num_threads="$threads" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data "$DATA" --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR"
@@ -55,9 +56,9 @@ if [ -z "${SUMMARY_ONLY:-}" ]; then
   fi
 fi
 
-python3 - "$OUT" "$WEIGHTINGS" "$SEEDS" <<'PY'
+python3 - "$OUT" "$WEIGHTINGS" "$SEEDS" "${TAG:-RESULTS}" <<'PY'
 import json, math, os, re, sys
-out, weightings, seeds = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+out, weightings, seeds, tag = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4]
 
 def load(name, seed):
     p = os.path.join(out, f"{name}-s{seed}", "results.json")
@@ -103,6 +104,7 @@ print(table)
 doc = "docs/multitask.md"
 if os.path.exists(doc):
     text = open(doc).read()
-    new = re.sub(r"(<!-- RESULTS -->\n).*?(<!-- /RESULTS -->)", lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
+    pattern = "(<!-- " + re.escape(tag) + " -->\n).*?(<!-- /" + re.escape(tag) + " -->)"
+    new = re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
     open(doc, "w").write(new)
 PY

@@ -30,6 +30,12 @@ import picocli.CommandLine.ScopeType;
             dev.graft.cli.text.EmbedCommand.class,
             dev.graft.cli.text.ZeroShotCommand.class,
             dev.graft.cli.text.FewShotCommand.class,
+            dev.graft.cli.train.FinetuneCommand.class,
+            dev.graft.cli.train.AdviseCommand.class,
+            dev.graft.cli.train.EvalCommand.class,
+            dev.graft.cli.train.PredictCommand.class,
+            dev.graft.cli.train.PretrainCommand.class,
+            dev.graft.cli.text.TextFinetuneCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli implements Runnable {

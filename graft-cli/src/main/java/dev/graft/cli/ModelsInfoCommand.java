@@ -55,7 +55,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         }
         if (cfg.tag() != null) {
             Path file = Weights.catalogueDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
-            info.put("weights", Files.isRegularFile(file) ? file.toString() : "not on this machine (graft pretrain " + name + ")");
+            info.put("weights", Files.isRegularFile(file) ? file.toString() : "not on this machine (make them with: " + Zoo.pretrainCommand(name) + ")");
             if (Files.isRegularFile(file)) {
                 info.put("sha256", sha256(file));
                 info.put("weights_bytes", Files.size(file));

@@ -20,7 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft multitask}: one shared backbone, one head per task, a weighting strategy. */
-@Command(name = "multitask", description = "Train one shared backbone with a head per task (multimnist, mnist-tasks) and a weighting strategy.")
+@Command(name = "multitask", mixinStandardHelpOptions = true,
+        description = "Train one shared backbone with a head per task (multimnist, mnist-tasks) and a weighting strategy.",
+        footer = {"", "Delta_m needs single-task baselines trained with the same budget:",
+            "  graft multitask --data multimnist --single-task --out runs/single",
+            "  graft multitask --weighting pcgrad --baseline runs/single --out runs/pcgrad",
+            "Details: docs/multitask.md"})
 public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "small_cnn", description = "Backbone from the zoo, arch or arch.tag (default: ${DEFAULT-VALUE}).")
     String model;
@@ -37,7 +42,7 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--single-task", description = "Train one single-task model per task instead (the baselines of Delta_m).")
     boolean singleTask;
 
-    @Option(names = "--baseline", description = "results.json (or run folder) of a --single-task run, for Delta_m.")
+    @Option(names = "--baseline", paramLabel = "PATH", description = "results.json (or run folder) of a --single-task run, for Delta_m.")
     Path baseline;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -58,13 +63,13 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--val-limit", defaultValue = "1000", description = "Validation images evaluated each epoch (default: ${DEFAULT-VALUE}).")
     int valLimit;
 
-    @Option(names = "--tasks", split = ",", description = "Train only these tasks, e.g. digit,parity.")
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Train only these tasks, e.g. digit,parity.")
     List<String> tasks;
 
-    @Option(names = "--label-fraction", description = "TASK=F keeps task TASK's labels on a fraction F of the training images.")
+    @Option(names = "--label-fraction", paramLabel = "TASK=F", description = "TASK=F keeps task TASK's labels on a fraction F of the training images.")
     Map<String, Double> labelFractions = new LinkedHashMap<>();
 
-    @Option(names = "--out", description = "Run directory (metrics, report, curves, exported model).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (metrics, report, curves, exported model).")
     Path out;
 
     @Override

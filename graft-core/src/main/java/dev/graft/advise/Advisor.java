@@ -15,7 +15,7 @@ import java.util.Locale;
  * <caption>rules</caption>
  * <tr><th></th><th>similar (relative FD &lt; {@value #SIMILAR_FD})</th><th>dissimilar</th></tr>
  * <tr><th>small (&lt; {@value #SMALL_PER_CLASS} per class)</th><td>head</td>
- *     <td>head if LogME &ge; {@value #TRANSFERABLE_LOGME}, else partial (stem frozen)</td></tr>
+ *     <td>head (stated rule: too few labels to adapt convolutional stages; LogME and LEEP say how much to expect)</td></tr>
  * <tr><th>large</th><td>partial (about half the stages frozen)</td><td>scratch</td></tr>
  * </table>
  *
@@ -31,8 +31,6 @@ public final class Advisor {
     public static final double SMALL_PER_CLASS = 100;
     /** Below this Fréchet distance relative to the pretraining features' total variance the data counts as similar. */
     public static final double SIMILAR_FD = 0.5;
-    /** LogME from which small dissimilar data still trains only the head. */
-    public static final double TRANSFERABLE_LOGME = 0.0;
     /** At most this many target samples are measured (a seeded random subset beyond it). */
     public static final int MAX_MEASURED = 3000;
 
@@ -100,16 +98,9 @@ public final class Advisor {
             s = Strategy.HEAD;
             rule = "small and similar: the pretrained features already fit; train only a new classifier";
         } else if (small) {
-            if (logme >= TRANSFERABLE_LOGME) {
-                s = Strategy.HEAD;
-                rule = String.format(Locale.ROOT, "small but dissimilar, yet LogME >= %.1f shows the features still separate the"
-                        + " classes; too few labels to train more than a classifier", TRANSFERABLE_LOGME);
-            } else {
-                s = Strategy.PARTIAL;
-                freeze = 1;
-                rule = String.format(Locale.ROOT, "small and dissimilar with LogME < %.1f: keep only the generic stem frozen"
-                        + " and adapt the stages", TRANSFERABLE_LOGME);
-            }
+            s = Strategy.HEAD;
+            rule = "small and dissimilar: too few labels to adapt convolutional stages without over-fitting, so train only a"
+                    + " new classifier on the frozen features; expect less than on similar data (LogME and LEEP above say how much)";
         } else if (similar) {
             s = Strategy.PARTIAL;
             freeze = Math.min(stages, 1 + stages / 2);

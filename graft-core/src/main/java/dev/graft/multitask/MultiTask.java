@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -38,7 +37,7 @@ import java.util.function.Supplier;
  *         .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
  *         .out(Path.of("runs/mtl-pcgrad"))
  *         .run();
- * r.testMetrics();   // {left=0.93, right=0.91}
+ * r.testMetrics();   // accuracy per task: left, right
  *
  * MultiTaskResult base = MultiTask.builder()...singleTask(true).run();   // one model per task
  * }</pre>
@@ -221,7 +220,7 @@ public final class MultiTask {
             d.put("test_images", test.size());
             d.put("epochs", b.epochs);
             d.put("batch_size", b.batchSize);
-            d.put("optimizer", String.format(Locale.ROOT, "Adam lr=%g weight_decay=%g", b.learningRate, b.weightDecay));
+            d.put("optimizer", "Adam lr=" + b.learningRate + " weight_decay=" + b.weightDecay);
             d.put("seed", b.seed);
             d.put("threads", Engines.threads());
             if (!b.labelFractions.isEmpty()) {

@@ -213,10 +213,18 @@ public final class MultiTaskReport {
         fm.put("tags", List.of("multi-task", r.weighting()));
         List<Map<String, Object>> results = new ArrayList<>();
         for (TaskSpec t : r.tasks()) {
-            results.add(Map.of("task", Map.of("name", t.name()),
-                    "metrics", List.of(Map.of("type", t.kind().metricName(), "value", r.testMetrics().get(t.name())))));
+            Map<String, Object> metric = new LinkedHashMap<>();
+            metric.put("type", t.kind().metricName());
+            metric.put("value", r.testMetrics().get(t.name()));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("task", Map.of("name", t.name()));
+            result.put("metrics", List.of(metric));
+            results.add(result);
         }
-        fm.put("model-index", List.of(Map.of("name", base.name() + "-multitask-" + r.weighting(), "results", results)));
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("name", base.name() + "-multitask-" + r.weighting());
+        index.put("results", results);
+        fm.put("model-index", List.of(index));
         return fm;
     }
 

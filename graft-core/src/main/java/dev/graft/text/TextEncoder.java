@@ -52,8 +52,10 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     /**
-     * Opens a text model by name: {@code all-MiniLM-L6-v2} (imported on first use) or a folder with
-     * {@code config.json}, {@code model.safetensors} and {@code tokenizer.json}.
+     * Opens a text model by name: {@code all-MiniLM-L6-v2} (imported on first use), a folder with
+     * {@code config.json}, {@code model.safetensors} and {@code tokenizer.json}, or a weights source
+     * such as {@code local-dir:DIR} or {@code hf-hub:org/name} (from the hub, with graft-hub on the
+     * class path).
      */
     public static TextEncoder open(String ref) {
         return load(resolve(ref), ref);
@@ -64,12 +66,19 @@ public final class TextEncoder implements AutoCloseable {
         if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
             return MiniLm.ensureImported();
         }
+        if (dev.graft.weights.WeightsSources.hasPrefix(ref)) {
+            Path dir = dev.graft.weights.WeightsSources.resolve(ref).weightsFile().getParent();
+            if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+                throw new GraftException(ref + " has no tokenizer.json", "a text model needs its Hugging Face tokenizer.json next to the weights");
+            }
+            return dir;
+        }
         Path p = Path.of(ref);
         if (Files.isDirectory(p)) {
             return p;
         }
         throw new GraftException("unknown text model '" + ref + "'",
-                "use all-MiniLM-L6-v2 or a folder with config.json, model.safetensors and tokenizer.json");
+                "use all-MiniLM-L6-v2, a folder with config.json, model.safetensors and tokenizer.json, or hf-hub:org/name");
     }
 
     /** Loads the model in {@code dir}. */
@@ -81,10 +90,12 @@ public final class TextEncoder implements AutoCloseable {
             BertModel bert = new BertModel(cfg);
             bert.initialize(nd);
             try (NDManager tmp = nd.newSubManager()) {
-                bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false).forEach(missing -> {
-                    throw new GraftException("weights in " + dir + " lack '" + missing + "'",
+                // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
+                List<String> missing = bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false);
+                if (!missing.isEmpty()) {
+                    throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
                             "check that config.json and model.safetensors belong to the same model");
-                });
+                }
             }
             TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg));
             return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok);

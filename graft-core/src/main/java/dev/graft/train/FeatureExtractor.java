@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import dev.graft.progress.Progress;
 import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.NoGrad;
 
 /**
  * Runs a model's frozen backbone once over a data set in inference mode and keeps the pooled
@@ -42,7 +43,7 @@ public final class FeatureExtractor {
                 for (int k = 0; k < idx.length; k++) {
                     idx[k] = from + k;
                 }
-                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope()) {
+                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
                     NDArray x = data.batch(nd, idx);
                     NDArray y = model.forwardHead(ps, model.forwardFeatures(ps, x, false), false, preLogits);
                     float[] v = y.toFloatArray();

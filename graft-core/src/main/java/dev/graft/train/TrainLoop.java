@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.progress.Progress;
+import dev.graft.zoo.NoGrad;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -260,12 +261,15 @@ public final class TrainLoop {
                 }
                 gc.backward(loss);
             }
-            double norm = optimizer.clipGradNorm(config.clipNorm());
-            if (!Double.isFinite(norm)) {
-                throw diverged("the gradient norm is " + norm, epoch, step, lr);
+            // parameter updates are in-place writes that autograd must not record
+            try (NoGrad g = NoGrad.enter()) {
+                double norm = optimizer.clipGradNorm(config.clipNorm());
+                if (!Double.isFinite(norm)) {
+                    throw diverged("the gradient norm is " + norm, epoch, step, lr);
+                }
+                optimizer.step(lr);
+                optimizer.zeroGrad();
             }
-            optimizer.step(lr);
-            optimizer.zeroGrad();
             metrics.add(logits, y, lossValue);
             return lossValue;
         }
@@ -313,7 +317,7 @@ public final class TrainLoop {
                 for (int k = 0; k < idx.length; k++) {
                     idx[k] = from + k;
                 }
-                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope()) {
+                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
                     NDArray x = data.batch(nd, idx);
                     NDArray y = data.labels(nd, idx);
                     NDArray logits = forward.apply(ps, x, false);

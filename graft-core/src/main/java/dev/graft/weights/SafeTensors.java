@@ -307,8 +307,12 @@ public final class SafeTensors implements AutoCloseable {
         if (t.numel() == 0) {
             return manager.zeros(t.djlShape(), t.dtype().djl());
         }
+        // The engine keeps the buffer it is given: hand it a private copy, not the mapping, so a file
+        // changed or truncated later cannot reach the array.
+        ByteBuffer own = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        own.put(data.duplicate()).flip();
         try {
-            return manager.create(data, t.djlShape(), t.dtype().djl());
+            return manager.create(own, t.djlShape(), t.dtype().djl());
         } catch (UnsupportedOperationException | IllegalArgumentException | ai.djl.engine.EngineException e) {
             throw new GraftException("the engine cannot hold tensor '" + name + "' of type " + t.dtype() + ": " + e.getMessage(),
                     "convert it to F32 or F16 first", e);

@@ -178,11 +178,16 @@ public final class Weights {
                                 : "pick the architecture and class count (--num-classes) the weights were saved with; shapes must agree even when not strict");
             }
             for (Map.Entry<String, NDArray> e : toCopy.entrySet()) {
-                NDArray dst = state.get(e.getKey()).getArray();
+                Parameter p = state.get(e.getKey());
+                NDArray dst = p.getArray();
+                // A copy in the engine's own memory (the source's buffer belongs to the loader) takes
+                // over the parameter's array object, so trainers and optimisers holding it see the values.
                 NDArray src = e.getValue().getDataType() == dst.getDataType() ? e.getValue()
                         : e.getValue().toType(dst.getDataType(), false);
-                if (src.getShape().size() > 0) {
-                    dst.set(src.toByteBuffer());
+                NDArray owned = src.duplicate();
+                dst.intern(owned);
+                if (p.requiresGradient()) {
+                    dst.setRequiresGradient(true);
                 }
             }
             return new LoadReport(new ArrayList<>(toCopy.keySet()), missing, unexpected, adapted, skipped, ignored);

@@ -49,8 +49,19 @@ public final class Zoo {
     private static final Map<String, PretrainedCfg> PRETRAINED = new LinkedHashMap<>();
     private static boolean registered;
 
-    /** What the error for absent catalogue weights tells the user to run (the recipe command). */
-    static final String PRETRAIN_HINT = "graft pretrain %s";
+    /**
+     * The command that makes a catalogue tag's weights: Graft's own tags are named
+     * {@code graft_<data set>}, made by {@code graft pretrain --model ARCH --data DATA}.
+     */
+    public static String pretrainCommand(String archDotTag) {
+        int dot = archDotTag.indexOf('.');
+        String arch = dot < 0 ? archDotTag : archDotTag.substring(0, dot);
+        String tag = dot < 0 ? "" : archDotTag.substring(dot + 1);
+        if (tag.startsWith("graft_")) {
+            return "graft pretrain --model " + arch + " --data " + tag.substring("graft_".length()).replace('_', '-');
+        }
+        return "graft pretrain --model " + arch + " --data DATA";
+    }
 
     private Zoo() {}
 
@@ -401,7 +412,7 @@ public final class Zoo {
         Path file = dir.resolve(ResolvedWeights.WEIGHTS_FILE);
         if (!Files.isRegularFile(file)) {
             throw new GraftException("the weights of " + archDotTag + " are not on this machine (looked in " + dir + ")",
-                    "make them with `" + String.format(PRETRAIN_HINT, archDotTag) + "`, or give a source (file:, local-dir:, hf-hub:)");
+                    "make them with `" + pretrainCommand(archDotTag) + "`, or give a source (file:, local-dir:, hf-hub:)");
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
         return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);

@@ -92,9 +92,10 @@ class AdviseTest {
         assertEquals(3, largeSimilar.freezeStages(), "stem + half of 4 stages");
         assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, -1.0, -2, 3000, 4).strategy());
         Advice smallDissimilar = Advisor.decide(10, 10, 50, 2.0, -1.0, -2, 100, 4);
-        assertEquals(Strategy.PARTIAL, smallDissimilar.strategy());
-        assertEquals(1, smallDissimilar.freezeStages());
-        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 50, 2.0, 0.5, -2, 100, 4).strategy(), "transferable despite the distance");
-        assertTrue(smallDissimilar.reason().contains("dissimilar"));
+        assertEquals(Strategy.HEAD, smallDissimilar.strategy());
+        assertTrue(smallDissimilar.small() && !smallDissimilar.similar());
+        assertTrue(smallDissimilar.reason().contains("small and dissimilar"), smallDissimilar.reason());
+        assertEquals(Strategy.SCRATCH, Advisor.decide(100, 100, 50, 0.5, 1.0, -2, 1000, 4).strategy(), "thresholds are exclusive");
+        assertEquals(Strategy.HEAD, Advisor.decide(99.9, 99, 0, 0.49, 1.0, -2, 1000, 4).strategy());
     }
 }

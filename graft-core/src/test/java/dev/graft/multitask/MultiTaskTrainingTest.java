@@ -167,7 +167,7 @@ class MultiTaskTrainingTest {
         for (String w : Weightings.names()) {
             // Every strategy trains; one writes the run directory (the writer does not depend on the strategy).
             Path out = w.equals("gradnorm") ? tmp.resolve(w) : null;
-            MultiTaskResult r = run(w, out, 5, toyData(96, 7));
+            MultiTaskResult r = run(w, out, 5, toyData(64, 7));
             assertEquals(w, r.weighting());
             assertEquals(3, r.history().size());
             for (MultiTaskResult.EpochLog e : r.history()) {

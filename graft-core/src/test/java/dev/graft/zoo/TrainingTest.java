@@ -67,6 +67,28 @@ class TrainingTest {
     }
 
     @Test
+    void loadedWeightsStayTrainable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        ModelBase source = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(23));
+        java.nio.file.Path file = tmp.resolve("w.safetensors");
+        dev.graft.weights.Weights.saveStateDict(source, file);
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().source("file:" + file));
+        float[] before = m.stateDict().get("stage1.conv.weight").getArray().toFloatArray();
+        assertArrayEquals(source.stateDict().get("stage1.conv.weight").getArray().toFloatArray(), before);
+        try (Model model = Model.newInstance("loaded")) {
+            model.setBlock(m.block());
+            DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build());
+            try (Trainer trainer = model.newTrainer(cfg)) {
+                trainer.initialize(new Shape(4, 1, 28, 28));
+                NDManager nd = trainer.getManager();
+                trainStep(trainer, nd.randomUniform(0f, 1f, new Shape(4, 1, 28, 28)), nd.create(new float[] {0, 1, 2, 3}));
+            }
+        }
+        assertFalse(Arrays.equals(before, m.stateDict().get("stage1.conv.weight").getArray().toFloatArray()),
+                "loaded weights must receive gradients");
+    }
+
+    @Test
     void frozenBatchNormKeepsItsRunningStatisticsInATrainingPass() {
         ModelBase m = (ModelBase) Zoo.create("small_resnet", new CreateOptions().seed(22));
         try (NDManager nd = NDManager.newBaseManager()) {

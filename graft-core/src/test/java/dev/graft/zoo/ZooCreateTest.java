@@ -123,7 +123,7 @@ class ZooCreateTest {
     void missingCatalogueWeightsSayHowToMakeThem() {
         GraftException e = assertThrows(GraftException.class,
                 () -> Zoo.create("small_resnet.graft_fashion_mnist", new CreateOptions().pretrained(true)));
-        assertTrue(e.fix().contains("graft pretrain small_resnet.graft_fashion_mnist"), e.fix());
+        assertTrue(e.fix().contains("graft pretrain --model small_resnet --data fashion-mnist"), e.fix());
     }
 
     @Test

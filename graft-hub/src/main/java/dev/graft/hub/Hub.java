@@ -1,20 +1,15 @@
 package dev.graft.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
 import dev.graft.util.Json;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -26,14 +21,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -65,17 +55,13 @@ public final class Hub {
     public static final List<String> MODEL_FILES = List.of("*.json", "*.safetensors", "README.md");
 
     private static final int MAX_REDIRECTS = 5;
-    private static final int SAMPLE_BYTES = 512;
-    private static final int PREUPLOAD_CHUNK = 100;
     private static final int MAX_WORKERS = 8;
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-    private static final String USER_AGENT = "graft-hub/" + version();
-    private static final java.util.Set<String> RESTRICTED_HEADERS =
-            java.util.Set.of("content-length", "host", "connection", "expect", "upgrade", "transfer-encoding");
 
     private final HubConfig config;
     private final HubCache cache;
-    private final HttpClient http;
+    private final HubHttp http;
+    private final CommitUploader uploader;
     private final int retries;
 
     /** A client configured from the environment ({@link HubConfig#fromEnvironment()}). */
@@ -90,11 +76,8 @@ public final class Hub {
     private Hub(HubConfig config, int retries) {
         this.config = config;
         this.cache = new HubCache(config.cacheDir());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(20))
-                .build();
+        this.http = new HubHttp(config);
+        this.uploader = new CommitUploader(http);
         this.retries = retries;
     }
 
@@ -143,6 +126,7 @@ public final class Hub {
             // A commit never changes: a cached copy is final, no request needed.
             Optional<Path> hit = cache.cachedFile(type, repo, rev, file);
             if (hit.isPresent()) {
+                countCached(shared, hit.get());
                 return hit.get();
             }
         }
@@ -163,12 +147,26 @@ public final class Hub {
         Path snap = cache.snapshotFile(type, repo, meta.commit(), file);
         Path blob = cache.blobPath(type, repo, meta.etag());
         if (Files.exists(snap) && Files.exists(blob)) {
+            countCached(shared, blob);
             return snap;
         }
         try (HubCache.BlobLock lock = cache.lock(type, repo, meta.etag())) {
+            if (Files.exists(blob)) {
+                countCached(shared, blob); // another thread or process fetched it meanwhile
+            } else {
+                fetchWithRetries(meta, blob, file, shared);
+            }
+        }
+        return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
+    }
+
+    private void fetchWithRetries(FileMetadata meta, Path blob, String file, Progress shared) {
+        Progress own = shared == null ? Progress.start("download " + file, meta.size(), "B") : null;
+        FileProgress progress = new FileProgress(shared != null ? shared : own);
+        try {
             for (int attempt = 0; !Files.exists(blob); attempt++) {
                 try {
-                    fetchBlob(meta, blob, file, shared);
+                    fetchBlob(meta, blob, file, progress);
                 } catch (HubException e) {
                     boolean transientFailure = e.status() == 0 || e.status() == 429 || e.status() >= 500;
                     if (!transientFailure || attempt >= retries) {
@@ -178,8 +176,41 @@ public final class Hub {
                     pause(500L << attempt);
                 }
             }
+        } finally {
+            if (own != null) {
+                own.close();
+            }
         }
-        return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
+    }
+
+    private static void countCached(Progress shared, Path file) {
+        if (shared != null) {
+            try {
+                shared.step(Files.size(file));
+            } catch (IOException e) {
+                // only the progress count is affected
+            }
+        }
+    }
+
+    /** The bytes of one file on a (possibly shared) progress bar, so retries do not count twice. */
+    private static final class FileProgress {
+        private final Progress progress;
+        private long counted;
+
+        FileProgress(Progress progress) {
+            this.progress = progress;
+        }
+
+        void set(long bytes) {
+            progress.step(bytes - counted);
+            counted = bytes;
+        }
+
+        void add(long n) {
+            progress.step(n);
+            counted += n;
+        }
     }
 
     /**
@@ -304,17 +335,17 @@ public final class Hub {
         String rev = revisionOrMain(revision);
         String url = resolveUrl(type, repo, file, rev);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest req = request(url).method("HEAD", HttpRequest.BodyPublishers.noBody())
+            HttpRequest req = http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody())
                     .header("Accept-Encoding", "identity").build();
-            HttpResponse<Void> resp = send(req, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
             int code = resp.statusCode();
             if (code >= 300 && code < 400) {
                 String location = resp.headers().firstValue("Location").orElse(null);
                 if (location == null) {
-                    throw protocolError("redirect without Location for " + url);
+                    throw HubHttp.protocolError("redirect without Location for " + url);
                 }
                 URI target = URI.create(url).resolve(location);
-                if (location.startsWith("/") || sameOrigin(target.toString(), url)) {
+                if (location.startsWith("/") || HubHttp.sameOrigin(target.toString(), url)) {
                     if (resp.headers().firstValue("X-Linked-Etag").isEmpty()) {
                         url = target.toString();
                         continue;
@@ -326,10 +357,10 @@ public final class Hub {
                 resp.headers().firstValue("X-Repo-Commit").filter(RepoPaths::isCommitSha)
                         .ifPresent(c -> cache.markMissing(type, repo, c, file));
             }
-            raiseForStatus(resp, null, repo, rev, file);
+            http.raiseForStatus(resp, null, repo, rev, file);
             return metadataFrom(resp, url, repo, file);
         }
-        throw protocolError("too many redirects for " + url);
+        throw HubHttp.protocolError("too many redirects for " + url);
     }
 
     private FileMetadata metadataFrom(HttpResponse<?> resp, String downloadUrl, String repo, String file) {
@@ -339,17 +370,17 @@ public final class Hub {
         String size = resp.headers().firstValue("X-Linked-Size")
                 .or(() -> resp.headers().firstValue("Content-Length")).orElse(null);
         if (commit == null || etag == null || size == null) {
-            throw protocolError("the answer for " + repo + "/" + file + " lacks "
+            throw HubHttp.protocolError("the answer for " + repo + "/" + file + " lacks "
                     + (commit == null ? "X-Repo-Commit" : etag == null ? "ETag" : "Content-Length"));
         }
         try {
             return new FileMetadata(commit, HubCache.checkEtag(etag), Long.parseLong(size.trim()), downloadUrl);
         } catch (NumberFormatException e) {
-            throw protocolError("invalid size '" + size + "' for " + repo + "/" + file);
+            throw HubHttp.protocolError("invalid size '" + size + "' for " + repo + "/" + file);
         }
     }
 
-    private void fetchBlob(FileMetadata meta, Path blob, String file, Progress shared) {
+    private void fetchBlob(FileMetadata meta, Path blob, String file, FileProgress progress) {
         Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
         try {
             Files.createDirectories(blob.getParent());
@@ -358,38 +389,34 @@ public final class Hub {
                 Files.delete(incomplete);
                 have = 0;
             }
-            Progress own = shared == null ? Progress.start("download " + file, meta.size(), "B") : null;
-            Progress progress = shared != null ? shared : own;
-            try {
-                MessageDigest digest = newDigest(meta);
-                if (have > 0 && digest != null) {
-                    feedDigest(digest, incomplete);
+            MessageDigest digest = newDigest(meta);
+            if (have > 0 && digest != null) {
+                feedDigest(digest, incomplete);
+            }
+            progress.set(have);
+            if (have < meta.size() || meta.size() == 0) {
+                digest = transfer(meta, incomplete, have, digest, progress);
+            }
+            long got = Files.size(incomplete);
+            if (got != meta.size()) {
+                if (got > meta.size()) {
+                    Files.deleteIfExists(incomplete);
                 }
-                progress.step(have);
-                if (have < meta.size() || meta.size() == 0) {
-                    digest = transfer(meta, incomplete, have, digest, progress);
+                throw new HubException("download of " + file + " ended at " + got + " of " + meta.size() + " bytes",
+                        "run again to resume", 0, null);
+            }
+            if (digest != null) {
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(meta.etag())) {
+                    Files.deleteIfExists(incomplete);
+                    throw new GraftException("checksum mismatch for " + file + ": expected "
+                            + (meta.isSha256() ? "sha256 " : "git sha1 ") + meta.etag() + ", got " + actual,
+                            "the copy was deleted; run again, and report it if it repeats");
                 }
-                long got = Files.size(incomplete);
-                if (got != meta.size()) {
-                    if (got > meta.size()) {
-                        Files.deleteIfExists(incomplete);
-                    }
-                    throw new HubException("download of " + file + " ended at " + got + " of " + meta.size() + " bytes",
-                            "run again to resume", 0, null);
-                }
-                if (digest != null) {
-                    String actual = HexFormat.of().formatHex(digest.digest());
-                    if (!actual.equals(meta.etag())) {
-                        Files.deleteIfExists(incomplete);
-                        throw new GraftException("checksum mismatch for " + file + ": expected "
-                                + (meta.isSha256() ? "sha256 " : "git sha1 ") + meta.etag() + ", got " + actual,
-                                "the copy was deleted; run again, and report it if it repeats");
-                    }
-                }
-            } finally {
-                if (own != null) {
-                    own.close();
-                }
+            }
+            // On disk before it gets its final name: after a crash a blob is whole or absent.
+            try (FileChannel ch = FileChannel.open(incomplete, StandardOpenOption.WRITE)) {
+                ch.force(false);
             }
             Files.move(incomplete, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -399,16 +426,16 @@ public final class Hub {
 
     /** GET with {@code Range} when part of the file is here; appends to {@code incomplete}. */
     private MessageDigest transfer(FileMetadata meta, Path incomplete, long have, MessageDigest digest,
-                                   Progress progress) throws IOException {
+                                   FileProgress progress) throws IOException {
         String url = meta.downloadUrl();
         HttpResponse<InputStream> resp = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder b = sameOrigin(url, config.endpoint()) ? request(url) : bareRequest(url);
+            HttpRequest.Builder b = HubHttp.sameOrigin(url, config.endpoint()) ? http.request(url) : http.bareRequest(url);
             b.header("Accept-Encoding", "identity");
             if (have > 0) {
                 b.header("Range", "bytes=" + have + "-");
             }
-            resp = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            resp = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             int code = resp.statusCode();
             if (code >= 300 && code < 400 && resp.headers().firstValue("Location").isPresent()) {
                 resp.body().close();
@@ -424,6 +451,7 @@ public final class Hub {
             if (start != have) {
                 resp.body().close();
                 Files.deleteIfExists(incomplete);
+                progress.set(0);
                 return transfer(meta, incomplete, 0, newDigest(meta), progress);
             }
             append = true;
@@ -433,21 +461,22 @@ public final class Hub {
                 return digest;
             }
             Files.deleteIfExists(incomplete);
+            progress.set(0);
             return transfer(meta, incomplete, 0, newDigest(meta), progress);
         } else if (code == 200) {
             append = false;
             if (have > 0) {
                 // The server ignored Range: start over.
                 digest = newDigest(meta);
-                progress.step(-have);
+                progress.set(0);
             }
         } else {
             String body;
             try (InputStream in = resp.body()) {
                 body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
             }
-            throw httpError(code, resp.headers().firstValue("X-Error-Code").orElse(null),
-                    errorMessage(resp.headers().firstValue("X-Error-Message").orElse(null), body), url);
+            throw http.httpError(code, resp.headers().firstValue("X-Error-Code").orElse(null),
+                    HubHttp.errorMessage(resp.headers().firstValue("X-Error-Message").orElse(null), body), url);
         }
         long written = 0;
         try (InputStream in = resp.body();
@@ -464,7 +493,7 @@ public final class Hub {
                     digest.update(buf, 0, n);
                 }
                 written += n;
-                progress.step(n);
+                progress.add(n);
             }
         } catch (IOException e) {
             throw new HubException("download interrupted after " + (have + written) + " of " + meta.size()
@@ -542,10 +571,10 @@ public final class Hub {
     /** {@code GET /api/{models|datasets}/{repo}[/revision/{rev}]}: files, sha, tags, card data. */
     public RepoInfo info(RepoType type, String repo, String revision) {
         RepoPaths.checkReadableRepoId(repo);
-        requireOnline("reading repository info");
+        http.requireOnline("reading repository info");
         String url = config.endpoint() + "/api/" + type.plural() + "/" + repo
                 + (revision == null ? "" : "/revision/" + RepoPaths.quoteSegment(revision)) + "?blobs=true";
-        return getJson(url, RepoInfo.class, repo, revision);
+        return http.getJson(url, RepoInfo.class, repo, revision);
     }
 
     /** Info of a model repository at its main branch. */
@@ -557,7 +586,7 @@ public final class Hub {
      * Lists repositories, following {@code Link: <...>; rel="next"} pages until the query's limit.
      */
     public List<RepoInfo> list(RepoType type, ListQuery query) {
-        requireOnline("listing repositories");
+        http.requireOnline("listing repositories");
         StringBuilder url = new StringBuilder(config.endpoint()).append("/api/").append(type.plural());
         List<String> params = new ArrayList<>();
         if (query.search() != null) {
@@ -589,11 +618,11 @@ public final class Hub {
         int pages = 0;
         while (next != null) {
             if (++pages > 10_000) {
-                throw protocolError("more than 10000 pages of results; the hub's Link headers loop");
+                throw HubHttp.protocolError("more than 10000 pages of results; the hub's Link headers loop");
             }
-            HttpResponse<String> resp = send(request(next).GET().header("Accept", "application/json").build(),
+            HttpResponse<String> resp = http.send(http.request(next).GET().header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
-            raiseForStatus(resp, resp.body(), null, null, null);
+            http.raiseForStatus(resp, resp.body(), null, null, null);
             try {
                 RepoInfo[] page = Json.MAPPER.readValue(resp.body(), RepoInfo[].class);
                 for (RepoInfo r : page) {
@@ -603,7 +632,7 @@ public final class Hub {
                     }
                 }
             } catch (IOException e) {
-                throw protocolError("cannot parse the listing from " + next + ": " + e.getMessage());
+                throw HubHttp.protocolError("cannot parse the listing from " + next + ": " + e.getMessage());
             }
             next = nextLink(resp.headers().allValues("Link"), next);
         }
@@ -627,11 +656,11 @@ public final class Hub {
 
     /** {@code GET /api/whoami-v2}: who the token belongs to. */
     public JsonNode whoami() {
-        requireOnline("checking the token");
+        http.requireOnline("checking the token");
         if (config.token() == null) {
             throw new GraftException("no hub token", "set GRAFT_TOKEN or run graft hub login");
         }
-        return getJson(config.endpoint() + "/api/whoami-v2", JsonNode.class, null, null);
+        return http.getJson(config.endpoint() + "/api/whoami-v2", JsonNode.class, null, null);
     }
 
     // ---------------------------------------------------------------- repositories
@@ -642,7 +671,7 @@ public final class Hub {
      */
     public String createRepo(RepoType type, String repo, boolean isPrivate, boolean existOk) {
         RepoPaths.checkRepoId(repo);
-        requireOnline("creating a repository");
+        http.requireOnline("creating a repository");
         String[] parts = repo.split("/");
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", parts[1]);
@@ -651,7 +680,7 @@ public final class Hub {
         if (type != RepoType.MODEL) {
             body.put("type", type.wireName());
         }
-        HttpResponse<String> resp = send(jsonRequest(config.endpoint() + "/api/repos/create", "POST", body),
+        HttpResponse<String> resp = http.send(http.jsonRequest(config.endpoint() + "/api/repos/create", "POST", body),
                 HttpResponse.BodyHandlers.ofString());
         String url = config.endpoint() + "/" + type.urlPrefix() + repo;
         if (resp.statusCode() == 409 && existOk) {
@@ -661,7 +690,7 @@ public final class Hub {
             throw new HubException("repository " + repo + " already exists", "pick another name or push to it",
                     409, resp.headers().firstValue("X-Error-Code").orElse(null));
         }
-        raiseForStatus(resp, resp.body(), repo, null, null);
+        http.raiseForStatus(resp, resp.body(), repo, null, null);
         try {
             JsonNode n = Json.MAPPER.readTree(resp.body());
             return n.hasNonNull("url") ? n.get("url").asText() : url;
@@ -673,7 +702,7 @@ public final class Hub {
     /** {@code DELETE /api/repos/delete}. With {@code missingOk} a missing repository is not an error. */
     public void deleteRepo(RepoType type, String repo, boolean missingOk) {
         RepoPaths.checkRepoId(repo);
-        requireOnline("deleting a repository");
+        http.requireOnline("deleting a repository");
         String[] parts = repo.split("/");
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", parts[1]);
@@ -681,31 +710,31 @@ public final class Hub {
         if (type != RepoType.MODEL) {
             body.put("type", type.wireName());
         }
-        HttpResponse<String> resp = send(jsonRequest(config.endpoint() + "/api/repos/delete", "DELETE", body),
+        HttpResponse<String> resp = http.send(http.jsonRequest(config.endpoint() + "/api/repos/delete", "DELETE", body),
                 HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() == 404 && missingOk) {
             return;
         }
-        raiseForStatus(resp, resp.body(), repo, null, null);
+        http.raiseForStatus(resp, resp.body(), repo, null, null);
     }
 
     /** {@code POST /api/{type}s/{repo}/branch/{branch}} from {@code startingPoint} ({@code null}: main). */
     public void createBranch(RepoType type, String repo, String branch, String startingPoint) {
         RepoPaths.checkRepoId(repo);
-        requireOnline("creating a branch");
+        http.requireOnline("creating a branch");
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (startingPoint != null) {
             body.put("startingPoint", startingPoint);
         }
         String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/branch/" + RepoPaths.quoteSegment(branch);
-        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
-        raiseForStatus(resp, resp.body(), repo, startingPoint, null);
+        HttpResponse<String> resp = http.send(http.jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        http.raiseForStatus(resp, resp.body(), repo, startingPoint, null);
     }
 
     /** {@code POST /api/{type}s/{repo}/tag/{revision}} with {@code {"tag": tag}}: names a commit, e.g. v1.0. */
     public void createTag(RepoType type, String repo, String tag, String revision, String message) {
         RepoPaths.checkRepoId(repo);
-        requireOnline("creating a tag");
+        http.requireOnline("creating a tag");
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("tag", tag);
         if (message != null) {
@@ -713,8 +742,8 @@ public final class Hub {
         }
         String rev = revisionOrMain(revision);
         String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/tag/" + RepoPaths.quoteSegment(rev);
-        HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
-        raiseForStatus(resp, resp.body(), repo, rev, null);
+        HttpResponse<String> resp = http.send(http.jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
+        http.raiseForStatus(resp, resp.body(), repo, rev, null);
     }
 
     // ---------------------------------------------------------------- uploads
@@ -784,299 +813,7 @@ public final class Hub {
      */
     public CommitInfo commit(RepoType type, String repo, String revision, String message, String description,
                              List<CommitOperation> operations, String parentCommit) {
-        RepoPaths.checkRepoId(repo);
-        requireOnline("uploading");
-        if (config.token() == null) {
-            throw new GraftException("uploading needs a hub token", "set GRAFT_TOKEN or run graft hub login");
-        }
-        if (message == null || message.isBlank()) {
-            throw new GraftException("empty commit message", "say what changed, e.g. --message \"Add weights\"");
-        }
-        String rev = revisionOrMain(revision);
-        List<PreparedFile> files = new ArrayList<>();
-        for (CommitOperation op : operations) {
-            if (op instanceof CommitOperation.Add add) {
-                files.add(PreparedFile.of(add));
-            }
-        }
-        Map<String, String> modes = preupload(type, repo, rev, files);
-        List<PreparedFile> lfs = new ArrayList<>();
-        List<PreparedFile> regular = new ArrayList<>();
-        for (PreparedFile f : files) {
-            String mode = modes.get(f.path);
-            if (mode == null) {
-                throw protocolError("preupload gave no upload mode for " + f.path);
-            }
-            if (!mode.equals("ignore")) {
-                (mode.equals("lfs") ? lfs : regular).add(f);
-            }
-        }
-        if (!lfs.isEmpty()) {
-            uploadLfs(type, repo, rev, lfs);
-        }
-        String ndjson = commitPayload(message, description, parentCommit, operations, lfs, regular);
-        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/commit/" + RepoPaths.quoteSegment(rev);
-        HttpResponse<String> resp = send(request(url).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        raiseForStatus(resp, resp.body(), repo, rev, null);
-        try {
-            JsonNode n = Json.MAPPER.readTree(resp.body());
-            return new CommitInfo(n.path("commitOid").asText(null), n.path("commitUrl").asText(null),
-                    lfs.size() + regular.size(), lfs.size());
-        } catch (IOException e) {
-            throw protocolError("cannot parse the commit answer: " + e.getMessage());
-        }
-    }
-
-    /** The NDJSON body of {@code /commit/{rev}}: a header line, then one line per operation. */
-    static String commitPayload(String message, String description, String parentCommit,
-                                List<CommitOperation> operations, List<PreparedFile> lfs,
-                                List<PreparedFile> regular) {
-        Map<String, PreparedFile> lfsByPath = new LinkedHashMap<>();
-        lfs.forEach(f -> lfsByPath.put(f.path, f));
-        Map<String, PreparedFile> regularByPath = new LinkedHashMap<>();
-        regular.forEach(f -> regularByPath.put(f.path, f));
-        StringBuilder sb = new StringBuilder();
-        ObjectNode header = Json.MAPPER.createObjectNode();
-        header.put("key", "header");
-        ObjectNode hv = header.putObject("value");
-        hv.put("summary", message);
-        hv.put("description", description == null ? "" : description);
-        if (parentCommit != null) {
-            hv.put("parentCommit", parentCommit);
-        }
-        sb.append(compact(header)).append('\n');
-        for (CommitOperation op : operations) {
-            ObjectNode line = Json.MAPPER.createObjectNode();
-            ObjectNode v = Json.MAPPER.createObjectNode();
-            if (op instanceof CommitOperation.Add) {
-                PreparedFile l = lfsByPath.get(op.pathInRepo());
-                PreparedFile r = regularByPath.get(op.pathInRepo());
-                if (l != null) {
-                    line.put("key", "lfsFile");
-                    v.put("path", l.path);
-                    v.put("algo", "sha256");
-                    v.put("oid", l.sha256);
-                    v.put("size", l.size);
-                } else if (r != null) {
-                    line.put("key", "file");
-                    v.put("content", r.base64());
-                    v.put("path", r.path);
-                    v.put("encoding", "base64");
-                } else {
-                    continue; // the hub said to ignore it
-                }
-            } else if (op instanceof CommitOperation.Delete) {
-                line.put("key", "deletedFile");
-                v.put("path", op.pathInRepo());
-            } else {
-                line.put("key", "deletedFolder");
-                v.put("path", op.pathInRepo());
-            }
-            line.set("value", v);
-            sb.append(compact(line)).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private Map<String, String> preupload(RepoType type, String repo, String rev, List<PreparedFile> files) {
-        Map<String, String> modes = new LinkedHashMap<>();
-        String url = config.endpoint() + "/api/" + type.plural() + "/" + repo + "/preupload/" + RepoPaths.quoteSegment(rev);
-        for (int i = 0; i < files.size(); i += PREUPLOAD_CHUNK) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            ArrayNode arr = body.putArray("files");
-            for (PreparedFile f : files.subList(i, Math.min(files.size(), i + PREUPLOAD_CHUNK))) {
-                ObjectNode o = arr.addObject();
-                o.put("path", f.path);
-                o.put("sample", Base64.getEncoder().encodeToString(f.sample));
-                o.put("size", f.size);
-            }
-            HttpResponse<String> resp = send(jsonRequest(url, "POST", body), HttpResponse.BodyHandlers.ofString());
-            raiseForStatus(resp, resp.body(), repo, rev, null);
-            try {
-                for (JsonNode f : Json.MAPPER.readTree(resp.body()).path("files")) {
-                    String mode = f.path("shouldIgnore").asBoolean(false) ? "ignore" : f.path("uploadMode").asText("");
-                    if (!mode.equals("lfs") && !mode.equals("regular") && !mode.equals("ignore")) {
-                        throw protocolError("unknown upload mode '" + mode + "' for " + f.path("path").asText());
-                    }
-                    modes.put(f.path("path").asText(), mode);
-                }
-            } catch (IOException e) {
-                throw protocolError("cannot parse the preupload answer: " + e.getMessage());
-            }
-        }
-        return modes;
-    }
-
-    /** Git LFS batch API ({@code basic} transfer): ask where to put each object, PUT it, verify. */
-    private void uploadLfs(RepoType type, String repo, String rev, List<PreparedFile> lfs) {
-        String batchUrl = config.endpoint() + "/" + type.urlPrefix() + repo + ".git/info/lfs/objects/batch";
-        long total = lfs.stream().mapToLong(f -> f.size).sum();
-        try (Progress progress = Progress.start("upload " + repo, total, "B")) {
-            for (int i = 0; i < lfs.size(); i += PREUPLOAD_CHUNK) {
-                List<PreparedFile> chunk = lfs.subList(i, Math.min(lfs.size(), i + PREUPLOAD_CHUNK));
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                body.put("operation", "upload");
-                body.putArray("transfers").add("basic");
-                ArrayNode objects = body.putArray("objects");
-                for (PreparedFile f : chunk) {
-                    objects.addObject().put("oid", f.sha256).put("size", f.size);
-                }
-                body.put("hash_algo", "sha256");
-                body.putObject("ref").put("name", rev);
-                HttpRequest req = request(batchUrl).header("Accept", "application/vnd.git-lfs+json")
-                        .header("Content-Type", "application/vnd.git-lfs+json")
-                        .POST(HttpRequest.BodyPublishers.ofString(compact(body))).build();
-                HttpResponse<String> resp = send(req, HttpResponse.BodyHandlers.ofString());
-                raiseForStatus(resp, resp.body(), repo, rev, null);
-                JsonNode answer;
-                try {
-                    answer = Json.MAPPER.readTree(resp.body());
-                } catch (IOException e) {
-                    throw protocolError("cannot parse the LFS batch answer: " + e.getMessage());
-                }
-                String transfer = answer.path("transfer").asText("basic");
-                if (!transfer.equals("basic")) {
-                    throw protocolError("the hub chose LFS transfer '" + transfer + "'; only 'basic' is supported");
-                }
-                Map<String, PreparedFile> byOid = new LinkedHashMap<>();
-                chunk.forEach(f -> byOid.put(f.sha256, f));
-                for (JsonNode obj : answer.path("objects")) {
-                    PreparedFile f = byOid.get(obj.path("oid").asText());
-                    if (f == null) {
-                        throw protocolError("the LFS batch answer names an object that was not asked for");
-                    }
-                    if (obj.has("error")) {
-                        throw new HubException("LFS upload of " + f.path + " refused: "
-                                + obj.path("error").path("message").asText(obj.path("error").toString()),
-                                "check the token's write access and the size limits",
-                                obj.path("error").path("code").asInt(0), null);
-                    }
-                    JsonNode upload = obj.path("actions").path("upload");
-                    if (upload.isMissingNode()) {
-                        progress.step(f.size); // already on the hub
-                        continue;
-                    }
-                    putObject(upload, f, progress);
-                    JsonNode verify = obj.path("actions").path("verify");
-                    if (!verify.isMissingNode()) {
-                        ObjectNode vb = Json.MAPPER.createObjectNode().put("oid", f.sha256).put("size", f.size);
-                        HttpRequest.Builder vr = sameOrigin(verify.path("href").asText(), config.endpoint())
-                                ? request(verify.path("href").asText()) : bareRequest(verify.path("href").asText());
-                        applyActionHeaders(vr, verify.path("header"), "application/vnd.git-lfs+json");
-                        HttpResponse<String> vresp = send(vr.header("Accept", "application/vnd.git-lfs+json")
-                                .POST(HttpRequest.BodyPublishers.ofString(compact(vb))).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        raiseForStatus(vresp, vresp.body(), repo, rev, f.path);
-                    }
-                }
-            }
-        }
-    }
-
-    private void putObject(JsonNode upload, PreparedFile f, Progress progress) {
-        String href = upload.path("href").asText(null);
-        if (href == null) {
-            throw protocolError("LFS upload action without href for " + f.path);
-        }
-        if (upload.path("header").has("chunk_size")) {
-            throw protocolError("the hub asked for a multipart LFS upload; only 'basic' is supported");
-        }
-        // Presigned URLs on another host must not see our token; the hub's own URLs may.
-        HttpRequest.Builder b = sameOrigin(href, config.endpoint()) ? request(href) : bareRequest(href);
-        applyActionHeaders(b, upload.path("header"), "application/octet-stream");
-        long[] sent = {0};
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        progress.step(-sent[0]); // a retried body starts over
-                        sent[0] = 0;
-                        return new FilterInputStream(Files.newInputStream(f.source)) {
-                            @Override
-                            public int read(byte[] buf, int off, int len) throws IOException {
-                                int n = super.read(buf, off, len);
-                                if (n > 0) {
-                                    sent[0] += n;
-                                    progress.step(n);
-                                }
-                                return n;
-                            }
-                        };
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }), f.size);
-        HttpResponse<String> resp = send(b.PUT(body).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (resp.statusCode() / 100 != 2) {
-            throw httpError(resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(null),
-                    errorMessage(null, resp.body()), href);
-        }
-    }
-
-    /** Adds an LFS action's headers (but those the JDK owns) and a Content-Type unless it has one. */
-    private static void applyActionHeaders(HttpRequest.Builder b, JsonNode headers, String defaultType) {
-        boolean[] typed = {false};
-        headers.fields().forEachRemaining(e -> {
-            String k = e.getKey().toLowerCase(Locale.ROOT);
-            if (!RESTRICTED_HEADERS.contains(k)) {
-                b.header(e.getKey(), e.getValue().asText());
-                typed[0] |= k.equals("content-type");
-            }
-        });
-        if (!typed[0]) {
-            b.header("Content-Type", defaultType);
-        }
-    }
-
-    /** A file to add, hashed once: size, sha256, the first 512 bytes for the hub's preupload check. */
-    static final class PreparedFile {
-        final String path;
-        final Path source;
-        final long size;
-        final String sha256;
-        final byte[] sample;
-
-        private PreparedFile(String path, Path source, long size, String sha256, byte[] sample) {
-            this.path = path;
-            this.source = source;
-            this.size = size;
-            this.sha256 = sha256;
-            this.sample = sample;
-        }
-
-        static PreparedFile of(CommitOperation.Add add) {
-            Path src = add.source();
-            if (!Files.isRegularFile(src)) {
-                throw new GraftException("cannot upload " + src + ": not a readable file", "check the path");
-            }
-            try (InputStream in = Files.newInputStream(src)) {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                byte[] sample = in.readNBytes(SAMPLE_BYTES);
-                d.update(sample);
-                long size = sample.length;
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    d.update(buf, 0, n);
-                    size += n;
-                }
-                return new PreparedFile(add.pathInRepo(), src, size, HexFormat.of().formatHex(d.digest()), sample);
-            } catch (IOException e) {
-                throw new GraftException("cannot read " + src + ": " + e.getMessage(), "check the file", e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        String base64() {
-            try {
-                return Base64.getEncoder().encodeToString(Files.readAllBytes(source));
-            } catch (IOException e) {
-                throw new GraftException("cannot read " + source + ": " + e.getMessage(), "check the file", e);
-            }
-        }
+        return uploader.commit(type, repo, revision, message, description, operations, parentCommit);
     }
 
     // ---------------------------------------------------------------- HTTP plumbing
@@ -1085,145 +822,6 @@ public final class Hub {
     public String resolveUrl(RepoType type, String repo, String file, String revision) {
         return config.endpoint() + "/" + type.urlPrefix() + repo + "/resolve/"
                 + RepoPaths.quoteSegment(revisionOrMain(revision)) + "/" + RepoPaths.quotePath(file);
-    }
-
-    private <T> T getJson(String url, Class<T> cls, String repo, String revision) {
-        HttpResponse<String> resp = send(request(url).GET().header("Accept", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
-        raiseForStatus(resp, resp.body(), repo, revision, null);
-        try {
-            return Json.MAPPER.readValue(resp.body(), cls);
-        } catch (IOException e) {
-            throw protocolError("cannot parse the answer of " + url + ": " + e.getMessage());
-        }
-    }
-
-    private HttpRequest jsonRequest(String url, String method, JsonNode body) {
-        return request(url).header("Content-Type", "application/json").header("Accept", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(compact(body))).build();
-    }
-
-    /** A request to the hub itself: user agent and, when there is one, the bearer token. */
-    private HttpRequest.Builder request(String url) {
-        HttpRequest.Builder b = bareRequest(url);
-        if (config.token() != null) {
-            b.header("Authorization", "Bearer " + config.token());
-        }
-        return b;
-    }
-
-    private HttpRequest.Builder bareRequest(String url) {
-        try {
-            return HttpRequest.newBuilder(URI.create(url)).header("User-Agent", USER_AGENT)
-                    .timeout(Duration.ofMinutes(10));
-        } catch (IllegalArgumentException e) {
-            throw protocolError("invalid URL " + url);
-        }
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(req, handler);
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new HubException("cannot reach the hub at " + config.endpoint() + " (" + e.getClass().getSimpleName() + ")",
-                    "start one with 'graft hub serve', set GRAFT_ENDPOINT, or use the cache with GRAFT_HUB_OFFLINE=1",
-                    0, null);
-        } catch (IOException e) {
-            throw new HubException("connection to " + req.uri().getHost() + " failed: " + e.getMessage(),
-                    "run again; a download resumes where it stopped", 0, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GraftException("interrupted while talking to the hub");
-        }
-    }
-
-    private void raiseForStatus(HttpResponse<?> resp, String body, String repo, String revision, String file) {
-        int code = resp.statusCode();
-        if (code / 100 == 2) {
-            return;
-        }
-        String errorCode = resp.headers().firstValue("X-Error-Code").orElse(null);
-        String message = errorMessage(resp.headers().firstValue("X-Error-Message").orElse(null), body);
-        String tokenHint = config.token() == null ? "set GRAFT_TOKEN or run graft hub login" : "check that your token can read it";
-        if (code == 404 && errorCode == null && file != null) {
-            throw new HubException(file + " not found in " + repo + " at " + revision + " (or no such repository)",
-                    "check the names (graft hub info " + repo + " lists the files)", code, null);
-        }
-        if ("RepoNotFound".equals(errorCode) || (repo != null && (code == 401 || (code == 404 && errorCode == null)))) {
-            throw new HubException("repository " + repo + " not found on " + config.endpoint()
-                    + (code == 401 ? " (or it is private)" : ""),
-                    "check the name; for a private repository " + tokenHint, code, errorCode);
-        }
-        if ("RevisionNotFound".equals(errorCode)) {
-            throw new HubException("revision '" + revision + "' not found in " + repo,
-                    "use a branch, tag or commit sha that exists (main by default)", code, errorCode);
-        }
-        if ("EntryNotFound".equals(errorCode)) {
-            throw new HubException(file + " not found in " + repo + " at " + revision,
-                    "check the file name (graft hub info " + repo + " lists the files)", code, errorCode);
-        }
-        if ("GatedRepo".equals(errorCode)) {
-            throw new HubException("repository " + repo + " is gated", "request access on the hub's page", code, errorCode);
-        }
-        throw httpError(code, errorCode, message, resp.request().uri().toString());
-    }
-
-    private HubException httpError(int code, String errorCode, String message, String url) {
-        String fix;
-        switch (code) {
-            case 401: fix = "set GRAFT_TOKEN or run graft hub login"; break;
-            case 403: fix = "use a token with write access to this namespace (graft hub login)"; break;
-            case 409: fix = "someone else changed it first; run again on the latest state"; break;
-            case 413: fix = "the file is over the hub's size limit"; break;
-            default: fix = code >= 500 ? "the hub failed; run again or check its log" : null;
-        }
-        return new HubException("the hub answered HTTP " + code + " for " + url
-                + (message == null || message.isBlank() ? "" : ": " + message), fix, code, errorCode);
-    }
-
-    private static String errorMessage(String header, String body) {
-        if (header != null && !header.isBlank()) {
-            return header;
-        }
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode n = Json.MAPPER.readTree(body);
-            if (n.hasNonNull("error")) {
-                return n.get("error").isTextual() ? n.get("error").asText() : n.get("error").toString();
-            }
-        } catch (IOException e) {
-            // not JSON: keep the first line
-        }
-        String first = body.lines().findFirst().orElse("");
-        return first.length() > 200 ? first.substring(0, 200) + "..." : first;
-    }
-
-    private void requireOnline(String what) {
-        if (config.offline()) {
-            throw new GraftException(what + " needs the hub, and offline mode is on",
-                    "unset GRAFT_HUB_OFFLINE and HF_HUB_OFFLINE");
-        }
-    }
-
-    private static GraftException protocolError(String problem) {
-        return new GraftException(problem, "check GRAFT_ENDPOINT points at a Hugging Face-compatible hub");
-    }
-
-    static boolean sameOrigin(String a, String b) {
-        try {
-            URI x = URI.create(a);
-            URI y = URI.create(b);
-            return x.getScheme() != null && x.getScheme().equalsIgnoreCase(y.getScheme())
-                    && x.getHost() != null && x.getHost().equalsIgnoreCase(y.getHost()) && port(x) == port(y);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     static String unquoteEtag(String etag) {
@@ -1237,22 +835,7 @@ public final class Hub {
         return e;
     }
 
-    private static String revisionOrMain(String revision) {
+    static String revisionOrMain(String revision) {
         return revision == null || revision.isBlank() ? "main" : revision;
-    }
-
-    private static String compact(JsonNode n) {
-        try {
-            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String version() {
-        Package p = Hub.class.getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "dev" : v.toLowerCase(Locale.ROOT);
     }
 }

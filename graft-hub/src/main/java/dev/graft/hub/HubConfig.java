@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code graft.hub.cache} win over the environment (tests use them).
  *
  * <pre>{@code
- * Hub hub = new Hub(HubConfig.fromEnvironment().withEndpoint("http://127.0.0.1:8080"));
+ * Hub hub = new Hub(HubConfig.fromEnvironment("http://hub.example:8080"));
  * }</pre>
  *
  * @param endpoint base URL without a trailing slash
@@ -50,7 +50,15 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
 
     /** The configuration the environment describes (see the class comment). */
     public static HubConfig fromEnvironment() {
-        String endpoint = first(System.getProperty("graft.endpoint"), System.getenv("GRAFT_ENDPOINT"),
+        return fromEnvironment(null);
+    }
+
+    /**
+     * The environment's configuration for another hub: token, offline mode and cache as the
+     * environment says, the stored token only if it was stored for {@code endpoint}.
+     */
+    public static HubConfig fromEnvironment(String endpointOrNull) {
+        String endpoint = first(endpointOrNull, System.getProperty("graft.endpoint"), System.getenv("GRAFT_ENDPOINT"),
                 System.getenv("HF_ENDPOINT"), DEFAULT_ENDPOINT);
         String token = first(System.getProperty("graft.token"), System.getenv("GRAFT_TOKEN"),
                 System.getenv("HF_TOKEN"), readStoredToken(normalizeEndpoint(endpoint)));
@@ -61,6 +69,7 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
         return new HubConfig(endpoint, token, offline, cacheDir);
     }
 
+    /** Another endpoint with the same token: use {@link #fromEnvironment(String)} to pick the token for it. */
     public HubConfig withEndpoint(String newEndpoint) {
         return new HubConfig(newEndpoint, token, offline, cacheDir);
     }

@@ -183,6 +183,7 @@ class HubUploadTest {
             if (System.getenv("GRAFT_TOKEN") == null && System.getenv("HF_TOKEN") == null) {
                 System.setProperty("graft.endpoint", "http://hub.example:8080");
                 assertEquals("hf_abc123", HubConfig.fromEnvironment().token());
+                assertEquals(null, HubConfig.fromEnvironment("http://other.example:8080").token());
                 System.setProperty("graft.endpoint", "http://other.example:8080");
                 assertEquals(null, HubConfig.fromEnvironment().token());
             }

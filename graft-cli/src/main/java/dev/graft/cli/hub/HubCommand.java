@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 /** {@code graft hub}: the model and data set hub (server and client verbs, one class each). */
 @Command(
         name = "hub",
+        mixinStandardHelpOptions = true,
         description = "Serve, publish, find and pull models and data sets (Hugging Face Hub protocol).",
         subcommands = {
             HubServeCommand.class,
             HubTokenCommand.class,
+            HubGcCommand.class,
             HubLoginCommand.class,
             HubCreateCommand.class,
             HubPushCommand.class,

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft hub token}: creates or revokes access tokens of the local hub server. */
-@Command(name = "token", description = "Create (printed once, stored hashed) or revoke access tokens of a hub server's users.")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Create (printed once, stored hashed) or revoke access tokens of a hub server's users.")
 public final class HubTokenCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or revoke")
     String action;
@@ -38,7 +38,12 @@ public final class HubTokenCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
         try (HubService hub = HubService.open(dir, dbUrl)) {
             if (action.equals("create")) {
-                String token = hub.createToken(user, name, write);
+                String token;
+                try {
+                    token = hub.createToken(user, name, write);
+                } catch (dev.graft.hub.server.HubError e) {
+                    throw new dev.graft.GraftException(e.getMessage(), "pick a user name the hub accepts");
+                }
                 Output.note("token for " + user + " (" + (write ? "read and write" : "read only") + "); it is shown only once");
                 System.out.println(token);
             } else {

@@ -30,7 +30,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (TextEncoder enc = TextEncoder.open(model)) {
+        try (TextEncoder enc = TextModels.open(model)) {
             float[][] v = enc.embed(texts);
             PrintWriter out = spec.commandLine().getOut();
             if (Output.json()) {

@@ -79,7 +79,7 @@ public final class FewShotCommand implements Callable<Integer> {
                         "add at least one line per label to the support file (it has: " + String.join(", ", s.classNames()) + ")");
             }
         }
-        try (TextEncoder enc = TextEncoder.open(model)) {
+        try (TextEncoder enc = TextModels.open(model)) {
             PrototypeClassifier p = PrototypeClassifier.fit(enc.embed(s.texts()), s.labels(), s.classNames());
             float[][] q = enc.embed(queries);
             int[] shotsPerClass = p.shots();
@@ -116,7 +116,7 @@ public final class FewShotCommand implements Callable<Integer> {
         } else {
             d = TextDatasets.load("wordnet-topics-small", Globals.seed).test();
         }
-        try (TextEncoder enc = TextEncoder.open(model)) {
+        try (TextEncoder enc = TextModels.open(model)) {
             float[][] v = enc.embed(d.texts(), "embed " + d.name());
             EpisodicEvaluation.Result r = EpisodicEvaluation.run(v, d.labels(), ways, shots, queriesPerClass, episodes, Globals.seed);
             if (Output.json()) {

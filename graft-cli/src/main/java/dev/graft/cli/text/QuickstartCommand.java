@@ -50,14 +50,14 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean freshImport = TextQuickstartModels.isBuiltin(model) && !MiniLm.isImported(MiniLm.dir());
+        boolean freshImport = TextModels.isBuiltin(model) && !MiniLm.isImported(MiniLm.dir());
         TextQuickstart.Report r = TextQuickstart.run(new TextQuickstart.Options(model, data, Globals.seed, draws, partialEpochs,
                 topLayers, out));
         String pushed = null;
         if (!noPush) {
             try {
                 if (freshImport) {
-                    LocalHub.push(MiniLm.dir(), MiniLm.ID, "Import all-MiniLM-L6-v2 from its ONNX export");
+                    TextModels.publishBase();
                 }
                 pushed = LocalHub.push(r.modelDir(), REPO, String.format(Locale.ROOT, "quickstart: %s, seed %d", data, Globals.seed));
             } catch (GraftException e) {

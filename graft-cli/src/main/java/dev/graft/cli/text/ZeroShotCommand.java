@@ -48,7 +48,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
             throw new GraftException("zero-shot needs at least two labels, got " + names, "e.g. --labels animal,plant,food");
         }
         List<String> desc = descriptions == null ? null : split(descriptions, "\\|");
-        try (TextEncoder enc = TextEncoder.open(model)) {
+        try (TextEncoder enc = TextModels.open(model)) {
             ZeroShotClassifier zs = ZeroShotClassifier.build(enc::embed, names, desc,
                     templates == null || templates.isEmpty() ? ZeroShotClassifier.TEXT_TEMPLATES : templates);
             float[][] v = enc.embed(texts);

@@ -153,6 +153,28 @@ class HubClientServerEndToEndTest {
     }
 
     @Test
+    void aMissingFileIsRememberedAndAnsweredOffline() throws Exception {
+        Hub alice = client(aliceToken, "cache-miss-up");
+        alice.createRepo(RepoType.MODEL, "alice/misses", false, false);
+        CommitInfo c = alice.uploadFile(RepoType.MODEL, "alice/misses",
+                Files.writeString(tmp.resolve("miss-config.json"), "{}"), "config.json", "main", "config");
+
+        Hub reader = client(null, "cache-miss");
+        reader.download("alice/misses", "config.json", "main");
+        HubException missing = assertThrows(HubException.class, () -> reader.download("alice/misses", "tokenizer.json", "main"));
+        assertEquals("EntryNotFound", missing.errorCode());
+        Path marker = tmp.resolve("cache-miss/models--alice--misses/.no_exist").resolve(c.commitOid()).resolve("tokenizer.json");
+        assertTrue(Files.exists(marker), "the server's 404 names the commit, so the client caches the miss");
+
+        // Offline, the miss is answered from the marker, not with "not in the cache".
+        Hub offline = new Hub(reader.config().withOffline(true));
+        GraftException again = assertThrows(GraftException.class, () -> offline.download("alice/misses", "tokenizer.json", "main"));
+        assertTrue(again.getMessage().contains("does not exist") && again.getMessage().contains("remembered"), again.getMessage());
+        GraftException unknown = assertThrows(GraftException.class, () -> offline.download("alice/misses", "vocab.txt", "main"));
+        assertTrue(unknown.getMessage().contains("not in the cache"), unknown.getMessage());
+    }
+
+    @Test
     void privateRepositoriesAndWriteScopes() throws Exception {
         Hub alice = client(aliceToken, "cache-p");
         alice.createRepo(RepoType.DATASET, "alice/secret", true, false);

@@ -139,10 +139,17 @@ public record BertConfig(
         }
     }
 
+    /**
+     * Writes the Hugging Face config, plus {@code "architecture": "bert"} so that Graft's weights
+     * sources ({@code local-dir:}, {@code hf-hub:}), which read config.json as a {@code PretrainedCfg},
+     * accept the folder too (Hugging Face ignores the extra key).
+     */
     public void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Json.MAPPER.writeValue(file.toFile(), this);
+            com.fasterxml.jackson.databind.node.ObjectNode node = Json.MAPPER.valueToTree(this);
+            node.put("architecture", "bert");
+            Json.MAPPER.writeValue(file.toFile(), node);
         } catch (IOException e) {
             throw new GraftException("cannot write " + file + ": " + e.getMessage(), "check the folder is writable", e);
         }

@@ -31,7 +31,7 @@ public final class SmallModels {
                 base.interpolation(), base.cropPct(), mean, std, base.firstConv(), base.classifier(), "apache-2.0",
                 "trained by Graft on " + data,
                 Map.of("dataset", data, "notes", "weights trained by Graft, apache-2.0; the " + data + " data set itself is " + dataLicense,
-                        "recipe", "graft pretrain " + base.architecture() + "." + tag));
+                        "recipe", Zoo.pretrainCommand(base.architecture() + "." + tag)));
         return c;
     }
 

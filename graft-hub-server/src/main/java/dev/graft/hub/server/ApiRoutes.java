@@ -464,6 +464,7 @@ final class ApiRoutes {
         Commit c = hub.store().commitAt(id, revision);
         byte[] body = ex.bodyBytes(limits.maxRequestBytes());
         List<String> paths = new ArrayList<>();
+        boolean expand = isTrue(ex.param("expand"));
         String contentType = ex.header("Content-Type");
         if (contentType != null && contentType.startsWith("application/json")) {
             JsonNode json = Exchange.JSON.readTree(body);
@@ -473,22 +474,104 @@ final class ApiRoutes {
             } else if (p != null && p.isTextual()) {
                 paths.add(p.asText());
             }
+            JsonNode e = json == null ? null : json.get("expand");
+            expand |= e != null && (e.asBoolean(false) || isTrue(e.asText()));
         } else {
-            paths.addAll(Exchange.parseQuery(new String(body, StandardCharsets.UTF_8)).getOrDefault("paths", List.of()));
+            Map<String, List<String>> form = Exchange.parseQuery(new String(body, StandardCharsets.UTF_8));
+            paths.addAll(form.getOrDefault("paths", List.of()));
+            expand |= form.getOrDefault("expand", List.of()).stream().anyMatch(ApiRoutes::isTrue);
         }
-        ArrayNode out = Exchange.JSON.createArrayNode();
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
         for (String path : paths) {
             String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             RepoPaths.checkFile(p);
             FileEntry f = c.file(p);
             if (f != null) {
-                out.add(fileNode(f));
+                found.put(p, fileNode(f));
             } else if (!under(c, p).isEmpty()) {
-                out.add(dirNode(p, under(c, p)));
+                found.put(p, dirNode(p, under(c, p)));
             }
         }
+        if (expand) {
+            Map<String, Commit> last = lastCommits(id, c, found.keySet());
+            found.forEach((p, node) -> {
+                Commit lc = last.get(p);
+                if (lc != null) {
+                    node.putObject("lastCommit").put("id", lc.id()).put("title", lc.title())
+                            .put("date", ISO.format(Instant.ofEpochMilli(lc.time())));
+                }
+            });
+        }
+        ArrayNode out = Exchange.JSON.createArrayNode();
+        found.values().forEach(out::add);
         ex.setHeader("X-Repo-Commit", c.id());
         ex.sendJson(200, out);
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && (v.equalsIgnoreCase("true") || v.equals("1"));
+    }
+
+    /** How many first-parent commits one paths-info request may read to find the commits that last changed its paths. */
+    static final int LAST_COMMIT_WALK = 5000;
+
+    /**
+     * For each path (file or folder) of {@code head}, the newest commit on its first-parent line that changed
+     * it (as {@code git log -1 --first-parent -- path}). The history is walked once for all paths and stops as
+     * soon as every path is settled; a path still unsettled after {@link #LAST_COMMIT_WALK} commits gets no
+     * entry rather than a guess.
+     */
+    Map<String, Commit> lastCommits(RepoId id, Commit head, java.util.Collection<String> paths) {
+        Map<String, Commit> out = new LinkedHashMap<>();
+        Map<String, String> pending = new LinkedHashMap<>();
+        TreeMap<String, FileEntry> newerTree = treeOf(head);
+        for (String p : paths) {
+            pending.put(p, signature(newerTree, p));
+        }
+        Commit newer = head;
+        for (int step = 0; !pending.isEmpty() && step < LAST_COMMIT_WALK; step++) {
+            if (newer.parent() == null) {
+                // The first commit added everything it holds.
+                for (String p : pending.keySet()) {
+                    out.put(p, newer);
+                }
+                pending.clear();
+                break;
+            }
+            Commit older = hub.store().readCommit(id, newer.parent());
+            TreeMap<String, FileEntry> olderTree = treeOf(older);
+            for (java.util.Iterator<Map.Entry<String, String>> it = pending.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<String, String> e = it.next();
+                if (!e.getValue().equals(signature(olderTree, e.getKey()))) {
+                    out.put(e.getKey(), newer);
+                    it.remove();
+                }
+            }
+            newer = older;
+        }
+        return out;
+    }
+
+    private static TreeMap<String, FileEntry> treeOf(Commit c) {
+        TreeMap<String, FileEntry> tree = new TreeMap<>();
+        for (FileEntry f : c.files()) {
+            tree.put(f.path(), f);
+        }
+        return tree;
+    }
+
+    /** What a path is in a tree: a file's git id, or a folder's files and their ids; empty when absent. */
+    private static String signature(TreeMap<String, FileEntry> tree, String path) {
+        FileEntry f = tree.get(path);
+        if (f != null) {
+            return "file " + f.gitOid();
+        }
+        StringBuilder b = new StringBuilder();
+        String prefix = path + "/";
+        for (FileEntry inside : tree.subMap(prefix, prefix + Character.MAX_VALUE).values()) {
+            b.append(inside.path()).append(' ').append(inside.gitOid()).append('\n');
+        }
+        return b.toString();
     }
 
     // ---- refs and history ----
@@ -612,8 +695,7 @@ final class ApiRoutes {
     private void deleteRepo(Exchange ex, Principal who) throws IOException {
         RepoId id = repoFromBody(jsonBody(ex), who);
         hub.requireWrite(id, who);
-        hub.store().delete(id);
-        hub.index().delete(id.type().singular(), id.id());
+        hub.deleteRepo(id);
         ex.sendEmpty(200);
     }
 
@@ -980,14 +1062,16 @@ final class ApiRoutes {
         String commitId = hub.store().resolve(id, revision);
         Commit c = hub.store().readCommit(id, commitId);
         RepoPaths.checkFile(path);
+        // Set before the lookup: a 404 for a missing file still names the commit (the error handler keeps
+        // this header), so clients can cache the miss for that commit as they do with the Hugging Face Hub.
+        ex.setHeader("X-Repo-Commit", commitId);
+        ex.setHeader("Access-Control-Expose-Headers",
+                "X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Content-Range, Content-Length, X-Error-Code, X-Error-Message");
         FileEntry f = c.file(path);
         if (f == null) {
             throw HubError.notFound("EntryNotFound", "Entry not found: " + path + " in " + id + "@" + revision);
         }
-        ex.setHeader("X-Repo-Commit", commitId);
         ex.setHeader("Accept-Ranges", "bytes");
-        ex.setHeader("Access-Control-Expose-Headers",
-                "X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Content-Range, Content-Length, X-Error-Code, X-Error-Message");
         String name = path.substring(path.lastIndexOf('/') + 1);
         ex.setHeader("Content-Disposition", "inline; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         if (raw && f.lfs()) {

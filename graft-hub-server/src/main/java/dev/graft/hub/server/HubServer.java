@@ -153,6 +153,30 @@ public final class HubServer implements AutoCloseable {
             response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
         }
 
+        private static final long DRAIN_LIMIT = 8L << 20;
+
+        /** Reads and drops what is left of a request body of at most 8 MiB; false if more is left. */
+        private static boolean drainSmallBody(Request request) {
+            long declared = request.getLength();
+            if (declared > DRAIN_LIMIT) {
+                return false;
+            }
+            try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    total += n;
+                    if (total > DRAIN_LIMIT) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
         private static void fail(Request request, Response response, Callback callback, int status, String code,
                 String message) {
             if (response.isCommitted()) {
@@ -160,8 +184,26 @@ public final class HubServer implements AutoCloseable {
                 return;
             }
             try {
+                // The reset drops what the route set so far, except the headers that describe the error too:
+                // which commit a missing file was looked up in (clients cache the miss under it).
+                String repoCommit = response.getHeaders().get("X-Repo-Commit");
+                String exposed = response.getHeaders().get("Access-Control-Expose-Headers");
                 response.reset();
                 cors(response);
+                if (repoCommit != null) {
+                    response.getHeaders().put("X-Repo-Commit", repoCommit);
+                }
+                if (exposed != null) {
+                    response.getHeaders().put("Access-Control-Expose-Headers", exposed);
+                }
+                // An error may come before the request body was read (a refused upload, a bad commit
+                // line). A small body is read to its end so the client receives the answer on a
+                // healthy connection: closing a socket with unread input resets it, and the client
+                // may then lose the answer. A large one is not worth reading: the connection closes.
+                String m = request.getMethod();
+                if (!m.equals("GET") && !m.equals("HEAD") && !m.equals("OPTIONS") && !drainSmallBody(request)) {
+                    response.getHeaders().put("Connection", "close");
+                }
                 if (code != null) {
                     response.getHeaders().put("X-Error-Code", code);
                 }

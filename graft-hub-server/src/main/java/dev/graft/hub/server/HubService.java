@@ -15,9 +15,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hub without HTTP: repositories on disk, the index, cards and access rules. The HTTP server
@@ -32,8 +37,20 @@ import java.util.Set;
 public final class HubService implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How old an unreferenced object must be before garbage collection deletes it. */
+    public static final Duration GC_GRACE = Duration.ofHours(1);
+
     private final RepoStore store;
     private final IndexDb index;
+    /** One background thread for garbage collection after deletes; runs never overlap. */
+    private final ExecutorService collector = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hub-gc");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<RepoStore.GcResult> queuedGc;
+    private boolean queuedGcStarted = true;
+    private Future<RepoStore.GcResult> latestGc;
 
     private HubService(RepoStore store, IndexDb index) {
         this.store = store;
@@ -69,8 +86,13 @@ public final class HubService implements AutoCloseable {
             try {
                 reindex(id);
             } catch (HubError e) {
-                // A card that no longer validates (e.g. rules changed) must not stop the server.
-                reindexWithCard(id, ModelCard.empty());
+                // A card that no longer validates (rules changed) or a damaged repository must not stop the server.
+                try {
+                    reindexWithCard(id, ModelCard.empty());
+                } catch (HubError again) {
+                    org.slf4j.LoggerFactory.getLogger(HubService.class).warn("repository {} is not indexed: {}", id, again.getMessage());
+                    present.remove(id.type().singular() + " " + id.id());
+                }
             }
         }
         for (RepoType t : RepoType.values()) {
@@ -102,6 +124,49 @@ public final class HubService implements AutoCloseable {
                     card.string("pipeline_tag"), card.string("license"), card.tags()));
             return null;
         });
+    }
+
+    /**
+     * Deletes a repository and its index row, then collects garbage in the background (objects only it
+     * referenced go once older than {@link #GC_GRACE}). Returns the collection's future.
+     */
+    public Future<RepoStore.GcResult> deleteRepo(RepoId id) throws IOException {
+        store.delete(id);
+        index.delete(id.type().singular(), id.id());
+        return collectGarbageSoon();
+    }
+
+    /**
+     * Queues a garbage collection with {@link #GC_GRACE} on the background thread; a run that is queued
+     * and not started yet is shared, so a burst of deletes costs one run.
+     */
+    public synchronized Future<RepoStore.GcResult> collectGarbageSoon() {
+        if (queuedGc == null || queuedGcStarted) {
+            queuedGcStarted = false;
+            queuedGc = collector.submit(() -> {
+                synchronized (this) {
+                    queuedGcStarted = true;
+                }
+                try {
+                    RepoStore.GcResult r = store.collectGarbage(GC_GRACE);
+                    if (r.deleted() > 0) {
+                        org.slf4j.LoggerFactory.getLogger(HubService.class).info("garbage collection deleted {} objects ({} bytes)",
+                                r.deleted(), r.bytesFreed());
+                    }
+                    return r;
+                } catch (IOException | RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(HubService.class).warn("garbage collection failed: {}", e.toString());
+                    throw e;
+                }
+            });
+        }
+        latestGc = queuedGc;
+        return queuedGc;
+    }
+
+    /** The garbage collection queued last (by a delete), or {@code null} if none was. */
+    public synchronized Future<RepoStore.GcResult> latestGarbageCollection() {
+        return latestGc;
     }
 
     /** Counts a download; a failure to count never fails the download itself. */
@@ -199,6 +264,13 @@ public final class HubService implements AutoCloseable {
 
     @Override
     public void close() {
+        // A collection cut off midway is harmless (it deletes one unreferenced file at a time), but let it end.
+        collector.shutdown();
+        try {
+            collector.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         index.close();
     }
 }

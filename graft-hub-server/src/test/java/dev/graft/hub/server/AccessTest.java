@@ -125,4 +125,29 @@ class AccessTest {
         assertEquals(404, json(download).get("objects").get(0).get("error").get("code").asInt());
         assertEquals(404, hub.get("/bob/thief/resolve/main/stolen.bin", bobWrite).statusCode());
     }
+
+    @Test
+    void ownerCanToggleVisibilityAndManageRefs() throws Exception {
+        hub.createRepo(aliceWrite, "alice/toggle", "model", false);
+        assertEquals(200, hub.get("/api/models/alice/toggle", null).statusCode());
+        assertEquals(403, hub.send("PUT", "/api/models/alice/toggle/settings", aliceRead, "application/json",
+                "{\"private\": true}".getBytes()).statusCode());
+        assertEquals(200, hub.send("PUT", "/api/models/alice/toggle/settings", aliceWrite, "application/json",
+                "{\"private\": true}".getBytes()).statusCode());
+        assertEquals(404, hub.get("/api/models/alice/toggle", null).statusCode());
+        assertFalse(text(hub.get("/api/models", null)).contains("alice/toggle"));
+        assertEquals(200, hub.send("PUT", "/api/repos/models/alice/toggle/settings", aliceWrite, "application/json",
+                "{\"visibility\": \"public\"}".getBytes()).statusCode());
+        assertEquals(200, hub.get("/api/models/alice/toggle", null).statusCode());
+
+        assertEquals(200, hub.postJson("/api/models/alice/toggle/tag/main", aliceWrite, Map.of("tag", "v1")).statusCode());
+        assertEquals(409, hub.postJson("/api/models/alice/toggle/tag/main", aliceWrite, Map.of("tag", "v1")).statusCode());
+        assertEquals(403, hub.send("DELETE", "/api/models/alice/toggle/tag/v1", bobWrite, null, null).statusCode());
+        assertEquals(200, hub.send("DELETE", "/api/models/alice/toggle/tag/v1", aliceWrite, null, null).statusCode());
+        assertEquals(404, hub.get("/alice/toggle/resolve/v1/.gitattributes", null).statusCode());
+        assertEquals(200, hub.postJson("/api/models/alice/toggle/branch/dev", aliceWrite, Map.of()).statusCode());
+        assertEquals(400, hub.send("DELETE", "/api/models/alice/toggle/branch/main", aliceWrite, null, null).statusCode());
+        assertEquals(200, hub.send("DELETE", "/api/models/alice/toggle/branch/dev", aliceWrite, null, null).statusCode());
+        assertEquals(400, hub.postJson("/api/models/alice/toggle/branch/" + "a".repeat(40).replace('a', 'b'), aliceWrite, Map.of()).statusCode());
+    }
 }

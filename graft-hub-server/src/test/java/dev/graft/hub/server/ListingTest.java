@@ -91,4 +91,15 @@ class ListingTest {
         assertEquals("cc-by-4.0", full.get("cardData").get("license").asText());
         assertFalse(json(hub.get("/api/datasets", null)).get(0).has("siblings"));
     }
+
+    @Test
+    void dataSetPagesAreServed() throws Exception {
+        String list = text(hub.get("/datasets", null));
+        assertTrue(list.contains("bob/digits") && !list.contains("alice/resnet-a"), list);
+        HttpResponse<byte[]> page = hub.get("/datasets/bob/digits", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(text(page).contains("<h1>Digits</h1>"), text(page));
+        assertTrue(text(page).contains("./graft hub pull --type dataset bob/digits"), text(page));
+        assertEquals(404, hub.get("/datasets/bob/nothing", null).statusCode());
+    }
 }

@@ -122,6 +122,12 @@ class ProtocolTest {
         HttpResponse<byte[]> noFile = hub.get("/alice/proto/resolve/main/absent.txt", null);
         assertEquals(404, noFile.statusCode());
         assertEquals("EntryNotFound", noFile.headers().firstValue("X-Error-Code").orElseThrow());
+        assertEquals(secondCommit, noFile.headers().firstValue("X-Repo-Commit").orElse(null),
+                "a missing file still names the commit it was looked up in");
+        HttpResponse<byte[]> noFileAtTag = hub.send("HEAD", "/alice/proto/resolve/v1.0/absent.txt", null, null, null);
+        assertEquals(404, noFileAtTag.statusCode());
+        assertTrue(noFileAtTag.headers().firstValue("X-Repo-Commit").isPresent());
+        assertTrue(missing.headers().firstValue("X-Repo-Commit").isEmpty(), "no commit for a revision that does not exist");
         JsonNode refs = json(hub.get("/api/models/alice/proto/refs", null));
         assertEquals(List.of("feature/x", "main"), TestHub.names(refs.get("branches"), "name"));
         assertEquals(List.of("v1.0"), TestHub.names(refs.get("tags"), "name"));
@@ -157,6 +163,26 @@ class ProtocolTest {
         JsonNode form = json(hub.send("POST", "/api/models/alice/proto/paths-info/v1.0", null, "application/x-www-form-urlencoded",
                 "paths=config.json&expand=false".getBytes(StandardCharsets.UTF_8)));
         assertEquals(Hashes.gitBlobSha1("{\"num_classes\": 10}".getBytes(StandardCharsets.UTF_8)), form.get(0).get("oid").asText());
+        assertFalse(info.get(0).has("lastCommit"), "lastCommit only with expand");
+    }
+
+    @Test
+    void pathsInfoExpandNamesTheCommitThatLastChangedEachPath() throws Exception {
+        JsonNode history = json(hub.get("/api/models/alice/proto/commits/main", null));
+        JsonNode first = history.get(1);
+        JsonNode info = json(hub.postJson("/api/models/alice/proto/paths-info/main", null, Map.of("expand", true,
+                "paths", List.of("config.json", "weights/model.safetensors", ".gitattributes", "docs", "weights"))));
+        assertEquals(List.of("config.json", "weights/model.safetensors", ".gitattributes", "docs", "weights"), TestHub.names(info, "path"));
+        List<String> titles = new java.util.ArrayList<>();
+        info.forEach(n -> titles.add(n.get("lastCommit").get("title").asText()));
+        assertEquals(List.of("second", "first", "initial commit", "second", "first"), titles);
+        assertEquals(secondCommit, info.get(0).get("lastCommit").get("id").asText());
+        assertEquals(first.get("id").asText(), info.get(1).get("lastCommit").get("id").asText());
+        assertEquals(first.get("date").asText(), info.get(1).get("lastCommit").get("date").asText());
+        // Python's client sends a form with expand=True; at the tag, config.json was last changed by "first".
+        JsonNode form = json(hub.send("POST", "/api/models/alice/proto/paths-info/v1.0", null, "application/x-www-form-urlencoded",
+                "paths=config.json&expand=True".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(first.get("id").asText(), form.get(0).get("lastCommit").get("id").asText());
     }
 
     @Test

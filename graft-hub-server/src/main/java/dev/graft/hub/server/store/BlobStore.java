@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -21,10 +22,44 @@ import java.util.stream.Stream;
 public final class BlobStore {
     private final Path objects;
     private final Path tmp;
+    private final StoreLock lock;
 
     public BlobStore(Path dataDir) throws IOException {
         this.objects = Files.createDirectories(dataDir.resolve("objects"));
         this.tmp = Files.createDirectories(dataDir.resolve("tmp"));
+        this.lock = StoreLock.of(dataDir);
+    }
+
+    /** The lock that garbage collection takes exclusive; hold it shared while making an object live. */
+    public StoreLock lock() {
+        return lock;
+    }
+
+    /** The folder of all objects ({@code objects/<first two hex>/<sha256>}). */
+    Path objectsDir() {
+        return objects;
+    }
+
+    /**
+     * Moves a verified temporary file into place, or, when the object is there already, marks it as
+     * fresh: garbage collection spares objects younger than its grace period, which covers the time
+     * between an upload and the commit that references it.
+     */
+    private void install(Path verified, Path target) throws IOException {
+        try (StoreLock.Held held = lock.shared()) {
+            if (!touchIfPresent(target)) {
+                AtomicFiles.move(verified, target);
+            }
+        }
+    }
+
+    private boolean touchIfPresent(Path target) throws IOException {
+        try (StoreLock.Held held = lock.shared()) {
+            Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** Deletes temporary files left by uploads that were cut off (call at start, before serving). */
@@ -60,7 +95,7 @@ public final class BlobStore {
     /** Stores bytes; returns their sha256. */
     public String put(byte[] data) throws IOException {
         String sha = Hashes.sha256(data);
-        if (!exists(sha)) {
+        if (!touchIfPresent(path(sha))) {
             Path t = tmp.resolve(UUID.randomUUID().toString());
             try {
                 try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -70,7 +105,7 @@ public final class BlobStore {
                     }
                     ch.force(true);
                 }
-                AtomicFiles.move(t, path(sha));
+                install(t, path(sha));
             } finally {
                 Files.deleteIfExists(t);
             }
@@ -114,12 +149,15 @@ public final class BlobStore {
                 }
                 ch.force(true);
             }
-            if (!Files.exists(target)) {
-                AtomicFiles.move(t, target);
-            }
+            install(t, target);
         } finally {
             Files.deleteIfExists(t);
         }
+    }
+
+    /** Deletes an object (garbage collection, under the exclusive store lock); true if it was there. */
+    boolean delete(String sha256) throws IOException {
+        return Files.deleteIfExists(path(sha256));
     }
 
     /** Reads a whole (small) object. */

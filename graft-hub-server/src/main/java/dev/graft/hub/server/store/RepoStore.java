@@ -171,7 +171,10 @@ public final class RepoStore {
         });
     }
 
-    /** Deletes a repository (renamed away atomically, then removed). Blobs stay in the shared store. */
+    /**
+     * Deletes a repository (renamed away atomically, then removed). Its objects stay in the shared store
+     * until {@link #collectGarbage} finds them unreferenced.
+     */
     public void delete(RepoId id) throws IOException {
         locked(id, () -> {
             requireMeta(id);
@@ -335,8 +338,13 @@ public final class RepoStore {
     public void markLfsObject(RepoId id, String sha256) throws IOException {
         requireMeta(id);
         Path marker = dir(id).resolve("lfs").resolve(sha256);
-        if (!Files.exists(marker)) {
-            AtomicFiles.write(marker, new byte[0]);
+        try (StoreLock.Held referencing = blobs.lock().shared()) {
+            if (!blobs.exists(sha256)) {
+                throw HubError.notFound(null, "object " + sha256 + " is not in the store; upload it again");
+            }
+            if (!Files.exists(marker)) {
+                AtomicFiles.write(marker, new byte[0]);
+            }
         }
     }
 
@@ -390,60 +398,64 @@ public final class RepoStore {
      */
     public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
             List<CommitOp> ops) throws IOException {
+        // Shared store lock: garbage collection cannot delete an object between the check that it exists
+        // and the commit that references it.
         return locked(id, () -> {
-            String head = readRef(id, "heads", branch);
-            if (head == null) {
-                requireMeta(id);
-                if (readRef(id, "tags", branch) != null || RepoPaths.isCommitId(branch)) {
-                    throw HubError.badRequest("commits go to a branch; '" + branch + "' is not one");
+            try (StoreLock.Held referencing = blobs.lock().shared()) {
+                String head = readRef(id, "heads", branch);
+                if (head == null) {
+                    requireMeta(id);
+                    if (readRef(id, "tags", branch) != null || RepoPaths.isCommitId(branch)) {
+                        throw HubError.badRequest("commits go to a branch; '" + branch + "' is not one");
+                    }
+                    throw HubError.notFound("RevisionNotFound", "branch '" + RepoId.printable(branch) + "' not found in " + id
+                            + "; create it first");
                 }
-                throw HubError.notFound("RevisionNotFound", "branch '" + RepoId.printable(branch) + "' not found in " + id
-                        + "; create it first");
-            }
-            if (expectedParent != null && !expectedParent.isEmpty() && !expectedParent.equals(head)) {
-                throw new HubError(412, null, "A commit has happened since " + expectedParent + ": " + branch + " is now at "
-                        + head + ". Pull the new commit and commit again on top of it.");
-            }
-            Commit parent = readCommit(id, head);
-            TreeMap<String, FileEntry> tree = new TreeMap<>();
-            for (FileEntry f : parent.files()) {
-                tree.put(f.path(), f);
-            }
-            for (CommitOp op : ops) {
-                if (op instanceof CommitOp.Put put) {
-                    FileEntry f = put.file();
-                    if (!blobs.exists(f.sha256())) {
-                        throw HubError.badRequest("content of " + f.path() + " (sha256 " + f.sha256()
-                                + ") was not uploaded; upload it through the LFS batch API first");
-                    }
-                    String prefix = f.path() + "/";
-                    if (!tree.subMap(prefix, prefix + Character.MAX_VALUE).isEmpty()) {
-                        throw HubError.badRequest("cannot add file " + f.path() + ": a folder of that name exists");
-                    }
+                if (expectedParent != null && !expectedParent.isEmpty() && !expectedParent.equals(head)) {
+                    throw new HubError(412, null, "A commit has happened since " + expectedParent + ": " + branch + " is now at "
+                            + head + ". Pull the new commit and commit again on top of it.");
+                }
+                Commit parent = readCommit(id, head);
+                TreeMap<String, FileEntry> tree = new TreeMap<>();
+                for (FileEntry f : parent.files()) {
                     tree.put(f.path(), f);
-                } else if (op instanceof CommitOp.Delete del) {
-                    if (tree.remove(del.path()) == null) {
-                        throw HubError.notFound("EntryNotFound", "cannot delete " + del.path() + ": no such file in " + id + "@" + branch);
-                    }
-                } else if (op instanceof CommitOp.DeleteFolder folder) {
-                    String prefix = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";
-                    tree.subMap(prefix, prefix + Character.MAX_VALUE).clear();
                 }
-            }
-            for (String path : tree.keySet()) {
-                // A file may not also be a folder of another file.
-                int slash = path.lastIndexOf('/');
-                while (slash > 0) {
-                    if (tree.containsKey(path.substring(0, slash))) {
-                        throw HubError.badRequest("cannot add " + path + ": " + path.substring(0, slash) + " is a file");
+                for (CommitOp op : ops) {
+                    if (op instanceof CommitOp.Put put) {
+                        FileEntry f = put.file();
+                        if (!blobs.exists(f.sha256())) {
+                            throw HubError.badRequest("content of " + f.path() + " (sha256 " + f.sha256()
+                                    + ") was not uploaded; upload it through the LFS batch API first");
+                        }
+                        String prefix = f.path() + "/";
+                        if (!tree.subMap(prefix, prefix + Character.MAX_VALUE).isEmpty()) {
+                            throw HubError.badRequest("cannot add file " + f.path() + ": a folder of that name exists");
+                        }
+                        tree.put(f.path(), f);
+                    } else if (op instanceof CommitOp.Delete del) {
+                        if (tree.remove(del.path()) == null) {
+                            throw HubError.notFound("EntryNotFound", "cannot delete " + del.path() + ": no such file in " + id + "@" + branch);
+                        }
+                    } else if (op instanceof CommitOp.DeleteFolder folder) {
+                        String prefix = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";
+                        tree.subMap(prefix, prefix + Character.MAX_VALUE).clear();
                     }
-                    slash = path.lastIndexOf('/', slash - 1);
                 }
+                for (String path : tree.keySet()) {
+                    // A file may not also be a folder of another file.
+                    int slash = path.lastIndexOf('/');
+                    while (slash > 0) {
+                        if (tree.containsKey(path.substring(0, slash))) {
+                            throw HubError.badRequest("cannot add " + path + ": " + path.substring(0, slash) + " is a file");
+                        }
+                        slash = path.lastIndexOf('/', slash - 1);
+                    }
+                }
+                Commit c = newCommit(List.of(head), author, title, message == null ? "" : message, new ArrayList<>(tree.values()));
+                writeCommit(dir(id), c);
+                AtomicFiles.write(dir(id).resolve("refs/heads").resolve(branch), (c.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+                return c;
             }
-            Commit c = newCommit(List.of(head), author, title, message == null ? "" : message, new ArrayList<>(tree.values()));
-            writeCommit(dir(id), c);
-            AtomicFiles.write(dir(id).resolve("refs/heads").resolve(branch), (c.id() + "\n").getBytes(StandardCharsets.US_ASCII));
-            return c;
         });
     }
 
@@ -457,6 +469,95 @@ public final class RepoStore {
 
     private void writeCommit(Path repoDir, Commit c) throws IOException {
         AtomicFiles.write(repoDir.resolve("commits").resolve(c.id() + ".json"), JSON.writeValueAsBytes(c));
+    }
+
+    // ---- garbage collection ----
+
+    /**
+     * What a garbage collection did.
+     *
+     * @param kept objects some repository references (a commit of any branch, tag or past revision, or an
+     *     LFS upload not committed yet)
+     * @param spared unreferenced objects younger than the grace period, left for a later run
+     * @param deleted unreferenced objects deleted
+     * @param bytesFreed their total size
+     */
+    public record GcResult(int kept, int spared, int deleted, long bytesFreed) {}
+
+    /**
+     * Deletes the objects that no repository references any more (mark and sweep). Every commit of every
+     * repository counts, not only those of branches and tags, since any commit stays addressable by its
+     * id; so do LFS objects a repository received but has not committed yet. The whole run holds the
+     * store lock exclusive, so no commit can start referencing an object in between; objects younger than
+     * {@code grace} are spared, since an upload and the commit that references it are separate requests
+     * (storing an object that is present already makes it young again). A commit that cannot be read
+     * stops the run before anything is deleted.
+     *
+     * <pre>{@code
+     * RepoStore.GcResult r = store.collectGarbage(Duration.ofHours(1));
+     * }</pre>
+     */
+    public GcResult collectGarbage(java.time.Duration grace) throws IOException {
+        try (StoreLock.Held exclusive = blobs.lock().exclusive()) {
+            java.util.Set<String> live = new java.util.HashSet<>();
+            for (RepoId id : list()) {
+                Path commits = dir(id).resolve("commits");
+                if (Files.isDirectory(commits)) {
+                    try (Stream<Path> s = Files.list(commits)) {
+                        for (Path p : (Iterable<Path>) s::iterator) {
+                            String name = p.getFileName().toString();
+                            if (name.startsWith(".tmp-") || !name.endsWith(".json")) {
+                                continue;
+                            }
+                            Commit c;
+                            try {
+                                c = JSON.readValue(p.toFile(), Commit.class);
+                            } catch (IOException e) {
+                                throw new IOException("cannot read commit " + p + " (" + e.getMessage()
+                                        + "); garbage collection stopped and deleted nothing", e);
+                            }
+                            for (FileEntry f : c.files()) {
+                                live.add(f.sha256());
+                            }
+                        }
+                    }
+                }
+                Path lfs = dir(id).resolve("lfs");
+                if (Files.isDirectory(lfs)) {
+                    try (Stream<Path> s = Files.list(lfs)) {
+                        s.map(p -> p.getFileName().toString()).filter(Hashes::isSha256).forEach(live::add);
+                    }
+                }
+            }
+            long youngest = System.currentTimeMillis() - grace.toMillis();
+            int kept = 0;
+            int spared = 0;
+            int deleted = 0;
+            long freed = 0;
+            List<Path> objects;
+            try (Stream<Path> s = Files.walk(blobs.objectsDir(), 2)) {
+                objects = s.filter(p -> Hashes.isSha256(p.getFileName().toString())).toList();
+            }
+            for (Path p : objects) {
+                if (live.contains(p.getFileName().toString())) {
+                    kept++;
+                    continue;
+                }
+                java.nio.file.attribute.BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (attrs.lastModifiedTime().toMillis() > youngest) {
+                    spared++;
+                } else if (blobs.delete(p.getFileName().toString())) {
+                    deleted++;
+                    freed += attrs.size();
+                }
+            }
+            return new GcResult(kept, spared, deleted, freed);
+        }
     }
 
     // ---- locking ----

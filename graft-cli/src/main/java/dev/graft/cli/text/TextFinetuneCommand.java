@@ -1,0 +1,152 @@
+package dev.graft.cli.text;
+
+import dev.graft.GraftException;
+import dev.graft.GraftHome;
+import dev.graft.cli.Globals;
+import dev.graft.progress.Output;
+import dev.graft.text.TextCharts;
+import dev.graft.text.TextClassifierFiles;
+import dev.graft.text.TextData;
+import dev.graft.text.TextDatasets;
+import dev.graft.text.TextEncoder;
+import dev.graft.text.TextFineTuner;
+import dev.graft.text.TextSplits;
+import dev.graft.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code graft text-finetune}: a text classifier from a pretrained encoder, by head, partial or full fine-tuning. */
+@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial or full.")
+public final class TextFinetuneCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
+            description = "Text data set or a .csv/.jsonl file with text,label (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--strategy", defaultValue = "head", paramLabel = "S",
+            description = "head (frozen encoder, cached vectors), partial (top layers + head) or full (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 60 for head, 3 otherwise).")
+    Integer epochs;
+
+    @Option(names = "--top-layers", defaultValue = "2", paramLabel = "K", description = "Layers partial trains (default: ${DEFAULT-VALUE}).")
+    int topLayers;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full).")
+    Float lr;
+
+    @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
+    boolean noProbe;
+
+    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
+            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
+    String model;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: GRAFT_HOME/runs/text-STRATEGY-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--push", paramLabel = "REPO", description = "Publish the model to the local hub as REPO (namespace/name).")
+    String push;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TextFineTuner.Strategy s = TextFineTuner.Strategy.parse(strategy);
+        if (push != null && !push.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new GraftException("hub repository '" + push + "' is not namespace/name", "e.g. --push local/my-text-classifier");
+        }
+        TextFineTuner.Options o = TextFineTuner.Options.defaults(s).withSeed(Globals.seed).withTopLayers(Math.max(1, topLayers));
+        if (epochs != null) {
+            o = o.withEpochs(epochs);
+        }
+        if (lr != null) {
+            o = o.withLearningRate(lr);
+        }
+        Path run = out != null ? out : GraftHome.dir("runs").resolve("text-" + s.label() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        TextSplits splits = TextDatasets.load(data, Globals.seed);
+        TextData train = splits.train();
+        TextData test = splits.test();
+        PrintWriter w = spec.commandLine().getOut();
+        try (TextEncoder enc = TextModels.open(model)) {
+            TextFineTuner.Result r;
+            if (s == TextFineTuner.Strategy.HEAD) {
+                r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");
+            } else {
+                TextFineTuner.Result probe = noProbe ? null : TextFineTuner.fit(enc, train, splits.validation(),
+                        TextFineTuner.Options.defaults(TextFineTuner.Strategy.HEAD).withSeed(Globals.seed), null, "linear probe");
+                r = TextFineTuner.fit(enc, train, splits.validation(), o, probe == null ? null : probe.head(), s.label());
+            }
+            double acc = r.head().accuracy(enc.embed(test.texts(), "embed test"), test.labels());
+            Path modelDir = run.resolve("model");
+            String recipe = s.label() + (s == TextFineTuner.Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
+                    + ", " + o.epochs() + " epochs";
+            TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
+                    Globals.seed));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("data", data);
+            metrics.put("model", enc.name());
+            metrics.put("options", o);
+            metrics.put("history", r.history());
+            metrics.put("trained_parameters", r.trainedParameters());
+            metrics.put("seconds", r.seconds());
+            metrics.put("test_accuracy", acc);
+            Files.createDirectories(run);
+            Json.MAPPER.writeValue(run.resolve("metrics.json").toFile(), metrics);
+            curves(r, run);
+            String pushed = null;
+            if (push != null) {
+                pushed = LocalHub.push(modelDir, push, "text-finetune " + recipe + " on " + data);
+            }
+            if (Output.json()) {
+                metrics.put("run", run.toString());
+                metrics.put("hub_repo", pushed == null ? null : push);
+                w.println(Json.MAPPER.writeValueAsString(metrics));
+            } else {
+                w.println("| epoch | train loss | train accuracy | validation accuracy | seconds |");
+                w.println("|---|---|---|---|---|");
+                for (TextFineTuner.Epoch e : r.history()) {
+                    w.printf(Locale.ROOT, "| %d | %.4f | %.1f%% | %.1f%% | %.1f |%n", e.epoch(), e.trainLoss(), e.trainAccuracy() * 100,
+                            e.validationAccuracy() * 100, e.seconds());
+                }
+                w.printf(Locale.ROOT, "%n%s on %s: test accuracy %.1f%% (%d texts), %,d parameters trained in %.1f s%n", s.label(), data,
+                        acc * 100, test.size(), r.trainedParameters(), r.seconds());
+                w.println("Run directory: " + run + " (metrics.json, loss.png, model/)");
+                if (pushed != null) {
+                    w.println("Published to the local hub as " + push + "; see it with ./graft hub serve");
+                }
+            }
+        }
+        w.flush();
+        return 0;
+    }
+
+    private static void curves(TextFineTuner.Result r, Path run) {
+        double[] loss = new double[r.history().size()];
+        double[] val = new double[r.history().size()];
+        for (int i = 0; i < loss.length; i++) {
+            loss[i] = r.history().get(i).trainLoss();
+            val[i] = r.history().get(i).validationAccuracy();
+        }
+        try {
+            TextCharts.lines(List.of("train loss", "validation accuracy"), List.of(loss, val), "Fine-tuning", "epoch", run.resolve("loss.png"));
+        } catch (GraftException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            Output.warn("chart skipped: " + e + " (install fontconfig and a font, e.g. fonts-dejavu-core)");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.graft.cli.train;
+
+import dev.graft.cli.Globals;
+import dev.graft.data.Datasets;
+import dev.graft.data.ImageData;
+import dev.graft.progress.Output;
+import dev.graft.advise.Advice;
+import dev.graft.advise.Advisor;
+import dev.graft.advise.FeatureStats;
+import dev.graft.train.FineTune;
+import dev.graft.train.ModelInput;
+import dev.graft.util.Json;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Zoo;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft advise}: measures a data set against a pretrained model and recommends a strategy. */
+@Command(name = "advise", description = "Measure data against a pretrained model (size, Frechet distance, LogME, LEEP) and pick a strategy.")
+public final class AdviseCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Pretrained model arch.tag (its weights folder holds feature_stats.safetensors).")
+    String model;
+
+    @Option(names = "--data", required = true, description = "Target data set name.")
+    String data;
+
+    @Option(names = "--labels-per-class", defaultValue = "0", description = "Measure as if only N labels per class were available.")
+    int labelsPerClass;
+
+    @Option(names = "--feature-stats", description = "Feature statistics of the pretraining data (default: next to the weights).")
+    Path featureStats;
+
+    @Override
+    public Integer call() {
+        GraftModel m = Zoo.create(model, new CreateOptions().pretrained(true));
+        ImageData train = Datasets.load(data, Globals.seed).train();
+        if (labelsPerClass > 0) {
+            train = FineTune.perClass(train, labelsPerClass, Globals.seed);
+        }
+        Path stats = featureStats != null ? featureStats : FineTune.weightsDir(m).resolve(FeatureStats.FILE);
+        Advice a = Advisor.advise(m, ModelInput.prepare(train, m.cfg()), FeatureStats.read(stats), Globals.seed);
+        if (Output.json()) {
+            System.out.println(Json.MAPPER.valueToTree(a).toPrettyString());
+        } else {
+            System.out.printf(Locale.ROOT, "strategy            %s%s%n", a.strategy().id(),
+                    a.strategy() == dev.graft.train.Strategy.PARTIAL ? " (--freeze-stages " + a.freezeStages() + ")" : "");
+            System.out.printf(Locale.ROOT, "samples per class   %.1f (smallest class %d)%n", a.samplesPerClass(), a.minSamplesPerClass());
+            System.out.printf(Locale.ROOT, "frechet distance    %.4g (relative to the pretraining variance: %.4f)%n", a.frechet(), a.frechetRelative());
+            System.out.printf(Locale.ROOT, "logme               %.4f%n", a.logme());
+            System.out.printf(Locale.ROOT, "leep                %.4f%n", a.leep());
+            System.out.printf(Locale.ROOT, "measured samples    %d%n", a.measuredSamples());
+            System.out.println("reason              " + a.reason());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.graft.cli.train;
+
+import dev.graft.GraftException;
+import dev.graft.cli.Globals;
+import dev.graft.data.Datasets;
+import dev.graft.progress.Output;
+import dev.graft.train.FineTune;
+import dev.graft.train.FineTuneResult;
+import dev.graft.train.StopSignal;
+import dev.graft.train.Strategy;
+import dev.graft.train.ZooModels;
+import dev.graft.util.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code graft finetune}: one of the transfer strategies, or the advisor's pick, on a data set. */
+@Command(name = "finetune", description = "Fine-tune a model on a data set (strategy auto|scratch|partial|head|full); writes a run folder.")
+public final class FinetuneCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "Model: arch.tag (pretrained weights), arch, or local-dir:FOLDER.")
+    String model;
+
+    @Option(names = "--data", description = "Data set name (see `graft data list`).")
+    String data;
+
+    @Option(names = "--strategy", description = "auto, scratch, partial, head or full (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String strategy;
+
+    @Option(names = "--freeze-stages", description = "For partial: groups frozen, stem first (default: stem + half of the stages).", defaultValue = "-1")
+    int freezeStages;
+
+    @Option(names = "--labels-per-class", description = "Use only N labelled training samples per class (seeded), 0 = all.", defaultValue = "0")
+    int labelsPerClass;
+
+    @Option(names = "--eval-limit", description = "Evaluate on at most N validation and test samples (seeded, class-balanced), 0 = all.", defaultValue = "0")
+    int evalLimit;
+
+    @Option(names = "--drop-rate", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    double dropRate;
+
+    @Option(names = "--no-cache", description = "For head: run the frozen backbone every epoch instead of caching its features.")
+    boolean noCache;
+
+    @Option(names = "--out", description = "Run folder (default: runs/<data>-<model>-<strategy>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the interrupted run in this folder (its settings are reused).")
+    Path resume;
+
+    @Mixin
+    TrainOptions train;
+
+    @Override
+    public Integer call() {
+        FineTune ft = FineTune.builder().stopSignal(StopSignal.onShutdown());
+        String modelName = model;
+        String dataName = data;
+        long seed = Globals.seed;
+        if (resume != null) {
+            FineTune.RunSpec spec = FineTune.RunSpec.read(resume);
+            modelName = spec.model();
+            dataName = spec.data();
+            seed = spec.config().seed();
+            ft.resume(resume);
+        } else {
+            if (model == null || data == null) {
+                throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
+            }
+            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).labelsPerClass(labelsPerClass).evalLimit(evalLimit).config(train.toConfig())
+                    .cacheFeatures(!noCache).outDir(out)
+                    .reproduceCommand(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
+                            + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,
+                            labelsPerClass > 0 ? " --labels-per-class " + labelsPerClass : "",
+                            evalLimit > 0 ? " --eval-limit " + evalLimit : "",
+                            freezeStages >= 0 ? " --freeze-stages " + freezeStages : ""));
+        }
+        ft.model(modelName, ZooModels.factory(modelName, dropRate)).data(dataName, Datasets.load(dataName, seed));
+        FineTuneResult r = ft.run();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("run_dir", r.runDir().toString());
+        summary.put("strategy", r.strategy().id());
+        summary.put("freeze_stages", r.freezeStages());
+        summary.put("epochs", r.history().size());
+        summary.put("best_epoch", r.bestEpoch());
+        summary.put("interrupted", r.interrupted());
+        if (r.test() != null) {
+            summary.put("test_top1", r.test().top1());
+            summary.put("test_top5", r.test().top5());
+            summary.put("test_loss", r.test().loss());
+        }
+        summary.put("train_seconds", r.trainSeconds());
+        summary.put("images_per_s", r.imagesPerSecond());
+        if (r.advice() != null) {
+            summary.put("advice", r.advice());
+        }
+        if (Output.json()) {
+            System.out.println(Json.MAPPER.valueToTree(summary).toPrettyString());
+        } else if (r.test() != null) {
+            System.out.printf(Locale.ROOT, "%s: test top-1 %.2f%%, top-5 %.2f%% (strategy %s, %d epochs, %.0f images/s)%n", r.runDir(),
+                    100 * r.test().top1(), 100 * r.test().top5(), r.strategy().id(), r.history().size(), r.imagesPerSecond());
+        } else {
+            System.out.println(r.runDir() + ": interrupted; continue with graft finetune --resume " + r.runDir());
+        }
+        return r.interrupted() ? 130 : 0;
+    }
+}

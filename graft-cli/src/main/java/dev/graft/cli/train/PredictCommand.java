@@ -1,0 +1,87 @@
+package dev.graft.cli.train;
+
+import dev.graft.data.ImageData;
+import dev.graft.data.Pixels;
+import dev.graft.data.io.ImageFiles;
+import dev.graft.progress.Output;
+import dev.graft.train.FeatureExtractor;
+import dev.graft.train.ModelInput;
+import dev.graft.train.TensorSet;
+import dev.graft.util.Json;
+import dev.graft.zoo.GraftModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft predict}: the top-k labels of images with their probabilities. */
+@Command(name = "predict", description = "Classify image files with an exported model: top-k labels with probabilities.")
+public final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Run folder (model.safetensors + config.json) or a zoo name arch.tag.")
+    String model;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Labels per image (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files.")
+    List<Path> images;
+
+    @Override
+    public Integer call() {
+        GraftModel m = EvalCommand.load(model);
+        List<String> labels = m.cfg().labelNames();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Path file : images) {
+            Pixels p = ImageFiles.read(file);
+            ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
+            TensorSet x = ModelInput.prepare(one, m.cfg());
+            float[] logits = FeatureExtractor.logits(m, x, 1).values();
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : logits) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            double[] prob = new double[logits.length];
+            for (int k = 0; k < logits.length; k++) {
+                prob[k] = Math.exp(logits[k] - max);
+                sum += prob[k];
+            }
+            Integer[] order = new Integer[logits.length];
+            for (int k = 0; k < order.length; k++) {
+                prob[k] /= sum;
+                order[k] = k;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(prob[b], prob[a]));
+            List<Map<String, Object>> top = new ArrayList<>();
+            for (int k = 0; k < Math.min(topK, order.length); k++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("label", labels != null ? labels.get(order[k]) : String.valueOf(order[k]));
+                e.put("index", order[k]);
+                e.put("probability", prob[order[k]]);
+                top.add(e);
+            }
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("image", file.toString());
+            rec.put("top", top);
+            out.add(rec);
+        }
+        if (Output.json()) {
+            System.out.println(Json.MAPPER.valueToTree(out).toPrettyString());
+        } else {
+            for (Map<String, Object> rec : out) {
+                System.out.println(rec.get("image"));
+                for (Object o : (List<?>) rec.get("top")) {
+                    Map<?, ?> e = (Map<?, ?>) o;
+                    System.out.printf(Locale.ROOT, "  %-20s %6.2f%%%n", e.get("label"), 100 * (double) e.get("probability"));
+                }
+            }
+        }
+        return 0;
+    }
+}

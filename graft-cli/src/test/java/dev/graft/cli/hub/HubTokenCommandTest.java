@@ -1,0 +1,50 @@
+package dev.graft.cli.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.cli.GraftCli;
+import dev.graft.hub.server.HubError;
+import dev.graft.hub.server.HubService;
+import dev.graft.hub.server.Principal;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code graft hub token}: prints a token once, which then authenticates with the right scope; revoke removes it. */
+class HubTokenCommandTest {
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, GraftCli.commandLine().execute(args));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void createdTokensAuthenticateAndRevokedOnesDoNot(@TempDir Path dir) throws Exception {
+        String data = dir.resolve("hub").toString();
+        String writer = run("hub", "token", "create", "--user", "alice", "--write", "--name", "ci", "--data-dir", data);
+        String reader = run("hub", "token", "create", "--user", "alice", "--data-dir", data);
+        assertTrue(writer.startsWith("hf_") && writer.length() > 30, writer);
+        assertNotEquals(writer, reader);
+        try (HubService hub = HubService.open(Path.of(data), null)) {
+            assertEquals(new Principal("alice", "ci", true), hub.authenticate("Bearer " + writer));
+            assertEquals(new Principal("alice", "token", false), hub.authenticate("Bearer " + reader));
+        }
+        assertEquals("revoked 1 token named ci of alice", run("hub", "token", "revoke", "--user", "alice", "--name", "ci", "--data-dir", data));
+        try (HubService hub = HubService.open(Path.of(data), null)) {
+            assertEquals(401, assertThrows(HubError.class, () -> hub.authenticate("Bearer " + writer)).status());
+        }
+        assertEquals(1, GraftCli.commandLine().execute("hub", "token", "create", "--user", "bad--name", "--data-dir", data));
+    }
+}

@@ -1,0 +1,145 @@
+package dev.graft.cli.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.cli.GraftCli;
+import dev.graft.engine.Engines;
+import dev.graft.progress.Output;
+import dev.graft.util.Json;
+import dev.graft.zoo.bert.BertConfig;
+import dev.graft.zoo.bert.BertModel;
+import dev.graft.zoo.bert.BertWeights;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The text verbs end to end on a tiny random BERT folder (MiniLM's tokenizer, 16-wide layers). */
+class TextCommandsTest {
+    @TempDir
+    static Path home;
+    static Path model;
+
+    @BeforeAll
+    static void tinyModel() throws Exception {
+        System.setProperty("graft.home", home.toString());
+        Engines.pytorch();
+        model = home.resolve("tiny-bert");
+        Files.createDirectories(model);
+        BertConfig cfg = BertConfig.of(16, 2, 2, 32, 64, 30522, 2, false);
+        cfg.write(model.resolve("config.json"));
+        try (NDManager nd = NDManager.newBaseManager();
+                InputStream tok = BertModel.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            BertModel m = new BertModel(cfg);
+            m.initialize(nd);
+            BertWeights.write(m.stateDict(), model.resolve("model.safetensors"));
+            Files.copy(tok, model.resolve("tokenizer.json"));
+        }
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty("graft.home");
+    }
+
+    @AfterEach
+    void resetOutput() {
+        Output.configure(false, false);
+    }
+
+    private static String[] run(int expectedCode, String... args) {
+        CommandLine cl = GraftCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(expectedCode, cl.execute(args), err.toString());
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void zeroshotRanksEveryLabel() {
+        String out = run(0, "zeroshot", "--model", model.toString(), "--labels", "animal,plant,food", "a small furry pet")[0];
+        assertTrue(out.startsWith("a small furry pet\n"), out);
+        for (String l : new String[] {"animal", "plant", "food"}) {
+            assertTrue(out.contains("  " + l), out);
+        }
+        assertTrue(run(1, "zeroshot", "--model", model.toString(), "--labels", "animal", "x")[1].contains("at least two labels"));
+        assertTrue(run(1, "zeroshot", "--model", model.toString(), "--labels", "a,b", "  ")[1].contains("is empty"));
+    }
+
+    @Test
+    void embedJsonHasUnitVectorsAndCosines() throws Exception {
+        String out = run(0, "--json", "embed", "--model", model.toString(), "a cat", "a dog")[0];
+        JsonNode doc = Json.MAPPER.readTree(out);
+        assertEquals(16, doc.get("dimension").asInt());
+        assertEquals(2, doc.get("embeddings").size());
+        assertEquals(1.0, doc.get("cosine").get(0).get(0).asDouble(), 1e-5);
+    }
+
+    @Test
+    void fewshotClassifiesAndReportsMissingLabels() throws Exception {
+        Path support = home.resolve("support.csv");
+        Files.writeString(support, "text,label\na cat,animal\na dog,animal\nan oak,plant\nbread,food\n");
+        String out = run(0, "fewshot", "--model", model.toString(), "--support", support.toString(), "--query", "a kitten")[0];
+        assertTrue(out.contains("animal") && out.contains("(2 examples)") && out.contains("(1 example)"), out);
+        String err = run(1, "fewshot", "--model", model.toString(), "--support", support.toString(), "--labels",
+                "animal,plant,tool,rock", "--query", "x")[1];
+        assertTrue(err.contains("[tool, rock] have no examples"), err);
+        assertTrue(run(1, "fewshot", "--model", model.toString())[1].contains("needs --support"));
+    }
+
+    @Test
+    void episodesReportAConfidenceInterval() {
+        Path data = home.resolve("episodes.csv");
+        StringBuilder sb = new StringBuilder("text,label\n");
+        String[][] words = {{"cat", "dog", "cow", "pig", "hen"}, {"oak", "elm", "ash", "fir", "yew"}, {"red", "blue", "green", "pink", "gray"}};
+        for (int c = 0; c < 3; c++) {
+            for (String w : words[c]) {
+                sb.append("a ").append(w).append(",class").append(c).append('\n');
+            }
+        }
+        try {
+            Files.writeString(data, sb.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String out = run(0, "fewshot", "--model", model.toString(), "--support", data.toString(), "--episodes", "50", "--ways",
+                "3", "--shots", "1", "--queries-per-class", "2")[0];
+        assertTrue(out.contains("3-way 1-shot, 2 queries per class, 50 episodes: accuracy") && out.contains("(95% CI)"), out);
+    }
+
+    @Test
+    void textFinetuneWritesAModelThatLoadsBack() throws Exception {
+        Path data = home.resolve("train.csv");
+        StringBuilder sb = new StringBuilder("text,label\n");
+        String[] animals = {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"};
+        String[] tools = {"saw", "axe", "drill", "file", "plane", "chisel", "wrench", "hammer", "spanner", "level"};
+        for (int i = 0; i < 10; i++) {
+            sb.append("a ").append(animals[i]).append(",animal\n").append("a ").append(tools[i]).append(",tool\n");
+        }
+        Files.writeString(data, sb.toString());
+        Path run = home.resolve("run-partial");
+        String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "partial",
+                "--top-layers", "1", "--epochs", "2", "--out", run.toString())[0];
+        assertTrue(out.contains("| 2 |") && out.contains("partial on") && out.contains("test accuracy"), out);
+        assertTrue(Files.isRegularFile(run.resolve("model/model.safetensors")));
+        assertTrue(Files.readString(run.resolve("model/README.md")).contains("pipeline_tag: text-classification"));
+        assertEquals("tool", dev.graft.zoo.bert.BertConfig.read(run.resolve("model/config.json")).labels().get(1));
+        // The saved folder is itself a text model.
+        assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
+        assertTrue(run(0, "embed", "--model", "local-dir:" + run.resolve("model"), "a cat")[0].contains("16 dims"));
+        assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
+                .contains("use head, partial or full"));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.graft.train;
+
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Zoo;
+
+/**
+ * {@link ModelFactory}s over the model zoo, for the CLI and for Java callers.
+ *
+ * <pre>{@code
+ * FineTune.builder().model("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0))...
+ * }</pre>
+ */
+public final class ZooModels {
+    private ZooModels() {}
+
+    /**
+     * Pretrained: the weights named by {@code name} ({@code arch.tag}, {@code arch} = its default tag,
+     * or a source such as {@code local-dir:DIR}); not pretrained: the same architecture, randomly
+     * initialised, with the same input configuration.
+     */
+    public static ModelFactory factory(String name, double dropRate) {
+        return pretrained -> {
+            CreateOptions o = new CreateOptions().pretrained(pretrained).dropRate(dropRate);
+            if (pretrained || !name.contains(":")) {
+                return Zoo.create(name, o);
+            }
+            // a source (local-dir:, file:, hf-hub:) without its weights: its architecture, randomly initialised
+            GraftModel loaded = Zoo.create(name, new CreateOptions());
+            return Zoo.create(loaded.cfg().architecture(), o.pretrained(false));
+        };
+    }
+}
