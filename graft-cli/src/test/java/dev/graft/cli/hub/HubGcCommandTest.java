@@ -26,6 +26,8 @@ import picocli.CommandLine;
 /** {@code graft hub gc}: removes the contents of a deleted repository, keeps what others reference. */
 class HubGcCommandTest {
     private static String[] run(String... args) {
+        // The global flags are process-wide (another test class may leave --json on); each run starts from the defaults.
+        dev.graft.progress.Output.configure(false, false);
         CommandLine cl = GraftCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
