@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
 import dev.graft.zoo.ModelBase;
@@ -67,6 +68,10 @@ public final class BertSentenceModel extends ModelBase {
 
     @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
+        if (x.getShape().dimension() != 2) {
+            throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + x.getShape(),
+                    "tokenise texts with dev.graft.text.TextTokenizer (images need an image model)");
+        }
         NDArray ids = x.toType(DataType.INT64, false);
         NDArray mask = paddingMask(ids);
         NDArray keep = mask.toType(DataType.FLOAT32, false).expandDims(-1);

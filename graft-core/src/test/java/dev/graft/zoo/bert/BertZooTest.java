@@ -89,6 +89,7 @@ class BertZooTest {
                     false, true);
             assertArrayEquals(alone.toFloatArray(), pooled.get(1).toFloatArray(), 1e-5f);
             assertEquals(2, m.forwardIntermediates(ps, ids, new int[] {0, 1}, false).size());
+            assertThrows(GraftException.class, () -> m.forwardFeatures(ps, nd.zeros(new Shape(1, 3, 8, 8)), false), "images are refused");
         }
     }
 
