@@ -16,6 +16,8 @@ SEED=${SEED:-42}
 EVAL_LIMIT=${EVAL_LIMIT:-1000}
 OUT=${OUT:-bench/out/advisor}
 STRATEGIES=${STRATEGIES:-"scratch partial head full"}
+# extra flags for advise and finetune alike, e.g. EXTRA="--fit 20" (MNIST-style framing of the digits)
+read -r -a EXTRA_ARGS <<< "${EXTRA:-}"
 # name | data | labels per class (0 = all) | epochs | batch size
 SCENARIOS=${SCENARIOS:-"small-similar|digits|10|15|16
 large-similar|digits|0|3|64
@@ -31,7 +33,7 @@ if [ -z "${TABLE_ONLY:-}" ]; then
   while IFS='|' read -r name data lpc epochs batch; do
     [ -n "$name" ] || continue
     mkdir -p "$OUT/$name"
-    extra=()
+    extra=("${EXTRA_ARGS[@]}")
     [ "$lpc" != 0 ] && extra+=(--labels-per-class "$lpc")
     echo "== $name: advise" >&2
     run advise --model "$MODEL" --data "$data" "${extra[@]}" > "$OUT/$name/advice.json"
@@ -46,12 +48,12 @@ if [ -z "${TABLE_ONLY:-}" ]; then
   done <<< "$SCENARIOS"
 fi
 
-python3 - "$OUT" "$MODEL" "$SEED" "$EVAL_LIMIT" <<'PY'
+python3 - "$OUT" "$MODEL" "$SEED" "$EVAL_LIMIT" "${MARKER:-ADVISOR}" "${EXTRA:-}" <<'PY'
 import json, os, sys
-out, model, seed, limit = sys.argv[1:5]
+out, model, seed, limit, marker, extra = sys.argv[1:7]
 order = ["small-similar", "large-similar", "small-dissimilar", "large-dissimilar"]
 strategies = ["scratch", "partial", "head", "full"]
-rows = ["| scenario | data (labels/class) | samples/class | rel. FD | LogME | LEEP | advisor | " + " | ".join(strategies)
+rows = ["| scenario | data (labels/class) | samples/class | rel. FD | LogME (random init) | LEEP | advisor | " + " | ".join(strategies)
         + " | best | pick - best |", "|---|---|---|---|---|---|---|" + "---|" * len(strategies) + "---|---|"]
 ok = True
 for name in order:
@@ -81,8 +83,8 @@ for name in order:
         if s == pick:
             c = "**" + c + "**"
         cells.append(c)
-    rows.append("| %s | %s (%s) | %.0f | %.3f | %.3f | %.3f | %s%s | %s | %s | %+.2f |" % (
-        name, data, lpc if lpc else "all", a["samples_per_class"], a["frechet_relative"], a["logme"], a["leep"], pick,
+    rows.append("| %s | %s (%s) | %.0f | %.3f | %.3f (%.3f) | %.3f | %s%s | %s | %s | %+.2f |" % (
+        name, data, lpc if lpc else "all", a["samples_per_class"], a["frechet_relative"], a["logme"], a.get("logme_random", float("nan")), a["leep"], pick,
         " (k=%d)" % a["freeze_stages"] if pick == "partial" else "", " | ".join(cells), best, gap))
 times = []
 for name in order:
@@ -94,14 +96,14 @@ for name in order:
             t.append("%s %ss" % (s, open(sf).read().strip()))
     if t:
         times.append("- %s: %s" % (name, ", ".join(t)))
-text = "\n".join(rows) + "\n\nTest top-1 (%%) from `%s`, seed %s, evaluation on at most %s test samples (seeded, class-balanced);" \
-    " the advisor's pick in bold. Wall time per run (2 shared, heavily loaded cores):\n\n%s\n\nAll picks within 2 points of the best: **%s**.\n" % (
-    model, seed, limit, "\n".join(times), "yes" if ok else "no")
+text = "\n".join(rows) + "\n\nTest top-1 (%%) from `%s`, seed %s%s, evaluation on at most %s test samples (seeded, class-balanced);" \
+    " the advisor's pick in bold. Wall time per run, including start-up and evaluation (2 shared, heavily loaded cores):\n\n%s\n\nAll picks within 2 points of the best: **%s**.\n" % (
+    model, seed, (", flags `%s`" % extra) if extra else "", limit, "\n".join(times), "yes" if ok else "no")
 open(os.path.join(out, "table.md"), "w").write(text)
 doc = "docs/finetuning.md"
 if os.path.isfile(doc):
     s = open(doc).read()
-    a, b = "<!-- ADVISOR:BEGIN -->", "<!-- ADVISOR:END -->"
+    a, b = "<!-- %s:BEGIN -->" % marker, "<!-- %s:END -->" % marker
     if a in s and b in s:
         s = s[:s.index(a) + len(a)] + "\n" + text + s[s.index(b):]
         open(doc, "w").write(s)

@@ -4,6 +4,7 @@
 # .ci/run refreshes). A clean Debian has apt-get and dpkg but not npm.
 # conformance/transforms.sh compares the image transforms with PyTorch / torchvision.
 set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v npm >/dev/null || need+=(npm)
 command -v dpkg-deb >/dev/null || need+=(dpkg)

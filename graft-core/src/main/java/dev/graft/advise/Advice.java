@@ -13,6 +13,7 @@ import dev.graft.train.Strategy;
  * @param frechet Fréchet distance between the target's and the pretraining data's penultimate features
  * @param frechetRelative {@code frechet / trace(pretraining covariance)}: scale-free, 0 = same distribution
  * @param logme LogME of the pretrained features on the target labels (higher = more transferable)
+ * @param logmeRandom LogME of the same architecture's features at random initialisation (NaN when not measured)
  * @param leep LEEP of the pretrained classifier on the target labels (0 = perfect), or NaN without a classifier
  * @param small whether the target counts as small
  * @param similar whether it counts as similar to the pretraining data
@@ -27,6 +28,7 @@ public record Advice(
         @JsonProperty("frechet") double frechet,
         @JsonProperty("frechet_relative") double frechetRelative,
         @JsonProperty("logme") double logme,
+        @JsonProperty("logme_random") double logmeRandom,
         @JsonProperty("leep") double leep,
         @JsonProperty("small") boolean small,
         @JsonProperty("similar") boolean similar,

@@ -19,6 +19,10 @@ import java.util.Locale;
  * <tr><th>large</th><td>partial (about half the stages frozen)</td><td>scratch</td></tr>
  * </table>
  *
+ * <p>Whatever the size, dissimilar data whose pretrained features score no higher LogME than the
+ * same architecture's features at random initialisation gets {@code scratch}: the pretrained
+ * representation carries nothing a random one does not.
+ *
  * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
  *
  * <pre>{@code
@@ -45,6 +49,14 @@ public final class Advisor {
      * @param seed seed of the measured subset
      */
     public static Advice advise(GraftModel pretrained, TensorSet target, FeatureStats source, long seed) {
+        return advise(pretrained, null, target, source, seed);
+    }
+
+    /**
+     * Measures and recommends, also comparing the pretrained features' LogME with that of
+     * {@code randomInit}, the same architecture randomly initialised (null = not compared).
+     */
+    public static Advice advise(GraftModel pretrained, GraftModel randomInit, TensorSet target, FeatureStats source, long seed) {
         if (target.size() < 2) {
             throw new GraftException("the target data has " + target.size() + " samples", "give at least a few labelled samples per class");
         }
@@ -69,12 +81,17 @@ public final class Advisor {
         }
         double rel = fd / Math.max(1e-12, trace);
         double logme = LogME.score(rows, feats.labels(), target.numClasses());
+        double logmeRandom = Double.NaN;
+        if (randomInit != null) {
+            TensorSet rf = FeatureExtractor.features(randomInit, measured, 256);
+            logmeRandom = LogME.score(FeatureExtractor.rows(rf), rf.labels(), target.numClasses());
+        }
         double leep = Double.NaN;
         if (pretrained.numClasses() > 0) {
             TensorSet logits = FeatureExtractor.logits(pretrained, measured, 256);
             leep = Leep.score(softmax(FeatureExtractor.rows(logits)), logits.labels(), target.numClasses());
         }
-        return decide(perClass, min, fd, rel, logme, leep, measured.size(), stagesOf(pretrained));
+        return decide(perClass, min, fd, rel, logme, logmeRandom, leep, measured.size(), stagesOf(pretrained));
     }
 
     /** Number of groups between the stem and the head (the model's stages). */
@@ -83,18 +100,24 @@ public final class Advisor {
     }
 
     /** The mapping from measurements to a strategy (separate so each quadrant is testable). */
-    public static Advice decide(double perClass, int minPerClass, double fd, double relFd, double logme, double leep,
-                                int measured, int stages) {
+    public static Advice decide(double perClass, int minPerClass, double fd, double relFd, double logme, double logmeRandom,
+                                double leep, int measured, int stages) {
         boolean small = perClass < SMALL_PER_CLASS;
         boolean similar = relFd < SIMILAR_FD;
         String sizeText = String.format(Locale.ROOT, "%.0f samples per class (%s the %.0f threshold)", perClass,
                 small ? "below" : "at or above", SMALL_PER_CLASS);
-        String simText = String.format(Locale.ROOT, "relative Frechet distance %.3f (%s %.2f: %s), LogME %.3f",
-                relFd, similar ? "below" : "at or above", SIMILAR_FD, similar ? "similar" : "dissimilar", logme);
+        boolean noGain = !Double.isNaN(logmeRandom) && logme <= logmeRandom;
+        String simText = String.format(Locale.ROOT, "relative Frechet distance %.3f (%s %.2f: %s), LogME %.3f%s",
+                relFd, similar ? "below" : "at or above", SIMILAR_FD, similar ? "similar" : "dissimilar", logme,
+                Double.isNaN(logmeRandom) ? "" : String.format(Locale.ROOT, " (random initialisation: %.3f)", logmeRandom));
         Strategy s;
         int freeze = 0;
         String rule;
-        if (small && similar) {
+        if (!similar && noGain) {
+            s = Strategy.SCRATCH;
+            rule = "dissimilar, and the pretrained features separate the classes no better than a randomly initialised network's:"
+                    + " the pretrained representation carries nothing to keep, so train from scratch";
+        } else if (small && similar) {
             s = Strategy.HEAD;
             rule = "small and similar: the pretrained features already fit; train only a new classifier";
         } else if (small) {
@@ -110,7 +133,7 @@ public final class Advisor {
             rule = "large and dissimilar: enough data to learn the features anew; pretrained features would only bias them";
         }
         String reason = sizeText + "; " + simText + ". Rule: " + rule + ".";
-        return new Advice(s, freeze, perClass, minPerClass, fd, relFd, logme, leep, small, similar, reason, measured);
+        return new Advice(s, freeze, perClass, minPerClass, fd, relFd, logme, logmeRandom, leep, small, similar, reason, measured);
     }
 
     private static float[][] softmax(float[][] logits) {

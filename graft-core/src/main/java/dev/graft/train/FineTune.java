@@ -52,6 +52,7 @@ public final class FineTune {
     private TrainConfig config = TrainConfig.defaults();
     private int labelsPerClass;
     private int evalLimit;
+    private int fitBox;
     private Path outDir;
     private Path resume;
     private Path featureStats;
@@ -107,6 +108,12 @@ public final class FineTune {
         return this;
     }
 
+    /** Resize images into a {@code box x box} square centred on the model's input (see {@link ModelInput#fit}); 0 = off. */
+    public FineTune fit(int box) {
+        this.fitBox = box;
+        return this;
+    }
+
     public FineTune outDir(Path p) {
         this.outDir = p;
         return this;
@@ -152,6 +159,7 @@ public final class FineTune {
             @JsonProperty("freeze_stages") int freezeStages,
             @JsonProperty("labels_per_class") int labelsPerClass,
             @JsonProperty("eval_limit") int evalLimit,
+            @JsonProperty("fit") int fit,
             @JsonProperty("cache_features") boolean cacheFeatures,
             @JsonProperty("config") TrainConfig config,
             @JsonProperty("advice") Advice advice,
@@ -185,6 +193,7 @@ public final class FineTune {
             config = spec.config();
             labelsPerClass = spec.labelsPerClass();
             evalLimit = spec.evalLimit();
+            fitBox = spec.fit();
             cacheFeatures = spec.cacheFeatures();
         }
         if (outDir == null) {
@@ -200,7 +209,8 @@ public final class FineTune {
         if (strategy == Strategy.AUTO) {
             GraftModel pretrained = factory.create(true);
             Path stats = featureStats != null ? featureStats : weightsDir(pretrained).resolve(FeatureStats.FILE);
-            advice = Advisor.advise(pretrained, ModelInput.prepare(train, pretrained.cfg()), FeatureStats.read(stats), config.seed());
+            GraftModel randomInit = factory.create(false);
+            advice = Advisor.advise(pretrained, randomInit, ModelInput.prepare(ModelInput.fit(train, fitBox, pretrained.cfg()), pretrained.cfg()), FeatureStats.read(stats), config.seed());
             Output.note("advisor: " + advice.strategy().id() + " - " + advice.reason());
             strategy = advice.strategy();
             if (freezeStages < 0 && strategy == Strategy.PARTIAL) {
@@ -232,7 +242,7 @@ public final class FineTune {
             freezeStages = strategy == Strategy.HEAD ? stages + 1 : 0;
         }
         if (spec == null) {
-            spec = new RunSpec(modelName, dataName, requested, strategy, freezeStages, labelsPerClass, evalLimit, cacheFeatures, config, advice, reproduce);
+            spec = new RunSpec(modelName, dataName, requested, strategy, freezeStages, labelsPerClass, evalLimit, fitBox, cacheFeatures, config, advice, reproduce);
             try {
                 Json.MAPPER.writeValue(run.root().resolve(RunDirectory.SPEC).toFile(), spec);
             } catch (IOException e) {
@@ -240,9 +250,9 @@ public final class FineTune {
             }
         }
 
-        TensorSet trainSet = ModelInput.prepare(train, model.cfg());
-        TensorSet valSet = ModelInput.prepare(limit(splits.validation()), model.cfg());
-        TensorSet testSet = ModelInput.prepare(limit(splits.test()), model.cfg());
+        TensorSet trainSet = ModelInput.prepare(ModelInput.fit(train, fitBox, model.cfg()), model.cfg());
+        TensorSet valSet = ModelInput.prepare(ModelInput.fit(limit(splits.validation()), fitBox, model.cfg()), model.cfg());
+        TensorSet testSet = ModelInput.prepare(ModelInput.fit(limit(splits.test()), fitBox, model.cfg()), model.cfg());
         TrainLoop.Forward forward;
         TrainLoop.Forward evalForward;
         if (strategy == Strategy.HEAD && cacheFeatures) {
@@ -419,6 +429,10 @@ public final class FineTune {
                 r.stoppedEarly() ? " (early stopping)" : ""));
         sb.append(String.format(Locale.ROOT, "| training time | %.1f s, %.0f samples/s |%n", r.trainSeconds(), r.imagesPerSecond()));
         sb.append("| seed | ").append(config.seed()).append(" |\n");
+        if (fitBox > 0) {
+            sb.append("| input | images resized to ").append(fitBox).append('x').append(fitBox)
+                    .append(" and centred on the model's input with zero padding (`--fit`) |\n");
+        }
         if (evalLimit > 0) {
             sb.append("| evaluation | at most ").append(evalLimit).append(" validation and test samples (seeded, class-balanced) |\n");
         }

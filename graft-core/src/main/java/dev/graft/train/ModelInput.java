@@ -70,6 +70,27 @@ public final class ModelInput {
         return new TensorSet(out, new long[] {oc, oh, ow}, data.labels().clone(), data.classNames());
     }
 
+    /**
+     * Resizes every image to {@code box x box} and centres it on the model's input with zero padding:
+     * MNIST's own convention (digits size-normalised into a 20x20 box on a 28x28 canvas). 0 = unchanged.
+     *
+     * <pre>{@code
+     * ImageData digits = ModelInput.fit(Datasets.load("digits", 42).train(), 20, model.cfg());   // 8x8 -> 20x20 on 28x28
+     * }</pre>
+     */
+    public static ImageData fit(ImageData data, int box, PretrainedCfg cfg) {
+        if (box <= 0 || data.size() == 0) {
+            return data;
+        }
+        int h = cfg.inputSize() == null ? data.height() : cfg.inputSize().get(1);
+        int w = cfg.inputSize() == null ? data.width() : cfg.inputSize().get(2);
+        if (box > Math.min(h, w)) {
+            throw new GraftException("--fit " + box + " is larger than the model's input " + h + "x" + w, "use a box of at most " + Math.min(h, w));
+        }
+        return dev.graft.data.transform.Transforms.applyAll(data, dev.graft.data.transform.Transforms.compose(
+                dev.graft.data.transform.Transforms.resize(box, box), dev.graft.data.transform.Transforms.centerCrop(h, w)), 0L);
+    }
+
     private static float[] perChannel(List<Double> v, int channels, float dflt) {
         float[] out = new float[channels];
         for (int k = 0; k < channels; k++) {

@@ -86,16 +86,20 @@ class AdviseTest {
 
     @Test
     void eachQuadrantMapsToItsStrategy() {
-        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 1, 0.1, 1.0, -0.5, 100, 4).strategy());
-        Advice largeSimilar = Advisor.decide(1000, 900, 1, 0.1, 1.0, -0.5, 3000, 4);
+        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 1, 0.1, 1.0, Double.NaN, -0.5, 100, 4).strategy());
+        Advice largeSimilar = Advisor.decide(1000, 900, 1, 0.1, 1.0, Double.NaN, -0.5, 3000, 4);
         assertEquals(Strategy.PARTIAL, largeSimilar.strategy());
         assertEquals(3, largeSimilar.freezeStages(), "stem + half of 4 stages");
-        assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, -1.0, -2, 3000, 4).strategy());
-        Advice smallDissimilar = Advisor.decide(10, 10, 50, 2.0, -1.0, -2, 100, 4);
+        assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, -1.0, Double.NaN, -2, 3000, 4).strategy());
+        Advice smallDissimilar = Advisor.decide(10, 10, 50, 2.0, -1.0, Double.NaN, -2, 100, 4);
         assertEquals(Strategy.HEAD, smallDissimilar.strategy());
         assertTrue(smallDissimilar.small() && !smallDissimilar.similar());
         assertTrue(smallDissimilar.reason().contains("small and dissimilar"), smallDissimilar.reason());
-        assertEquals(Strategy.SCRATCH, Advisor.decide(100, 100, 50, 0.5, 1.0, -2, 1000, 4).strategy(), "thresholds are exclusive");
-        assertEquals(Strategy.HEAD, Advisor.decide(99.9, 99, 0, 0.49, 1.0, -2, 1000, 4).strategy());
+        assertEquals(Strategy.SCRATCH, Advisor.decide(100, 100, 50, 0.5, 1.0, Double.NaN, -2, 1000, 4).strategy(), "thresholds are exclusive");
+        assertEquals(Strategy.HEAD, Advisor.decide(99.9, 99, 0, 0.49, 1.0, Double.NaN, -2, 1000, 4).strategy());
+        Advice noGain = Advisor.decide(10, 10, 50, 2.0, 0.1, 0.2, -2, 100, 4);
+        assertEquals(Strategy.SCRATCH, noGain.strategy(), "dissimilar and no better than random features");
+        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 50, 2.0, 0.3, 0.2, -2, 100, 4).strategy(), "dissimilar but better than random");
+        assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 1, 0.1, 0.1, 0.2, -2, 100, 4).strategy(), "similar data keeps the rule");
     }
 }

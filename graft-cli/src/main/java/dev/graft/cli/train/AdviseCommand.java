@@ -34,6 +34,9 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--feature-stats", description = "Feature statistics of the pretraining data (default: next to the weights).")
     Path featureStats;
 
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
+    int fit;
+
     @Override
     public Integer call() {
         GraftModel m = Zoo.create(model, new CreateOptions().pretrained(true));
@@ -42,7 +45,10 @@ public final class AdviseCommand implements Callable<Integer> {
             train = FineTune.perClass(train, labelsPerClass, Globals.seed);
         }
         Path stats = featureStats != null ? featureStats : FineTune.weightsDir(m).resolve(FeatureStats.FILE);
-        Advice a = Advisor.advise(m, ModelInput.prepare(train, m.cfg()), FeatureStats.read(stats), Globals.seed);
+        dev.graft.engine.Engines.pytorch();
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) Globals.seed);
+        GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
+        Advice a = Advisor.advise(m, random, ModelInput.prepare(ModelInput.fit(train, fit, m.cfg()), m.cfg()), FeatureStats.read(stats), Globals.seed);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(a).toPrettyString());
         } else {
@@ -50,7 +56,7 @@ public final class AdviseCommand implements Callable<Integer> {
                     a.strategy() == dev.graft.train.Strategy.PARTIAL ? " (--freeze-stages " + a.freezeStages() + ")" : "");
             System.out.printf(Locale.ROOT, "samples per class   %.1f (smallest class %d)%n", a.samplesPerClass(), a.minSamplesPerClass());
             System.out.printf(Locale.ROOT, "frechet distance    %.4g (relative to the pretraining variance: %.4f)%n", a.frechet(), a.frechetRelative());
-            System.out.printf(Locale.ROOT, "logme               %.4f%n", a.logme());
+            System.out.printf(Locale.ROOT, "logme               %.4f (random initialisation: %.4f)%n", a.logme(), a.logmeRandom());
             System.out.printf(Locale.ROOT, "leep                %.4f%n", a.leep());
             System.out.printf(Locale.ROOT, "measured samples    %d%n", a.measuredSamples());
             System.out.println("reason              " + a.reason());

@@ -36,6 +36,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "256", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
+    int fit;
+
     @Override
     public Integer call() {
         GraftModel m = load(model);
@@ -50,7 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new GraftException("the model has " + m.numClasses() + " classes, " + data + " has " + d.numClasses(),
                     "evaluate on the data set the model was fine-tuned for");
         }
-        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(d, m.cfg()), batchSize, 0.0);
+        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(ModelInput.fit(d, fit, m.cfg()), m.cfg()), batchSize, 0.0);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(RunDirectory.record(split, r)).toPrettyString());
         } else {

@@ -40,6 +40,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--eval-limit", description = "Evaluate on at most N validation and test samples (seeded, class-balanced), 0 = all.", defaultValue = "0")
     int evalLimit;
 
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (MNIST-style framing, e.g. 20), 0 = plain resize.")
+    int fit;
+
     @Option(names = "--drop-rate", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double dropRate;
 
@@ -71,12 +74,12 @@ public final class FinetuneCommand implements Callable<Integer> {
             if (model == null || data == null) {
                 throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
             }
-            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).labelsPerClass(labelsPerClass).evalLimit(evalLimit).config(train.toConfig())
+            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).labelsPerClass(labelsPerClass).evalLimit(evalLimit).fit(fit).config(train.toConfig())
                     .cacheFeatures(!noCache).outDir(out)
                     .reproduceCommand(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
                             + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,
                             labelsPerClass > 0 ? " --labels-per-class " + labelsPerClass : "",
-                            evalLimit > 0 ? " --eval-limit " + evalLimit : "",
+                            (evalLimit > 0 ? " --eval-limit " + evalLimit : "") + (fit > 0 ? " --fit " + fit : ""),
                             freezeStages >= 0 ? " --freeze-stages " + freezeStages : ""));
         }
         ft.model(modelName, ZooModels.factory(modelName, dropRate)).data(dataName, Datasets.load(dataName, seed));

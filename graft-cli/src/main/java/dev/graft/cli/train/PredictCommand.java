@@ -32,6 +32,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files.")
     List<Path> images;
 
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
+    int fit;
+
     @Override
     public Integer call() {
         GraftModel m = EvalCommand.load(model);
@@ -40,7 +43,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (Path file : images) {
             Pixels p = ImageFiles.read(file);
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
-            TensorSet x = ModelInput.prepare(one, m.cfg());
+            TensorSet x = ModelInput.prepare(ModelInput.fit(one, fit, m.cfg()), m.cfg());
             float[] logits = FeatureExtractor.logits(m, x, 1).values();
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {
