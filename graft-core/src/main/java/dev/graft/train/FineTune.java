@@ -346,7 +346,8 @@ public final class FineTune {
         } catch (IOException e) {
             throw new GraftException("cannot write plots into " + run.root() + ": " + e.getMessage(), "check the folder is writable", e);
         }
-        String base = strategy.usesPretrained() ? baseCfg.name() : null;
+        // a model from the hub names its repository (the Hugging Face base_model convention), so the hub links the two
+        String base = !strategy.usesPretrained() ? null : modelName.startsWith("hf-hub:") ? modelName.substring(7) : baseCfg.name();
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("base_model", base == null ? "none (random initialisation)" : base);
         provenance.put("dataset", dataName);

@@ -2,6 +2,7 @@ package dev.graft.cli.text;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.cli.hub.LocalHub;
 import dev.graft.progress.Output;
 import dev.graft.text.TextQuickstart;
 import dev.graft.util.Json;

@@ -3,6 +3,7 @@ package dev.graft.cli.text;
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
 import dev.graft.cli.Globals;
+import dev.graft.cli.hub.LocalHub;
 import dev.graft.progress.Output;
 import dev.graft.text.TextCharts;
 import dev.graft.text.TextClassifierFiles;

@@ -1,6 +1,7 @@
 package dev.graft.cli.text;
 
 import dev.graft.GraftException;
+import dev.graft.cli.hub.LocalHub;
 import dev.graft.progress.Output;
 import dev.graft.text.TextEncoder;
 import dev.graft.zoo.bert.MiniLm;

@@ -2,6 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.FineTune;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code graft finetune}: one of the transfer strategies, or the advisor's pick, on a data set. */
 @Command(name = "finetune", description = "Fine-tune a model on a data set (strategy auto|scratch|partial|head|full); writes a run folder.")
 public final class FinetuneCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "Model: arch.tag (pretrained weights), arch, or local-dir:FOLDER.")
+    @Option(names = "--model", description = "Model: arch.tag (pretrained weights), arch, local-dir:FOLDER or hf-hub:owner/name[@rev].")
     String model;
 
     @Option(names = "--data", description = "Data set name (see `graft data list`).")
@@ -55,11 +56,19 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the interrupted run in this folder (its settings are reused).")
     Path resume;
 
+    @Option(names = "--push-to", paramLabel = "REPO", description = "After the run, push the exported model to the hub as owner/name"
+            + " (GRAFT_ENDPOINT, else this machine's hub).")
+    String pushTo;
+
+    @Option(names = "--private", description = "With --push-to: create the repository as private.")
+    boolean isPrivate;
+
     @Mixin
     TrainOptions train;
 
     @Override
     public Integer call() {
+        ModelPublisher.checkRepo(pushTo);
         StopSignal stop = StopSignal.onShutdown();
         try {
             return run(stop);
@@ -110,13 +119,24 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (r.advice() != null) {
             summary.put("advice", r.advice());
         }
+        ModelPublisher.Published pushed = null;
+        if (pushTo != null && !r.interrupted() && r.test() != null) {
+            pushed = ModelPublisher.publish(r.runDir(), ModelPublisher.RUN_FILES, pushTo, String.format(Locale.ROOT,
+                    "graft finetune: %s on %s, strategy %s, test top-1 %.2f%%", modelName, dataName, r.strategy().id(), 100 * r.test().top1()),
+                    isPrivate);
+            summary.put("hub", pushed.toMap());
+        }
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(summary).toPrettyString());
         } else if (r.test() != null) {
             System.out.printf(Locale.ROOT, "%s: test top-1 %.2f%%, top-5 %.2f%% (strategy %s, %d epochs, %.0f images/s)%n", r.runDir(),
                     100 * r.test().top1(), 100 * r.test().top5(), r.strategy().id(), r.history().size(), r.imagesPerSecond());
         } else {
-            System.out.println(r.runDir() + ": interrupted; continue with graft finetune --resume " + r.runDir());
+            System.out.println(r.runDir() + ": interrupted; continue with graft finetune --resume " + r.runDir()
+                    + (pushTo != null ? " --push-to " + pushTo : ""));
+        }
+        if (pushed != null && !Output.json()) {
+            System.out.println(pushed.describe());
         }
         return r.interrupted() ? 130 : 0;
     }

@@ -2,6 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.Pretrain;
@@ -35,6 +36,13 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--labels-per-class", defaultValue = "0", description = "Train on N samples per class (seeded subset), 0 = all.")
     int labelsPerClass;
 
+    @Option(names = "--push-to", paramLabel = "REPO", description = "After training, push the weights to the hub as owner/name"
+            + " (GRAFT_ENDPOINT, else this machine's hub).")
+    String pushTo;
+
+    @Option(names = "--private", description = "With --push-to: create the repository as private.")
+    boolean isPrivate;
+
     @Mixin
     TrainOptions train;
 
@@ -53,6 +61,7 @@ public final class PretrainCommand implements Callable<Integer> {
         if (arch == null || dataName == null) {
             throw new GraftException("say what to pretrain", "graft pretrain --model small_cnn --data mnist");
         }
+        ModelPublisher.checkRepo(pushTo);
         Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
         StopSignal stop = StopSignal.onShutdown();
         Pretrain.Result r;
@@ -71,11 +80,20 @@ public final class PretrainCommand implements Callable<Integer> {
         s.put("test_top1", r.run().test().top1());
         s.put("epochs", r.run().history().size());
         s.put("train_seconds", r.run().trainSeconds());
+        ModelPublisher.Published pushed = null;
+        if (pushTo != null) {
+            pushed = ModelPublisher.publish(r.weightsDir(), null, pushTo, String.format(Locale.ROOT, "graft pretrain: %s on %s, test top-1 %.2f%%",
+                    arch, dataName, 100 * r.run().test().top1()), isPrivate);
+            s.put("hub", pushed.toMap());
+        }
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(s).toPrettyString());
         } else {
             System.out.printf(Locale.ROOT, "%s: test top-1 %.2f%% after %d epochs (%.0f s); weights in %s%n", s.get("name"),
                     100 * r.run().test().top1(), r.run().history().size(), r.run().trainSeconds(), r.weightsDir());
+            if (pushed != null) {
+                System.out.println(pushed.describe());
+            }
         }
         return 0;
     }

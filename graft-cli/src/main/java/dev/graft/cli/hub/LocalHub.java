@@ -1,4 +1,4 @@
-package dev.graft.cli.text;
+package dev.graft.cli.hub;
 
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * String url = LocalHub.push(runDir.resolve("model"), "local/minilm-wordnet-topics", "quickstart run");
  * }</pre>
  */
-final class LocalHub {
+public final class LocalHub {
     private LocalHub() {}
 
     /**
@@ -27,7 +27,12 @@ final class LocalHub {
      * A running {@code graft hub serve} holds the store, so then this fails with a fix naming
      * {@code graft hub push}.
      */
-    static String push(Path dir, String repo, String message) {
+    public static String push(Path dir, String repo, String message) {
+        return push(dir, repo, message, false);
+    }
+
+    /** As {@link #push(Path, String, String)}; {@code isPrivate} applies when the repository is created. */
+    public static String push(Path dir, String repo, String message, boolean isPrivate) {
         Path data = GraftHome.dir("hub");
         String namespace = repo.substring(0, repo.indexOf('/'));
         HubServer server;
@@ -41,7 +46,7 @@ final class LocalHub {
             String token = server.hub().createToken(namespace, "graft-local-push", true);
             Path cache = GraftHome.dir("cache", "hub-push");
             Hub hub = new Hub(new HubConfig(server.url(), token, false, cache));
-            CommitInfo info = hub.push(RepoType.MODEL, repo, dir, "main", message, false);
+            CommitInfo info = hub.push(RepoType.MODEL, repo, dir, "main", message, isPrivate);
             server.hub().revokeTokens(namespace, "graft-local-push");
             return info.commitOid();
         } catch (GraftException e) {
