@@ -28,9 +28,11 @@ for spec in "small_cnn 128 $SMALL_STEPS" "resnet18 32 $RESNET_STEPS"; do
   echo "== pytorch $1" >&2
   (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; nice /usr/bin/python3 bench/train_torch.py "$1" "$2" "$3") | tail -1 >> "$OUT/results.jsonl"
 done
-/usr/bin/python3 - "$OUT" <<'PY'
+# the BLAS PyTorch really calls: Debian builds it against the libblas alternative
+blas_rt=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value/{print $2}')
+/usr/bin/python3 - "$OUT" "${blas_rt:-unknown}" <<'PY'
 import json, os, sys
-out = sys.argv[1]
+out, blas_rt = sys.argv[1], sys.argv[2]
 rows = [json.loads(l) for l in open(os.path.join(out, "results.jsonl")) if l.strip()]
 g = {r["model"]: r for r in rows if "graft_images_per_s" in r}
 t = {r["model"]: r for r in rows if "torch_images_per_s" in r}
@@ -42,7 +44,7 @@ for m in ["small_cnn", "resnet18"]:
         lines.append("| %s | %d | %.1f | %.1f | %.2fx | %.1f | %+.1f%% | %d MB | %d MB |" % (
             m, a["batch"], a["graft_images_per_s"], b["torch_images_per_s"], a["graft_images_per_s"] / b["torch_images_per_s"],
             a["bare_djl_images_per_s"], 100 * a["loop_overhead"], a["peak_rss_mb"], b["peak_rss_mb"]))
-blas = next(iter(t.values()), {}).get("blas", "?")
+blas = "%s (libblas alternative; build-time BLAS_INFO %s)" % (blas_rt, next(iter(t.values()), {}).get("blas", "?"))
 torch_v = next(iter(t.values()), {}).get("torch", "?")
 text = ("## Training\n\n" + "\n".join(lines) + "\n\nSynthetic data, SGD with momentum, label smoothing 0.1, gradient clipping at 5;"
         " 2 threads each; graft on libtorch 2.7.1 (DJL 0.36.0), PyTorch %s (Debian, BLAS: %s). Loop overhead = bare DJL loop"

@@ -2,8 +2,10 @@ package dev.graft.cli;
 
 /** Values of the global flags that commands read (set by {@link GraftCli}). */
 public final class Globals {
+    /** The seed when {@code --seed} is not given. */
+    public static final long DEFAULT_SEED = 42L;
     /** {@code --seed}; every random choice in a command derives from it. */
-    public static long seed = 42L;
+    public static long seed = DEFAULT_SEED;
     /** {@code --debug}: print stack traces. */
     public static boolean debug;
 

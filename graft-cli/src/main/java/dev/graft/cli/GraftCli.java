@@ -81,6 +81,11 @@ public final class GraftCli implements Runnable {
 
     /** The configured command line; shared by {@link #execute} and tests. */
     public static CommandLine commandLine() {
+        // The global flags live in static fields: a new command line starts from their defaults, so a
+        // run in the same JVM (tests, embedding) does not inherit an earlier run's --json, --quiet or --seed.
+        Output.configure(false, false);
+        Globals.seed = Globals.DEFAULT_SEED;
+        Globals.debug = false;
         CommandLine cl = new CommandLine(new GraftCli());
         cl.setExecutionExceptionHandler(GraftCli::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

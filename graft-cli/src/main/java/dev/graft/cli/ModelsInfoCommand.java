@@ -30,8 +30,12 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         PretrainedCfg cfg = Zoo.cfg(name);
         Zoo.Architecture arch = Zoo.architecture(name);
         // Random weights suffice to count parameters and list groups; nothing is loaded.
-        GraftModel model = Zoo.create(arch.name(), new dev.graft.zoo.CreateOptions()
-                .numClasses(cfg.numClasses()).inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1)));
+        dev.graft.zoo.CreateOptions options = new dev.graft.zoo.CreateOptions().numClasses(cfg.numClasses());
+        if (cfg.inputSize() != null) {
+            options.inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1));
+        }
+        // A text model (no input size) takes token ids; image-only fields are left out below.
+        GraftModel model = Zoo.create(arch.name(), options);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("name", name);
         info.put("architecture", cfg.architecture());
@@ -42,7 +46,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         info.put("num_features", model.numFeatures());
         info.put("input_size", cfg.inputSize());
         info.put("interpolation", cfg.interpolation());
-        info.put("crop_pct", cfg.cropPct());
+        info.put("crop_pct", cfg.inputSize() == null ? null : cfg.cropPct());
         info.put("mean", cfg.mean());
         info.put("std", cfg.std());
         info.put("first_conv", cfg.firstConv());
@@ -54,8 +58,10 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             info.put("label_names", cfg.labelNames());
         }
         if (cfg.tag() != null) {
-            Path file = Weights.catalogueDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
-            info.put("weights", Files.isRegularFile(file) ? file.toString() : "not on this machine (make them with: " + Zoo.pretrainCommand(name) + ")");
+            Path file = Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
+            info.put("weights", Files.isRegularFile(file) ? file.toString() : Zoo.isImported(name)
+                    ? "not on this machine yet (imported on first use into " + file.getParent() + ")"
+                    : "not on this machine (make them with: " + Zoo.pretrainCommand(name) + ")");
             if (Files.isRegularFile(file)) {
                 info.put("sha256", sha256(file));
                 info.put("weights_bytes", Files.size(file));

@@ -179,6 +179,15 @@ public final class FineTune {
     }
 
     public FineTuneResult run() {
+        try {
+            return runUnguarded();
+        } finally {
+            // a shutdown hook waiting for a checkpoint must not wait for a run that already ended (or never started)
+            stop.markFinished();
+        }
+    }
+
+    private FineTuneResult runUnguarded() {
         if (factory == null || splits == null) {
             throw new GraftException("fine-tuning needs a model and a data set", "call model(...) and data(...) on the builder");
         }

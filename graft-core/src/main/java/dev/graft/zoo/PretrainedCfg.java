@@ -92,9 +92,21 @@ public record PretrainedCfg(
                 newMean, newStd, firstConv, classifier, license, source, provenance);
     }
 
+    /**
+     * Reads a config.json: Graft's/timm's, or a foreign one whose {@code model_type} a family reads
+     * (a Hugging Face BERT config becomes the matching {@code bert_*} architecture).
+     */
     public static PretrainedCfg read(Path file) {
         try {
-            return Json.MAPPER.readValue(file.toFile(), PretrainedCfg.class);
+            com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(file.toFile());
+            com.fasterxml.jackson.databind.JsonNode type = node == null ? null : node.get("model_type");
+            if (type != null && type.isTextual()) {
+                java.util.function.Function<Path, PretrainedCfg> reader = Zoo.configReader(type.asText());
+                if (reader != null) {
+                    return reader.apply(file);
+                }
+            }
+            return Json.MAPPER.treeToValue(node, PretrainedCfg.class);
         } catch (IOException e) {
             throw new GraftException("cannot read " + file + ": " + e.getMessage(), "check that it is a Graft/timm config.json", e);
         }

@@ -10,6 +10,7 @@ import dev.graft.weights.LoadReport;
 import dev.graft.weights.ResolvedWeights;
 import dev.graft.weights.Weights;
 import dev.graft.weights.WeightsSources;
+import dev.graft.zoo.bert.BertModels;
 import dev.graft.zoo.resnet.ResNets;
 import dev.graft.zoo.small.SmallModels;
 import dev.graft.zoo.vit.VisionTransformers;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,6 +50,17 @@ public final class Zoo {
 
     private static final Map<String, Architecture> ARCHITECTURES = new LinkedHashMap<>();
     private static final Map<String, PretrainedCfg> PRETRAINED = new LinkedHashMap<>();
+    private static final Map<String, ImportedWeights> IMPORTED = new LinkedHashMap<>();
+    private static final Map<String, Function<Path, PretrainedCfg>> CONFIG_READERS = new LinkedHashMap<>();
+
+    /**
+     * Catalogue weights a family brings itself (e.g. imported from a file on the class path) instead
+     * of {@code GRAFT_HOME/weights/<arch>.<tag>/}.
+     *
+     * @param folder where the folder with {@code model.safetensors} is (or will be), without importing
+     * @param ensureImported the folder, importing the weights first if needed
+     */
+    public record ImportedWeights(Supplier<Path> folder, Supplier<Path> ensureImported) {}
     private static boolean registered;
 
     /**
@@ -73,6 +87,48 @@ public final class Zoo {
         SmallModels.register();
         ResNets.register();
         VisionTransformers.register();
+        BertModels.register();
+    }
+
+    /** Registers weights of a catalogue tag that the family imports on first use ({@link ImportedWeights}). */
+    public static synchronized void registerImportedWeights(String archDotTag, ImportedWeights weights) {
+        if (!PRETRAINED.containsKey(archDotTag)) {
+            throw new IllegalArgumentException("imported weights '" + archDotTag + "' need a registered pretrained cfg first");
+        }
+        IMPORTED.put(archDotTag, weights);
+    }
+
+    /**
+     * Registers how to read a foreign {@code config.json} by its {@code model_type} (a Hugging Face
+     * transformers config, e.g. {@code bert}) as a {@link PretrainedCfg}; {@link PretrainedCfg#read} uses it.
+     */
+    public static synchronized void registerConfigReader(String modelType, Function<Path, PretrainedCfg> reader) {
+        CONFIG_READERS.put(modelType, reader);
+    }
+
+    /** The reader registered for a config.json {@code model_type}, or null. */
+    static synchronized Function<Path, PretrainedCfg> configReader(String modelType) {
+        ensureRegistered();
+        return CONFIG_READERS.get(modelType);
+    }
+
+    /** Whether a catalogue tag's weights are imported by their family on first use ({@link ImportedWeights}). */
+    public static synchronized boolean isImported(String archDotTag) {
+        ensureRegistered();
+        return IMPORTED.containsKey(archDotTag);
+    }
+
+    /**
+     * The folder holding (or meant to hold) a catalogue tag's weights: the family's own import
+     * folder for imported weights, else {@code GRAFT_HOME/weights/<arch>.<tag>/}. Nothing is imported.
+     */
+    public static Path weightsDir(String archDotTag) {
+        ImportedWeights imported;
+        synchronized (Zoo.class) {
+            ensureRegistered();
+            imported = IMPORTED.get(archDotTag);
+        }
+        return imported != null ? imported.folder().get() : Weights.catalogueDir(archDotTag);
     }
 
     /** Registers an architecture (one line per variant in a family's registration). */
@@ -369,6 +425,9 @@ public final class Zoo {
                     "create '" + base.architecture() + "' instead");
         }
         List<Integer> size = base.inputSize() == null ? arch.defaultCfg().inputSize() : base.inputSize();
+        if (size == null) {
+            return createSequenceModel(arch, base, weights, options);
+        }
         int weightsClasses = base.numClasses();
         if (weights != null && weights.cfg() == null) {
             // A bare state dict: its classifier says how many classes the weights were trained for.
@@ -406,8 +465,50 @@ public final class Zoo {
         return model;
     }
 
+    /**
+     * A model without an image input size (a text encoder, input token ids N x L): no channel or
+     * size adaptation, otherwise as {@link #create(String, CreateOptions)}.
+     */
+    private static GraftModel createSequenceModel(Architecture arch, PretrainedCfg base, ResolvedWeights weights, CreateOptions options) {
+        if (options.inChans() != null || options.imgSize() != null) {
+            throw new GraftException(arch.name() + " takes token ids, not images, so in_chans and img_size do not apply",
+                    "leave out inChans/imgSize (--in-chans/--img-size)");
+        }
+        int weightsClasses = base.numClasses();
+        if (weights != null && weights.cfg() == null) {
+            Integer inFile = classesIn(weights.weightsFile(), base.classifier());
+            weightsClasses = inFile != null ? inFile : 0;
+        }
+        int numClasses = options.numClasses() != null ? options.numClasses() : weightsClasses;
+        PretrainedCfg cfg = numClasses != weightsClasses ? base.withNumClasses(numClasses, null) : base;
+        // ModelArgs' channel and size are unused by sequence models.
+        ModelBase model = arch.factory().create(cfg, new ModelArgs(numClasses, 1, 1, options.dropRate()));
+        NDManager manager = options.manager() != null ? options.manager() : NDManager.newBaseManager();
+        if (options.seed() != null) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(options.seed().intValue());
+        }
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        if (weights != null) {
+            LoadReport report = Weights.loadInto(model, weights.weightsFile(),
+                    new Weights.LoadOptions(options.strict(), numClasses != weightsClasses));
+            model.setLoadReport(report);
+            if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty()) {
+                Output.note(model.name() + ": " + report.summary());
+            }
+        }
+        return model;
+    }
+
     private static ResolvedWeights catalogue(String archDotTag) {
         PretrainedCfg cfg = cfg(archDotTag);
+        ImportedWeights imported;
+        synchronized (Zoo.class) {
+            imported = IMPORTED.get(archDotTag);
+        }
+        if (imported != null) {
+            // The catalogue cfg (licence, source) describes these weights; the folder's own config is the family's.
+            return new ResolvedWeights(imported.ensureImported().get().resolve(ResolvedWeights.WEIGHTS_FILE), cfg, archDotTag);
+        }
         Path dir = Weights.catalogueDir(archDotTag);
         Path file = dir.resolve(ResolvedWeights.WEIGHTS_FILE);
         if (!Files.isRegularFile(file)) {

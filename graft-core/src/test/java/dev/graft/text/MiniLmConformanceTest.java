@@ -87,6 +87,29 @@ class MiniLmConformanceTest {
         }
     }
 
+    @Test
+    void zooModelPoolsAsTheTextEncoder() throws Exception {
+        List<String> texts = List.of("A small furry pet that purrs.", "Stock markets fell sharply on Monday after the report.");
+        dev.graft.zoo.GraftModel zoo = dev.graft.zoo.Zoo.create("bert_minilm_l6_h384.sentence_transformers",
+                new dev.graft.zoo.CreateOptions().pretrained(true));
+        assertTrue(((dev.graft.zoo.ModelBase) zoo).loadReport().isExact(), ((dev.graft.zoo.ModelBase) zoo).loadReport().summary());
+        // 22.7M on the Hugging Face card counts the pooler (147,840), which the sentence encoder does not have.
+        assertEquals(22_565_376L, zoo.numParams());
+        try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2"); NDManager nd = NDManager.newBaseManager()) {
+            float[][] expected = enc.embed(texts);
+            TextTokenizer.Batch b = enc.tokenizer().encodeQuietly(texts);
+            NDArray ids = nd.create(b.ids(), new Shape(b.size(), b.length()));
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(nd, false);
+            float[] pooled = dev.graft.zoo.bert.BertModel.normalize(
+                    zoo.forwardHead(ps, zoo.forwardFeatures(ps, ids, false), false, true)).toFloatArray();
+            for (int i = 0; i < texts.size(); i++) {
+                for (int j = 0; j < expected[i].length; j++) {
+                    assertEquals(expected[i][j], pooled[i * expected[i].length + j], 1e-5f, "sentence " + i + ", dim " + j);
+                }
+            }
+        }
+    }
+
     /** ONNX Runtime's last_hidden_state per sentence, mean-pooled and normalised in plain Java. */
     private static float[][] onnxRuntime(Path onnx, TextTokenizer tok, List<String> texts) throws Exception {
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)

@@ -69,7 +69,16 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelPublisher.checkRepo(pushTo);
-        FineTune ft = FineTune.builder().stopSignal(StopSignal.onShutdown());
+        StopSignal stop = StopSignal.onShutdown();
+        try {
+            return run(stop);
+        } finally {
+            stop.markFinished();
+        }
+    }
+
+    private Integer run(StopSignal stop) {
+        FineTune ft = FineTune.builder().stopSignal(stop);
         String modelName = model;
         String dataName = data;
         long seed = Globals.seed;

@@ -63,7 +63,7 @@ public final class ModelsRankCommand implements Callable<Integer> {
             }
             rows.add(row);
         }
-        rows.sort(Comparator.comparingDouble(r -> r.get("logme") == null ? Double.NEGATIVE_INFINITY : -(double) r.get("logme")));
+        rows.sort(Comparator.comparingDouble(r -> r.get("logme") == null ? Double.POSITIVE_INFINITY : -(double) r.get("logme")));
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(rows).toPrettyString());
         } else {

@@ -63,7 +63,13 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         ModelPublisher.checkRepo(pushTo);
         Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
-        Pretrain.Result r = Pretrain.run(arch, dataName, Datasets.load(dataName, Globals.seed), labelsPerClass, train.toConfig(), runDir, StopSignal.onShutdown());
+        StopSignal stop = StopSignal.onShutdown();
+        Pretrain.Result r;
+        try {
+            r = Pretrain.run(arch, dataName, Datasets.load(dataName, Globals.seed), labelsPerClass, train.toConfig(), runDir, stop);
+        } finally {
+            stop.markFinished();
+        }
         if (r.weightsDir() == null) {
             System.out.println(runDir + ": interrupted; continue with graft finetune --resume " + runDir + ", then run pretrain again");
             return 130;

@@ -70,6 +70,20 @@ public final class BertModel extends AbstractBlock {
         NDArray ids = inputs.get(0);
         NDArray mask = inputs.size() > 1 ? inputs.get(1) : ids.onesLike();
         NDArray types = inputs.size() > 2 ? inputs.get(2) : ids.zerosLike();
+        List<NDArray> states = hiddenStates(ps, ids, mask, types, training, layers.size() - 1);
+        NDArray hidden = states.get(states.size() - 1);
+        if (pooler == null) {
+            return new NDList(hidden);
+        }
+        return new NDList(hidden, pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+    }
+
+    /**
+     * The output of each transformer layer {@code 0..last} (B x L x H each), as Hugging Face's
+     * {@code hidden_states[1..]}; the last one is {@code last_hidden_state} when {@code last} is the
+     * final layer.
+     */
+    public List<NDArray> hiddenStates(ParameterStore ps, NDArray ids, NDArray mask, NDArray types, boolean training, int last) {
         long length = ids.getShape().get(1);
         if (length > cfg.maxPositionEmbeddings()) {
             throw new GraftException("a sequence of " + length + " tokens is longer than the model's "
@@ -77,13 +91,12 @@ public final class BertModel extends AbstractBlock {
         }
         NDArray hidden = embeddings.forward(ps, new NDList(ids, types), training).singletonOrThrow();
         NDArray additive = additiveMask(mask);
-        for (BertLayer layer : layers) {
-            hidden = layer.forward(ps, new NDList(hidden, additive), training).singletonOrThrow();
+        List<NDArray> out = new ArrayList<>();
+        for (int i = 0; i <= last && i < layers.size(); i++) {
+            hidden = layers.get(i).forward(ps, new NDList(hidden, additive), training).singletonOrThrow();
+            out.add(hidden);
         }
-        if (pooler == null) {
-            return new NDList(hidden);
-        }
-        return new NDList(hidden, pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+        return out;
     }
 
     /** (1 - mask) * lowest float, shaped B x 1 x 1 x L, added to attention scores (as HF does). */

@@ -44,7 +44,8 @@ abstract class BertModule extends AbstractBlock {
     }
 
     static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        return ps.getValue(p, like.getDevice(), training);
+        // No store (inference through the zoo's predict): the parameter's own array.
+        return ps == null ? p.getArray() : ps.getValue(p, like.getDevice(), training);
     }
 
     @Override
