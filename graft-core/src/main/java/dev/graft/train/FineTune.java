@@ -360,7 +360,7 @@ public final class FineTune {
         provenance.put("test_top1", r.test().top1());
         provenance.put("best_epoch", r.bestEpoch());
         provenance.put("versions", RunDirectory.versions());
-        String tag = "ft_" + dataName.replaceAll("[^A-Za-z0-9]", "_") + "_" + strategy.id();
+        String tag = "ft_" + publicDataName(dataName).replaceAll("[^A-Za-z0-9]", "_") + "_" + strategy.id();
         String license = baseCfg.license() == null ? "apache-2.0" : baseCfg.license();
         PretrainedCfg cfg = model.cfg().withNumClasses(r.test().classNames().size(), r.test().classNames())
                 .withOrigin(tag, license, "graft finetune", provenance);
@@ -372,11 +372,25 @@ public final class FineTune {
         }
     }
 
+    /**
+     * The data set's name as a published card shows it: a user's own data ({@code folder:/home/x/pets})
+     * is named by its last path element ({@code folder:pets}), so no local path leaves the machine.
+     */
+    static String publicDataName(String spec) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(folder|idx|csv):([^?]*)(\\?.*)?$").matcher(spec);
+        if (!m.matches()) {
+            return spec;
+        }
+        Path p = Path.of(m.group(2)).getFileName();
+        return m.group(1) + ":" + (p == null ? "data" : p.toString());
+    }
+
     private Map<String, Object> modelCard(String base, String license, FineTuneResult r) {
         Map<String, Object> fm = new LinkedHashMap<>();
         if (base != null) {
             fm.put("base_model", base);
         }
+        String dataName = publicDataName(this.dataName);
         fm.put("datasets", List.of(dataName));
         fm.put("library_name", "graft");
         fm.put("license", license);
@@ -408,7 +422,7 @@ public final class FineTune {
     }
 
     private String cardBody(String base, FineTuneResult r, int trainSize) {
-        return "# " + modelName + " fine-tuned on " + dataName + "\n\n"
+        return "# " + modelName + " fine-tuned on " + publicDataName(dataName) + "\n\n"
                 + (base == null ? "Trained from random initialisation (strategy `scratch`)."
                         : "Fine-tuned from `" + base + "` with the `" + strategy.id() + "` strategy.")
                 + String.format(Locale.ROOT, " %d training samples, %d epochs (best: %d), seed %d.%n%n", trainSize, r.history().size(),

@@ -156,4 +156,12 @@ class TrainingPartsTest {
         assertEquals(3f, dst[15], 1e-6);
         assertEquals(0.25f, dst[1], 1e-6, "align_corners=False: 0.25 of the way to the right neighbour");
     }
+
+    @Test
+    void publishedCardsNameUsersDataWithoutItsLocalPath() {
+        assertEquals("folder:pets", FineTune.publicDataName("folder:/home/someone/pets?size=64x64"));
+        assertEquals("csv:digits.csv", FineTune.publicDataName("csv:data/digits.csv"));
+        assertEquals("mnist", FineTune.publicDataName("mnist"));
+        assertEquals("hf-hub:alice/x", FineTune.publicDataName("hf-hub:alice/x"));
+    }
 }
