@@ -2,7 +2,6 @@ package dev.graft.fewshot;
 
 import dev.graft.GraftException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ import java.util.List;
  * int c = p.predict(queryVector);
  * }</pre>
  */
-public final class PrototypeClassifier {
+public final class PrototypeClassifier implements dev.graft.text.VectorClassifier {
     private final List<String> classNames;
     private final float[][] prototypes;
     private final int[] shots;
@@ -24,9 +23,6 @@ public final class PrototypeClassifier {
         this.prototypes = prototypes;
         this.shots = shots;
     }
-
-    /** A class and its score (negative squared distance to its prototype). */
-    public record Score(String label, int index, float score) {}
 
     /**
      * Class means of the support set. Every class must have at least one example; the error names
@@ -68,6 +64,7 @@ public final class PrototypeClassifier {
         return new PrototypeClassifier(classNames, sums, counts);
     }
 
+    @Override
     public List<String> classNames() {
         return classNames;
     }
@@ -78,6 +75,7 @@ public final class PrototypeClassifier {
     }
 
     /** Negative squared distance to each prototype (higher is closer). */
+    @Override
     public float[] scores(float[] x) {
         float[] s = new float[prototypes.length];
         for (int c = 0; c < prototypes.length; c++) {
@@ -89,37 +87,5 @@ public final class PrototypeClassifier {
             s[c] = (float) -d;
         }
         return s;
-    }
-
-    public int predict(float[] x) {
-        float[] s = scores(x);
-        int best = 0;
-        for (int c = 1; c < s.length; c++) {
-            if (s[c] > s[best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    /** Classes by closeness, best first. */
-    public List<Score> rank(float[] x) {
-        float[] s = scores(x);
-        List<Score> out = new ArrayList<>();
-        for (int c = 0; c < s.length; c++) {
-            out.add(new Score(classNames.get(c), c, s[c]));
-        }
-        out.sort(Comparator.comparingDouble((Score sc) -> sc.score()).reversed());
-        return out;
-    }
-
-    public double accuracy(float[][] x, int[] labels) {
-        int ok = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (predict(x[i]) == labels[i]) {
-                ok++;
-            }
-        }
-        return x.length == 0 ? 0 : (double) ok / x.length;
     }
 }

@@ -3,7 +3,6 @@ package dev.graft.zeroshot;
 import dev.graft.GraftException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -19,7 +18,7 @@ import java.util.function.Function;
  * List<ZeroShotClassifier.Score> ranked = zs.rank(encoder.embed(List.of("a small furry pet")).get(0));
  * }</pre>
  */
-public final class ZeroShotClassifier {
+public final class ZeroShotClassifier implements dev.graft.text.VectorClassifier {
     /** Prompt templates for text inputs; {@code {}} stands for the class name or description. */
     public static final List<String> TEXT_TEMPLATES = List.of(
             "{}", "a description of {}.", "this text is about {}.", "a dictionary definition of {}.", "something related to {}.");
@@ -31,9 +30,6 @@ public final class ZeroShotClassifier {
         this.classNames = List.copyOf(classNames);
         this.weights = weights;
     }
-
-    /** A class and its cosine similarity to the input. */
-    public record Score(String label, int index, float score) {}
 
     /**
      * Builds the class vectors.
@@ -81,6 +77,7 @@ public final class ZeroShotClassifier {
         return new ZeroShotClassifier(classNames, w);
     }
 
+    @Override
     public List<String> classNames() {
         return classNames;
     }
@@ -95,6 +92,7 @@ public final class ZeroShotClassifier {
     }
 
     /** Cosine similarity of {@code x} to every class, in class order. */
+    @Override
     public float[] scores(float[] x) {
         float[] v = normalized(x);
         float[] s = new float[weights.length];
@@ -110,40 +108,6 @@ public final class ZeroShotClassifier {
             s[c] = (float) dot;
         }
         return s;
-    }
-
-    /** The index of the most similar class. */
-    public int predict(float[] x) {
-        float[] s = scores(x);
-        int best = 0;
-        for (int c = 1; c < s.length; c++) {
-            if (s[c] > s[best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    /** Classes sorted by similarity, best first. */
-    public List<Score> rank(float[] x) {
-        float[] s = scores(x);
-        List<Score> out = new ArrayList<>();
-        for (int c = 0; c < s.length; c++) {
-            out.add(new Score(classNames.get(c), c, s[c]));
-        }
-        out.sort(Comparator.comparingDouble((Score sc) -> sc.score()).reversed());
-        return out;
-    }
-
-    /** Accuracy on embedded inputs with known labels. */
-    public double accuracy(float[][] x, int[] labels) {
-        int ok = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (predict(x[i]) == labels[i]) {
-                ok++;
-            }
-        }
-        return x.length == 0 ? 0 : (double) ok / x.length;
     }
 
     static float[] normalized(float[] x) {
