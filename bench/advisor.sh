@@ -4,7 +4,7 @@
 # (scratch, partial, head, full) is trained and tested; the advisor's pick must be within 2 points of the best.
 # Writes bench/out/advisor/table.md and puts it into docs/finetuning.md between the ADVISOR markers.
 #
-#   bench/advisor.sh                      # defaults below (about an hour on 2 heavily shared cores)
+#   bench/advisor.sh                      # defaults below (a few minutes on 2 cores when the machine is quiet)
 #   MODEL=small_cnn.graft_mnist SEED=42 EVAL_LIMIT=1000 bench/advisor.sh
 #   TABLE_ONLY=1 bench/advisor.sh         # rebuild the table from finished runs
 #   ADVISE_ONLY=1 bench/advisor.sh        # re-measure the advice only, then rebuild the table
