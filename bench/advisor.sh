@@ -4,7 +4,7 @@
 # (scratch, partial, head, full) is trained and tested; the advisor's pick must be within 2 points of the best.
 # Writes bench/out/advisor/table.md and puts it into docs/finetuning.md between the ADVISOR markers.
 #
-#   bench/advisor.sh                      # defaults below (about an hour on 2 heavily shared cores)
+#   bench/advisor.sh                      # defaults below (a few minutes on 2 cores when the machine is quiet)
 #   MODEL=small_cnn.graft_mnist SEED=42 EVAL_LIMIT=1000 bench/advisor.sh
 #   TABLE_ONLY=1 bench/advisor.sh         # rebuild the table from finished runs
 #   ADVISE_ONLY=1 bench/advisor.sh        # re-measure the advice only, then rebuild the table
@@ -18,22 +18,26 @@ OUT=${OUT:-bench/out/advisor}
 STRATEGIES=${STRATEGIES:-"scratch partial head full"}
 # extra flags for advise and finetune alike, e.g. EXTRA="--fit 20" (MNIST-style framing of the digits)
 read -r -a EXTRA_ARGS <<< "${EXTRA:-}"
-# name | data | labels per class (0 = all) | epochs | batch size
-SCENARIOS=${SCENARIOS:-"small-similar|digits|10|15|16
-large-similar|digits|0|3|64
-small-dissimilar|fashion-mnist|10|10|16
-large-dissimilar|fashion-mnist|200|3|64"}
+# name | data | labels per class (0 = all) | epochs | batch size | flags of this scenario (optional)
+# The digits are framed as MNIST frames its digits (--fit 20: a 20x20 box centred on the 28x28 input).
+SCENARIOS=${SCENARIOS:-"small-similar|digits|10|15|16|--fit 20
+large-similar|digits|0|3|64|--fit 20
+small-dissimilar|fashion-mnist|10|10|16|
+large-dissimilar|fashion-mnist|200|3|64|"}
 mkdir -p "$OUT"
 
 if [ -z "${TABLE_ONLY:-}" ]; then
   ./graft --version >/dev/null
+  # a private copy of the jar, so a rebuild during the run cannot change it
   cp graft-cli/target/graft.jar "$OUT/graft.jar"
   rm -rf "$OUT/lib"; cp -r graft-cli/target/lib "$OUT/lib"
   run() { nice -n 10 java ${GRAFT_JAVA_OPTS:-} -jar "$OUT/graft.jar" --quiet --json --seed "$SEED" "$@"; }
-  while IFS='|' read -r name data lpc epochs batch; do
+  while IFS='|' read -r name data lpc epochs batch flags; do
     [ -n "$name" ] || continue
     mkdir -p "$OUT/$name"
-    extra=("${EXTRA_ARGS[@]}")
+    read -r -a scenario_args <<< "${flags:-}"
+    extra=("${EXTRA_ARGS[@]}" "${scenario_args[@]}")
+    echo "${flags:-}" > "$OUT/$name/flags"
     [ "$lpc" != 0 ] && extra+=(--labels-per-class "$lpc")
     echo "== $name: advise" >&2
     run advise --model "$MODEL" --data "$data" "${extra[@]}" > "$OUT/$name/advice.json"
@@ -72,6 +76,9 @@ for name in order:
         continue
     spec = json.load(open(os.path.join(d, strategies[0], "run.json"))) if os.path.isfile(os.path.join(d, strategies[0], "run.json")) else {}
     data = spec.get("data", "?")
+    ff = os.path.join(d, "flags")
+    if os.path.isfile(ff) and open(ff).read().strip():
+        data += " `%s`" % open(ff).read().strip()
     lpc = spec.get("labels_per_class", 0)
     best = max(acc, key=acc.get)
     pick = a["strategy"].lower()
@@ -97,7 +104,7 @@ for name in order:
     if t:
         times.append("- %s: %s" % (name, ", ".join(t)))
 text = "\n".join(rows) + "\n\nTest top-1 (%%) from `%s`, seed %s%s, evaluation on at most %s test samples (seeded, class-balanced);" \
-    " the advisor's pick in bold. Wall time per run, including start-up and evaluation (2 shared, heavily loaded cores):\n\n%s\n\nAll picks within 2 points of the best: **%s**.\n" % (
+    " the advisor's pick in bold. Wall time per run, including start-up and evaluation (2 shared cores, with other jobs running):\n\n%s\n\nAll picks within 2 points of the best: **%s**.\n" % (
     model, seed, (", flags `%s`" % extra) if extra else "", limit, "\n".join(times), "yes" if ok else "no")
 open(os.path.join(out, "table.md"), "w").write(text)
 doc = "docs/finetuning.md"

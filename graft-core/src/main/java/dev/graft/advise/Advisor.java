@@ -21,7 +21,10 @@ import java.util.Locale;
  *
  * <p>Whatever the size, dissimilar data whose pretrained features score no higher LogME than the
  * same architecture's features at random initialisation gets {@code scratch}: the pretrained
- * representation carries nothing a random one does not.
+ * representation carries nothing a random one does not. Conversely, large dissimilar data whose
+ * pretrained features score a higher LogME than random-initialisation features gets {@code full}
+ * (fine-tune everything from the pretrained weights) rather than {@code scratch}: the Fréchet distance
+ * measures how far the inputs are, LogME whether the features still help, and the second decides.
  *
  * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
  *
@@ -107,6 +110,7 @@ public final class Advisor {
         String sizeText = String.format(Locale.ROOT, "%.0f samples per class (%s the %.0f threshold)", perClass,
                 small ? "below" : "at or above", SMALL_PER_CLASS);
         boolean noGain = !Double.isNaN(logmeRandom) && logme <= logmeRandom;
+        boolean gain = !Double.isNaN(logmeRandom) && logme > logmeRandom;
         String simText = String.format(Locale.ROOT, "relative Frechet distance %.3f (%s %.2f: %s), LogME %.3f%s",
                 relFd, similar ? "below" : "at or above", SIMILAR_FD, similar ? "similar" : "dissimilar", logme,
                 Double.isNaN(logmeRandom) ? "" : String.format(Locale.ROOT, " (random initialisation: %.3f)", logmeRandom));
@@ -128,6 +132,12 @@ public final class Advisor {
             s = Strategy.PARTIAL;
             freeze = Math.min(stages, 1 + stages / 2);
             rule = "large and similar: keep the general early layers frozen (stem and first half of the stages), train the rest";
+        } else if (gain) {
+            // The Frechet distance says the inputs differ, but LogME says the pretrained features separate the target's
+            // classes better than a random network's do: keep them as the starting point and adapt every layer.
+            s = Strategy.FULL;
+            rule = "large and dissimilar, but the pretrained features separate the classes better than a randomly initialised"
+                    + " network's: fine-tune everything from them, the backbone at a lower learning rate";
         } else {
             s = Strategy.SCRATCH;
             rule = "large and dissimilar: enough data to learn the features anew; pretrained features would only bias them";

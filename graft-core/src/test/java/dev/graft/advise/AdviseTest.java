@@ -101,5 +101,10 @@ class AdviseTest {
         assertEquals(Strategy.SCRATCH, noGain.strategy(), "dissimilar and no better than random features");
         assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 50, 2.0, 0.3, 0.2, -2, 100, 4).strategy(), "dissimilar but better than random");
         assertEquals(Strategy.HEAD, Advisor.decide(10, 10, 1, 0.1, 0.1, 0.2, -2, 100, 4).strategy(), "similar data keeps the rule");
+        Advice largeGain = Advisor.decide(1000, 900, 50, 2.0, 0.6, 0.35, -2, 3000, 4);
+        assertEquals(Strategy.FULL, largeGain.strategy(), "large, dissimilar, but better than random features");
+        assertTrue(largeGain.reason().contains("better than a randomly initialised"), largeGain.reason());
+        assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, 0.35, 0.35, -2, 3000, 4).strategy(), "no gain over random");
+        assertEquals(Strategy.PARTIAL, Advisor.decide(1000, 900, 1, 0.1, 0.6, 0.35, -2, 3000, 4).strategy(), "similar data keeps the rule");
     }
 }
