@@ -39,9 +39,9 @@ passes, random weights, \`bench/inference.sh\` ($(date -u +%Y-%m-%d)). Graft: DJ
 BatchNorm folded into the convolutions. PyTorch: Debian python3-torch, \`torch.no_grad()\`, \`torch.set_num_threads($threads)\`.
 Convolutions run in oneDNN on both sides (libtorch 2.7.1: oneDNN 3.7; torch 1.13: oneDNN 2.6; both pick the same
 jit:avx512_core kernels and NCHW<->blocked reorders here), so the kernels are equal and the ratio measures the rest.
-The machine (2 vCPUs) is shared and was busy with other jobs: load average $load_before before and $load_after after
-the run, so absolute images/s are far below a quiet machine's; graft and PyTorch ran alternately under the same load,
-which keeps the ratio meaningful but noisy. Rerun on a quiet machine for firm numbers.
+Machine: 2 vCPUs; load average $load_before before and $load_after after the run (near 0 is a quiet
+machine; under load, graft and PyTorch still run alternately under the same load, so the ratio stays
+meaningful but noisy).
 
 | model | graft img/s | PyTorch img/s | graft / PyTorch | reference |
 |---|---|---|---|---|
