@@ -49,7 +49,8 @@ torch_v = next(iter(t.values()), {}).get("torch", "?")
 text = ("## Training\n\n" + "\n".join(lines) + "\n\nSynthetic data, SGD with momentum, label smoothing 0.1, gradient clipping at 5;"
         " 2 threads each; graft on libtorch 2.7.1 (DJL 0.36.0), PyTorch %s (Debian, BLAS: %s). Loop overhead = bare DJL loop"
         " (forward, backward, DJL's SGD) vs Graft's full loop (shuffling, schedule, grouped optimizer, clipping, metrics, progress)."
-        " Measured in one run on a shared 2-core machine that other jobs were loading heavily: treat ratios as indicative.\n" % (torch_v, blas))
+        " Measured in one run on 2 cores; load average at the end: %s (near 0 is a quiet machine; under load treat ratios as"
+        " indicative).\n" % (torch_v, blas, " ".join("%.2f" % v for v in os.getloadavg())))
 open(os.path.join(out, "table.md"), "w").write(text)
 doc = "docs/benchmarks.md"
 s = open(doc).read() if os.path.isfile(doc) else "# Benchmarks\n"
