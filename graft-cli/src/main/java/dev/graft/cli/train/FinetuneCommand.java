@@ -3,6 +3,7 @@ package dev.graft.cli.train;
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
 import dev.graft.cli.hub.ModelPublisher;
+import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.FineTune;
@@ -56,19 +57,15 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the interrupted run in this folder (its settings are reused).")
     Path resume;
 
-    @Option(names = "--push-to", paramLabel = "REPO", description = "After the run, push the exported model to the hub as owner/name"
-            + " (GRAFT_ENDPOINT, else this machine's hub).")
-    String pushTo;
-
-    @Option(names = "--private", description = "With --push-to: create the repository as private.")
-    boolean isPrivate;
+    @Mixin
+    PushOptions push;
 
     @Mixin
     TrainOptions train;
 
     @Override
     public Integer call() {
-        ModelPublisher.checkRepo(pushTo);
+        push.check();
         StopSignal stop = StopSignal.onShutdown();
         try {
             return run(stop);
@@ -120,10 +117,10 @@ public final class FinetuneCommand implements Callable<Integer> {
             summary.put("advice", r.advice());
         }
         ModelPublisher.Published pushed = null;
-        if (pushTo != null && !r.interrupted() && r.test() != null) {
-            pushed = ModelPublisher.publish(r.runDir(), ModelPublisher.RUN_FILES, pushTo, String.format(Locale.ROOT,
+        if (push.requested() && !r.interrupted() && r.test() != null) {
+            pushed = ModelPublisher.publish(r.runDir(), ModelPublisher.RUN_FILES, push.repo, String.format(Locale.ROOT,
                     "graft finetune: %s on %s, strategy %s, test top-1 %.2f%%", modelName, dataName, r.strategy().id(), 100 * r.test().top1()),
-                    isPrivate);
+                    push.isPrivate);
             summary.put("hub", pushed.toMap());
         }
         if (Output.json()) {
@@ -133,7 +130,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                     100 * r.test().top1(), 100 * r.test().top5(), r.strategy().id(), r.history().size(), r.imagesPerSecond());
         } else {
             System.out.println(r.runDir() + ": interrupted; continue with graft finetune --resume " + r.runDir()
-                    + (pushTo != null ? " --push-to " + pushTo : ""));
+                    + (push.requested() ? " --push-to " + push.repo : ""));
         }
         if (pushed != null && !Output.json()) {
             System.out.println(pushed.describe());

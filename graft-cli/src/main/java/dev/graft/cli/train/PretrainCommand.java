@@ -3,6 +3,7 @@ package dev.graft.cli.train;
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
 import dev.graft.cli.hub.ModelPublisher;
+import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.Pretrain;
@@ -36,12 +37,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--labels-per-class", defaultValue = "0", description = "Train on N samples per class (seeded subset), 0 = all.")
     int labelsPerClass;
 
-    @Option(names = "--push-to", paramLabel = "REPO", description = "After training, push the weights to the hub as owner/name"
-            + " (GRAFT_ENDPOINT, else this machine's hub).")
-    String pushTo;
-
-    @Option(names = "--private", description = "With --push-to: create the repository as private.")
-    boolean isPrivate;
+    @Mixin
+    PushOptions push;
 
     @Mixin
     TrainOptions train;
@@ -61,7 +58,7 @@ public final class PretrainCommand implements Callable<Integer> {
         if (arch == null || dataName == null) {
             throw new GraftException("say what to pretrain", "graft pretrain --model small_cnn --data mnist");
         }
-        ModelPublisher.checkRepo(pushTo);
+        push.check();
         Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
         StopSignal stop = StopSignal.onShutdown();
         Pretrain.Result r;
@@ -81,9 +78,9 @@ public final class PretrainCommand implements Callable<Integer> {
         s.put("epochs", r.run().history().size());
         s.put("train_seconds", r.run().trainSeconds());
         ModelPublisher.Published pushed = null;
-        if (pushTo != null) {
-            pushed = ModelPublisher.publish(r.weightsDir(), null, pushTo, String.format(Locale.ROOT, "graft pretrain: %s on %s, test top-1 %.2f%%",
-                    arch, dataName, 100 * r.run().test().top1()), isPrivate);
+        if (push.requested()) {
+            pushed = ModelPublisher.publish(r.weightsDir(), null, push.repo, String.format(Locale.ROOT, "graft pretrain: %s on %s, test top-1 %.2f%%",
+                    arch, dataName, 100 * r.run().test().top1()), push.isPrivate);
             s.put("hub", pushed.toMap());
         }
         if (Output.json()) {
