@@ -145,8 +145,8 @@ cat > "$section" <<MD
 \`bench/hub-download.sh\`: $clients concurrent downloads of one ${size_mib} MiB file over loopback,
 \`graft hub serve\` (resolve URL of an LFS file) vs $nginx_version (static file, sendfile on), same bytes,
 rounds interleaved, median of $rounds rounds; clients are $clients \`curl\` processes on the same machine.
-Machine: $cores vCPUs ($cpu), shared with other jobs while measuring (load average $load at the end),
-so the numbers are noisy.
+Machine: $cores vCPUs ($cpu), load average $load at the end (near 0 is a quiet machine; the clients
+share the cores with the servers, so under load the numbers are noisy).
 
 | server | aggregate throughput (MiB/s), median | rounds |
 |---|---|---|
