@@ -83,25 +83,8 @@ public final class FewShotCommand implements Callable<Integer> {
             PrototypeClassifier p = PrototypeClassifier.fit(enc.embed(s.texts()), s.labels(), s.classNames());
             float[][] q = enc.embed(queries);
             int[] shotsPerClass = p.shots();
-            List<Object> results = new ArrayList<>();
-            for (int i = 0; i < queries.size(); i++) {
-                List<PrototypeClassifier.Score> ranked = p.rank(q[i]);
-                if (Output.json()) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("text", queries.get(i));
-                    r.put("labels", ranked);
-                    results.add(r);
-                } else {
-                    out.println(queries.get(i));
-                    for (PrototypeClassifier.Score sc : ranked) {
-                        out.printf(Locale.ROOT, "  %-20s distance %.4f  (%d example%s)%n", sc.label(), -sc.score(),
-                                shotsPerClass[sc.index()], shotsPerClass[sc.index()] == 1 ? "" : "s");
-                    }
-                }
-            }
-            if (Output.json()) {
-                out.println(Json.MAPPER.writeValueAsString(Map.of("model", enc.name(), "results", results)));
-            }
+            RankedTexts.print(out, enc.name(), p, queries, q, sc -> String.format(Locale.ROOT, "%-20s distance %.4f  (%d example%s)",
+                    sc.label(), -sc.score(), shotsPerClass[sc.index()], shotsPerClass[sc.index()] == 1 ? "" : "s"));
         }
         out.flush();
         return 0;

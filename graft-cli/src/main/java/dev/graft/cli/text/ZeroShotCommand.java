@@ -1,17 +1,13 @@
 package dev.graft.cli.text;
 
 import dev.graft.GraftException;
-import dev.graft.progress.Output;
 import dev.graft.text.TextEncoder;
-import dev.graft.util.Json;
 import dev.graft.zeroshot.ZeroShotClassifier;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,25 +49,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                     templates == null || templates.isEmpty() ? ZeroShotClassifier.TEXT_TEMPLATES : templates);
             float[][] v = enc.embed(texts);
             PrintWriter out = spec.commandLine().getOut();
-            List<Object> results = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-                List<ZeroShotClassifier.Score> ranked = zs.rank(v[i]);
-                if (Output.json()) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("text", texts.get(i));
-                    r.put("labels", ranked);
-                    results.add(r);
-                } else {
-                    out.println(texts.get(i));
-                    for (ZeroShotClassifier.Score s : ranked) {
-                        out.printf(Locale.ROOT, "  %-20s %.4f%n", s.label(), s.score());
-                    }
-                }
-            }
-            if (Output.json()) {
-                out.println(Json.MAPPER.writeValueAsString(Map.of("model", enc.name(), "results", results)));
-            }
-            out.flush();
+            RankedTexts.print(out, enc.name(), zs, texts, v, sc -> String.format(Locale.ROOT, "%-20s %.4f", sc.label(), sc.score()));
         }
         return 0;
     }
