@@ -1,12 +1,9 @@
 package dev.graft.adapt.data;
 
 import dev.graft.GraftException;
-import dev.graft.GraftHome;
 import dev.graft.data.DataSplits;
-import dev.graft.data.DatasetSource;
 import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
-import dev.graft.data.Splits;
 import dev.graft.data.builtin.Packages;
 import dev.graft.progress.Output;
 import java.awt.Graphics2D;
@@ -38,7 +35,7 @@ import javax.imageio.ImageIO;
  * DataSplits mm = Datasets.load("mnist-m-style", 42);   // needs mnist, fetched first if missing
  * }</pre>
  */
-public final class MnistMStyleSource implements DatasetSource {
+public final class MnistMStyleSource extends GeneratedSource {
     /** The Debian package whose data folder holds the photos. */
     public static final String DEBIAN_PACKAGE = "python3-skimage";
     static final String DATA_FOLDER = "usr/lib/python3/dist-packages/skimage/data";
@@ -47,7 +44,6 @@ public final class MnistMStyleSource implements DatasetSource {
     private static final long GENERATION_SEED = 20_160_001L;
     private static final int TRAIN_SIZE = 25_000;
 
-    private final String name;
     private final String digitsSource;
     private final int trainLimit;
 
@@ -58,12 +54,10 @@ public final class MnistMStyleSource implements DatasetSource {
 
     /** A source over another 1x28x28 data set (tests use a small generated one). */
     public MnistMStyleSource(String name, String digitsSource, int trainLimit) {
-        this.name = name;
+        super(name);
         this.digitsSource = digitsSource;
         this.trainLimit = trainLimit;
     }
-
-    @Override public String name() { return name; }
 
     @Override
     public String description() {
@@ -71,26 +65,13 @@ public final class MnistMStyleSource implements DatasetSource {
                 + " photos), 3x28x28, 10 classes (generated)";
     }
 
-    private Path dir() {
-        return GraftHome.root().resolve("data").resolve(name);
-    }
-
     @Override
-    public boolean isCached() {
-        return Files.isRegularFile(dir().resolve("train.gim.gz")) && Files.isRegularFile(dir().resolve("test.gim.gz"));
-    }
-
-    @Override
-    public void fetch() {
-        if (isCached()) {
-            return;
-        }
+    protected Generated generate(Path d) {
         DataSplits digits = Datasets.load(digitsSource, 0);
         if (digits.train().channels() != 1) {
             throw new GraftException("'" + digitsSource + "' has " + digits.train().channels() + " channels; MNIST-M-style blending needs gray digits",
                     "build it from a gray digit data set such as mnist");
         }
-        Path d = GraftHome.dir("data", name);
         List<BufferedImage> photos = photos(d.resolve(".work"));
         Output.note("generating " + name + ": blending " + digitsSource + " digits over " + photos.size() + " photos");
         SplittableRandom rng = new SplittableRandom(GENERATION_SEED);
@@ -107,19 +88,8 @@ public final class MnistMStyleSource implements DatasetSource {
         } catch (IOException e) {
             throw new GraftException("cannot write to " + d + ": " + e.getMessage(), "check that GRAFT_HOME is writable", e);
         }
-        ImageCacheFile.write(d.resolve("test.gim.gz"), blendedTest);
-        ImageCacheFile.write(d.resolve("train.gim.gz"), blendedTrain);
         deleteTree(d.resolve(".work"));
-    }
-
-    @Override
-    public DataSplits load(long seed) {
-        if (!isCached()) {
-            fetch();
-        }
-        ImageData train = ImageCacheFile.read(dir().resolve("train.gim.gz"), name + "-train");
-        ImageData test = ImageCacheFile.read(dir().resolve("test.gim.gz"), name + "-test");
-        return Splits.withValidation(name, train, test, Splits.DEFAULT_VALIDATION_FRACTION, seed);
+        return new Generated(blendedTrain, blendedTest);
     }
 
     /** Ganin's blend: binarised digit, random photo patch, {@code |patch - digit|} per channel. */

@@ -1,11 +1,8 @@
 package dev.graft.adapt.data;
 
 import dev.graft.GraftException;
-import dev.graft.GraftHome;
 import dev.graft.data.DataSplits;
-import dev.graft.data.DatasetSource;
 import dev.graft.data.ImageData;
-import dev.graft.data.Splits;
 import dev.graft.progress.Output;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -43,7 +40,7 @@ import java.util.stream.Stream;
  * DataSplits printed = Datasets.load("printed-digits", 42);
  * }</pre>
  */
-public final class PrintedDigitsSource implements DatasetSource {
+public final class PrintedDigitsSource extends GeneratedSource {
     /** Where Debian installs fonts. */
     public static final Path SYSTEM_FONTS = Path.of("/usr/share/fonts");
     private static final long GENERATION_SEED = 20_150_000L;
@@ -52,7 +49,6 @@ public final class PrintedDigitsSource implements DatasetSource {
     // Symbol fonts map digit code points to pictures.
     private static final Set<String> SKIP = Set.of("dingbat", "symbol", "d050000l", "emoji", "braille", "music", "math");
 
-    private final String name;
     private final Path fontsRoot;
     private final int trainSize;
     private final int testSize;
@@ -64,13 +60,11 @@ public final class PrintedDigitsSource implements DatasetSource {
 
     /** A source over other fonts or sizes (tests use a small one). */
     public PrintedDigitsSource(String name, Path fontsRoot, int trainSize, int testSize) {
-        this.name = name;
+        super(name);
         this.fontsRoot = fontsRoot;
         this.trainSize = trainSize;
         this.testSize = testSize;
     }
-
-    @Override public String name() { return name; }
 
     @Override
     public String description() {
@@ -78,20 +72,8 @@ public final class PrintedDigitsSource implements DatasetSource {
                 + trainSize + " train + " + testSize + " test (generated)";
     }
 
-    private Path dir() {
-        return GraftHome.root().resolve("data").resolve(name);
-    }
-
     @Override
-    public boolean isCached() {
-        return Files.isRegularFile(dir().resolve("train.gim.gz")) && Files.isRegularFile(dir().resolve("test.gim.gz"));
-    }
-
-    @Override
-    public void fetch() {
-        if (isCached()) {
-            return;
-        }
+    protected Generated generate(Path d) {
         List<Font> fonts = usableFonts(fontsRoot);
         if (fonts.size() < 3) {
             throw new GraftException("only " + fonts.size() + " fonts with distinct digits found under " + fontsRoot,
@@ -101,25 +83,13 @@ public final class PrintedDigitsSource implements DatasetSource {
         SplittableRandom rng = new SplittableRandom(GENERATION_SEED);
         ImageData train = render(name + "-train", fonts, trainSize, rng);
         ImageData test = render(name + "-test", fonts, testSize, rng);
-        Path d = GraftHome.dir("data", name);
         List<String> fontNames = fonts.stream().map(Font::getFontName).toList();
         try {
             Files.write(d.resolve("fonts.txt"), fontNames);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ImageCacheFile.write(d.resolve("test.gim.gz"), test);
-        ImageCacheFile.write(d.resolve("train.gim.gz"), train);
-    }
-
-    @Override
-    public DataSplits load(long seed) {
-        if (!isCached()) {
-            fetch();
-        }
-        ImageData train = ImageCacheFile.read(dir().resolve("train.gim.gz"), name + "-train");
-        ImageData test = ImageCacheFile.read(dir().resolve("test.gim.gz"), name + "-test");
-        return Splits.withValidation(name, train, test, Splits.DEFAULT_VALIDATION_FRACTION, seed);
+        return new Generated(train, test);
     }
 
     /** Fonts under {@code root} (sorted by path) that draw all ten digits, one per distinct digit design. */
