@@ -4,13 +4,15 @@
 # Also Graft's loop overhead against a bare DJL forward/backward/step loop, and peak RSS.
 # Writes bench/out/training/table.md and the "## Training" section of docs/benchmarks.md.
 #
-#   bench/training.sh                     # SMALL_STEPS=30 RESNET_STEPS=8
+#   bench/training.sh                     # SMALL_STEPS=100 RESNET_STEPS=8 ROUNDS=5
+# Each side runs ROUNDS rounds of the given steps (Graft and bare DJL taking turns) and reports the median round.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 OUT=${OUT:-bench/out/training}
-SMALL_STEPS=${SMALL_STEPS:-30}
+SMALL_STEPS=${SMALL_STEPS:-100}
 RESNET_STEPS=${RESNET_STEPS:-8}
+ROUNDS=${ROUNDS:-5}
 THREADS=${THREADS:-2}
 mkdir -p "$OUT"
 if ! /usr/bin/python3 -c "import torch, torchvision" 2>/dev/null; then
@@ -24,15 +26,16 @@ jopts=(-Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_thre
 for spec in "small_cnn 128 $SMALL_STEPS" "resnet18 32 $RESNET_STEPS"; do
   set -- $spec
   echo "== graft $1" >&2
-  GRAFT_PROGRESS=off nice java "${jopts[@]}" -cp "${cp[@]}" bench/TrainBench.java "$1" "$2" "$3" | tail -1 >> "$OUT/results.jsonl"
+  GRAFT_PROGRESS=off nice java "${jopts[@]}" -cp "${cp[@]}" bench/TrainBench.java "$1" "$2" "$3" "$ROUNDS" | tail -1 >> "$OUT/results.jsonl"
   echo "== pytorch $1" >&2
-  (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; nice /usr/bin/python3 bench/train_torch.py "$1" "$2" "$3") | tail -1 >> "$OUT/results.jsonl"
+  (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; nice /usr/bin/python3 bench/train_torch.py "$1" "$2" "$3" "$ROUNDS") | tail -1 >> "$OUT/results.jsonl"
 done
 # the BLAS PyTorch really calls: Debian builds it against the libblas alternative
 blas_rt=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value/{print $2}')
-/usr/bin/python3 - "$OUT" "${blas_rt:-unknown}" <<'PY'
+/usr/bin/python3 - "$OUT" "${blas_rt:-unknown}" "$ROUNDS" "$SMALL_STEPS" "$RESNET_STEPS" <<'PY'
 import json, os, sys
 out, blas_rt = sys.argv[1], sys.argv[2]
+rounds, small_steps, resnet_steps = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 rows = [json.loads(l) for l in open(os.path.join(out, "results.jsonl")) if l.strip()]
 g = {r["model"]: r for r in rows if "graft_images_per_s" in r}
 t = {r["model"]: r for r in rows if "torch_images_per_s" in r}
@@ -49,8 +52,8 @@ torch_v = next(iter(t.values()), {}).get("torch", "?")
 text = ("## Training\n\n" + "\n".join(lines) + "\n\nSynthetic data, SGD with momentum, label smoothing 0.1, gradient clipping at 5;"
         " 2 threads each; graft on libtorch 2.7.1 (DJL 0.36.0), PyTorch %s (Debian, BLAS: %s). Loop overhead = bare DJL loop"
         " (forward, backward, DJL's SGD) vs Graft's full loop (shuffling, schedule, grouped optimizer, clipping, metrics, progress)."
-        " Measured in one run on 2 cores; load average at the end: %s (near 0 is a quiet machine; under load treat ratios as"
-        " indicative).\n" % (torch_v, blas, " ".join("%.2f" % v for v in os.getloadavg())))
+        " Median of %d rounds per side (%d steps for small_cnn, %d for resnet18; Graft and bare DJL take turns); measured in one run on 2 cores; load average at the end: %s (near 0 is a quiet machine; under load treat ratios as"
+        " indicative).\n" % (torch_v, blas, rounds, small_steps, resnet_steps, " ".join("%.2f" % v for v in os.getloadavg())))
 open(os.path.join(out, "table.md"), "w").write(text)
 doc = "docs/benchmarks.md"
 s = open(doc).read() if os.path.isfile(doc) else "# Benchmarks\n"

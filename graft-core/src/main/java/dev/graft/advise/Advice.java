@@ -2,6 +2,8 @@ package dev.graft.advise;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.train.Strategy;
+import dev.graft.train.StrategyProbe;
+import java.util.Locale;
 
 /**
  * What the advisor measured and what it recommends.
@@ -19,6 +21,8 @@ import dev.graft.train.Strategy;
  * @param similar whether it counts as similar to the pretraining data
  * @param reason one paragraph: the numbers against the thresholds and the rule applied
  * @param measuredSamples how many target samples were measured
+ * @param probe for small data: the cross-validated accuracy of each strategy on the training labels, which then
+ *     decides (null when no probe ran)
  */
 public record Advice(
         @JsonProperty("strategy") Strategy strategy,
@@ -33,4 +37,19 @@ public record Advice(
         @JsonProperty("small") boolean small,
         @JsonProperty("similar") boolean similar,
         @JsonProperty("reason") String reason,
-        @JsonProperty("measured_samples") int measuredSamples) {}
+        @JsonProperty("measured_samples") int measuredSamples,
+        @JsonProperty("probe") StrategyProbe.Result probe) {
+
+    /**
+     * This advice decided by a probe instead: its best strategy, with the probe's numbers added to the reason.
+     *
+     * @param partialFreeze groups to freeze should the probe pick {@code partial}
+     */
+    public Advice withProbe(StrategyProbe.Result r, int partialFreeze) {
+        String why = String.format(Locale.ROOT, " Probe: with so few labels a rule can be wrong either way, so every candidate was"
+                + " trained with this run's budget in %d-fold cross-validation on the training labels (%s); the best, %s,"
+                + " replaces the rule's %s.", r.folds(), r.describe(), r.best().id(), strategy.id());
+        return new Advice(r.best(), r.best() == Strategy.PARTIAL ? partialFreeze : 0, samplesPerClass, minSamplesPerClass, frechet,
+                frechetRelative, logme, logmeRandom, leep, small, similar, reason + why, measuredSamples, r);
+    }
+}

@@ -2,9 +2,13 @@ package dev.graft.advise;
 
 import dev.graft.GraftException;
 import dev.graft.train.FeatureExtractor;
+import dev.graft.train.ModelFactory;
 import dev.graft.train.Strategy;
+import dev.graft.train.StrategyProbe;
 import dev.graft.train.TensorSet;
+import dev.graft.train.TrainConfig;
 import dev.graft.zoo.GraftModel;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,6 +20,8 @@ import java.util.Locale;
  * <tr><th></th><th>similar (relative FD &lt; {@value #SIMILAR_FD})</th><th>dissimilar</th></tr>
  * <tr><th>small (&lt; {@value #SMALL_PER_CLASS} per class)</th><td>head</td>
  *     <td>head (stated rule: too few labels to adapt convolutional stages; LogME and LEEP say how much to expect)</td></tr>
+ * <tr><th>small, with a probe</th><td colspan="2">the best of head, partial, full and scratch in k-fold
+ *     cross-validation on the training labels ({@link #probeIfSmall})</td></tr>
  * <tr><th>large</th><td>partial (about half the stages frozen)</td><td>scratch</td></tr>
  * </table>
  *
@@ -97,6 +103,35 @@ public final class Advisor {
         return decide(perClass, min, fd, rel, logme, logmeRandom, leep, measured.size(), stagesOf(pretrained));
     }
 
+    /** What the probe tries on small data, cheapest first (ties go to the earlier one). */
+    public static final List<Strategy> PROBE_CANDIDATES = List.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.SCRATCH);
+
+    /**
+     * For small data, lets a {@link StrategyProbe} decide: the table's rule for small data (train only a
+     * classifier) assumes adapting more layers over-fits, which depends on the model and the data, and on a
+     * few hundred samples trying every strategy costs seconds. Large data keeps the rule's pick.
+     *
+     * @param advice the rule's advice
+     * @param factory makes the pretrained model or the bare architecture
+     * @param target the training data, prepared for the model
+     * @param config the run's budget
+     * @param folds cross-validation folds; 0 = no probe
+     * @param pretrained the pretrained model (for the number of groups {@code partial} freezes)
+     */
+    public static Advice probeIfSmall(Advice advice, ModelFactory factory, TensorSet target, TrainConfig config, int folds, GraftModel pretrained) {
+        if (!advice.small() || folds == 0) {
+            return advice;
+        }
+        StrategyProbe.Result r = StrategyProbe.run(factory, target, config, PROBE_CANDIDATES, folds);
+        return advice.withProbe(r, partialFreeze(pretrained));
+    }
+
+    /** Groups {@code partial} freezes by default: the stem and half of the stages. */
+    public static int partialFreeze(GraftModel m) {
+        int stages = stagesOf(m);
+        return Math.min(stages, 1 + stages / 2);
+    }
+
     /** Number of groups between the stem and the head (the model's stages). */
     static int stagesOf(GraftModel m) {
         return Math.max(0, m.groupMatcher().size() - 2);
@@ -130,7 +165,7 @@ public final class Advisor {
                     + " new classifier on the frozen features; expect less than on similar data (LogME and LEEP above say how much)";
         } else if (similar) {
             s = Strategy.PARTIAL;
-            freeze = Math.min(stages, 1 + stages / 2);
+            freeze = Math.min(stages, 1 + stages / 2);  // as partialFreeze
             rule = "large and similar: keep the general early layers frozen (stem and first half of the stages), train the rest";
         } else if (gain) {
             // The Frechet distance says the inputs differ, but LogME says the pretrained features separate the target's
@@ -143,7 +178,7 @@ public final class Advisor {
             rule = "large and dissimilar: enough data to learn the features anew; pretrained features would only bias them";
         }
         String reason = sizeText + "; " + simText + ". Rule: " + rule + ".";
-        return new Advice(s, freeze, perClass, minPerClass, fd, relFd, logme, logmeRandom, leep, small, similar, reason, measured);
+        return new Advice(s, freeze, perClass, minPerClass, fd, relFd, logme, logmeRandom, leep, small, similar, reason, measured, null);
     }
 
     private static float[][] softmax(float[][] logits) {

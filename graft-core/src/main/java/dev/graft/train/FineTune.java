@@ -57,6 +57,7 @@ public final class FineTune {
     private Path resume;
     private Path featureStats;
     private boolean cacheFeatures = true;
+    private int probeFolds = StrategyProbe.DEFAULT_FOLDS;
     private StopSignal stop = new StopSignal();
     private String reproduce;
 
@@ -134,6 +135,12 @@ public final class FineTune {
     /** For {@code head}: compute backbone features once and train the classifier on them (default true). */
     public FineTune cacheFeatures(boolean on) {
         this.cacheFeatures = on;
+        return this;
+    }
+
+    /** For {@code auto} on small data: folds of the strategy probe ({@link Advisor#probeIfSmall}); 0 = rules only. */
+    public FineTune probeFolds(int k) {
+        this.probeFolds = k;
         return this;
     }
 
@@ -219,7 +226,9 @@ public final class FineTune {
             GraftModel pretrained = factory.create(true);
             Path stats = featureStats != null ? featureStats : weightsDir(pretrained).resolve(FeatureStats.FILE);
             GraftModel randomInit = factory.create(false);
-            advice = Advisor.advise(pretrained, randomInit, ModelInput.prepare(ModelInput.fit(train, fitBox, pretrained.cfg()), pretrained.cfg()), FeatureStats.read(stats), config.seed());
+            TensorSet measured = ModelInput.prepare(ModelInput.fit(train, fitBox, pretrained.cfg()), pretrained.cfg());
+            advice = Advisor.advise(pretrained, randomInit, measured, FeatureStats.read(stats), config.seed());
+            advice = Advisor.probeIfSmall(advice, factory, measured, config, probeFolds, pretrained);
             Output.note("advisor: " + advice.strategy().id() + " - " + advice.reason());
             strategy = advice.strategy();
             if (freezeStages < 0 && strategy == Strategy.PARTIAL) {
@@ -233,23 +242,7 @@ public final class FineTune {
         int classes = train.numClasses();
         PretrainedCfg baseCfg = model.cfg();
         engine.setRandomSeed((int) config.seed() + 1);
-        if (strategy != Strategy.SCRATCH || model.numClasses() != classes) {
-            model.resetClassifier(classes);
-        }
-        int stages = Math.max(0, model.groupMatcher().size() - 2);
-        switch (strategy) {
-            case HEAD -> ModelParts.freezeAllButClassifier(model);
-            case PARTIAL -> {
-                if (freezeStages < 0) {
-                    freezeStages = Math.min(stages, 1 + stages / 2);
-                }
-                ModelParts.freezeGroups(model, freezeStages);
-            }
-            default -> { }
-        }
-        if (strategy != Strategy.PARTIAL) {
-            freezeStages = strategy == Strategy.HEAD ? stages + 1 : 0;
-        }
+        freezeStages = applyStrategy(model, strategy, freezeStages, classes);
         if (spec == null) {
             spec = new RunSpec(modelName, dataName, requested, strategy, freezeStages, labelsPerClass, evalLimit, fitBox, cacheFeatures, config, advice, reproduce);
             try {
@@ -269,14 +262,7 @@ public final class FineTune {
             trainSet = FeatureExtractor.features(model, trainSet, 256);
             valSet = FeatureExtractor.features(model, valSet, 256);
             testSet = FeatureExtractor.features(model, testSet, 256);
-            Map<String, Parameter> sd = model.stateDict();
-            String cls = model.cfg().classifier();
-            Parameter w = sd.get(cls + ".weight");
-            Parameter b = sd.get(cls + ".bias");
-            if (w == null) {
-                throw new GraftException("model " + modelName + " has no '" + cls + ".weight' classifier", "use --strategy full or partial");
-            }
-            forward = (ps, x, training) -> Linear.linear(x, w.getArray(), b == null ? null : b.getArray()).singletonOrThrow();
+            forward = cachedHeadForward(model);
             evalForward = forward;
         } else if (strategy == Strategy.HEAD) {
             forward = (ps, x, training) -> model.forwardHead(ps, model.forwardFeatures(ps, x, false), training, false);
@@ -337,6 +323,47 @@ public final class FineTune {
                 test, result.trainSeconds(), ips, false, result.stoppedEarly());
         writeReport(run, model, baseCfg, out, trainSet.size());
         return out;
+    }
+
+    /**
+     * Gives {@code model} a new classifier for {@code classes} classes (kept when a scratch model already has that
+     * many) and freezes what {@code strategy} keeps: everything but the classifier for {@code head}, the stem and
+     * the first groups for {@code partial} ({@code freezeStages} of them; -1 = the stem and half of the stages).
+     * The engine's random seed should be set before the call (the new classifier is initialised here).
+     *
+     * @return the number of groups frozen (stem first)
+     */
+    static int applyStrategy(GraftModel model, Strategy strategy, int freezeStages, int classes) {
+        if (strategy != Strategy.SCRATCH || model.numClasses() != classes) {
+            model.resetClassifier(classes);
+        }
+        int stages = Math.max(0, model.groupMatcher().size() - 2);
+        switch (strategy) {
+            case HEAD -> {
+                ModelParts.freezeAllButClassifier(model);
+                return stages + 1;
+            }
+            case PARTIAL -> {
+                int k = freezeStages < 0 ? Math.min(stages, 1 + stages / 2) : freezeStages;
+                ModelParts.freezeGroups(model, k);
+                return k;
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
+    /** The classifier alone, applied to cached backbone features (what {@code head} trains on). */
+    static TrainLoop.Forward cachedHeadForward(GraftModel model) {
+        Map<String, Parameter> sd = model.stateDict();
+        String cls = model.cfg().classifier();
+        Parameter w = sd.get(cls + ".weight");
+        Parameter b = sd.get(cls + ".bias");
+        if (w == null) {
+            throw new GraftException("model " + model.cfg().name() + " has no '" + cls + ".weight' classifier", "use --strategy full or partial");
+        }
+        return (ps, x, training) -> Linear.linear(x, w.getArray(), b == null ? null : b.getArray()).singletonOrThrow();
     }
 
     private void writeReport(RunDirectory run, GraftModel model, PretrainedCfg baseCfg, FineTuneResult r, int trainSize) {

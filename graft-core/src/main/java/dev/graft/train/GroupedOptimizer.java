@@ -1,10 +1,14 @@
 package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.graft.GraftException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,22 +64,25 @@ public final class GroupedOptimizer {
      */
     public double clipGradNorm(double maxNorm) {
         try (NDScope scope = new NDScope()) {
-            double sq = 0;
+            // one norm per tensor, then the norm of those norms: a single read back to Java per step
+            NDList norms = new NDList();
+            List<NDArray> grads = new ArrayList<>();
             for (TrainableParam p : params) {
                 NDArray w = p.parameter().getArray();
                 if (w.hasGradient()) {
                     NDArray g = w.getGradient();
-                    sq += g.square().sum().getFloat();
+                    grads.add(g);
+                    norms.add(g.norm());
                 }
             }
-            double norm = Math.sqrt(sq);
+            if (norms.isEmpty()) {
+                return 0;
+            }
+            double norm = norms.size() == 1 ? norms.get(0).getFloat() : NDArrays.stack(norms).norm().getFloat();
             if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
                 float scale = (float) (maxNorm / (norm + 1e-6));
-                for (TrainableParam p : params) {
-                    NDArray w = p.parameter().getArray();
-                    if (w.hasGradient()) {
-                        w.getGradient().muli(scale);
-                    }
+                for (NDArray g : grads) {
+                    g.muli(scale);
                 }
             }
             return norm;
@@ -103,7 +110,8 @@ public final class GroupedOptimizer {
     }
 
     private void sgd(TrainableParam p, NDArray w, NDArray g, double lr) {
-        NDArray d = p.weightDecay() > 0 ? g.add(w.mul((float) p.weightDecay())) : g;
+        // the gradient is zeroed after the step, so weight decay may be added to it in place
+        NDArray d = p.weightDecay() > 0 ? g.addi(w.mul((float) p.weightDecay())) : g;
         NDArray update;
         if (momentum > 0) {
             NDArray buf = first.get(p.key());
@@ -151,11 +159,13 @@ public final class GroupedOptimizer {
 
     /** Sets the gradients of all parameters to zero (PyTorch accumulates them across backward calls). */
     public void zeroGrad() {
-        try (NDScope scope = new NDScope()) {
-            for (TrainableParam p : params) {
-                NDArray w = p.parameter().getArray();
-                if (w.hasGradient()) {
-                    w.getGradient().muli(0f);
+        for (TrainableParam p : params) {
+            NDArray w = p.parameter().getArray();
+            if (w instanceof PtNDArray pt) {
+                JniUtils.zeroGrad(pt);   // in place, without wrapping the gradient in a Java array first
+            } else if (w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.muli(0f);
                 }
             }
         }

@@ -94,6 +94,39 @@ class TrainingPartsTest {
         }
     }
 
+    @Test
+    void clippingScalesAllGradientsToTheGlobalNorm() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            List<TrainableParam> ps = new java.util.ArrayList<>();
+            float[][] values = {{1f, 2f}, {3f}, {4f, 5f, 6f}};
+            NDArray loss = null;
+            for (int i = 0; i < values.length; i++) {
+                ai.djl.nn.Parameter p = ai.djl.nn.Parameter.builder().setName("p" + i).setType(ai.djl.nn.Parameter.Type.WEIGHT).build();
+                p.setArray(nd.create(values[i]));
+                p.getArray().setRequiresGradient(true);
+                ps.add(new TrainableParam("p" + i, p, 1.0, 0.0, "stem"));
+            }
+            GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.SGD, 0.0, ps);
+            try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // loss = sum(w^2) / 2: each gradient equals its weight, global norm sqrt(1+4+9+16+25+36) = sqrt(91)
+                for (TrainableParam p : ps) {
+                    NDArray term = p.parameter().getArray().square().sum().div(2f);
+                    loss = loss == null ? term : loss.add(term);
+                }
+                gc.backward(loss);
+            }
+            assertEquals(Math.sqrt(91), opt.clipGradNorm(0), 1e-5, "0 only measures");
+            assertEquals(1f, ps.get(0).parameter().getArray().getGradient().toFloatArray()[0], 1e-6, "unchanged when not clipping");
+            assertEquals(Math.sqrt(91), opt.clipGradNorm(1.0), 1e-5, "returns the norm before clipping");
+            assertEquals(1.0, opt.clipGradNorm(0), 1e-5, "afterwards the global norm is the limit");
+            float[] g2 = ps.get(2).parameter().getArray().getGradient().toFloatArray();
+            assertEquals(6 / Math.sqrt(91), g2[2], 1e-5, "every tensor scaled by the same factor");
+            assertEquals(1.0, opt.clipGradNorm(5.0), 1e-5, "below the limit nothing changes");
+            opt.zeroGrad();
+            assertEquals(0.0, opt.clipGradNorm(0), 0.0, "zeroGrad empties every gradient");
+        }
+    }
+
     private static double[] sgd() {
         double[] w = {1, -2};
         double[] g = {3, 4};

@@ -60,8 +60,11 @@ class ZooFineTuneTest {
                 .data("textures-small", textures(5, 28, 9)).strategy(Strategy.AUTO)
                 .config(cfg.withEpochs(2)).outDir(runs.resolve("ft")).run();
         assertNotNull(r.advice());
-        assertEquals(Strategy.HEAD, r.strategy(), "5 per class of the pretraining distribution: " + r.advice().reason());
         assertTrue(r.advice().frechetRelative() < 0.5, r.advice().reason());
+        assertTrue(r.advice().small() && r.advice().similar(), r.advice().reason());
+        assertNotNull(r.advice().probe(), "small data: the probe decides");
+        assertEquals(4, r.advice().probe().accuracy().size());
+        assertEquals(r.advice().probe().best(), r.strategy(), r.advice().reason());
 
         GraftModel back = Zoo.create("local-dir:" + r.runDir(), new CreateOptions());
         assertEquals(4, back.numClasses());

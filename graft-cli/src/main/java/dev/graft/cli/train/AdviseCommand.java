@@ -9,6 +9,7 @@ import dev.graft.advise.Advisor;
 import dev.graft.advise.FeatureStats;
 import dev.graft.train.FineTune;
 import dev.graft.train.ModelInput;
+import dev.graft.train.TensorSet;
 import dev.graft.util.Json;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft advise}: measures a data set against a pretrained model and recommends a strategy. */
@@ -37,6 +39,13 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
     int fit;
 
+    @Option(names = "--probe-folds", defaultValue = "3", description = "Small data: cross-validate every strategy with the"
+            + " training options below in K folds and pick the best (default: ${DEFAULT-VALUE}); 0 = rules only.")
+    int probeFolds;
+
+    @Mixin
+    TrainOptions trainOptions;
+
     @Override
     public Integer call() {
         GraftModel m = Zoo.create(model, new CreateOptions().pretrained(true));
@@ -48,7 +57,10 @@ public final class AdviseCommand implements Callable<Integer> {
         dev.graft.engine.Engines.pytorch();
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) Globals.seed);
         GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
-        Advice a = Advisor.advise(m, random, ModelInput.prepare(ModelInput.fit(train, fit, m.cfg()), m.cfg()), FeatureStats.read(stats), Globals.seed);
+        TensorSet measured = ModelInput.prepare(ModelInput.fit(train, fit, m.cfg()), m.cfg());
+        Advice a = Advisor.advise(m, random, measured, FeatureStats.read(stats), Globals.seed);
+        a = Advisor.probeIfSmall(a, dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
+                probeFolds, m);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(a).toPrettyString());
         } else {
@@ -59,6 +71,10 @@ public final class AdviseCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "logme               %.4f (random initialisation: %.4f)%n", a.logme(), a.logmeRandom());
             System.out.printf(Locale.ROOT, "leep                %.4f%n", a.leep());
             System.out.printf(Locale.ROOT, "measured samples    %d%n", a.measuredSamples());
+            if (a.probe() != null) {
+                System.out.printf(Locale.ROOT, "probe               %s (%d-fold cross-validation, %.0f s)%n", a.probe().describe(),
+                        a.probe().folds(), a.probe().seconds());
+            }
             System.out.println("reason              " + a.reason());
         }
         return 0;

@@ -48,6 +48,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--drop-rate", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double dropRate;
 
+    @Option(names = "--probe-folds", defaultValue = "3", description = "With auto on small data: cross-validate every strategy in"
+            + " K folds of the training labels and take the best (default: ${DEFAULT-VALUE}); 0 = the advisor's rules only.")
+    int probeFolds;
+
     @Option(names = "--no-cache", description = "For head: run the frozen backbone every epoch instead of caching its features.")
     boolean noCache;
 
@@ -89,7 +93,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             if (model == null || data == null) {
                 throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
             }
-            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).labelsPerClass(labelsPerClass).evalLimit(evalLimit).fit(fit).config(train.toConfig())
+            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).probeFolds(probeFolds).labelsPerClass(labelsPerClass).evalLimit(evalLimit).fit(fit).config(train.toConfig())
                     .cacheFeatures(!noCache).outDir(out)
                     .reproduceCommand(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
                             + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,

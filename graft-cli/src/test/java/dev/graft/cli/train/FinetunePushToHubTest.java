@@ -40,8 +40,8 @@ import picocli.CommandLine;
 
 /**
  * {@code graft finetune --push-to} into a hub server started in-process, then a second fine-tune from
- * that repository by its {@code hf-hub:} name, and {@code graft eval} of the result; tiny generated
- * images, {@code small_cnn}, one epoch.
+ * that repository by its {@code hf-hub:} name, and {@code graft eval} of the result; {@code graft pretrain}
+ * and {@code graft advise} with its probe. Tiny generated images, {@code small_cnn}, one epoch.
  */
 class FinetunePushToHubTest {
     @TempDir
@@ -148,6 +148,27 @@ class FinetunePushToHubTest {
             Hub owner = new Hub(new HubConfig(server.url(), server.hub().createToken("local", "read", false), false, tmp.resolve("own-cache")));
             assertTrue(owner.info(RepoType.MODEL, "local/tiny-cnn", null).files().contains("model.safetensors"));
         }
+    }
+
+    @Test
+    void adviseProbesSmallDataWithTheRunsBudget() throws Exception {
+        String[] pre = run("--seed", "5", "--json", "pretrain", "--model", "small_cnn", "--data", data, "--epochs", "1", "--batch-size", "4",
+                "--out", tmp.resolve("runs/pre").toString());
+        assertEquals("0", pre[0], pre[2]);
+        String name = dev.graft.util.Json.MAPPER.readTree(pre[1]).get("name").asText();
+        String[] probed = run("--seed", "5", "--json", "advise", "--model", name, "--data", data, "--epochs", "1", "--batch-size", "4");
+        assertEquals("0", probed[0], probed[2]);
+        var advice = dev.graft.util.Json.MAPPER.readTree(probed[1]);
+        assertEquals(4, advice.get("probe").get("accuracy").size(), probed[1]);
+        assertEquals(advice.get("probe").get("best").asText(), advice.get("strategy").asText(), "the probe decides small data");
+        String[] rules = run("--seed", "5", "--json", "advise", "--model", name, "--data", data, "--probe-folds", "0");
+        assertEquals("0", rules[0], rules[2]);
+        var ruled = dev.graft.util.Json.MAPPER.readTree(rules[1]);
+        assertTrue(ruled.get("probe").isNull(), rules[1]);
+        assertEquals("HEAD", ruled.get("strategy").asText(), "without the probe, small data gets the rule's head");
+        String[] bad = run("advise", "--model", name, "--data", data, "--probe-folds", "1");
+        assertEquals("1", bad[0]);
+        assertTrue(bad[2].contains("at least 2 folds"), bad[2]);
     }
 
     @Test
