@@ -72,16 +72,24 @@ class DataCommandsTest {
     }
 
     @Test
-    void listShowsBuiltinsAsNotCachedInAFreshHome() throws Exception {
+    void listShowsImageSetsAsNotCachedInAFreshHomeAndTheTextSets() throws Exception {
         assertEquals(0, run("--json", "data", "list"));
         JsonNode rows = Json.MAPPER.readTree(stdout());
         java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<String> text = new java.util.ArrayList<>();
         for (JsonNode r : rows) {
+            if (r.get("kind").asText().equals("text")) {
+                text.add(r.get("name").asText());
+                assertTrue(r.get("cached").asBoolean(), "text sets ship with Graft: " + r);
+                continue;
+            }
+            assertEquals("image", r.get("kind").asText());
             names.add(r.get("name").asText());
             assertTrue(!r.get("cached").asBoolean(), r.toString());
         }
         assertTrue(names.containsAll(java.util.List.of("digits", "fashion-mnist", "mnist")), names.toString());
         assertEquals(names.stream().sorted().toList(), names);
+        assertTrue(text.containsAll(java.util.List.of("wordnet-topics", "wordnet-topics-small")), text.toString());
     }
 
     @Test
