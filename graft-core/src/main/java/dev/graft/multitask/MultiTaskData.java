@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
+import dev.graft.train.ModelInput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -241,26 +242,8 @@ public final class MultiTaskData {
         }
         int n = size();
         float[] out = new float[n * channels * h * w];
-        float sy = (float) height / h;
-        float sx = (float) width / w;
         for (int img = 0; img < n * channels; img++) {
-            int src = img * height * width;
-            int dst = img * h * w;
-            for (int y = 0; y < h; y++) {
-                float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-                int y0 = Math.min((int) fy, height - 1);
-                int y1 = Math.min(y0 + 1, height - 1);
-                float dy = fy - y0;
-                for (int x = 0; x < w; x++) {
-                    float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                    int x0 = Math.min((int) fx, width - 1);
-                    int x1 = Math.min(x0 + 1, width - 1);
-                    float dx = fx - x0;
-                    float top = pixels[src + y0 * width + x0] * (1 - dx) + pixels[src + y0 * width + x1] * dx;
-                    float bot = pixels[src + y1 * width + x0] * (1 - dx) + pixels[src + y1 * width + x1] * dx;
-                    out[dst + y * w + x] = top * (1 - dy) + bot * dy;
-                }
-            }
+            ModelInput.resize(pixels, img * height * width, height, width, out, img * h * w, h, w);
         }
         return new MultiTaskData(name, channels, h, w, out, tasks, targets, present);
     }

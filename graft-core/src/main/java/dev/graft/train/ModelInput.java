@@ -101,8 +101,21 @@ public final class ModelInput {
 
     /** Bilinear resize of one plane, half-pixel centres and edge clamping (align_corners=False). */
     static void resize(float[] src, int off, int h, int w, float[] dst, int oh, int ow) {
+        resize(src, off, h, w, dst, 0, oh, ow);
+    }
+
+    /**
+     * Bilinear resize of the {@code h x w} plane at {@code src[off]} into the {@code oh x ow} plane at
+     * {@code dst[dstOff]}, as PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}:
+     * half-pixel centres, edges clamped.
+     *
+     * <pre>{@code
+     * ModelInput.resize(pixels, i * 36 * 36, 36, 36, out, i * 28 * 28, 28, 28);
+     * }</pre>
+     */
+    public static void resize(float[] src, int off, int h, int w, float[] dst, int dstOff, int oh, int ow) {
         if (h == oh && w == ow) {
-            System.arraycopy(src, off, dst, 0, h * w);
+            System.arraycopy(src, off, dst, dstOff, h * w);
             return;
         }
         double sy = h / (double) oh;
@@ -119,7 +132,7 @@ public final class ModelInput {
                 double wx = fx - x0;
                 double top = src[off + y0 * w + x0] * (1 - wx) + src[off + y0 * w + x1] * wx;
                 double bot = src[off + y1 * w + x0] * (1 - wx) + src[off + y1 * w + x1] * wx;
-                dst[y * ow + x] = (float) (top * (1 - wy) + bot * wy);
+                dst[dstOff + y * ow + x] = (float) (top * (1 - wy) + bot * wy);
             }
         }
     }
