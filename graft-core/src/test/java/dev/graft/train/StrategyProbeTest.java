@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -89,6 +90,9 @@ class StrategyProbeTest {
         assertTrue(probed.strategy() != Strategy.HEAD, "blank features cannot win: " + probed.reason());
         assertTrue(probed.reason().contains("cross-validation") && probed.reason().contains("replaces the rule's head"), probed.reason());
         assertEquals(4, probed.probe().accuracy().size(), "every strategy tried");
+
+        Advice back = assertDoesNotThrow(() -> dev.graft.util.Json.MAPPER.readValue(dev.graft.util.Json.MAPPER.writeValueAsString(probed), Advice.class));
+        assertEquals(probed, back, "run.json keeps the probe, so --resume rebuilds the same advice");
 
         Advice large = Advisor.decide(1000, 900, 50, 2.0, 0.6, 0.35, -2, 3000, 1);
         assertSame(large, Advisor.probeIfSmall(large, blankPretrained(), train, CFG, 3, model), "large data keeps the rule");
