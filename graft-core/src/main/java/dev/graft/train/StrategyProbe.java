@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Decides between strategies by trying them: k-fold cross-validation on the labelled training data
  * alone, each candidate trained with the run's own budget on k-1 folds and tested on the held-out
- * fold, so every training sample is predicted exactly once per candidate. Cheap where it is used,
- * on small data (a few hundred samples), and it needs no test labels.
+ * fold, so every training sample is predicted exactly once per candidate. The best accuracy wins;
+ * equal accuracies go to the lower held-out cross-entropy. Cheap where it is used, on small data (a
+ * few hundred samples), and it needs no test labels.
  *
  * <pre>{@code
  * StrategyProbe.Result r = StrategyProbe.run(factory, train, TrainConfig.defaults().withEpochs(15),
@@ -32,8 +33,10 @@ public final class StrategyProbe {
     /**
      * What the probe measured.
      *
-     * @param best the candidate with the highest cross-validated accuracy (ties: the earlier candidate)
+     * @param best the candidate with the highest cross-validated accuracy; on equal accuracy the lower held-out
+     *     cross-entropy, then the earlier candidate
      * @param accuracy cross-validated top-1 accuracy of every candidate by strategy id, in the order tried
+     * @param loss cross-validated mean cross-entropy of every candidate by strategy id
      * @param folds number of folds
      * @param samples samples predicted per candidate (all training samples)
      * @param seconds wall time of the whole probe
@@ -41,6 +44,7 @@ public final class StrategyProbe {
     public record Result(
             @JsonProperty("best") Strategy best,
             @JsonProperty("accuracy") Map<String, Double> accuracy,
+            @JsonProperty("loss") Map<String, Double> loss,
             @JsonProperty("folds") int folds,
             @JsonProperty("samples") int samples,
             @JsonProperty("seconds") double seconds) {
@@ -72,30 +76,46 @@ public final class StrategyProbe {
         int[] fold = assignFolds(train.labels(), train.numClasses(), folds, config.seed());
         long t0 = System.nanoTime();
         Map<String, Double> accuracy = new LinkedHashMap<>();
+        Map<String, Double> loss = new LinkedHashMap<>();
         // one run's settings for every fold: no early stopping (the held-out fold is the probe's measure, not a validation set)
         TrainConfig cfg = config.withPatience(0);
         for (Strategy s : candidates) {
             long correct = 0;
+            double lossSum = 0;
             for (int f = 0; f < folds; f++) {
                 TensorSet fit = select(train, fold, f, false);
                 TensorSet held = select(train, fold, f, true);
                 if (held.size() == 0 || fit.size() < 2) {
                     continue;
                 }
-                correct += Math.round(trainAndTest(factory, s, fit, held, cfg) * held.size());
+                EvalResult r = trainAndTest(factory, s, fit, held, cfg);
+                correct += Math.round(r.top1() * held.size());
+                lossSum += r.loss() * held.size();
             }
             double acc = correct / (double) train.size();
             accuracy.put(s.id(), acc);
-            Output.note(String.format(Locale.ROOT, "probe: %s %.1f%% (%d-fold cross-validation on %d training samples)",
-                    s.id(), 100 * acc, folds, train.size()));
+            loss.put(s.id(), lossSum / train.size());
+            Output.note(String.format(Locale.ROOT, "probe: %s %.1f%%, loss %.4f (%d-fold cross-validation on %d training samples)",
+                    s.id(), 100 * acc, lossSum / train.size(), folds, train.size()));
         }
+        Strategy best = pick(candidates, accuracy, loss);
+        return new Result(best, accuracy, loss, folds, train.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The highest accuracy; accuracy counts whole samples, so on a few hundred of them ties are common and
+     * the lower held-out loss breaks them; the earlier candidate wins a full tie.
+     */
+    static Strategy pick(List<Strategy> candidates, Map<String, Double> accuracy, Map<String, Double> loss) {
         Strategy best = candidates.get(0);
         for (Strategy s : candidates) {
-            if (accuracy.get(s.id()) > accuracy.get(best.id())) {
+            double a = accuracy.get(s.id());
+            double b = accuracy.get(best.id());
+            if (a > b || (a == b && loss.get(s.id()) < loss.get(best.id()))) {
                 best = s;
             }
         }
-        return new Result(best, accuracy, folds, train.size(), (System.nanoTime() - t0) / 1e9);
+        return best;
     }
 
     /** Fold of every sample: each class's samples in a seeded random order, dealt round-robin. */
@@ -129,8 +149,8 @@ public final class StrategyProbe {
         return new TensorSet(values, s.sampleShape(), labels, s.classNames());
     }
 
-    /** Trains a fresh model with strategy {@code s} on {@code fit} and returns its top-1 on {@code held} after the last epoch. */
-    private static double trainAndTest(ModelFactory factory, Strategy s, TensorSet fit, TensorSet held, TrainConfig cfg) {
+    /** Trains a fresh model with strategy {@code s} on {@code fit} and evaluates it on {@code held} after the last epoch. */
+    private static EvalResult trainAndTest(ModelFactory factory, Strategy s, TensorSet fit, TensorSet held, TrainConfig cfg) {
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) cfg.seed());
         GraftModel model = factory.create(s.usesPretrained());
@@ -145,6 +165,6 @@ public final class StrategyProbe {
         GroupedOptimizer optimizer = new GroupedOptimizer(cfg.optimizer(), cfg.momentum(), ModelParts.trainable(model, s, cfg));
         TrainLoop loop = new TrainLoop(cfg, forward, optimizer, model.stateDict()).label("probe " + s.id());
         loop.run(fit, null, null);
-        return TrainLoop.evaluate(forward, held, Math.max(256, cfg.batchSize()), 0.0).top1();
+        return TrainLoop.evaluate(forward, held, Math.max(256, cfg.batchSize()), 0.0);
     }
 }

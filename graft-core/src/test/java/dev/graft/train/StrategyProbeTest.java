@@ -64,12 +64,25 @@ class StrategyProbeTest {
     }
 
     @Test
+    void bestAccuracyWinsAndTheHeldOutLossBreaksTies() {
+        List<Strategy> c = List.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL);
+        assertEquals(Strategy.FULL, StrategyProbe.pick(c, java.util.Map.of("head", 0.90, "partial", 0.91, "full", 0.93),
+                java.util.Map.of("head", 0.1, "partial", 0.1, "full", 0.9)), "accuracy first");
+        assertEquals(Strategy.FULL, StrategyProbe.pick(c, java.util.Map.of("head", 0.90, "partial", 0.97, "full", 0.97),
+                java.util.Map.of("head", 0.1, "partial", 0.30, "full", 0.25)), "tie: lower loss");
+        assertEquals(Strategy.PARTIAL, StrategyProbe.pick(c, java.util.Map.of("head", 0.90, "partial", 0.97, "full", 0.97),
+                java.util.Map.of("head", 0.1, "partial", 0.25, "full", 0.25)), "full tie: the earlier (cheaper) candidate");
+    }
+
+    @Test
     void blankPretrainedFeaturesLoseToScratchAndTheProbeSaysSo() {
         TensorSet train = textures();
         StrategyProbe.Result r = StrategyProbe.run(blankPretrained(), train, CFG, List.of(Strategy.HEAD, Strategy.SCRATCH), 3);
         assertEquals(3, r.folds());
         assertEquals(48, r.samples());
         assertEquals(List.of("head", "scratch"), List.copyOf(r.accuracy().keySet()));
+        assertEquals(r.accuracy().keySet(), r.loss().keySet());
+        assertTrue(r.loss().get("scratch") < r.loss().get("head"), "the model that learned has the lower held-out loss: " + r.loss());
         // constant features: the head predicts one class for every sample of a balanced fold
         assertEquals(0.25, r.accuracy().get("head"), 1e-9);
         assertTrue(r.accuracy().get("scratch") >= 0.75, r.describe());
