@@ -3,6 +3,7 @@ package dev.graft.advise;
 import dev.graft.GraftException;
 import dev.graft.train.FeatureExtractor;
 import dev.graft.train.ModelFactory;
+import dev.graft.train.ModelParts;
 import dev.graft.train.Strategy;
 import dev.graft.train.StrategyProbe;
 import dev.graft.train.TensorSet;
@@ -103,7 +104,7 @@ public final class Advisor {
         return decide(perClass, min, fd, rel, logme, logmeRandom, leep, measured.size(), stagesOf(pretrained));
     }
 
-    /** What the probe tries on small data, cheapest first (ties go to the earlier one). */
+    /** What the probe tries on small data, cheapest first (a full tie goes to the earlier one). */
     public static final List<Strategy> PROBE_CANDIDATES = List.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.SCRATCH);
 
     /**
@@ -128,8 +129,7 @@ public final class Advisor {
 
     /** Groups {@code partial} freezes by default: the stem and half of the stages. */
     public static int partialFreeze(GraftModel m) {
-        int stages = stagesOf(m);
-        return Math.min(stages, 1 + stages / 2);
+        return ModelParts.defaultPartialFreeze(stagesOf(m));
     }
 
     /** Number of groups between the stem and the head (the model's stages). */
@@ -165,7 +165,7 @@ public final class Advisor {
                     + " new classifier on the frozen features; expect less than on similar data (LogME and LEEP above say how much)";
         } else if (similar) {
             s = Strategy.PARTIAL;
-            freeze = Math.min(stages, 1 + stages / 2);  // as partialFreeze
+            freeze = ModelParts.defaultPartialFreeze(stages);
             rule = "large and similar: keep the general early layers frozen (stem and first half of the stages), train the rest";
         } else if (gain) {
             // The Frechet distance says the inputs differ, but LogME says the pretrained features separate the target's

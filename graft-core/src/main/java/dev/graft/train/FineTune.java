@@ -344,7 +344,7 @@ public final class FineTune {
                 return stages + 1;
             }
             case PARTIAL -> {
-                int k = freezeStages < 0 ? Math.min(stages, 1 + stages / 2) : freezeStages;
+                int k = freezeStages < 0 ? ModelParts.defaultPartialFreeze(stages) : freezeStages;
                 ModelParts.freezeGroups(model, k);
                 return k;
             }

@@ -53,6 +53,11 @@ public final class ModelParts {
         return key.equals(cls) || key.startsWith(cls + ".");
     }
 
+    /** Groups {@code partial} freezes unless told otherwise: the stem and half of the {@code stages}. */
+    public static int defaultPartialFreeze(int stages) {
+        return Math.min(stages, 1 + stages / 2);
+    }
+
     /**
      * Freezes the first {@code count} groups (stem = group 0, then stages): their parameters get no
      * gradient and their BatchNorm layers run in inference mode, so running statistics stay as loaded.
