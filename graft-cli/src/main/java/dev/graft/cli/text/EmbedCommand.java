@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,16 +21,15 @@ public final class EmbedCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
     List<String> texts;
 
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
-    String model;
+    @Mixin
+    TextModelOption textModel;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        try (TextEncoder enc = TextModels.open(model)) {
+        try (TextEncoder enc = textModel.open()) {
             float[][] v = enc.embed(texts);
             PrintWriter out = spec.commandLine().getOut();
             if (Output.json()) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,9 +50,8 @@ public final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--queries-per-class", defaultValue = "15", paramLabel = "Q", description = "Queries per class (default: ${DEFAULT-VALUE}).")
     int queriesPerClass;
 
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
-    String model;
+    @Mixin
+    TextModelOption textModel;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -79,7 +79,7 @@ public final class FewShotCommand implements Callable<Integer> {
                         "add at least one line per label to the support file (it has: " + String.join(", ", s.classNames()) + ")");
             }
         }
-        try (TextEncoder enc = TextModels.open(model)) {
+        try (TextEncoder enc = textModel.open()) {
             PrototypeClassifier p = PrototypeClassifier.fit(enc.embed(s.texts()), s.labels(), s.classNames());
             float[][] q = enc.embed(queries);
             int[] shotsPerClass = p.shots();
@@ -99,7 +99,7 @@ public final class FewShotCommand implements Callable<Integer> {
         } else {
             d = TextDatasets.load("wordnet-topics-small", Globals.seed).test();
         }
-        try (TextEncoder enc = TextModels.open(model)) {
+        try (TextEncoder enc = textModel.open()) {
             float[][] v = enc.embed(d.texts(), "embed " + d.name());
             EpisodicEvaluation.Result r = EpisodicEvaluation.run(v, d.labels(), ways, shots, queriesPerClass, episodes, Globals.seed);
             if (Output.json()) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,9 +24,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     /** The hub repository the fine-tuned model goes to. */
     static final String REPO = "local/all-MiniLM-L6-v2-wordnet-topics";
 
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
-    String model;
+    @Mixin
+    TextModelOption textModel;
 
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set (default: ${DEFAULT-VALUE}; wordnet-topics for the full one, or a .csv/.jsonl).")
@@ -51,8 +51,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean freshImport = TextModels.isBuiltin(model) && !MiniLm.isImported(MiniLm.dir());
-        TextQuickstart.Report r = TextQuickstart.run(new TextQuickstart.Options(model, data, Globals.seed, draws, partialEpochs,
+        boolean freshImport = TextModels.isBuiltin(textModel.name) && !MiniLm.isImported(MiniLm.dir());
+        TextQuickstart.Report r = TextQuickstart.run(new TextQuickstart.Options(textModel.name, data, Globals.seed, draws, partialEpochs,
                 topLayers, out));
         String pushed = null;
         if (!noPush) {

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -50,9 +51,8 @@ public final class TextFinetuneCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
     boolean noProbe;
 
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
-    String model;
+    @Mixin
+    TextModelOption textModel;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: GRAFT_HOME/runs/text-STRATEGY-TIMESTAMP).")
     Path out;
@@ -82,7 +82,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         TextData train = splits.train();
         TextData test = splits.test();
         PrintWriter w = spec.commandLine().getOut();
-        try (TextEncoder enc = TextModels.open(model)) {
+        try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
             if (s == TextFineTuner.Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "T", description = "Prompt template with {} for the label (repeatable; default: 5 built-in).")
     List<String> templates;
 
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
-    String model;
+    @Mixin
+    TextModelOption textModel;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -44,7 +44,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
             throw new GraftException("zero-shot needs at least two labels, got " + names, "e.g. --labels animal,plant,food");
         }
         List<String> desc = descriptions == null ? null : split(descriptions, "\\|");
-        try (TextEncoder enc = TextModels.open(model)) {
+        try (TextEncoder enc = textModel.open()) {
             ZeroShotClassifier zs = ZeroShotClassifier.build(enc::embed, names, desc,
                     templates == null || templates.isEmpty() ? ZeroShotClassifier.TEXT_TEMPLATES : templates);
             float[][] v = enc.embed(texts);

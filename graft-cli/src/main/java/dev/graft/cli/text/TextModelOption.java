@@ -1,0 +1,23 @@
+package dev.graft.cli.text;
+
+import dev.graft.text.TextEncoder;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --model} option every text verb shares, and opening the model it names.
+ *
+ * <pre>{@code
+ * @Mixin TextModelOption textModel;
+ * try (TextEncoder enc = textModel.open()) { ... }
+ * }</pre>
+ */
+public final class TextModelOption {
+    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
+            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
+    String name;
+
+    /** The named model, through {@link TextModels#open} (a first MiniLM import is published to the local hub). */
+    TextEncoder open() {
+        return TextModels.open(name);
+    }
+}
