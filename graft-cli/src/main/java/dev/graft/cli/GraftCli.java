@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
+import dev.graft.engine.EngineNumerics;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import java.io.InputStream;
@@ -69,8 +70,17 @@ public final class GraftCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        Engines.configure();
+        if (SafeIsaRelaunch.knownNeeded()) {
+            System.exit(SafeIsaRelaunch.run(args));
+        }
+        relaunchOnWrongNumerics = SafeIsaRelaunch.possible();
+        int code = execute(args);
+        System.exit(code == SafeIsaRelaunch.EXIT && relaunchOnWrongNumerics ? SafeIsaRelaunch.run(args) : code);
     }
+
+    /** Set by {@link #main} only: a run from a test or another program reports wrong numerics as an error. */
+    private static boolean relaunchOnWrongNumerics;
 
     /** Runs the command line and returns the exit code (used by tests too). */
     public static int execute(String... args) {
@@ -93,6 +103,9 @@ public final class GraftCli implements Runnable {
     }
 
     private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (ex instanceof EngineNumerics.WrongNumerics && relaunchOnWrongNumerics) {
+            return SafeIsaRelaunch.EXIT;
+        }
         PrintWriter err = cl.getErr();
         if (Globals.debug) {
             ex.printStackTrace(err);

@@ -18,6 +18,9 @@ import dev.graft.GraftException;
  * }</pre>
  */
 public final class Engines {
+    /** The libtorch version of the natives Graft is built against. */
+    public static final String TORCH_VERSION = "2.7.1";
+
     private static volatile Engine engine;
 
     private Engines() {}
@@ -35,8 +38,19 @@ public final class Engines {
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     }
 
-    /** The PyTorch engine, started once; a {@link GraftException} if its natives cannot be loaded. */
+    /**
+     * The PyTorch engine, started once and checked to compute right on this machine
+     * ({@link EngineNumerics}); a {@link GraftException} if its natives cannot be loaded, an
+     * {@link EngineNumerics.WrongNumerics} if its kernels give wrong results here.
+     */
     public static Engine pytorch() {
+        Engine e = start();
+        EngineNumerics.require();
+        return e;
+    }
+
+    /** The PyTorch engine, started once, without the numerics check (which itself needs the engine). */
+    public static Engine start() {
         Engine e = engine;
         if (e != null) {
             return e;
@@ -49,8 +63,8 @@ public final class Engines {
                 } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError ex) {
                     throw new GraftException(
                             "the PyTorch engine could not start: " + rootMessage(ex),
-                            "Graft needs ai.djl.pytorch:pytorch-native-cpu:2.7.1 (classifier for this platform)"
-                                    + " and pytorch-jni 2.7.1-0.36.0 on the class path; rebuild with ./graft or mvn package",
+                            "Graft needs ai.djl.pytorch:pytorch-native-cpu:" + TORCH_VERSION + " (classifier for this platform)"
+                                    + " and pytorch-jni " + TORCH_VERSION + "-0.36.0 on the class path; rebuild with ./graft or mvn package",
                             ex);
                 }
             }

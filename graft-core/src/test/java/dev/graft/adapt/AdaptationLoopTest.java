@@ -26,8 +26,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("numerics")
 class AdaptationLoopTest {
     @BeforeAll
     static void engine() {

@@ -22,10 +22,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Masked losses, per-task gradients over one forward pass, and short end-to-end runs of every strategy. */
+@Tag("numerics")
 class MultiTaskTrainingTest {
     private static NDManager nd;
 

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Each weighting rule against values computed by hand. */
+@Tag("numerics")
 class WeightingTest {
     private static NDManager nd;
     private static final List<TaskSpec> TWO = List.of(TaskSpec.regression("a"), TaskSpec.regression("b"));

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * truncated, non-English, code, symbols). Both see the same token ids; ONNX Runtime runs each
  * sentence unpadded while Graft pads batches, so the attention mask is checked too.
  */
+@Tag("numerics")
 class MiniLmConformanceTest {
     @TempDir
     static Path home;

@@ -17,8 +17,10 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("numerics")
 class TrainingTest {
     private static float trainStep(Trainer trainer, NDArray x, NDArray y) {
         float loss;
