@@ -34,7 +34,7 @@ final class SafeIsaRelaunch {
     /** Runs {@code args} in a new JVM with the safe ISA, sharing this one's terminal; returns its exit code. */
     static int run(String[] args) {
         EngineNumerics.Verdict v = EngineNumerics.cachedVerdict();
-        System.err.println("note: the engine's default convolution kernels fail Graft's numerics check on this CPU"
+        System.err.println("note: the engine's default oneDNN kernels fail Graft's numerics check on this CPU"
                 + (v != null && v.failure() != null ? " (" + v.failure() + ")" : "") + "; running with "
                 + EngineNumerics.ISA_VARIABLE + "=" + EngineNumerics.SAFE_ISA);
         List<String> cmd = new ArrayList<>();

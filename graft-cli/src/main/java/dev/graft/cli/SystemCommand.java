@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code graft system}: what Graft runs on — versions, engine, threads, GRAFT_HOME. */
 @Command(name = "system", description = "Show versions, the engine, threads and GRAFT_HOME; checks the engine starts offline.")
 public final class SystemCommand implements Callable<Integer> {
-    @Option(names = "--numerics", description = "Run the engine's numerics check again and print its table (convolution"
+    @Option(names = "--numerics", description = "Run the engine's numerics check again and print its table (convolution and GELU"
             + " output and gradients against a double-precision reference); exit 1 if a result is wrong.")
     boolean numerics;
 
@@ -49,7 +49,7 @@ public final class SystemCommand implements Callable<Integer> {
         }
         EngineNumerics.Verdict verdict = EngineNumerics.verdict();
         info.put("numerics", (verdict.ok() ? "ok" : "WRONG: " + verdict.failure()) + String.format(java.util.Locale.ROOT,
-                " (convolution vs reference, worst relative error %.1e%s)", verdict.worst(), verdict.cached() ? ", cached" : ""));
+                " (oneDNN convolution and GELU vs a double-precision reference, worst relative error %.1e%s)", verdict.worst(), verdict.cached() ? ", cached" : ""));
         info.put("onednn_isa", EngineNumerics.isaSetting() == null ? "default" : EngineNumerics.isaSetting());
         if (Output.json()) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));

@@ -34,7 +34,7 @@ public final class EngineNumerics {
     /** The ISA the command line falls back to where the default kernels fail the check. */
     public static final String SAFE_ISA = "AVX2";
     /** Bumped when the checked cases change, so old verdicts are not reused. */
-    static final int CHECK_VERSION = 1;
+    static final int CHECK_VERSION = 2;
 
     private static volatile Verdict current;
 
@@ -86,7 +86,7 @@ public final class EngineNumerics {
         Verdict v = verdict();
         if (!v.ok()) {
             boolean tried = isaSetting() != null;
-            throw new WrongNumerics("the engine's convolution kernels compute wrong results on this CPU with "
+            throw new WrongNumerics("the engine's oneDNN kernels compute wrong results on this CPU with "
                     + ISA_VARIABLE + "=" + (tried ? isaSetting() : "(default)") + ": " + v.failure(),
                     tried ? "report it with the output of java -cp graft.jar dev.graft.engine.NumericsCheck; try "
                             + ISA_VARIABLE + "=SSE41"

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Checks the engine's convolution kernels against a plain double-precision reference written here:
- * forward output and the three gradients (input, weight, bias), twice over a retained graph, on the
- * layer shapes Graft's models train with.
+ * Checks the engine's oneDNN kernels against a plain double-precision reference written here:
+ * convolution output and its three gradients (input, weight, bias), twice over a retained graph, on
+ * the layer shapes Graft's models train with, and the exact GELU with its gradient.
  *
  * <p>Why: libtorch routes float32 convolutions through oneDNN, whose kernels are chosen per CPU (ISA,
  * cache sizes). On one machine (AMD, AVX-512) they gave wrong weight gradients for the smallest
@@ -48,8 +48,11 @@ public final class NumericsCheck {
         }
     }
 
-    /** The worst relative error of each quantity over the repeats; {@code retained} is the second backward's. */
-    public record Result(Case layer, double output, double input, double weight, double bias, double retained) {
+    /**
+     * The worst relative error of each quantity over the repeats; {@code retained} is the second
+     * backward's; weight and bias are 0 for an activation.
+     */
+    public record Result(String name, String shape, double output, double input, double weight, double bias, double retained) {
         public double worst() {
             return Math.max(Math.max(Math.max(output, input), Math.max(weight, bias)), retained);
         }
@@ -83,7 +86,7 @@ public final class NumericsCheck {
         public String firstFailure() {
             for (Result r : results) {
                 if (!r.ok()) {
-                    return String.format(Locale.ROOT, "%s (%s): %s off by %.3g of its scale", r.layer().name(), r.layer().shape(),
+                    return String.format(Locale.ROOT, "%s (%s): %s off by %.3g of its scale", r.name(), r.shape(),
                             r.wrongPart(), r.worst());
                 }
             }
@@ -94,7 +97,7 @@ public final class NumericsCheck {
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-14s %-30s %9s %9s %9s %9s %9s  %s%n",
                     "case", "shape", "output", "d_input", "d_weight", "d_bias", "retained", "verdict"));
             for (Result r : results) {
-                s.append(String.format(Locale.ROOT, "%-14s %-30s %9.2e %9.2e %9.2e %9.2e %9.2e  %s%n", r.layer().name(), r.layer().shape(),
+                s.append(String.format(Locale.ROOT, "%-14s %-30s %9.2e %9.2e %9.2e %9.2e %9.2e  %s%n", r.name(), r.shape(),
                         r.output(), r.input(), r.weight(), r.bias(), r.retained(), r.ok() ? "ok" : "WRONG"));
             }
             return s.toString();
@@ -117,7 +120,15 @@ public final class NumericsCheck {
                 new Case("resnet-down", 4, 16, 8, 8, 32, 1, 2, 0));
     }
 
-    /** Runs every case on the engine (started by {@link Engines#pytorch()} if needed). */
+    /**
+     * Exact (erf) GELU, the other oneDNN kernel Graft's training reaches (BERT's and ViT's feed-forward
+     * layers): the tiny test BERT's, a 768-wide and MiniLM's 1536-wide activation.
+     */
+    public static List<long[]> geluShapes() {
+        return List.of(new long[] {16, 6, 32}, new long[] {8, 5, 768}, new long[] {4, 16, 1536});
+    }
+
+    /** Runs every case on the engine (started by {@link Engines#start()} if needed). */
     public static Report run() {
         Engines.start();
         List<Result> out = new ArrayList<>();
@@ -126,8 +137,69 @@ public final class NumericsCheck {
             for (Case c : cases()) {
                 out.add(check(nd, c, rnd));
             }
+            for (long[] shape : geluShapes()) {
+                out.add(checkGelu(nd, shape, rnd));
+            }
         }
         return new Report(out);
+    }
+
+    private static Result checkGelu(NDManager parent, long[] shape, Random rnd) {
+        int n = Math.toIntExact(new Shape(shape).size());
+        float[] x = random(rnd, n);
+        float[] g = random(rnd, n);
+        double[] y = new double[n];
+        double[] dx = new double[n];
+        for (int i = 0; i < n; i++) {
+            double cdf = 0.5 * (1 + erf(x[i] / Math.sqrt(2)));
+            double pdf = Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
+            y[i] = x[i] * cdf;
+            dx[i] = g[i] * (cdf + x[i] * pdf);
+        }
+        double eOut = 0, eIn = 0, eRetained = 0;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            try (NDManager nd = parent.newSubManager()) {
+                NDArray xa = nd.create(x, new Shape(shape));
+                xa.setRequiresGradient(true);
+                boolean grad = JniUtils.isGradMode();
+                JniUtils.setGradMode(true);
+                try {
+                    NDArray ya = ai.djl.nn.Activation.gelu(xa);
+                    eOut = Math.max(eOut, relError(ya.toFloatArray(), y, 1));
+                    NDArray loss = ya.mul(nd.create(g, new Shape(shape))).sum();
+                    backward(loss, nd, true);
+                    eIn = Math.max(eIn, relError(xa.getGradient().toFloatArray(), dx, 1));
+                    backward(loss, nd, false);
+                    eRetained = Math.max(eRetained, relError(xa.getGradient().toFloatArray(), dx, 2));
+                } finally {
+                    JniUtils.setGradMode(grad);
+                }
+            }
+        }
+        return new Result("gelu", "x " + new Shape(shape), eOut, eIn, 0, 0, eRetained);
+    }
+
+    /** erf to about 1e-15 (Taylor series near 0, continued fraction of erfc beyond 3): Java has none. */
+    static double erf(double x) {
+        double a = Math.abs(x);
+        double r;
+        if (a < 3) {
+            double term = a;
+            double sum = a;
+            for (int k = 1; k < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); k++) {
+                term *= -a * a / k;
+                sum += term / (2 * k + 1);
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            // erfc(a) = exp(-a^2)/sqrt(pi) * 1/(a + 1/2/(a + 1/(a + 3/2/(a + ...))))
+            double f = a;
+            for (int k = 60; k >= 1; k--) {
+                f = a + (k / 2.0) / f;
+            }
+            r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+        }
+        return x < 0 ? -r : r;
     }
 
     private static Result check(NDManager parent, Case c, Random rnd) {
@@ -168,7 +240,7 @@ public final class NumericsCheck {
                 }
             }
         }
-        return new Result(c, eOut, eIn, eW, eB, eRetained);
+        return new Result(c.name(), c.shape(), eOut, eIn, eW, eB, eRetained);
     }
 
     private static void backward(NDArray scalar, NDManager nd, boolean retainGraph) {
@@ -245,12 +317,16 @@ public final class NumericsCheck {
 
     /** Prints the table and exits 1 if any case is wrong: the reproducer to attach to an engine bug report. */
     public static void main(String[] args) {
+        Engines.start();
+        long t0 = System.nanoTime();
         Report r = run();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("engine " + Engines.start().getVersion() + ", ONEDNN_MAX_CPU_ISA="
                 + System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "(default)") + ", threads " + Engines.threads()
                 + ", cpu " + EngineNumerics.cpuName());
         System.out.print(r.table());
-        System.out.println(r.ok() ? "all convolution results match the reference" : "WRONG: " + r.firstFailure());
+        System.out.println((r.ok() ? "all results match the reference" : "WRONG: " + r.firstFailure())
+                + " (" + ms + " ms)");
         System.exit(r.ok() ? 0 : 1);
     }
 }

@@ -15,7 +15,7 @@ class NumericsCheckTest {
     @Test
     void engineConvolutionsMatchTheReferenceOnThisCpu() {
         NumericsCheck.Report r = NumericsCheck.run();
-        assertEquals(NumericsCheck.cases().size(), r.results().size());
+        assertEquals(NumericsCheck.cases().size() + NumericsCheck.geluShapes().size(), r.results().size());
         // On a CPU whose kernels are wrong this fails with the table: that is the point of the test.
         assertTrue(r.ok(), () -> "ONEDNN_MAX_CPU_ISA=" + EngineNumerics.isaSetting() + "\n" + r.table());
         assertTrue(r.worst() > 0, "float32 kernels differ from double by rounding: a zero error means nothing was compared");
@@ -46,6 +46,16 @@ class NumericsCheckTest {
                 }
             }
         }
+    }
+
+    @Test
+    void erfMatchesKnownValues() {
+        // erf(0.5), erf(1), erf(2), erf(3.5) to 15 digits (Abramowitz and Stegun, table 7.1)
+        assertEquals(0.520499877813047, NumericsCheck.erf(0.5), 1e-14);
+        assertEquals(0.842700792949715, NumericsCheck.erf(1), 1e-14);
+        assertEquals(-0.995322265018953, NumericsCheck.erf(-2), 1e-14);
+        assertEquals(0.999999256901628, NumericsCheck.erf(3.5), 1e-14);
+        assertEquals(0.0, NumericsCheck.erf(0), 0);
     }
 
     @Test
