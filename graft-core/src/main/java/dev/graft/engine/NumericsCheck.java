@@ -35,7 +35,7 @@ public final class NumericsCheck {
         return Double.parseDouble(System.getProperty("graft.numerics.tolerance", "2e-4"));
     }
     /** How often each case is run: wrong results from uninitialised memory differ between runs. */
-    static final int REPEATS = 2;
+    static final int REPEATS = 3;
 
     private NumericsCheck() {}
 
