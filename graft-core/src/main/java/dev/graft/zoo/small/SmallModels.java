@@ -1,5 +1,6 @@
 package dev.graft.zoo.small;
 
+import dev.graft.weights.ShippedWeights;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.resnet.ResNet;
@@ -9,11 +10,33 @@ import java.util.Map;
 
 /**
  * Small models for 28x28 images (MNIST-sized), quick to train on two cores, and their catalogue
- * tags. The tagged weights are trained by Graft itself ({@code graft pretrain}) since no pretrained
- * weights can be downloaded here; they are stored under {@code GRAFT_HOME/weights/<arch>.<tag>/}.
+ * tags. The tagged weights were trained by Graft itself ({@code graft pretrain}, remade by
+ * {@code bench/shipped-weights.sh}) and ship inside Graft (module {@code graft-weights}); on first
+ * use they are copied into {@code GRAFT_HOME/weights/<arch>.<tag>/}, each file checked against the
+ * sha256 below.
  */
 public final class SmallModels {
     private SmallModels() {}
+
+    /**
+     * The sha256 of every shipped file of each tag, as {@code bench/shipped-weights.sh} prints them;
+     * a remade file needs its new sum here.
+     */
+    static final Map<String, Map<String, String>> SHIPPED = Map.of(
+            "small_cnn.graft_mnist", files(
+                    "1767f841f9a2a45caa098c2e4390a24c1e08f54fca9419aa3f52d29ba642f5cb",
+                    "0f3a2c20d04e6ae800015e0406297c2a0ae21ec9c3b880a1c045765dba0f3fe5",
+                    "ecaadf926dc0562a1baee2a4da3bf8939e1daaa28093cc23223e76e400e18ca2",
+                    "5ffd603d6915f7ea19e7bda7e42483813b966d19f5c2d989a8526d1c14025a05"));
+
+    private static Map<String, String> files(String model, String config, String stats, String card) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("model.safetensors", model);
+        m.put("config.json", config);
+        m.put("feature_stats.safetensors", stats);
+        m.put("README.md", card);
+        return m;
+    }
 
     private static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     private static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -51,5 +74,6 @@ public final class SmallModels {
         cfgs.put("small_resnet.graft_mnist", tagged(res, "graft_mnist", "MNIST", "CC BY-SA 3.0", DIGITS, mnistMean, mnistStd));
         cfgs.put("small_resnet.graft_fashion_mnist", tagged(res, "graft_fashion_mnist", "Fashion-MNIST", "MIT-licensed (Zalando Research)", FASHION, fashionMean, fashionStd));
         Zoo.registerPretrained(cfgs);
+        SHIPPED.forEach((name, sha256) -> Zoo.registerShippedWeights(new ShippedWeights(name, sha256)));
     }
 }
