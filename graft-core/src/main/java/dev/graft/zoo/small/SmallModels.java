@@ -27,7 +27,22 @@ public final class SmallModels {
                     "1767f841f9a2a45caa098c2e4390a24c1e08f54fca9419aa3f52d29ba642f5cb",
                     "0f3a2c20d04e6ae800015e0406297c2a0ae21ec9c3b880a1c045765dba0f3fe5",
                     "ecaadf926dc0562a1baee2a4da3bf8939e1daaa28093cc23223e76e400e18ca2",
-                    "5ffd603d6915f7ea19e7bda7e42483813b966d19f5c2d989a8526d1c14025a05"));
+                    "5ffd603d6915f7ea19e7bda7e42483813b966d19f5c2d989a8526d1c14025a05"),
+            "small_cnn.graft_fashion_mnist", files(
+                    "50a6a21b3690aa4e3a6d285161a1517f5cbbee494eab51694dc674c06c0c7b37",
+                    "3a737ac86ee0cd30926de92f61a1cae56583b0f8f170371bfe5347fccf39acf6",
+                    "2dc27e537a9c99e4a65e558b054a4e763fbe25f3d5905af8be23e9668d4061da",
+                    "3192fe8e68be1b289104b3631c3b5a771c9b7543437dcac560a65551e701aa98"),
+            "small_resnet.graft_mnist", files(
+                    "286fbec09de5ae068907d451042568115b34fc34e6c24d50d7126d2f7cc9a4f2",
+                    "8556feb566cc78e922aeeddc617380c3c837abbb5c386ca0a9fb982d3ac2c889",
+                    "9f23851e10ebb2e11d9ed9033f4b933b2d1c46ef89b369fd3b9dd6ebdb96cdbb",
+                    "1f91e2c7b593a35d9c779f8454f716555e5bac4ade6eb6f27c4628a7a7e37f44"),
+            "small_resnet.graft_fashion_mnist", files(
+                    "773548532523b647af289458cb386da9cca0efa9c878bed6a0901560c61e4201",
+                    "c843cf2f95a28ade8a891bc5fbdabef65b884bb8aa9665edf1043dfc31216b49",
+                    "7a470929179e9a9f8921aa0fc20b181d80d09ae83cb24f5e22d0fbe0cc516279",
+                    "96bd9c83373d31d1515d0951d5c3f9a398f881885a3d69684ea38f0712f09bb7"));
 
     private static Map<String, String> files(String model, String config, String stats, String card) {
         Map<String, String> m = new LinkedHashMap<>();
