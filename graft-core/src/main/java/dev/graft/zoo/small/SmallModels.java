@@ -1,5 +1,6 @@
 package dev.graft.zoo.small;
 
+import dev.graft.weights.ShippedWeights;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.resnet.ResNet;
@@ -9,11 +10,48 @@ import java.util.Map;
 
 /**
  * Small models for 28x28 images (MNIST-sized), quick to train on two cores, and their catalogue
- * tags. The tagged weights are trained by Graft itself ({@code graft pretrain}) since no pretrained
- * weights can be downloaded here; they are stored under {@code GRAFT_HOME/weights/<arch>.<tag>/}.
+ * tags. The tagged weights were trained by Graft itself ({@code graft pretrain}, remade by
+ * {@code bench/shipped-weights.sh}) and ship inside Graft (module {@code graft-weights}); on first
+ * use they are copied into {@code GRAFT_HOME/weights/<arch>.<tag>/}, each file checked against the
+ * sha256 below.
  */
 public final class SmallModels {
     private SmallModels() {}
+
+    /**
+     * The sha256 of every shipped file of each tag, as {@code bench/shipped-weights.sh} prints them;
+     * a remade file needs its new sum here.
+     */
+    static final Map<String, Map<String, String>> SHIPPED = Map.of(
+            "small_cnn.graft_mnist", files(
+                    "1767f841f9a2a45caa098c2e4390a24c1e08f54fca9419aa3f52d29ba642f5cb",
+                    "0f3a2c20d04e6ae800015e0406297c2a0ae21ec9c3b880a1c045765dba0f3fe5",
+                    "ecaadf926dc0562a1baee2a4da3bf8939e1daaa28093cc23223e76e400e18ca2",
+                    "5ffd603d6915f7ea19e7bda7e42483813b966d19f5c2d989a8526d1c14025a05"),
+            "small_cnn.graft_fashion_mnist", files(
+                    "50a6a21b3690aa4e3a6d285161a1517f5cbbee494eab51694dc674c06c0c7b37",
+                    "3a737ac86ee0cd30926de92f61a1cae56583b0f8f170371bfe5347fccf39acf6",
+                    "2dc27e537a9c99e4a65e558b054a4e763fbe25f3d5905af8be23e9668d4061da",
+                    "3192fe8e68be1b289104b3631c3b5a771c9b7543437dcac560a65551e701aa98"),
+            "small_resnet.graft_mnist", files(
+                    "286fbec09de5ae068907d451042568115b34fc34e6c24d50d7126d2f7cc9a4f2",
+                    "8556feb566cc78e922aeeddc617380c3c837abbb5c386ca0a9fb982d3ac2c889",
+                    "9f23851e10ebb2e11d9ed9033f4b933b2d1c46ef89b369fd3b9dd6ebdb96cdbb",
+                    "1f91e2c7b593a35d9c779f8454f716555e5bac4ade6eb6f27c4628a7a7e37f44"),
+            "small_resnet.graft_fashion_mnist", files(
+                    "773548532523b647af289458cb386da9cca0efa9c878bed6a0901560c61e4201",
+                    "c843cf2f95a28ade8a891bc5fbdabef65b884bb8aa9665edf1043dfc31216b49",
+                    "7a470929179e9a9f8921aa0fc20b181d80d09ae83cb24f5e22d0fbe0cc516279",
+                    "96bd9c83373d31d1515d0951d5c3f9a398f881885a3d69684ea38f0712f09bb7"));
+
+    private static Map<String, String> files(String model, String config, String stats, String card) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("model.safetensors", model);
+        m.put("config.json", config);
+        m.put("feature_stats.safetensors", stats);
+        m.put("README.md", card);
+        return m;
+    }
 
     private static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     private static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -51,5 +89,6 @@ public final class SmallModels {
         cfgs.put("small_resnet.graft_mnist", tagged(res, "graft_mnist", "MNIST", "CC BY-SA 3.0", DIGITS, mnistMean, mnistStd));
         cfgs.put("small_resnet.graft_fashion_mnist", tagged(res, "graft_fashion_mnist", "Fashion-MNIST", "MIT-licensed (Zalando Research)", FASHION, fashionMean, fashionStd));
         Zoo.registerPretrained(cfgs);
+        SHIPPED.forEach((name, sha256) -> Zoo.registerShippedWeights(new ShippedWeights(name, sha256)));
     }
 }

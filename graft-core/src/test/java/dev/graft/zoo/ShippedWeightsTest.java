@@ -1,0 +1,165 @@
+package dev.graft.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.GraftException;
+import dev.graft.advise.FeatureStats;
+import dev.graft.data.builtin.Manifest;
+import dev.graft.weights.ShippedWeights;
+import dev.graft.weights.Weights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The catalogue on a fresh machine: shipped weights, their sha256, and entries that need a step first. */
+class ShippedWeightsTest {
+    /** A catalogue entry nobody ships: its weights are made by pretraining. */
+    private static final String MADE_HERE = "small_cnn.graft_step_test";
+    /** A shipped entry whose files are not on the class path. */
+    private static final String ABSENT = "small_resnet.graft_absent_test";
+
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void isolate() {
+        System.setProperty("graft.home", home.toString());
+        PretrainedCfg base = Zoo.cfg("small_cnn");
+        Zoo.registerPretrained(Map.of(MADE_HERE, base.withOrigin("graft_step_test", "apache-2.0", "test", null),
+                ABSENT, Zoo.cfg("small_resnet").withOrigin("graft_absent_test", "apache-2.0", "test", null)));
+        Zoo.registerShippedWeights(new ShippedWeights(ABSENT, Map.of("model.safetensors", "0".repeat(64), "config.json", "0".repeat(64))));
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty("graft.home");
+    }
+
+    /** Every test starts from an empty GRAFT_HOME. */
+    @BeforeEach
+    void empty() throws IOException {
+        try (Stream<Path> s = Files.walk(home)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(home)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyPretrainedEntryIsCreatableOnAnEmptyHome() {
+        List<String> names = Zoo.list(List.of(), List.of(), true);
+        assertTrue(names.containsAll(List.of("small_cnn.graft_mnist", "small_cnn.graft_fashion_mnist",
+                "small_resnet.graft_mnist", "small_resnet.graft_fashion_mnist")), names.toString());
+        for (String name : names) {
+            assertNull(Zoo.missingStep(name), name);
+            ShippedWeights shipped = Zoo.shippedWeights(name);
+            if (shipped == null) {
+                // Imported on first use from a jar on the class path (MiniLM, 90 MB; its import is tested in text/).
+                assertTrue(Zoo.isImported(name), name + " ships no weights and imports none");
+                continue;
+            }
+            GraftModel m = Zoo.create(name, new CreateOptions().pretrained(true));
+            assertEquals(name, m.cfg().name());
+            assertEquals(10, m.cfg().labelNames().size());
+            try (NDManager nd = NDManager.newBaseManager()) {
+                assertEquals(new Shape(2, 10), ((ModelBase) m).predict(nd.zeros(new Shape(2, 1, 28, 28))).getShape());
+            }
+            Path dir = Weights.catalogueDir(name);
+            for (Map.Entry<String, String> f : shipped.sha256().entrySet()) {
+                assertEquals(f.getValue(), Manifest.sha256(dir.resolve(f.getKey())), name + " " + f.getKey());
+            }
+            // The advisor finds the pretraining feature statistics next to the weights.
+            assertEquals(m.numFeatures(), FeatureStats.read(dir.resolve(FeatureStats.FILE)).dim(), name);
+            assertTrue(shipped.isCopyIn(dir));
+        }
+    }
+
+    @Test
+    void theShippedAccuracyIsInTheConfig() {
+        PretrainedCfg cfg = Zoo.cfg("small_cnn.graft_mnist");
+        assertTrue(((Number) cfg.provenance().get("test_top1")).doubleValue() > 0.9, cfg.provenance().toString());
+        assertTrue(cfg.provenance().get("notes").toString().contains("CC BY-SA 3.0"), "the data licence, from the catalogue");
+        assertFalse(Files.exists(Weights.catalogueDir("small_cnn.graft_mnist")), "reading the config copies nothing");
+    }
+
+    @Test
+    void aChangedShippedFileIsOneClearErrorAndDeletingTheFolderRestoresIt() throws IOException {
+        String name = "small_cnn.graft_mnist";
+        Zoo.create(name, new CreateOptions().pretrained(true));
+        Path file = Weights.catalogueDir(name).resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(file, bytes);
+        GraftException e = assertThrows(GraftException.class, () -> Zoo.create(name, new CreateOptions().pretrained(true)));
+        assertTrue(e.getMessage().contains("is not the file Graft ships for " + name), e.getMessage());
+        assertTrue(e.getMessage().contains(Zoo.shippedWeights(name).sha256().get("model.safetensors")), e.getMessage());
+        assertTrue(e.fix().contains("delete " + Weights.catalogueDir(name)), e.fix());
+        try (Stream<Path> s = Files.walk(Weights.catalogueDir(name))) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        assertNotNull(Zoo.create(name, new CreateOptions().pretrained(true)));
+    }
+
+    @Test
+    void aJarThatDoesNotMatchTheCatalogueIsRefused() {
+        ShippedWeights real = Zoo.shippedWeights("small_cnn.graft_fashion_mnist");
+        Map<String, String> wrong = new LinkedHashMap<>(real.sha256());
+        wrong.put("model.safetensors", "ab".repeat(32));
+        Path dir = home.resolve("elsewhere");
+        GraftException e = assertThrows(GraftException.class, () -> new ShippedWeights(real.name(), wrong).install(dir));
+        assertTrue(e.getMessage().contains("not the catalogue's " + "ab".repeat(32)), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("model.safetensors")), "nothing unverified is left behind");
+    }
+
+    @Test
+    void weightsMadeHereWinOverTheShippedOnes() {
+        String name = "small_resnet.graft_mnist";
+        GraftModel shipped = Zoo.create(name, new CreateOptions().pretrained(true));
+        // What graft pretrain does: write new weights and a new config.json into the catalogue folder.
+        GraftModel own = Zoo.create("small_resnet", new CreateOptions().seed(11));
+        Weights.save(own, Weights.catalogueDir(name), Zoo.cfg(name));
+        assertFalse(Zoo.shippedWeights(name).isCopyIn(Weights.catalogueDir(name)));
+        GraftModel back = Zoo.create(name, new CreateOptions().pretrained(true));
+        float[] fc = back.stateDict().get("fc.weight").getArray().toFloatArray();
+        assertArrayEquals(own.stateDict().get("fc.weight").getArray().toFloatArray(), fc);
+        assertFalse(java.util.Arrays.equals(shipped.stateDict().get("fc.weight").getArray().toFloatArray(), fc));
+        assertEquals(1, Zoo.list(List.of(name), List.of(), true).size());
+    }
+
+    @Test
+    void anEntryNeedingAStepIsHiddenAndItsErrorNamesTheStep() {
+        List<String> listed = Zoo.list(List.of("small_*"), List.of(), true);
+        assertFalse(listed.contains(MADE_HERE), listed.toString());
+        assertFalse(listed.contains(ABSENT), listed.toString());
+        GraftException made = assertThrows(GraftException.class, () -> Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
+        assertTrue(made.fix().contains("graft pretrain --model small_cnn --data step-test"), made.fix());
+        GraftException absent = assertThrows(GraftException.class, () -> Zoo.create(ABSENT, new CreateOptions().pretrained(true)));
+        assertTrue(absent.fix().contains("add " + ShippedWeights.ARTIFACT + " to the class path"), absent.fix());
+        // Once the step is done (weights made on this machine), the entry is listed and created.
+        Weights.save(Zoo.create("small_cnn", new CreateOptions().seed(3)), Weights.catalogueDir(MADE_HERE), Zoo.cfg(MADE_HERE));
+        assertTrue(Zoo.list(List.of("small_*"), List.of(), true).contains(MADE_HERE));
+        assertNotNull(Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
+    }
+}
