@@ -157,14 +157,12 @@ public final class DomainAdaptation {
             Optimizer sgd = sgdBuilder.build();
             Sampler sourceSampler = new Sampler(source.size(), options.seed() * 31 + 1);
             Sampler targetSampler = new Sampler(target.size(), options.seed() * 31 + 2);
-            long totalSteps = (long) options.epochs() * options.iterationsPerEpoch();
             long step = 0;
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 double clsSum = 0;
                 double transferSum = 0;
                 Map<String, Double> metricSums = new LinkedHashMap<>();
                 for (int it = 0; it < options.iterationsPerEpoch(); it++) {
-                    double progress = totalSteps == 0 ? 1.0 : step / (double) totalSteps;
                     try (NDManager sm = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
                         int[] si = sourceSampler.next(options.batchSize());
                         NDArray xs = normalized(model, source.images(sm, si));
@@ -186,7 +184,7 @@ public final class DomainAdaptation {
                             long n = pre.getShape().get(0);
                             TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
                                     pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
-                            NDArray transfer = loss.loss(ps, batch, progress);
+                            NDArray transfer = loss.loss(ps, batch, step);
                             float t = transfer.getFloat();
                             checkFinite(t, "transfer", step);
                             transferSum += t;
