@@ -21,9 +21,9 @@ import dev.graft.GraftException;
  * @param tradeoff weight of the transfer loss against the classification loss
  * @param discriminatorHidden hidden width of the DANN/CDAN domain discriminator
  * @param seed seeds initialisation, sampling and the CDAN random map
- * @param clipGradient clip every gradient element to [-c, c] (0 = no clipping); the default 1 rarely
- *     binds (gradient elements stay well below it in healthy runs) but caps the step when a reversed
- *     gradient spikes
+ * @param clipGradient clip every gradient element to [-c, c] (0 = no clipping); the default 1 binds
+ *     only on the few steps where a gradient spikes (about 1 % of a healthy DANN run's steps) and caps
+ *     the step there
  */
 public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, double learningRate, double momentum,
         double weightDecay, double tradeoff, int discriminatorHidden, long seed, double clipGradient) {
