@@ -7,7 +7,7 @@
 # Settings (environment): SEEDS ("1 2 3"), PAIRS ("mnist:digits-28 printed-digits:mnist
 # mnist:mnist-m-style"), METHODS ("adabn dann cdan cdan-e dan coral"; adabn also yields source-only,
 # since it is source-only training followed by BatchNorm re-estimation), EPOCHS (6), ITERS (50),
-# BATCH (32), SOURCE_LIMIT (10000), TARGET_LIMIT (10000), EVAL_LIMIT (500), CLIP (0 = no gradient
+# BATCH (32), SOURCE_LIMIT (10000), TARGET_LIMIT (10000), EVAL_LIMIT (500), CLIP (1, the CLI default; 0 = no gradient
 # clipping; else every gradient element is clipped to [-CLIP, CLIP]), WORKERS (3).
 # Each run uses one PyTorch thread (several single-thread runs share a small CPU better than one
 # run with many threads). Finished runs are kept: rerunning the script resumes.
@@ -23,7 +23,7 @@ BATCH="${BATCH:-32}"
 SOURCE_LIMIT="${SOURCE_LIMIT:-10000}"
 TARGET_LIMIT="${TARGET_LIMIT:-10000}"
 EVAL_LIMIT="${EVAL_LIMIT:-500}"
-CLIP="${CLIP:-0}"
+CLIP="${CLIP:-1}"
 WORKERS="${WORKERS:-3}"
 mkdir -p "$out/runs"
 

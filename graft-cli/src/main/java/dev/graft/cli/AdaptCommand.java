@@ -52,7 +52,7 @@ public final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--tradeoff", description = "Weight of the transfer loss (default: 1).")
     Double tradeoff;
 
-    @Option(names = "--clip-grad", defaultValue = "0", description = "Clip gradient elements to [-C, C] (0 = off, the default).")
+    @Option(names = "--clip-grad", defaultValue = "1", description = "Clip gradient elements to [-C, C] (default: ${DEFAULT-VALUE}; 0 = off).")
     double clipGrad;
 
     @Option(names = "--source-limit", defaultValue = "0", description = "Use at most N source training images (0 = all).")

@@ -30,8 +30,12 @@ import java.util.Map;
 public final class AdaBN {
     private AdaBN() {}
 
-    /** Re-estimates every BatchNorm layer's statistics on {@code target}'s images; returns how many buffers changed. */
-    public static int adapt(GraftModel model, ImageData target, int batchSize) {
+    /**
+     * Re-estimates every BatchNorm layer's statistics on the target images (brought to the model's input
+     * by {@link dev.graft.train.ModelInput}); returns how many buffers changed.
+     */
+    public static int adapt(GraftModel model, ImageData targetImages, int batchSize) {
+        ImageData target = dev.graft.train.ModelInput.shape(targetImages, model.cfg());
         List<Parameter> buffers = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : model.stateDict().entrySet()) {
             if (e.getKey().endsWith("running_mean") || e.getKey().endsWith("running_var")) {

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * {@link #RANDOMIZE_ABOVE}, the randomized map {@code (f R_f) * (g R_g) / sqrt(d)} with fixed Gaussian
  * R_f, R_g of width {@code d} stands in for it, as in the paper. With entropy conditioning (CDAN+E)
  * each sample's discriminator loss is weighted by {@code 1 + exp(-H(g))}, normalised to mean 1, so
- * confident predictions count more. g is not back-propagated through, as in TLlib.
+ * confident predictions count more. g is not back-propagated through, as in TLlib. The reversal
+ * coefficient and the loss on logits are DANN's ({@link DannLoss}).
  *
  * <pre>{@code
  * TransferLoss cdanE = new CdanLoss(1024, true);
@@ -37,6 +38,7 @@ public final class CdanLoss implements TransferLoss {
     private NDArray randomF;
     private NDArray randomG;
     private double lastAccuracy;
+    private double lastLambda;
 
     /**
      * @param hidden width of the discriminator's hidden layers
@@ -81,8 +83,9 @@ public final class CdanLoss implements TransferLoss {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, DomainBatch batch, double progress) {
-        double lambda = GradientReversal.dannLambda(progress);
+    public NDArray loss(ParameterStore ps, DomainBatch batch, long step) {
+        lastLambda = GradientReversal.warmStart(step);
+        double lambda = lastLambda;
         NDArray f = NDArrays.concat(new NDList(batch.sourceFeatures(), batch.targetFeatures()), 0);
         NDArray g = NDArrays.concat(new NDList(batch.sourceLogits(), batch.targetLogits()), 0).softmax(1).stopGradient();
         NDArray h = randomized() ? randomizedMap(GradientReversal.apply(f, lambda), g, randomF, randomG)
@@ -101,7 +104,7 @@ public final class CdanLoss implements TransferLoss {
 
     @Override
     public Map<String, Double> lastMetrics() {
-        return Map.of("domain_acc", lastAccuracy);
+        return Map.of("domain_acc", lastAccuracy, "grl_lambda", lastLambda);
     }
 
     /** The outer product of each row: {@code h[n, k * F + j] = g[n, k] * f[n, j]}, N x (K * F). */

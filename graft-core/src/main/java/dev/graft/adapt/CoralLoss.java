@@ -16,7 +16,7 @@ public final class CoralLoss implements TransferLoss {
     private double last;
 
     @Override
-    public NDArray loss(ParameterStore ps, DomainBatch batch, double progress) {
+    public NDArray loss(ParameterStore ps, DomainBatch batch, long step) {
         NDArray l = coral(batch.sourceFeatures(), batch.targetFeatures());
         last = l.getFloat();
         return l;

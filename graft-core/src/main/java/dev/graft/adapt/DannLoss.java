@@ -13,9 +13,11 @@ import java.util.Map;
 /**
  * DANN (Ganin et al., 2016): a domain discriminator on the features behind a gradient reversal layer.
  * The discriminator learns to tell source from target; the reversed gradient teaches the feature
- * extractor to make them indistinguishable. The reversal coefficient follows
- * {@code lambda(p) = 2 / (1 + exp(-10 p)) - 1}. The loss is TLlib's
- * {@code 0.5 (BCE(D(f_s), 1) + BCE(D(f_t), 0))}.
+ * extractor to make them indistinguishable. As in TLlib, the reversal coefficient follows the
+ * warm-start schedule {@link GradientReversal#warmStart(long)} (bounded by 1), the discriminator
+ * outputs logits, and the loss is {@code 0.5 (BCE(D(f_s), 1) + BCE(D(f_t), 0))} with the binary
+ * cross-entropy computed from the logits ({@link DomainDiscriminator#bceWithLogits}), never as the log
+ * of a sigmoid.
  *
  * <pre>{@code
  * TransferLoss dann = new DannLoss(1024);
@@ -43,8 +45,8 @@ public final class DannLoss implements TransferLoss {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, DomainBatch batch, double progress) {
-        lastLambda = GradientReversal.dannLambda(progress);
+    public NDArray loss(ParameterStore ps, DomainBatch batch, long step) {
+        lastLambda = GradientReversal.warmStart(step);
         NDArray f = NDArrays.concat(new NDList(batch.sourceFeatures(), batch.targetFeatures()), 0);
         NDArray z = discriminator.forward(ps, GradientReversal.apply(f, lastLambda), true);
         int ns = (int) batch.sourceFeatures().getShape().get(0);

@@ -14,6 +14,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.train.ModelInput;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,7 +136,18 @@ public final class DomainAdaptation {
 
     /** Trains (and for adabn re-estimates BatchNorm), evaluating after every epoch. */
     public AdaptationResult run() {
-        validate();
+        if (model == null || source == null || target == null || sourceEval == null || targetEval == null) {
+            throw new GraftException("a domain-adaptation run needs a model, a source and a target",
+                    "call model(...), source(train, eval) and target(unlabelled, eval) before run()");
+        }
+        // Both domains take the model's input size and channels (ModelInput), so any pair of data sets works.
+        ModelInput.note(source, 0, model.cfg());
+        ModelInput.note(target, 0, model.cfg());
+        ImageData source = ModelInput.shape(this.source, model.cfg());
+        ImageData sourceEval = ModelInput.shape(this.sourceEval, model.cfg());
+        ImageData target = ModelInput.shape(this.target, model.cfg());
+        ImageData targetEval = ModelInput.shape(this.targetEval, model.cfg());
+        validate(source, sourceEval, target, targetEval);
         Engine engine = Engines.pytorch();
         long started = System.nanoTime();
         TransferLoss loss = METHODS.get(method).apply(options);
@@ -157,14 +169,12 @@ public final class DomainAdaptation {
             Optimizer sgd = sgdBuilder.build();
             Sampler sourceSampler = new Sampler(source.size(), options.seed() * 31 + 1);
             Sampler targetSampler = new Sampler(target.size(), options.seed() * 31 + 2);
-            long totalSteps = (long) options.epochs() * options.iterationsPerEpoch();
             long step = 0;
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 double clsSum = 0;
                 double transferSum = 0;
                 Map<String, Double> metricSums = new LinkedHashMap<>();
                 for (int it = 0; it < options.iterationsPerEpoch(); it++) {
-                    double progress = totalSteps == 0 ? 1.0 : step / (double) totalSteps;
                     try (NDManager sm = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
                         int[] si = sourceSampler.next(options.batchSize());
                         NDArray xs = normalized(model, source.images(sm, si));
@@ -186,7 +196,7 @@ public final class DomainAdaptation {
                             long n = pre.getShape().get(0);
                             TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
                                     pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
-                            NDArray transfer = loss.loss(ps, batch, progress);
+                            NDArray transfer = loss.loss(ps, batch, step);
                             float t = transfer.getFloat();
                             checkFinite(t, "transfer", step);
                             transferSum += t;
@@ -228,11 +238,7 @@ public final class DomainAdaptation {
         }
     }
 
-    private void validate() {
-        if (model == null || source == null || target == null || sourceEval == null || targetEval == null) {
-            throw new GraftException("a domain-adaptation run needs a model, a source and a target",
-                    "call model(...), source(train, eval) and target(unlabelled, eval) before run()");
-        }
+    private void validate(ImageData source, ImageData sourceEval, ImageData target, ImageData targetEval) {
         for (ImageData d : List.of(source, sourceEval, target, targetEval)) {
             if (d.size() == 0) {
                 throw new GraftException("data set '" + d.name() + "' is empty", "give it at least one image per split");
@@ -240,7 +246,7 @@ public final class DomainAdaptation {
             if (d.channels() != source.channels() || d.height() != source.height() || d.width() != source.width()) {
                 throw new GraftException("'" + d.name() + "' has " + d.channels() + "x" + d.height() + "x" + d.width()
                         + " images but the source has " + source.channels() + "x" + source.height() + "x" + source.width(),
-                        "bring both domains to one image size first (e.g. digits-28 for 28x28, Domains.matchChannels for grey vs colour)");
+                        "give the model an input_size in its config so both domains are resized to it");
             }
             if (d.numClasses() != model.numClasses()) {
                 throw new GraftException("'" + d.name() + "' has " + d.numClasses() + " classes but the model has " + model.numClasses(),
@@ -287,9 +293,10 @@ public final class DomainAdaptation {
         }
     }
 
-    /** Top-1 accuracy of {@code model} on {@code data} in inference mode. */
-    public static double accuracy(GraftModel model, ImageData data) {
+    /** Top-1 accuracy of {@code model} on {@code data} (brought to the model's input by {@link ModelInput}) in inference mode. */
+    public static double accuracy(GraftModel model, ImageData images) {
         Engines.pytorch();
+        ImageData data = ModelInput.shape(images, model.cfg());
         int correct = 0;
         int bs = 500;
         try (NDManager nd = NDManager.newBaseManager()) {
@@ -310,24 +317,11 @@ public final class DomainAdaptation {
     }
 
     /**
-     * Images in [0, 1] normalised with the model's {@code mean} and {@code std} (from its
-     * {@link dev.graft.zoo.PretrainedCfg}); unchanged when the model declares none.
+     * A batch of images in [0, 1], already at the model's input size ({@link ModelInput#shape}),
+     * normalised with the model's {@code mean} and {@code std} ({@link ModelInput#normalize}).
      */
     public static NDArray normalized(GraftModel model, NDArray images) {
-        List<Double> mean = model.cfg().mean();
-        List<Double> std = model.cfg().std();
-        if (mean == null || std == null) {
-            return images;
-        }
-        int c = (int) images.getShape().get(1);
-        float[] m = new float[c];
-        float[] s = new float[c];
-        for (int i = 0; i < c; i++) {
-            m[i] = mean.get(mean.size() == c ? i : 0).floatValue();
-            s[i] = std.get(std.size() == c ? i : 0).floatValue();
-        }
-        NDManager nd = images.getManager();
-        return images.sub(nd.create(m).reshape(1, c, 1, 1)).div(nd.create(s).reshape(1, c, 1, 1));
+        return ModelInput.normalize(images, model.cfg());
     }
 
     /** Endless shuffled passes over {@code n} indices, reshuffled each pass, from a seed. */

@@ -60,11 +60,14 @@ public final class DomainDiscriminator {
     }
 
     /**
-     * Binary cross-entropy on logits {@code z} against 0/1 {@code labels}, per sample and numerically
-     * stable: {@code max(z, 0) - z y + log(1 + exp(-|z|))}.
+     * Binary cross-entropy on logits {@code z} against 0/1 {@code labels}, per sample, as PyTorch's
+     * {@code binary_cross_entropy_with_logits}: {@code softplus(z) - z y}, which equals
+     * {@code -y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z))} but never takes the log of a sigmoid,
+     * so it stays finite for any finite logit (log(sigmoid(-100)) is -inf in float32). Its gradient is
+     * {@code sigmoid(z) - y}, bounded by 1.
      */
-    static NDArray bceWithLogits(NDArray z, NDArray labels) {
-        return z.maximum(0f).sub(z.mul(labels)).add(z.abs().neg().exp().add(1f).log());
+    public static NDArray bceWithLogits(NDArray z, NDArray labels) {
+        return Activation.softPlus(z).sub(z.mul(labels));
     }
 
     /** Fraction of logits on the right side of 0. */

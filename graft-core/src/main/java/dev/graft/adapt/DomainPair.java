@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
 
 /**
  * A source and a target data set made ready for adaptation: gray images are turned into three equal
- * channels when the other domain is in colour, and optional seeded subsets keep CPU runs short.
+ * channels when the other domain is in colour, and optional seeded subsets keep CPU runs short. The
+ * two may differ in size: the training loop brings both to the model's input size
+ * ({@link dev.graft.train.ModelInput}).
  * Validation splits are not used: the label-free rule (last epoch) needs none.
  *
  * <pre>{@code
@@ -36,10 +38,6 @@ public record DomainPair(ImageData source, ImageData sourceEval, ImageData targe
         DataSplits t = Datasets.load(targetName, seed);
         ImageData src = s.train();
         ImageData tgt = t.train();
-        if (src.height() != tgt.height() || src.width() != tgt.width()) {
-            throw new GraftException("'" + sourceName + "' has " + src.height() + "x" + src.width() + " images and '" + targetName + "' has "
-                    + tgt.height() + "x" + tgt.width(), "pick data sets of one size (e.g. digits-28 rather than the 8x8 digits)");
-        }
         int channels = Math.max(src.channels(), tgt.channels());
         return new DomainPair(prepare(src, channels, sourceLimit, seed * 7 + 1), prepare(s.test(), channels, evalLimit, seed * 7 + 2),
                 prepare(tgt, channels, targetLimit, seed * 7 + 3), prepare(t.test(), channels, evalLimit, seed * 7 + 4));

@@ -42,7 +42,7 @@ public final class MmdLoss implements TransferLoss {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, DomainBatch batch, double progress) {
+    public NDArray loss(ParameterStore ps, DomainBatch batch, long step) {
         NDArray f = multiKernelMmd(batch.sourceFeatures(), batch.targetFeatures(), alphas);
         lastFeatureMmd = f.getFloat();
         if (!onLogits) {

@@ -39,11 +39,10 @@ public final class ProxyADistance {
     public record Result(double distance, double error, int perDomain) {}
 
     /** Measures the distance with at most {@code limit} images of each set (a seeded random subset). */
-    public static Result measure(GraftModel model, ImageData a, ImageData b, int limit, long seed) {
-        if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()) {
-            throw new GraftException("'" + a.name() + "' and '" + b.name() + "' have different image shapes",
-                    "compare data sets of one image size (e.g. digits-28 with mnist)");
-        }
+    public static Result measure(GraftModel model, ImageData imagesA, ImageData imagesB, int limit, long seed) {
+        // both sets take the model's input size and channels, so data sets of different sizes compare
+        ImageData a = dev.graft.train.ModelInput.shape(imagesA, model.cfg());
+        ImageData b = dev.graft.train.ModelInput.shape(imagesB, model.cfg());
         int n = Math.min(limit, Math.min(a.size(), b.size()));
         if (n < 4) {
             throw new GraftException("the proxy A-distance needs at least 4 images per data set, got " + n, "use larger data sets");

@@ -16,7 +16,7 @@ import java.util.Map;
  * <pre>{@code
  * TransferLoss dann = new DannLoss(1024);
  * dann.initialize(nd, 500, 10);
- * NDArray loss = dann.loss(ps, batch, 0.3);
+ * NDArray loss = dann.loss(ps, batch, step);
  * }</pre>
  */
 public interface TransferLoss {
@@ -32,9 +32,9 @@ public interface TransferLoss {
     /**
      * The transfer loss for one pair of batches.
      *
-     * @param progress training progress in [0, 1] (drives schedules such as the reversal coefficient)
+     * @param step optimizer steps taken so far (drives schedules such as the reversal coefficient)
      */
-    NDArray loss(ParameterStore ps, DomainBatch batch, double progress);
+    NDArray loss(ParameterStore ps, DomainBatch batch, long step);
 
     /** Scalars from the last {@link #loss} call worth logging (e.g. discriminator accuracy). */
     default Map<String, Double> lastMetrics() {

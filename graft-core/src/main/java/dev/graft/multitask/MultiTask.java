@@ -3,7 +3,6 @@ package dev.graft.multitask;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -13,6 +12,7 @@ import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
 import dev.graft.zoo.GraftModel;
+import dev.graft.train.ModelInput;
 import dev.graft.zoo.PretrainedCfg;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,6 +153,7 @@ public final class MultiTask {
     /** One run: data preparation, training of one or several models, evaluation and the run directory. */
     static final class Runner {
         private final Builder b;
+        private boolean inputNoted;
 
         Runner(Builder b) {
             this.b = b;
@@ -252,9 +253,13 @@ public final class MultiTask {
             Engine.getInstance().setRandomSeed((int) b.seed);
             GraftModel backbone = b.backbone.get();
             PretrainedCfg cfg = backbone.cfg();
-            MultiTaskData tr = fitToModel(trainData, cfg);
-            MultiTaskData va = fitToModel(validationData, cfg);
-            MultiTaskData te = fitToModel(testData, cfg);
+            if (!inputNoted) {
+                ModelInput.note(ModelInput.describe(trainData.name(), trainData.channels(), trainData.height(), trainData.width(), 0, cfg));
+                inputNoted = true;
+            }
+            MultiTaskData tr = trainData.fittedTo(cfg);
+            MultiTaskData va = validationData.fittedTo(cfg);
+            MultiTaskData te = testData.fittedTo(cfg);
             TrainedModel out = new TrainedModel();
             out.manager = NDManager.newBaseManager();
             MultiTaskModel model = MultiTaskModel.create(backbone, tr.tasks(), out.manager);
@@ -262,7 +267,6 @@ public final class MultiTask {
             weighting.init(tr.tasks(), out.manager);
             out.model = model;
             out.weighting = weighting;
-            Normalizer norm = new Normalizer(cfg, tr.channels());
             Optimizer optimizer = Optimizer.adam()
                     .optLearningRateTracker(Tracker.fixed((float) b.learningRate))
                     .optWeightDecays((float) b.weightDecay)
@@ -288,7 +292,7 @@ public final class MultiTask {
                 try (Progress progress = Progress.start(label, batches, "batch")) {
                     for (int k = 0; k < batches; k++) {
                         int[] idx = Arrays.copyOfRange(perm, k * b.batchSize, Math.min(tr.size(), (k + 1) * b.batchSize));
-                        double[][] lw = step(model, weighting, optimizer, trainable, ps, norm, tr, idx, out.manager);
+                        double[][] lw = step(model, weighting, optimizer, trainable, ps, cfg, tr, idx, out.manager);
                         for (int t = 0; t < nTasks; t++) {
                             lossSum[t] += lw[0][t];
                             weightSum[t] += lw[1][t];
@@ -308,7 +312,7 @@ public final class MultiTask {
                     }
                 }
                 epochLosses.add(meanLoss);
-                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, ps, norm, va, out.manager);
+                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, ps, cfg, va, out.manager);
                 MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(epoch + 1, meanLoss, meanWeight, val,
                         (System.nanoTime() - epochStart) / 1e9);
                 history.add(log);
@@ -318,15 +322,15 @@ public final class MultiTask {
                 Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
             }
             out.history = history;
-            out.metrics = evaluate(model, ps, norm, te, out.manager);
+            out.metrics = evaluate(model, ps, cfg, te, out.manager);
             return out;
         }
 
         /** One batch: forward, the weighting's backward, one optimizer step; returns {losses, weights}. */
         private static double[][] step(MultiTaskModel model, Weighting weighting, Optimizer optimizer, Map<String, NDArray> trainable,
-                ParameterStore ps, Normalizer norm, MultiTaskData data, int[] idx, NDManager parent) {
+                ParameterStore ps, PretrainedCfg cfg, MultiTaskData data, int[] idx, NDManager parent) {
             try (NDManager batch = parent.newSubManager()) {
-                NDArray x = norm.apply(data.images(batch, idx));
+                NDArray x = ModelInput.normalize(data.images(batch, idx), cfg);
                 for (NDArray w : trainable.values()) {
                     Autograd.zeroGradient(w);
                 }
@@ -356,7 +360,7 @@ public final class MultiTask {
         }
 
         /** Per task accuracy or MSE over the labelled samples of {@code data}. */
-        static Map<String, Double> evaluate(MultiTaskModel model, ParameterStore ps, Normalizer norm, MultiTaskData data, NDManager parent) {
+        static Map<String, Double> evaluate(MultiTaskModel model, ParameterStore ps, PretrainedCfg cfg, MultiTaskData data, NDManager parent) {
             int n = data.numTasks();
             double[] score = new double[n];
             long[] count = new long[n];
@@ -367,7 +371,7 @@ public final class MultiTask {
                     idx[k] = start + k;
                 }
                 try (NDManager batch = parent.newSubManager()) {
-                    NDArray[] outputs = model.forward(ps, norm.apply(data.images(batch, idx)), false);
+                    NDArray[] outputs = model.forward(ps, ModelInput.normalize(data.images(batch, idx), cfg), false);
                     for (int t = 0; t < n; t++) {
                         TaskSpec task = data.tasks().get(t);
                         float[] pred = task.kind() == TaskKind.CLASSIFICATION
@@ -391,20 +395,6 @@ public final class MultiTask {
             return m;
         }
 
-        private static MultiTaskData fitToModel(MultiTaskData data, PretrainedCfg cfg) {
-            if (cfg == null || cfg.inputSize() == null || cfg.inputSize().size() != 3) {
-                return data;
-            }
-            MultiTaskData d = data;
-            int c = cfg.inputSize().get(0);
-            int h = cfg.inputSize().get(1);
-            int w = cfg.inputSize().get(2);
-            if (d.height() != h || d.width() != w) {
-                d = d.resized(h, w);
-            }
-            return d.withChannels(c);
-        }
-
         private static int[] permutation(int n, Random rnd) {
             int[] p = new int[n];
             Arrays.setAll(p, i -> i);
@@ -415,35 +405,6 @@ public final class MultiTask {
                 p[j] = tmp;
             }
             return p;
-        }
-    }
-
-    /** The model's input normalisation ({@code (x - mean) / std} per channel, from its config). */
-    static final class Normalizer {
-        private final float[] mean;
-        private final float[] std;
-
-        Normalizer(PretrainedCfg cfg, int channels) {
-            if (cfg != null && cfg.mean() != null && cfg.std() != null && cfg.mean().size() == channels && cfg.std().size() == channels) {
-                mean = new float[channels];
-                std = new float[channels];
-                for (int c = 0; c < channels; c++) {
-                    mean[c] = cfg.mean().get(c).floatValue();
-                    std[c] = cfg.std().get(c).floatValue();
-                }
-            } else {
-                mean = null;
-                std = null;
-            }
-        }
-
-        NDArray apply(NDArray x) {
-            if (mean == null) {
-                return x;
-            }
-            NDManager m = x.getManager();
-            Shape s = new Shape(1, mean.length, 1, 1);
-            return x.sub(m.create(mean, s)).div(m.create(std, s));
         }
     }
 }

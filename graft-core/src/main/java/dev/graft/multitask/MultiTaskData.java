@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.train.ModelInput;
+import dev.graft.zoo.PretrainedCfg;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -235,35 +236,16 @@ public final class MultiTaskData {
         return new MultiTaskData(name, channels, height, width, pixels, tasks, targets, p);
     }
 
-    /** The images resized (bilinear, align-corners false as PyTorch) to {@code h x w}; labels unchanged. */
-    public MultiTaskData resized(int h, int w) {
-        if (h == height && w == width) {
+    /**
+     * The images at the input size and channel count of a model with configuration {@code cfg}, made by
+     * {@link ModelInput} as for every other verb (pixels stay in [0, 1]); targets unchanged.
+     */
+    public MultiTaskData fittedTo(PretrainedCfg cfg) {
+        int[] o = ModelInput.outputShape(name, channels, height, width, cfg);
+        if (o[0] == channels && o[1] == height && o[2] == width) {
             return this;
         }
-        int n = size();
-        float[] out = new float[n * channels * h * w];
-        for (int img = 0; img < n * channels; img++) {
-            ModelInput.resize(pixels, img * height * width, height, width, out, img * h * w, h, w);
-        }
-        return new MultiTaskData(name, channels, h, w, out, tasks, targets, present);
-    }
-
-    /** The images with {@code c} channels: a grey image is repeated into every channel. */
-    public MultiTaskData withChannels(int c) {
-        if (c == channels) {
-            return this;
-        }
-        if (channels != 1) {
-            throw new GraftException("data set '" + name + "' has " + channels + " channels but the model wants " + c,
-                    "use a model made for " + channels + "-channel images");
-        }
-        int per = height * width;
-        float[] out = new float[size() * c * per];
-        for (int i = 0; i < size(); i++) {
-            for (int k = 0; k < c; k++) {
-                System.arraycopy(pixels, i * per, out, (i * c + k) * per, per);
-            }
-        }
-        return new MultiTaskData(name, c, height, width, out, tasks, targets, present);
+        float[] out = ModelInput.shape(name, pixels, size(), channels, height, width, cfg);
+        return new MultiTaskData(name, o[0], o[1], o[2], out, tasks, targets, present);
     }
 }

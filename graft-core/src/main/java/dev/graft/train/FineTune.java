@@ -252,6 +252,7 @@ public final class FineTune {
             }
         }
 
+        ModelInput.note(train, fitBox, model.cfg());
         TensorSet trainSet = ModelInput.prepare(ModelInput.fit(train, fitBox, model.cfg()), model.cfg());
         TensorSet valSet = ModelInput.prepare(ModelInput.fit(limit(splits.validation()), fitBox, model.cfg()), model.cfg());
         TensorSet testSet = ModelInput.prepare(ModelInput.fit(limit(splits.test()), fitBox, model.cfg()), model.cfg());

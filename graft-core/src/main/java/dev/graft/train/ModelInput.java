@@ -1,27 +1,180 @@
 package dev.graft.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.data.Pixels;
+import dev.graft.data.transform.Transform;
+import dev.graft.data.transform.Transforms;
+import dev.graft.progress.Output;
 import dev.graft.zoo.PretrainedCfg;
 import java.util.List;
 
 /**
- * Turns images in [0, 1] into what a model expects: its input size (bilinear resize, as PyTorch's
- * {@code interpolate(align_corners=False)}), its channel count (grey repeated to RGB, RGB averaged to
- * grey) and its normalisation ({@code (x - mean) / std} from the model's config).
+ * The one place where images become what a model expects, for every verb (finetune, eval, predict,
+ * advise, adapt, multitask): the model's {@link PretrainedCfg} decides. Its {@code input_size} sets
+ * the size (resized with the config's {@code interpolation}, bilinear by default, as PyTorch's
+ * {@code interpolate(align_corners=False)}) and the channel count (grey repeated to RGB, RGB averaged to
+ * grey); its {@code mean} and {@code std} the normalisation {@code (x - mean) / std}. So any data set
+ * works with any model, and {@link #describe} says in one line what was done.
  *
  * <pre>{@code
  * TensorSet x = ModelInput.prepare(Datasets.load("digits", 42).train(), model.cfg());   // 8x8 -> 28x28
+ * ModelInput.describe(digits, 0, model.cfg());   // "digits 8x8 -> 28x28 bilinear, 1 channel"
+ * ImageData same = ModelInput.shape(digits, model.cfg());   // resized, still in [0, 1], not normalised
+ * NDArray batch = ModelInput.normalize(same.images(nd, idx), model.cfg());
  * }</pre>
  */
 public final class ModelInput {
     private ModelInput() {}
 
-    /** Prepares every image of {@code data} for a model with configuration {@code cfg}. */
+    /** Prepares every image of {@code data} for a model with configuration {@code cfg}: shape, then normalise. */
     public static TensorSet prepare(ImageData data, PretrainedCfg cfg) {
-        int c = data.channels();
-        int h = data.height();
-        int w = data.width();
+        int[] out = outputShape(data.name(), data.channels(), data.height(), data.width(), cfg);
+        int oc = out[0];
+        float[] mean = perChannel(cfg.mean(), oc, 0f);
+        float[] std = perChannel(cfg.std(), oc, 1f);
+        float[] px = shape(data.name(), data.pixels(), data.size(), data.channels(), data.height(), data.width(), cfg);
+        int plane = out[1] * out[2];
+        for (int i = 0; i < px.length; i++) {
+            int k = (i / plane) % oc;
+            px[i] = (px[i] - mean[k]) / std[k];
+        }
+        return new TensorSet(px, new long[] {oc, out[1], out[2]}, data.labels().clone(), data.classNames());
+    }
+
+    /** {@link #fit} into a {@code fitBox} box (0 = no fitting), then {@link #prepare(ImageData, PretrainedCfg)}. */
+    public static TensorSet prepare(ImageData data, int fitBox, PretrainedCfg cfg) {
+        return prepare(fit(data, fitBox, cfg), cfg);
+    }
+
+    /**
+     * The images at the model's input size and channel count, pixel values still in [0, 1] (not
+     * normalised; {@link #normalize} does that per batch). Returns {@code data} itself when nothing changes.
+     */
+    public static ImageData shape(ImageData data, PretrainedCfg cfg) {
+        int[] out = outputShape(data.name(), data.channels(), data.height(), data.width(), cfg);
+        if (out[0] == data.channels() && out[1] == data.height() && out[2] == data.width()) {
+            return data;
+        }
+        float[] px = shape(data.name(), data.pixels(), data.size(), data.channels(), data.height(), data.width(), cfg);
+        return new ImageData(data.name(), data.classNames(), out[0], out[1], out[2], px, data.labels().clone());
+    }
+
+    /**
+     * {@code n} images of {@code c x h x w} pixels (in order, planes contiguous) brought to the model's
+     * input size and channels: each source plane (the same channel, channel 0 for grey to RGB, the mean
+     * of the channels for RGB to grey) resized with the config's interpolation. Always a new array.
+     *
+     * @param name the data set's name, for error messages
+     */
+    public static float[] shape(String name, float[] pixels, int n, int c, int h, int w, PretrainedCfg cfg) {
+        int[] o = outputShape(name, c, h, w, cfg);
+        int oc = o[0];
+        int oh = o[1];
+        int ow = o[2];
+        Resampler resize = resampler(cfg, h, w, oh, ow);
+        int inPer = c * h * w;
+        int outPer = oc * oh * ow;
+        float[] out = new float[n * outPer];
+        float[] grey = c != oc && c != 1 ? new float[h * w] : null;
+        for (int i = 0; i < n; i++) {
+            if (grey != null) {
+                java.util.Arrays.fill(grey, 0f);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < h * w; p++) {
+                        grey[p] += pixels[i * inPer + ch * h * w + p] / c;
+                    }
+                }
+            }
+            for (int k = 0; k < oc; k++) {
+                int dst = i * outPer + k * oh * ow;
+                if (c == oc) {
+                    resize.apply(pixels, i * inPer + k * h * w, out, dst);
+                } else if (c == 1) {
+                    resize.apply(pixels, i * inPer, out, dst);
+                } else {
+                    resize.apply(grey, 0, out, dst);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A batch of N x C x H x W images in [0, 1] normalised with the config's {@code mean} and {@code std}
+     * (one value per channel, or one for all); unchanged when the config declares none.
+     */
+    public static NDArray normalize(NDArray images, PretrainedCfg cfg) {
+        if (cfg.mean() == null || cfg.std() == null || cfg.mean().isEmpty() || cfg.std().isEmpty()) {
+            return images;
+        }
+        int c = (int) images.getShape().get(1);
+        NDManager nd = images.getManager();
+        Shape s = new Shape(1, c, 1, 1);
+        return images.sub(nd.create(perChannel(cfg.mean(), c, 0f), s)).div(nd.create(perChannel(cfg.std(), c, 1f), s));
+    }
+
+    /** As {@link #describe(ImageData, int, PretrainedCfg)} without fitting. */
+    public static String describe(ImageData data, PretrainedCfg cfg) {
+        return describe(data, 0, cfg);
+    }
+
+    /**
+     * One line saying how {@link #prepare(ImageData, int, PretrainedCfg)} changes the images' size and
+     * channels, e.g. {@code "digits 8x8 -> 28x28 bilinear, 1 channel"},
+     * {@code "digits 8x8 -> 20x20 bilinear centred on 28x28, 1 channel"} or
+     * {@code "mnist 28x28, grey -> 3 channels"}; empty when the images already have the model's size and
+     * channels (normalisation, always applied, is not mentioned).
+     */
+    public static String describe(ImageData data, int fitBox, PretrainedCfg cfg) {
+        return describe(data.name(), data.channels(), data.height(), data.width(), data.size() > 0 ? fitBox : 0, cfg);
+    }
+
+    /** As {@link #describe(ImageData, int, PretrainedCfg)} for {@code c x h x w} images of data set {@code name}. */
+    public static String describe(String name, int c, int h, int w, int fitBox, PretrainedCfg cfg) {
+        int[] o = outputShape(name, c, h, w, cfg);
+        String size;
+        if (fitBox > 0) {
+            size = h + "x" + w + " -> " + fitBox + "x" + fitBox + " bilinear centred on " + o[1] + "x" + o[2];
+        } else if (h != o[1] || w != o[2]) {
+            size = h + "x" + w + " -> " + o[1] + "x" + o[2] + " " + interpolation(cfg);
+        } else {
+            size = null;
+        }
+        String channels;
+        if (c == o[0]) {
+            channels = c == 1 ? "1 channel" : c + " channels";
+        } else if (c == 1) {
+            channels = "grey -> " + o[0] + " channels";
+        } else {
+            channels = c + " channels -> grey (their mean)";
+        }
+        if (size == null && c == o[0]) {
+            return "";
+        }
+        return name + " " + (size == null ? h + "x" + w : size) + ", " + channels;
+    }
+
+    /** Prints {@link #describe(ImageData, int, PretrainedCfg)} as a note when it says anything. */
+    public static void note(ImageData data, int fitBox, PretrainedCfg cfg) {
+        note(describe(data, fitBox, cfg));
+    }
+
+    /** Prints a {@link #describe} line as a note unless it is empty. */
+    public static void note(String describeLine) {
+        if (!describeLine.isEmpty()) {
+            Output.note(describeLine);
+        }
+    }
+
+    /**
+     * (channels, height, width) that a model with configuration {@code cfg} takes for {@code c x h x w}
+     * images of data set {@code name}; fails with one clear line when the channels cannot be converted.
+     */
+    public static int[] outputShape(String name, int c, int h, int w, PretrainedCfg cfg) {
         int oc = c;
         int oh = h;
         int ow = w;
@@ -34,40 +187,31 @@ public final class ModelInput {
             ow = cfg.inputSize().get(2);
         }
         if (c != oc && c != 1 && oc != 1) {
-            throw new GraftException("data set '" + data.name() + "' has " + c + " channels but the model expects " + oc,
+            throw new GraftException("data set '" + name + "' has " + c + " channels but the model expects " + oc,
                     "use a model with " + c + " input channels (--in-chans) or convert the images");
         }
-        float[] mean = perChannel(cfg.mean(), oc, 0f);
-        float[] std = perChannel(cfg.std(), oc, 1f);
-        int n = data.size();
-        int outPer = oc * oh * ow;
-        float[] out = new float[n * outPer];
-        float[] px = data.pixels();
-        int inPer = c * h * w;
-        float[] plane = new float[oh * ow];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < oc; k++) {
-                // source plane: the same channel, channel 0 for grey->RGB, the mean of channels for RGB->grey
-                if (c == oc) {
-                    resize(px, i * inPer + k * h * w, h, w, plane, oh, ow);
-                } else if (c == 1) {
-                    resize(px, i * inPer, h, w, plane, oh, ow);
-                } else {
-                    float[] grey = new float[h * w];
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int p = 0; p < h * w; p++) {
-                            grey[p] += px[i * inPer + ch * h * w + p] / c;
-                        }
-                    }
-                    resize(grey, 0, h, w, plane, oh, ow);
-                }
-                int base = i * outPer + k * oh * ow;
-                for (int p = 0; p < oh * ow; p++) {
-                    out[base + p] = (plane[p] - mean[k]) / std[k];
-                }
-            }
+        return new int[] {oc, oh, ow};
+    }
+
+    private static String interpolation(PretrainedCfg cfg) {
+        return cfg.interpolation() == null || cfg.interpolation().isBlank() ? "bilinear" : cfg.interpolation().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Resizes one plane at {@code src[off]} into {@code dst[dstOff]}. */
+    private interface Resampler {
+        void apply(float[] src, int off, float[] dst, int dstOff);
+    }
+
+    private static Resampler resampler(PretrainedCfg cfg, int h, int w, int oh, int ow) {
+        String mode = interpolation(cfg);
+        if (mode.equals("bilinear") || (h == oh && w == ow)) {
+            return (src, off, dst, dstOff) -> resize(src, off, h, w, dst, dstOff, oh, ow);
         }
-        return new TensorSet(out, new long[] {oc, oh, ow}, data.labels().clone(), data.classNames());
+        Transform t = Transforms.resize(oh, ow, mode);   // bicubic or nearest; rejects unknown names
+        return (src, off, dst, dstOff) -> {
+            float[] plane = java.util.Arrays.copyOfRange(src, off, off + h * w);
+            System.arraycopy(t.apply(new Pixels(1, h, w, plane), null).values(), 0, dst, dstOff, oh * ow);
+        };
     }
 
     /**

@@ -2,12 +2,15 @@ package dev.graft.adapt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import dev.graft.engine.Engines;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -53,13 +56,96 @@ class AdaptLossesTest {
     }
 
     @Test
-    void dannLambdaScheduleMatchesThePaper() {
-        assertEquals(0.0, GradientReversal.dannLambda(0.0), 1e-12);
-        assertEquals(2 / (1 + Math.exp(-5.0)) - 1, GradientReversal.dannLambda(0.5), 1e-12);
-        assertEquals(0.9866142981514305, GradientReversal.dannLambda(0.5), 1e-12);
-        assertEquals(0.9999092042625951, GradientReversal.dannLambda(1.0), 1e-12);
-        assertEquals(0.2449186624037092, GradientReversal.dannLambda(0.05), 1e-12);
-        assertEquals(GradientReversal.dannLambda(1.0), GradientReversal.dannLambda(3.0), 0.0, "progress is clamped to [0, 1]");
+    void warmStartCoefficientFollowsTLlibsScheduleAndStaysBounded() {
+        // TLlib's WarmStartGradientReverseLayer(alpha=1, lo=0, hi=1, max_iters=1000): 2 / (1 + exp(-p)) - 1 = tanh(p / 2)
+        assertEquals(0.0, GradientReversal.warmStart(0), 1e-15);
+        assertEquals(Math.tanh(0.5), GradientReversal.warmStart(1000), 1e-12);
+        assertEquals(0.46211715726000974, GradientReversal.warmStart(1000), 1e-12);
+        assertEquals(Math.tanh(1.0), GradientReversal.warmStart(2000), 1e-12);
+        assertEquals(Math.tanh(0.0175), GradientReversal.warmStart(35), 1e-12);
+        double previous = -1;
+        for (long step = 0; step <= 100_000; step += 250) {
+            double c = GradientReversal.warmStart(step);
+            assertTrue(c >= previous, "non-decreasing at step " + step);
+            assertTrue(c >= 0 && c <= 1, "within [lo, hi] at step " + step + ": " + c);
+            previous = c;
+        }
+        assertEquals(1.0, GradientReversal.warmStart(Long.MAX_VALUE), 0.0, "never above hi however long it runs");
+        // the general form: 2 (hi - lo) / (1 + exp(-alpha p)) - (hi - lo) + lo
+        double lo = 0.1;
+        double hi = 0.5;
+        double p = 300 / 200.0;
+        assertEquals(2 * (hi - lo) / (1 + Math.exp(-2 * p)) - (hi - lo) + lo, GradientReversal.warmStart(300, 2, lo, hi, 200), 1e-12);
+        assertEquals(lo, GradientReversal.warmStart(0, 2, lo, hi, 200), 1e-15);
+        assertEquals(hi, GradientReversal.warmStart(1L << 40, 2, lo, hi, 200), 1e-12);
+    }
+
+    @Test
+    void bceWithLogitsIsFiniteAndExactForExtremeLogits() {
+        float[] z = {100f, -100f, 100f, -100f, 0f, 3.5f, -7.25f, 30f};
+        float[] y = {1f, 1f, 0f, 0f, 1f, 0f, 1f, 1f};
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray logits = nd.create(z, new Shape(z.length, 1));
+            NDArray labels = nd.create(y, new Shape(y.length, 1));
+            float[] got = DomainDiscriminator.bceWithLogits(logits, labels).toFloatArray();
+            for (int i = 0; i < z.length; i++) {
+                assertTrue(Float.isFinite(got[i]), "finite at z=" + z[i]);
+                assertEquals(referenceBce(z[i], y[i]), got[i], 1e-5 * Math.max(1, Math.abs(z[i])), "z=" + z[i] + " y=" + y[i]);
+            }
+            // What the loss must not be: log(sigmoid(-100)) underflows to -inf in float32.
+            float naive = Activation.sigmoid(nd.create(new float[] {-100f})).log().getFloat(0);
+            assertTrue(Float.isInfinite(naive), "the log of a sigmoid gives " + naive);
+        }
+    }
+
+    @Test
+    void bceWithLogitsGradientIsSigmoidMinusLabelAndMatchesFiniteDifferences() {
+        float[] z = {100f, -100f, 100f, -100f, 0f, 3.5f, -2f, 0.75f};
+        float[] y = {1f, 1f, 0f, 0f, 1f, 0f, 1f, 0f};
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray logits = nd.create(z, new Shape(z.length, 1));
+            logits.setRequiresGradient(true);
+            NDArray labels = nd.create(y, new Shape(y.length, 1));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(DomainDiscriminator.bceWithLogits(logits, labels).sum());
+            }
+            float[] grad = logits.getGradient().toFloatArray();
+            for (int i = 0; i < z.length; i++) {
+                double analytic = 1 / (1 + Math.exp(-z[i])) - y[i];
+                assertEquals(analytic, grad[i], 1e-6, "d/dz at z=" + z[i] + " y=" + y[i]);
+                assertTrue(Math.abs(grad[i]) <= 1f, "bounded by 1");
+                double h = 1e-2;
+                double numeric = (referenceBce(z[i] + h, y[i]) - referenceBce(z[i] - h, y[i])) / (2 * h);
+                float plus = DomainDiscriminator.bceWithLogits(nd.create(new float[] {(float) (z[i] + h)}), nd.create(new float[] {y[i]})).getFloat(0);
+                float minus = DomainDiscriminator.bceWithLogits(nd.create(new float[] {(float) (z[i] - h)}), nd.create(new float[] {y[i]})).getFloat(0);
+                assertEquals(numeric, grad[i], 1e-4, "finite differences of the reference at z=" + z[i]);
+                assertEquals((plus - minus) / (2 * h), grad[i], 2e-3, "finite differences of the loss itself at z=" + z[i]);
+            }
+        }
+    }
+
+    @Test
+    void dannLossIsFiniteAndUsesTheWarmStartCoefficient() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            DannLoss dann = new DannLoss(8);
+            dann.initialize(nd, 4, 3, 3);
+            ParameterStore ps = new ParameterStore(nd, false);
+            // huge features drive the logits far from 0 on the first layer; the loss must stay finite
+            NDArray fs = nd.randomNormal(new Shape(6, 4)).mul(1e4f);
+            NDArray ft = nd.randomNormal(new Shape(6, 4)).mul(1e4f).add(5e4f);
+            NDArray logits = nd.zeros(new Shape(6, 3));
+            float loss = dann.loss(ps, new TransferLoss.DomainBatch(fs, ft, logits, logits), 1500).getFloat();
+            assertTrue(Float.isFinite(loss) && loss >= 0, "loss " + loss);
+            assertEquals(GradientReversal.warmStart(1500), dann.lastMetrics().get("grl_lambda"), 1e-12);
+        }
+    }
+
+    /** {@code -y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z))} in double, from the side that does not cancel. */
+    private static double referenceBce(double z, double y) {
+        double logSigmoid = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+        double logOneMinusSigmoid = logSigmoid - z;
+        return -y * logSigmoid - (1 - y) * logOneMinusSigmoid;
     }
 
     @Test

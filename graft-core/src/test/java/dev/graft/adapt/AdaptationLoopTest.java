@@ -16,6 +16,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.data.transform.Transforms;
 import dev.graft.engine.Engines;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.GraftModel;
@@ -91,6 +92,30 @@ class AdaptationLoopTest {
         AdaptationResult r = run("source-only", 1, 1, 20);
         assertTrue(r.epochs().get(0).classificationLoss() < Math.log(3), "mean loss below chance: " + r.epochs());
         assertEquals(1.0, r.sourceAccuracy(), 1e-9, "bars are separable");
+    }
+
+    @Test
+    void domainsOfDifferentSizesAndChannelsAreBroughtToTheModelsInput() {
+        // target: the bars at 14x14 in colour; LeNet takes 1x28x28, so ModelInput resizes and averages the channels
+        ImageData small = Transforms.applyAll(bars("tgt", 30, true, 3), Transforms.compose(Transforms.resize(14, 14), Transforms.grayscaleToRgb()), 0);
+        ImageData smallEval = Transforms.applyAll(bars("tgt-eval", 12, true, 4), Transforms.compose(Transforms.resize(14, 14), Transforms.grayscaleToRgb()), 0);
+        for (String method : List.of("dann", "adabn")) {
+            DomainAdaptation.seed(6);
+            try (NDManager nd = NDManager.newBaseManager()) {
+                AdaptationResult r = DomainAdaptation.method(method, AdaptOptions.defaults().withEpochs(1).withIterationsPerEpoch(3)
+                                .withBatchSize(8).withDiscriminatorHidden(16).withSeed(6))
+                        .model(LeNet.create(nd, 1, 3))
+                        .source(bars("src", 30, false, 1), bars("src-eval", 12, false, 2))
+                        .target(small, smallEval)
+                        .run();
+                assertTrue(Double.isFinite(r.epochs().get(0).transferLoss()), method);
+                assertTrue(r.targetAccuracy() >= 0 && r.targetAccuracy() <= 1, method);
+            }
+        }
+        try (NDManager nd = NDManager.newBaseManager()) {
+            ProxyADistance.Result pad = ProxyADistance.measure(LeNet.create(nd, 1, 3), bars("a", 40, false, 5), small, 30, 1);
+            assertTrue(pad.distance() >= 0 && pad.distance() <= 2, "differently sized sets compare: " + pad.distance());
+        }
     }
 
     @Test

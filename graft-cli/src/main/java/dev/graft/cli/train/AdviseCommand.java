@@ -57,7 +57,8 @@ public final class AdviseCommand implements Callable<Integer> {
         dev.graft.engine.Engines.pytorch();
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) Globals.seed);
         GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
-        TensorSet measured = ModelInput.prepare(ModelInput.fit(train, fit, m.cfg()), m.cfg());
+        ModelInput.note(train, fit, m.cfg());
+        TensorSet measured = ModelInput.prepare(train, fit, m.cfg());
         Advice a = Advisor.advise(m, random, measured, FeatureStats.read(stats), Globals.seed);
         a = Advisor.probeIfSmall(a, dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
                 probeFolds, m);

@@ -53,7 +53,8 @@ public final class EvalCommand implements Callable<Integer> {
             throw new GraftException("the model has " + m.numClasses() + " classes, " + data + " has " + d.numClasses(),
                     "evaluate on the data set the model was fine-tuned for");
         }
-        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(ModelInput.fit(d, fit, m.cfg()), m.cfg()), batchSize, 0.0);
+        ModelInput.note(d, fit, m.cfg());
+        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(d, fit, m.cfg()), batchSize, 0.0);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(RunDirectory.record(split, r)).toPrettyString());
         } else {

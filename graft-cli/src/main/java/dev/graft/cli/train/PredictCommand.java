@@ -43,7 +43,8 @@ public final class PredictCommand implements Callable<Integer> {
         for (Path file : images) {
             Pixels p = ImageFiles.read(file);
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
-            TensorSet x = ModelInput.prepare(ModelInput.fit(one, fit, m.cfg()), m.cfg());
+            ModelInput.note(one, fit, m.cfg());
+            TensorSet x = ModelInput.prepare(one, fit, m.cfg());
             float[] logits = FeatureExtractor.logits(m, x, 1).values();
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {
