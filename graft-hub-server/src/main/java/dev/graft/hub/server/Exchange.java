@@ -128,13 +128,16 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
         return (proto == null ? request.getHttpURI().getScheme() : proto) + "://" + host;
     }
 
-    /** The request body as a stream that fails with 413 past {@code limit} bytes. */
-    InputStream body(long limit) {
+    /**
+     * The request body as a stream that fails with 413 past {@code limit} bytes: at once when the declared
+     * length is over it (nothing is read), else as soon as that many bytes arrived. {@code hint} says which
+     * limit applies and how to stay under it.
+     */
+    InputStream body(long limit, String hint) {
         long max = Math.min(limit, maxBody);
         long declared = request.getLength();
         if (declared > max) {
-            throw HubError.tooLarge("request body of " + declared + " bytes is over the limit of " + max
-                    + " bytes (raise it with --max-request-size / --max-upload-size)");
+            throw HubError.tooLarge("request body of " + declared + " bytes is over the limit of " + max + " bytes; " + hint);
         }
         InputStream in = Content.Source.asInputStream(request);
         return new FilterInputStream(in) {
@@ -161,15 +164,14 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
             private void count(int n) {
                 seen += n;
                 if (seen > max) {
-                    throw HubError.tooLarge("request body is over the limit of " + max
-                            + " bytes (raise it with --max-request-size / --max-upload-size)");
+                    throw HubError.tooLarge("request body is over the limit of " + max + " bytes; " + hint);
                 }
             }
         };
     }
 
-    byte[] bodyBytes(long limit) throws IOException {
-        try (InputStream in = body(limit)) {
+    byte[] bodyBytes(long limit, String hint) throws IOException {
+        try (InputStream in = body(limit, hint)) {
             return in.readAllBytes();
         }
     }

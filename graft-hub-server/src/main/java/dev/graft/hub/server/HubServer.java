@@ -70,6 +70,12 @@ public final class HubServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setAcceptQueueSize(256);
         jetty.addConnector(connector);
+        // Failures Jetty answers itself (malformed HTTP) carry no stack traces or exception text either.
+        org.eclipse.jetty.server.handler.ErrorHandler errors = new org.eclipse.jetty.server.handler.ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        jetty.setErrorHandler(errors);
         jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits()));
         try {
             jetty.start();
@@ -141,15 +147,28 @@ public final class HubServer implements AutoCloseable {
                 // The client went away mid-transfer (or cut its upload): nothing to answer.
                 callback.failed(e);
             } catch (Throwable e) {
-                LOG.error("internal error on {} {}", request.getMethod(), request.getHttpURI(), e);
-                fail(request, response, callback, 500, null, "internal server error: " + e);
+                // The one place internal failures reach a client: the details (SQL, stack, server paths) go
+                // to the log under an id, the client gets the id only.
+                String incident = incidentId();
+                LOG.error("internal error {} on {} {}", incident, request.getMethod(), request.getHttpURI().getPath(), e);
+                fail(request, response, callback, 500, null, "internal server error (id " + incident
+                        + "): the request was not completed; retry, or report the id to the hub's operator");
             }
             return true;
         }
 
+        private static final java.security.SecureRandom INCIDENTS = new java.security.SecureRandom();
+
+        /** A short random id that ties a generic 500 answer to its log line. */
+        static String incidentId() {
+            byte[] b = new byte[6];
+            INCIDENTS.nextBytes(b);
+            return dev.graft.hub.server.store.Hashes.hex(b);
+        }
+
         private static void cors(Response response) {
             response.getHeaders().put("Access-Control-Allow-Origin", "*");
-            response.getHeaders().put("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, If-None-Match");
+            response.getHeaders().put("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, If-Range, If-None-Match");
             response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
         }
 
