@@ -36,7 +36,7 @@ public final class HubServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
-            throw new GraftException("--port must be from 0 to 65535, got " + port, "pass e.g. --port 8080 (0 picks a free port)");
+            throw new GraftException("--port must be from 0 to 65535, got " + port, "use e.g. --port 8080, or 0 for a free port");
         }
         HubLimits limits = HubLimits.ofMiB(maxRequestMiB, maxUploadMiB); // refuses nonsense sizes with the option named
         Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");

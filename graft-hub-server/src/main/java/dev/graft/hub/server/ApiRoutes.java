@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.hub.server.card.ModelCard;
 import dev.graft.hub.server.index.RepoQuery;
 import dev.graft.hub.server.index.RepoRecord;
+import dev.graft.hub.server.store.BlobStore;
 import dev.graft.hub.server.store.Commit;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
@@ -14,10 +15,8 @@ import dev.graft.hub.server.store.RepoId;
 import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoPaths;
 import dev.graft.hub.server.store.RepoType;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -722,8 +721,8 @@ final class ApiRoutes {
     }
 
     private void settings(Exchange ex, Principal who, RepoId id) throws IOException {
-        JsonNode body = jsonBody(ex, who);
         hub.requireWrite(id, who);
+        JsonNode body = jsonBody(ex, who);
         Boolean requested = visibility(body);
         boolean isPrivate = requested == null ? hub.store().meta(id).isPrivate() : requested;
         if (requested != null) {
@@ -763,8 +762,8 @@ final class ApiRoutes {
     }
 
     private void branch(Exchange ex, Principal who, RepoId id, String method, String branch) throws IOException {
-        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         hub.requireWrite(id, who);
+        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         if (method.equals("POST")) {
             String start = body == null || text(body, "startingPoint") == null ? "main" : text(body, "startingPoint");
             hub.store().createBranch(id, branch, start);
@@ -775,8 +774,8 @@ final class ApiRoutes {
     }
 
     private void tag(Exchange ex, Principal who, RepoId id, String method, String revOrTag) throws IOException {
-        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         hub.requireWrite(id, who);
+        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         if (method.equals("POST")) {
             String tag = text(body, "tag");
             if (tag == null) {
@@ -808,8 +807,8 @@ final class ApiRoutes {
     }
 
     private void preupload(Exchange ex, Principal who, RepoId id, String revision) throws IOException {
-        JsonNode body = jsonBody(ex, who);
         hub.requireWrite(id, who);
+        JsonNode body = jsonBody(ex, who);
         if (ex.param("create_pr") != null && !ex.param("create_pr").equals("0")) {
             throw HubError.badRequest("pull requests are not supported by this hub: commit to a branch instead");
         }
@@ -879,25 +878,13 @@ final class ApiRoutes {
         boolean sawHeader = false;
         List<CommitOp> ops = new ArrayList<>();
         byte[] readme = null;
-        boolean readmeDeleted = false;
         try (InputStream in = ex.body(limits.maxRequestBytes(), "commit bodies are limited by --max-request-size;"
-                + " send large files through LFS (preupload answers uploadMode lfs for them)");
-                BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            int number = 0;
-            while ((line = lines.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = Exchange.JSON.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw HubError.badRequest("commit line " + number + " is not valid JSON: " + e.getOriginalMessage());
-                }
-                String key = text(n, "key");
-                JsonNode value = n.path("value");
+                + " send large files through LFS (preupload answers uploadMode lfs for them)")) {
+            CommitLines lines = new CommitLines(in, hub.store().blobs());
+            for (CommitLines.Line line; (line = lines.next()) != null; ) {
+                int number = line.number();
+                String key = line.key();
+                JsonNode value = line.value();
                 if (key == null) {
                     throw HubError.badRequest("commit line " + number + " has no 'key' (header, file, lfsFile, deletedFile, deletedFolder)");
                 }
@@ -913,11 +900,14 @@ final class ApiRoutes {
                     }
                     case "file" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
-                        byte[] data = decodeContent(value);
-                        if (path.equals("README.md")) {
-                            readme = data;
+                        BlobStore.Stored stored = line.content();
+                        if (stored == null) {
+                            stored = hub.store().blobs().putStreamed(out -> out.write(decodeContent(value)));
                         }
-                        ops.add(regularFile(path, data));
+                        if (path.equals("README.md")) {
+                            readme = stored.size() <= HubService.MAX_CARD_FILE ? hub.store().blobs().read(stored.sha256()) : null;
+                        }
+                        ops.add(new CommitOp.Put(new FileEntry(path, stored.size(), stored.sha256(), stored.gitOid(), false)));
                     }
                     case "lfsFile" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
@@ -940,13 +930,15 @@ final class ApiRoutes {
                                     + stored + " bytes)");
                         }
                         if (path.equals("README.md")) {
-                            readme = hub.store().blobs().read(oid);
+                            readme = size <= HubService.MAX_CARD_FILE ? hub.store().blobs().read(oid) : null;
                         }
                         ops.add(new CommitOp.Put(FileEntry.lfsFile(path, oid, size)));
                     }
                     case "deletedFile" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
-                        readmeDeleted |= path.equals("README.md");
+                        if (path.equals("README.md")) {
+                            readme = null;
+                        }
                         ops.add(new CommitOp.Delete(path));
                     }
                     case "deletedFolder" -> {
@@ -965,7 +957,7 @@ final class ApiRoutes {
         if (title == null || title.isBlank()) {
             throw HubError.badRequest("the commit header needs a 'summary'");
         }
-        if (readme != null && !readmeDeleted) {
+        if (readme != null) {
             ModelCard.parse(new String(readme, StandardCharsets.UTF_8)); // 400 before anything moves
         }
         Commit c = hub.commit(id, branch, parent, who.user(), title, description, ops);

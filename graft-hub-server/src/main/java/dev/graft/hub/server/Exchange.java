@@ -24,11 +24,11 @@ import org.eclipse.jetty.util.Blocker;
 
 /** One HTTP request and its response, with the helpers the routes need (blocking style). */
 final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
-    /** Compact JSON for answers; unknown request fields are ignored (clients add fields over time). */
-    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            // Commit lines carry whole files in base64; the request size limit bounds them instead.
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-            .build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Compact JSON for answers and small request bodies (commit bodies are read by {@link CommitLines});
+     * unknown request fields are ignored (clients add fields over time).
+     */
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     final Request request;
     final Response response;

@@ -48,12 +48,12 @@ public record HubLimits(long maxRequestBytes, long maxUploadBytes, long maxJsonB
         long maxRequest = MAX_REQUEST_BYTES >> 20;
         if (maxRequestMiB < 1 || maxRequestMiB > maxRequest) {
             throw new GraftException("--max-request-size must be a whole number of MiB from 1 to " + maxRequest + ", got " + maxRequestMiB,
-                    "pass e.g. --max-request-size 256 (the default)");
+                    "use e.g. --max-request-size 256, the default");
         }
         long maxUpload = Long.MAX_VALUE >> 20;
         if (maxUploadMiB < 1 || maxUploadMiB > maxUpload) {
             throw new GraftException("--max-upload-size must be a whole number of MiB from 1 to " + maxUpload + ", got " + maxUploadMiB,
-                    "pass e.g. --max-upload-size 51200 (the default, 50 GiB)");
+                    "use e.g. --max-upload-size 51200, the default (50 GiB)");
         }
         return new HubLimits(maxRequestMiB << 20, maxUploadMiB << 20);
     }

@@ -56,6 +56,7 @@ public final class HubServer implements AutoCloseable {
 
     /** Opens the store and index (repairing what a kill left) and starts listening. */
     public static HubServer start(Config config) throws IOException {
+        returnMemoryWhenIdle();
         HubService hub = HubService.open(config.dataDir(), config.dbUrl());
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("hub");
@@ -86,6 +87,28 @@ public final class HubServer implements AutoCloseable {
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return new HubServer(jetty, hub, "http://" + host + ":" + connector.getLocalPort());
+    }
+
+    /** How long the JVM may go without a collection before it runs one to hand unused heap back. */
+    static final String IDLE_GC_MILLIS = "10000";
+
+    /**
+     * Lets the JVM return heap to the operating system after a burst of large requests: G1's periodic
+     * collection (JEP 346), which runs only when no collection happened for a while, then shrinks the
+     * heap. Left alone when the operator set the option or the JVM has no such option.
+     */
+    private static void returnMemoryWhenIdle() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            com.sun.management.VMOption interval = vm.getVMOption("G1PeriodicGCInterval");
+            if (interval.getOrigin() == com.sun.management.VMOption.Origin.DEFAULT && interval.getValue().equals("0")) {
+                vm.setVMOption("G1PeriodicGCInterval", IDLE_GC_MILLIS);
+            }
+        } catch (RuntimeException e) {
+            // Not HotSpot, or not G1 (the option is then ignored or absent): the JVM keeps its own policy.
+            LOG.debug("periodic collection not enabled: {}", e.toString());
+        }
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:8080}. */

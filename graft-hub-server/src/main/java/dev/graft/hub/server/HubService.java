@@ -316,10 +316,13 @@ public final class HubService implements AutoCloseable {
         }
     }
 
-    /** The card of a commit (empty when it has no README.md). */
+    /** Largest README.md read as a card; a larger one is a file like any other (no card data). */
+    public static final long MAX_CARD_FILE = 4L << 20;
+
+    /** The card of a commit (empty when it has no README.md, or one over {@link #MAX_CARD_FILE}). */
     public ModelCard card(RepoId id, Commit commit) throws IOException {
         FileEntry readme = commit.file("README.md");
-        if (readme == null || readme.size() > 4 << 20) {
+        if (readme == null || readme.size() > MAX_CARD_FILE) {
             return ModelCard.empty();
         }
         return ModelCard.parse(new String(store.blobs().read(readme.sha256()), StandardCharsets.UTF_8));

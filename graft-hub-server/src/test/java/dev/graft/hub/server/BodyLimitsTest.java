@@ -76,6 +76,30 @@ class BodyLimitsTest {
     }
 
     @Test
+    void inlineCommitFilesAreDecodedAsTheyArrive() throws Exception {
+        byte[] data = new byte[3_000_001];
+        new java.util.Random(11).nextBytes(data);
+        String utf8 = TestHub.line(Map.of("key", "file", "value", new java.util.TreeMap<>(Map.of("encoding", "utf-8", "content", "h\u00e9llo",
+                "path", "hello.txt")).descendingMap()));
+        HttpResponse<byte[]> r = hub.commit(alice, "models/alice/limits", "main", TestHub.header("inline", null),
+                TestHub.file("blob.bin", data), utf8);
+        assertEquals(200, r.statusCode(), text(r));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(data, hub.get("/alice/limits/resolve/main/blob.bin", null).body());
+        assertEquals("h\u00e9llo", text(hub.get("/alice/limits/resolve/main/hello.txt", null)));
+        com.fasterxml.jackson.databind.JsonNode tree = json(hub.get("/api/models/alice/limits/tree/main", null));
+        for (com.fasterxml.jackson.databind.JsonNode f : tree) {
+            if (f.get("path").asText().equals("blob.bin")) {
+                assertEquals(dev.graft.hub.server.store.Hashes.gitBlobSha1(data), f.get("oid").asText());
+                assertEquals(data.length, f.get("size").asLong());
+            }
+        }
+        // utf-8 is only known before the content is read: after it, the content was base64.
+        String late = TestHub.line(Map.of("key", "file", "value", new java.util.TreeMap<>(Map.of("content", "aGk=", "path", "late.txt",
+                "encoding", "utf-8"))));
+        assertEquals(400, hub.commit(alice, "models/alice/limits", "main", TestHub.header("late", null), late).statusCode());
+    }
+
+    @Test
     void jsonBodiesAreSmallEvenWithAToken() throws Exception {
         byte[] big = pathsInfo((int) HubLimits.DEFAULT_JSON_BYTES + 1000);
         HttpResponse<byte[]> r = hub.send("POST", "/api/models/alice/limits/paths-info/main", alice, "application/json", big);

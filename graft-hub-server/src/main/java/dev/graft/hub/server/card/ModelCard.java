@@ -59,6 +59,11 @@ public final class ModelCard {
             throw HubError.badRequest("README.md: the YAML front matter starting with '---' has no closing '---' line");
         }
         String yaml = normalized.substring(4, end + 1);
+        if (yaml.length() > MAX_DATA_CHARS) {
+            // Checked before parsing: the index could not hold it, and parsing megabytes of YAML costs seconds.
+            throw HubError.badRequest("README.md: the YAML front matter is " + yaml.length() + " characters, over the limit of "
+                    + MAX_DATA_CHARS + "; move long text into the card's markdown body");
+        }
         String rest = end + 4 >= normalized.length() ? "" : normalized.substring(end + 5);
         Object parsed;
         try {
