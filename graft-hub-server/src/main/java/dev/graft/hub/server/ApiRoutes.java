@@ -12,7 +12,6 @@ import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoPaths;
 import dev.graft.hub.server.store.RepoType;
 import java.io.IOException;

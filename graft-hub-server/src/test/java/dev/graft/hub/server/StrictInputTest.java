@@ -116,6 +116,13 @@ class StrictInputTest {
         assertEquals(200, hub.postJson("/api/repos/create", alice, Map.of("name", "PUB", "type", "dataset")).statusCode());
         GraftException lookAlikeUser = assertThrows(GraftException.class, () -> hub.token("ALICE", true));
         assertTrue(lookAlikeUser.getMessage().contains("regardless of case"), lookAlikeUser.getMessage());
+        // A look-alike user from before that rule still cannot take a look-alike repository.
+        String legacy = "hf_legacyLookAlikeUserToken0123456789abcdef";
+        hub.server.hub().index().ensureUser("ALICE");
+        hub.server.hub().index().addToken(dev.graft.hub.server.store.Hashes.sha256(legacy), "ALICE", "legacy", true);
+        assertClear(409, hub.postJson("/api/repos/create", legacy, Map.of("name", "pub", "organization", "ALICE", "type", "model")),
+                "ALICE/pub beside alice/pub");
+        assertEquals(200, hub.postJson("/api/repos/create", legacy, Map.of("name", "other", "type", "model")).statusCode());
         for (String reserved : List.of("api", "datasets", "spaces", "models", "Models", "static", "settings")) {
             HubError e = assertThrows(HubError.class, () -> hub.token(reserved, true));
             assertTrue(e.getMessage().contains("reserved"), e.getMessage());
