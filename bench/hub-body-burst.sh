@@ -69,7 +69,7 @@ burst() {  # name, body file ({i}: the client's number), then curl arguments (th
   done
   wait "${pids[@]}" || true
   after="$(rss)"
-  sleep 15   # the server asks the JVM for a collection after 10 s without one, which hands unused heap back
+  sleep 15   # idle for 3 s after a burst of bodies, the server has the heap collected and handed back
   later="$(rss)"
   statuses="$(cat "$work"/status.* | sort | uniq -c | awk '{printf "%s x%s ", $2, $1}')"
   echo "$name: answers ${statuses}| RSS MiB before $before, after $after, 15 s later $later"

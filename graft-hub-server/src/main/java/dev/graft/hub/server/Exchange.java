@@ -36,8 +36,10 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     final List<String> segments;
     final Map<String, List<String>> query;
     private final long maxBody;
+    private final IdleHeapTrim trim;
 
-    Exchange(Request request, Response response, long maxBody) {
+    Exchange(Request request, Response response, long maxBody, IdleHeapTrim trim) {
+        this.trim = trim;
         this.request = request;
         this.response = response;
         this.method = request.getMethod();
@@ -163,6 +165,7 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
 
             private void count(int n) {
                 seen += n;
+                trim.read(n);
                 if (seen > max) {
                     throw HubError.tooLarge("request body is over the limit of " + max + " bytes; " + hint);
                 }

@@ -48,15 +48,17 @@ public final class HubServer implements AutoCloseable {
     private final HubService hub;
     private final String url;
 
-    private HubServer(Server jetty, HubService hub, String url) {
+    private final IdleHeapTrim trim;
+
+    private HubServer(Server jetty, HubService hub, IdleHeapTrim trim, String url) {
         this.jetty = jetty;
         this.hub = hub;
+        this.trim = trim;
         this.url = url;
     }
 
     /** Opens the store and index (repairing what a kill left) and starts listening. */
     public static HubServer start(Config config) throws IOException {
-        returnMemoryWhenIdle();
         HubService hub = HubService.open(config.dataDir(), config.dbUrl());
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("hub");
@@ -77,38 +79,18 @@ public final class HubServer implements AutoCloseable {
         errors.setShowCauses(false);
         errors.setShowMessageInTitle(false);
         jetty.setErrorHandler(errors);
-        jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits()));
+        IdleHeapTrim trim = new IdleHeapTrim();
+        jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits(), trim));
         try {
             jetty.start();
         } catch (Exception e) {
+            trim.close();
             hub.close();
             throw new GraftException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
                     "choose another --port or stop what uses it", e);
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new HubServer(jetty, hub, "http://" + host + ":" + connector.getLocalPort());
-    }
-
-    /** How long the JVM may go without a collection before it runs one to hand unused heap back. */
-    static final String IDLE_GC_MILLIS = "10000";
-
-    /**
-     * Lets the JVM return heap to the operating system after a burst of large requests: G1's periodic
-     * collection (JEP 346), which runs only when no collection happened for a while, then shrinks the
-     * heap. Left alone when the operator set the option or the JVM has no such option.
-     */
-    private static void returnMemoryWhenIdle() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class);
-            com.sun.management.VMOption interval = vm.getVMOption("G1PeriodicGCInterval");
-            if (interval.getOrigin() == com.sun.management.VMOption.Origin.DEFAULT && interval.getValue().equals("0")) {
-                vm.setVMOption("G1PeriodicGCInterval", IDLE_GC_MILLIS);
-            }
-        } catch (RuntimeException e) {
-            // Not HotSpot, or not G1 (the option is then ignored or absent): the JVM keeps its own policy.
-            LOG.debug("periodic collection not enabled: {}", e.toString());
-        }
+        return new HubServer(jetty, hub, trim, "http://" + host + ":" + connector.getLocalPort());
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -132,6 +114,7 @@ public final class HubServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the hub server: {}", e.toString());
         }
+        trim.close();
         hub.close();
     }
 
@@ -141,18 +124,21 @@ public final class HubServer implements AutoCloseable {
         private final ApiRoutes api;
         private final WebPages web;
         private final HubLimits limits;
+        private final IdleHeapTrim trim;
 
-        HubHandler(HubService hub, ApiRoutes api, WebPages web, HubLimits limits) {
+        HubHandler(HubService hub, ApiRoutes api, WebPages web, HubLimits limits, IdleHeapTrim trim) {
             this.hub = hub;
             this.api = api;
             this.web = web;
             this.limits = limits;
+            this.trim = trim;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
+            trim.begin();
             try {
-                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()));
+                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()), trim);
                 if (ex.method.equals("OPTIONS")) {
                     cors(response);
                     ex.sendEmpty(204);
@@ -176,6 +162,8 @@ public final class HubServer implements AutoCloseable {
                 LOG.error("internal error {} on {} {}", incident, request.getMethod(), request.getHttpURI().getPath(), e);
                 fail(request, response, callback, 500, null, "internal server error (id " + incident
                         + "): the request was not completed; retry, or report the id to the hub's operator");
+            } finally {
+                trim.end();
             }
             return true;
         }
