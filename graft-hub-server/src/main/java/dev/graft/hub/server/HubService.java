@@ -238,8 +238,21 @@ public final class HubService implements AutoCloseable {
      * referenced go once older than {@link #GC_GRACE}). Returns the collection's future.
      */
     public Future<RepoStore.GcResult> deleteRepo(RepoId id) throws IOException {
-        store.delete(id);
-        index.delete(id.type().singular(), id.id());
+        // Index row first: if the database refuses, nothing changed; if the store then fails, the row comes back.
+        store.locked(id, () -> {
+            index.delete(id.type().singular(), id.id());
+            try {
+                store.delete(id);
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    reindex(id);
+                } catch (IOException | RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            return null;
+        });
         return collectGarbageSoon();
     }
 
