@@ -1,5 +1,6 @@
 package dev.graft.cli.hub;
 
+import dev.graft.GraftException;
 import dev.graft.GraftHome;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
@@ -34,8 +35,11 @@ public final class HubServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new GraftException("--port must be from 0 to 65535, got " + port, "use e.g. --port 8080, or 0 for a free port");
+        }
+        HubLimits limits = HubLimits.ofMiB(maxRequestMiB, maxUploadMiB); // refuses nonsense sizes with the option named
         Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
-        HubLimits limits = new HubLimits(maxRequestMiB << 20, maxUploadMiB << 20);
         try (HubServer server = HubServer.start(new HubServer.Config(host, port, dir, dbUrl, limits))) {
             Output.note("hub data in " + dir + (dbUrl == null ? "" : ", index in " + dbUrl.replaceAll("password=[^&;]*", "password=***")));
             // The URL goes to stdout so scripts can read the port picked with --port 0.

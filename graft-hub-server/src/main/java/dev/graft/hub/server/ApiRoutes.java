@@ -6,23 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.hub.server.card.ModelCard;
 import dev.graft.hub.server.index.RepoQuery;
 import dev.graft.hub.server.index.RepoRecord;
+import dev.graft.hub.server.store.BlobStore;
 import dev.graft.hub.server.store.Commit;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoPaths;
 import dev.graft.hub.server.store.RepoType;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,18 +46,16 @@ final class ApiRoutes {
     static final long LFS_THRESHOLD = 10L * 1000 * 1000;
     private static final Set<String> LFS_EXTENSIONS = Set.of("bin", "ckpt", "h5", "npy", "npz", "onnx", "parquet", "pt",
             "pth", "safetensors", "zip", "gz", "tar", "pkl", "msgpack", "arrow", "tflite", "ot", "model");
-    /** Owner names that would clash with the server's own paths. */
-    static final Set<String> RESERVED = Set.of("api", "datasets", "models", "spaces", "static", "lfs", "settings", "new");
     private static final long LINK_TTL_SECONDS = 3600;
 
     private final HubService hub;
     private final HubLimits limits;
-    private final byte[] signingKey = new byte[32];
+    private final byte[] signingKey;
 
     ApiRoutes(HubService hub, HubLimits limits) {
         this.hub = hub;
         this.limits = limits;
-        new SecureRandom().nextBytes(signingKey);
+        this.signingKey = hub.signingKey();
     }
 
     /** Handles the request if it is an API or file route; {@code false} if no route matched. */
@@ -415,11 +410,22 @@ final class ApiRoutes {
         return out;
     }
 
+    /**
+     * A path to look up in a commit: as it is if the commit has that file, else checked and in NFC (the
+     * form new paths are stored in), so an NFD spelling finds the file and a malformed path is a 400.
+     */
+    private static String lookupPath(Commit c, String path) {
+        if (c.file(path) != null) {
+            return path;
+        }
+        return RepoPaths.checkFile(path);
+    }
+
     private void tree(Exchange ex, Principal who, RepoId id, String revision, String path) throws IOException {
         hub.readable(id, who);
         Commit c = hub.store().commitAt(id, revision);
         if (!path.isEmpty()) {
-            RepoPaths.checkFile(path);
+            path = lookupPath(c, path);
         }
         boolean recursive = "true".equalsIgnoreCase(ex.param("recursive")) || "1".equals(ex.param("recursive"));
         List<FileEntry> inside = under(c, path);
@@ -461,12 +467,17 @@ final class ApiRoutes {
     private void pathsInfo(Exchange ex, Principal who, RepoId id, String revision) throws IOException {
         hub.readable(id, who);
         Commit c = hub.store().commitAt(id, revision);
-        byte[] body = ex.bodyBytes(limits.maxRequestBytes());
+        byte[] body = smallBody(ex, who);
         List<String> paths = new ArrayList<>();
         boolean expand = isTrue(ex.param("expand"));
         String contentType = ex.header("Content-Type");
         if (contentType != null && contentType.startsWith("application/json")) {
-            JsonNode json = Exchange.JSON.readTree(body);
+            JsonNode json;
+            try {
+                json = Exchange.JSON.readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw HubError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+            }
             JsonNode p = json == null ? null : json.get("paths");
             if (p != null && p.isArray()) {
                 p.forEach(x -> paths.add(x.asText()));
@@ -482,8 +493,7 @@ final class ApiRoutes {
         }
         Map<String, ObjectNode> found = new LinkedHashMap<>();
         for (String path : paths) {
-            String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            RepoPaths.checkFile(p);
+            String p = lookupPath(c, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
             FileEntry f = c.file(p);
             if (f != null) {
                 found.put(p, fileNode(f));
@@ -617,8 +627,19 @@ final class ApiRoutes {
 
     // ---- repositories ----
 
-    private JsonNode jsonBody(Exchange ex) throws IOException {
-        byte[] body = ex.bodyBytes(limits.maxRequestBytes());
+    /** The hint of a 413 for a JSON or form body. */
+    private String jsonHint(Principal who) {
+        return who == null ? "requests without a token may send at most " + limits.jsonLimit(null) + " bytes; send a token, or fewer items per request"
+                : "JSON request bodies are limited to " + limits.maxJsonBytes() + " bytes; send fewer items per request";
+    }
+
+    /** A small JSON or form body, refused with 413 before it is read when over this caller's limit. */
+    private byte[] smallBody(Exchange ex, Principal who) throws IOException {
+        return ex.bodyBytes(limits.jsonLimit(who), jsonHint(who));
+    }
+
+    private JsonNode jsonBody(Exchange ex, Principal who) throws IOException {
+        byte[] body = smallBody(ex, who);
         try {
             JsonNode n = body.length == 0 ? Exchange.JSON.createObjectNode() : Exchange.JSON.readTree(body);
             if (n == null || !n.isObject()) {
@@ -636,7 +657,7 @@ final class ApiRoutes {
     }
 
     private void createRepo(Exchange ex, Principal who) throws IOException {
-        JsonNode body = jsonBody(ex);
+        JsonNode body = jsonBody(ex, who);
         RepoType type = RepoType.parse(text(body, "type"));
         String name = text(body, "name");
         String owner = text(body, "organization");
@@ -652,22 +673,22 @@ final class ApiRoutes {
             name = full.name();
         }
         RepoId id = new RepoId(type, owner, name);
-        if (RESERVED.contains(owner.toLowerCase(Locale.ROOT))) {
-            throw HubError.badRequest("the namespace '" + owner + "' is reserved; use another owner name");
-        }
+        id.checkNew();
         hub.requireWriteNamespace(owner, who);
-        boolean isPrivate = body.path("private").asBoolean(false) || "private".equals(text(body, "visibility"));
+        Boolean requested = visibility(body);
+        boolean isPrivate = requested != null && requested;
         List<CommitOp> initialFiles = new ArrayList<>();
         if (body.has("files") && body.get("files").isArray()) {
             for (JsonNode f : body.get("files")) {
-                initialFiles.add(regularFile(RepoPaths.checkFile(text(f, "path")), decodeContent(f)));
+                String path = RepoPaths.checkFile(text(f, "path"));
+                byte[] data = decodeContent(f);
+                if (path.equals("README.md")) {
+                    ModelCard.parse(new String(data, StandardCharsets.UTF_8)); // 400 before anything is created
+                }
+                initialFiles.add(regularFile(path, data));
             }
         }
-        hub.store().create(id, isPrivate, who.user());
-        if (!initialFiles.isEmpty()) {
-            hub.store().commit(id, "main", null, who.user(), "initial files", "", initialFiles);
-        }
-        hub.reindex(id);
+        hub.createRepo(id, isPrivate, who.user(), initialFiles);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("url", ex.baseUrl() + "/" + id.urlPath());
         out.put("name", id.id());
@@ -692,30 +713,56 @@ final class ApiRoutes {
     }
 
     private void deleteRepo(Exchange ex, Principal who) throws IOException {
-        RepoId id = repoFromBody(jsonBody(ex), who);
+        RepoId id = repoFromBody(jsonBody(ex, who), who);
         hub.requireWrite(id, who);
         hub.deleteRepo(id);
         ex.sendEmpty(200);
     }
 
     private void settings(Exchange ex, Principal who, RepoId id) throws IOException {
-        JsonNode body = jsonBody(ex);
         hub.requireWrite(id, who);
-        RepoMeta meta = hub.store().meta(id);
-        boolean isPrivate = meta.isPrivate();
-        if (body.has("private")) {
-            isPrivate = body.get("private").asBoolean();
-        } else if (body.has("visibility")) {
-            isPrivate = "private".equals(text(body, "visibility"));
+        JsonNode body = jsonBody(ex, who);
+        Boolean requested = visibility(body);
+        boolean isPrivate = requested == null ? hub.store().meta(id).isPrivate() : requested;
+        if (requested != null) {
+            hub.setPrivate(id, isPrivate);
         }
-        hub.store().setPrivate(id, isPrivate);
-        hub.reindex(id);
         ex.sendJson(200, Map.of("private", isPrivate));
     }
 
+    /**
+     * The visibility a create or settings body asks for: {@code private} as a JSON boolean or
+     * {@code visibility} exactly {@code public} or {@code private}; {@code null} when it names neither.
+     * Anything else is a 400: a typo must never turn a private repository public.
+     */
+    static Boolean visibility(JsonNode body) {
+        Boolean fromPrivate = null;
+        Boolean fromVisibility = null;
+        if (body.has("private")) {
+            JsonNode v = body.get("private");
+            if (!v.isBoolean()) {
+                throw HubError.badRequest("'private' must be true or false (a JSON boolean), got " + RepoId.printable(v.toString())
+                        + "; nothing was changed");
+            }
+            fromPrivate = v.booleanValue();
+        }
+        if (body.has("visibility")) {
+            JsonNode v = body.get("visibility");
+            if (!v.isTextual() || !(v.textValue().equals("public") || v.textValue().equals("private"))) {
+                throw HubError.badRequest("'visibility' must be \"public\" or \"private\", got " + RepoId.printable(v.toString())
+                        + "; nothing was changed");
+            }
+            fromVisibility = v.textValue().equals("private");
+        }
+        if (fromPrivate != null && fromVisibility != null && !fromPrivate.equals(fromVisibility)) {
+            throw HubError.badRequest("'private' and 'visibility' disagree; send one of them; nothing was changed");
+        }
+        return fromPrivate != null ? fromPrivate : fromVisibility;
+    }
+
     private void branch(Exchange ex, Principal who, RepoId id, String method, String branch) throws IOException {
-        JsonNode body = method.equals("POST") ? jsonBody(ex) : null;
         hub.requireWrite(id, who);
+        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         if (method.equals("POST")) {
             String start = body == null || text(body, "startingPoint") == null ? "main" : text(body, "startingPoint");
             hub.store().createBranch(id, branch, start);
@@ -726,8 +773,8 @@ final class ApiRoutes {
     }
 
     private void tag(Exchange ex, Principal who, RepoId id, String method, String revOrTag) throws IOException {
-        JsonNode body = method.equals("POST") ? jsonBody(ex) : null;
         hub.requireWrite(id, who);
+        JsonNode body = method.equals("POST") ? jsonBody(ex, who) : null;
         if (method.equals("POST")) {
             String tag = text(body, "tag");
             if (tag == null) {
@@ -759,8 +806,8 @@ final class ApiRoutes {
     }
 
     private void preupload(Exchange ex, Principal who, RepoId id, String revision) throws IOException {
-        JsonNode body = jsonBody(ex);
         hub.requireWrite(id, who);
+        JsonNode body = jsonBody(ex, who);
         if (ex.param("create_pr") != null && !ex.param("create_pr").equals("0")) {
             throw HubError.badRequest("pull requests are not supported by this hub: commit to a branch instead");
         }
@@ -769,7 +816,8 @@ final class ApiRoutes {
         for (JsonNode f : body.path("files")) {
             String path = RepoPaths.checkFile(text(f, "path"));
             long size = f.path("size").asLong(-1);
-            byte[] sample = f.has("sample") ? Base64.getDecoder().decode(f.get("sample").asText()) : new byte[0];
+            byte[] sample = f.hasNonNull("sample") ? strictBase64(f.get("sample").asText(), "the sample of " + RepoId.printable(path))
+                    : new byte[0];
             ObjectNode n = files.addObject();
             n.put("path", path);
             n.put("uploadMode", uploadMode(path, size, sample));
@@ -785,6 +833,19 @@ final class ApiRoutes {
         ex.sendJson(200, out);
     }
 
+    /**
+     * Decodes base64 strictly (RFC 4648 alphabet, padding only at the end, no other characters): a lenient
+     * decoder skips what it does not know and would store a different file than was sent.
+     */
+    static byte[] strictBase64(String text, String what) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw HubError.badRequest(what + " is not valid base64 (" + e.getMessage()
+                    + "): send the standard alphabet A-Z a-z 0-9 + /, '=' padding only at the end, no line breaks");
+        }
+    }
+
     private static byte[] decodeContent(JsonNode file) {
         String content = text(file, "content");
         if (content == null) {
@@ -792,11 +853,7 @@ final class ApiRoutes {
         }
         String encoding = text(file, "encoding");
         if (encoding == null || encoding.equalsIgnoreCase("base64")) {
-            try {
-                return Base64.getMimeDecoder().decode(content);
-            } catch (IllegalArgumentException e) {
-                throw HubError.badRequest("content of " + text(file, "path") + " is not valid base64");
-            }
+            return strictBase64(content, "content of " + RepoId.printable(text(file, "path")));
         }
         if (encoding.equalsIgnoreCase("utf-8") || encoding.equalsIgnoreCase("utf8")) {
             return content.getBytes(StandardCharsets.UTF_8);
@@ -820,24 +877,13 @@ final class ApiRoutes {
         boolean sawHeader = false;
         List<CommitOp> ops = new ArrayList<>();
         byte[] readme = null;
-        boolean readmeDeleted = false;
-        try (InputStream in = ex.body(limits.maxRequestBytes());
-                BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            int number = 0;
-            while ((line = lines.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = Exchange.JSON.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw HubError.badRequest("commit line " + number + " is not valid JSON: " + e.getOriginalMessage());
-                }
-                String key = text(n, "key");
-                JsonNode value = n.path("value");
+        try (InputStream in = ex.body(limits.maxRequestBytes(), "commit bodies are limited by --max-request-size;"
+                + " send large files through LFS (preupload answers uploadMode lfs for them)")) {
+            CommitLines lines = new CommitLines(in, hub.store().blobs());
+            for (CommitLines.Line line; (line = lines.next()) != null; ) {
+                int number = line.number();
+                String key = line.key();
+                JsonNode value = line.value();
                 if (key == null) {
                     throw HubError.badRequest("commit line " + number + " has no 'key' (header, file, lfsFile, deletedFile, deletedFolder)");
                 }
@@ -853,11 +899,14 @@ final class ApiRoutes {
                     }
                     case "file" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
-                        byte[] data = decodeContent(value);
-                        if (path.equals("README.md")) {
-                            readme = data;
+                        BlobStore.Stored stored = line.content();
+                        if (stored == null) {
+                            stored = hub.store().blobs().putStreamed(out -> out.write(decodeContent(value)));
                         }
-                        ops.add(regularFile(path, data));
+                        if (path.equals("README.md")) {
+                            readme = stored.size() <= HubService.MAX_CARD_FILE ? hub.store().blobs().read(stored.sha256()) : null;
+                        }
+                        ops.add(new CommitOp.Put(new FileEntry(path, stored.size(), stored.sha256(), stored.gitOid(), false)));
                     }
                     case "lfsFile" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
@@ -880,19 +929,21 @@ final class ApiRoutes {
                                     + stored + " bytes)");
                         }
                         if (path.equals("README.md")) {
-                            readme = hub.store().blobs().read(oid);
+                            readme = size <= HubService.MAX_CARD_FILE ? hub.store().blobs().read(oid) : null;
                         }
                         ops.add(new CommitOp.Put(FileEntry.lfsFile(path, oid, size)));
                     }
                     case "deletedFile" -> {
                         String path = RepoPaths.checkFile(text(value, "path"));
-                        readmeDeleted |= path.equals("README.md");
+                        if (path.equals("README.md")) {
+                            readme = null;
+                        }
                         ops.add(new CommitOp.Delete(path));
                     }
                     case "deletedFolder" -> {
                         String path = text(value, "path");
-                        RepoPaths.checkFile(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
-                        ops.add(new CommitOp.DeleteFolder(path));
+                        ops.add(new CommitOp.DeleteFolder(RepoPaths.checkFile(path != null && path.endsWith("/")
+                                ? path.substring(0, path.length() - 1) : path)));
                     }
                     default -> throw HubError.badRequest("unknown commit operation '" + key
                             + "': use header, file, lfsFile, deletedFile or deletedFolder");
@@ -905,13 +956,10 @@ final class ApiRoutes {
         if (title == null || title.isBlank()) {
             throw HubError.badRequest("the commit header needs a 'summary'");
         }
-        if (readme != null && !readmeDeleted) {
+        if (readme != null) {
             ModelCard.parse(new String(readme, StandardCharsets.UTF_8)); // 400 before anything moves
         }
-        Commit c = hub.store().commit(id, branch, parent, who.user(), title, description, ops);
-        if (branch.equals("main")) {
-            hub.reindex(id);
-        }
+        Commit c = hub.commit(id, branch, parent, who.user(), title, description, ops);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
         out.put("commitOid", c.id());
@@ -940,7 +988,7 @@ final class ApiRoutes {
     }
 
     private void lfsBatch(Exchange ex, Principal who, RepoId id) throws IOException {
-        JsonNode body = jsonBody(ex);
+        JsonNode body = jsonBody(ex, who);
         String operation = text(body, "operation");
         boolean upload = "upload".equals(operation);
         if (!upload && !"download".equals(operation)) {
@@ -1012,6 +1060,13 @@ final class ApiRoutes {
             throw HubError.forbidden("this LFS transfer URL has expired: ask the batch API for a new one");
         }
         long expectedSize = Long.parseLong(size);
+        // The signature says who the link was handed to; access is checked again now, so a link handed out
+        // while the repository was public stops working once it is private (and a deleted one 404s).
+        Principal holder = user.isEmpty() ? null : new Principal(user, "signed-url", true);
+        hub.readable(id, holder);
+        if (!action.equals("object")) {
+            hub.requireWriteNamespace(id.owner(), holder);
+        }
         switch (action) {
             case "upload" -> {
                 if (!m.equals("PUT")) {
@@ -1022,7 +1077,7 @@ final class ApiRoutes {
                 }
                 // Always receive and check the bytes, even when the shared store has them already:
                 // a repository gets an object only by proving it has the content.
-                try (InputStream in = ex.body(expectedSize + 1)) {
+                try (InputStream in = ex.body(expectedSize + 1, "an upload may not be longer than the size it was announced with")) {
                     hub.store().blobs().put(in, oid, expectedSize);
                 }
                 hub.store().markLfsObject(id, oid);
@@ -1030,7 +1085,7 @@ final class ApiRoutes {
                 ex.sendEmpty(200);
             }
             case "verify" -> {
-                JsonNode body = jsonBody(ex);
+                JsonNode body = jsonBody(ex, who);
                 String vOid = text(body, "oid") == null ? oid : text(body, "oid");
                 long vSize = body.path("size").asLong(expectedSize);
                 if (!vOid.equals(oid) || !hub.store().hasLfsObject(id, oid, vSize)) {
@@ -1059,7 +1114,7 @@ final class ApiRoutes {
         hub.readable(id, who);
         String commitId = hub.store().resolve(id, revision);
         Commit c = hub.store().readCommit(id, commitId);
-        RepoPaths.checkFile(path);
+        path = lookupPath(c, path);
         // Set before the lookup: a 404 for a missing file still names the commit (the error handler keeps
         // this header), so clients can cache the miss for that commit as they do with the Hugging Face Hub.
         ex.setHeader("X-Repo-Commit", commitId);
@@ -1098,7 +1153,7 @@ final class ApiRoutes {
         }
         long size = f.size();
         ex.setHeader("Content-Type", contentType(name));
-        long[] range = parseRange(ex.header("Range"), size);
+        long[] range = ifRangeAllows(ex.header("If-Range"), etag) ? parseRange(ex.header("Range"), size) : null;
         if (range == null) {
             ex.status(200);
             ex.sendBlob(hub.store().blobs(), f.sha256(), 0, size);
@@ -1128,45 +1183,59 @@ final class ApiRoutes {
         return "application/octet-stream";
     }
 
+    private static final java.util.regex.Pattern BYTE_RANGE = java.util.regex.Pattern.compile(
+            "(?i:bytes)[ \\t]*=[ \\t]*([0-9]*)[ \\t]*-[ \\t]*([0-9]*)[ \\t]*");
+
     /**
-     * Parses a single {@code bytes=} range: {@code null} to send the whole file (no header, or one this
-     * server does not split such as several ranges), an empty array for 416, or {first, last}.
+     * Parses a single {@code bytes=} range (RFC 9110 section 14.1): {@code null} to send the whole file (no
+     * header, a syntactically invalid one, which a server ignores, or several ranges, which this server
+     * does not split), an empty array for 416 (valid but unsatisfiable), or {first, last}.
      */
     static long[] parseRange(String header, long size) {
-        if (header == null || !header.startsWith("bytes=") || header.contains(",")) {
+        if (header == null) {
             return null;
         }
-        String spec = header.substring(6).trim();
-        int dash = spec.indexOf('-');
-        if (dash < 0) {
+        java.util.regex.Matcher m = BYTE_RANGE.matcher(header);
+        if (!m.matches()) {
             return null;
         }
-        try {
-            String a = spec.substring(0, dash).trim();
-            String b = spec.substring(dash + 1).trim();
-            long first;
-            long last;
-            if (a.isEmpty()) {
-                long suffix = Long.parseLong(b);
-                if (suffix <= 0) {
-                    return new long[0];
-                }
-                first = Math.max(0, size - suffix);
-                last = size - 1;
-            } else {
-                first = Long.parseLong(a);
-                last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-                if (!b.isEmpty() && Long.parseLong(b) < first) {
-                    return null; // syntactically invalid: ignore the header
-                }
-            }
-            if (first >= size || size == 0) {
+        String a = m.group(1);
+        String b = m.group(2);
+        if (a.isEmpty() && b.isEmpty()) {
+            return null;
+        }
+        if (a.isEmpty()) {
+            // Suffix range: the last n bytes; a zero length is valid syntax but selects nothing.
+            long suffix = digits(b);
+            if (suffix == 0 || size == 0) {
                 return new long[0];
             }
-            return new long[] {first, last};
-        } catch (NumberFormatException e) {
-            return null;
+            return new long[] {Math.max(0, size - suffix), size - 1};
         }
+        long first = digits(a);
+        long last = b.isEmpty() ? Long.MAX_VALUE : digits(b);
+        if (last < first) {
+            return null; // invalid: ignore the header
+        }
+        if (first >= size) {
+            return new long[0];
+        }
+        return new long[] {first, Math.min(last, size - 1)};
+    }
+
+    /** A run of decimal digits as a number, saturating at {@link Long#MAX_VALUE} (beyond any file size). */
+    private static long digits(String s) {
+        String trimmed = s.replaceFirst("^0+(?=.)", "");
+        return trimmed.length() > 18 ? Long.MAX_VALUE : Long.parseLong(trimmed);
+    }
+
+    /**
+     * Whether a range request may be answered with a part (RFC 9110 section 13.1.5): without
+     * {@code If-Range} yes; with it only when it is this file's strong entity tag. A date never matches
+     * here (no {@code Last-Modified} is sent), nor does a weak tag, so the whole file is sent instead.
+     */
+    static boolean ifRangeAllows(String ifRange, String etag) {
+        return ifRange == null || ifRange.trim().equals(etag);
     }
 
     private static int parseInt(String v, int fallback, String name) {

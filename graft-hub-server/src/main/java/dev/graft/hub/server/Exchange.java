@@ -24,11 +24,11 @@ import org.eclipse.jetty.util.Blocker;
 
 /** One HTTP request and its response, with the helpers the routes need (blocking style). */
 final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
-    /** Compact JSON for answers; unknown request fields are ignored (clients add fields over time). */
-    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            // Commit lines carry whole files in base64; the request size limit bounds them instead.
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-            .build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Compact JSON for answers and small request bodies (commit bodies are read by {@link CommitLines});
+     * unknown request fields are ignored (clients add fields over time).
+     */
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     final Request request;
     final Response response;
@@ -36,8 +36,10 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     final List<String> segments;
     final Map<String, List<String>> query;
     private final long maxBody;
+    private final IdleHeapTrim trim;
 
-    Exchange(Request request, Response response, long maxBody) {
+    Exchange(Request request, Response response, long maxBody, IdleHeapTrim trim) {
+        this.trim = trim;
         this.request = request;
         this.response = response;
         this.method = request.getMethod();
@@ -128,13 +130,16 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
         return (proto == null ? request.getHttpURI().getScheme() : proto) + "://" + host;
     }
 
-    /** The request body as a stream that fails with 413 past {@code limit} bytes. */
-    InputStream body(long limit) {
+    /**
+     * The request body as a stream that fails with 413 past {@code limit} bytes: at once when the declared
+     * length is over it (nothing is read), else as soon as that many bytes arrived. {@code hint} says which
+     * limit applies and how to stay under it.
+     */
+    InputStream body(long limit, String hint) {
         long max = Math.min(limit, maxBody);
         long declared = request.getLength();
         if (declared > max) {
-            throw HubError.tooLarge("request body of " + declared + " bytes is over the limit of " + max
-                    + " bytes (raise it with --max-request-size / --max-upload-size)");
+            throw HubError.tooLarge("request body of " + declared + " bytes is over the limit of " + max + " bytes; " + hint);
         }
         InputStream in = Content.Source.asInputStream(request);
         return new FilterInputStream(in) {
@@ -160,16 +165,16 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
 
             private void count(int n) {
                 seen += n;
+                trim.read(n);
                 if (seen > max) {
-                    throw HubError.tooLarge("request body is over the limit of " + max
-                            + " bytes (raise it with --max-request-size / --max-upload-size)");
+                    throw HubError.tooLarge("request body is over the limit of " + max + " bytes; " + hint);
                 }
             }
         };
     }
 
-    byte[] bodyBytes(long limit) throws IOException {
-        try (InputStream in = body(limit)) {
+    byte[] bodyBytes(long limit, String hint) throws IOException {
+        try (InputStream in = body(limit, hint)) {
             return in.readAllBytes();
         }
     }

@@ -48,9 +48,12 @@ public final class HubServer implements AutoCloseable {
     private final HubService hub;
     private final String url;
 
-    private HubServer(Server jetty, HubService hub, String url) {
+    private final IdleHeapTrim trim;
+
+    private HubServer(Server jetty, HubService hub, IdleHeapTrim trim, String url) {
         this.jetty = jetty;
         this.hub = hub;
+        this.trim = trim;
         this.url = url;
     }
 
@@ -70,16 +73,24 @@ public final class HubServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setAcceptQueueSize(256);
         jetty.addConnector(connector);
-        jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits()));
+        // Failures Jetty answers itself (malformed HTTP) carry no stack traces or exception text either.
+        org.eclipse.jetty.server.handler.ErrorHandler errors = new org.eclipse.jetty.server.handler.ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        jetty.setErrorHandler(errors);
+        IdleHeapTrim trim = new IdleHeapTrim();
+        jetty.setHandler(new HubHandler(hub, new ApiRoutes(hub, config.limits()), new WebPages(hub), config.limits(), trim));
         try {
             jetty.start();
         } catch (Exception e) {
+            trim.close();
             hub.close();
             throw new GraftException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
                     "choose another --port or stop what uses it", e);
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new HubServer(jetty, hub, "http://" + host + ":" + connector.getLocalPort());
+        return new HubServer(jetty, hub, trim, "http://" + host + ":" + connector.getLocalPort());
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -103,6 +114,7 @@ public final class HubServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the hub server: {}", e.toString());
         }
+        trim.close();
         hub.close();
     }
 
@@ -112,18 +124,21 @@ public final class HubServer implements AutoCloseable {
         private final ApiRoutes api;
         private final WebPages web;
         private final HubLimits limits;
+        private final IdleHeapTrim trim;
 
-        HubHandler(HubService hub, ApiRoutes api, WebPages web, HubLimits limits) {
+        HubHandler(HubService hub, ApiRoutes api, WebPages web, HubLimits limits, IdleHeapTrim trim) {
             this.hub = hub;
             this.api = api;
             this.web = web;
             this.limits = limits;
+            this.trim = trim;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
+            trim.begin();
             try {
-                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()));
+                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()), trim);
                 if (ex.method.equals("OPTIONS")) {
                     cors(response);
                     ex.sendEmpty(204);
@@ -141,15 +156,30 @@ public final class HubServer implements AutoCloseable {
                 // The client went away mid-transfer (or cut its upload): nothing to answer.
                 callback.failed(e);
             } catch (Throwable e) {
-                LOG.error("internal error on {} {}", request.getMethod(), request.getHttpURI(), e);
-                fail(request, response, callback, 500, null, "internal server error: " + e);
+                // The one place internal failures reach a client: the details (SQL, stack, server paths) go
+                // to the log under an id, the client gets the id only.
+                String incident = incidentId();
+                LOG.error("internal error {} on {} {}", incident, request.getMethod(), request.getHttpURI().getPath(), e);
+                fail(request, response, callback, 500, null, "internal server error (id " + incident
+                        + "): the request was not completed; retry, or report the id to the hub's operator");
+            } finally {
+                trim.end();
             }
             return true;
         }
 
+        private static final java.security.SecureRandom INCIDENTS = new java.security.SecureRandom();
+
+        /** A short random id that ties a generic 500 answer to its log line. */
+        static String incidentId() {
+            byte[] b = new byte[6];
+            INCIDENTS.nextBytes(b);
+            return dev.graft.hub.server.store.Hashes.hex(b);
+        }
+
         private static void cors(Response response) {
             response.getHeaders().put("Access-Control-Allow-Origin", "*");
-            response.getHeaders().put("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, If-None-Match");
+            response.getHeaders().put("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, If-Range, If-None-Match");
             response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
         }
 

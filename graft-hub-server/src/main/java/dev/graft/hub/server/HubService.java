@@ -13,6 +13,7 @@ import dev.graft.hub.server.store.RepoStore;
 import dev.graft.hub.server.store.RepoType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -65,9 +66,12 @@ public final class HubService implements AutoCloseable {
         return t;
     });
 
-    private HubService(RepoStore store, IndexDb index) {
+    private final byte[] signingKey;
+
+    private HubService(RepoStore store, IndexDb index, byte[] signingKey) {
         this.store = store;
         this.index = index;
+        this.signingKey = signingKey;
     }
 
     /**
@@ -78,9 +82,46 @@ public final class HubService implements AutoCloseable {
         RepoStore store = new RepoStore(dataDir);
         store.recover();
         IndexDb index = IndexDb.open(dbUrl == null || dbUrl.isBlank() ? IndexDb.h2Url(dataDir.resolve("index")) : dbUrl);
-        HubService hub = new HubService(store, index);
+        HubService hub = new HubService(store, index, loadSigningKey(dataDir.resolve("signing.key")));
         hub.reindexAll();
         return hub;
+    }
+
+    /**
+     * The key that signs LFS transfer URLs, kept in the data folder (owner-only) so that URLs stay valid
+     * for as long as they say, across restarts, and on every server sharing the folder.
+     */
+    private static byte[] loadSigningKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            Path tmp = file.resolveSibling(".tmp-" + java.util.UUID.randomUUID());
+            try {
+                Files.write(tmp, key, java.nio.file.StandardOpenOption.CREATE_NEW);
+                try {
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: its own permissions apply
+                }
+                // A hard link fails if another server created the key first; then that one is used.
+                Files.createLink(file, tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // created concurrently by another server on this folder
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        byte[] key = Files.readAllBytes(file);
+        if (key.length < 32) {
+            throw new dev.graft.GraftException("the signing key " + file.getFileName() + " in the hub data folder is damaged ("
+                    + key.length + " bytes)", "delete it and restart; LFS transfer URLs handed out before stop working");
+        }
+        return key;
+    }
+
+    /** The key LFS transfer URLs are signed with (HMAC-SHA256). */
+    byte[] signingKey() {
+        return signingKey.clone();
     }
 
     public RepoStore store() {
@@ -100,11 +141,11 @@ public final class HubService implements AutoCloseable {
             present.add(id.type().singular() + " " + id.id());
             try {
                 reindex(id);
-            } catch (HubError e) {
+            } catch (HubError | IndexDb.IndexFailure e) {
                 // A card that no longer validates (rules changed) or a damaged repository must not stop the server.
                 try {
                     reindexWithCard(id, ModelCard.empty());
-                } catch (HubError again) {
+                } catch (HubError | IndexDb.IndexFailure again) {
                     org.slf4j.LoggerFactory.getLogger(HubService.class).warn("repository {} is not indexed: {}", id, again.getMessage());
                     present.remove(id.type().singular() + " " + id.id());
                 }
@@ -117,6 +158,57 @@ public final class HubService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Commits to a branch and updates the index with it, as one step: if the index cannot be updated the
+     * commit is undone and the failure thrown (the client gets a 500 and the branch is where it was).
+     */
+    public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
+            List<dev.graft.hub.server.store.CommitOp> ops) throws IOException {
+        return store.commit(id, branch, expectedParent, author, title, message, ops, c -> {
+            if (branch.equals("main")) {
+                reindex(id);
+            }
+        });
+    }
+
+    /**
+     * Creates a repository, commits its initial files (if any) and indexes it, as one step: if a later
+     * part fails the repository is deleted again. Names are unique regardless of case.
+     */
+    public void createRepo(RepoId id, boolean isPrivate, String author, List<dev.graft.hub.server.store.CommitOp> initialFiles)
+            throws IOException {
+        store.create(id, isPrivate, author);
+        try {
+            if (!initialFiles.isEmpty()) {
+                store.commit(id, "main", null, author, "initial files", "", initialFiles);
+            }
+            reindex(id);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                store.delete(id);
+                index.delete(id.type().singular(), id.id());
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Changes a repository's visibility in the store and the index together; on an index failure neither changes. */
+    public void setPrivate(RepoId id, boolean isPrivate) throws IOException {
+        store.locked(id, () -> {
+            RepoMeta before = store.meta(id);
+            store.setPrivate(id, isPrivate);
+            try {
+                reindex(id);
+            } catch (IOException | RuntimeException | Error e) {
+                store.setPrivate(id, before.isPrivate());
+                throw e;
+            }
+            return null;
+        });
     }
 
     /** Updates the index row of one repository from its main branch. */
@@ -146,8 +238,21 @@ public final class HubService implements AutoCloseable {
      * referenced go once older than {@link #GC_GRACE}). Returns the collection's future.
      */
     public Future<RepoStore.GcResult> deleteRepo(RepoId id) throws IOException {
-        store.delete(id);
-        index.delete(id.type().singular(), id.id());
+        // Index row first: if the database refuses, nothing changed; if the store then fails, the row comes back.
+        store.locked(id, () -> {
+            index.delete(id.type().singular(), id.id());
+            try {
+                store.delete(id);
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    reindex(id);
+                } catch (IOException | RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            return null;
+        });
         return collectGarbageSoon();
     }
 
@@ -224,10 +329,13 @@ public final class HubService implements AutoCloseable {
         }
     }
 
-    /** The card of a commit (empty when it has no README.md). */
+    /** Largest README.md read as a card; a larger one is a file like any other (no card data). */
+    public static final long MAX_CARD_FILE = 4L << 20;
+
+    /** The card of a commit (empty when it has no README.md, or one over {@link #MAX_CARD_FILE}). */
     public ModelCard card(RepoId id, Commit commit) throws IOException {
         FileEntry readme = commit.file("README.md");
-        if (readme == null || readme.size() > 4 << 20) {
+        if (readme == null || readme.size() > MAX_CARD_FILE) {
             return ModelCard.empty();
         }
         return ModelCard.parse(new String(store.blobs().read(readme.sha256()), StandardCharsets.UTF_8));
@@ -286,7 +394,12 @@ public final class HubService implements AutoCloseable {
 
     /** Creates a token for a user (creating the user if needed); the token is returned once and only its hash is kept. */
     public String createToken(String user, String name, boolean canWrite) {
-        RepoId.checkPart(user, "user name");
+        RepoId.checkNewOwner(user);
+        String existing = index.userIgnoringCase(user);
+        if (existing != null && !existing.equals(user)) {
+            throw new dev.graft.GraftException("the user " + existing + " exists; user names are unique regardless of case",
+                    "use --user " + existing + " or choose another name");
+        }
         index.ensureUser(user);
         // The "hf_" prefix is what Hugging Face clients check before sending a token.
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

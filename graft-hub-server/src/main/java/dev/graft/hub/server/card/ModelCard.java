@@ -59,6 +59,11 @@ public final class ModelCard {
             throw HubError.badRequest("README.md: the YAML front matter starting with '---' has no closing '---' line");
         }
         String yaml = normalized.substring(4, end + 1);
+        if (yaml.length() > MAX_DATA_CHARS) {
+            // Checked before parsing: the index could not hold it, and parsing megabytes of YAML costs seconds.
+            throw HubError.badRequest("README.md: the YAML front matter is " + yaml.length() + " characters, over the limit of "
+                    + MAX_DATA_CHARS + "; move long text into the card's markdown body");
+        }
         String rest = end + 4 >= normalized.length() ? "" : normalized.substring(end + 5);
         Object parsed;
         try {
@@ -75,7 +80,42 @@ public final class ModelCard {
         }
         Map<String, Object> data = new LinkedHashMap<>((Map<String, Object>) parsed);
         validate(data);
-        return new ModelCard(Collections.unmodifiableMap(data), rest);
+        ModelCard card = new ModelCard(Collections.unmodifiableMap(data), rest);
+        card.checkIndexable();
+        return card;
+    }
+
+    /** Largest front matter, as JSON characters: the index keeps it whole for listings ({@code cardData}). */
+    public static final int MAX_DATA_CHARS = 256 * 1024;
+    /** Longest library, pipeline tag and license value the index keeps. */
+    public static final int MAX_FIELD_CHARS = 200;
+    /** Longest tag (after prefixes such as {@code dataset:}) and most tags the index keeps. */
+    public static final int MAX_TAG_CHARS = 300;
+    public static final int MAX_TAGS = 1000;
+
+    /** Refuses, before anything is written, a card the index could not hold whole (400 naming the field). */
+    private void checkIndexable() {
+        int chars = dataJson().length();
+        if (chars > MAX_DATA_CHARS) {
+            throw HubError.badRequest("README.md: the YAML front matter is " + chars + " characters as JSON, over the limit of "
+                    + MAX_DATA_CHARS + "; move long text into the card's markdown body");
+        }
+        for (String key : List.of("library_name", "pipeline_tag", "license")) {
+            String v = string(key);
+            if (v != null && v.length() > MAX_FIELD_CHARS) {
+                throw HubError.badRequest("README.md: '" + key + "' is " + v.length() + " characters, over the limit of " + MAX_FIELD_CHARS);
+            }
+        }
+        List<String> tags = tags();
+        if (tags.size() > MAX_TAGS) {
+            throw HubError.badRequest("README.md: the card makes " + tags.size() + " tags, over the limit of " + MAX_TAGS);
+        }
+        for (String t : tags) {
+            if (t.length() > MAX_TAG_CHARS) {
+                throw HubError.badRequest("README.md: the tag '" + t.substring(0, 40) + "...' is " + t.length()
+                        + " characters, over the limit of " + MAX_TAG_CHARS);
+            }
+        }
     }
 
     private static void validate(Map<String, Object> d) {

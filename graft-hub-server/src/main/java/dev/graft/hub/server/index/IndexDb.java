@@ -121,7 +121,15 @@ public final class IndexDb implements AutoCloseable {
                     closeQuietly(c);
                 }
             }
-            throw new HubError(500, null, "index database error: " + e.getMessage());
+            // Not a HubError: SQL text is for the server log, the HTTP layer answers a generic 500.
+            throw new IndexFailure("index database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** A failed index operation (the database refused or is unreachable); its message is for the server log only. */
+    public static final class IndexFailure extends RuntimeException {
+        IndexFailure(String message, SQLException cause) {
+            super(message, cause);
         }
     }
 
@@ -310,6 +318,18 @@ public final class IndexDb implements AutoCloseable {
     }
 
     // ---- users and tokens ----
+
+    /** The stored name of the user whose name equals {@code name} ignoring case, or {@code null}. */
+    public String userIgnoringCase(String name) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM hub_users WHERE LOWER(name)=LOWER(?) ORDER BY name")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
 
     /** Creates the user if missing. */
     public void ensureUser(String name) {

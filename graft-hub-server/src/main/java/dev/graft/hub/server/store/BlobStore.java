@@ -156,6 +156,58 @@ public final class BlobStore {
         }
     }
 
+    /** Writes content to a stream (a decoder that produces it piece by piece). */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * What {@link #putStreamed} stored.
+     *
+     * @param sha256 where the bytes are
+     * @param size their length
+     * @param gitOid the git blob sha1 of the bytes (as the Hub reports a regular file)
+     */
+    public record Stored(String sha256, long size, String gitOid) {}
+
+    /**
+     * Stores content produced piece by piece (a file decoded from a commit body as it arrives), without
+     * holding it in memory: streamed to a temporary file and hashed on the way, then moved into place.
+     * If {@code writer} fails nothing is stored.
+     */
+    public Stored putStreamed(ContentWriter writer) throws IOException {
+        Path t = tmp.resolve(UUID.randomUUID().toString());
+        try {
+            MessageDigest sha = Hashes.digest("SHA-256");
+            long size;
+            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    java.io.OutputStream file = java.nio.channels.Channels.newOutputStream(ch);
+                    java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(file, 1 << 16);
+                    java.security.DigestOutputStream out = new java.security.DigestOutputStream(buffered, sha)) {
+                writer.writeTo(out);
+                out.flush();
+                size = ch.size();
+                ch.force(true);
+            }
+            // The git id hashes a header with the size before the bytes, so it takes a second (page-cached) read.
+            MessageDigest sha1 = Hashes.digest("SHA-1");
+            sha1.update(("blob " + size + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(t)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha1.update(buf, 0, n);
+                }
+            }
+            String sha256 = Hashes.hex(sha.digest());
+            install(t, path(sha256));
+            return new Stored(sha256, size, Hashes.hex(sha1.digest()));
+        } finally {
+            Files.deleteIfExists(t);
+        }
+    }
+
     /**
      * A shared read-only mapping of segment {@code index} (of {@link MappedBlobs#SEGMENT} bytes) of an
      * object, for sending it; close the lease when the bytes are written.

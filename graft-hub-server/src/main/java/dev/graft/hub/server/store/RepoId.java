@@ -40,6 +40,30 @@ public record RepoId(RepoType type, String owner, String name) {
         }
     }
 
+    /**
+     * Owner names a user or repository may not take: the server's own first path segments (API, data sets,
+     * static files, web pages) and the Hub's, so that a URL never means two things.
+     */
+    public static final java.util.Set<String> RESERVED_OWNERS = java.util.Set.of("api", "datasets", "models", "spaces", "static",
+            "lfs", "settings", "new", "docs", "organizations", "collections", "login", "logout", "join", "search", "papers",
+            "blog", "pricing");
+
+    /** Checks a name a new repository or user may take: reserved owner names are refused (any case). */
+    public static void checkNewOwner(String owner) {
+        checkPart(owner, "owner");
+        if (RESERVED_OWNERS.contains(owner.toLowerCase(java.util.Locale.ROOT))) {
+            throw HubError.badRequest("the name '" + owner + "' is reserved (it is a path of the server); choose another");
+        }
+    }
+
+    /** Checks a name a new repository may take: no {@code .git} ending (it would read as the LFS endpoint). */
+    public void checkNew() {
+        checkNewOwner(owner);
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".git")) {
+            throw HubError.badRequest("invalid repository name '" + name + "': a name may not end with '.git'");
+        }
+    }
+
     /** {@code owner/name}. */
     public String id() {
         return owner + "/" + name;
@@ -50,7 +74,8 @@ public record RepoId(RepoType type, String owner, String name) {
         return type.urlPrefix() + id();
     }
 
-    static String printable(String s) {
+    /** The text with control characters replaced by {@code ?} and cut at 120 characters, for error messages. */
+    public static String printable(String s) {
         if (s == null) {
             return "";
         }

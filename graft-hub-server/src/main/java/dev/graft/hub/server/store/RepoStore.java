@@ -120,9 +120,47 @@ public final class RepoStore {
 
     /** Creates an empty repository with a first commit holding {@code .gitattributes}; 409 if it exists. */
     public RepoMeta create(RepoId id, boolean isPrivate, String author) throws IOException {
+        // One creation at a time in this process, so two names differing only in case cannot both pass the check.
+        synchronized (creating) {
+            return createUnique(id, isPrivate, author);
+        }
+    }
+
+    private final Object creating = new Object();
+
+    /** The existing repository whose name equals {@code id}'s ignoring case, or {@code null}. */
+    public RepoId sameNameIgnoringCase(RepoId id) throws IOException {
+        Path typeDir = root.resolve(id.type().plural());
+        if (!Files.isDirectory(typeDir)) {
+            return null;
+        }
+        try (Stream<Path> owners = Files.list(typeDir)) {
+            for (Path o : (Iterable<Path>) owners::iterator) {
+                if (!o.getFileName().toString().equalsIgnoreCase(id.owner()) || !Files.isDirectory(o)) {
+                    continue;
+                }
+                try (Stream<Path> names = Files.list(o)) {
+                    for (Path n : (Iterable<Path>) names::iterator) {
+                        String name = n.getFileName().toString();
+                        if (name.equalsIgnoreCase(id.name()) && Files.isRegularFile(n.resolve("repo.json"))) {
+                            return new RepoId(id.type(), o.getFileName().toString(), name);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private RepoMeta createUnique(RepoId id, boolean isPrivate, String author) throws IOException {
         Path dir = dir(id);
         if (Files.exists(dir)) {
             throw HubError.conflict("You already created this " + id.type().singular() + " repo: " + id.id());
+        }
+        RepoId lookAlike = sameNameIgnoringCase(id);
+        if (lookAlike != null) {
+            throw HubError.conflict("the " + id.type().singular() + " repository " + lookAlike.id() + " exists; names are unique"
+                    + " regardless of case, so " + id.id() + " cannot be created: choose another name");
         }
         Files.createDirectories(dir.getParent());
         // Build the repository in a side folder and rename it into place: it appears whole or not at all.
@@ -304,8 +342,28 @@ public final class RepoStore {
     private void setRef(RepoId id, String kind, String name, String revision) throws IOException {
         locked(id, () -> {
             String target = resolve(id, revision);
+            String what = kind.equals("tags") ? "tag" : "branch";
             if (readRef(id, kind, name) != null) {
-                throw HubError.conflict((kind.equals("tags") ? "tag" : "branch") + " '" + name + "' already exists in " + id);
+                throw HubError.conflict(what + " '" + name + "' already exists in " + id);
+            }
+            String other = kind.equals("tags") ? "heads" : "tags";
+            if (readRef(id, other, name) != null) {
+                throw HubError.conflict("a " + (other.equals("tags") ? "tag" : "branch") + " named '" + name + "' exists in " + id
+                        + ": a " + what + " of the same name would make the revision ambiguous; choose another name");
+            }
+            // Git refs are files: 'a' and 'a/b' cannot both be branches (or both tags).
+            Path base = dir(id).resolve("refs").resolve(kind);
+            String prefix = "";
+            for (String part : name.substring(0, Math.max(0, name.lastIndexOf('/'))).split("/")) {
+                prefix = prefix.isEmpty() ? part : prefix + "/" + part;
+                if (!prefix.isEmpty() && Files.isRegularFile(base.resolve(prefix))) {
+                    throw HubError.conflict("'" + name + "' cannot be created: '" + prefix + "' is a " + what + " in " + id
+                            + ", and a " + what + " name cannot also be a folder of " + what + " names");
+                }
+            }
+            if (Files.isDirectory(base.resolve(name))) {
+                throw HubError.conflict("'" + name + "' cannot be created: " + (what.equals("tag") ? "tags" : "branches") + " named '" + name + "/...' exist in "
+                        + id + ", and a " + what + " name cannot also be a folder of " + what + " names");
             }
             AtomicFiles.write(dir(id).resolve("refs").resolve(kind).resolve(name), (target + "\n").getBytes(StandardCharsets.US_ASCII));
             return null;
@@ -319,11 +377,22 @@ public final class RepoStore {
             if (!tag && name.equals("main")) {
                 throw HubError.badRequest("the main branch cannot be deleted");
             }
-            if (readRef(id, kind, RepoPaths.checkRef(name)) == null) {
+            if (readRef(id, kind, RepoPaths.checkExistingRef(name)) == null) {
                 throw HubError.notFound("RevisionNotFound", (tag ? "tag '" : "branch '") + name + "' not found in " + id);
             }
-            Files.delete(dir(id).resolve("refs").resolve(kind).resolve(name));
-            AtomicFiles.syncDir(dir(id).resolve("refs").resolve(kind));
+            Path base = dir(id).resolve("refs").resolve(kind);
+            Path ref = base.resolve(name);
+            Files.delete(ref);
+            // Drop folders the ref leaves empty, so 'a' can be created once 'a/b' is gone.
+            for (Path p = ref.getParent(); !p.equals(base); p = p.getParent()) {
+                try (Stream<Path> left = Files.list(p)) {
+                    if (left.findAny().isPresent()) {
+                        break;
+                    }
+                }
+                Files.deleteIfExists(p);
+            }
+            AtomicFiles.syncDir(base);
             return null;
         });
     }
@@ -398,6 +467,23 @@ public final class RepoStore {
      */
     public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
             List<CommitOp> ops) throws IOException {
+        return commit(id, branch, expectedParent, author, title, message, ops, c -> {});
+    }
+
+    /** What must happen together with a commit (the index update): if it fails, the commit is undone. */
+    @FunctionalInterface
+    public interface Publish {
+        void run(Commit c) throws IOException;
+    }
+
+    /**
+     * {@link #commit(RepoId, String, String, String, String, String, List)}, then {@code publish} while the
+     * repository's lock is still held. If {@code publish} fails the branch is moved back and the new commit
+     * file removed, so the commit did not happen at all (a kill in between leaves it landed, and the index
+     * is rebuilt from the store at the next start).
+     */
+    public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
+            List<CommitOp> ops, Publish publish) throws IOException {
         // Shared store lock: garbage collection cannot delete an object between the check that it exists
         // and the commit that references it.
         return locked(id, () -> {
@@ -438,7 +524,12 @@ public final class RepoStore {
                         }
                     } else if (op instanceof CommitOp.DeleteFolder folder) {
                         String prefix = folder.path().endsWith("/") ? folder.path() : folder.path() + "/";
-                        tree.subMap(prefix, prefix + Character.MAX_VALUE).clear();
+                        java.util.SortedMap<String, FileEntry> inside = tree.subMap(prefix, prefix + Character.MAX_VALUE);
+                        if (inside.isEmpty()) {
+                            throw HubError.notFound("EntryNotFound", "cannot delete folder " + folder.path() + ": no such folder in "
+                                    + id + "@" + branch);
+                        }
+                        inside.clear();
                     }
                 }
                 for (String path : tree.keySet()) {
@@ -453,7 +544,16 @@ public final class RepoStore {
                 }
                 Commit c = newCommit(List.of(head), author, title, message == null ? "" : message, new ArrayList<>(tree.values()));
                 writeCommit(dir(id), c);
-                AtomicFiles.write(dir(id).resolve("refs/heads").resolve(branch), (c.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+                Path ref = dir(id).resolve("refs/heads").resolve(branch);
+                AtomicFiles.write(ref, (c.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+                try {
+                    publish.run(c);
+                } catch (IOException | RuntimeException | Error e) {
+                    AtomicFiles.write(ref, (head + "\n").getBytes(StandardCharsets.US_ASCII));
+                    commitCache.remove(id.urlPath() + "@" + c.id());
+                    Files.deleteIfExists(dir(id).resolve("commits").resolve(c.id() + ".json"));
+                    throw e;
+                }
                 return c;
             }
         });
@@ -573,6 +673,9 @@ public final class RepoStore {
         ReentrantLock lock = locks.computeIfAbsent(id.urlPath(), k -> new ReentrantLock());
         lock.lock();
         try {
+            if (lock.getHoldCount() > 1) {
+                return work.run(); // this thread holds the file lock already (a commit that updates the index)
+            }
             Path dir = dir(id);
             if (!Files.isDirectory(dir)) {
                 return work.run();
