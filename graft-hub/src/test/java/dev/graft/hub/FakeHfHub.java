@@ -55,9 +55,9 @@ public final class FakeHfHub implements AutoCloseable {
     volatile boolean ignoreRange;
     volatile long delayMillis;
     /** Answer any request whose bearer token is not {@link #TOKEN} with 401, as huggingface.co does for a bad token. */
-    volatile boolean refuseUnknownTokens;
-    /** Drop the connection of every LFS upload (PUT) after reading part of it: a push killed mid-file. */
-    volatile boolean cutLfsUploads;
+    public volatile boolean refuseUnknownTokens;
+    /** Let this many LFS uploads (PUT) through, then drop the connection of each after reading part of it (-1 = never). */
+    public final AtomicInteger lfsUploadsBeforeCut = new AtomicInteger(-1);
     /** Send this many bytes of the next download, then stall (until the server closes). */
     volatile long stallAfterBytes = -1;
 
@@ -522,7 +522,7 @@ public final class FakeHfHub implements AutoCloseable {
     }
 
     private void lfsPut(HttpExchange ex, String oid) throws IOException {
-        if (cutLfsUploads) {
+        if (lfsUploadsBeforeCut.get() == 0 || lfsUploadsBeforeCut.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
             ex.getRequestBody().readNBytes(1024);
             throw new IOException("upload cut by the test"); // the server drops the connection without an answer
         }

@@ -197,19 +197,22 @@ class HubCacheIntegrityTest {
     }
 
     @Test
-    void aCutUploadDoesNotClaimToResumeAndARerunSkipsWhatArrived() throws Exception {
+    void aCutUploadDoesNotClaimToResumeAndARerunSkipsTheFilesThatArrived() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("export"));
-        Files.write(dir.resolve("model.safetensors"), weights);
+        Files.write(dir.resolve("a.safetensors"), weights);
+        Files.write(dir.resolve("b.safetensors"), java.util.Arrays.copyOf(weights, 50_000));
         Files.writeString(dir.resolve("config.json"), "{}");
         Hub writer = new Hub(new HubConfig(fake.endpoint, FakeHfHub.TOKEN, false, tmp.resolve("cache"))).withRetries(0);
-        fake.cutLfsUploads = true;
+        fake.lfsUploadsBeforeCut.set(1);
         HubException e = assertThrows(HubException.class, () -> writer.uploadFolder(RepoType.MODEL, "alice/tiny", dir, "main", "v2"));
         assertFalse(e.fix().contains("resumes"), e.fix());
         assertTrue(e.fix().contains("run the upload again"), e.fix());
         assertTrue(fake.commitBodies.isEmpty(), "nothing is committed before every file is up");
-        fake.cutLfsUploads = false;
+        fake.lfsUploadsBeforeCut.set(-1);
+        fake.log.clear();
         writer.uploadFolder(RepoType.MODEL, "alice/tiny", dir, "main", "v2");
         assertEquals(1, fake.commitBodies.size());
+        assertEquals(1, fake.log.stream().filter(l -> l.startsWith("PUT /lfs-upload/")).count(), "the file that arrived is not sent again");
     }
 
     @Test
