@@ -114,6 +114,15 @@ class SafetyRulesTest {
             assertEquals(List.of("README.md"), Files.list(used).map(p -> p.getFileName().toString()).toList(), args[0]);
         }
         assertTrue(run("finetune", "--model", "small_cnn", "--data", data, "--out", u)[2].contains("--resume " + u));
+
+        // pretrain also writes the catalogue's weights folder: replacing weights others start from needs the same consent
+        Path weights = Weights.catalogueDir("small_cnn." + dev.graft.train.Pretrain.tagFor(data));
+        Files.createDirectories(weights);
+        Files.writeString(weights.resolve("model.safetensors"), "earlier weights");
+        String[] r = run("pretrain", "--model", "small_cnn", "--data", data, "--out", tmp.resolve("fresh").toString());
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains("folder " + weights + " is not empty") && r[2].contains("--overwrite"), r[2]);
+        assertEquals("earlier weights", Files.readString(weights.resolve("model.safetensors")));
     }
 
     @Test

@@ -64,8 +64,8 @@ public final class PretrainCommand implements Callable<Integer> {
             throw new GraftException("say what to pretrain", "graft pretrain --model small_cnn --data mnist");
         }
         push.check();
-        Path runDir = overwrite.claim(out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName),
-                "graft finetune --resume " + (out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName)));
+        Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
+        overwrite.claim(runDir, "graft finetune --resume " + runDir);
         // the weights folder is written too: replacing weights other runs start from needs the same consent
         overwrite.claim(Weights.catalogueDir(arch + "." + Pretrain.tagFor(dataName)), null);
         StopSignal stop = StopSignal.onShutdown();
