@@ -52,7 +52,7 @@ run_one() {
       --method "$method" --source "$src" --target "$tgt" --model lenet \
       --epochs "$EPOCHS" --iterations "$ITERS" --batch-size "$BATCH" \
       --source-limit "$SOURCE_LIMIT" --target-limit "$TARGET_LIMIT" --eval-limit "$EVAL_LIMIT" --clip-grad "$CLIP" \
-      --out "$out/runs/$name" > "$out/runs/$name.json.tmp" 2> "$out/runs/$name.log" \
+      --out "$out/runs/$name" --overwrite > "$out/runs/$name.json.tmp" 2> "$out/runs/$name.log" \
     && mv "$out/runs/$name.json.tmp" "$out/runs/$name.json" \
     || echo "failed: $name (see $out/runs/$name.log)" >&2
 }

@@ -47,7 +47,7 @@ if [ -z "${TABLE_ONLY:-}" ]; then
       echo "== $name: $s" >&2
       start=$(date +%s)
       run finetune --model "$MODEL" --data "$data" --strategy "$s" --epochs "$epochs" --batch-size "$batch" --lr 0.05 \
-          --eval-limit "$EVAL_LIMIT" "${extra[@]}" --out "$OUT/$name/$s" > "$OUT/$name/$s.json"
+          --eval-limit "$EVAL_LIMIT" "${extra[@]}" --out "$OUT/$name/$s" --overwrite > "$OUT/$name/$s.json"
       echo "$(( $(date +%s) - start ))" > "$OUT/$name/$s.seconds"
     done
   done <<< "$SCENARIOS"

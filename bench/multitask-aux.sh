@@ -27,10 +27,10 @@ if [ -z "${SUMMARY_ONLY:-}" ]; then
   echo "# $(date -u +%FT%TZ) model=$MODEL train=$TRAIN test=$TEST epochs=$EPOCHS digit-fraction=$FRACTION seeds=$SEEDS" | tee -a "$OUT/log.txt"
   for seed in $SEEDS; do
     [ -f "$OUT/digit-only-s$seed/results.json" ] || run --seed "$seed" multitask "${common[@]}" --tasks digit \
-        --out "$OUT/digit-only-s$seed" >>"$OUT/log.txt" || echo "digit-only seed $seed failed" | tee -a "$OUT/log.txt"
+        --out "$OUT/digit-only-s$seed" --overwrite >>"$OUT/log.txt" || echo "digit-only seed $seed failed" | tee -a "$OUT/log.txt"
     for w in $WEIGHTINGS; do
       [ -f "$OUT/$w-s$seed/results.json" ] || run --seed "$seed" multitask "${common[@]}" --weighting "$w" \
-          --out "$OUT/$w-s$seed" >>"$OUT/log.txt" || echo "$w seed $seed failed" | tee -a "$OUT/log.txt"
+          --out "$OUT/$w-s$seed" --overwrite >>"$OUT/log.txt" || echo "$w seed $seed failed" | tee -a "$OUT/log.txt"
     done
   done
 fi

@@ -36,14 +36,14 @@ if [ -z "${SUMMARY_ONLY:-}" ]; then
     local seed=$1 start
     if [ ! -f "$OUT/single-s$seed/results.json" ]; then
       start=$(date +%s)
-      run --seed "$seed" multitask "${common[@]}" --single-task --out "$OUT/single-s$seed" >>"$OUT/log-s$seed.txt" || echo "single-task seed $seed failed" | tee -a "$OUT/log.txt"
+      run --seed "$seed" multitask "${common[@]}" --single-task --out "$OUT/single-s$seed" --overwrite >>"$OUT/log-s$seed.txt" || echo "single-task seed $seed failed" | tee -a "$OUT/log.txt"
       echo "single-task seed $seed: $(( $(date +%s) - start )) s" | tee -a "$OUT/log.txt"
     fi
     for w in $WEIGHTINGS; do
       [ -f "$OUT/$w-s$seed/results.json" ] && continue
       rm -rf "${OUT:?}/$w-s$seed"
       start=$(date +%s)
-      run --seed "$seed" multitask "${common[@]}" --weighting "$w" --baseline "$OUT/single-s$seed" --out "$OUT/$w-s$seed" >>"$OUT/log-s$seed.txt" || echo "$w seed $seed failed" | tee -a "$OUT/log.txt"
+      run --seed "$seed" multitask "${common[@]}" --weighting "$w" --baseline "$OUT/single-s$seed" --out "$OUT/$w-s$seed" --overwrite >>"$OUT/log-s$seed.txt" || echo "$w seed $seed failed" | tee -a "$OUT/log.txt"
       echo "$w seed $seed: $(( $(date +%s) - start )) s" | tee -a "$OUT/log.txt"
     done
   }

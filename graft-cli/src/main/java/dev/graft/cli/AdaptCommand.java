@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft adapt}: unsupervised domain adaptation from a labelled source to an unlabelled target. */
@@ -67,9 +68,13 @@ public final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/adapt-METHOD-SOURCE-TARGET-sSEED).")
     Path out;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         long seed = Globals.seed;
+        Path dir = overwrite.claim(out != null ? out : Path.of("runs", String.format(Locale.ROOT, "adapt-%s-%s-%s-s%d", method, source, target, seed)), null);
         AdaptOptions options = AdaptOptions.defaults().withEpochs(epochs).withIterationsPerEpoch(iterations).withBatchSize(batchSize)
                 .withLearningRate(lr).withClipGradient(clipGrad).withSeed(seed);
         if (tradeoff != null) {
@@ -78,7 +83,6 @@ public final class AdaptCommand implements Callable<Integer> {
         DomainAdaptation da = DomainAdaptation.method(method, options);
         Engines.pytorch();
         DomainPair pair = DomainPair.load(source, target, seed, sourceLimit, targetLimit, evalLimit);
-        Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "adapt-%s-%s-%s-s%d", method, source, target, seed));
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("method", method);
         config.put("source", source + " (" + pair.source().size() + " train, " + pair.sourceEval().size() + " test)");

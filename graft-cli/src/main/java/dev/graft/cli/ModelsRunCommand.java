@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.graft.GraftException;
 import dev.graft.progress.Output;
+import dev.graft.weights.DType;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,16 +40,44 @@ public final class ModelsRunCommand implements Callable<Integer> {
     @Option(names = "--non-strict", description = "Load even if keys are missing or unexpected (they are reported).")
     boolean nonStrict;
 
+    @Option(names = "--img-size", paramLabel = "N", description = "Input height and width when they are not the model's (default: its input size).")
+    Integer imgSize;
+
+    /**
+     * Checks the tensor against what the model takes: float32, N x C x H x W with the model's channels
+     * and size (or {@code --img-size}), so a wrong file fails with one line instead of a wrong answer.
+     */
+    long[] checkInput(DType dtype, long[] shape, List<Integer> modelInput) {
+        String want = modelInput == null || modelInput.size() != 3 ? "N x C x H x W"
+                : "N x " + modelInput.get(0) + " x " + (imgSize != null ? imgSize : modelInput.get(1)) + " x "
+                        + (imgSize != null ? imgSize : modelInput.get(2));
+        if (dtype != DType.F32) {
+            throw new GraftException("tensor 'input' of " + input + " is " + dtype + ", " + name + " takes float32",
+                    "save the images as float32 " + want + ", scaled to [0, 1] and normalised with the model's mean and std (graft models info " + name + ")");
+        }
+        String got = String.join(" x ", Arrays.stream(shape).mapToObj(Long::toString).toList());
+        if (shape.length != 4 || shape[0] < 1) {
+            throw new GraftException("tensor 'input' of " + input + " is " + got + ", " + name + " takes " + want, "give a batch of images as " + want);
+        }
+        if (modelInput != null && modelInput.size() == 3) {
+            long h = imgSize != null ? imgSize : modelInput.get(1);
+            long w = imgSize != null ? imgSize : modelInput.get(2);
+            if (shape[1] != modelInput.get(0) || shape[2] != h || shape[3] != w) {
+                throw new GraftException("tensor 'input' of " + input + " is " + got + ", " + name + " takes " + want,
+                        shape[1] != modelInput.get(0) ? "give " + modelInput.get(0) + " channel(s) per image"
+                                : "resize the images to " + h + " x " + w + ", or pass --img-size " + shape[2] + " if the model takes that size");
+            }
+        }
+        return shape;
+    }
+
     @Override
     public Integer call() {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
             if (!in.contains("input")) {
                 throw new GraftException(input + " has no tensor named 'input'", "save the images as 'input' (N, C, H, W) float32");
             }
-            long[] shape = in.info("input").shape();
-            if (shape.length != 4) {
-                throw new GraftException("tensor 'input' has " + shape.length + " dimensions", "give images as N x C x H x W");
-            }
+            long[] shape = checkInput(in.info("input").dtype(), in.info("input").shape(), Zoo.cfg(name).inputSize());
             CreateOptions o = new CreateOptions().source("file:" + weights.toAbsolutePath()).strict(!nonStrict)
                     .inChans((int) shape[1]).imgSize((int) shape[2]);
             if (numClasses != null) {

@@ -72,10 +72,16 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (metrics, report, curves, exported model).")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (!Weightings.names().contains(weighting.toLowerCase(Locale.ROOT))) {
             throw new GraftException("unknown weighting '" + weighting + "'", "use one of " + String.join(", ", Weightings.names()));
+        }
+        if (out != null) {
+            overwrite.claim(out, null);
         }
         long seed = Globals.seed;
         String name = model;

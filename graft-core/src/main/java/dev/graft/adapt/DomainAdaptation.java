@@ -287,10 +287,8 @@ public final class DomainAdaptation {
     }
 
     private static void checkFinite(float v, String what, long step) {
-        if (!Float.isFinite(v)) {
-            throw new GraftException("the " + what + " loss became " + v + " at step " + step,
-                    "lower the learning rate (--lr) or the trade-off (--tradeoff)");
-        }
+        // the trainers' shared rule; the trade-off scales the transfer loss, so it can diverge too
+        dev.graft.train.Divergence.check(v, "the " + what + " loss", "step " + step, Double.NaN);
     }
 
     /** Top-1 accuracy of {@code model} on {@code data} (brought to the model's input by {@link ModelInput}) in inference mode. */

@@ -19,7 +19,7 @@ import java.util.Set;
  *       {@code t10k-*} or {@code test-*} (raw or .gz), class names from {@code classes.txt};
  *       options {@code test}, {@code val};
  *   <li>{@code csv:FILE} label + pixel columns or path,label rows; options {@code label},
- *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code test}, {@code val}.
+ *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code max-classes=N}, {@code test}, {@code val}.
  * </ul>
  * {@code test} is the fraction held out as test when the data has no test split (default 0.2,
  * always with the fixed seed {@link Splits#FIXED_TEST_SEED}); {@code val} the validation fraction
@@ -42,7 +42,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         BUILTIN(Set.of()),
         FOLDER(Set.of("size", "test", "val")),
         IDX(Set.of("test", "val")),
-        CSV(Set.of("label", "shape", "max", "size", "header", "test", "val"));
+        CSV(Set.of("label", "shape", "max", "size", "header", "test", "val", "max-classes"));
 
         private final Set<String> keys;
 
@@ -117,6 +117,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         spec.shape();
         spec.maxValue();
         spec.header();
+        spec.maxClasses();
         spec.testFraction();
         spec.validationFraction();
         return spec;
@@ -169,6 +170,23 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
             throw new GraftException("header '" + s + "' in '" + text + "' is not true or false", "write header=true or header=false");
         }
         return Boolean.parseBoolean(s);
+    }
+
+    /** {@code max-classes=N} (CSV: the most classes accepted), or null for the default. */
+    public Integer maxClasses() {
+        String s = options.get("max-classes");
+        if (s == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new GraftException("max-classes '" + s + "' in '" + text + "' is not a positive whole number", "write e.g. max-classes=20000");
     }
 
     /** {@code label=...}, or null. */

@@ -86,7 +86,7 @@ final class UserDataset implements DatasetSource {
                 test = te == null ? null : IdxImages.load(name + "/test", te[0], te[1], classes == null ? train.classNames() : classes);
             }
             case CSV -> {
-                CsvImages.Options o = new CsvImages.Options(spec.label(), spec.shape(), spec.maxValue(), spec.size(), spec.header());
+                CsvImages.Options o = new CsvImages.Options(spec.label(), spec.shape(), spec.maxValue(), spec.size(), spec.header(), spec.maxClasses());
                 train = CsvImages.load(spec.path(), name, o);
                 test = null;
             }

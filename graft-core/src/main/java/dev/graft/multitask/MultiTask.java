@@ -306,10 +306,8 @@ public final class MultiTask {
                 for (int t = 0; t < nTasks; t++) {
                     meanLoss[t] = lossSum[t] / batches;
                     meanWeight[t] = weightSum[t] / batches;
-                    if (!Double.isFinite(meanLoss[t])) {
-                        throw new GraftException("task '" + tr.tasks().get(t).name() + "' has a non-finite training loss in epoch "
-                                + (epoch + 1) + " with weighting " + weighting.name(), "lower the learning rate (--lr)");
-                    }
+                    dev.graft.train.Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
+                            "epoch " + (epoch + 1) + " with weighting " + weighting.name(), b.learningRate);
                 }
                 epochLosses.add(meanLoss);
                 Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, ps, cfg, va, out.manager);

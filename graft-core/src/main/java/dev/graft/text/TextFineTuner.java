@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Progress;
+import dev.graft.train.Divergence;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.LrSchedule;
 import dev.graft.train.OptimizerKind;
@@ -170,7 +171,9 @@ public final class TextFineTuner {
                             NDArray logits = Linear.linear(bx, w, b).singletonOrThrow();
                             NDArray loss = crossEntropy(logits, by, classNames.size());
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * (to - from);
+                            float lv = loss.getFloat();
+                            Divergence.check(lv, "the loss", "epoch " + epoch + ", step " + (s + 1), schedule.lr(opt.steps()));
+                            lossSum += lv * (to - from);
                             correct += countCorrect(logits, by);
                         }
                         opt.step(schedule.lr(opt.steps()));
@@ -262,7 +265,9 @@ public final class TextFineTuner {
                             NDArray logits = Linear.linear(v, w, b).singletonOrThrow();
                             NDArray loss = crossEntropy(logits, by, classNames.size());
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * labels.length;
+                            float lv = loss.getFloat();
+                            Divergence.check(lv, "the loss", "epoch " + epoch + ", batch from " + from, schedule.lr(opt.steps()));
+                            lossSum += lv * labels.length;
                             correct += countCorrect(logits, by);
                         }
                         opt.step(schedule.lr(opt.steps()));

@@ -77,6 +77,9 @@ public final class Checkpoint {
                 optimizer.loadState(readList(dir.resolve(OPTIMIZER_FILE), nd), state.step());
             }
             return state;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new GraftException("checkpoint " + dir + " is incomplete: " + e.getFile() + " is missing",
+                    "resume from another run folder, or start the run again", e);
         } catch (IOException e) {
             throw new GraftException("cannot read checkpoint " + dir + ": " + e.getMessage(), "the checkpoint is damaged; resume from another run folder", e);
         }

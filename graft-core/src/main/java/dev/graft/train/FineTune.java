@@ -185,6 +185,11 @@ public final class FineTune {
         }
     }
 
+    /** The run folder used when none is given: {@code runs/<data>-<model>-<strategy>}. */
+    public static Path defaultOutDir(String dataName, String modelName, Strategy strategy) {
+        return Path.of("runs", (dataName + "-" + modelName + "-" + strategy.id()).replaceAll("[^A-Za-z0-9_.-]", "_"));
+    }
+
     public FineTuneResult run() {
         try {
             return runUnguarded();
@@ -213,7 +218,7 @@ public final class FineTune {
             cacheFeatures = spec.cacheFeatures();
         }
         if (outDir == null) {
-            outDir = Path.of("runs", (dataName + "-" + modelName + "-" + strategy.id()).replaceAll("[^A-Za-z0-9_.-]", "_"));
+            outDir = defaultOutDir(dataName, modelName, strategy);
         }
         RunDirectory run = new RunDirectory(outDir);
         ImageData train = labelsPerClass > 0 ? perClass(splits.train(), labelsPerClass, config.seed()) : splits.train();
@@ -316,6 +321,7 @@ public final class FineTune {
         int evalBatch = Math.max(256, config.batchSize());
         EvalResult val = valSet.size() > 0 ? TrainLoop.evaluate(evalForward, valSet, evalBatch, 0.0) : null;
         EvalResult test = TrainLoop.evaluate(evalForward, testSet, evalBatch, 0.0);
+        Divergence.check(test.loss(), "the test loss", "the end of training", config.lr());
         if (val != null) {
             run.appendMetrics(RunDirectory.record("validation", val));
         }

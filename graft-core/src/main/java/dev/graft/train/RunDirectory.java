@@ -54,6 +54,45 @@ public final class RunDirectory {
         return root;
     }
 
+    /**
+     * The rule every verb that writes a folder applies before it starts: a missing or empty folder
+     * is taken; a folder with content is refused unless the user passed {@code --overwrite} (the
+     * run writes over it) or it is the folder being resumed. Checked before any work, so a refusal
+     * costs nothing and leaves the folder as it was.
+     *
+     * <pre>{@code
+     * RunDirectory.claim(out, overwrite, "--resume " + out);   // finetune: can continue a run
+     * RunDirectory.claim(out, overwrite, null);                // a verb without --resume
+     * }</pre>
+     *
+     * @param dir the folder the verb is about to write
+     * @param overwrite whether the user passed {@code --overwrite}
+     * @param resumeHint how this verb continues a run in {@code dir} (e.g. {@code "--resume DIR"}), or null
+     *     when it cannot
+     * @return {@code dir}
+     */
+    public static Path claim(Path dir, boolean overwrite, String resumeHint) {
+        if (overwrite || !Files.isDirectory(dir)) {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new GraftException(dir + " is a file, not a folder", "pass another --out folder");
+            }
+            return dir;
+        }
+        List<String> names;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + dir + ": " + e.getMessage(), "pass a readable --out folder", e);
+        }
+        if (names.isEmpty()) {
+            return dir;
+        }
+        String shown = String.join(", ", names.subList(0, Math.min(4, names.size()))) + (names.size() > 4 ? ", ..." : "");
+        throw new GraftException("folder " + dir + " is not empty (" + shown + ")",
+                "pass --overwrite to write over it" + (resumeHint == null ? "" : ", or " + resumeHint + " to continue the run in it")
+                        + ", or choose another folder");
+    }
+
     public Path checkpointDir() {
         return root.resolve("checkpoint");
     }

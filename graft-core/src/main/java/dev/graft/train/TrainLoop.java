@@ -213,6 +213,8 @@ public final class TrainLoop {
                 rec.put("train_top1", tr.top1());
                 if (hasVal) {
                     EvalResult val = evaluate(forward, validation, Math.max(config.batchSize(), 256), config.labelSmoothing());
+                    // weights can blow up while the training loss stays finite (e.g. BatchNorm statistics)
+                    Divergence.check(val.loss(), "the validation loss", "epoch " + (epoch + 1), lr);
                     rec.put("val_loss", val.loss());
                     rec.put("val_top1", val.top1());
                     rec.put("val_top5", val.top5());
@@ -277,10 +279,7 @@ public final class TrainLoop {
 
     private GraftException diverged(String what, int epoch, long step, double lr) {
         optimizer.zeroGrad();
-        return new GraftException(String.format(Locale.ROOT,
-                "training diverged: %s at epoch %d, step %d (learning rate %.3g)", what, epoch + 1, step + 1, lr),
-                String.format(Locale.ROOT, "lower the learning rate (e.g. --lr %.3g), keep gradient clipping on, or check the inputs"
-                        + " for NaN; the last good checkpoint is kept", config.lr() / 10));
+        return Divergence.error(what, String.format(Locale.ROOT, "epoch %d, step %d", epoch + 1, step + 1), lr);
     }
 
     private void saveCheckpoint(LoopState s) {

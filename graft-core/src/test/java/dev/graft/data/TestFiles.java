@@ -68,6 +68,37 @@ public final class TestFiles {
         ImageIO.write(img, "png", file.toFile());
     }
 
+    /**
+     * A decompression bomb: a valid PNG header claiming {@code w x h} RGB pixels, one IDAT chunk of
+     * zlib-compressed zero rows for the first few rows only, and IEND: a few hundred bytes on disk.
+     */
+    public static void bombPng(Path file, int w, int h) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(new byte[Math.min(4, h) * (1 + 3 * w)]);
+        }
+        chunk(out, "IDAT", z.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, out.toByteArray());
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     /** An RGB PNG whose pixels are all (r, g, b). */
     public static void rgbPng(Path file, int h, int w, int r, int g, int b) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -66,6 +66,16 @@ class TextFineTunerTest {
     }
 
     @Test
+    void aDivergingRunFailsInsteadOfReturningAHead() throws Exception {
+        Path dir = TinyBert.folder(tmp.resolve("tiny-nan"), 6);
+        try (TextEncoder enc = TextEncoder.open(dir.toString())) {
+            TextFineTuner.Options o = new TextFineTuner.Options(TextFineTuner.Strategy.FULL, 3, 1e30f, 1e30f, 16, 0, 0.01f, 5);
+            GraftException e = assertThrows(GraftException.class, () -> TextFineTuner.fit(enc, toy(), null, o, null, null));
+            assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
+        }
+    }
+
+    @Test
     void fullTrainsEveryParameterIncludingEmbeddings() throws Exception {
         Path dir = TinyBert.folder(tmp.resolve("tiny-full"), 4);
         try (TextEncoder enc = TextEncoder.open(dir.toString())) {

@@ -116,16 +116,25 @@ public final class Hub {
     }
 
     private Path download(RepoType type, String repo, String file, String revision, Progress shared) {
+        return download(type, repo, file, revision, shared, false);
+    }
+
+    /**
+     * @param rehash read every cached file again to check it (what {@code graft hub pull} does); else a
+     *     cached file is hashed on its first use and again only when its size or modification time changed
+     */
+    private Path download(RepoType type, String repo, String file, String revision, Progress shared, boolean rehash) {
         RepoPaths.checkReadableRepoId(repo);
         RepoPaths.checkPathInRepo(file);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
-            return fromCache(type, repo, file, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)");
+            return usableOrFail(type, repo, file, rev, fromCache(type, repo, file, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)"),
+                    rehash, "offline mode is on");
         }
         if (RepoPaths.isCommitSha(rev)) {
-            // A commit never changes: a cached copy is final, no request needed.
+            // A commit never changes: a cached copy that checks out is final, no request needed.
             Optional<Path> hit = cache.cachedFile(type, repo, rev, file);
-            if (hit.isPresent()) {
+            if (hit.isPresent() && usableOrRefetch(type, repo, file, hit.get(), rehash)) {
                 countCached(shared, hit.get());
                 return hit.get();
             }
@@ -137,6 +146,7 @@ public final class Hub {
             if (e.status() == 0) {
                 Optional<Path> cached = cachedLookup(type, repo, file, rev);
                 if (cached.isPresent()) {
+                    usableOrFail(type, repo, file, rev, cached.get(), rehash, "the hub at " + config.endpoint() + " is unreachable");
                     Output.warn("cannot reach " + config.endpoint() + "; using the cached " + file + " of " + repo);
                     return cached.get();
                 }
@@ -146,7 +156,7 @@ public final class Hub {
         cache.writeRef(type, repo, rev, meta.commit());
         Path snap = cache.snapshotFile(type, repo, meta.commit(), file);
         Path blob = cache.blobPath(type, repo, meta.etag());
-        if (Files.exists(snap) && Files.exists(blob)) {
+        if (Files.exists(snap) && Files.exists(blob) && usableOrRefetch(type, repo, file, blob, rehash)) {
             countCached(shared, blob);
             return snap;
         }
@@ -155,9 +165,62 @@ public final class Hub {
                 countCached(shared, blob); // another thread or process fetched it meanwhile
             } else {
                 fetchWithRetries(meta, blob, file, shared);
+                cache.markVerified(blob);
             }
         }
         return cache.linkSnapshot(type, repo, meta.commit(), file, blob);
+    }
+
+    /**
+     * Checks a cached file before it is used. A damaged blob is deleted (under its lock) and the
+     * caller downloads it again; returns whether the cached copy is good.
+     */
+    private boolean usableOrRefetch(RepoType type, String repo, String file, Path cached, boolean rehash) {
+        Path blob = cached.getParent().getFileName().toString().equals("blobs") ? cached : cache.blobOf(cached);
+        if (blob == null) {
+            return true; // a copy where the file system has no links: nothing names its hash
+        }
+        HubCache.BlobCheck c;
+        try (HubCache.BlobLock lock = cache.lock(type, repo, blob.getFileName().toString())) {
+            c = cache.checkBlob(blob, rehash);
+            if (c.state() == HubCache.BlobState.DAMAGED) {
+                deleteQuietly(blob);
+            }
+        }
+        if (c.state() == HubCache.BlobState.OK || c.state() == HubCache.BlobState.UNCHECKABLE) {
+            return true;
+        }
+        Output.warn("the cached " + file + " of " + repo + " is " + c.describe() + "; downloading it again");
+        return false;
+    }
+
+    /** Checks a cached file where nothing can be downloaded: a damaged or missing blob is an error that says to pull again. */
+    private Path usableOrFail(RepoType type, String repo, String file, String rev, Path cached, boolean rehash, String why) {
+        Path blob = cache.blobOf(cached);
+        if (blob == null) {
+            return cached;
+        }
+        HubCache.BlobCheck c;
+        try (HubCache.BlobLock lock = cache.lock(type, repo, blob.getFileName().toString())) {
+            c = cache.checkBlob(blob, rehash);
+            if (c.state() == HubCache.BlobState.DAMAGED) {
+                deleteQuietly(blob); // so the next online pull fetches it instead of trusting it
+            }
+        }
+        if (c.state() == HubCache.BlobState.OK || c.state() == HubCache.BlobState.UNCHECKABLE) {
+            return cached;
+        }
+        throw new GraftException("the cached " + file + " of " + repo + "@" + rev + " is " + c.describe()
+                + (c.state() == HubCache.BlobState.DAMAGED ? "; the damaged copy was deleted" : "") + " (" + why + ")",
+                "pull again online: graft hub pull " + repo + ("main".equals(rev) ? "" : " --revision " + rev));
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // the next check finds it damaged again
+        }
     }
 
     private void fetchWithRetries(FileMetadata meta, Path blob, String file, Progress shared) {
@@ -224,10 +287,24 @@ public final class Hub {
 
     /** {@link #snapshot(String, String, List)} for any repository type. */
     public Path snapshot(RepoType type, String repo, String revision, List<String> allowPatterns) {
+        return snapshot(type, repo, revision, allowPatterns, false);
+    }
+
+    /**
+     * What {@code graft hub pull} does: {@link #snapshot(RepoType, String, String, List)}, but every
+     * file already in the cache is hashed again and checked against its ETag. Online a damaged or
+     * missing one is downloaded again (with a warning); offline it is an error naming the file.
+     */
+    public Path pull(RepoType type, String repo, String revision, List<String> allowPatterns) {
+        return snapshot(type, repo, revision, allowPatterns, true);
+    }
+
+    private Path snapshot(RepoType type, String repo, String revision, List<String> allowPatterns, boolean rehash) {
         RepoPaths.checkReadableRepoId(repo);
         String rev = revisionOrMain(revision);
         if (config.offline()) {
-            return cachedSnapshot(type, repo, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)");
+            return checkedSnapshot(type, repo, rev, allowPatterns, rehash,
+                    cachedSnapshot(type, repo, rev, "offline mode is on (GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE)"), "offline mode is on");
         }
         RepoInfo info;
         try {
@@ -235,8 +312,10 @@ public final class Hub {
         } catch (HubException e) {
             if (e.status() == 0 && cache.resolveCached(type, repo, rev)
                     .map(c -> Files.isDirectory(cache.snapshotDir(type, repo, c))).orElse(false)) {
+                Path dir = checkedSnapshot(type, repo, rev, allowPatterns, rehash, cachedSnapshot(type, repo, rev, "the hub is unreachable"),
+                        "the hub at " + config.endpoint() + " is unreachable");
                 Output.warn("cannot reach " + config.endpoint() + "; using the cached snapshot of " + repo);
-                return cachedSnapshot(type, repo, rev, "the hub is unreachable");
+                return dir;
             }
             throw e;
         }
@@ -274,7 +353,7 @@ public final class Hub {
         try (Progress progress = Progress.start("pull " + repo, Math.max(0, totalBytes), "B")) {
             List<Future<Path>> futures = new ArrayList<>();
             for (RepoInfo.Sibling s : wanted) {
-                futures.add(pool.submit(() -> download(type, repo, s.path(), commit, progress)));
+                futures.add(pool.submit(() -> download(type, repo, s.path(), commit, progress, rehash)));
             }
             for (Future<Path> f : futures) {
                 f.get();
@@ -558,6 +637,21 @@ public final class Hub {
         return cache.resolveCached(type, repo, rev).flatMap(c -> cache.cachedFile(type, repo, c, file));
     }
 
+    /** Checks the files of a cached snapshot that match the patterns (used where nothing can be downloaded). */
+    private Path checkedSnapshot(RepoType type, String repo, String rev, List<String> patterns, boolean rehash, Path dir, String why) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(f -> Files.isSymbolicLink(f) || Files.isRegularFile(f)).sorted().toList()) {
+                String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (!p.getFileName().toString().endsWith(".tmp") && RepoPaths.matchesAny(rel, patterns)) {
+                    usableOrFail(type, repo, rel, rev, p, rehash, why);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
     private Path cachedSnapshot(RepoType type, String repo, String rev, String why) {
         Optional<Path> dir = cache.resolveCached(type, repo, rev).map(c -> cache.snapshotDir(type, repo, c))
                 .filter(Files::isDirectory);
@@ -758,6 +852,15 @@ public final class Hub {
      * }</pre>
      */
     public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate) {
+        return push(type, repo, dir, revision, message, isPrivate, false);
+    }
+
+    /**
+     * {@link #push(RepoType, String, Path, String, String, boolean)}; with {@code followSymlinks} links
+     * that lead out of {@code dir} are uploaded as the files they point to instead of refused.
+     */
+    public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate,
+                           boolean followSymlinks) {
         RepoPaths.checkRepoId(repo);
         if (!Files.isDirectory(dir)) {
             throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. a run's export folder");
@@ -771,8 +874,9 @@ public final class Hub {
         if (config.token() == null) {
             throw new GraftException("uploading needs a hub token", "set GRAFT_TOKEN or run graft hub login");
         }
+        List<CommitOperation> ops = folderOperations(dir, followSymlinks); // before anything is created on the hub
         createRepo(type, repo, isPrivate, true);
-        return uploadFolder(type, repo, dir, revision, message);
+        return commit(type, repo, revision, message, null, ops, null);
     }
 
     /** Uploads one local file as {@code pathInRepo} in a commit of its own. */
@@ -785,24 +889,57 @@ public final class Hub {
      * Uploads every file under {@code dir} (paths relative to it, {@code .git} skipped) as one commit.
      */
     public CommitInfo uploadFolder(RepoType type, String repo, Path dir, String revision, String message) {
+        return commit(type, repo, revision, message, null, folderOperations(dir, false), null);
+    }
+
+    /**
+     * The files of a folder as commit operations ({@code .git} skipped). A symbolic link whose target
+     * lies outside the folder is refused unless {@code followSymlinks}: a link to a home folder or a
+     * key must not be published by accident. Links inside the folder are uploaded as their targets.
+     */
+    static List<CommitOperation> folderOperations(Path dir, boolean followSymlinks) {
         if (!Files.isDirectory(dir)) {
             throw new GraftException("not a folder: " + dir, "give the folder to upload");
         }
         List<CommitOperation> ops = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile).sorted().forEach(p -> {
+        List<String> outside = new ArrayList<>();
+        try {
+            Path realRoot = dir.toRealPath();
+            List<Path> files;
+            java.nio.file.FileVisitOption[] opts = followSymlinks
+                    ? new java.nio.file.FileVisitOption[] {java.nio.file.FileVisitOption.FOLLOW_LINKS} : new java.nio.file.FileVisitOption[0];
+            try (Stream<Path> walk = Files.walk(dir, opts)) {
+                files = walk.filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p)).sorted().toList();
+            }
+            for (Path p : files) {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
-                if (!rel.startsWith(".git/") && !rel.equals(".git") && !rel.startsWith(".cache/huggingface/")) {
+                if (rel.startsWith(".git/") || rel.equals(".git") || rel.startsWith(".cache/huggingface/")) {
+                    continue;
+                }
+                if (!followSymlinks) {
+                    Path real = Files.exists(p) ? p.toRealPath() : null;
+                    if (real == null || !real.startsWith(realRoot)) {
+                        outside.add(rel);
+                        continue;
+                    }
+                }
+                // a link to a folder inside is not descended: its files are walked on their own path
+                if (Files.isRegularFile(p)) {
                     ops.add(CommitOperation.add(rel, p));
                 }
-            });
-        } catch (IOException e) {
+            }
+        } catch (IOException | UncheckedIOException e) {
             throw new GraftException("cannot read " + dir + ": " + e.getMessage(), "check the folder's permissions", e);
+        }
+        if (!outside.isEmpty()) {
+            throw new GraftException("symbolic link" + (outside.size() == 1 ? " " : "s ") + String.join(", ", outside.subList(0, Math.min(5, outside.size())))
+                    + (outside.size() > 5 ? ", ..." : "") + " in " + dir + " lead" + (outside.size() == 1 ? "s" : "") + " out of the folder (or nowhere)",
+                    "copy the files into the folder, or pass --follow-symlinks to upload what they point to");
         }
         if (ops.isEmpty()) {
             throw new GraftException("nothing to upload in " + dir, "put the model files in the folder first");
         }
-        return commit(type, repo, revision, message, null, ops, null);
+        return ops;
     }
 
     /**

@@ -103,10 +103,11 @@ public final class HubCache {
         }
     }
 
-    /** The cached file of a repository at a commit, if present. */
+    /** The cached file of a repository at a commit, if present (possibly a link to a missing blob; check it before use). */
     public Optional<Path> cachedFile(RepoType type, String repo, String commit, String path) {
         Path p = snapshotFile(type, repo, commit, path);
-        return Files.exists(p) ? Optional.of(p) : Optional.empty();
+        // a link whose blob is gone counts: the caller reports it missing (or fetches it) instead of "not cached"
+        return Files.exists(p) || Files.isSymbolicLink(p) ? Optional.of(p) : Optional.empty();
     }
 
     /** True when an earlier lookup found that {@code path} does not exist at {@code commit}. */
@@ -203,6 +204,130 @@ public final class HubCache {
             } finally {
                 local.unlock();
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- integrity
+
+    /** What a check of one cached file found. */
+    public enum BlobState {
+        /** The bytes hash to the blob's name (its ETag). */
+        OK,
+        /** The blob is gone (e.g. deleted by hand): the snapshot entry points at nothing. */
+        MISSING,
+        /** The bytes do not hash to the blob's name: overwritten, truncated or replaced. */
+        DAMAGED,
+        /** The blob's name is not a sha256 or git sha1 (or the snapshot entry is a copy), so it cannot be checked. */
+        UNCHECKABLE
+    }
+
+    /**
+     * The outcome of checking one blob.
+     *
+     * @param state what was found
+     * @param blob the blob's path (null when the snapshot entry is not a link into {@code blobs/})
+     * @param algorithm {@code sha256} or {@code git sha1}
+     * @param expected the blob's name
+     * @param actual the hash of its bytes (null unless hashed)
+     */
+    public record BlobCheck(BlobState state, Path blob, String algorithm, String expected, String actual) {
+        /** The finding in words, e.g. {@code "damaged: sha256 is 9f..., expected 4c..."}. */
+        public String describe() {
+            return switch (state) {
+                case OK -> "ok";
+                case MISSING -> "missing (" + (blob == null ? "no blob" : blob.getFileName() + " is not in blobs/") + ")";
+                case DAMAGED -> "damaged: its " + algorithm + " is " + actual + ", expected " + expected;
+                case UNCHECKABLE -> "not checkable (no " + (blob == null ? "link into blobs/" : "hash in its name") + ")";
+            };
+        }
+    }
+
+    /** The blob a snapshot entry links to, or null when the entry is a plain copy (or absent). */
+    public Path blobOf(Path snapshotFile) {
+        if (!Files.isSymbolicLink(snapshotFile)) {
+            return null;
+        }
+        try {
+            return snapshotFile.getParent().resolve(Files.readSymbolicLink(snapshotFile)).normalize();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks a blob against its name: sha256 for 64 hex digits (LFS files), the git blob sha1
+     * ({@code sha1("blob <size>\0" + bytes)}) for 40. With {@code rehash} false a blob whose size and
+     * modification time match the record of its last good check is taken as good without reading it.
+     */
+    public BlobCheck checkBlob(Path blob, boolean rehash) {
+        String name = blob.getFileName().toString();
+        String algorithm = name.matches("[0-9a-f]{64}") ? "sha256" : name.matches("[0-9a-f]{40}") ? "git sha1" : null;
+        if (!Files.isRegularFile(blob)) {
+            return new BlobCheck(BlobState.MISSING, blob, algorithm, name, null);
+        }
+        if (algorithm == null) {
+            return new BlobCheck(BlobState.UNCHECKABLE, blob, null, name, null);
+        }
+        Path marker = verifiedMarker(blob);
+        String stamp;
+        try {
+            stamp = Files.size(blob) + " " + Files.getLastModifiedTime(blob).toMillis();
+            if (!rehash && Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).trim().equals(stamp)) {
+                return new BlobCheck(BlobState.OK, blob, algorithm, name, null);
+            }
+            String actual = hash(blob, algorithm);
+            if (!actual.equals(name)) {
+                Files.deleteIfExists(marker);
+                return new BlobCheck(BlobState.DAMAGED, blob, algorithm, name, actual);
+            }
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, stamp, StandardCharsets.UTF_8);
+            return new BlobCheck(BlobState.OK, blob, algorithm, name, actual);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new BlobCheck(BlobState.MISSING, blob, algorithm, name, null);
+        } catch (IOException e) {
+            throw new GraftException("cannot read the cached blob " + blob + ": " + e.getMessage(),
+                    "check the cache's permissions (GRAFT_HUB_CACHE)", e);
+        }
+    }
+
+    /** Records that a blob just written was checked (its download hashed it), so its first use need not read it again. */
+    void markVerified(Path blob) {
+        Path marker = verifiedMarker(blob);
+        try {
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, Files.size(blob) + " " + Files.getLastModifiedTime(blob).toMillis(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // only a later re-check is lost
+        }
+    }
+
+    /**
+     * {@code .locks/<repo folder>/<etag>.verified}: size and mtime of the blob at its last good check.
+     * Kept under {@code .locks/}, which other tools' cache scans skip, so the layout stays theirs.
+     */
+    Path verifiedMarker(Path blob) {
+        Path repoFolder = blob.getParent().getParent().getFileName();
+        return root.resolve(".locks").resolve(repoFolder.toString()).resolve(blob.getFileName() + ".verified");
+    }
+
+    /** The hex hash of a file: {@code sha256} or {@code git sha1}. */
+    static String hash(Path file, String algorithm) throws IOException {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-1");
+            if (!algorithm.equals("sha256")) {
+                d.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    d.update(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

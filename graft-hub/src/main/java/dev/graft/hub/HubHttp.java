@@ -81,8 +81,12 @@ final class HubHttp {
                     "start one with 'graft hub serve', set GRAFT_ENDPOINT, or use the cache with GRAFT_HUB_OFFLINE=1",
                     0, null);
         } catch (IOException e) {
-            throw new HubException("connection to " + req.uri().getHost() + " failed: " + e.getMessage(),
-                    "run again; a download resumes where it stopped", 0, null);
+            // only downloads resume (from .incomplete); an upload starts its files over, so say what a rerun really does
+            boolean download = req.method().equals("GET") || req.method().equals("HEAD");
+            throw new HubException("connection to " + req.uri().getHost() + " failed: " + e.getMessage(), download
+                    ? "run again; a download resumes where it stopped"
+                    : "run the upload again: the commit is made only after every file is up, and large files the hub already holds are not sent again",
+                    0, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GraftException("interrupted while talking to the hub");
@@ -100,6 +104,12 @@ final class HubHttp {
         if (code == 404 && errorCode == null && file != null) {
             throw new HubException(file + " not found in " + repo + " at " + revision + " (or no such repository)",
                     "check the names (graft hub info " + repo + " lists the files)", code, null);
+        }
+        if (code == 401 && config.token() != null && !"RepoNotFound".equals(errorCode)) {
+            // a refused token is not a missing repository: a public one answers 401 too when the token is bad
+            throw new HubException("the hub at " + config.endpoint() + " refused the token (HTTP 401"
+                    + (message == null || message.isBlank() ? "" : ": " + message) + ")",
+                    "the token is wrong, expired or revoked: set a valid GRAFT_TOKEN / HF_TOKEN, or run graft hub login again", code, errorCode);
         }
         if ("RepoNotFound".equals(errorCode) || (repo != null && (code == 401 || (code == 404 && errorCode == null)))) {
             throw new HubException("repository " + repo + " not found on " + config.endpoint()

@@ -54,6 +54,10 @@ public final class FakeHfHub implements AutoCloseable {
     volatile boolean corrupt;
     volatile boolean ignoreRange;
     volatile long delayMillis;
+    /** Answer any request whose bearer token is not {@link #TOKEN} with 401, as huggingface.co does for a bad token. */
+    public volatile boolean refuseUnknownTokens;
+    /** Let this many LFS uploads (PUT) through, then drop the connection of each after reading part of it (-1 = never). */
+    public final AtomicInteger lfsUploadsBeforeCut = new AtomicInteger(-1);
     /** Send this many bytes of the next download, then stall (until the server closes). */
     volatile long stallAfterBytes = -1;
 
@@ -155,6 +159,11 @@ public final class FakeHfHub implements AutoCloseable {
             List<String> seg = new ArrayList<>();
             for (String s : raw.substring(1).split("/", -1)) {
                 seg.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+            }
+            String token = bearer(ex);
+            if (refuseUnknownTokens && token != null && !TOKEN.equals(token)) {
+                error(ex, 401, null, "Invalid credentials in Authorization header");
+                return;
             }
             if (raw.startsWith("/lfs-cdn/")) {
                 serveBytes(ex, lfsStore.get(seg.get(1)), seg.get(1), null);
@@ -513,6 +522,10 @@ public final class FakeHfHub implements AutoCloseable {
     }
 
     private void lfsPut(HttpExchange ex, String oid) throws IOException {
+        if (lfsUploadsBeforeCut.get() == 0 || lfsUploadsBeforeCut.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+            ex.getRequestBody().readNBytes(1024);
+            throw new IOException("upload cut by the test"); // the server drops the connection without an answer
+        }
         if (!("t-" + oid.substring(0, 8)).equals(ex.getRequestHeaders().getFirst("X-Upload-Ticket"))) {
             error(ex, 403, null, "missing upload ticket header");
             return;

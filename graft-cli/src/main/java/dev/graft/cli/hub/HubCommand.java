@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             HubLsCommand.class,
             HubInfoCommand.class,
             HubRmCommand.class,
+            HubCacheCommand.class,
         })
 public final class HubCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -1,11 +1,17 @@
 package dev.graft.cli.hub;
 
+import dev.graft.cli.OverwriteOption;
+import dev.graft.hub.RepoPaths;
 import dev.graft.hub.RepoType;
 import dev.graft.progress.Output;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,19 +33,52 @@ public final class HubPullCommand implements Callable<Integer> {
     @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
     String type;
 
+    @Option(names = "--local-dir", paramLabel = "DIR",
+            description = "Also copy the files into DIR (plain files, not links into the cache); DIR must be empty unless --overwrite.")
+    Path localDir;
+
+    @CommandLine.Mixin
+    OverwriteOption overwrite;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        Path dir = HubCli.hub().snapshot(RepoType.parse(type), repo, revision, include);
+    public Integer call() throws IOException {
+        if (localDir != null) {
+            overwrite.claim(localDir, null);
+        }
+        // every file is hashed again: a damaged cache is repaired online and reported offline
+        Path dir = HubCli.hub().pull(RepoType.parse(type), repo, revision, include);
+        String commit = dir.getFileName().toString();
+        Path shown = dir;
+        if (localDir != null) {
+            copyInto(dir, localDir);
+            shown = localDir.toAbsolutePath();
+        }
         if (Output.json()) {
-            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo, "path", dir.toString(),
-                    "commit", dir.getFileName().toString()));
+            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo, "path", shown.toString(), "commit", commit));
         } else {
-            spec.commandLine().getOut().println(dir);
+            spec.commandLine().getOut().println(shown);
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** Copies the snapshot's files that match --include into {@code target}, following the links into blobs/. */
+    private void copyInto(Path snapshot, Path target) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(snapshot)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            String rel = snapshot.relativize(f).toString().replace('\\', '/');
+            if (!RepoPaths.matchesAny(rel, include)) {
+                continue;
+            }
+            Path to = target.resolve(rel);
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

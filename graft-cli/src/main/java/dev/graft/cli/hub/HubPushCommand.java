@@ -37,12 +37,15 @@ public final class HubPushCommand implements Callable<Integer> {
     @Option(names = "--private", description = "Create the repository as private if it does not exist yet.")
     boolean isPrivate;
 
+    @Option(names = "--follow-symlinks", description = "Upload what symbolic links that lead out of DIR point to (default: refuse them).")
+    boolean followSymlinks;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        CommitInfo info = HubCli.hub().push(RepoType.parse(type), repo, dir, revision, message, isPrivate);
+        CommitInfo info = HubCli.hub().push(RepoType.parse(type), repo, dir, revision, message, isPrivate, followSymlinks);
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             Map<String, Object> r = new LinkedHashMap<>();

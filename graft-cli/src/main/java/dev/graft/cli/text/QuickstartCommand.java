@@ -43,6 +43,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: GRAFT_HOME/runs/quickstart-TIMESTAMP).")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    dev.graft.cli.OverwriteOption overwrite;
+
     @Option(names = "--no-push", description = "Do not publish the fine-tuned model to the local hub.")
     boolean noPush;
 
@@ -51,6 +54,9 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (out != null) {
+            overwrite.claim(out, null);
+        }
         boolean freshImport = TextModels.isBuiltin(textModel.name) && !MiniLm.isImported(MiniLm.dir());
         TextQuickstart.Report r = TextQuickstart.run(new TextQuickstart.Options(textModel.name, data, Globals.seed, draws, partialEpochs,
                 topLayers, out));

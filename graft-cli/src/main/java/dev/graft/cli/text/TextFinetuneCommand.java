@@ -57,6 +57,9 @@ public final class TextFinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: GRAFT_HOME/runs/text-STRATEGY-TIMESTAMP).")
     Path out;
 
+    @Mixin
+    dev.graft.cli.OverwriteOption overwrite;
+
     @Option(names = "--push", paramLabel = "REPO", description = "Publish the model to the local hub as REPO (namespace/name).")
     String push;
 
@@ -78,6 +81,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         }
         Path run = out != null ? out : GraftHome.dir("runs").resolve("text-" + s.label() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        overwrite.claim(run, null);
         TextSplits splits = TextDatasets.load(data, Globals.seed);
         TextData train = splits.train();
         TextData test = splits.test();

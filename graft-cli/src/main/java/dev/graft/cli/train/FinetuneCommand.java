@@ -2,6 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.cli.OverwriteOption;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
@@ -65,6 +66,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     PushOptions push;
 
     @Mixin
+    OverwriteOption overwrite;
+
+    @Mixin
     TrainOptions train;
 
     @Override
@@ -93,8 +97,10 @@ public final class FinetuneCommand implements Callable<Integer> {
             if (model == null || data == null) {
                 throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
             }
+            Path outDir = out != null ? out : FineTune.defaultOutDir(data, model, Strategy.parse(strategy));
+            Path dir = overwrite.claim(outDir, "--resume " + outDir);
             ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).probeFolds(probeFolds).labelsPerClass(labelsPerClass).evalLimit(evalLimit).fit(fit).config(train.toConfig())
-                    .cacheFeatures(!noCache).outDir(out)
+                    .cacheFeatures(!noCache).outDir(dir)
                     .reproduceCommand(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
                             + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,
                             labelsPerClass > 0 ? " --labels-per-class " + labelsPerClass : "",

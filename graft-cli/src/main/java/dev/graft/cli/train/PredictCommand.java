@@ -40,8 +40,10 @@ public final class PredictCommand implements Callable<Integer> {
         GraftModel m = EvalCommand.load(model);
         List<String> labels = m.cfg().labelNames();
         List<Map<String, Object>> out = new ArrayList<>();
+        List<Integer> in = m.cfg().inputSize();
         for (Path file : images) {
-            Pixels p = ImageFiles.read(file);
+            // decoded no larger than the model needs: a huge photo costs neither the memory nor the time of a full decode
+            Pixels p = in == null || in.size() != 3 ? ImageFiles.read(file) : ImageFiles.read(file, in.get(1), in.get(2));
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
             ModelInput.note(one, fit, m.cfg());
             TensorSet x = ModelInput.prepare(one, fit, m.cfg());

@@ -2,6 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.cli.OverwriteOption;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
@@ -9,6 +10,7 @@ import dev.graft.progress.Output;
 import dev.graft.train.Pretrain;
 import dev.graft.train.StopSignal;
 import dev.graft.util.Json;
+import dev.graft.weights.Weights;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,6 +43,9 @@ public final class PretrainCommand implements Callable<Integer> {
     PushOptions push;
 
     @Mixin
+    OverwriteOption overwrite;
+
+    @Mixin
     TrainOptions train;
 
     @Override
@@ -60,6 +65,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         push.check();
         Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
+        overwrite.claim(runDir, "graft finetune --resume " + runDir);
+        // the weights folder is written too: replacing weights other runs start from needs the same consent
+        overwrite.claim(Weights.catalogueDir(arch + "." + Pretrain.tagFor(dataName)), null);
         StopSignal stop = StopSignal.onShutdown();
         Pretrain.Result r;
         try {

@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * {@code mnist-m-style}: MNIST digits blended over colour photos the way Ganin et al. (2016) built
@@ -143,7 +142,7 @@ public final class MnistMStyleSource extends GeneratedSource {
         List<BufferedImage> out = new ArrayList<>();
         for (String p : PHOTOS) {
             try {
-                BufferedImage img = ImageIO.read(folder.resolve(p).toFile());
+                BufferedImage img = dev.graft.data.io.ImageFiles.decode(folder.resolve(p), 0, 0);
                 if (img == null || img.getWidth() < 84 || img.getHeight() < 84) {
                     throw new IOException("not a readable photo of at least 84x84");
                 }

@@ -29,7 +29,11 @@ import org.apache.commons.csv.CSVRecord;
  *   <li><b>paths</b>: two columns, an image path (relative to the CSV's folder) and a label.
  * </ul>
  * A header row is recognised automatically. Labels that are all whole numbers name classes
- * {@code 0..max}; other labels are class names, sorted.
+ * {@code 0..max} when the largest is under 1000 or at least half of {@code 0..max} occur; sparse
+ * ones (e.g. {@code 3, 500, 1000000}) become classes {@code 0..n-1} in numeric order, named by the
+ * numbers, and a note says so. Other labels are class names, sorted. More than {@link #DEFAULT_MAX_CLASSES}
+ * classes are refused unless {@code max-classes} allows them: that many usually means the wrong
+ * column is the label.
  *
  * <pre>{@code
  * ImageData d = CsvImages.load(Path.of("digits.csv"), "digits",
@@ -48,11 +52,23 @@ public final class CsvImages {
      * @param maxValue the pixel value that means white (default 255)
      * @param size {H, W} to resize images of a path CSV to on load (default: they must agree)
      * @param header whether the first row is a header (default: recognised)
+     * @param maxClasses the most classes accepted (default {@link #DEFAULT_MAX_CLASSES})
      */
-    public record Options(String label, int[] shape, Double maxValue, int[] size, Boolean header) {
+    public record Options(String label, int[] shape, Double maxValue, int[] size, Boolean header, Integer maxClasses) {
         /** All defaults. */
-        public static final Options DEFAULT = new Options(null, null, null, null, null);
+        public static final Options DEFAULT = new Options(null, null, null, null, null, null);
+
+        /** Options with the default class limit. */
+        public Options(String label, int[] shape, Double maxValue, int[] size, Boolean header) {
+            this(label, shape, maxValue, size, header, null);
+        }
     }
+
+    /** Whole-number labels below this are always class ids {@code 0..max}; above it only when at least half are used. */
+    static final int DENSE_ID_LIMIT = 1000;
+
+    /** The most classes a CSV may have without {@code max-classes}. */
+    public static final int DEFAULT_MAX_CLASSES = 10_000;
 
     /** Reads the CSV; errors name the file, line and column of what is wrong. */
     public static ImageData load(Path file, String name, Options options) {
@@ -86,15 +102,17 @@ public final class CsvImages {
             }
             labelText.add(l);
         }
-        List<String> classNames = classNames(labelText);
-        boolean numeric = labelText.stream().allMatch(CsvImages::isWholeNumber);
+        List<String> classNames = classNames(labelText, file, o.maxClasses() != null ? o.maxClasses() : DEFAULT_MAX_CLASSES);
         java.util.Map<String, Integer> index = new java.util.HashMap<>();
         for (int k = 0; k < classNames.size(); k++) {
             index.put(classNames.get(k), k);
         }
+        boolean numeric = labelText.stream().allMatch(CsvImages::isWholeNumber);
         int[] labels = new int[labelText.size()];
         for (int i = 0; i < labels.length; i++) {
-            labels[i] = numeric ? Integer.parseInt(labelText.get(i)) : index.get(labelText.get(i));
+            // whole numbers are looked up by value, so "007" is class 7
+            String l = labelText.get(i);
+            labels[i] = index.get(numeric ? Integer.toString(Integer.parseInt(l)) : l);
         }
         int valueCol = labelCol == 0 ? 1 : 0;
         if (columns == 2 && !isNumber(rows.get(first).get(valueCol))) {
@@ -249,16 +267,45 @@ public final class CsvImages {
                 head == null ? "the file has no header; give the label column as a number, first or last" : "columns: " + head);
     }
 
-    private static List<String> classNames(List<String> labels) {
+    /** The class names of the labels: 0..max for dense whole numbers, else the distinct labels in order. */
+    static List<String> classNames(List<String> labels, Path file, int maxClasses) {
+        List<String> names = new ArrayList<>();
         if (labels.stream().allMatch(CsvImages::isWholeNumber)) {
-            int max = labels.stream().mapToInt(Integer::parseInt).max().orElse(-1);
-            List<String> names = new ArrayList<>();
-            for (int k = 0; k <= max; k++) {
-                names.add(Integer.toString(k));
+            TreeSet<Integer> distinct = new TreeSet<>();
+            labels.forEach(l -> distinct.add(Integer.parseInt(l)));
+            int max = distinct.last();
+            // ids below 1000 or mostly used are class ids (unused ones stay, e.g. a class missing from a small file);
+            // a few huge ids are names, not ids: 0..1000000 would make a million empty classes
+            if (max < DENSE_ID_LIMIT || (long) max + 1 <= 2L * distinct.size()) {
+                for (int k = 0; k <= max; k++) {
+                    names.add(Integer.toString(k));
+                }
+            } else {
+                distinct.forEach(k -> names.add(Integer.toString(k)));
+            }
+            checkClassCount(names.size(), distinct.size(), file, maxClasses);
+            if (names.size() == distinct.size() && max + 1 != distinct.size()) {
+                dev.graft.progress.Output.note(String.format(Locale.ROOT, "%s: the labels %s are sparse; they are classes 0..%d in"
+                        + " numeric order (the class names keep the numbers)", file.getFileName(), shortList(names), names.size() - 1));
             }
             return names;
         }
-        return new ArrayList<>(new TreeSet<>(labels));
+        names.addAll(new TreeSet<>(labels));
+        checkClassCount(names.size(), names.size(), file, maxClasses);
+        return names;
+    }
+
+    private static void checkClassCount(int classes, int distinct, Path file, int maxClasses) {
+        if (classes > maxClasses) {
+            throw new GraftException(String.format(Locale.ROOT, "CSV file %s has %,d classes (%,d distinct labels), more than %,d",
+                    file, classes, distinct, maxClasses), "check the label column (label=NAME|INDEX|first|last); if the classes are"
+                    + " right, allow them with ?max-classes=" + classes);
+        }
+    }
+
+    private static String shortList(List<String> names) {
+        return names.size() <= 6 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + String.join(", ", names.subList(names.size() - 2, names.size()));
     }
 
     private static boolean isImagePath(String s) {

@@ -8,34 +8,141 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads image files into {@link Pixels} and writes {@link Pixels} as PNG, with Java's ImageIO
- * (PNG, JPEG, BMP, GIF).
+ * (PNG, JPEG, BMP, GIF). Every image Graft reads goes through {@link #decode}, which checks the
+ * header's dimensions against {@link #maxPixels()} before decoding.
  *
  * <pre>{@code
  * Pixels p = ImageFiles.read(Path.of("cat.jpg"));          // 3 x H x W in [0, 1]
+ * Pixels q = ImageFiles.read(Path.of("huge.png"), 224, 224); // decoded subsampled, >= 448 x 448
  * ImageFiles.writePng(p, 8, Path.of("big.png"));          // each pixel as an 8x8 block
  * }</pre>
  */
 public final class ImageFiles {
     private ImageFiles() {}
 
+    /** The system property that sets {@link #maxPixels()}. */
+    public static final String MAX_PIXELS_PROPERTY = "graft.image.max-pixels";
+    /** The environment variable that sets {@link #maxPixels()} when the property is not set. */
+    public static final String MAX_PIXELS_ENV = "GRAFT_MAX_IMAGE_PIXELS";
+    /**
+     * The default limit, 89,478,485 pixels: Pillow's {@code MAX_IMAGE_PIXELS} (Pillow warns above it and
+     * refuses above twice that). Decoded as RGB floats such an image takes about 1 GiB.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
+    /**
+     * The most pixels (width x height, as the file's header states them) an image may have before
+     * it is decoded: {@value #MAX_PIXELS_PROPERTY} system property, else {@value #MAX_PIXELS_ENV},
+     * else {@link #DEFAULT_MAX_PIXELS}. A small file can claim a huge image (a decompression bomb),
+     * so the header is checked before any pixel is decoded.
+     */
+    public static long maxPixels() {
+        String v = System.getProperty(MAX_PIXELS_PROPERTY);
+        String from = "-D" + MAX_PIXELS_PROPERTY;
+        if (v == null || v.isBlank()) {
+            v = System.getenv(MAX_PIXELS_ENV);
+            from = MAX_PIXELS_ENV;
+        }
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_PIXELS;
+        }
+        try {
+            long n = Long.parseLong(v.trim().replace("_", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new GraftException(from + "=" + v + " is not a positive number of pixels", "e.g. " + MAX_PIXELS_ENV + "=" + DEFAULT_MAX_PIXELS);
+    }
+
     /**
      * Reads an image: one channel if it is stored as grayscale, otherwise three (RGB; alpha is
-     * dropped). Values are scaled to [0, 1].
+     * dropped). Values are scaled to [0, 1]. Images over {@link #maxPixels()} are refused.
      */
     public static Pixels read(Path file) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        return read(file, 0, 0);
+    }
+
+    /**
+     * Reads an image that will be resized to {@code height x width}: a much larger image is decoded
+     * subsampled (every k-th row and column, keeping at least twice the target size so the resize
+     * still averages), which saves the memory and time of the full decode.
+     *
+     * @param height the size the caller needs (0 = full resolution)
+     * @param width the size the caller needs (0 = full resolution)
+     */
+    public static Pixels read(Path file, int height, int width) {
+        return toPixels(decode(file, height, width));
+    }
+
+    /**
+     * The one place Graft decodes image files: reads the dimensions from the header, refuses an
+     * image over {@link #maxPixels()} before decoding it, and decodes a large one subsampled to at
+     * least {@code 2 x height} by {@code 2 x width} (0 = full resolution).
+     */
+    public static BufferedImage decode(Path file, int height, int width) {
+        if (!Files.isRegularFile(file)) {
+            throw new GraftException("image " + file + " is missing", "check the path");
+        }
+        ImageReader reader = null;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new GraftException("cannot open image " + file, "check the path and permissions");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new GraftException("image " + file + " is not in a format Java can read", "use PNG, JPEG, BMP or GIF files");
+            }
+            reader = readers.next();
+            reader.setInput(in, true, true);
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            long limit = maxPixels();
+            if (w <= 0 || h <= 0) {
+                throw new GraftException("image " + file + " claims a size of " + w + "x" + h, "replace or remove the damaged file");
+            }
+            if (w * h > limit) {
+                throw new GraftException(String.format(Locale.ROOT, "image %s is %dx%d = %,d pixels, over the limit of %,d", file, w, h,
+                        w * h, limit), "shrink the image, or raise the limit with " + MAX_PIXELS_ENV + " (or -D" + MAX_PIXELS_PROPERTY + ")");
+            }
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = subsampling(w, h, height, width);
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            return reader.read(0, param);
         } catch (IOException | RuntimeException e) {
+            if (e instanceof GraftException g) {
+                throw g;
+            }
             throw new GraftException("image " + file + " cannot be decoded: " + e.getMessage(), "replace or remove the damaged file");
+        } finally {
+            if (reader != null) {
+                reader.dispose();
+            }
         }
-        if (img == null) {
-            throw new GraftException("image " + file + " is not in a format Java can read", "use PNG, JPEG, BMP or GIF files");
+    }
+
+    /** Rows and columns skipped per decoded one: the largest step that keeps 2x the target size, at least 1. */
+    static int subsampling(long w, long h, int height, int width) {
+        if (height <= 0 || width <= 0) {
+            return 1;
         }
+        return (int) Math.max(1, Math.min(w / (2L * width), h / (2L * height)));
+    }
+
+    private static Pixels toPixels(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         boolean gray = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY

@@ -25,7 +25,7 @@ final class ImageStack {
         boolean anyColour = false;
         try (Progress progress = Progress.start("reading " + name, files.size(), "img")) {
             for (int i = 0; i < files.size(); i++) {
-                Pixels p = ImageFiles.read(files.get(i));
+                Pixels p = size != null ? ImageFiles.read(files.get(i), size[0], size[1]) : ImageFiles.read(files.get(i));
                 if (size != null) {
                     p = Transforms.resize(size[0], size[1]).apply(p, new Random(0));
                 } else if (i > 0 && (p.height() != images[0].height() || p.width() != images[0].width())) {

@@ -50,6 +50,35 @@ class CsvImagesTest {
     }
 
     @Test
+    void sparseWholeNumberLabelsBecomeDenseClassesNamedByTheirNumbers() throws Exception {
+        Path f = dir.resolve("s.csv");
+        Files.writeString(f, "label,a\n1000000,1\n7,2\n1000000,3\n0,4\n");
+        ImageData d = CsvImages.load(f, "s", null);
+        assertEquals(List.of("0", "7", "1000000"), d.classNames(), "3 classes, not 1,000,001");
+        assertArrayEquals(new int[] {2, 1, 2, 0}, d.labels());
+        // small ids stay class ids, gaps included (a class may be missing from a small file)
+        Files.writeString(f, "label,a\n2,1\n7,2\n");
+        assertEquals(8, CsvImages.load(f, "s", null).numClasses());
+    }
+
+    @Test
+    void tooManyClassesAreRefusedUnlessAllowed() throws Exception {
+        Path f = dir.resolve("many.csv");
+        StringBuilder sb = new StringBuilder("label,a\n");
+        for (int i = 0; i < 30; i++) {
+            sb.append("c").append(i).append(",1\n");
+        }
+        Files.writeString(f, sb.toString());
+        GraftException e = assertThrows(GraftException.class,
+                () -> CsvImages.load(f, "many", new CsvImages.Options(null, null, null, null, null, 20)));
+        assertTrue(e.getMessage().contains("30 classes") && e.fix().contains("max-classes=30"), e.oneLine());
+        assertEquals(30, CsvImages.load(f, "many", new CsvImages.Options(null, null, null, null, null, 30)).numClasses());
+        assertEquals(30, CsvImages.load(f, "many", null).numClasses(), "the default allows " + CsvImages.DEFAULT_MAX_CLASSES);
+        assertEquals(20, dev.graft.data.DataSpec.parse("csv:" + f + "?max-classes=20").maxClasses());
+        assertThrows(GraftException.class, () -> dev.graft.data.DataSpec.parse("csv:" + f + "?max-classes=0"));
+    }
+
+    @Test
     void valueOutOfRangeNamesLineAndColumn() throws Exception {
         Path f = dir.resolve("r.csv");
         Files.writeString(f, "1,0,0,0,0\n1,0,300,0,0\n");
