@@ -132,7 +132,7 @@ need_png "$run_dir/curves.png"
 run 'on digits/test: top-1 [0-9.]+%, top-5 [0-9.]+%' graft eval --model "$run_dir" --data digits
 run '^ +[0-9] +[0-9.]+%$' graft predict --model "$run_dir" some-digit.png
 run 'test top-1 [0-9.]+%' graft finetune --resume "$run_dir"
-run '^1 +small_cnn\.graft_mnist +-?[0-9.]+$' graft models rank --data digits --labels-per-class 10 'small_*'
+run '^[0-9]+ +small_cnn\.graft_mnist +-?[0-9.]+$' graft models rank --data digits --labels-per-class 10 'small_*'
 
 # --- docs/domain-adaptation.md ---
 run 'dann mnist -> mnist-m-style: target accuracy [0-9.]+%' \
@@ -243,7 +243,7 @@ out="$work/log/page.html"; err="$work/log/page.err"
 hostport="${url#http://}"
 exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
 printf 'GET /local/all-MiniLM-L6-v2-wordnet-topics HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
-cat <&3 >"$out"; exec 3<&-
+timeout 30 cat <&3 >"$out" || fail "no complete answer within 30 s"; exec 3<&-
 head -1 "$out" | grep -q ' 200 ' || fail "the page did not answer 200"
 grep -q 'all-MiniLM-L6-v2-wordnet-topics' "$out" || fail "the page does not name the model"
 printf 'ok %6.1fs  %s\n' "$(since "$t0")" "$label"
