@@ -133,7 +133,7 @@ public final class TextQuickstart {
             float[][] testAfter = enc.embed(test.texts(), "embed test (fine-tuned)");
             double partialAcc = partial.head().accuracy(testAfter, testY);
             rows.add(new Row("partial fine-tuning", "top " + o.topLayers() + " of " + enc.model().numLayers()
-                    + " layers + head, " + o.partialEpochs() + " epochs", partialAcc, 0, partial.seconds() + seconds(p0)));
+                    + " layers + head, " + o.partialEpochs() + (o.partialEpochs() == 1 ? " epoch" : " epochs"), partialAcc, 0, partial.seconds() + seconds(p0)));
 
             metrics.put("dataset", o.dataset());
             metrics.put("model", enc.name());

@@ -50,6 +50,13 @@ class CardTest {
     }
 
     @Test
+    void derivedTagsAppearOnceWhenTheCardRepeatsThem() {
+        ModelCard card = ModelCard.parse("---\nlibrary_name: graft\npipeline_tag: image-classification\n"
+                + "tags: [graft, image-classification, strategy-head]\nlicense: mit\n---\n");
+        assertEquals(List.of("graft", "image-classification", "strategy-head", "license:mit"), card.tags());
+    }
+
+    @Test
     void rejectsMalformedYamlAndWrongTypes() {
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\ntags: [a, b\n---\n")).getMessage().contains("malformed"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\nlicense: [mit]\n---\n")).getMessage().contains("'license' must be text"));

@@ -6,8 +6,10 @@ import dev.graft.hub.server.HubError;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
@@ -224,9 +226,12 @@ public final class ModelCard {
         return out;
     }
 
-    /** Tags used by listing filters, named as the Hugging Face Hub names them. */
+    /**
+     * Tags used by listing filters, named as the Hugging Face Hub names them, each once (cards often
+     * repeat their library and pipeline tag under {@code tags}, as Graft's own cards do).
+     */
     public List<String> tags() {
-        List<String> out = new ArrayList<>(list("tags"));
+        Set<String> out = new LinkedHashSet<>(list("tags"));
         if (string("library_name") != null) {
             out.add(string("library_name"));
         }
@@ -245,7 +250,7 @@ public final class ModelCard {
         for (String l : list("language")) {
             out.add(l);
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /** The markdown body rendered as safe HTML. */

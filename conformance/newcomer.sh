@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# A newcomer's first session: on an empty GRAFT_HOME, the example commands of README.md and docs/*.md
+# as written, with only smaller budgets added (epochs, limits, draws), in the order a reader meets
+# them. Built-in data sets are fetched by the commands themselves (npm / apt-get download), as they
+# are for a newcomer. Every command must exit 0 and show what the docs say it shows (a table line, an
+# accuracy, a file); otherwise the script stops with one line naming the command. One line per
+# command with its duration, then the total.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A newcomer's environment: a fresh GRAFT_HOME and none of this machine's hub settings.
+unset GRAFT_ENDPOINT HF_ENDPOINT GRAFT_TOKEN HF_TOKEN GRAFT_HUB_CACHE GRAFT_HUB_OFFLINE HF_HUB_OFFLINE
+export GRAFT_HOME="$work/home"
+mkdir -p "$GRAFT_HOME" "$work/log" "$work/cwd"
+
+# TEMPORARY testing hook, OFF by default; remove once Graft ships the small_cnn.graft_mnist weights:
+# NEWCOMER_SEED_WEIGHTS_FROM=DIR copies DIR/weights/small_cnn.graft_mnist (DIR: a GRAFT_HOME where
+# `graft pretrain --model small_cnn --data mnist` ran) into the fresh GRAFT_HOME.
+if [ -n "${NEWCOMER_SEED_WEIGHTS_FROM:-}" ]; then
+  mkdir -p "$GRAFT_HOME/weights"
+  cp -r "$NEWCOMER_SEED_WEIGHTS_FROM/weights/small_cnn.graft_mnist" "$GRAFT_HOME/weights/"
+  echo "newcomer: NOTE small_cnn.graft_mnist weights seeded from NEWCOMER_SEED_WEIGHTS_FROM (testing hook)"
+fi
+
+# The docs write both `./graft` and `graft`; both mean the launcher of this checkout. Commands run in
+# their own folder, so the docs' relative paths (runs/..., five.png, photos/) land in the temp dir.
+graft() { "$root/graft" "$@"; }
+cd "$work/cwd"
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+t_total="$(now)"
+n=0
+label=""
+token=""
+out=""
+err=""
+
+# The command as a reader would type it: arguments with shell characters in single quotes.
+describe() {
+  local s="" a
+  for a in "$@"; do
+    if [[ "$a" =~ [^A-Za-z0-9_./:=,@%+-] || -z "$a" ]]; then a="'$a'"; fi
+    s+="${s:+ }$a"
+  done
+  echo "$s"
+}
+
+fail() { # fail WHY: the tail of the last command's output, then one line naming it
+  {
+    [ -s "$out" ] && tail -n 15 "$out" | sed 's/^/  | /'
+    [ -s "$err" ] && grep -v 'ETA\|LegacyTypeDispatch' "$err" | tail -n 15 | sed 's/^/  ! /'
+    echo "newcomer: FAIL $label: $1"
+  } >&2
+  exit 1
+}
+
+# run REGEX CMD...: CMD must exit 0 and print (stdout or stderr) a line matching the extended REGEX.
+# Its standard output stays in $out for the checks that follow.
+run() {
+  local expect="$1"; shift
+  n=$((n + 1))
+  label="$(describe "$@")"
+  [ -z "${token:-}" ] || label="${label//"$token"/\$token}"
+  out="$work/log/$n.out"; err="$work/log/$n.err"
+  local t0 rc=0
+  t0="$(now)"
+  "$@" >"$out" 2>"$err" </dev/null || rc=$?
+  local dt; dt="$(since "$t0")"
+  [ "$rc" = 0 ] || fail "exit status $rc"
+  grep -qE -- "$expect" "$out" "$err" || fail "no line matching /$expect/"
+  printf 'ok %6.1fs  %s\n' "$dt" "$label"
+}
+need_file() { [ -s "$1" ] || fail "$1 was not written"; }
+need_png() { need_file "$1"; [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$1 is not a PNG"; }
+
+echo "newcomer: GRAFT_HOME is a new empty folder; building graft if needed"
+run '^graft [0-9]' graft --version
+
+# --- README: the tour and the main job ---
+run 'quickstart' graft --help
+run '^engine_check +ok' graft system
+run '^\| partial fine-tuning \| top 2 of 6 layers \+ head, 1 epoch \| [0-9.]+% \|' \
+  graft quickstart --partial-epochs 1 --draws 20
+grep -q 'published to the local hub as local/all-MiniLM-L6-v2-wordnet-topics' "$err" "$out" \
+  || fail "it did not say it published the model to the local hub"
+need_file "$(ls -d "$GRAFT_HOME"/runs/quickstart-*/ | head -1)results.md"
+
+# --- docs/data.md ---
+run '^mnist +image ' graft data list
+run '^mnist: .*verified and cached' graft data get mnist
+run '^Ankle boot +6000 +1000$' graft data info fashion-mnist
+run '^digits test #5: class 6' graft data show digits --index 5 --split test --out five.png
+need_png five.png
+# "photos": a folder of the reader's own images, <class>/*.png; here MNIST threes and sevens.
+mkdir -p photos/three photos/seven
+for i in 7 10 12; do run "class 3 .* -> photos/three/$i.png" graft data show mnist --index "$i" --out "photos/three/$i.png"; done
+for i in 15 29 38; do run "class 7 .* -> photos/seven/$i.png" graft data show mnist --index "$i" --out "photos/seven/$i.png"; done
+run '^image +1x64x64 ' graft data info 'folder:photos?size=64x64'
+
+# --- docs/models.md ---
+run '^resnet101$' graft models list 'resnet*'
+run '^small_cnn\.graft_mnist$' graft models list --pretrained
+run '^small_resnet\.graft_mnist$' graft models list 'small_*' --exclude '*fashion*' --pretrained
+if grep -q fashion "$out"; then fail "--exclude '*fashion*' listed a fashion model"; fi
+run '^sha256 +[0-9a-f]{64}$' graft models info small_cnn.graft_mnist
+run '"parameters" : 25557032' graft --json models info resnet50
+run '^bert_minilm_l6_h384' graft models list 'bert*'
+run '^parameters +22565376$' graft models info bert_minilm_l6_h384.sentence_transformers
+
+# --- docs/finetuning.md (some-digit.png: the digit written by `data show` above) ---
+cp five.png some-digit.png
+run_dir=runs/digits-small_cnn.graft_mnist-auto
+run '^strategy +(head|partial|full|scratch)' \
+  graft advise --model small_cnn.graft_mnist --data digits --labels-per-class 10 --epochs 1
+run 'test top-1 [0-9.]+%' \
+  graft finetune --model small_cnn.graft_mnist --data digits --labels-per-class 10 --strategy auto --epochs 2 --lr 0.05
+for f in model.safetensors config.json README.md report.md metrics.jsonl; do need_file "$run_dir/$f"; done
+need_png "$run_dir/curves.png"
+run 'on digits/test: top-1 [0-9.]+%, top-5 [0-9.]+%' graft eval --model "$run_dir" --data digits
+run '^ +[0-9] +[0-9.]+%$' graft predict --model "$run_dir" some-digit.png
+run 'test top-1 [0-9.]+%' graft finetune --resume "$run_dir"
+run '^[0-9]+ +small_cnn\.graft_mnist +-?[0-9.]+$' graft models rank --data digits --labels-per-class 10 'small_*'
+
+# --- docs/domain-adaptation.md ---
+run 'dann mnist -> mnist-m-style: target accuracy [0-9.]+%' \
+  graft adapt --method dann --source mnist --target mnist-m-style \
+    --epochs 1 --iterations 5 --source-limit 500 --target-limit 500 --eval-limit 200
+need_file runs/adapt-dann-mnist-mnist-m-style-s42/report.md
+run 'before AdaBN [0-9.]+%' graft --seed 42 adapt --method adabn --epochs 0 --model small_cnn.graft_mnist \
+  --source mnist --target digits-28 --target-limit 500 --eval-limit 200
+run '^proxy A-distance mnist vs mnist-m-style .*: [0-9.]+' \
+  graft data distance mnist mnist-m-style --model lenet --limit 200
+
+# --- docs/multitask.md ---
+mt_budget=(--epochs 1 --train-limit 500 --test-limit 200 --val-limit 100)
+run '^ +right +accuracy [0-9.]+' graft multitask --data multimnist --weighting ew --single-task --out runs/mm-single "${mt_budget[@]}"
+run 'Delta_m [-+][0-9.]+% against the single-task baselines' \
+  graft multitask --model small_cnn --data multimnist --weighting pcgrad \
+    --epochs 1 --train-limit 500 --test-limit 200 --val-limit 100 --baseline runs/mm-single --out runs/mm-pcgrad
+need_file runs/mm-pcgrad/model.safetensors
+run '^ +greater_than_4 +accuracy [0-9.]+' \
+  graft multitask --data mnist-tasks --weighting uw --label-fraction digit=0.1 --out runs/aux "${mt_budget[@]}"
+
+# --- docs/text.md (support.csv, reviews.csv: a reader's own few labelled texts) ---
+run '^ +\[1\] +1\.000 +0\.[0-9]+$' graft embed "a cat sat on the mat" "a kitten rested on the rug"
+run '^ +animal +0\.[0-9]+$' graft zeroshot --labels "animal,plant,food" "a small furry pet that purrs"
+head -1 "$out" | grep -q 'a small furry pet' && sed -n 2p "$out" | grep -q animal \
+  || fail "animal is not the first label"
+cat > support.csv <<'EOF'
+text,label
+a large tree with needle-shaped leaves,plant
+a flowering shrub with fragrant blossoms,plant
+a small furry animal kept as a pet,animal
+a large wild cat with a striped coat,animal
+a sweet baked food made from flour and sugar,food
+a hot drink made from roasted beans,food
+EOF
+run '^ +plant +distance [0-9.]+' graft fewshot --support support.csv --query "a tall tree with needles"
+run '5-way 1-shot, .*accuracy [0-9.]+% ± [0-9.]+ \(95% CI\)' graft fewshot --episodes 50 --ways 5 --shots 1
+{
+  echo text,label
+  for w in great wonderful excellent superb lovely delightful brilliant fantastic enjoyable charming; do
+    echo "\"a $w film, I would watch it again\",positive"
+    echo "the acting was $w and the story held me,positive"
+  done
+  for w in dull boring tedious awful clumsy dreary weak tiresome poor bland; do
+    echo "\"a $w film, I walked out early\",negative"
+    echo "the plot was $w and the ending made no sense,negative"
+  done
+} > reviews.csv
+run '^partial on reviews.csv: test accuracy [0-9.]+%' \
+  graft text-finetune --data reviews.csv --strategy partial --push local/reviews-minilm --epochs 1
+grep -q 'local hub as local/reviews-minilm' "$out" "$err" || fail "it did not publish local/reviews-minilm"
+
+# --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
+start_server() { # start_server CMD...: a hub server in the background until it prints its URL
+  n=$((n + 1)); label="$(describe "$@")"
+  out="$work/log/serve$n.out"; err="$work/log/serve$n.err"
+  local t0; t0="$(now)"
+  shift   # the launcher itself, not the function: its process is the server's (it execs java)
+  "$root/graft" "$@" >"$out" 2>"$err" </dev/null &
+  server_pid=$!
+  url=""
+  for _ in $(seq 1 1200); do
+    url="$(sed -n 's/^listening on //p' "$out" | head -1)"
+    [ -n "$url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || fail "the server exited"
+    sleep 0.1
+  done
+  [ -n "$url" ] || fail "no 'listening on URL' line within 120 s"
+  printf 'ok %6.1fs  %s (until listening on %s)\n' "$(since "$t0")" "$label" "$url"
+}
+stop_server() {
+  n=$((n + 1)); label="stop the hub server"
+  local t0; t0="$(now)"
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  printf 'ok %6.1fs  %s\n' "$(since "$t0")" "$label"
+}
+start_server graft hub serve --port 0 --data-dir hub-data
+export GRAFT_ENDPOINT="$url"
+
+run '^hf_[A-Za-z0-9]+$' graft hub token create --user alice --write --data-dir hub-data
+token="$(tail -n 1 "$out")"
+run '^logged in as alice' graft hub login --token "$token"
+run 'Pushed to .* as alice/digits-cnn' \
+  graft finetune --model small_cnn.graft_mnist --data digits --strategy head --epochs 5 --push-to alice/digits-cnn
+run 'test top-1 [0-9.]+%' \
+  graft finetune --model hf-hub:alice/digits-cnn --data 'folder:photos?size=28x28' --strategy head --epochs 5
+run 'alice/mnist-resnet' graft hub create alice/mnist-resnet
+run '^pushed [0-9]+ files .* to alice/mnist-resnet@main' graft hub push "$run_dir" alice/mnist-resnet -m "First version"
+run '/snapshots/[0-9a-f]{40}$' graft hub pull alice/mnist-resnet
+pulled="$(tail -n 1 "$out")"
+need_file "$pulled/model.safetensors"
+cmp -s "$pulled/model.safetensors" "$run_dir/model.safetensors" || fail "the pulled model.safetensors differs from the pushed one"
+run '^alice/mnist-resnet ' graft hub ls --author alice
+grep -q '^alice/digits-cnn ' "$out" || fail "alice/digits-cnn is not listed"
+run '^ +model\.safetensors +[0-9]+ B +\(LFS\)$' graft hub info alice/mnist-resnet
+
+run '^deleted alice/mnist-resnet$' graft hub rm alice/mnist-resnet --yes
+run '^deleted [0-9]+ unreferenced objects' graft hub gc --data-dir hub-data
+run '^revoked 1 token named token of alice$' graft hub token revoke --user alice --name token --data-dir hub-data
+stop_server
+
+# --- what the quickstart and text-finetune published, served from GRAFT_HOME/hub (text.md) ---
+start_server graft hub serve --port 0
+export GRAFT_ENDPOINT="$url"
+# The page the quickstart tells the reader to open.
+n=$((n + 1)); label="open $url/local/all-MiniLM-L6-v2-wordnet-topics"; t0="$(now)"
+out="$work/log/page.html"; err="$work/log/page.err"
+hostport="${url#http://}"
+exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
+printf 'GET /local/all-MiniLM-L6-v2-wordnet-topics HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
+timeout 30 cat <&3 >"$out" || fail "no complete answer within 30 s"; exec 3<&-
+head -1 "$out" | grep -q ' 200 ' || fail "the page did not answer 200"
+grep -q 'all-MiniLM-L6-v2-wordnet-topics' "$out" || fail "the page does not name the model"
+printf 'ok %6.1fs  %s\n' "$(since "$t0")" "$label"
+run '^local/reviews-minilm ' graft hub ls --author local
+run '^ +\[1\] +1\.000 +0\.[0-9]+$' graft embed --model hf-hub:local/all-MiniLM-L6-v2-wordnet-topics "a cat" "a kitten"
+stop_server
+
+printf 'newcomer: all %d commands passed in %ss\n' "$n" "$(since "$t_total")"
