@@ -17,6 +17,9 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
         name = "graft",
+        // INHERIT copies mixinStandardHelpOptions (-h/--help, -V/--version) to every verb and sub-verb,
+        // so help is declared here once and a verb added later gets it too.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = GraftCli.Version.class,
         description = "Pretrained models, transfer learning and a model hub for the JVM.",

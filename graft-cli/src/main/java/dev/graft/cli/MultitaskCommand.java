@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft multitask}: one shared backbone, one head per task, a weighting strategy. */
-@Command(name = "multitask", mixinStandardHelpOptions = true,
+@Command(name = "multitask",
         description = "Train one shared backbone with a head per task (multimnist, mnist-tasks) and a weighting strategy.",
         footer = {"", "Delta_m needs single-task baselines trained with the same budget:",
             "  graft multitask --data multimnist --single-task --out runs/single",

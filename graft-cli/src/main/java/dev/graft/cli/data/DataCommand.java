@@ -9,9 +9,6 @@ import picocli.CommandLine.Spec;
         subcommands = {DataListCommand.class, DataGetCommand.class, DataInfoCommand.class, DataShowCommand.class,
             DataDistanceCommand.class})
 public final class DataCommand implements Runnable {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Spec
     CommandSpec spec;
 

@@ -14,9 +14,6 @@ import picocli.CommandLine.Parameters;
 /** {@code graft data get NAME}: fetch a built-in data set once into GRAFT_HOME/data, verified. */
 @Command(name = "get", description = "Fetch a built-in data set into GRAFT_HOME/data (once; verified by sha256).")
 public final class DataGetCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Parameters(index = "0", paramLabel = "NAME", description = "Data set name (see `graft data list`).")
     String name;
 

@@ -24,9 +24,6 @@ import picocli.CommandLine.Parameters;
             "Options follow '?', joined by '&', e.g. 'folder:photos?size=64x64&test=0.2'",
             "or 'csv:d.csv?label=last&shape=1x8x8&max=16'. See docs/data.md."})
 public final class DataInfoCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Parameters(index = "0", paramLabel = "NAME", description = "Data set name or user-data spec.")
     String name;
 

@@ -15,9 +15,6 @@ import picocli.CommandLine.Command;
 /** {@code graft data list}: the built-in image and text data sets and whether each is cached. */
 @Command(name = "list", description = "List the built-in image and text data sets and whether each is already cached.")
 public final class DataListCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -21,9 +21,6 @@ import picocli.CommandLine.Parameters;
 /** {@code graft data show NAME --index I --out x.png}: one sample as an enlarged PNG. */
 @Command(name = "show", description = "Write one sample of a data set as a PNG, enlarged so it is visible.")
 public final class DataShowCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     /** Which official split to take the sample from. */
     public enum Split { train, test }
 

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 /** {@code graft hub}: the model and data set hub (server and client verbs, one class each). */
 @Command(
         name = "hub",
-        mixinStandardHelpOptions = true,
         description = "Serve, publish, find and pull models and data sets (Hugging Face Hub protocol).",
         subcommands = {
             HubServeCommand.class,

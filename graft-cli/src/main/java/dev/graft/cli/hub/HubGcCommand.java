@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft hub gc}: deletes stored objects that no repository references any more. */
-@Command(name = "gc", mixinStandardHelpOptions = true,
+@Command(name = "gc",
         description = "Delete stored file contents that no repository of a hub server references any more.")
 public final class HubGcCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "The server's data folder (default: GRAFT_HOME/hub).")

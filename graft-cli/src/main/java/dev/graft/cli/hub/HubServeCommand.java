@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft hub serve}: runs the hub server (API, downloads, web pages). */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a hub server speaking the Hugging Face Hub protocol, with web pages.")
+@Command(name = "serve", description = "Run a hub server speaking the Hugging Face Hub protocol, with web pages.")
 public final class HubServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).", defaultValue = "8080")
     int port;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft hub token}: creates or revokes access tokens of the local hub server. */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Create (printed once, stored hashed) or revoke access tokens of a hub server's users.")
+@Command(name = "token", description = "Create (printed once, stored hashed) or revoke access tokens of a hub server's users.")
 public final class HubTokenCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or revoke")
     String action;
