@@ -34,14 +34,34 @@ public final class Charts {
         int h = 380;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
-        panel(g, history, "loss", "train_loss", "val_loss", 10, 10, w / 2 - 15, h - 20, false);
-        panel(g, history, "top-1 accuracy", "train_top1", "val_top1", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
+        panel(g, history, "loss", "train_loss", "val_loss", "epoch", 10, 10, w / 2 - 15, h - 20, false);
+        panel(g, history, "top-1 accuracy", "train_top1", "val_top1", "epoch", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    /**
+     * The linear probe's regularisation path: training and validation loss and top-1 for every L2 penalty
+     * tried, the chosen one marked.
+     */
+    public static void probePath(LinearProbe.Selection sel, Path png) throws IOException {
+        List<Map<String, Object>> points = new java.util.ArrayList<>();
+        for (LinearProbe.Candidate c : sel.path()) {
+            points.add(Map.of("l2", String.format(Locale.ROOT, c.l2() == sel.l2() ? "[%.0e]" : "%.0e", c.l2()), "train_loss", c.trainLoss(),
+                    "train_top1", c.trainTop1(), "val_loss", c.heldOutLoss(), "val_top1", c.heldOutTop1()));
+        }
+        int w = 900;
+        int h = 380;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        panel(g, points, "loss", "train_loss", "val_loss", "l2", 10, 10, w / 2 - 15, h - 20, false);
+        panel(g, points, "top-1 accuracy", "train_top1", "val_top1", "l2", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
     }
 
     private static void panel(Graphics2D g, List<Map<String, Object>> history, String title, String trainKey, String valKey,
-                              int x0, int y0, int pw, int ph, boolean percent) {
+                              String xKey, int x0, int y0, int pw, int ph, boolean percent) {
         int left = x0 + 55;
         int top = y0 + 30;
         int right = x0 + pw - 10;
@@ -84,10 +104,12 @@ public final class Charts {
         for (int i = 0; i < n; i++) {
             int x = n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
             if (n <= 20 || i % Math.max(1, n / 10) == 0) {
-                g.drawString(String.valueOf(history.get(i).get("epoch")), x - 3, bottom + 15);
+                String tick = String.valueOf(history.get(i).get(xKey));
+                g.drawString(tick, x - 3 * tick.length(), bottom + 15);
             }
         }
-        g.drawString("epoch", (left + right) / 2 - 15, bottom + 32);
+        String axis = "epoch".equals(xKey) ? "epoch" : "L2 penalty (chosen in brackets)";
+        g.drawString(axis, (left + right) / 2 - 3 * axis.length(), bottom + 32);
         series(g, history, trainKey, TRAIN, left, top, right, bottom, min, max);
         series(g, history, valKey, VAL, left, top, right, bottom, min, max);
         g.setColor(TRAIN);

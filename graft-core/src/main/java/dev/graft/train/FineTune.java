@@ -58,6 +58,7 @@ public final class FineTune {
     private Path featureStats;
     private boolean cacheFeatures = true;
     private int probeFolds = StrategyProbe.DEFAULT_FOLDS;
+    private long probeMaxValues = LinearProbe.MAX_VALUES;
     private StopSignal stop = new StopSignal();
     private String reproduce;
 
@@ -132,7 +133,11 @@ public final class FineTune {
         return this;
     }
 
-    /** For {@code head}: compute backbone features once and train the classifier on them (default true). */
+    /**
+     * For {@code head}: compute backbone features once and fit the classifier on them to convergence
+     * ({@link LinearProbe}; SGD epochs on the cached features beyond {@link LinearProbe#MAX_VALUES}) (default true).
+     * Off: the classifier is trained by SGD for the configured epochs, the frozen backbone running every step.
+     */
     public FineTune cacheFeatures(boolean on) {
         this.cacheFeatures = on;
         return this;
@@ -141,6 +146,12 @@ public final class FineTune {
     /** For {@code auto} on small data: folds of the strategy probe ({@link Advisor#probeIfSmall}); 0 = rules only. */
     public FineTune probeFolds(int k) {
         this.probeFolds = k;
+        return this;
+    }
+
+    /** Test hook: the largest cached training set (samples x features) fitted by the probe; larger ones train by SGD epochs. */
+    FineTune probeMaxValues(long v) {
+        this.probeMaxValues = v;
         return this;
     }
 
@@ -268,6 +279,12 @@ public final class FineTune {
             trainSet = FeatureExtractor.features(model, trainSet, 256);
             valSet = FeatureExtractor.features(model, valSet, 256);
             testSet = FeatureExtractor.features(model, testSet, 256);
+            if ((long) trainSet.size() * trainSet.sampleSize() <= probeMaxValues) {
+                return fitProbe(run, model, baseCfg, advice, trainSet, valSet, testSet);
+            }
+            Output.note(String.format(Locale.ROOT, "head: %d x %d cached features are more than the full-batch probe holds (%d values);"
+                    + " training the classifier by SGD for %d epochs instead", trainSet.size(), trainSet.sampleSize(), probeMaxValues,
+                    config.epochs()));
             forward = cachedHeadForward(model);
             evalForward = forward;
         } else if (strategy == Strategy.HEAD) {
@@ -308,7 +325,7 @@ public final class FineTune {
         if (result.interrupted()) {
             Output.note("stopped; resume with: graft finetune --resume " + run.root());
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), null, null,
-                    result.trainSeconds(), ips, true, false);
+                    result.trainSeconds(), ips, true, false, null);
         }
         Path best = run.bestDir().resolve(Checkpoint.MODEL_FILE);
         if (Files.isRegularFile(best)) {
@@ -327,9 +344,59 @@ public final class FineTune {
         }
         run.appendMetrics(RunDirectory.record("test", test));
         FineTuneResult out = new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), val,
-                test, result.trainSeconds(), ips, false, result.stoppedEarly());
+                test, result.trainSeconds(), ips, false, result.stoppedEarly(), null);
         writeReport(run, model, baseCfg, out, trainSet.size());
         return out;
+    }
+
+    /**
+     * {@code head} on cached features: the classifier is fitted to convergence ({@link LinearProbe}), its L2
+     * penalty chosen on the validation split, so epochs, batch size and learning rate do not matter. Nothing
+     * to checkpoint: a resumed run fits again (seconds, the same result).
+     */
+    private FineTuneResult fitProbe(RunDirectory run, GraftModel model, PretrainedCfg baseCfg, Advice advice, TensorSet trainSet,
+                                    TensorSet valSet, TensorSet testSet) {
+        run.rewriteMetrics(List.of());
+        Output.note(String.format(Locale.ROOT, "%s on %s: strategy head, %d training samples (%d classes): fitting the classifier on %d"
+                + " features to convergence (L-BFGS), L2 penalty chosen on %s", modelName, dataName, trainSet.size(), trainSet.numClasses(),
+                trainSet.sampleSize(), valSet.size() > 0 ? "the validation split" : "a third of the training data"));
+        LinearProbe.Selection sel = LinearProbe.select(trainSet, valSet, config.seed(), classifierHasBias(model), stop::requested);
+        for (LinearProbe.Candidate c : sel.path()) {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("probe_l2", c.l2());
+            rec.put("train_loss", c.trainLoss());
+            rec.put("train_top1", c.trainTop1());
+            rec.put("val_loss", c.heldOutLoss());
+            rec.put("val_top1", c.heldOutTop1());
+            rec.put("iterations", c.iterations());
+            rec.put("converged", c.converged());
+            rec.put("chosen", c.l2() == sel.l2());
+            run.appendMetrics(rec);
+        }
+        if (sel.interrupted()) {
+            Output.note("stopped; resume with: graft finetune --resume " + run.root());
+            return new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, null, null, sel.seconds(), 0, true, false, sel);
+        }
+        LinearProbe.Solution s = sel.solution();
+        LinearProbe.writeInto(model, s);
+        Output.note(String.format(Locale.ROOT, "head: L2 %.0e chosen on %s; %d L-BFGS iterations, max |gradient| %.1e%s, %.1f s",
+                s.l2(), sel.heldOut(), s.iterations(), s.gradientMax(), s.converged() ? "" : " (iteration limit)", sel.seconds()));
+        TrainLoop.Forward forward = cachedHeadForward(model);
+        EvalResult val = valSet.size() > 0 ? TrainLoop.evaluate(forward, valSet, 256, 0.0) : null;
+        EvalResult test = TrainLoop.evaluate(forward, testSet, 256, 0.0);
+        if (val != null) {
+            run.appendMetrics(RunDirectory.record("validation", val));
+        }
+        run.appendMetrics(RunDirectory.record("test", test));
+        FineTuneResult out = new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, val, test, sel.seconds(),
+                trainSet.size() / Math.max(1e-9, sel.seconds()), false, false, sel);
+        writeReport(run, model, baseCfg, out, trainSet.size());
+        return out;
+    }
+
+    /** Whether the model's classifier has a bias ({@code <classifier>.bias}). */
+    static boolean classifierHasBias(GraftModel model) {
+        return model.stateDict().containsKey(model.cfg().classifier() + ".bias");
     }
 
     /**
@@ -375,7 +442,11 @@ public final class FineTune {
 
     private void writeReport(RunDirectory run, GraftModel model, PretrainedCfg baseCfg, FineTuneResult r, int trainSize) {
         try {
-            Charts.learningCurves(r.history(), run.root().resolve(RunDirectory.CURVES));
+            if (r.probe() != null) {
+                Charts.probePath(r.probe(), run.root().resolve(RunDirectory.CURVES));
+            } else {
+                Charts.learningCurves(r.history(), run.root().resolve(RunDirectory.CURVES));
+            }
             Charts.confusion(r.test().confusion(), r.test().classNames(), run.root().resolve(RunDirectory.CONFUSION));
         } catch (IOException e) {
             throw new GraftException("cannot write plots into " + run.root() + ": " + e.getMessage(), "check the folder is writable", e);
@@ -392,7 +463,11 @@ public final class FineTune {
         provenance.put("seed", config.seed());
         provenance.put("config", config);
         provenance.put("test_top1", r.test().top1());
-        provenance.put("best_epoch", r.bestEpoch());
+        if (r.probe() != null) {
+            provenance.put("head_fit", probeSummary(r.probe()));
+        } else {
+            provenance.put("best_epoch", r.bestEpoch());
+        }
         provenance.put("versions", RunDirectory.versions());
         String tag = "ft_" + publicDataName(dataName).replaceAll("[^A-Za-z0-9]", "_") + "_" + strategy.id();
         String license = baseCfg.license() == null ? "apache-2.0" : baseCfg.license();
@@ -447,8 +522,12 @@ public final class FineTune {
         graft.put("strategy", strategy.id());
         graft.put("freeze_stages", freezeStages);
         graft.put("seed", config.seed());
-        graft.put("epochs_run", r.history().size());
-        graft.put("best_epoch", r.bestEpoch());
+        if (r.probe() != null) {
+            graft.put("head_fit", probeSummary(r.probe()));
+        } else {
+            graft.put("epochs_run", r.history().size());
+            graft.put("best_epoch", r.bestEpoch());
+        }
         graft.put("labels_per_class", labelsPerClass);
         graft.put("versions", RunDirectory.versions());
         fm.put("graft", graft);
@@ -459,8 +538,12 @@ public final class FineTune {
         return "# " + modelName + " fine-tuned on " + publicDataName(dataName) + "\n\n"
                 + (base == null ? "Trained from random initialisation (strategy `scratch`)."
                         : "Fine-tuned from `" + base + "` with the `" + strategy.id() + "` strategy.")
-                + String.format(Locale.ROOT, " %d training samples, %d epochs (best: %d), seed %d.%n%n", trainSize, r.history().size(),
-                        r.bestEpoch(), config.seed())
+                + (r.probe() != null
+                        ? String.format(Locale.ROOT, " %d training samples; the classifier is a multinomial logistic regression on the"
+                                + " frozen features, fitted to convergence (L-BFGS) with L2 penalty %.0e chosen on %s; seed %d.%n%n",
+                                trainSize, r.probe().l2(), r.probe().heldOut(), config.seed())
+                        : String.format(Locale.ROOT, " %d training samples, %d epochs (best: %d), seed %d.%n%n", trainSize, r.history().size(),
+                                r.bestEpoch(), config.seed()))
                 + String.format(Locale.ROOT, "Test top-1 %.2f%%, top-5 %.2f%% on %d samples.%n%n", 100 * r.test().top1(),
                         100 * r.test().top5(), r.test().count())
                 + "Load it with `Zoo.create(\"local-dir:<this folder>\")` or `graft predict --model <this folder> image.png`.\n"
@@ -475,17 +558,27 @@ public final class FineTune {
         sb.append("| strategy | `").append(strategy.id()).append('`')
                 .append(strategy == Strategy.PARTIAL ? " (" + freezeStages + " groups frozen)" : "").append(" |\n");
         sb.append("| training samples | ").append(trainSize).append(labelsPerClass > 0 ? " (" + labelsPerClass + " per class)" : "").append(" |\n");
-        sb.append(String.format(Locale.ROOT, "| optimizer | %s, lr %.3g, momentum %.2f, weight decay %.2g, batch %d |%n",
-                config.optimizer().name().toLowerCase(Locale.ROOT), config.lr(), config.momentum(), config.weightDecay(), config.batchSize()));
-        sb.append(String.format(Locale.ROOT, "| schedule | %.1f warm-up epochs, cosine to %.2g x, label smoothing %.2f, clip %.1f |%n",
-                config.warmupEpochs(), config.minLrRatio(), config.labelSmoothing(), config.clipNorm()));
-        if (strategy != Strategy.SCRATCH) {
-            sb.append(String.format(Locale.ROOT, "| discriminative LRs | backbone x%.2g, layer decay %.2f |%n", config.backboneLrScale(),
-                    config.layerDecay()));
+        if (r.probe() != null) {
+            LinearProbe.Solution s = r.probe().solution();
+            sb.append(String.format(Locale.ROOT, "| classifier fit | multinomial logistic regression on the cached features, L-BFGS in double"
+                    + " precision: %d iterations, max |gradient| %.1e%s (epochs, batch size and learning rate do not apply) |%n",
+                    s.iterations(), s.gradientMax(), s.converged() ? "" : ", stopped at the iteration limit"));
+            sb.append(String.format(Locale.ROOT, "| L2 penalty | %.0e, the lowest cross-entropy on %s among %s |%n", s.l2(),
+                    r.probe().heldOut(), grid()));
+            sb.append(String.format(Locale.ROOT, "| fitting time | %.1f s (penalty sweep and fit) |%n", r.trainSeconds()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "| optimizer | %s, lr %.3g, momentum %.2f, weight decay %.2g, batch %d |%n",
+                    config.optimizer().name().toLowerCase(Locale.ROOT), config.lr(), config.momentum(), config.weightDecay(), config.batchSize()));
+            sb.append(String.format(Locale.ROOT, "| schedule | %.1f warm-up epochs, cosine to %.2g x, label smoothing %.2f, clip %.1f |%n",
+                    config.warmupEpochs(), config.minLrRatio(), config.labelSmoothing(), config.clipNorm()));
+            if (strategy != Strategy.SCRATCH) {
+                sb.append(String.format(Locale.ROOT, "| discriminative LRs | backbone x%.2g, layer decay %.2f |%n", config.backboneLrScale(),
+                        config.layerDecay()));
+            }
+            sb.append(String.format(Locale.ROOT, "| epochs | %d run, best %d%s |%n", r.history().size(), r.bestEpoch(),
+                    r.stoppedEarly() ? " (early stopping)" : ""));
+            sb.append(String.format(Locale.ROOT, "| training time | %.1f s, %.0f samples/s |%n", r.trainSeconds(), r.imagesPerSecond()));
         }
-        sb.append(String.format(Locale.ROOT, "| epochs | %d run, best %d%s |%n", r.history().size(), r.bestEpoch(),
-                r.stoppedEarly() ? " (early stopping)" : ""));
-        sb.append(String.format(Locale.ROOT, "| training time | %.1f s, %.0f samples/s |%n", r.trainSeconds(), r.imagesPerSecond()));
         sb.append("| seed | ").append(config.seed()).append(" |\n");
         if (fitBox > 0) {
             sb.append("| input | images resized to ").append(fitBox).append('x').append(fitBox)
@@ -510,7 +603,16 @@ public final class FineTune {
         sb.append("![learning curves](").append(RunDirectory.CURVES).append(")\n\n");
         sb.append("## Per class (test)\n\n").append(RunDirectory.perClassTable(r.test())).append('\n');
         sb.append("![confusion matrix](").append(RunDirectory.CONFUSION).append(")\n\n");
-        sb.append("## Epochs\n\n| epoch | lr | train loss | train top-1 | val loss | val top-1 | s |\n|---|---|---|---|---|---|---|\n");
+        if (r.probe() != null) {
+            sb.append("## L2 penalty sweep\n\n| L2 | train loss | train top-1 | held-out loss | held-out top-1 | iterations |\n"
+                    + "|---|---|---|---|---|---|\n");
+            for (LinearProbe.Candidate c : r.probe().path()) {
+                String mark = c.l2() == r.probe().l2() ? "**" : "";
+                sb.append(String.format(Locale.ROOT, "| %s%.0e%s | %.4f | %.2f%% | %.4f | %.2f%% | %d%s |%n", mark, c.l2(), mark, c.trainLoss(),
+                        100 * c.trainTop1(), c.heldOutLoss(), 100 * c.heldOutTop1(), c.iterations(), c.converged() ? "" : " (limit)"));
+            }
+        }
+        sb.append(r.probe() != null ? "" : "## Epochs\n\n| epoch | lr | train loss | train top-1 | val loss | val top-1 | s |\n|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> e : r.history()) {
             sb.append(String.format(Locale.ROOT, "| %s | %.3g | %.4f | %.2f%% | %s | %s | %.1f |%n", e.get("epoch"), (double) e.get("lr"),
                     (double) e.get("train_loss"), 100 * (double) e.get("train_top1"),
@@ -522,6 +624,26 @@ public final class FineTune {
             sb.append("\n## Reproduce\n\n```bash\n").append(reproduce).append("\n```\n");
         }
         return sb.toString();
+    }
+
+    /** What the card and config.json record about a fitted probe. */
+    private static Map<String, Object> probeSummary(LinearProbe.Selection sel) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", "multinomial logistic regression, L-BFGS");
+        m.put("l2", sel.l2());
+        m.put("l2_chosen_on", sel.heldOut());
+        m.put("l2_grid", java.util.Arrays.stream(LinearProbe.L2_GRID).boxed().toList());
+        m.put("iterations", sel.solution().iterations());
+        m.put("converged", sel.solution().converged());
+        return m;
+    }
+
+    private static String grid() {
+        List<String> g = new ArrayList<>();
+        for (double v : LinearProbe.L2_GRID) {
+            g.add(String.format(Locale.ROOT, "%.0e", v));
+        }
+        return String.join(", ", g);
     }
 
     private static double round(double v) {

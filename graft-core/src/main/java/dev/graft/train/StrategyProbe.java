@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Decides between strategies by trying them: k-fold cross-validation on the labelled training data
  * alone, each candidate trained with the run's own budget on k-1 folds and tested on the held-out
- * fold, so every training sample is predicted exactly once per candidate. The best accuracy wins;
+ * fold, so every training sample is predicted exactly once per candidate ({@code head} as in a real
+ * run: its classifier is the {@link LinearProbe} fitted to convergence, its penalty chosen inside the
+ * k-1 folds, whatever the budget). The best accuracy wins;
  * equal accuracies go to the lower held-out cross-entropy. Cheap where it is used, on small data (a
  * few hundred samples), and it needs no test labels.
  *
@@ -129,7 +131,8 @@ public final class StrategyProbe {
         return fold;
     }
 
-    private static TensorSet select(TensorSet s, int[] fold, int f, boolean inFold) {
+    /** The samples in fold {@code f} ({@code inFold}) or in every other fold. */
+    static TensorSet select(TensorSet s, int[] fold, int f, boolean inFold) {
         int n = 0;
         for (int v : fold) {
             if ((v == f) == inFold) {
@@ -161,6 +164,12 @@ public final class StrategyProbe {
             fit = FeatureExtractor.features(model, fit, 256);
             held = FeatureExtractor.features(model, held, 256);
             forward = FineTune.cachedHeadForward(model);
+            if (LinearProbe.fitsFullBatch(fit)) {
+                // the same fitted probe as a head run; its penalty is chosen inside the fold's training part
+                LinearProbe.Selection sel = LinearProbe.select(fit, null, cfg.seed(), FineTune.classifierHasBias(model), () -> false);
+                LinearProbe.writeInto(model, sel.solution());
+                return TrainLoop.evaluate(forward, held, Math.max(256, cfg.batchSize()), 0.0);
+            }
         }
         GroupedOptimizer optimizer = new GroupedOptimizer(cfg.optimizer(), cfg.momentum(), ModelParts.trainable(model, s, cfg));
         TrainLoop loop = new TrainLoop(cfg, forward, optimizer, model.stateDict()).label("probe " + s.id());

@@ -76,9 +76,11 @@ class FineTuneTest {
     }
 
     @Test
-    void headTrainsOnlyTheClassifierAndCachingGivesTheSameResult(@TempDir Path dir) {
+    void headSgdOnCachedFeaturesMatchesRunningTheFrozenBackbone(@TempDir Path dir) {
+        // the SGD fallback for cached sets too large for the full-batch probe, forced here with a limit of 0
         List<TinyNet> cachedNets = new java.util.ArrayList<>();
-        FineTuneResult cached = base(cachedNets, Strategy.HEAD, dir.resolve("cached")).run();
+        FineTuneResult cached = base(cachedNets, Strategy.HEAD, dir.resolve("cached")).probeMaxValues(0).run();
+        assertEquals(null, cached.probe(), "trained by epochs");
         List<TinyNet> plainNets = new java.util.ArrayList<>();
         FineTuneResult plain = base(plainNets, Strategy.HEAD, dir.resolve("plain")).cacheFeatures(false).run();
 
@@ -95,6 +97,56 @@ class FineTuneTest {
         }
         assertEquals(plain.test().top1(), cached.test().top1(), 1e-9);
         assertEquals((double) plain.history().get(1).get("train_loss"), (double) cached.history().get(1).get("train_loss"), 1e-5);
+    }
+
+    @Test
+    void headFitsTheProbeWhateverTheEpochsAndKeepsTheBackboneFrozen(@TempDir Path dir) throws Exception {
+        List<TinyNet> shortNets = new java.util.ArrayList<>();
+        FineTuneResult shortRun = base(shortNets, Strategy.HEAD, dir.resolve("short"))
+                .config(TrainConfig.defaults().withEpochs(1).withBatchSize(8).withLr(0.05).withSeed(3)).run();
+        List<TinyNet> longNets = new java.util.ArrayList<>();
+        FineTuneResult longRun = base(longNets, Strategy.HEAD, dir.resolve("long"))
+                .config(TrainConfig.defaults().withEpochs(30).withBatchSize(32).withLr(0.5).withSeed(3)).run();
+        Map<String, float[]> pre = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
+        Map<String, float[]> a = snapshot(shortNets.get(0).stateDict());
+        Map<String, float[]> b = snapshot(longNets.get(0).stateDict());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), k + ": epochs, batch size and learning rate change nothing");
+            if (!k.startsWith("fc.")) {
+                assertArrayEquals(pre.get(k), a.get(k), k + " frozen");
+            }
+        }
+        assertFalse(java.util.Arrays.equals(pre.get("fc.weight"), a.get("fc.weight")), "the classifier was fitted");
+        assertEquals(shortRun.test().top1(), longRun.test().top1(), 0.0);
+        assertTrue(shortRun.probe() != null && shortRun.probe().solution().converged(), "fitted to convergence");
+        assertEquals("validation", shortRun.probe().heldOut());
+        assertTrue(shortRun.history().isEmpty(), "no epochs");
+        assertTrue(shortRun.test().top1() > 0.5, "learns the textures: " + shortRun.test().top1());
+
+        Path out = dir.resolve("short");
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(LinearProbe.L2_GRID.length + 2, lines.size(), "the penalty sweep + validation + test");
+        assertEquals(1, lines.stream().filter(l -> l.contains("\"chosen\":true")).count());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("## L2 penalty sweep") && report.contains("L-BFGS"), report);
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.contains("strategy: head") && card.contains("head_fit:"), card);
+        assertNotEquals(null, javax.imageio.ImageIO.read(out.resolve("curves.png").toFile()));
+        // the exported weights keep the PyTorch keys and shapes: fc.weight (classes x features), fc.bias
+        try (NDManager m = NDManager.newBaseManager(); java.io.InputStream in = Files.newInputStream(out.resolve("model.safetensors"))) {
+            Map<String, ai.djl.ndarray.types.Shape> shapes = new LinkedHashMap<>();
+            for (ai.djl.ndarray.NDArray x : ai.djl.ndarray.NDList.decode(m, in)) {
+                shapes.put(x.getName(), x.getShape());
+            }
+            assertEquals(shortNets.get(0).stateDict().keySet(), shapes.keySet());
+            assertEquals(new ai.djl.ndarray.types.Shape(4, 8), shapes.get("fc.weight"));
+            assertEquals(new ai.djl.ndarray.types.Shape(4), shapes.get("fc.bias"));
+        }
+
+        List<TinyNet> resumed = new java.util.ArrayList<>();
+        FineTuneResult again = FineTune.builder().model("tiny", factory(resumed)).data("tiny-textures", splits).resume(out).run();
+        assertEquals(shortRun.test().top1(), again.test().top1(), 0.0, "--resume fits again from run.json");
+        assertArrayEquals(a.get("fc.weight"), snapshot(resumed.get(0).stateDict()).get("fc.weight"), 1e-6f);
     }
 
     @Test

@@ -126,6 +126,17 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (r.advice() != null) {
             summary.put("advice", r.advice());
         }
+        if (r.probe() != null) {
+            Map<String, Object> probe = new LinkedHashMap<>();
+            probe.put("l2", r.probe().l2());
+            probe.put("l2_chosen_on", r.probe().heldOut());
+            if (r.probe().solution() != null) {
+                probe.put("iterations", r.probe().solution().iterations());
+                probe.put("converged", r.probe().solution().converged());
+            }
+            probe.put("path", r.probe().path());
+            summary.put("head_fit", probe);
+        }
         ModelPublisher.Published pushed = null;
         if (push.requested() && !r.interrupted() && r.test() != null) {
             pushed = ModelPublisher.publish(r.runDir(), ModelPublisher.RUN_FILES, push.repo, String.format(Locale.ROOT,
@@ -135,6 +146,10 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(summary).toPrettyString());
+        } else if (r.test() != null && r.probe() != null) {
+            System.out.printf(Locale.ROOT, "%s: test top-1 %.2f%%, top-5 %.2f%% (strategy head: classifier fitted to convergence, L2 %.0e"
+                    + " chosen on %s, %.1f s)%n", r.runDir(), 100 * r.test().top1(), 100 * r.test().top5(), r.probe().l2(),
+                    r.probe().heldOut(), r.trainSeconds());
         } else if (r.test() != null) {
             System.out.printf(Locale.ROOT, "%s: test top-1 %.2f%%, top-5 %.2f%% (strategy %s, %d epochs, %.0f images/s)%n", r.runDir(),
                     100 * r.test().top1(), 100 * r.test().top5(), r.strategy().id(), r.history().size(), r.imagesPerSecond());
