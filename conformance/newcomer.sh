@@ -25,15 +25,6 @@ unset GRAFT_ENDPOINT HF_ENDPOINT GRAFT_TOKEN HF_TOKEN GRAFT_HUB_CACHE GRAFT_HUB_
 export GRAFT_HOME="$work/home"
 mkdir -p "$GRAFT_HOME" "$work/log" "$work/cwd"
 
-# TEMPORARY testing hook, OFF by default; remove once Graft ships the small_cnn.graft_mnist weights:
-# NEWCOMER_SEED_WEIGHTS_FROM=DIR copies DIR/weights/small_cnn.graft_mnist (DIR: a GRAFT_HOME where
-# `graft pretrain --model small_cnn --data mnist` ran) into the fresh GRAFT_HOME.
-if [ -n "${NEWCOMER_SEED_WEIGHTS_FROM:-}" ]; then
-  mkdir -p "$GRAFT_HOME/weights"
-  cp -r "$NEWCOMER_SEED_WEIGHTS_FROM/weights/small_cnn.graft_mnist" "$GRAFT_HOME/weights/"
-  echo "newcomer: NOTE small_cnn.graft_mnist weights seeded from NEWCOMER_SEED_WEIGHTS_FROM (testing hook)"
-fi
-
 # The docs write both `./graft` and `graft`; both mean the launcher of this checkout. Commands run in
 # their own folder, so the docs' relative paths (runs/..., five.png, photos/) land in the temp dir.
 graft() { "$root/graft" "$@"; }
