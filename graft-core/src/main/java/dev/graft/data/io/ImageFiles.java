@@ -8,7 +8,10 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads image files into {@link Pixels} and writes {@link Pixels} as PNG, with Java's ImageIO
@@ -20,6 +23,12 @@ import javax.imageio.ImageIO;
  * }</pre>
  */
 public final class ImageFiles {
+    /**
+     * Largest image read, in pixels (8192 x 8192): its float copy takes 768 MiB, about what a default
+     * JVM can spare; larger photos are far beyond any model input and are resized by the user first.
+     */
+    public static final long MAX_PIXELS = 8192L * 8192L;
+
     private ImageFiles() {}
 
     /**
@@ -27,15 +36,7 @@ public final class ImageFiles {
      * dropped). Values are scaled to [0, 1].
      */
     public static Pixels read(Path file) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException("image " + file + " cannot be decoded: " + e.getMessage(), "replace or remove the damaged file");
-        }
-        if (img == null) {
-            throw new GraftException("image " + file + " is not in a format Java can read", "use PNG, JPEG, BMP or GIF files");
-        }
+        BufferedImage img = decode(file);
         int w = img.getWidth();
         int h = img.getHeight();
         boolean gray = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
@@ -62,6 +63,52 @@ public final class ImageFiles {
             v[2 * plane + i] = (p & 0xff) / 255f;
         }
         return new Pixels(3, h, w, v);
+    }
+
+    /**
+     * Decodes the first image of a file. The size in the header is checked before any pixel memory is
+     * taken: a few bytes declaring a 20000 x 20000 JPEG would otherwise end in an OutOfMemoryError.
+     * Metadata is skipped (compressed PNG text chunks could inflate without bound).
+     */
+    private static BufferedImage decode(Path file) {
+        String damaged = "replace or remove the damaged file";
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new GraftException("image " + file + " cannot be opened", "check the path and its permissions");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new GraftException("image " + file + " is not in a format Java can read", "use PNG, JPEG, BMP or GIF files");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                    throw new GraftException("image " + file + " declares " + w + " x " + h + " pixels, outside 1 to "
+                            + MAX_PIXELS + " pixels", "use a smaller image (or repair the damaged file)");
+                }
+                BufferedImage img = reader.read(0);
+                if (img == null) {
+                    throw new GraftException("image " + file + " holds no picture", damaged);
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof GraftException g) {
+                throw g;
+            }
+            throw new GraftException("image " + file + " cannot be decoded: " + describe(e), damaged);
+        }
+    }
+
+    /** The exception's message and its cause's (ImageIO wraps decoder errors with an empty message). */
+    private static String describe(Throwable e) {
+        String msg = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage().strip();
+        return e.getCause() == null ? msg : msg + " (" + describe(e.getCause()) + ")";
     }
 
     /**
