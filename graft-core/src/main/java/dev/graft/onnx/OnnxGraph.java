@@ -142,6 +142,10 @@ public final class OnnxGraph {
                 case 4 -> {
                     if (r.wireType() == ProtoReader.LENGTH_DELIMITED) {
                         ByteBuffer b = r.bytes();
+                        if (b.remaining() % 4 != 0) {
+                            throw new OnnxException("tensor '" + name + "' has packed float_data of " + b.remaining()
+                                    + " bytes, not a whole number of floats");
+                        }
                         floats = new float[b.remaining() / 4];
                         b.asFloatBuffer().get(floats);
                     } else {
@@ -237,10 +241,13 @@ public final class OnnxGraph {
         return out;
     }
 
-    /** A structural problem in an ONNX file. */
-    public static final class OnnxException extends RuntimeException {
+    /**
+     * A structural problem in an ONNX file. A {@link GraftException}, so a damaged file is reported as
+     * one clear line wherever it is found, also after parsing (e.g. tensor data that does not fit its dims).
+     */
+    public static final class OnnxException extends GraftException {
         public OnnxException(String message) {
-            super(message);
+            super(message, "check that the file is a complete ONNX export (ModelProto with a graph and its weights)");
         }
     }
 }

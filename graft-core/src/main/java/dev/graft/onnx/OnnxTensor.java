@@ -18,11 +18,15 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer rawD
     public static final int INT32 = 6;
     public static final int INT64 = 7;
 
-    /** Number of elements (product of dims; 1 for a scalar). */
+    /** Number of elements (product of dims; 1 for a scalar); an error if the product overflows. */
     public long size() {
         long n = 1;
         for (long d : dims) {
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new OnnxGraph.OnnxException("tensor '" + name + "' has dims " + Arrays.toString(dims) + ", too large to exist");
+            }
         }
         return n;
     }
@@ -40,9 +44,10 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer rawD
             }
             return floatData.clone();
         }
-        if (rawData == null || rawData.remaining() != n * 4) {
+        // Compared as remaining / 4 (not n * 4): dims whose byte count overflows a long must not match.
+        if (rawData == null || rawData.remaining() % 4 != 0 || rawData.remaining() / 4 != n) {
             throw new OnnxGraph.OnnxException("tensor '" + name + "' has " + (rawData == null ? 0 : rawData.remaining())
-                    + " bytes of raw_data for dims " + Arrays.toString(dims) + " (expected " + n * 4 + ")");
+                    + " bytes of raw_data for dims " + Arrays.toString(dims) + " (expected " + n + " floats)");
         }
         float[] out = new float[(int) n];
         rawData.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);

@@ -1,5 +1,6 @@
 package dev.graft.onnx;
 
+import dev.graft.GraftException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class ProtoReader {
         if (buf.position() >= end) {
             return false;
         }
-        long key = varint();
+        long key = readVarint();
         field = (int) (key >>> 3);
         wireType = (int) (key & 7);
         if (field <= 0) {
@@ -55,8 +56,13 @@ public final class ProtoReader {
         return wireType;
     }
 
-    /** The current field as a varint (int32/int64/enum/bool). */
+    /** The current field as a varint (int32/int64/enum/bool); an error if the field has another wire type. */
     public long varint() {
+        expect(VARINT);
+        return readVarint();
+    }
+
+    private long readVarint() {
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (buf.position() >= end) {
@@ -74,7 +80,7 @@ public final class ProtoReader {
     /** The current length-delimited field as a view of its bytes (no copy). */
     public ByteBuffer bytes() {
         expect(LENGTH_DELIMITED);
-        long len = varint();
+        long len = readVarint();
         if (len < 0 || len > end - buf.position()) {
             throw new OnnxFormatException("field " + field + " claims " + len + " bytes but only "
                     + (end - buf.position()) + " remain");
@@ -109,7 +115,7 @@ public final class ProtoReader {
         if (wireType == LENGTH_DELIMITED) {
             ProtoReader packed = new ProtoReader(bytes());
             while (packed.buf.position() < packed.end) {
-                out.add(packed.varint());
+                out.add(packed.readVarint());
             }
         } else {
             expect(VARINT);
@@ -120,7 +126,7 @@ public final class ProtoReader {
     /** Skips the current field's value. */
     public void skip() {
         switch (wireType) {
-            case VARINT -> varint();
+            case VARINT -> readVarint();
             case FIXED64 -> advance(8);
             case LENGTH_DELIMITED -> bytes();
             case FIXED32 -> advance(4);
@@ -145,10 +151,10 @@ public final class ProtoReader {
         }
     }
 
-    /** The bytes are not a well-formed protobuf message. */
-    public static final class OnnxFormatException extends RuntimeException {
+    /** The bytes are not a well-formed protobuf message (a {@link GraftException}: the file is damaged). */
+    public static final class OnnxFormatException extends GraftException {
         public OnnxFormatException(String message) {
-            super(message);
+            super(message, "check that the file is a complete, undamaged ONNX export");
         }
     }
 }

@@ -65,6 +65,10 @@ public final class OnnxBertImporter {
 
     /** The HF weight key of the Linear a weight-MatMul belongs to, from the bias its output is added to. */
     private static String linearKey(OnnxGraph graph, OnnxNode matMul) {
+        if (matMul.outputs().size() != 1) {
+            throw new GraftException("the ONNX MatMul node '" + matMul.name() + "' has " + matMul.outputs().size()
+                    + " outputs instead of one", "the file is not a BERT export Graft can import");
+        }
         String product = matMul.outputs().get(0);
         for (OnnxNode consumer : graph.consumers(product)) {
             if (!consumer.opType().equals("Add")) {
