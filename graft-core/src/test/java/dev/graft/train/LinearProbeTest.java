@@ -98,10 +98,8 @@ class LinearProbeTest {
         assertEquals(LinearProbe.L2_GRID.length, sel.path().size());
         LinearProbe.Solution s = sel.solution();
         assertTrue(s.converged(), "converged: " + s);
-        try (LinearProbe.Problem p = new LinearProbe.Problem(train, true); LinearProbe.Problem h = new LinearProbe.Problem(val, true)) {
-            assertEquals(1.0, p.metrics(s)[1], "every training sample right");
-            assertEquals(1.0, h.metrics(s)[1], "every validation sample right");
-        }
+        assertEquals(1.0, new LinearProbe.Problem(train, true).metrics(s)[1], "every training sample right");
+        assertEquals(1.0, new LinearProbe.Problem(val, true).metrics(s)[1], "every validation sample right");
         assertTrue(maxAbs(gradient(train, s)) < 1e-5, "stationary point of the penalised loss: " + maxAbs(gradient(train, s)));
         assertEquals(0, java.util.Arrays.stream(s.bias()).sum(), 1e-9, "the bias stays in the sum-zero subspace");
     }
@@ -110,7 +108,8 @@ class LinearProbeTest {
     void theEngineGradientMatchesFiniteDifferences() {
         TensorSet data = blobs(5, 3, 1, 1, 3);
         Random r = new Random(4);
-        try (LinearProbe.Problem p = new LinearProbe.Problem(data, true)) {
+        {
+            LinearProbe.Problem p = new LinearProbe.Problem(data, true);
             double[] theta = new double[p.size()];
             for (int i = 0; i < theta.length; i++) {
                 theta[i] = r.nextGaussian();
@@ -208,7 +207,8 @@ class LinearProbeTest {
         double best = Double.POSITIVE_INFINITY;
         double bestL2 = Double.NaN;
         double worst = Double.NEGATIVE_INFINITY;
-        try (LinearProbe.Problem h = new LinearProbe.Problem(val, true)) {
+        {
+            LinearProbe.Problem h = new LinearProbe.Problem(val, true);
             for (double l2 : LinearProbe.L2_GRID) {
                 // each penalty fitted independently from zero, scored here: the sweep's warm starts must not change the choice
                 double loss = h.metrics(LinearProbe.fit(train, l2, true))[0];
