@@ -106,13 +106,25 @@ class BodyLimitsTest {
         assertEquals(413, r.statusCode(), text(r));
         assertEquals(413, chunked("/api/models/alice/limits/paths-info/main", alice, big).statusCode());
         for (String route : List.of("/api/repos/create", "/api/models/alice/limits/preupload/main", "/alice/limits.git/info/lfs/objects/batch")) {
-            assertEquals(413, hub.send("POST", route, alice, "application/json", big).statusCode(), route);
+            assertEquals(413, refusal("POST", route, big), route);
         }
-        assertEquals(413, hub.send("PUT", "/api/models/alice/limits/settings", alice, "application/json", big).statusCode());
+        assertEquals(413, refusal("PUT", "/api/models/alice/limits/settings", big));
         // An anonymous LFS batch is bounded like any anonymous body.
         byte[] batch = ("{\"operation\":\"download\",\"objects\":[" + "{\"oid\":\"x\",\"size\":1},".repeat(20_000) + "{}]}")
                 .getBytes(StandardCharsets.UTF_8);
         assertEquals(413, hub.send("POST", "/alice/limits.git/info/lfs/objects/batch", null, "application/json", batch).statusCode());
         assertEquals(200, hub.send("POST", "/api/models/alice/limits/paths-info/main", alice, "application/json", pathsInfo(10)).statusCode());
+    }
+
+    /**
+     * The status of an oversized body: the server answers 413 without reading it and closes the
+     * connection, which a client still sending may see as the connection closing instead; 413 then.
+     */
+    private int refusal(String method, String route, byte[] body) throws Exception {
+        try {
+            return hub.send(method, route, alice, "application/json", body).statusCode();
+        } catch (java.io.IOException closedWhileSending) {
+            return 413;
+        }
     }
 }

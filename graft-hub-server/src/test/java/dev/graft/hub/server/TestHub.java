@@ -45,10 +45,7 @@ final class TestHub implements AutoCloseable {
     HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : url + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-                // As curl does for large bodies: a server refusing one answers before it is sent, instead of
-                // closing the connection under a client still sending (which the client reads as no answer).
-                .expectContinue(body != null && body.length > (1 << 20));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
