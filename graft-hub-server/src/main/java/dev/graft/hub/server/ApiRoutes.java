@@ -472,12 +472,7 @@ final class ApiRoutes {
         boolean expand = isTrue(ex.param("expand"));
         String contentType = ex.header("Content-Type");
         if (contentType != null && contentType.startsWith("application/json")) {
-            JsonNode json;
-            try {
-                json = Exchange.JSON.readTree(body);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw HubError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
-            }
+            JsonNode json = parseJson(body);
             JsonNode p = json == null ? null : json.get("paths");
             if (p != null && p.isArray()) {
                 p.forEach(x -> paths.add(x.asText()));
@@ -640,14 +635,21 @@ final class ApiRoutes {
 
     private JsonNode jsonBody(Exchange ex, Principal who) throws IOException {
         byte[] body = smallBody(ex, who);
+        JsonNode n = body.length == 0 ? Exchange.JSON.createObjectNode() : parseJson(body);
+        if (n == null || !n.isObject()) {
+            throw HubError.badRequest("the request body must be a JSON object");
+        }
+        return n;
+    }
+
+    /** Parses a JSON body; 400 for malformed JSON and for bytes that are no valid text in the encoding Jackson detects. */
+    private static JsonNode parseJson(byte[] body) throws IOException {
         try {
-            JsonNode n = body.length == 0 ? Exchange.JSON.createObjectNode() : Exchange.JSON.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw HubError.badRequest("the request body must be a JSON object");
-            }
-            return n;
+            return Exchange.JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw HubError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            throw HubError.badRequest("the request body is not valid JSON text (" + e.getMessage() + "): send UTF-8");
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.hub.server.store.BlobStore;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -43,11 +44,12 @@ final class CommitLines {
      */
     record Line(int number, String key, JsonNode value, BlobStore.Stored content) {}
 
-    private final JsonParser parser;
+    private final InputStream body;
     private final BlobStore blobs;
+    private JsonParser parser;
 
-    CommitLines(InputStream body, BlobStore blobs) throws IOException {
-        this.parser = MAPPER.getFactory().createParser(body);
+    CommitLines(InputStream body, BlobStore blobs) {
+        this.body = body;
         this.blobs = blobs;
     }
 
@@ -55,6 +57,9 @@ final class CommitLines {
     Line next() throws IOException {
         int number = 0;
         try {
+            if (parser == null) {
+                parser = MAPPER.getFactory().createParser(body); // reads the first bytes to guess the encoding
+            }
             JsonToken t = parser.nextToken();
             number = parser.currentTokenLocation().getLineNr();
             if (t == null) {
@@ -80,6 +85,10 @@ final class CommitLines {
             return new Line(number, key, value, content);
         } catch (JsonProcessingException e) {
             throw HubError.badRequest("commit line " + Math.max(number, 1) + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes; invalid characters in that encoding are the client's error too.
+            throw HubError.badRequest("commit line " + Math.max(number, 1) + " is not valid JSON text (" + e.getMessage()
+                    + "): send UTF-8");
         }
     }
 

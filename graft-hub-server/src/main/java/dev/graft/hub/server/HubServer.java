@@ -237,7 +237,7 @@ public final class HubServer implements AutoCloseable {
                 if (code != null) {
                     response.getHeaders().put("X-Error-Code", code);
                 }
-                response.getHeaders().put("X-Error-Message", message.replaceAll("[\\r\\n]", " "));
+                response.getHeaders().put("X-Error-Message", headerValue(message));
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", message);
                 byte[] json = Exchange.JSON.writeValueAsBytes(body);
@@ -249,5 +249,16 @@ public final class HubServer implements AutoCloseable {
                 callback.failed(t);
             }
         }
+    }
+
+    /**
+     * A message as an HTTP field value: messages quote what the client sent, and a control character in a
+     * header makes clients drop the whole answer. Printable ASCII stays, line breaks become spaces, any other
+     * character a '?' (the JSON body keeps the exact message).
+     */
+    static String headerValue(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.chars().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : c == '\r' || c == '\n' || c == '\t' ? ' ' : '?'));
+        return b.toString();
     }
 }
