@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.data.TestFiles;
 import dev.graft.progress.Output;
 import dev.graft.weights.SafeTensors;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Zoo;

@@ -7,7 +7,7 @@ import dev.graft.advise.FeatureStats;
 import dev.graft.data.DataSplits;
 import dev.graft.progress.Output;
 import dev.graft.weights.SafeTensors;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;

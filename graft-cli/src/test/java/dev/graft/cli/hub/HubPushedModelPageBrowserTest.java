@@ -8,7 +8,7 @@ import dev.graft.cli.GraftCli;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
 import dev.graft.progress.Output;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Zoo;

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
