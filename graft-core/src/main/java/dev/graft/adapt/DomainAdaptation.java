@@ -15,6 +15,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
 import dev.graft.train.ModelInput;
+import dev.graft.util.Permutations;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -329,10 +330,7 @@ public final class DomainAdaptation {
         private int pos;
 
         Sampler(int n, long seed) {
-            order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
+            order = Permutations.identity(n);
             rng = new SplittableRandom(seed);
             shuffle();
         }
@@ -349,12 +347,7 @@ public final class DomainAdaptation {
         }
 
         private void shuffle() {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Permutations.shuffle(order, rng);
             pos = 0;
         }
     }

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.util.Permutations;
 import dev.graft.zoo.GraftModel;
 import java.util.SplittableRandom;
 
@@ -84,17 +85,7 @@ public final class ProxyADistance {
     }
 
     private static int[] pick(int size, int n, SplittableRandom rng) {
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        for (int i = size - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return java.util.Arrays.copyOf(order, n);
+        return java.util.Arrays.copyOf(Permutations.shuffled(size, rng), n);
     }
 
     private static NDArray labels(NDManager nd, int ones, int zeros) {

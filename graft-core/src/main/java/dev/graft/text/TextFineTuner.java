@@ -17,6 +17,7 @@ import dev.graft.train.LrSchedule;
 import dev.graft.train.OptimizerKind;
 import dev.graft.train.Strategy;
 import dev.graft.train.TrainableParam;
+import dev.graft.util.Permutations;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -322,16 +323,8 @@ public final class TextFineTuner {
     }
 
     private static int[] permutation(int n, Random rnd) {
-        List<Integer> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            l.add(i);
-        }
-        Collections.shuffle(l, rnd);
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
+        // The same draws as Collections.shuffle of the list 0..n-1.
+        return Permutations.shuffled(n, rnd);
     }
 
     static float[] flatten(float[][] x) {
