@@ -4,7 +4,6 @@ import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.ShippedWeights;
-import dev.graft.zoo.Weights;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;

@@ -1,8 +1,6 @@
 package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.data.Normalization;
@@ -11,7 +9,6 @@ import dev.graft.data.transform.Transform;
 import dev.graft.data.transform.Transforms;
 import dev.graft.progress.Output;
 import dev.graft.zoo.PretrainedCfg;
-import java.util.List;
 
 /**
  * The one place where images become what a model expects, for every verb (finetune, eval, predict,

@@ -151,27 +151,28 @@ public final class Zoo {
     }
 
     /** The reader registered for a config.json {@code model_type}, or null. */
-    static synchronized Function<Path, PretrainedCfg> configReader(String modelType) {
-        ensureRegistered();
-        return CONFIG_READERS.get(modelType);
+    static Function<Path, PretrainedCfg> configReader(String modelType) {
+        return lookup(CONFIG_READERS, modelType);
     }
 
     /** The weights that ship inside Graft for a catalogue tag, or null. */
-    public static synchronized ShippedWeights shippedWeights(String archDotTag) {
-        ensureRegistered();
-        return SHIPPED.get(archDotTag);
+    public static ShippedWeights shippedWeights(String archDotTag) {
+        return lookup(SHIPPED, archDotTag);
     }
 
     /** The weights a family imports for a catalogue tag, or null. */
-    static synchronized ImportedWeights importedWeights(String archDotTag) {
-        ensureRegistered();
-        return IMPORTED.get(archDotTag);
+    static ImportedWeights importedWeights(String archDotTag) {
+        return lookup(IMPORTED, archDotTag);
     }
 
     /** Whether a catalogue tag's weights are imported by their family on first use ({@link ImportedWeights}). */
-    public static synchronized boolean isImported(String archDotTag) {
+    public static boolean isImported(String archDotTag) {
+        return importedWeights(archDotTag) != null;
+    }
+
+    private static synchronized <V> V lookup(Map<String, V> registered, String key) {
         ensureRegistered();
-        return IMPORTED.containsKey(archDotTag);
+        return registered.get(key);
     }
 
     /**
