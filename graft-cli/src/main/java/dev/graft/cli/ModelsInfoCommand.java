@@ -2,11 +2,11 @@ package dev.graft.cli;
 
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
-import dev.graft.zoo.ResolvedWeights;
-import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.Zoo;
 import java.io.InputStream;
 import java.nio.file.Files;

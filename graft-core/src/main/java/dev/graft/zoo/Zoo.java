@@ -1,7 +1,7 @@
 package dev.graft.zoo;
 
-import dev.graft.GraftHome;
 import dev.graft.GraftException;
+import dev.graft.GraftHome;
 import dev.graft.util.Glob;
 import dev.graft.util.NaturalOrder;
 import java.io.IOException;

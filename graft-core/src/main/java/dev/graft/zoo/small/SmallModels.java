@@ -1,8 +1,8 @@
 package dev.graft.zoo.small;
 
-import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.resnet.ResNet;
 import java.util.LinkedHashMap;
