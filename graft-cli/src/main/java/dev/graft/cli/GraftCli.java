@@ -114,7 +114,7 @@ public final class GraftCli implements Runnable {
             ex.printStackTrace(err);
         }
         if (ex instanceof GraftException g) {
-            err.println("error: " + g.oneLine());
+            err.println("error: " + CliErrors.oneLine(g));
         } else {
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             err.println("error: " + msg + (Globals.debug ? "" : " (run with --debug for details)"));

@@ -2,12 +2,11 @@ package dev.graft.cli;
 
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
-import dev.graft.weights.ResolvedWeights;
-import dev.graft.weights.ShippedWeights;
-import dev.graft.weights.Weights;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.Zoo;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         if (cfg.tag() != null) {
             Path file = Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
             ShippedWeights shipped = Zoo.shippedWeights(name);
-            String step = Zoo.missingStep(name);
+            String step = CliErrors.weightsStep(Zoo.weightsStep(name));
             boolean here = Files.isRegularFile(file);
             info.put("weights", here ? file.toString() : step != null ? "not on this machine (" + step + ")"
                     : Zoo.isImported(name) ? "not on this machine yet (imported on first use into " + file.getParent() + ")"

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.train.ModelInput;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class AdaBN {
                     idx[i] = start + i;
                 }
                 try (NDManager step = acc.newSubManager()) {
-                    NDArray x = DomainAdaptation.normalized(model, target.images(step, idx));
+                    NDArray x = ModelInput.normalize(target.images(step, idx), model.cfg());
                     if (start == 0) {
                         fill(buffers, 1f);
                         model.forward(ps, x, true);

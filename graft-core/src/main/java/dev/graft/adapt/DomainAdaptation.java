@@ -15,6 +15,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
 import dev.graft.train.ModelInput;
+import dev.graft.util.Permutations;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,13 +178,13 @@ public final class DomainAdaptation {
                 for (int it = 0; it < options.iterationsPerEpoch(); it++) {
                     try (NDManager sm = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
                         int[] si = sourceSampler.next(options.batchSize());
-                        NDArray xs = normalized(model, source.images(sm, si));
+                        NDArray xs = ModelInput.normalize(source.images(sm, si), model.cfg());
                         NDArray ys = source.labels(sm, si);
                         int ns = si.length;
                         NDArray x = xs;
                         if (usesTarget) {
                             // Only the target's images are read here; its labels never enter training.
-                            NDArray xt = normalized(model, target.images(sm, targetSampler.next(options.batchSize())));
+                            NDArray xt = ModelInput.normalize(target.images(sm, targetSampler.next(options.batchSize())), model.cfg());
                             x = NDArrays.concat(new NDList(xs, xt), 0);
                         }
                         NDArray features = model.forwardFeatures(ps, x, true);
@@ -306,7 +307,7 @@ public final class DomainAdaptation {
                     idx[i] = start + i;
                 }
                 try (NDManager sm = nd.newSubManager()) {
-                    NDArray pred = model.forward(ps, normalized(model, data.images(sm, idx)), false).argMax(1).toType(DataType.INT32, false);
+                    NDArray pred = model.forward(ps, ModelInput.normalize(data.images(sm, idx), model.cfg()), false).argMax(1).toType(DataType.INT32, false);
                     correct += (int) pred.eq(data.labels(sm, idx)).sum().getLong();
                 }
             }
@@ -314,13 +315,6 @@ public final class DomainAdaptation {
         return correct / (double) data.size();
     }
 
-    /**
-     * A batch of images in [0, 1], already at the model's input size ({@link ModelInput#shape}),
-     * normalised with the model's {@code mean} and {@code std} ({@link ModelInput#normalize}).
-     */
-    public static NDArray normalized(GraftModel model, NDArray images) {
-        return ModelInput.normalize(images, model.cfg());
-    }
 
     /** Endless shuffled passes over {@code n} indices, reshuffled each pass, from a seed. */
     static final class Sampler {
@@ -329,10 +323,7 @@ public final class DomainAdaptation {
         private int pos;
 
         Sampler(int n, long seed) {
-            order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
+            order = Permutations.identity(n);
             rng = new SplittableRandom(seed);
             shuffle();
         }
@@ -349,12 +340,7 @@ public final class DomainAdaptation {
         }
 
         private void shuffle() {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Permutations.shuffle(order, rng);
             pos = 0;
         }
     }

@@ -5,6 +5,7 @@ import dev.graft.data.DataSplits;
 import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.data.transform.Transforms;
+import dev.graft.util.Permutations;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -46,17 +47,7 @@ public record DomainPair(ImageData source, ImageData sourceEval, ImageData targe
     private static ImageData prepare(ImageData data, int channels, int limit, long seed) {
         ImageData d = data;
         if (limit > 0 && d.size() > limit) {
-            int[] order = new int[d.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            SplittableRandom rng = new SplittableRandom(seed);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
+            int[] order = Permutations.shuffled(d.size(), new SplittableRandom(seed));
             int[] keep = Arrays.copyOf(order, limit);
             Arrays.sort(keep);
             d = d.subset(d.name(), keep);

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * The LeNet that domain-adaptation papers use on 28x28 digits (TLlib's {@code lenet}: conv 5x5 x20,
  * conv 5x5 x50, a 500-wide bottleneck), with BatchNorm after each convolution so AdaBN has statistics
  * to re-estimate. Inputs are normalised with mean 0.5 and std 0.5 (to [-1, 1]) as in TLlib's digit recipe
- * ({@link DomainAdaptation#normalized}). PyTorch keys: {@code conv1 bn1 conv2 bn2 fc1 fc}.
+ * ({@link dev.graft.train.ModelInput#normalize}). PyTorch keys: {@code conv1 bn1 conv2 bn2 fc1 fc}.
  *
  * <pre>{@code
  * GraftModel m = LeNet.create(nd, 1, 10);   // 1x28x28 in, 10 logits out, 500 features

@@ -9,6 +9,8 @@ import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.train.ModelInput;
+import dev.graft.util.Permutations;
 import dev.graft.zoo.GraftModel;
 import java.util.SplittableRandom;
 
@@ -84,17 +86,7 @@ public final class ProxyADistance {
     }
 
     private static int[] pick(int size, int n, SplittableRandom rng) {
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        for (int i = size - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return java.util.Arrays.copyOf(order, n);
+        return java.util.Arrays.copyOf(Permutations.shuffled(size, rng), n);
     }
 
     private static NDArray labels(NDManager nd, int ones, int zeros) {
@@ -108,7 +100,7 @@ public final class ProxyADistance {
         for (int start = 0; start < idx.length; start += 500) {
             int[] chunk = java.util.Arrays.copyOfRange(idx, start, Math.min(idx.length, start + 500));
             try (NDManager sm = into.newSubManager()) {
-                NDArray x = DomainAdaptation.normalized(model, data.images(sm, chunk));
+                NDArray x = ModelInput.normalize(data.images(sm, chunk), model.cfg());
                 NDArray f = model.forwardHead(ps, model.forwardFeatures(ps, x, false), false, true);
                 NDArray flat = f.reshape(f.getShape().get(0), -1);
                 flat.attach(into);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.transform.Transform;
+import dev.graft.util.Permutations;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -79,13 +80,7 @@ public final class DataLoader {
         int n = data.size();
         int[] idx = Splits.allIndices(n);
         if (shuffle) {
-            Random rng = new Random(mix(seed, epoch, -1));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
+            Permutations.shuffle(idx, new Random(mix(seed, epoch, -1)));
         }
         return idx;
     }

@@ -11,8 +11,9 @@ import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
-import dev.graft.zoo.GraftModel;
 import dev.graft.train.ModelInput;
+import dev.graft.util.Permutations;
+import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -394,15 +395,7 @@ public final class MultiTask {
         }
 
         private static int[] permutation(int n, Random rnd) {
-            int[] p = new int[n];
-            Arrays.setAll(p, i -> i);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int tmp = p[i];
-                p[i] = p[j];
-                p[j] = tmp;
-            }
-            return p;
+            return Permutations.shuffled(n, rnd);
         }
     }
 }

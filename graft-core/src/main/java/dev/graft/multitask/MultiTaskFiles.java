@@ -2,6 +2,7 @@ package dev.graft.multitask;
 
 import dev.graft.GraftException;
 import dev.graft.util.Json;
+import dev.graft.util.Permutations;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -92,15 +93,7 @@ final class MultiTaskFiles {
     /** Splits off {@code validationSize} samples chosen with {@code seed}; returns {train, validation}. */
     static MultiTaskData[] carve(MultiTaskData data, int validationSize, long seed) {
         int n = data.size();
-        int[] perm = new int[n];
-        Arrays.setAll(perm, i -> i);
-        Random rnd = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = perm[i];
-            perm[i] = perm[j];
-            perm[j] = tmp;
-        }
+        int[] perm = Permutations.shuffled(n, new Random(seed));
         int v = Math.max(0, Math.min(validationSize, n - 1));
         int[] val = Arrays.copyOfRange(perm, 0, v);
         int[] train = Arrays.copyOfRange(perm, v, n);

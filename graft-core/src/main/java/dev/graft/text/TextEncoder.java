@@ -66,8 +66,8 @@ public final class TextEncoder implements AutoCloseable {
         if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
             return MiniLm.ensureImported();
         }
-        if (dev.graft.weights.WeightsSources.hasPrefix(ref)) {
-            Path dir = dev.graft.weights.WeightsSources.resolve(ref).weightsFile().getParent();
+        if (dev.graft.zoo.WeightsSources.hasPrefix(ref)) {
+            Path dir = dev.graft.zoo.WeightsSources.resolve(ref).weightsFile().getParent();
             if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
                 throw new GraftException(ref + " has no tokenizer.json", "a text model needs its Hugging Face tokenizer.json next to the weights");
             }

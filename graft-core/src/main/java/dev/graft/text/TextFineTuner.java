@@ -15,14 +15,18 @@ import dev.graft.train.Divergence;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.LrSchedule;
 import dev.graft.train.OptimizerKind;
+import dev.graft.train.Strategy;
 import dev.graft.train.TrainableParam;
+import dev.graft.util.Permutations;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Fine-tunes a text encoder with a linear head for classification, by one of three strategies
@@ -41,29 +45,24 @@ import java.util.Random;
  * random head from wrecking pretrained features early on).
  *
  * <pre>{@code
- * TextFineTuner.Options o = TextFineTuner.Options.defaults(TextFineTuner.Strategy.PARTIAL);
+ * TextFineTuner.Options o = TextFineTuner.Options.defaults(Strategy.PARTIAL);
  * TextFineTuner.Result r = TextFineTuner.fit(encoder, train, validation, o, probeHead, "partial");
  * }</pre>
  */
 public final class TextFineTuner {
     private TextFineTuner() {}
 
-    /** What is trained. */
-    public enum Strategy {
-        HEAD, PARTIAL, FULL;
+    /** The strategies a text encoder supports: what is trained ({@code auto} and {@code scratch} are the image verbs'). */
+    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL));
 
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public static Strategy parse(String s) {
-            for (Strategy v : values()) {
-                if (v.label().equalsIgnoreCase(s)) {
-                    return v;
-                }
+    /** Parses {@code head|partial|full}, case-insensitively. */
+    public static Strategy parseStrategy(String s) {
+        for (Strategy v : STRATEGIES) {
+            if (v.id().equalsIgnoreCase(s)) {
+                return v;
             }
-            throw new GraftException("unknown strategy '" + s + "'", "use head, partial or full");
         }
+        throw new GraftException("unknown strategy '" + s + "'", "use head, partial or full");
     }
 
     /**
@@ -82,6 +81,9 @@ public final class TextFineTuner {
             if (strategy == null) {
                 throw new GraftException("no fine-tuning strategy", "use head, partial or full");
             }
+            if (!STRATEGIES.contains(strategy)) {
+                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial or full");
+            }
             if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || !(headLearningRate > 0) || weightDecay < 0) {
                 throw new GraftException("invalid fine-tuning options: epochs " + epochs + ", batch " + batchSize + ", lr "
                         + learningRate + ", head lr " + headLearningRate + ", weight decay " + weightDecay,
@@ -98,6 +100,7 @@ public final class TextFineTuner {
                 case HEAD -> new Options(s, 60, 1e-2f, 1e-2f, 64, 0, 1e-4f, 42);
                 case PARTIAL -> new Options(s, 3, 1e-4f, 1e-3f, 16, 2, 1e-2f, 42);
                 case FULL -> new Options(s, 3, 5e-5f, 1e-3f, 16, 0, 1e-2f, 42);
+                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial or full");
             };
         }
 
@@ -320,16 +323,8 @@ public final class TextFineTuner {
     }
 
     private static int[] permutation(int n, Random rnd) {
-        List<Integer> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            l.add(i);
-        }
-        Collections.shuffle(l, rnd);
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
+        // The same draws as Collections.shuffle of the list 0..n-1.
+        return Permutations.shuffled(n, rnd);
     }
 
     static float[] flatten(float[][] x) {

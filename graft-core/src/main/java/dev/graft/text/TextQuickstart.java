@@ -5,6 +5,7 @@ import dev.graft.GraftHome;
 import dev.graft.fewshot.PrototypeClassifier;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
+import dev.graft.train.Strategy;
 import dev.graft.util.Json;
 import dev.graft.zeroshot.ZeroShotClassifier;
 import java.io.IOException;
@@ -119,14 +120,14 @@ public final class TextQuickstart {
             }
 
             // Linear probe: the encoder is frozen, a linear head learns from the cached vectors.
-            TextFineTuner.Options headOpts = TextFineTuner.Options.defaults(TextFineTuner.Strategy.HEAD).withSeed(o.seed());
+            TextFineTuner.Options headOpts = TextFineTuner.Options.defaults(Strategy.HEAD).withSeed(o.seed());
             TextFineTuner.Result head = TextFineTuner.fitHead(trainX, train.labels(), train.classNames(), valX, val.labels(),
                     headOpts, null, "linear probe");
             double headAcc = head.head().accuracy(testX, testY);
             rows.add(new Row("linear probe (head)", train.size() + " texts, encoder frozen", headAcc, 0, head.seconds()));
 
             // Partial fine-tuning: the top layers and the head, starting from the probe's head.
-            TextFineTuner.Options partialOpts = TextFineTuner.Options.defaults(TextFineTuner.Strategy.PARTIAL)
+            TextFineTuner.Options partialOpts = TextFineTuner.Options.defaults(Strategy.PARTIAL)
                     .withEpochs(o.partialEpochs()).withTopLayers(o.topLayers()).withSeed(o.seed());
             TextFineTuner.Result partial = TextFineTuner.fit(enc, train, val, partialOpts, head.head(), "partial fine-tuning");
             long p0 = System.nanoTime();

@@ -1,16 +1,14 @@
 package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.data.Normalization;
 import dev.graft.data.Pixels;
 import dev.graft.data.transform.Transform;
 import dev.graft.data.transform.Transforms;
 import dev.graft.progress.Output;
 import dev.graft.zoo.PretrainedCfg;
-import java.util.List;
 
 /**
  * The one place where images become what a model expects, for every verb (finetune, eval, predict,
@@ -34,14 +32,8 @@ public final class ModelInput {
     public static TensorSet prepare(ImageData data, PretrainedCfg cfg) {
         int[] out = outputShape(data.name(), data.channels(), data.height(), data.width(), cfg);
         int oc = out[0];
-        float[] mean = perChannel(cfg.mean(), oc, 0f);
-        float[] std = perChannel(cfg.std(), oc, 1f);
         float[] px = shape(data.name(), data.pixels(), data.size(), data.channels(), data.height(), data.width(), cfg);
-        int plane = out[1] * out[2];
-        for (int i = 0; i < px.length; i++) {
-            int k = (i / plane) % oc;
-            px[i] = (px[i] - mean[k]) / std[k];
-        }
+        Normalization.apply(px, oc, out[1] * out[2], Normalization.perChannel(cfg.mean(), oc, 0f), Normalization.perChannel(cfg.std(), oc, 1f));
         return new TensorSet(px, new long[] {oc, out[1], out[2]}, data.labels().clone(), data.classNames());
     }
 
@@ -112,9 +104,7 @@ public final class ModelInput {
             return images;
         }
         int c = (int) images.getShape().get(1);
-        NDManager nd = images.getManager();
-        Shape s = new Shape(1, c, 1, 1);
-        return images.sub(nd.create(perChannel(cfg.mean(), c, 0f), s)).div(nd.create(perChannel(cfg.std(), c, 1f), s));
+        return Normalization.apply(images, Normalization.perChannel(cfg.mean(), c, 0f), Normalization.perChannel(cfg.std(), c, 1f));
     }
 
     /** As {@link #describe(ImageData, int, PretrainedCfg)} without fitting. */
@@ -233,14 +223,6 @@ public final class ModelInput {
         }
         return dev.graft.data.transform.Transforms.applyAll(data, dev.graft.data.transform.Transforms.compose(
                 dev.graft.data.transform.Transforms.resize(box, box), dev.graft.data.transform.Transforms.centerCrop(h, w)), 0L);
-    }
-
-    private static float[] perChannel(List<Double> v, int channels, float dflt) {
-        float[] out = new float[channels];
-        for (int k = 0; k < channels; k++) {
-            out[k] = v == null || v.isEmpty() ? dflt : (float) (double) v.get(v.size() == channels ? k : 0);
-        }
-        return out;
     }
 
     /** Bilinear resize of one plane, half-pixel centres and edge clamping (align_corners=False). */

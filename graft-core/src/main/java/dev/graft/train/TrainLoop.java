@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.progress.Progress;
+import dev.graft.util.Permutations;
 import dev.graft.zoo.NoGrad;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -330,18 +331,7 @@ public final class TrainLoop {
 
     /** The sample order of one epoch: a Fisher-Yates shuffle seeded by the run seed and the epoch. */
     public static int[] permutation(int n, long seed, int epoch) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        Random r = new Random(mix(seed, epoch));
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Permutations.shuffled(n, new Random(mix(seed, epoch)));
     }
 
     /** A well-mixed 64-bit value from a seed and a counter (SplitMix64's finaliser). */

@@ -47,7 +47,8 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
         return sb.toString();
     }
 
-    static List<String> head(List<String> keys) {
+    /** The first six keys of a list, for messages. */
+    public static List<String> head(List<String> keys) {
         return keys.size() <= 6 ? keys : keys.subList(0, 6);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.train.Strategy;
 import dev.graft.zoo.bert.TinyBert;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class TextFineTunerTest {
         try (TextEncoder enc = TextEncoder.open(dir.toString())) {
             float[] bottom = enc.model().stateDict().get("encoder.layer.0.output.dense.weight").getArray().toFloatArray();
             float[] top = enc.model().stateDict().get("encoder.layer.1.output.dense.weight").getArray().toFloatArray();
-            TextFineTuner.Options o = new TextFineTuner.Options(TextFineTuner.Strategy.PARTIAL, 25, 1e-2f, 0.3f, 16, 1, 0.01f, 5);
+            TextFineTuner.Options o = new TextFineTuner.Options(Strategy.PARTIAL, 25, 1e-2f, 0.3f, 16, 1, 0.01f, 5);
             TextFineTuner.Result r = TextFineTuner.fit(enc, data, null, o, null, null);
             assertEquals(25, r.history().size());
             double first = r.history().get(0).trainLoss();
@@ -69,7 +70,7 @@ class TextFineTunerTest {
     void aDivergingRunFailsInsteadOfReturningAHead() throws Exception {
         Path dir = TinyBert.folder(tmp.resolve("tiny-nan"), 6);
         try (TextEncoder enc = TextEncoder.open(dir.toString())) {
-            TextFineTuner.Options o = new TextFineTuner.Options(TextFineTuner.Strategy.FULL, 3, 1e30f, 1e30f, 16, 0, 0.01f, 5);
+            TextFineTuner.Options o = new TextFineTuner.Options(Strategy.FULL, 3, 1e30f, 1e30f, 16, 0, 0.01f, 5);
             GraftException e = assertThrows(GraftException.class, () -> TextFineTuner.fit(enc, toy(), null, o, null, null));
             assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
         }
@@ -80,7 +81,7 @@ class TextFineTunerTest {
         Path dir = TinyBert.folder(tmp.resolve("tiny-full"), 4);
         try (TextEncoder enc = TextEncoder.open(dir.toString())) {
             float[] before = enc.model().stateDict().get("embeddings.LayerNorm.weight").getArray().toFloatArray();
-            TextFineTuner.Options o = new TextFineTuner.Options(TextFineTuner.Strategy.FULL, 2, 1e-2f, 1e-1f, 16, 0, 0.01f, 5);
+            TextFineTuner.Options o = new TextFineTuner.Options(Strategy.FULL, 2, 1e-2f, 1e-1f, 16, 0, 0.01f, 5);
             TextFineTuner.Result r = TextFineTuner.fit(enc, toy(), toy(), o, null, null);
             long all = 2 * 16 + 2;
             for (ai.djl.nn.Parameter p : enc.model().stateDict().values()) {
@@ -97,7 +98,7 @@ class TextFineTunerTest {
     void headOnCachedVectorsLearnsASeparableProblem() {
         float[][] x = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}};
         int[] y = {0, 0, 1, 1};
-        TextFineTuner.Options o = TextFineTuner.Options.defaults(TextFineTuner.Strategy.HEAD).withEpochs(40);
+        TextFineTuner.Options o = TextFineTuner.Options.defaults(Strategy.HEAD).withEpochs(40);
         TextFineTuner.Result r = TextFineTuner.fitHead(x, y, List.of("a", "b"), x, y, o, null, null);
         assertEquals(1.0, r.head().accuracy(x, y));
         assertEquals(1.0, r.history().get(39).validationAccuracy());
@@ -106,9 +107,12 @@ class TextFineTunerTest {
 
     @Test
     void invalidOptionsAreExplained() {
-        assertThrows(GraftException.class, () -> new TextFineTuner.Options(TextFineTuner.Strategy.PARTIAL, 1, 1e-4f, 1e-3f, 8, 0, 0, 1));
-        assertThrows(GraftException.class, () -> new TextFineTuner.Options(TextFineTuner.Strategy.FULL, 0, 1e-4f, 1e-3f, 8, 0, 0, 1));
-        assertThrows(GraftException.class, () -> TextFineTuner.Strategy.parse("everything"));
+        assertThrows(GraftException.class, () -> new TextFineTuner.Options(Strategy.PARTIAL, 1, 1e-4f, 1e-3f, 8, 0, 0, 1));
+        assertThrows(GraftException.class, () -> new TextFineTuner.Options(Strategy.FULL, 0, 1e-4f, 1e-3f, 8, 0, 0, 1));
+        assertThrows(GraftException.class, () -> TextFineTuner.parseStrategy("everything"));
+        assertThrows(GraftException.class, () -> TextFineTuner.parseStrategy("scratch"), "the image verbs' strategies are not the text encoder's");
+        assertThrows(GraftException.class, () -> new TextFineTuner.Options(Strategy.AUTO, 1, 1e-4f, 1e-3f, 8, 0, 0, 1));
+        assertEquals(Strategy.PARTIAL, TextFineTuner.parseStrategy("Partial"));
         assertEquals(2, TextFineTuner.layerIndex("encoder.layer.2.attention.self.query.weight"));
         assertEquals(-1, TextFineTuner.layerIndex("embeddings.word_embeddings.weight"));
     }

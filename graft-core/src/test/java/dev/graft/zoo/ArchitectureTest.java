@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.graft.weights.Weights;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.vit.VisionTransformer;
 import java.io.IOException;

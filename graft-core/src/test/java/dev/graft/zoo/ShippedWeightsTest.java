@@ -13,8 +13,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.advise.FeatureStats;
 import dev.graft.data.builtin.Manifest;
-import dev.graft.weights.ShippedWeights;
-import dev.graft.weights.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,8 +151,10 @@ class ShippedWeightsTest {
         List<String> listed = Zoo.list(List.of("small_*"), List.of(), true);
         assertFalse(listed.contains(MADE_HERE), listed.toString());
         assertFalse(listed.contains(ABSENT), listed.toString());
-        GraftException made = assertThrows(GraftException.class, () -> Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
-        assertTrue(made.fix().contains("graft pretrain --model small_cnn --data step-test"), made.fix());
+        ZooException made = assertThrows(ZooException.class, () -> Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
+        assertEquals(ZooException.Reason.WEIGHTS_NOT_HERE, made.reason());
+        assertEquals(new WeightsStep(null, true, "small_cnn", "step-test"), made.weightsStep());
+        assertTrue(made.fix().contains("make them by pretraining small_cnn on step-test"), made.fix());
         GraftException absent = assertThrows(GraftException.class, () -> Zoo.create(ABSENT, new CreateOptions().pretrained(true)));
         assertTrue(absent.fix().contains("add " + ShippedWeights.ARTIFACT + " to the class path"), absent.fix());
         // Once the step is done (weights made on this machine), the entry is listed and created.

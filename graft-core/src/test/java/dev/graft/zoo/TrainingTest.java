@@ -72,7 +72,7 @@ class TrainingTest {
     void loadedWeightsStayTrainable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         ModelBase source = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(23));
         java.nio.file.Path file = tmp.resolve("w.safetensors");
-        dev.graft.weights.Weights.saveStateDict(source, file);
+        dev.graft.zoo.Weights.saveStateDict(source, file);
         ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().source("file:" + file));
         float[] before = m.stateDict().get("stage1.conv.weight").getArray().toFloatArray();
         assertArrayEquals(source.stateDict().get("stage1.conv.weight").getArray().toFloatArray(), before);

@@ -15,8 +15,6 @@ import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
 import dev.graft.weights.LoadReport;
 import dev.graft.weights.SafeTensors;
-import dev.graft.weights.Weights;
-import dev.graft.weights.WeightsSources;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,16 +129,16 @@ class ZooCreateTest {
         ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(9));
         Path dir = home.resolve("resolved");
         Weights.save(m, dir);
-        WeightsSources.register(new dev.graft.weights.WeightsResolver() {
+        WeightsSources.register(new dev.graft.zoo.WeightsResolver() {
             @Override
             public String prefix() {
                 return "test-store:";
             }
 
             @Override
-            public dev.graft.weights.ResolvedWeights resolve(String spec) {
+            public dev.graft.zoo.ResolvedWeights resolve(String spec) {
                 assertEquals("org/name@v1", spec);
-                return dev.graft.weights.ResolvedWeights.ofDir(dir);
+                return dev.graft.zoo.ResolvedWeights.ofDir(dir);
             }
         });
         GraftModel back = Zoo.create("test-store:org/name@v1");

@@ -1,8 +1,8 @@
 package dev.graft.hub;
 
-import dev.graft.weights.ResolvedWeights;
-import dev.graft.weights.WeightsResolver;
-import dev.graft.weights.WeightsSources;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.WeightsResolver;
+import dev.graft.zoo.WeightsSources;
 import java.nio.file.Path;
 
 /**

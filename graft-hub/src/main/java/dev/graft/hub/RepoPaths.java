@@ -1,6 +1,7 @@
 package dev.graft.hub;
 
 import dev.graft.GraftException;
+import dev.graft.util.Glob;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -99,12 +100,11 @@ public final class RepoPaths {
     }
 
     /**
-     * fnmatch as huggingface_hub uses it for allow/ignore patterns: {@code *} also crosses '/',
-     * {@code ?} is one character, {@code [abc]} a class; a pattern ending in '/' means the folder.
+     * fnmatch ({@link Glob}) as huggingface_hub uses it for allow/ignore patterns: {@code *} also
+     * crosses '/', {@code ?} is one character, {@code [abc]} a class; a pattern ending in '/' means the folder.
      */
     public static boolean matches(String path, String pattern) {
-        String p = pattern.endsWith("/") ? pattern + "*" : pattern;
-        return Pattern.compile(globToRegex(p), Pattern.DOTALL).matcher(path).matches();
+        return Glob.matches(pattern.endsWith("/") ? pattern + "*" : pattern, path);
     }
 
     /** True when {@code patterns} is empty/null or any pattern matches. */
@@ -118,36 +118,5 @@ public final class RepoPaths {
             }
         }
         return false;
-    }
-
-    static String globToRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*': re.append(".*"); break;
-                case '?': re.append('.'); break;
-                case '[': {
-                    int close = glob.indexOf(']', i + 2);
-                    if (close < 0) {
-                        re.append("\\[");
-                        break;
-                    }
-                    String cls = glob.substring(i + 1, close);
-                    if (cls.startsWith("!")) {
-                        cls = "^" + cls.substring(1);
-                    }
-                    re.append('[').append(cls.replace("\\", "\\\\")).append(']');
-                    i = close;
-                    break;
-                }
-                default:
-                    if ("\\.^$|+(){}".indexOf(c) >= 0) {
-                        re.append('\\');
-                    }
-                    re.append(c);
-            }
-        }
-        return re.toString();
     }
 }

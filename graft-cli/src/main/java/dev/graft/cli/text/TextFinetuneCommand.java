@@ -12,6 +12,7 @@ import dev.graft.text.TextDatasets;
 import dev.graft.text.TextEncoder;
 import dev.graft.text.TextFineTuner;
 import dev.graft.text.TextSplits;
+import dev.graft.train.Strategy;
 import dev.graft.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TextFineTuner.Strategy s = TextFineTuner.Strategy.parse(strategy);
+        Strategy s = TextFineTuner.parseStrategy(strategy);
         if (push != null && !push.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new GraftException("hub repository '" + push + "' is not namespace/name", "e.g. --push local/my-text-classifier");
         }
@@ -79,7 +80,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         if (lr != null) {
             o = o.withLearningRate(lr);
         }
-        Path run = out != null ? out : GraftHome.dir("runs").resolve("text-" + s.label() + "-"
+        Path run = out != null ? out : GraftHome.dir("runs").resolve("text-" + s.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         overwrite.claim(run, null);
         TextSplits splits = TextDatasets.load(data, Globals.seed);
@@ -88,16 +89,16 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
-            if (s == TextFineTuner.Strategy.HEAD) {
+            if (s == Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");
             } else {
                 TextFineTuner.Result probe = noProbe ? null : TextFineTuner.fit(enc, train, splits.validation(),
-                        TextFineTuner.Options.defaults(TextFineTuner.Strategy.HEAD).withSeed(Globals.seed), null, "linear probe");
-                r = TextFineTuner.fit(enc, train, splits.validation(), o, probe == null ? null : probe.head(), s.label());
+                        TextFineTuner.Options.defaults(Strategy.HEAD).withSeed(Globals.seed), null, "linear probe");
+                r = TextFineTuner.fit(enc, train, splits.validation(), o, probe == null ? null : probe.head(), s.id());
             }
             double acc = r.head().accuracy(enc.embed(test.texts(), "embed test"), test.labels());
             Path modelDir = run.resolve("model");
-            String recipe = s.label() + (s == TextFineTuner.Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
+            String recipe = s.id() + (s == Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
                     + ", " + o.epochs() + " epochs";
             TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
                     Globals.seed));
@@ -127,7 +128,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
                     w.printf(Locale.ROOT, "| %d | %.4f | %.1f%% | %.1f%% | %.1f |%n", e.epoch(), e.trainLoss(), e.trainAccuracy() * 100,
                             e.validationAccuracy() * 100, e.seconds());
                 }
-                w.printf(Locale.ROOT, "%n%s on %s: test accuracy %.1f%% (%d texts), %,d parameters trained in %.1f s%n", s.label(), data,
+                w.printf(Locale.ROOT, "%n%s on %s: test accuracy %.1f%% (%d texts), %,d parameters trained in %.1f s%n", s.id(), data,
                         acc * 100, test.size(), r.trainedParameters(), r.seconds());
                 w.println("Run directory: " + run + " (metrics.json, loss.png, model/)");
                 if (pushed != null) {

@@ -1,11 +1,12 @@
 package dev.graft.cli.train;
 
+import dev.graft.advise.Advisor;
+import dev.graft.advise.LogME;
+import dev.graft.cli.CliErrors;
 import dev.graft.cli.Globals;
 import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.progress.Output;
-import dev.graft.advise.Advisor;
-import dev.graft.advise.LogME;
 import dev.graft.train.FeatureExtractor;
 import dev.graft.train.FineTune;
 import dev.graft.train.ModelInput;
@@ -59,7 +60,7 @@ public final class ModelsRankCommand implements Callable<Integer> {
                 row.put("features", m.numFeatures());
             } catch (dev.graft.GraftException e) {
                 row.put("logme", null);
-                row.put("error", e.oneLine());
+                row.put("error", CliErrors.oneLine(e));
             }
             rows.add(row);
         }

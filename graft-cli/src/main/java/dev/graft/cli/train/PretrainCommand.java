@@ -10,7 +10,7 @@ import dev.graft.progress.Output;
 import dev.graft.train.Pretrain;
 import dev.graft.train.StopSignal;
 import dev.graft.util.Json;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

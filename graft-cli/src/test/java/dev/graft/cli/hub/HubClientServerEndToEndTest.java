@@ -22,7 +22,7 @@ import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
 import ai.djl.nn.Parameter;
 import dev.graft.progress.Output;
-import dev.graft.weights.Weights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ModelBase;

@@ -1,5 +1,6 @@
 package dev.graft.zoo.bert;
 
+import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Map;
  * GraftModel own = Zoo.create("local-dir:runs/topics/model");   // a Hugging Face BERT folder
  * }</pre>
  */
-public final class BertModels {
+public final class BertModels implements ModelFamily {
     /** The family name shown by {@code graft models info}. */
     public static final String FAMILY = "bert";
     /** The architecture with all-MiniLM-L6-v2's shape. */
@@ -28,10 +29,12 @@ public final class BertModels {
 
     private static final Map<String, BertConfig> CONFIGS = new LinkedHashMap<>();
 
-    private BertModels() {}
+    /** Created by the zoo through {@link java.util.ServiceLoader}. */
+    public BertModels() {}
 
     /** Registers the family's architectures, tags and config.json reader (called by the zoo once). */
-    public static void register() {
+    @Override
+    public void register() {
         register(MINILM_L6_H384, MiniLm.CONFIG);
         Zoo.registerPretrained(Map.of(MINILM_L6_H384 + ".sentence_transformers", defaultCfg(MINILM_L6_H384, MiniLm.CONFIG)
                 .withOrigin("sentence_transformers", "apache-2.0",

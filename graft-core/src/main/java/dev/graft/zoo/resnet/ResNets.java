@@ -1,5 +1,6 @@
 package dev.graft.zoo.resnet;
 
+import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.resnet.ResNet.BlockType;
@@ -11,8 +12,9 @@ import java.util.List;
  * the family registers no tags of its own; weights come from a source (a torchvision or timm
  * state dict as safetensors, a local folder, the hub) or from {@code GRAFT_HOME/weights/<arch>.<tag>/}.
  */
-public final class ResNets {
-    private ResNets() {}
+public final class ResNets implements ModelFamily {
+    /** Created by the zoo through {@link java.util.ServiceLoader}. */
+    public ResNets() {}
 
     /** ImageNet defaults (timm's resnet cfg): 3x224x224, bilinear, crop 0.875, ImageNet mean/std. */
     static PretrainedCfg imagenet(String arch, int numFeatures) {
@@ -20,7 +22,9 @@ public final class ResNets {
                 List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null);
     }
 
-    public static void register() {
+    /** Registers the family's architectures and tags (called by the zoo once). */
+    @Override
+    public void register() {
         Zoo.register("resnet18", "resnet", imagenet("resnet18", 512),
                 (c, a) -> new ResNet(c, a, BlockType.BASIC, Stem.IMAGENET, new int[] {64, 128, 256, 512}, new int[] {2, 2, 2, 2}));
         Zoo.register("resnet34", "resnet", imagenet("resnet34", 512),

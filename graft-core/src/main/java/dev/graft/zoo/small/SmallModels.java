@@ -1,7 +1,8 @@
 package dev.graft.zoo.small;
 
-import dev.graft.weights.ShippedWeights;
+import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.resnet.ResNet;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import java.util.Map;
  * use they are copied into {@code GRAFT_HOME/weights/<arch>.<tag>/}, each file checked against the
  * sha256 below.
  */
-public final class SmallModels {
-    private SmallModels() {}
+public final class SmallModels implements ModelFamily {
+    /** Created by the zoo through {@link java.util.ServiceLoader}. */
+    public SmallModels() {}
 
     /**
      * The sha256 of every shipped file of each tag, as {@code bench/shipped-weights.sh} prints them;
@@ -69,11 +71,18 @@ public final class SmallModels {
                 base.interpolation(), base.cropPct(), mean, std, base.firstConv(), base.classifier(), "apache-2.0",
                 "trained by Graft on " + data,
                 Map.of("dataset", data, "notes", "weights trained by Graft, apache-2.0; the " + data + " data set itself is " + dataLicense,
-                        "recipe", Zoo.pretrainCommand(base.architecture() + "." + tag)));
+                        "recipe", recipe(base.architecture(), tag)));
         return c;
     }
 
-    public static void register() {
+    /** How Graft's {@code graft_<data>} weights are made, recorded in their provenance as Pretrain records it. */
+    private static String recipe(String arch, String tag) {
+        return "graft pretrain --model " + arch + " --data " + Zoo.pretrainData(arch + "." + tag);
+    }
+
+    /** Registers the family's architectures and tags (called by the zoo once). */
+    @Override
+    public void register() {
         PretrainedCfg cnn = base("small_cnn", 128, "stem.conv");
         PretrainedCfg res = base("small_resnet", 64, "conv1");
         Zoo.register("small_cnn", "small", cnn, SmallCnn::new);

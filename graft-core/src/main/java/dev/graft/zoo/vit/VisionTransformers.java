@@ -1,5 +1,6 @@
 package dev.graft.zoo.vit;
 
+import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import java.util.List;
@@ -8,8 +9,9 @@ import java.util.List;
  * The ViT family's catalogue (timm's names and defaults): one line per variant. No weights can be
  * fetched here, so no tags are registered; torchvision or timm checkpoints load through a source.
  */
-public final class VisionTransformers {
-    private VisionTransformers() {}
+public final class VisionTransformers implements ModelFamily {
+    /** Created by the zoo through {@link java.util.ServiceLoader}. */
+    public VisionTransformers() {}
 
     /** timm's ViT defaults: 3x224x224, bicubic, crop 0.9, mean/std 0.5 ("inception" normalisation). */
     static PretrainedCfg defaults(String arch, int dim) {
@@ -17,7 +19,9 @@ public final class VisionTransformers {
                 List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
     }
 
-    public static void register() {
+    /** Registers the family's architectures and tags (called by the zoo once). */
+    @Override
+    public void register() {
         Zoo.register("vit_tiny_patch16_224", "vit", defaults("vit_tiny_patch16_224", 192),
                 (c, a) -> new VisionTransformer(c, a, 16, 192, 12, 3));
         Zoo.register("vit_small_patch16_224", "vit", defaults("vit_small_patch16_224", 384),

@@ -1,9 +1,9 @@
-package dev.graft.weights;
+package dev.graft.zoo;
 
 /**
  * Turns a weights source with a prefix ({@code hf-hub:org/name@rev}, {@code file:...}) into files on
  * this machine. Resolvers are registered with {@link WeightsSources#register} or discovered with
- * {@link java.util.ServiceLoader} (a {@code META-INF/services/dev.graft.weights.WeightsResolver} file
+ * {@link java.util.ServiceLoader} (a {@code META-INF/services/dev.graft.zoo.WeightsResolver} file
  * in any module on the class path), so another module can add a prefix without touching the zoo.
  *
  * <pre>{@code

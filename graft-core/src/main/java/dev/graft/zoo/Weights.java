@@ -1,4 +1,4 @@
-package dev.graft.weights;
+package dev.graft.zoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,12 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
-import dev.graft.zoo.CreateOptions;
-import dev.graft.zoo.GraftModel;
-import dev.graft.zoo.ModelBase;
-import dev.graft.zoo.NoGrad;
-import dev.graft.zoo.PretrainedCfg;
-import dev.graft.zoo.Zoo;
+import dev.graft.weights.DType;
+import dev.graft.weights.LoadReport;
+import dev.graft.weights.SafeTensors;
+import dev.graft.weights.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -172,10 +170,7 @@ public final class Weights {
                 if (options.strict() && !unexpected.isEmpty()) {
                     parts.add(unexpected.size() + " unexpected " + LoadReport.head(unexpected));
                 }
-                throw new GraftException("weights in " + file + " do not match " + model.name() + ": " + String.join(", ", parts),
-                        mismatched.isEmpty()
-                                ? "pick the architecture the weights were saved from, or load non-strictly (--non-strict)"
-                                : "pick the architecture and class count (--num-classes) the weights were saved with; shapes must agree even when not strict");
+                throw ZooException.weightsMismatch(model.name(), file, String.join(", ", parts), !mismatched.isEmpty());
             }
             for (Map.Entry<String, NDArray> e : toCopy.entrySet()) {
                 Parameter p = state.get(e.getKey());

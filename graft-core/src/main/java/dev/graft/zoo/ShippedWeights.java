@@ -1,10 +1,9 @@
-package dev.graft.weights;
+package dev.graft.zoo;
 
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
 import dev.graft.data.builtin.Manifest;
 import dev.graft.util.Json;
-import dev.graft.zoo.PretrainedCfg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

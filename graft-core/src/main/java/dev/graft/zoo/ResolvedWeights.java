@@ -1,7 +1,6 @@
-package dev.graft.weights;
+package dev.graft.zoo;
 
 import dev.graft.GraftException;
-import dev.graft.zoo.PretrainedCfg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.graft.weights;
+package dev.graft.zoo;
 
 import dev.graft.GraftException;
 import java.nio.file.Files;
