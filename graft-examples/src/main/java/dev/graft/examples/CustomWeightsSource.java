@@ -18,6 +18,7 @@ import java.nio.file.Path;
 public final class CustomWeightsSource {
     private CustomWeightsSource() {}
 
+    /** Serves {@code mirror:org/name} from the folder {@code org/name} under the {@code mirror.dir} system property. */
     // example:begin resolver
     public static final class MirrorResolver implements WeightsResolver {
         public String prefix() { return "mirror:"; }

@@ -2,6 +2,7 @@ package dev.graft.examples;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.graft.weights.LoadReport;
 import dev.graft.weights.SafeTensors;
@@ -25,10 +26,12 @@ public final class ModelsTour {
     public static void main(String[] args) {
         catalogue();
         try (NDManager manager = NDManager.newBaseManager()) {
-            bert(manager, new ParameterStore(manager, false));
+            ParameterStore ps = new ParameterStore(manager, false);
+            bert(manager, ps);
             GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
             weights(model);
-            safetensors(Path.of("out/model/model.safetensors"), model.forward(null, manager.zeros(new ai.djl.ndarray.types.Shape(1, 1, 28, 28)), false));
+            NDArray logits = model.forward(ps, manager.zeros(new Shape(1, 1, 28, 28)), false);
+            safetensors(Path.of("w.safetensors"), logits);
         }
     }
 
