@@ -15,8 +15,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * TransferLoss dann = new DannLoss(1024);
- * dann.initialize(nd, 500, 10);
- * NDArray loss = dann.loss(ps, batch, step);
+ * dann.initialize(nd, 500, 10, seed);                       // 500-wide features, 10 classes
+ * NDArray loss = dann.loss(ps, new TransferLoss.DomainBatch(sourceFeatures, targetFeatures, sourceLogits, targetLogits), step);
  * }</pre>
  */
 public interface TransferLoss {

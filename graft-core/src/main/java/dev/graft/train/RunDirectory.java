@@ -29,7 +29,7 @@ import java.util.Map;
  * <pre>{@code
  * RunDirectory run = new RunDirectory(Path.of("runs/digits-head"));
  * run.appendMetrics(Map.of("epoch", 1, "train_loss", 0.4));
- * run.exportModel(model, cfg, card);
+ * run.exportModel(model, cfg, Map.of("license", "apache-2.0"), "# My model\n");   // card front matter and body
  * }</pre>
  */
 public final class RunDirectory {

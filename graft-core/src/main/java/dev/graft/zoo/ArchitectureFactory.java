@@ -5,7 +5,8 @@ package dev.graft.zoo;
  * a family registers one per variant with {@link Zoo#register}.
  *
  * <pre>{@code
- * Zoo.register("resnet18", "resnet", cfg, (c, a) -> new ResNet(c, a, ResNet.Block.BASIC, new int[] {2, 2, 2, 2}));
+ * Zoo.register("resnet18", "resnet", cfg, (c, a) -> new ResNet(c, a, ResNet.BlockType.BASIC, ResNet.Stem.IMAGENET,
+ *         new int[] {64, 128, 256, 512}, new int[] {2, 2, 2, 2}));
  * }</pre>
  */
 @FunctionalInterface

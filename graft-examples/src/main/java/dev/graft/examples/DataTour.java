@@ -1,0 +1,98 @@
+package dev.graft.examples;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.graft.data.Batch;
+import dev.graft.data.DataLoader;
+import dev.graft.data.DataSplits;
+import dev.graft.data.DatasetSource;
+import dev.graft.data.Datasets;
+import dev.graft.data.ImageData;
+import dev.graft.data.Splits;
+import dev.graft.data.transform.Transform;
+import dev.graft.data.transform.Transforms;
+import dev.graft.train.Losses;
+import dev.graft.train.ModelInput;
+import dev.graft.train.TensorSet;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.Zoo;
+
+/**
+ * The data API of {@code docs/data.md}: loading built-in and user data sets, splits, fitting images
+ * to a model's input, and batching with seeded shuffles and transforms. Needs {@code mnist} and
+ * {@code digits} once ({@code graft data get mnist}, {@code graft data get digits}).
+ */
+public final class DataTour {
+    private DataTour() {}
+
+    public static void main(String[] args) {
+        long seed = 42;
+        GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            atAGlance(model, manager, seed);
+            splits(Datasets.load("digits", seed).train(), seed);
+            modelInput(Datasets.load("digits", seed), model, manager, new int[] {0, 1, 2});
+            GraftModel rgb = Zoo.create("resnet18", new CreateOptions().numClasses(10));
+            batching(Datasets.load("mnist", seed), rgb, rgb.cfg(), manager, seed, 1);
+        }
+    }
+
+    static void atAGlance(GraftModel model, NDManager manager, long seed) {
+        // example:begin glance
+        DataSplits s = Datasets.load("mnist", seed);            // or "folder:DIR?size=64x64", "idx:DIR", "csv:FILE"
+        ImageData train = s.train();                            // s.validation(), s.test()
+        train.size(); train.numClasses(); train.classNames(); train.countsPerClass();
+        NDArray x = train.images(manager, new int[] {0, 1});   // 2 x C x H x W float32 in [0, 1]
+        DatasetSource src = Datasets.source("fashion-mnist");  // isCached(), fetch(), load(seed, validationFraction)
+        Transform t = Transforms.evalFor(model.cfg());         // resize/crop/normalise as the weights expect
+        DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(seed).transform(t).build();
+        ImageData ready = Transforms.applyAll(s.test(), t, 0); // a deterministic transform applied once
+        // example:end glance
+        System.out.println(x.getShape() + ", " + src.name() + ", " + loader.numBatches() + " batches, " + ready.size() + " test images");
+    }
+
+    static void splits(ImageData data, long seed) {
+        // example:begin splits
+        DataSplits s = Datasets.load("mnist", seed);                 // 54,000 / 6,000 / 10,000
+        DataSplits whole = Datasets.source("mnist").load(seed, 0.0); // official 60,000 / 10,000, no validation
+        Splits.Part p = Splits.stratified(data, 0.25, seed, "kept", "held-out");
+        // example:end splits
+        System.out.println(s.validation().size() + " / " + whole.train().size() + " / " + p.heldOut().size());
+    }
+
+    static void modelInput(DataSplits digits, GraftModel model, NDManager nd, int[] idx) {
+        // example:begin model-input
+        TensorSet x = ModelInput.prepare(digits.train(), model.cfg());     // resized, converted, normalised
+        String line = ModelInput.describe(digits.train(), 0, model.cfg()); // "digits 8x8 -> 28x28 bilinear, 1 channel"
+        ImageData same = ModelInput.shape(digits.train(), model.cfg());    // size and channels only, still in [0, 1]
+        NDArray batch = ModelInput.normalize(same.images(nd, idx), model.cfg());  // per batch, as adapt and multitask do
+        // example:end model-input
+        System.out.println(line + ": " + x.size() + " samples, batch " + batch.getShape());
+    }
+
+    static void batching(DataSplits splits, GraftModel model, PretrainedCfg cfg, NDManager manager, long seed, int epochs) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        // example:begin batching
+        DataLoader loader = DataLoader.builder(splits.train())
+                .batchSize(128)
+                .shuffle(seed)                                    // a new seeded permutation every epoch
+                .transform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
+                        Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)))
+                .build();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            try (DataLoader.Epoch batches = loader.epoch(manager, epoch)) {
+                for (Batch b : batches) {
+                    try (b) {
+                        NDArray logits = model.forward(ps, b.x(), true);       // b.x(): N x C x H x W float32
+                        NDArray loss = Losses.crossEntropy(logits, b.y(), 0.0); // b.y(): N int32 labels
+                        System.out.println(loss.getFloat());                    // copy out what outlives the batch
+                    }
+                }
+            }
+        }
+        // example:end batching
+    }
+}
