@@ -62,6 +62,8 @@ class CardTest {
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\nlicense: [mit]\n---\n")).getMessage().contains("'license' must be text"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\ntags: {a: 1}\n---\n")).getMessage().contains("'tags'"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\ntags: [1, 2]\n---\n")).getMessage().contains("list of text"));
+        // found by HubRequestFuzzTest: an empty list item was a NullPointerException (a 500 on commit)
+        assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\ntags: [vision, ~]\n---\n")).getMessage().contains("empty value"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\nmodel-index: {name: x}\n---\n")).getMessage().contains("model-index"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\nlicense: mit\n")).getMessage().contains("no closing"));
         assertTrue(assertThrows(HubError.class, () -> ModelCard.parse("---\n- a\n- b\n---\n")).getMessage().contains("mapping"));

@@ -179,6 +179,9 @@ public final class ModelCard {
     }
 
     private static String describe(Object v) {
+        if (v == null) {
+            return "an empty value (null or ~)";
+        }
         if (v instanceof Map<?, ?>) {
             return "a mapping";
         }
