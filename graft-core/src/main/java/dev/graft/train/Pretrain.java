@@ -1,15 +1,13 @@
 package dev.graft.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.graft.GraftException;
 import dev.graft.advise.FeatureStats;
 import dev.graft.data.DataSplits;
 import dev.graft.progress.Output;
-import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
 import java.io.IOException;
@@ -94,11 +92,7 @@ public final class Pretrain {
                     splits.train().classNames(), target.inputSize(), target.interpolation(), target.cropPct(), target.mean(),
                     target.std(), target.firstConv(), target.classifier(), "apache-2.0",
                     target.source() != null ? target.source() : "trained by Graft on " + dataName, prov);
-            Map<String, NDArray> arrays = new LinkedHashMap<>();
-            try (NDManager nd = NDManager.newBaseManager()) {
-                model.stateDict().forEach((k, p) -> arrays.put(k, p.getArray()));
-                SafeTensors.write(dir.resolve("model.safetensors"), arrays, Map.of("format", "pt", "graft_recipe", (String) prov.get("recipe")));
-            }
+            Weights.saveStateDict(model.stateDict(), dir.resolve(ResolvedWeights.WEIGHTS_FILE), Map.of("graft_recipe", (String) prov.get("recipe")));
             cfg.write(dir.resolve("config.json"));
             Output.note("feature statistics of the training set (for the advisor)");
             TensorSet feats = FeatureExtractor.features(model, ModelInput.prepare(splits.train(), cfg), 256);

@@ -387,6 +387,13 @@ public final class SafeTensors implements AutoCloseable {
             return of(name, array.getDataType() == as.djl() ? array : array.toType(as.djl(), false));
         }
 
+        /** A float32 tensor of {@code data} in row-major order. */
+        public static Tensor ofFloats(String name, long[] shape, float[] data) {
+            ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(data);
+            return new Tensor(name, DType.F32, shape, b);
+        }
+
         /** A tensor holding a DJL array's data (copied out of the engine). */
         public static Tensor of(String name, NDArray array) {
             DType t = DType.of(array.getDataType());

@@ -64,10 +64,23 @@ public final class Weights {
         cfg.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
     }
 
+    /** The metadata PyTorch's safetensors writer puts in every file. */
+    public static final Map<String, String> PYTORCH_METADATA = Map.of("format", "pt");
+
     /** Writes only the state dict as one safetensors file (metadata {@code format=pt}, like PyTorch's writer). */
     public static void saveStateDict(GraftModel model, Path file) {
+        saveStateDict(model.stateDict(), file, Map.of());
+    }
+
+    /**
+     * The one safetensors export of a state dict: every key in the order given, as float32, plus
+     * BatchNorm's {@code num_batches_tracked} after each {@code running_var} so PyTorch's strict
+     * loading accepts the file; metadata {@code format=pt} and {@code extraMetadata}. Written
+     * atomically (a temporary file, then a rename).
+     */
+    public static void saveStateDict(Map<String, Parameter> stateDict, Path file, Map<String, String> extraMetadata) {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : model.stateDict().entrySet()) {
+        for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
             NDArray a = e.getValue().getArray();
             NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
             tensors.add(SafeTensors.Tensor.of(e.getKey(), f));
@@ -77,7 +90,9 @@ public final class Weights {
                 tensors.add(new SafeTensors.Tensor(key, DType.I64, new long[0], zero));
             }
         }
-        SafeTensors.writeTensors(file, tensors, Map.of("format", "pt"));
+        Map<String, String> metadata = new LinkedHashMap<>(PYTORCH_METADATA);
+        metadata.putAll(extraMetadata);
+        SafeTensors.writeTensors(file, tensors, metadata);
     }
 
     /** Creates the model a folder describes ({@code config.json} names the architecture) with its weights. */

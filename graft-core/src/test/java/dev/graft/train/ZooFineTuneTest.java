@@ -1,6 +1,7 @@
 package dev.graft.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.graft.weights.SafeTensors;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +56,15 @@ class ZooFineTuneTest {
             assertTrue(Files.isRegularFile(pre.weightsDir().resolve(f)), f);
         }
         assertTrue(Zoo.pretrainedNames().contains("small_cnn.graft_textures"), Zoo.pretrainedNames().toString());
+        try (SafeTensors st = SafeTensors.open(pre.weightsDir().resolve("model.safetensors"))) {
+            // the one export path: BatchNorm's counters for PyTorch's strict loading, PyTorch's metadata, the recipe
+            List<String> counters = st.names().stream().filter(n -> n.endsWith(".running_var"))
+                    .map(n -> n.replace(".running_var", ".num_batches_tracked")).toList();
+            assertFalse(counters.isEmpty());
+            assertTrue(st.names().containsAll(counters), st.names().toString());
+            assertEquals("pt", st.metadata().get("format"));
+            assertTrue(st.metadata().get("graft_recipe").startsWith("graft pretrain"), st.metadata().toString());
+        }
 
         FineTuneResult r = FineTune.builder()
                 .model("small_cnn.graft_textures", ZooModels.factory("small_cnn.graft_textures", 0.0))

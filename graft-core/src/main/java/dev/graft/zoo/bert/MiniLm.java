@@ -106,7 +106,7 @@ public final class MiniLm {
             Json.MAPPER.writeValue(dir.resolve("sentence_bert_config.json").toFile(), st);
             Files.writeString(dir.resolve("README.md"), modelCard());
             // Weights last: their presence marks a complete import.
-            BertWeights.writeTensors(nd, sd, dir.resolve("model.safetensors"));
+            BertWeights.writeTensors(sd, dir.resolve("model.safetensors"));
         } catch (IOException e) {
             throw new GraftException("cannot write the imported model into " + dir + ": " + e.getMessage(),
                     "check that GRAFT_HOME is writable", e);
