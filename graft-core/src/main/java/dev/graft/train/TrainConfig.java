@@ -64,9 +64,35 @@ public record TrainConfig(
         }
     }
 
-    /** SGD with momentum 0.9, LR 0.01, weight decay 5e-4, 10 epochs of 128, 1 warm-up epoch, smoothing 0.1, clip 5. */
+    // The defaults, in one place: TrainConfig.defaults() and the CLI's flags both read them.
+    public static final int DEFAULT_EPOCHS = 10;
+    public static final int DEFAULT_BATCH_SIZE = 128;
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    public static final double DEFAULT_SGD_LR = 0.01;
+    public static final double DEFAULT_ADAMW_LR = 1e-3;
+    public static final double DEFAULT_SGD_WEIGHT_DECAY = 5e-4;
+    public static final double DEFAULT_ADAMW_WEIGHT_DECAY = 0.05;
+    public static final double DEFAULT_WARMUP_EPOCHS = 0.5;
+    public static final double DEFAULT_MIN_LR_RATIO = 0.01;
+    public static final double DEFAULT_LABEL_SMOOTHING = 0.1;
+    public static final double DEFAULT_CLIP_NORM = 5;
+    public static final double DEFAULT_BACKBONE_LR_SCALE = 0.1;
+    public static final double DEFAULT_LAYER_DECAY = 1;
+    public static final int DEFAULT_PATIENCE = 0;
+    public static final long DEFAULT_SEED = 42;
+
+    /** SGD with momentum 0.9, LR 0.01, weight decay 5e-4, 10 epochs of 128, half a warm-up epoch, smoothing 0.1, clip 5. */
     public static TrainConfig defaults() {
-        return new TrainConfig(OptimizerKind.SGD, 0.01, 0.9, 5e-4, 10, 128, 1, 0.01, 0.1, 5.0, 0.1, 1.0, 0, 42L);
+        return defaults(OptimizerKind.SGD);
+    }
+
+    /** The defaults for {@code optimizer}: SGD as {@link #defaults()}; AdamW with LR 1e-3 and weight decay 0.05. */
+    public static TrainConfig defaults(OptimizerKind optimizer) {
+        boolean adam = optimizer == OptimizerKind.ADAMW;
+        return new TrainConfig(optimizer, adam ? DEFAULT_ADAMW_LR : DEFAULT_SGD_LR, DEFAULT_MOMENTUM,
+                adam ? DEFAULT_ADAMW_WEIGHT_DECAY : DEFAULT_SGD_WEIGHT_DECAY, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE,
+                DEFAULT_WARMUP_EPOCHS, DEFAULT_MIN_LR_RATIO, DEFAULT_LABEL_SMOOTHING, DEFAULT_CLIP_NORM,
+                DEFAULT_BACKBONE_LR_SCALE, DEFAULT_LAYER_DECAY, DEFAULT_PATIENCE, DEFAULT_SEED);
     }
 
     public TrainConfig withOptimizer(OptimizerKind v) { return new TrainConfig(v, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
