@@ -108,6 +108,9 @@ run '^small_resnet\.graft_mnist$' graft models list 'small_*' --exclude '*fashio
 if grep -q fashion "$out"; then fail "--exclude '*fashion*' listed a fashion model"; fi
 run '^sha256 +[0-9a-f]{64}$' graft models info small_cnn.graft_mnist
 run '"parameters" : 25557032' graft --json models info resnet50
+run '^small_cnn\.graft_mnist -> five-class \([0-9,]+ parameters, 5 classes\)$' \
+  graft models create small_cnn.graft_mnist --pretrained --num-classes 5 --out five-class
+for f in model.safetensors config.json; do need_file "five-class/$f"; done
 run '^bert_minilm_l6_h384' graft models list 'bert*'
 run '^parameters +22565376$' graft models info bert_minilm_l6_h384.sentence_transformers
 

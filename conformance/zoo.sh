@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Numerical conformance of the model zoo against PyTorch: torchvision's resnet18, resnet50 and
 # vit_b_16 (= timm's vit_base_patch16_224) with seeded random weights are run by PyTorch and by
-# `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|).
+# `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|). Then the other
+# way: a resnet18 with a new 7-class head that `graft models create` wrote loads into torchvision with
+# strict=True, and both give the same logits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=/usr/bin/python3   # only the system interpreter sees Debian's torch
@@ -22,4 +24,9 @@ for model in resnet18 resnet50 vit_base_patch16_224; do
       --input "$out/input_224.safetensors" --output "$out/${model}_graft.safetensors"
   "$py" conformance/zoo_reference.py check "$out/${model}_ref.safetensors" "$out/${model}_graft.safetensors" || status=1
 done
+./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export" --overwrite
+"$py" conformance/zoo_reference.py reload "$out/resnet18-export" "$out/input_224.safetensors" "$out/resnet18_export_ref.safetensors" || status=1
+./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
+    --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
 exit $status

@@ -4,6 +4,9 @@
 safetensors (torchvision's ViT keys renamed to timm's vit_base_patch16_224 names), a fixed input and
 the reference logits. `python3 zoo_reference.py check REF.safetensors GOT.safetensors` compares
 tensor 'output' with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on failure.
+`python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`)
+into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
+and writes its logits on INPUT to OUT.
 The safetensors files are written by hand (struct + json) so only torch is needed.
 """
 import json
@@ -50,9 +53,10 @@ def load_safetensors(path):
     for name, e in header.items():
         if name == "__metadata__":
             continue
-        assert e["dtype"] == "F32", e["dtype"]
+        assert e["dtype"] in ("F32", "I64"), e["dtype"]
         b, end = e["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:end], dtype="<f4").copy()).reshape(e["shape"])
+        dtype = "<f4" if e["dtype"] == "F32" else "<i8"
+        out[name] = torch.from_numpy(np.frombuffer(data[b:end], dtype=dtype).copy()).reshape(e["shape"])
     return out
 
 
@@ -131,10 +135,24 @@ def check(ref_path, got_path):
     return 0 if ok else 1
 
 
+def reload(folder, input_path, out_path):
+    with open(f"{folder}/config.json") as f:
+        cfg = json.load(f)
+    assert cfg["architecture"] == "resnet18", cfg["architecture"]
+    model = torchvision.models.resnet18(num_classes=cfg["num_classes"])
+    model.load_state_dict(load_safetensors(f"{folder}/model.safetensors"), strict=True)
+    with torch.no_grad():
+        y = model.eval()(load_safetensors(input_path)["input"])
+    save_safetensors(out_path, {"output": y})
+    print(f"{folder}: loads strictly into torchvision resnet18 ({cfg['num_classes']} classes)")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "reload":
+        reload(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: zoo_reference.py make OUT | check REF GOT")
+        sys.exit("usage: zoo_reference.py make OUT | check REF GOT | reload DIR INPUT OUT")

@@ -3,9 +3,9 @@ package dev.graft.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code graft models}: the model catalogue (list, info, run). */
-@Command(name = "models", description = "The model catalogue: list architectures and weights, show details, run or benchmark a model.",
-        subcommands = {ModelsListCommand.class, ModelsInfoCommand.class, ModelsRunCommand.class, ModelsBenchCommand.class,
+/** {@code graft models}: the model catalogue (list, info, create, run). */
+@Command(name = "models", description = "The model catalogue: list architectures and weights, show details, create, run or benchmark a model.",
+        subcommands = {ModelsListCommand.class, ModelsInfoCommand.class, ModelsCreateCommand.class, ModelsRunCommand.class, ModelsBenchCommand.class,
             dev.graft.cli.train.ModelsRankCommand.class,
             CommandLine.HelpCommand.class})
 public final class ModelsCommand implements Runnable {

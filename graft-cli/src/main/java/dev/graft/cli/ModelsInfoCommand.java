@@ -32,7 +32,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         // Random weights suffice to count parameters and list groups; nothing is loaded.
         dev.graft.zoo.CreateOptions options = new dev.graft.zoo.CreateOptions().numClasses(cfg.numClasses());
         if (cfg.inputSize() != null) {
-            options.inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1));
+            options = options.inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1));
         }
         // A text model (no input size) takes token ids; image-only fields are left out below.
         GraftModel model = Zoo.create(arch.name(), options);

@@ -99,4 +99,22 @@ class ModelsCommandTest {
             assertTrue(err.contains("do not match resnet18"), err);
         }
     }
+
+    @Test
+    void createWritesAFolderWithANewHeadThatLoadsStrictly(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("five");
+        String printed = run(0, "models", "create", "small_cnn.graft_mnist", "--pretrained", "--num-classes", "5", "--out", out.toString());
+        assertTrue(printed.startsWith("small_cnn.graft_mnist -> " + out), printed);
+        ModelBase back = (ModelBase) Zoo.create("local-dir:" + out, new CreateOptions());
+        assertEquals(5, back.numClasses());
+        ModelBase shipped = (ModelBase) Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        try (SafeTensors st = SafeTensors.open(out.resolve("model.safetensors")); NDManager nd = NDManager.newBaseManager()) {
+            assertTrue(st.names().contains("stem.bn.num_batches_tracked"), "PyTorch's strict loading needs it: " + st.names());
+            assertEquals(shipped.stateDict().get("stem.conv.weight").getArray(), st.toNDArray(nd, "stem.conv.weight"),
+                    "the pretrained backbone is kept");
+            assertArrayEquals(new long[] {5, back.numFeatures()}, st.info("fc.weight").shape(), "a new head");
+        }
+        assertTrue(run(1, "models", "create", "small_cnn", "--out", out.toString()).contains("--overwrite"));
+        assertTrue(run(0, "models", "create", "small_cnn", "--out", out.toString(), "--overwrite").contains("small_cnn -> "));
+    }
 }

@@ -1,0 +1,68 @@
+package dev.graft.cli;
+
+import dev.graft.progress.Output;
+import dev.graft.util.Json;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Weights;
+import dev.graft.zoo.Zoo;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code graft models create NAME --out DIR}: timm's {@code create_model} as a command. The folder
+ * holds {@code config.json} and {@code model.safetensors} with PyTorch's keys, which
+ * {@code local-dir:DIR}, {@code graft hub push} and PyTorch's strict {@code load_state_dict} take.
+ */
+@Command(name = "create", description = "Create a model by name (random, or --pretrained weights; a new head with --num-classes) "
+        + "and write it as config.json + model.safetensors.")
+public final class ModelsCreateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "arch or arch.tag, e.g. resnet18 or small_cnn.graft_mnist")
+    String name;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model folder to write.")
+    Path out;
+
+    @Option(names = "--pretrained", description = "Load the name's weights (its tag, else the architecture's first tag).")
+    boolean pretrained;
+
+    @Option(names = "--num-classes", paramLabel = "N", description = "Classifier outputs; another count than the weights' gives a new head, 0 none.")
+    Integer numClasses;
+
+    @Option(names = "--in-chans", paramLabel = "C", description = "Input channels (pretrained first-conv filters are adapted).")
+    Integer inChans;
+
+    @Mixin
+    OverwriteOption overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = overwrite.claim(out, null);
+        CreateOptions o = new CreateOptions().pretrained(pretrained).seed(Globals.seed);
+        if (numClasses != null) {
+            o = o.numClasses(numClasses);
+        }
+        if (inChans != null) {
+            o = o.inChans(inChans);
+        }
+        GraftModel model = Zoo.create(name, o);
+        Weights.save(model, dir);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", model.name());
+        result.put("out", dir.toString());
+        result.put("parameters", model.numParams());
+        result.put("num_classes", model.numClasses());
+        if (Output.json()) {
+            System.out.println(Json.MAPPER.writeValueAsString(result));
+        } else {
+            System.out.printf("%s -> %s (%,d parameters, %d classes)%n", model.name(), dir, model.numParams(), model.numClasses());
+        }
+        return 0;
+    }
+}
