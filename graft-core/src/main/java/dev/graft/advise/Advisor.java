@@ -36,7 +36,7 @@ import java.util.Locale;
  * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
  *
  * <pre>{@code
- * Advice a = Advisor.advise(pretrained, ModelInput.prepare(splits.train(), pretrained.cfg()), FeatureStats.read(statsFile));
+ * Advice a = Advisor.advise(pretrained, ModelInput.prepare(splits.train(), pretrained.cfg()), FeatureStats.read(statsFile), 42);
  * System.out.println(a.strategy() + ": " + a.reason());
  * }</pre>
  */

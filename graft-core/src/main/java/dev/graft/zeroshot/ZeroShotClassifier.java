@@ -15,7 +15,7 @@ import java.util.function.Function;
  * <pre>{@code
  * ZeroShotClassifier zs = ZeroShotClassifier.build(encoder::embed, List.of("animal", "plant"), null,
  *         ZeroShotClassifier.TEXT_TEMPLATES);
- * List<ZeroShotClassifier.Score> ranked = zs.rank(encoder.embed(List.of("a small furry pet")).get(0));
+ * List<ZeroShotClassifier.Score> ranked = zs.rank(encoder.embed(List.of("a small furry pet"))[0]);
  * }</pre>
  */
 public final class ZeroShotClassifier implements dev.graft.text.VectorClassifier {

@@ -7,10 +7,10 @@ package dev.graft.zoo;
  * in any module on the class path), so another module can add a prefix without touching the zoo.
  *
  * <pre>{@code
- * public final class HubResolver implements WeightsResolver {
+ * public final class HubResolver implements WeightsResolver {     // graft-hub's HubWeightsResolver
  *     public String prefix() { return "hf-hub:"; }
- *     public ResolvedWeights resolve(String spec) {          // spec = "org/name@rev"
- *         Path dir = HubClient.snapshot(spec);              // downloads or serves from cache
+ *     public ResolvedWeights resolve(String spec) {              // spec = "org/name@rev"
+ *         Path dir = new Hub().snapshotModel("hf-hub:" + spec);   // downloads, or serves from the cache
  *         return ResolvedWeights.ofDir(dir);
  *     }
  * }
