@@ -126,6 +126,11 @@ final class Routes {
         return false;
     }
 
+    /** What {@code pattern} captures from the decoded path segments, or {@code null} when it does not match them. */
+    static Map<String, String> match(String pattern, List<String> path) {
+        return match(compile(pattern), path);
+    }
+
     private static List<Segment> compile(String pattern) {
         List<Segment> out = new ArrayList<>();
         for (String s : pattern.substring(1).split("/")) {
