@@ -61,7 +61,7 @@ public final class Hub {
         this.cache = new HubCache(config.cacheDir());
         this.http = new HubHttp(config);
         this.uploader = new CommitUploader(http);
-        this.downloader = new HubDownloader(this, config, cache, http, retries);
+        this.downloader = new HubDownloader(this, http, retries);
         this.retries = retries;
     }
 

@@ -46,10 +46,11 @@ final class HubDownloader {
     private final HubHttp http;
     private final int retries;
 
-    HubDownloader(Hub hub, HubConfig config, HubCache cache, HubHttp http, int retries) {
+    /** A downloader into {@code hub}'s cache; {@code hub} also answers the info a snapshot lists its files from. */
+    HubDownloader(Hub hub, HubHttp http, int retries) {
         this.hub = hub;
-        this.config = config;
-        this.cache = cache;
+        this.config = hub.config();
+        this.cache = hub.cache();
         this.http = http;
         this.retries = retries;
     }
