@@ -37,13 +37,18 @@ final class FileRoutes {
         n.put("oid", f.gitOid());
         n.put("size", f.size());
         n.put("path", f.path());
+        putLfs(n, f, "oid");
+        return n;
+    }
+
+    /** An LFS file's {@code lfs} object (nothing for a regular file); tree entries name its sha256 {@code oid}, siblings {@code sha256}. */
+    static void putLfs(ObjectNode entry, FileEntry f, String shaField) {
         if (f.lfs()) {
-            ObjectNode lfs = n.putObject("lfs");
-            lfs.put("oid", f.sha256());
+            ObjectNode lfs = entry.putObject("lfs");
+            lfs.put(shaField, f.sha256());
             lfs.put("size", f.size());
             lfs.put("pointerSize", f.pointerSize());
         }
-        return n;
     }
 
     private static ObjectNode dirNode(String path, List<FileEntry> inside) {

@@ -172,12 +172,7 @@ final class RepoRoutes {
             s.put("rfilename", f.path());
             s.put("size", f.size());
             s.put("blobId", f.gitOid());
-            if (f.lfs()) {
-                ObjectNode lfs = s.putObject("lfs");
-                lfs.put("sha256", f.sha256());
-                lfs.put("size", f.size());
-                lfs.put("pointerSize", f.pointerSize());
-            }
+            FileRoutes.putLfs(s, f, "sha256");
         }
         return arr;
     }
