@@ -1,5 +1,8 @@
 package dev.graft.hub.server;
 
+import static dev.graft.hub.server.Requests.decodeContent;
+import static dev.graft.hub.server.Requests.text;
+
 import com.fasterxml.jackson.core.Base64Variant;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -11,9 +14,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.hub.server.store.BlobStore;
+import dev.graft.hub.server.store.CommitOp;
+import dev.graft.hub.server.store.FileEntry;
+import dev.graft.hub.server.store.Hashes;
+import dev.graft.hub.server.store.RepoPaths;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the NDJSON body of a commit one line at a time, streaming: a file's base64 {@code content} is
@@ -44,6 +53,12 @@ final class CommitLines {
      */
     record Line(int number, String key, JsonNode value, BlobStore.Stored content) {}
 
+    /**
+     * A whole commit body, decoded: its header and operations. Whether the LFS objects it names were
+     * uploaded and whether its card is valid is {@link HubService#commit}'s to check.
+     */
+    record Request(String title, String description, String parent, List<CommitOp> ops) {}
+
     private final InputStream body;
     private final BlobStore blobs;
     private JsonParser parser;
@@ -51,6 +66,70 @@ final class CommitLines {
     CommitLines(InputStream body, BlobStore blobs) {
         this.body = body;
         this.blobs = blobs;
+    }
+
+    /**
+     * Reads a commit body to its end: a header line, then {@code file}, {@code lfsFile}, {@code deletedFile}
+     * and {@code deletedFolder} lines; 400 for a malformed line, path or operation.
+     */
+    static Request read(InputStream body, BlobStore blobs) throws IOException {
+        String title = null;
+        String description = "";
+        String parent = null;
+        boolean sawHeader = false;
+        List<CommitOp> ops = new ArrayList<>();
+        CommitLines lines = new CommitLines(body, blobs);
+        for (Line line; (line = lines.next()) != null; ) {
+            int number = line.number();
+            String key = line.key();
+            JsonNode value = line.value();
+            if (key == null) {
+                throw HubError.badRequest("commit line " + number + " has no 'key' (header, file, lfsFile, deletedFile, deletedFolder)");
+            }
+            if (!sawHeader && !key.equals("header")) {
+                throw HubError.badRequest("the first line of a commit must be the header: {\"key\":\"header\",\"value\":{\"summary\":...}}");
+            }
+            switch (key) {
+                case "header" -> {
+                    sawHeader = true;
+                    title = text(value, "summary");
+                    description = text(value, "description") == null ? "" : text(value, "description");
+                    parent = text(value, "parentCommit");
+                }
+                case "file" -> {
+                    String path = RepoPaths.checkFile(text(value, "path"));
+                    BlobStore.Stored stored = line.content();
+                    if (stored == null) {
+                        stored = blobs.putStreamed(out -> out.write(decodeContent(value)));
+                    }
+                    ops.add(new CommitOp.Put(new FileEntry(path, stored.size(), stored.sha256(), stored.gitOid(), false)));
+                }
+                case "lfsFile" -> {
+                    String path = RepoPaths.checkFile(text(value, "path"));
+                    String algo = text(value, "algo");
+                    if (algo != null && !algo.equals("sha256")) {
+                        throw HubError.badRequest("lfsFile " + path + ": algo must be sha256");
+                    }
+                    String oid = text(value, "oid");
+                    if (!Hashes.isSha256(oid)) {
+                        throw HubError.badRequest("lfsFile " + path + ": oid must be a sha256 (64 hex digits)");
+                    }
+                    ops.add(new CommitOp.Put(FileEntry.lfsFile(path, oid, value.path("size").asLong(-1))));
+                }
+                case "deletedFile" -> ops.add(new CommitOp.Delete(RepoPaths.checkFile(text(value, "path"))));
+                case "deletedFolder" -> {
+                    String path = text(value, "path");
+                    ops.add(new CommitOp.DeleteFolder(RepoPaths.checkFile(path != null && path.endsWith("/")
+                            ? path.substring(0, path.length() - 1) : path)));
+                }
+                default -> throw HubError.badRequest("unknown commit operation '" + key
+                        + "': use header, file, lfsFile, deletedFile or deletedFolder");
+            }
+        }
+        if (!sawHeader) {
+            throw HubError.badRequest("empty commit: send a header line and at least one operation");
+        }
+        return new Request(title, description, parent, ops);
     }
 
     /** The next line, or {@code null} at the end of the body; 400 for malformed JSON or base64. */

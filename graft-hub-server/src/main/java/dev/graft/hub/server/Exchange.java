@@ -1,6 +1,7 @@
 package dev.graft.hub.server;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -35,15 +36,17 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
     final String method;
     final List<String> segments;
     final Map<String, List<String>> query;
+    private final HubLimits limits;
     private final long maxBody;
     private final IdleHeapTrim trim;
 
-    Exchange(Request request, Response response, long maxBody, IdleHeapTrim trim) {
+    Exchange(Request request, Response response, HubLimits limits, IdleHeapTrim trim) {
         this.trim = trim;
         this.request = request;
         this.response = response;
         this.method = request.getMethod();
-        this.maxBody = maxBody;
+        this.limits = limits;
+        this.maxBody = Math.max(limits.maxRequestBytes(), limits.maxUploadBytes());
         String raw = request.getHttpURI().getPath();
         List<String> segs = new ArrayList<>();
         for (String s : raw.split("/", -1)) {
@@ -177,6 +180,27 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
         try (InputStream in = body(limit, hint)) {
             return in.readAllBytes();
         }
+    }
+
+    /** The hint of a 413 for a JSON or form body. */
+    private String jsonHint(Principal who) {
+        return who == null ? "requests without a token may send at most " + limits.jsonLimit(null) + " bytes; send a token, or fewer items per request"
+                : "JSON request bodies are limited to " + limits.maxJsonBytes() + " bytes; send fewer items per request";
+    }
+
+    /** A small JSON or form body, refused with 413 before it is read when over this caller's limit. */
+    byte[] smallBody(Principal who) throws IOException {
+        return bodyBytes(limits.jsonLimit(who), jsonHint(who));
+    }
+
+    /** A small body that must be a JSON object; an empty body is an empty object. */
+    JsonNode jsonBody(Principal who) throws IOException {
+        byte[] body = smallBody(who);
+        JsonNode n = body.length == 0 ? JSON.createObjectNode() : Requests.parseJson(body);
+        if (n == null || !n.isObject()) {
+            throw HubError.badRequest("the request body must be a JSON object");
+        }
+        return n;
     }
 
     void status(int code) {

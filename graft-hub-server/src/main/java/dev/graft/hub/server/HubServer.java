@@ -138,7 +138,7 @@ public final class HubServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             trim.begin();
             try {
-                Exchange ex = new Exchange(request, response, Math.max(limits.maxRequestBytes(), limits.maxUploadBytes()), trim);
+                Exchange ex = new Exchange(request, response, limits, trim);
                 if (ex.method.equals("OPTIONS")) {
                     cors(response);
                     ex.sendEmpty(204);

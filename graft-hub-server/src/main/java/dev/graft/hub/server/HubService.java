@@ -5,6 +5,7 @@ import dev.graft.hub.server.index.IndexDb;
 import dev.graft.hub.server.index.RepoRecord;
 import dev.graft.hub.server.index.TokenInfo;
 import dev.graft.hub.server.store.Commit;
+import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoId;
@@ -163,9 +164,20 @@ public final class HubService implements AutoCloseable {
     /**
      * Commits to a branch and updates the index with it, as one step: if the index cannot be updated the
      * commit is undone and the failure thrown (the client gets a 500 and the branch is where it was).
+     * Before anything moves it checks what the request claims: every LFS file is an object this
+     * repository received, with that size; the title is not blank; the README.md it leaves is a valid card.
      */
     public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
-            List<dev.graft.hub.server.store.CommitOp> ops) throws IOException {
+            List<CommitOp> ops) throws IOException {
+        for (CommitOp op : ops) {
+            if (op instanceof CommitOp.Put put && put.file().lfs()) {
+                checkLfsObject(id, put.file());
+            }
+        }
+        if (title == null || title.isBlank()) {
+            throw HubError.badRequest("the commit header needs a 'summary'");
+        }
+        checkCard(ops);
         return store.commit(id, branch, expectedParent, author, title, message, ops, c -> {
             if (branch.equals("main")) {
                 reindex(id);
@@ -173,11 +185,39 @@ public final class HubService implements AutoCloseable {
         });
     }
 
+    /** A repository may commit only LFS objects it was sent itself (blobs are shared between repositories). */
+    private void checkLfsObject(RepoId id, FileEntry f) {
+        long stored = store.blobs().size(f.sha256());
+        if (stored < 0 || !store.hasLfsObject(id, f.sha256(), stored)) {
+            throw HubError.badRequest("lfsFile " + f.path() + ": object " + f.sha256()
+                    + " was not uploaded to " + id + "; upload it through the LFS batch API before committing");
+        }
+        if (stored != f.size()) {
+            throw HubError.badRequest("lfsFile " + f.path() + ": size " + f.size() + " does not match the uploaded object ("
+                    + stored + " bytes)");
+        }
+    }
+
+    /** 400 if the README.md the operations leave (the last one written, unless deleted after) is not a valid card. */
+    private void checkCard(List<CommitOp> ops) throws IOException {
+        FileEntry readme = null;
+        for (CommitOp op : ops) {
+            if (op instanceof CommitOp.Put put && put.file().path().equals("README.md")) {
+                readme = put.file();
+            } else if (op instanceof CommitOp.Delete delete && delete.path().equals("README.md")) {
+                readme = null;
+            }
+        }
+        if (readme != null && readme.size() <= MAX_CARD_FILE) {
+            ModelCard.parse(new String(store.blobs().read(readme.sha256()), StandardCharsets.UTF_8));
+        }
+    }
+
     /**
      * Creates a repository, commits its initial files (if any) and indexes it, as one step: if a later
      * part fails the repository is deleted again. Names are unique regardless of case.
      */
-    public void createRepo(RepoId id, boolean isPrivate, String author, List<dev.graft.hub.server.store.CommitOp> initialFiles)
+    public void createRepo(RepoId id, boolean isPrivate, String author, List<CommitOp> initialFiles)
             throws IOException {
         store.create(id, isPrivate, author);
         try {

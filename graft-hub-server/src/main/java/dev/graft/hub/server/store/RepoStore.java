@@ -69,11 +69,12 @@ public final class RepoStore {
             "*.zip filter=lfs diff=lfs merge=lfs -text",
             "") ;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path root;
     private final BlobStore blobs;
+    private final RefStore refs = new RefStore(this);
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Commit> commitCache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -92,7 +93,7 @@ public final class RepoStore {
         return blobs;
     }
 
-    private Path dir(RepoId id) {
+    Path dir(RepoId id) {
         return root.resolve(id.type().plural()).resolve(id.owner()).resolve(id.name());
     }
 
@@ -252,7 +253,7 @@ public final class RepoStore {
         return out;
     }
 
-    private RepoMeta requireMeta(RepoId id) {
+    RepoMeta requireMeta(RepoId id) {
         RepoMeta m = meta(id);
         if (m == null) {
             throw HubError.notFound("RepoNotFound", "repository " + id + " not found");
@@ -267,134 +268,32 @@ public final class RepoStore {
      * commit id of this repository; 404 {@code RevisionNotFound} otherwise.
      */
     public String resolve(RepoId id, String revision) {
-        requireMeta(id);
-        String rev = revision == null || revision.isEmpty() || revision.equals("HEAD") ? "main" : revision;
-        if (rev.startsWith("refs/heads/")) {
-            rev = rev.substring("refs/heads/".length());
-        } else if (rev.startsWith("refs/tags/")) {
-            String tag = readRef(id, "tags", rev.substring("refs/tags/".length()));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        String c = readRef(id, "heads", rev);
-        if (c == null) {
-            c = readRef(id, "tags", rev);
-        }
-        if (c == null && RepoPaths.isCommitId(rev) && Files.isRegularFile(dir(id).resolve("commits").resolve(rev + ".json"))) {
-            c = rev;
-        }
-        if (c == null) {
-            throw HubError.notFound("RevisionNotFound", "revision '" + RepoId.printable(revision) + "' not found in " + id);
-        }
-        return c;
-    }
-
-    private String readRef(RepoId id, String kind, String name) {
-        if (name.isEmpty() || name.contains("..") || name.startsWith("/") || name.contains("\\") || name.indexOf(0) >= 0) {
-            return null;
-        }
-        try {
-            return Files.readString(dir(id).resolve("refs").resolve(kind).resolve(name), StandardCharsets.US_ASCII).trim();
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            return null;
-        }
+        return refs.resolve(id, revision);
     }
 
     /** Branch name to commit id, sorted by name. */
     public Map<String, String> branches(RepoId id) throws IOException {
-        return refs(id, "heads");
+        return refs.list(id, "heads");
     }
 
     /** Tag name to commit id, sorted by name. */
     public Map<String, String> tags(RepoId id) throws IOException {
-        return refs(id, "tags");
-    }
-
-    private Map<String, String> refs(RepoId id, String kind) throws IOException {
-        requireMeta(id);
-        Path base = dir(id).resolve("refs").resolve(kind);
-        Map<String, String> out = new TreeMap<>();
-        if (!Files.isDirectory(base)) {
-            return out;
-        }
-        try (Stream<Path> s = Files.walk(base)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = base.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".tmp-")) {
-                    out.put(name, Files.readString(p, StandardCharsets.US_ASCII).trim());
-                }
-            }
-        }
-        return out;
+        return refs.list(id, "tags");
     }
 
     /** Creates a branch at a revision; 409 if it exists. */
     public void createBranch(RepoId id, String branch, String startingPoint) throws IOException {
-        setRef(id, "heads", RepoPaths.checkRef(branch), startingPoint);
+        refs.create(id, "heads", RepoPaths.checkRef(branch), startingPoint);
     }
 
     /** Creates a tag at a revision; 409 if it exists. */
     public void createTag(RepoId id, String tag, String revision) throws IOException {
-        setRef(id, "tags", RepoPaths.checkRef(tag), revision);
-    }
-
-    private void setRef(RepoId id, String kind, String name, String revision) throws IOException {
-        locked(id, () -> {
-            String target = resolve(id, revision);
-            String what = kind.equals("tags") ? "tag" : "branch";
-            if (readRef(id, kind, name) != null) {
-                throw HubError.conflict(what + " '" + name + "' already exists in " + id);
-            }
-            String other = kind.equals("tags") ? "heads" : "tags";
-            if (readRef(id, other, name) != null) {
-                throw HubError.conflict("a " + (other.equals("tags") ? "tag" : "branch") + " named '" + name + "' exists in " + id
-                        + ": a " + what + " of the same name would make the revision ambiguous; choose another name");
-            }
-            // Git refs are files: 'a' and 'a/b' cannot both be branches (or both tags).
-            Path base = dir(id).resolve("refs").resolve(kind);
-            String prefix = "";
-            for (String part : name.substring(0, Math.max(0, name.lastIndexOf('/'))).split("/")) {
-                prefix = prefix.isEmpty() ? part : prefix + "/" + part;
-                if (!prefix.isEmpty() && Files.isRegularFile(base.resolve(prefix))) {
-                    throw HubError.conflict("'" + name + "' cannot be created: '" + prefix + "' is a " + what + " in " + id
-                            + ", and a " + what + " name cannot also be a folder of " + what + " names");
-                }
-            }
-            if (Files.isDirectory(base.resolve(name))) {
-                throw HubError.conflict("'" + name + "' cannot be created: " + (what.equals("tag") ? "tags" : "branches") + " named '" + name + "/...' exist in "
-                        + id + ", and a " + what + " name cannot also be a folder of " + what + " names");
-            }
-            AtomicFiles.write(dir(id).resolve("refs").resolve(kind).resolve(name), (target + "\n").getBytes(StandardCharsets.US_ASCII));
-            return null;
-        });
+        refs.create(id, "tags", RepoPaths.checkRef(tag), revision);
     }
 
     /** Deletes a branch (not main) or a tag. */
     public void deleteRef(RepoId id, boolean tag, String name) throws IOException {
-        locked(id, () -> {
-            String kind = tag ? "tags" : "heads";
-            if (!tag && name.equals("main")) {
-                throw HubError.badRequest("the main branch cannot be deleted");
-            }
-            if (readRef(id, kind, RepoPaths.checkExistingRef(name)) == null) {
-                throw HubError.notFound("RevisionNotFound", (tag ? "tag '" : "branch '") + name + "' not found in " + id);
-            }
-            Path base = dir(id).resolve("refs").resolve(kind);
-            Path ref = base.resolve(name);
-            Files.delete(ref);
-            // Drop folders the ref leaves empty, so 'a' can be created once 'a/b' is gone.
-            for (Path p = ref.getParent(); !p.equals(base); p = p.getParent()) {
-                try (Stream<Path> left = Files.list(p)) {
-                    if (left.findAny().isPresent()) {
-                        break;
-                    }
-                }
-                Files.deleteIfExists(p);
-            }
-            AtomicFiles.syncDir(base);
-            return null;
-        });
+        refs.delete(id, tag, name);
     }
 
     // ---- LFS objects of a repository ----
@@ -488,10 +387,10 @@ public final class RepoStore {
         // and the commit that references it.
         return locked(id, () -> {
             try (StoreLock.Held referencing = blobs.lock().shared()) {
-                String head = readRef(id, "heads", branch);
+                String head = refs.read(id, "heads", branch);
                 if (head == null) {
                     requireMeta(id);
-                    if (readRef(id, "tags", branch) != null || RepoPaths.isCommitId(branch)) {
+                    if (refs.read(id, "tags", branch) != null || RepoPaths.isCommitId(branch)) {
                         throw HubError.badRequest("commits go to a branch; '" + branch + "' is not one");
                     }
                     throw HubError.notFound("RevisionNotFound", "branch '" + RepoId.printable(branch) + "' not found in " + id
@@ -598,66 +497,7 @@ public final class RepoStore {
      * }</pre>
      */
     public GcResult collectGarbage(java.time.Duration grace) throws IOException {
-        try (StoreLock.Held exclusive = blobs.lock().exclusive()) {
-            java.util.Set<String> live = new java.util.HashSet<>();
-            for (RepoId id : list()) {
-                Path commits = dir(id).resolve("commits");
-                if (Files.isDirectory(commits)) {
-                    try (Stream<Path> s = Files.list(commits)) {
-                        for (Path p : (Iterable<Path>) s::iterator) {
-                            String name = p.getFileName().toString();
-                            if (name.startsWith(".tmp-") || !name.endsWith(".json")) {
-                                continue;
-                            }
-                            Commit c;
-                            try {
-                                c = JSON.readValue(p.toFile(), Commit.class);
-                            } catch (IOException e) {
-                                throw new IOException("cannot read commit " + p + " (" + e.getMessage()
-                                        + "); garbage collection stopped and deleted nothing", e);
-                            }
-                            for (FileEntry f : c.files()) {
-                                live.add(f.sha256());
-                            }
-                        }
-                    }
-                }
-                Path lfs = dir(id).resolve("lfs");
-                if (Files.isDirectory(lfs)) {
-                    try (Stream<Path> s = Files.list(lfs)) {
-                        s.map(p -> p.getFileName().toString()).filter(Hashes::isSha256).forEach(live::add);
-                    }
-                }
-            }
-            long youngest = System.currentTimeMillis() - grace.toMillis();
-            int kept = 0;
-            int spared = 0;
-            int deleted = 0;
-            long freed = 0;
-            List<Path> objects;
-            try (Stream<Path> s = Files.walk(blobs.objectsDir(), 2)) {
-                objects = s.filter(p -> Hashes.isSha256(p.getFileName().toString())).toList();
-            }
-            for (Path p : objects) {
-                if (live.contains(p.getFileName().toString())) {
-                    kept++;
-                    continue;
-                }
-                java.nio.file.attribute.BasicFileAttributes attrs;
-                try {
-                    attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    continue;
-                }
-                if (attrs.lastModifiedTime().toMillis() > youngest) {
-                    spared++;
-                } else if (blobs.delete(p.getFileName().toString())) {
-                    deleted++;
-                    freed += attrs.size();
-                }
-            }
-            return new GcResult(kept, spared, deleted, freed);
-        }
+        return new GarbageCollector(this).collect(grace);
     }
 
     // ---- locking ----
