@@ -3,6 +3,7 @@ package dev.graft.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
 import dev.graft.util.Json;
@@ -764,7 +765,7 @@ public final class Hub {
      * Returns the repository URL.
      */
     public String createRepo(RepoType type, String repo, boolean isPrivate, boolean existOk) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkNewRepoId(repo);
         http.requireOnline("creating a repository");
         String[] parts = repo.split("/");
         ObjectNode body = Json.MAPPER.createObjectNode();
@@ -772,7 +773,7 @@ public final class Hub {
         body.put("organization", parts[0]);
         body.put("private", isPrivate);
         if (type != RepoType.MODEL) {
-            body.put("type", type.wireName());
+            body.put("type", type.singular());
         }
         HttpResponse<String> resp = http.send(http.jsonRequest(config.endpoint() + "/api/repos/create", "POST", body),
                 HttpResponse.BodyHandlers.ofString());
@@ -802,7 +803,7 @@ public final class Hub {
         body.put("name", parts[1]);
         body.put("organization", parts[0]);
         if (type != RepoType.MODEL) {
-            body.put("type", type.wireName());
+            body.put("type", type.singular());
         }
         HttpResponse<String> resp = http.send(http.jsonRequest(config.endpoint() + "/api/repos/delete", "DELETE", body),
                 HttpResponse.BodyHandlers.ofString());
@@ -861,7 +862,7 @@ public final class Hub {
      */
     public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate,
                            boolean followSymlinks) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkNewRepoId(repo); // push creates the repository when it is missing
         if (!Files.isDirectory(dir)) {
             throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. a run's export folder");
         }

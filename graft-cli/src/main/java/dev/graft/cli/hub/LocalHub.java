@@ -5,9 +5,10 @@ import dev.graft.GraftHome;
 import dev.graft.hub.CommitInfo;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
+import dev.graft.hub.server.HubServerException;
 import java.nio.file.Path;
 
 /**
@@ -51,6 +52,8 @@ public final class LocalHub {
             return info.commitOid();
         } catch (GraftException e) {
             throw e;
+        } catch (HubServerException e) {
+            throw new GraftException(e.getMessage(), e.fix(), e);
         } catch (Exception e) {
             throw new GraftException("pushing " + dir + " to the local hub as " + repo + " failed: " + e.getMessage(),
                     "push it by hand: graft hub push " + dir + " " + repo, e);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.server.store.BlobStore;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -140,6 +141,6 @@ final class CommitLines {
     }
 
     private static String quoted(String s) {
-        return "'" + dev.graft.hub.server.store.RepoId.printable(s) + "'";
+        return "'" + RepoId.printable(s) + "'";
     }
 }
