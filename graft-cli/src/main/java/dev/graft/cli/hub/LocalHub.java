@@ -5,6 +5,7 @@ import dev.graft.GraftHome;
 import dev.graft.hub.CommitInfo;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
+import dev.graft.hub.RepoPaths;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
@@ -34,6 +35,7 @@ public final class LocalHub {
 
     /** As {@link #push(Path, String, String)}; {@code isPrivate} applies when the repository is created. */
     public static String push(Path dir, String repo, String message, boolean isPrivate) {
+        RepoPaths.checkNewRepoId(repo); // before a server starts: the namespace below needs owner/name
         Path data = GraftHome.dir("hub");
         String namespace = repo.substring(0, repo.indexOf('/'));
         HubServer server;
