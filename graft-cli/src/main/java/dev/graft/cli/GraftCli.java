@@ -3,6 +3,8 @@ package dev.graft.cli;
 import dev.graft.GraftException;
 import dev.graft.engine.EngineNumerics;
 import dev.graft.engine.Engines;
+import dev.graft.hub.protocol.HubProtocolException;
+import dev.graft.hub.server.HubServerException;
 import dev.graft.progress.Output;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -115,6 +117,10 @@ public final class GraftCli implements Runnable {
         }
         if (ex instanceof GraftException g) {
             err.println("error: " + CliErrors.oneLine(g));
+        } else if (ex instanceof HubProtocolException p) {
+            err.println("error: " + p.oneLine());
+        } else if (ex instanceof HubServerException s) {
+            err.println("error: " + s.getMessage() + (s.fix() == null ? "" : " (" + s.fix() + ")"));
         } else {
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             err.println("error: " + msg + (Globals.debug ? "" : " (run with --debug for details)"));

@@ -2,13 +2,13 @@ package dev.graft.examples;
 
 import dev.graft.hub.Hub;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
 import dev.graft.train.RunDirectory;
-import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
 import dev.graft.hub.ListQuery;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.graft.hub;
 
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class CacheScan {
         /** One line: which file, what is wrong, how to fix it. */
         public String describe() {
             return repo.type().urlPrefix() + repo.id() + "@" + commit.substring(0, 12) + " " + path + ": " + check.describe()
-                    + "; pull again: graft hub pull " + repo.id() + (repo.type() == RepoType.MODEL ? "" : " --type " + repo.type().wireName())
+                    + "; pull again: graft hub pull " + repo.id() + (repo.type() == RepoType.MODEL ? "" : " --type " + repo.type().singular())
                     + " --revision " + commit;
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Progress;
 import dev.graft.util.Json;
 import java.io.FilterInputStream;

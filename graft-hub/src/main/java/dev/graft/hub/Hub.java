@@ -3,6 +3,7 @@ package dev.graft.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import java.io.IOException;
@@ -267,7 +268,7 @@ public final class Hub {
      * Returns the repository URL.
      */
     public String createRepo(RepoType type, String repo, boolean isPrivate, boolean existOk) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkNewRepoId(repo);
         http.requireOnline("creating a repository");
         ObjectNode body = repoBody(type, repo);
         body.put("private", isPrivate);
@@ -309,7 +310,7 @@ public final class Hub {
         body.put("name", parts[1]);
         body.put("organization", parts[0]);
         if (type != RepoType.MODEL) {
-            body.put("type", type.wireName());
+            body.put("type", type.singular());
         }
         return body;
     }
@@ -363,7 +364,7 @@ public final class Hub {
      */
     public CommitInfo push(RepoType type, String repo, Path dir, String revision, String message, boolean isPrivate,
                            boolean followSymlinks) {
-        RepoPaths.checkRepoId(repo);
+        RepoPaths.checkNewRepoId(repo); // push creates the repository when it is missing
         if (!Files.isDirectory(dir)) {
             throw new GraftException("not a folder: " + dir, "give the folder to upload, e.g. a run's export folder");
         }

@@ -1,6 +1,7 @@
 package dev.graft.hub;
 
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package dev.graft.hub;
 
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.GraftException;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;

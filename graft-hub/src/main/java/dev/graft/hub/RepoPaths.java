@@ -1,75 +1,71 @@
 package dev.graft.hub;
 
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.HubProtocolException;
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.util.Glob;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 /**
  * Names and paths as the Hugging Face Hub spells them: repository ids, paths inside a repository,
- * revisions, URL quoting, and fnmatch-style file patterns.
+ * revisions, URL quoting, and fnmatch-style file patterns. The rules for names and paths are the hub
+ * protocol's ({@link RepoId}, {@link dev.graft.hub.protocol.RepoPaths}), the server's own: a name or
+ * path this class accepts is not refused by the server for its spelling.
  */
 public final class RepoPaths {
-    /** {@code owner/name}: letters, digits, '-', '_', '.'; no leading '-' or '.', no "--" or "..". */
-    private static final Pattern PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,95}");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
-
     private RepoPaths() {}
 
-    /** Checks {@code owner/name} and returns it; a {@link GraftException} names what is wrong. */
+    /** Checks {@code owner/name} of a repository to write to and returns it; a {@link GraftException} names what is wrong. */
     public static String checkRepoId(String repo) {
-        if (repo == null || repo.isBlank()) {
-            throw new GraftException("empty repository name", "write it as owner/name, e.g. alice/mnist-resnet");
-        }
-        String[] parts = repo.split("/", -1);
-        if (parts.length != 2) {
-            throw new GraftException("repository name '" + repo + "' is not of the form owner/name",
-                    "write it as owner/name, e.g. alice/mnist-resnet");
-        }
-        for (String p : parts) {
-            if (!PART.matcher(p).matches() || p.contains("--") || p.contains("..") || p.endsWith(".")) {
-                throw new GraftException("repository name '" + repo + "' has an invalid part '" + p + "'",
-                        "use letters, digits, '-', '_' and '.' (no leading '-' or '.', no '--' or '..')");
-            }
-        }
-        return repo;
+        return checked(repo, r -> RepoId.of(RepoType.MODEL, r));
     }
 
     /**
-     * Like {@link #checkRepoId} but also accepts a bare {@code name}: the Hugging Face Hub still
+     * Checks {@code owner/name} of a repository to create: also no reserved owner ({@code api/x}) and no
+     * {@code .git} ending, as the server refuses them; returns it.
+     */
+    public static String checkNewRepoId(String repo) {
+        return checked(repo, r -> RepoId.of(RepoType.MODEL, r).checkNew());
+    }
+
+    /**
+     * Checks {@code owner/name} of a repository to read, or a bare {@code name}: the Hugging Face Hub still
      * serves a few old repositories without an owner (e.g. {@code gpt2}), so reads allow it.
      */
     public static String checkReadableRepoId(String repo) {
-        if (repo != null && !repo.contains("/") && PART.matcher(repo).matches() && !repo.contains("--")
-                && !repo.contains("..") && !repo.endsWith(".")) {
-            return repo;
-        }
-        return checkRepoId(repo);
+        return repo != null && !repo.contains("/") && RepoId.isValidPart(repo) ? repo : checkRepoId(repo);
     }
 
-    /** Checks a relative, forward-slash path inside a repository and returns it. */
+    /**
+     * Checks a relative, forward-slash path inside a repository with the server's rules and returns it as
+     * given (the server stores it in Unicode NFC; a download asks for the spelling the caller used).
+     */
     public static String checkPathInRepo(String path) {
-        if (path == null || path.isEmpty()) {
-            throw new GraftException("empty path in repository", "name the file, e.g. config.json");
+        return checked(path, dev.graft.hub.protocol.RepoPaths::checkFile);
+    }
+
+    /** Applies a protocol rule to {@code value} and returns the value unchanged, or the client's error. */
+    private static String checked(String value, Consumer<String> rule) {
+        try {
+            rule.accept(value);
+            return value;
+        } catch (HubProtocolException e) {
+            throw userError(e);
         }
-        if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0 || path.startsWith("/")) {
-            throw new GraftException("invalid path in repository '" + path.replace('\0', '?') + "'",
-                    "use a relative path with '/' separators and no NUL bytes");
-        }
-        for (String seg : path.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                throw new GraftException("invalid path in repository '" + path + "'",
-                        "no empty, '.' or '..' segments");
-            }
-        }
-        return path;
+    }
+
+    /** A protocol rule broken, as the client reports user errors. */
+    static GraftException userError(HubProtocolException e) {
+        return new GraftException(e.getMessage(), e.fix(), e);
     }
 
     /** True for a full 40-hex commit sha (then no ref lookup is needed). */
     public static boolean isCommitSha(String revision) {
-        return revision != null && COMMIT.matcher(revision).matches();
+        return dev.graft.hub.protocol.RepoPaths.isCommitId(revision);
     }
 
     /** Quotes one URL path segment: everything but unreserved characters, '/' included ({@code refs%2Fpr%2F1}). */

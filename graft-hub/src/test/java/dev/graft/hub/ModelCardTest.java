@@ -38,8 +38,8 @@ class ModelCardTest {
         assertTrue(list.getMessage().contains("mapping"));
         GraftException shapes = assertThrows(GraftException.class,
                 () -> ModelCard.parse("---\nlicense: [mit]\ntags: {a: 1}\nmodel-index:\n- name: x\n---\n").validate());
-        assertTrue(shapes.getMessage().contains("'license' must be a string"), shapes.getMessage());
-        assertTrue(shapes.getMessage().contains("'tags' must be a string or a list"), shapes.getMessage());
+        assertTrue(shapes.getMessage().contains("'license' must be text"), shapes.getMessage());
+        assertTrue(shapes.getMessage().contains("'tags' must be text or a list of text"), shapes.getMessage());
         assertTrue(shapes.getMessage().contains("'results' list"), shapes.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.RepoType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code graft hub cache ls}: the cached repositories, their revisions and sizes. */
 @Command(name = "ls", description = "List cached repositories with their size, files and revisions (refs or detached).")
@@ -31,7 +31,7 @@ public final class HubCacheLsCommand implements Callable<Integer> {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (CacheScan.Repo r : repos) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("type", r.type().wireName());
+                m.put("type", r.type().singular());
                 m.put("repo", r.id());
                 m.put("size_on_disk", r.sizeOnDisk());
                 m.put("blobs", r.blobs());
@@ -68,14 +68,14 @@ public final class HubCacheLsCommand implements Callable<Integer> {
             total += r.sizeOnDisk();
             if (revisions) {
                 for (CacheScan.Revision v : r.revisions()) {
-                    out.printf(Locale.ROOT, "%-40s %-8s %-12s %6d %10s  %s%n", r.id(), r.type().wireName(), v.commit().substring(0, 12),
+                    out.printf(Locale.ROOT, "%-40s %-8s %-12s %6d %10s  %s%n", r.id(), r.type().singular(), v.commit().substring(0, 12),
                             v.files(), HubCacheCommand.human(v.size()), v.refs().isEmpty() ? "(detached)" : String.join(", ", v.refs()));
                 }
             } else {
                 List<String> refs = new ArrayList<>();
                 r.revisions().forEach(v -> refs.addAll(v.refs()));
                 int files = r.revisions().stream().mapToInt(CacheScan.Revision::files).max().orElse(0);
-                out.printf(Locale.ROOT, "%-40s %-8s %10s %6d %9d  %-19s %s%n", r.id(), r.type().wireName(), HubCacheCommand.human(r.sizeOnDisk()),
+                out.printf(Locale.ROOT, "%-40s %-8s %10s %6d %9d  %-19s %s%n", r.id(), r.type().singular(), HubCacheCommand.human(r.sizeOnDisk()),
                         files, r.revisions().size(), r.lastModified().toString().substring(0, 19).replace('T', ' '), String.join(", ", refs));
             }
         }

@@ -1,16 +1,16 @@
 package dev.graft.cli.hub;
 
 import dev.graft.hub.CacheScan;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code graft hub cache rm REPO [--revision R]}: removes a repository, or one revision, from the cache (not from the hub). */
 @Command(name = "rm", description = "Remove a cached repository, or one revision of it, from the cache (the hub keeps it).")

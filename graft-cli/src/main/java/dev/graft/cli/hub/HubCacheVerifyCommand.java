@@ -2,7 +2,7 @@ package dev.graft.cli.hub;
 
 import dev.graft.GraftException;
 import dev.graft.hub.CacheScan;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code graft hub cache verify [REPO]}: hashes every cached blob again (sha256 for LFS files, git
@@ -49,7 +49,7 @@ public final class HubCacheVerifyCommand implements Callable<Integer> {
             for (CacheScan.Problem p : problems) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("repo", p.repo().id());
-                m.put("type", p.repo().type().wireName());
+                m.put("type", p.repo().type().singular());
                 m.put("commit", p.commit());
                 m.put("path", p.path());
                 m.put("state", p.check().state().name().toLowerCase(java.util.Locale.ROOT));

@@ -1,13 +1,13 @@
 package dev.graft.cli.hub;
 
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code graft hub create REPO}: creates an empty model or data set repository. */
 @Command(name = "create", description = "Create a model or data set repository on the hub.")

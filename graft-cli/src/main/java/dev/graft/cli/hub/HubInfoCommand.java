@@ -1,14 +1,14 @@
 package dev.graft.cli.hub;
 
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code graft hub info REPO}: commit, visibility, tags, card data and files of a repository. */
 @Command(name = "info", description = "Show a repository's commit, tags, card metadata and files.")

@@ -2,14 +2,14 @@ package dev.graft.cli.hub;
 
 import dev.graft.hub.ListQuery;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code graft hub ls}: lists or searches repositories. */
 @Command(name = "ls", description = "List or search repositories on the hub.")

@@ -2,7 +2,7 @@ package dev.graft.cli.hub;
 
 import dev.graft.cli.OverwriteOption;
 import dev.graft.hub.RepoPaths;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code graft hub pull REPO}: downloads a repository at one commit into the cache and prints the folder. */
 @Command(name = "pull", description = "Download a repository (or the files matching --include) into the cache; prints the folder.")

@@ -1,15 +1,15 @@
 package dev.graft.cli.hub;
 
 import dev.graft.GraftException;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.Console;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code graft hub rm REPO}: deletes a repository on the hub (asks first unless --yes). */
 @Command(name = "rm", description = "Delete a repository from the hub (asks first unless --yes).")

@@ -5,9 +5,11 @@ import dev.graft.GraftHome;
 import dev.graft.hub.CommitInfo;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.RepoPaths;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
+import dev.graft.hub.server.HubServerException;
 import java.nio.file.Path;
 
 /**
@@ -33,6 +35,7 @@ public final class LocalHub {
 
     /** As {@link #push(Path, String, String)}; {@code isPrivate} applies when the repository is created. */
     public static String push(Path dir, String repo, String message, boolean isPrivate) {
+        RepoPaths.checkNewRepoId(repo); // before a server starts: the namespace below needs owner/name
         Path data = GraftHome.dir("hub");
         String namespace = repo.substring(0, repo.indexOf('/'));
         HubServer server;
@@ -51,6 +54,8 @@ public final class LocalHub {
             return info.commitOid();
         } catch (GraftException e) {
             throw e;
+        } catch (HubServerException e) {
+            throw new GraftException(e.getMessage(), e.fix(), e);
         } catch (Exception e) {
             throw new GraftException("pushing " + dir + " to the local hub as " + repo + " failed: " + e.getMessage(),
                     "push it by hand: graft hub push " + dir + " " + repo, e);

@@ -4,7 +4,8 @@ import dev.graft.GraftException;
 import dev.graft.hub.CommitInfo;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.RepoPaths;
+import dev.graft.hub.protocol.RepoType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,8 +33,6 @@ public final class ModelPublisher {
     /** What a fine-tuning run folder publishes: the exported model, its card and the report it links to. */
     public static final List<String> RUN_FILES = List.of("model.safetensors", "config.json", "README.md", "report.md",
             "curves.png", "confusion.png", "metrics.jsonl");
-
-    private static final String REPO_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*";
 
     private ModelPublisher() {}
 
@@ -71,10 +70,13 @@ public final class ModelPublisher {
         }
     }
 
-    /** Rejects a repository name that is not {@code owner/name}, with the fix. */
+    /**
+     * Rejects a repository name the hub would refuse for a new repository (the protocol's rule, as the
+     * server applies it), with the fix; {@code null} (no push asked for) passes.
+     */
     public static void checkRepo(String repo) {
-        if (repo != null && !repo.matches(REPO_PATTERN)) {
-            throw new GraftException("hub repository '" + repo + "' is not owner/name", "e.g. --push-to alice/digits-small-cnn");
+        if (repo != null) {
+            RepoPaths.checkNewRepoId(repo);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.GraftHome;
 import dev.graft.cli.Globals;
 import dev.graft.cli.hub.LocalHub;
+import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.progress.Output;
 import dev.graft.text.TextCharts;
 import dev.graft.text.TextClassifierFiles;
@@ -70,9 +71,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Strategy s = TextFineTuner.parseStrategy(strategy);
-        if (push != null && !push.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            throw new GraftException("hub repository '" + push + "' is not namespace/name", "e.g. --push local/my-text-classifier");
-        }
+        ModelPublisher.checkRepo(push); // before training, with the hub's own rule
         TextFineTuner.Options o = TextFineTuner.Options.defaults(s).withSeed(Globals.seed).withTopLayers(Math.max(1, topLayers));
         if (epochs != null) {
             o = o.withEpochs(epochs);

@@ -93,7 +93,7 @@ class HubClientVerbsTest {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(dir.resolve("README.md"), "---\nlicense: [mit, apache-2.0]\n---\n");
         assertEquals(1, run("hub", "push", dir.toString(), "alice/bad"));
-        assertTrue(err.toString().contains("'license' must be a string"), err.toString());
+        assertTrue(err.toString().contains("'license' must be text"), err.toString());
         assertTrue(fake.log.isEmpty(), "nothing was sent");
     }
 

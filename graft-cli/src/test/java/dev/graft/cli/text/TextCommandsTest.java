@@ -68,6 +68,14 @@ class TextCommandsTest {
     }
 
     @Test
+    void aRepositoryNameTheHubRefusesFailsBeforeFineTuning() {
+        for (String refused : new String[] {"local/a--b", "local/model-", "api/x", "no-slash"}) {
+            String err = run(1, "text-finetune", "--model", model.toString(), "--push", refused)[1];
+            assertTrue(err.contains("repository name '" + refused + "'") || err.contains("'api' is reserved"), err);
+        }
+    }
+
+    @Test
     void zeroshotRanksEveryLabel() {
         String out = run(0, "zeroshot", "--model", model.toString(), "--labels", "animal,plant,food", "a small furry pet")[0];
         assertTrue(out.startsWith("a small furry pet\n"), out);

@@ -14,7 +14,7 @@ import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
 import dev.graft.hub.ModelCard;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.RepoType;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
 import dev.graft.progress.Output;
@@ -29,6 +29,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -177,6 +178,12 @@ class FinetunePushToHubTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("'no-slash' is not owner/name"), r[2]);
         assertFalse(Files.exists(tmp.resolve("never")));
+        // Names the hub would refuse only after training: the pre-check is the hub's own rule.
+        for (String refused : List.of("alice/a--b", "alice/model-", "api/x", "alice/x.git", "alice/" + "n".repeat(97))) {
+            String[] late = run("finetune", "--model", "small_cnn", "--data", data, "--push-to", refused, "--out", tmp.resolve("never").toString());
+            assertEquals("1", late[0], refused);
+            assertFalse(Files.exists(tmp.resolve("never")), refused);
+        }
         assertThrows(GraftException.class, () -> ModelPublisher.publish(tmp, null, "alice/x", "m", false));
     }
 }

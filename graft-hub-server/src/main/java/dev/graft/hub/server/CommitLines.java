@@ -13,11 +13,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.server.store.BlobStore;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoPaths;
+import dev.graft.hub.protocol.RepoPaths;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -219,6 +220,6 @@ final class CommitLines {
     }
 
     private static String quoted(String s) {
-        return "'" + dev.graft.hub.server.store.RepoId.printable(s) + "'";
+        return "'" + RepoId.printable(s) + "'";
     }
 }

@@ -1,5 +1,7 @@
 package dev.graft.hub.server;
 
+import dev.graft.hub.protocol.HubProtocolException;
+
 /**
  * An error answered to an HTTP client: a status, a Hugging Face error code (sent as
  * {@code X-Error-Code}, e.g. {@code RepoNotFound}, {@code EntryNotFound}, {@code RevisionNotFound}) and
@@ -30,6 +32,11 @@ public final class HubError extends RuntimeException {
 
     public static HubError badRequest(String message) {
         return new HubError(400, null, message);
+    }
+
+    /** The 400 answer to a name, path or card that breaks a rule of the hub protocol. */
+    public static HubError of(HubProtocolException e) {
+        return badRequest(e.sentence());
     }
 
     public static HubError notFound(String code, String message) {

@@ -1,6 +1,5 @@
 package dev.graft.hub.server;
 
-import dev.graft.GraftException;
 
 /**
  * Size limits of requests. Every route that reads a body checks the declared length against its limit
@@ -47,12 +46,12 @@ public record HubLimits(long maxRequestBytes, long maxUploadBytes, long maxJsonB
     public static HubLimits ofMiB(long maxRequestMiB, long maxUploadMiB) {
         long maxRequest = MAX_REQUEST_BYTES >> 20;
         if (maxRequestMiB < 1 || maxRequestMiB > maxRequest) {
-            throw new GraftException("--max-request-size must be a whole number of MiB from 1 to " + maxRequest + ", got " + maxRequestMiB,
+            throw new HubServerException("--max-request-size must be a whole number of MiB from 1 to " + maxRequest + ", got " + maxRequestMiB,
                     "use e.g. --max-request-size 256, the default");
         }
         long maxUpload = Long.MAX_VALUE >> 20;
         if (maxUploadMiB < 1 || maxUploadMiB > maxUpload) {
-            throw new GraftException("--max-upload-size must be a whole number of MiB from 1 to " + maxUpload + ", got " + maxUploadMiB,
+            throw new HubServerException("--max-upload-size must be a whole number of MiB from 1 to " + maxUpload + ", got " + maxUploadMiB,
                     "use e.g. --max-upload-size 51200, the default (50 GiB)");
         }
         return new HubLimits(maxRequestMiB << 20, maxUploadMiB << 20);
@@ -60,7 +59,7 @@ public record HubLimits(long maxRequestBytes, long maxUploadBytes, long maxJsonB
 
     private static void check(long value, long max, String what) {
         if (value < 1 || value > max) {
-            throw new GraftException(what + " must be from 1 to " + max + " bytes, got " + value, "pass a positive size");
+            throw new HubServerException(what + " must be from 1 to " + max + " bytes, got " + value, "pass a positive size");
         }
     }
 

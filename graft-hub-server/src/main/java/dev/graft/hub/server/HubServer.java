@@ -1,6 +1,6 @@
 package dev.graft.hub.server;
 
-import dev.graft.GraftException;
+import dev.graft.hub.protocol.HubProtocolException;
 import dev.graft.hub.server.web.WebPages;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class HubServer implements AutoCloseable {
         } catch (Exception e) {
             trim.close();
             hub.close();
-            throw new GraftException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+            throw new HubServerException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
                     "choose another --port or stop what uses it", e);
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -152,6 +152,9 @@ public final class HubServer implements AutoCloseable {
                 callback.succeeded();
             } catch (HubError e) {
                 fail(request, response, callback, e.status(), e.code(), e.getMessage());
+            } catch (HubProtocolException e) {
+                HubError bad = HubError.of(e);
+                fail(request, response, callback, bad.status(), bad.code(), bad.getMessage());
             } catch (EofException e) {
                 // The client went away mid-transfer (or cut its upload): nothing to answer.
                 callback.failed(e);

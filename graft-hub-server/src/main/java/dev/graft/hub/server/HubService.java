@@ -1,5 +1,8 @@
 package dev.graft.hub.server;
 
+import dev.graft.hub.protocol.HubProtocolException;
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.card.ModelCard;
 import dev.graft.hub.server.index.IndexDb;
 import dev.graft.hub.server.index.RepoRecord;
@@ -8,10 +11,8 @@ import dev.graft.hub.server.store.Commit;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
 import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoStore;
-import dev.graft.hub.server.store.RepoType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,7 +115,7 @@ public final class HubService implements AutoCloseable {
         }
         byte[] key = Files.readAllBytes(file);
         if (key.length < 32) {
-            throw new dev.graft.GraftException("the signing key " + file.getFileName() + " in the hub data folder is damaged ("
+            throw new HubServerException("the signing key " + file.getFileName() + " in the hub data folder is damaged ("
                     + key.length + " bytes)", "delete it and restart; LFS transfer URLs handed out before stop working");
         }
         return key;
@@ -434,10 +435,14 @@ public final class HubService implements AutoCloseable {
 
     /** Creates a token for a user (creating the user if needed); the token is returned once and only its hash is kept. */
     public String createToken(String user, String name, boolean canWrite) {
-        RepoId.checkNewOwner(user);
+        try {
+            RepoId.checkNewOwner(user);
+        } catch (HubProtocolException e) {
+            throw HubError.of(e);
+        }
         String existing = index.userIgnoringCase(user);
         if (existing != null && !existing.equals(user)) {
-            throw new dev.graft.GraftException("the user " + existing + " exists; user names are unique regardless of case",
+            throw new HubServerException("the user " + existing + " exists; user names are unique regardless of case",
                     "use --user " + existing + " or choose another name");
         }
         index.ensureUser(user);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
+import dev.graft.hub.protocol.RepoId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;

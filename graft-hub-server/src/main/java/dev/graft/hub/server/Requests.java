@@ -1,7 +1,7 @@
 package dev.graft.hub.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.hub.server.store.RepoId;
+import dev.graft.hub.protocol.RepoId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;

@@ -1,7 +1,7 @@
 package dev.graft.hub.server;
 
-import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoType;
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

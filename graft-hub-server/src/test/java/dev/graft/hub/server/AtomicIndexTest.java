@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.index.IndexDb;
 import dev.graft.hub.server.index.RepoRecord;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
 import dev.graft.hub.server.store.RepoStore;
-import dev.graft.hub.server.store.RepoType;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
 import dev.graft.hub.server.store.RepoStore;
-import dev.graft.hub.server.store.RepoType;
 import dev.graft.hub.server.store.StoreLock;
 import java.io.IOException;
 import java.net.http.HttpResponse;

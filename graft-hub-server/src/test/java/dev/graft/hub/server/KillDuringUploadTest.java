@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

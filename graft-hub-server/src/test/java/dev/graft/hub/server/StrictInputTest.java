@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.GraftException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -114,7 +113,7 @@ class StrictInputTest {
         }
         // Another type is another namespace, as on the Hub.
         assertEquals(200, hub.postJson("/api/repos/create", alice, Map.of("name", "PUB", "type", "dataset")).statusCode());
-        GraftException lookAlikeUser = assertThrows(GraftException.class, () -> hub.token("ALICE", true));
+        HubServerException lookAlikeUser = assertThrows(HubServerException.class, () -> hub.token("ALICE", true));
         assertTrue(lookAlikeUser.getMessage().contains("regardless of case"), lookAlikeUser.getMessage());
         // A look-alike user from before that rule still cannot take a look-alike repository.
         String legacy = "hf_legacyLookAlikeUserToken0123456789abcdef";
@@ -170,12 +169,12 @@ class StrictInputTest {
     @Test
     void nonsenseLimitsAreRefusedWithTheOptionNamed() {
         for (long[] bad : new long[][] {{-1, 100}, {0, 100}, {1 << 20, 100}, {256, -1}, {256, 0}, {256, Long.MAX_VALUE}}) {
-            GraftException e = assertThrows(GraftException.class, () -> HubLimits.ofMiB(bad[0], bad[1]));
+            HubServerException e = assertThrows(HubServerException.class, () -> HubLimits.ofMiB(bad[0], bad[1]));
             String option = bad[0] < 1 || bad[0] >= 1 << 20 ? "--max-request-size" : "--max-upload-size";
             assertTrue(e.getMessage().startsWith(option + " must be"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
         assertEquals(256L << 20, HubLimits.ofMiB(256, 51200).maxRequestBytes());
-        assertThrows(GraftException.class, () -> new HubLimits(-1, 100));
+        assertThrows(HubServerException.class, () -> new HubLimits(-1, 100));
     }
 }

@@ -1,7 +1,7 @@
 package dev.graft.hub.server.index;
 
-import dev.graft.GraftException;
 import dev.graft.hub.server.HubError;
+import dev.graft.hub.server.HubServerException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -61,7 +61,7 @@ public final class IndexDb implements AutoCloseable {
     /** Opens (and creates the tables of) the database at a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */
     public static IndexDb open(String jdbcUrl) {
         if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new GraftException("unsupported index database URL '" + jdbcUrl + "'",
+            throw new HubServerException("unsupported index database URL '" + jdbcUrl + "'",
                     "use jdbc:postgresql://host:port/db?user=..&password=.. or leave --db-url out for the embedded database");
         }
         IndexDb db = new IndexDb(jdbcUrl);
@@ -72,7 +72,7 @@ public final class IndexDb implements AutoCloseable {
             c.commit();
             db.release(c);
         } catch (SQLException e) {
-            throw new GraftException("cannot open the hub index database at " + redact(jdbcUrl) + ": " + e.getMessage(),
+            throw new HubServerException("cannot open the hub index database at " + redact(jdbcUrl) + ": " + e.getMessage(),
                     "check --db-url, that the database server runs and that the user may create tables", e);
         }
         return db;

@@ -1,5 +1,6 @@
 package dev.graft.hub.server.store;
 
+import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.server.HubError;
 import java.io.IOException;
 import java.io.InputStream;

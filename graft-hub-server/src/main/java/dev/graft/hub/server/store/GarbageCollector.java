@@ -1,5 +1,6 @@
 package dev.graft.hub.server.store;
 
+import dev.graft.hub.protocol.RepoId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

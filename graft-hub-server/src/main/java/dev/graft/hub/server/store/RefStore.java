@@ -1,5 +1,7 @@
 package dev.graft.hub.server.store;
 
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoPaths;
 import dev.graft.hub.server.HubError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,9 @@ package dev.graft.hub.server.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoPaths;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubError;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,8 @@ package dev.graft.hub.server.web;
 import static dev.graft.hub.server.web.Html.esc;
 import static dev.graft.hub.server.web.Html.q;
 
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubError;
 import dev.graft.hub.server.HubService;
 import dev.graft.hub.server.Principal;
@@ -11,8 +13,6 @@ import dev.graft.hub.server.index.RepoQuery;
 import dev.graft.hub.server.index.RepoRecord;
 import dev.graft.hub.server.store.Commit;
 import dev.graft.hub.server.store.FileEntry;
-import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

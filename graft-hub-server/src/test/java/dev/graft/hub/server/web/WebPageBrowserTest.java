@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.graft.hub.protocol.RepoId;
+import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.HubLimits;
 import dev.graft.hub.server.HubServer;
 import dev.graft.hub.server.HubService;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
 import dev.graft.hub.server.store.Hashes;
-import dev.graft.hub.server.store.RepoId;
-import dev.graft.hub.server.store.RepoType;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,18 @@
-package dev.graft.hub.server.store;
+package dev.graft.hub.protocol;
 
-import dev.graft.hub.server.HubError;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.regex.Pattern;
 
-/** Validation of file paths inside a repository and of branch and tag names. */
+/**
+ * The rules for file paths inside a repository and for branch and tag names, as the server enforces
+ * them on every commit and the client checks them before it sends one.
+ *
+ * <pre>{@code
+ * String stored = RepoPaths.checkFile("weights/model.safetensors");
+ * RepoPaths.checkRef("v1.0");
+ * }</pre>
+ */
 public final class RepoPaths {
     private static final Pattern REF = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
@@ -22,7 +29,7 @@ public final class RepoPaths {
         String nfc = path == null ? null : Normalizer.normalize(path, Normalizer.Form.NFC);
         String why = problem(nfc);
         if (why != null) {
-            throw HubError.badRequest("invalid file path '" + RepoId.printable(path) + "': " + why);
+            throw new HubProtocolException("invalid file path '" + RepoId.printable(path) + "'", why);
         }
         return nfc;
     }
@@ -96,7 +103,7 @@ public final class RepoPaths {
     public static String checkRef(String name) {
         String why = refProblem(name);
         if (why != null) {
-            throw HubError.badRequest("invalid branch or tag name '" + RepoId.printable(name) + "': " + why);
+            throw new HubProtocolException("invalid branch or tag name '" + RepoId.printable(name) + "'", why);
         }
         return name;
     }
@@ -107,8 +114,8 @@ public final class RepoPaths {
      */
     public static String checkExistingRef(String name) {
         if (name == null || name.length() > 200 || !REF.matcher(name).matches() || name.contains("..")) {
-            throw HubError.badRequest("invalid branch or tag name '" + RepoId.printable(name)
-                    + "': use letters, digits, '.', '_', '-' and '/' between non-empty parts");
+            throw new HubProtocolException("invalid branch or tag name '" + RepoId.printable(name) + "'",
+                    "use letters, digits, '.', '_', '-' and '/' between non-empty parts");
         }
         return name;
     }
