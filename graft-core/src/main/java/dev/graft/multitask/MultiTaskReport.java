@@ -2,10 +2,11 @@ package dev.graft.multitask;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.graft.GraftException;
-import dev.graft.train.Checkpoint;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.Weights;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -192,7 +193,7 @@ public final class MultiTaskReport {
 
     /** model.safetensors (backbone keys + {@code heads.<task>.*}), config.json with the tasks, README.md card. */
     static void exportModel(Path dir, MultiTaskResult r, MultiTaskModel model, Map<String, Object> setup) throws IOException {
-        Checkpoint.writeArrays(dir.resolve("model.safetensors"), model.stateDict());
+        Weights.saveStateDict(model.stateDict(), dir.resolve(ResolvedWeights.WEIGHTS_FILE), Map.of());
         PretrainedCfg base = model.backbone().cfg();
         Map<String, Object> provenance = new LinkedHashMap<>(setup);
         provenance.put("weighting", r.weighting());

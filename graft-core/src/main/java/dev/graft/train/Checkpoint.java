@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
+import dev.graft.weights.SafeTensors;
+import dev.graft.zoo.Weights;
 import dev.graft.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -85,17 +86,9 @@ public final class Checkpoint {
         }
     }
 
-    /** Writes parameters under their state-dict keys as safetensors. */
-    public static void writeArrays(Path file, Map<String, Parameter> stateDict) throws IOException {
-        try (NDScope scope = new NDScope()) {
-            NDList list = new NDList();
-            for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
-                NDArray a = e.getValue().getArray().duplicate();
-                a.setName(e.getKey());
-                list.add(a);
-            }
-            writeList(file, list);
-        }
+    /** Writes parameters under their state-dict keys as safetensors, through the one export ({@link Weights#saveStateDict}). */
+    public static void writeArrays(Path file, Map<String, Parameter> stateDict) {
+        Weights.saveStateDict(stateDict, file, Map.of());
     }
 
     private static void writeList(Path file, NDList list) throws IOException {
@@ -112,9 +105,9 @@ public final class Checkpoint {
 
     /** Copies the arrays of a safetensors file into the parameters with the same keys; every key must be present. */
     public static void readInto(Path file, Map<String, Parameter> stateDict, NDManager nd) throws IOException {
-        Map<String, NDArray> byName = new HashMap<>();
-        for (NDArray a : readList(file, nd)) {
-            byName.put(a.getName(), a);
+        Map<String, NDArray> byName;
+        try (SafeTensors st = SafeTensors.open(file)) {
+            byName = st.toNDArrays(nd);
         }
         for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
             NDArray src = byName.get(e.getKey());

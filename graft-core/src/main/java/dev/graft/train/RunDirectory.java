@@ -8,6 +8,8 @@ import dev.graft.GraftException;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +127,7 @@ public final class RunDirectory {
     /** Writes the exported model: weights, config and a model card. */
     public void exportModel(GraftModel model, PretrainedCfg cfg, Map<String, Object> frontMatter, String cardBody) {
         try {
-            Checkpoint.writeArrays(root.resolve("model.safetensors"), model.stateDict());
+            Weights.saveStateDict(model, root.resolve(ResolvedWeights.WEIGHTS_FILE));
             cfg.write(root.resolve("config.json"));
             writeCard(root.resolve("README.md"), frontMatter, cardBody);
         } catch (IOException e) {

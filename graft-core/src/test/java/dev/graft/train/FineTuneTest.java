@@ -138,7 +138,15 @@ class FineTuneTest {
             for (ai.djl.ndarray.NDArray x : ai.djl.ndarray.NDList.decode(m, in)) {
                 shapes.put(x.getName(), x.getShape());
             }
-            assertEquals(shortNets.get(0).stateDict().keySet(), shapes.keySet());
+            // PyTorch's state dict exactly: BatchNorm's num_batches_tracked after each running_var, for strict loading
+            List<String> pytorchKeys = new java.util.ArrayList<>();
+            for (String k : shortNets.get(0).stateDict().keySet()) {
+                pytorchKeys.add(k);
+                if (k.endsWith(".running_var")) {
+                    pytorchKeys.add(k.replace(".running_var", ".num_batches_tracked"));
+                }
+            }
+            assertEquals(pytorchKeys, List.copyOf(shapes.keySet()));
             assertEquals(new ai.djl.ndarray.types.Shape(4, 8), shapes.get("fc.weight"));
             assertEquals(new ai.djl.ndarray.types.Shape(4), shapes.get("fc.bias"));
         }
