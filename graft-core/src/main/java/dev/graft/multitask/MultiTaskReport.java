@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.graft.GraftException;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
+import dev.graft.train.CardFrontMatter;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.Weights;
@@ -207,26 +208,16 @@ public final class MultiTaskReport {
     }
 
     private static Map<String, Object> frontMatter(MultiTaskResult r, PretrainedCfg base, Map<String, Object> setup) {
-        Map<String, Object> fm = new LinkedHashMap<>();
-        fm.put("library_name", "graft");
-        fm.put("base_model", base.name());
-        fm.put("datasets", List.of(String.valueOf(setup.get("data"))));
-        fm.put("tags", List.of("multi-task", r.weighting()));
-        List<Map<String, Object>> results = new ArrayList<>();
+        String data = String.valueOf(setup.get("data"));
+        CardFrontMatter fm = new CardFrontMatter(base.license(), null).baseModel(base.name()).dataset(data)
+                .tags("multi-task", r.weighting());
         for (TaskSpec t : r.tasks()) {
-            Map<String, Object> metric = new LinkedHashMap<>();
-            metric.put("type", t.kind().metricName());
-            metric.put("value", r.testMetrics().get(t.name()));
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("task", Map.of("name", t.name()));
-            result.put("metrics", List.of(metric));
-            results.add(result);
+            // one result per head: the hub wants a task type and a data set for each
+            fm.result(base.name() + "-multitask-" + r.weighting(),
+                    t.kind() == TaskKind.CLASSIFICATION ? "image-classification" : "image-regression", t.name(), data,
+                    CardFrontMatter.metric(t.kind().metricName(), null, r.testMetrics().get(t.name())));
         }
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("name", base.name() + "-multitask-" + r.weighting());
-        index.put("results", results);
-        fm.put("model-index", List.of(index));
-        return fm;
+        return fm.toMap();
     }
 
     private static String card(MultiTaskResult r, PretrainedCfg base, Map<String, Object> setup) {

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
+import dev.graft.train.CardFrontMatter;
+import dev.graft.train.RunDirectory;
 import dev.graft.zoo.bert.BertConfig;
 import dev.graft.zoo.bert.BertWeights;
 import java.io.IOException;
@@ -74,31 +76,11 @@ public final class TextClassifierFiles {
     /** A model card with the fine-tuning recipe and the test accuracy (Hugging Face model-index). */
     public static String card(String baseModel, String dataset, String recipe, double accuracy, int testSize, long seed) {
         String base = TextEncoder.MINILM_NAMES.contains(baseModel) ? dev.graft.zoo.bert.MiniLm.ID : baseModel;
-        return String.format(Locale.ROOT, """
-                ---
-                license: apache-2.0
-                library_name: graft
-                pipeline_tag: text-classification
-                base_model: %1$s
-                datasets:
-                - %2$s
-                tags:
-                - text-classification
-                - bert
-                - graft
-                model-index:
-                - name: %2$s-classifier
-                  results:
-                  - task:
-                      type: text-classification
-                    dataset:
-                      name: %2$s
-                      type: %2$s
-                      split: test
-                    metrics:
-                    - type: accuracy
-                      value: %3$.4f
-                ---
+        Map<String, Object> fm = new CardFrontMatter("apache-2.0", "text-classification").baseModel(base).dataset(dataset)
+                .tags("text-classification", "bert", "graft")
+                .result(dataset + "-classifier", "text-classification", dataset, CardFrontMatter.metric("accuracy", null, accuracy))
+                .toMap();
+        return RunDirectory.cardText(fm, String.format(Locale.ROOT, """
                 # %2$s classifier fine-tuned from %1$s
 
                 - Base model: %1$s (Apache-2.0).
@@ -107,6 +89,6 @@ public final class TextClassifierFiles {
                   then a linear classifier (`classifier.weight`, `classifier.bias`).
                 - Test accuracy: %3$.4f on %5$d held-out texts.
                 - Made with Graft; reproduce with `graft quickstart --seed %6$d`.
-                """, base, dataset, accuracy, recipe, testSize, seed);
+                """, base, dataset, accuracy, recipe, testSize, seed));
     }
 }

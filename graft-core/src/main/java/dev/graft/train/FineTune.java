@@ -495,29 +495,13 @@ public final class FineTune {
     }
 
     private Map<String, Object> modelCard(String base, String license, FineTuneResult r) {
-        Map<String, Object> fm = new LinkedHashMap<>();
-        if (base != null) {
-            fm.put("base_model", base);
-        }
         String dataName = publicDataName(this.dataName);
-        fm.put("datasets", List.of(dataName));
-        fm.put("library_name", "graft");
-        fm.put("license", license);
-        fm.put("pipeline_tag", "image-classification");
-        fm.put("tags", List.of("graft", "image-classification", "strategy-" + strategy.id()));
-        Map<String, Object> dataset = new LinkedHashMap<>();
-        dataset.put("name", dataName);
-        dataset.put("type", dataName);
-        dataset.put("split", "test");
-        List<Map<String, Object>> metrics = new ArrayList<>();
-        metrics.add(Map.of("type", "accuracy", "name", "top-1", "value", round(r.test().top1())));
-        metrics.add(Map.of("type", "accuracy", "name", "top-5", "value", round(r.test().top5())));
-        metrics.add(Map.of("type", "loss", "name", "cross-entropy", "value", round(r.test().loss())));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("task", Map.of("type", "image-classification"));
-        result.put("dataset", dataset);
-        result.put("metrics", metrics);
-        fm.put("model-index", List.of(Map.of("name", modelName + "-" + dataName + "-" + strategy.id(), "results", List.of(result))));
+        CardFrontMatter fm = new CardFrontMatter(license, "image-classification").baseModel(base).dataset(dataName)
+                .tags("graft", "image-classification", "strategy-" + strategy.id())
+                .result(modelName + "-" + dataName + "-" + strategy.id(), "image-classification", dataName,
+                        CardFrontMatter.metric("accuracy", "top-1", round(r.test().top1())),
+                        CardFrontMatter.metric("accuracy", "top-5", round(r.test().top5())),
+                        CardFrontMatter.metric("loss", "cross-entropy", round(r.test().loss())));
         Map<String, Object> graft = new LinkedHashMap<>();
         graft.put("strategy", strategy.id());
         graft.put("freeze_stages", freezeStages);
@@ -530,8 +514,7 @@ public final class FineTune {
         }
         graft.put("labels_per_class", labelsPerClass);
         graft.put("versions", RunDirectory.versions());
-        fm.put("graft", graft);
-        return fm;
+        return fm.extra("graft", graft).toMap();
     }
 
     private String cardBody(String base, FineTuneResult r, int trainSize) {

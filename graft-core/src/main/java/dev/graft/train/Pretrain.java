@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -97,17 +96,11 @@ public final class Pretrain {
             Output.note("feature statistics of the training set (for the advisor)");
             TensorSet feats = FeatureExtractor.features(model, ModelInput.prepare(splits.train(), cfg), 256);
             FeatureStats.of(FeatureExtractor.rows(feats)).write(dir.resolve(FeatureStats.FILE));
-            Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("datasets", List.of(dataName));
-            fm.put("library_name", "graft");
-            fm.put("license", "apache-2.0");
-            fm.put("pipeline_tag", "image-classification");
-            fm.put("tags", List.of("graft", "image-classification", "pretrained-by-graft"));
-            fm.put("model-index", List.of(Map.of("name", name, "results", List.of(Map.of(
-                    "task", Map.of("type", "image-classification"),
-                    "dataset", Map.of("name", dataName, "type", dataName, "split", "test"),
-                    "metrics", List.of(Map.of("type", "accuracy", "name", "top-1", "value", r.test().top1())))))));
-            fm.put("graft", Map.of("seed", config.seed(), "epochs", r.history().size(), "versions", RunDirectory.versions()));
+            Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification").dataset(dataName)
+                    .tags("graft", "image-classification", "pretrained-by-graft")
+                    .result(name, "image-classification", dataName, CardFrontMatter.metric("accuracy", "top-1", r.test().top1()))
+                    .extra("graft", Map.of("seed", config.seed(), "epochs", r.history().size(), "versions", RunDirectory.versions()))
+                    .toMap();
             String body = "# " + name + "\n\n"
                     + "Weights for `" + arch + "` trained from random initialisation by Graft on " + dataName + " ("
                     + trainSamples + " training images, " + r.history().size() + " epochs, seed " + config.seed() + ").\n\n"

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.graft.GraftException;
+import dev.graft.hub.protocol.HubProtocolException;
+import dev.graft.hub.protocol.ModelCardData;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
@@ -135,12 +137,31 @@ public final class RunDirectory {
         }
     }
 
-    /** A model card: YAML front matter (Hugging Face Hub style) and a Markdown body. */
+    /** A model card: YAML front matter (Hugging Face Hub style, see {@link CardFrontMatter}) and a Markdown body. */
     public static void writeCard(Path file, Map<String, Object> frontMatter, String body) throws IOException {
+        Files.writeString(file, cardText(frontMatter, body), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The text of a model card, checked against the hub's card rules: a card Graft writes is one every
+     * hub accepts, so a push never fails on it after a long run.
+     */
+    public static String cardText(Map<String, Object> frontMatter, String body) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
-        String fm = yaml.writeValueAsString(frontMatter);
-        Files.writeString(file, "---\n" + fm + "---\n\n" + body, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = "---\n" + yaml.writeValueAsString(frontMatter) + "---\n\n" + body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("card front matter cannot be written as YAML: " + e.getOriginalMessage(), e);
+        }
+        try {
+            ModelCardData.parse(text);
+        } catch (HubProtocolException e) {
+            // Graft wrote the card: a refusal here is a bug in the exporter, not in the user's input.
+            throw new IllegalStateException("Graft built a model card the hub would refuse: " + e.getMessage(), e);
+        }
+        return text;
     }
 
     /** Software versions recorded with every model. */
