@@ -103,6 +103,7 @@ public final class Loop {
     private Long seed;
     private String label = "epoch";
     private Supplier<String> status;
+    private boolean oneBar;
     private StopSignal stop = new StopSignal();
     private int stopAfterBatches = -1;
 
@@ -152,6 +153,12 @@ public final class Loop {
         return this;
     }
 
+    /** One progress bar over the whole run (many short epochs) instead of one per epoch. */
+    public Loop oneProgressBar(boolean one) {
+        this.oneBar = one;
+        return this;
+    }
+
     /** The progress bar's status after each batch (by default the epoch's mean loss). */
     public Loop status(Supplier<String> s) {
         this.status = s;
@@ -185,8 +192,12 @@ public final class Loop {
         double trainSeconds = 0;
         long seen = 0;
         int done = 0;
+        Progress runBar = oneBar ? progress(label, (long) perEpoch * epochs, "steps") : null;
         try (NDManager base = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(base, false);
+            if (runBar != null) {
+                runBar.step((long) start.epoch() * perEpoch + start.batch());
+            }
             for (int epoch = start.epoch(); epoch < epochs && !stoppedEarly; epoch++) {
                 int first = epoch == start.epoch() ? start.batch() : 0;
                 for (Listener l : listeners) {
@@ -196,8 +207,12 @@ public final class Loop {
                 double lr = 0;
                 long samples = 0;
                 double lossSum = 0;
-                try (Progress bar = progress(epoch, perEpoch)) {
-                    bar.step(first);
+                Progress bar = runBar != null ? runBar : progress(String.format(Locale.ROOT, "%s %d/%d", label, epoch + 1, epochs), perEpoch,
+                        "batch");
+                try {
+                    if (runBar == null) {
+                        bar.step(first);
+                    }
                     for (int b = first; b < perEpoch; b++) {
                         if (stop.requested() || done == stopAfterBatches) {
                             interrupted = true;
@@ -220,6 +235,10 @@ public final class Loop {
                         bar.step(1);
                         bar.status(status != null ? status.get() : String.format(Locale.ROOT, "loss %.4f", lossSum / samples));
                     }
+                } finally {
+                    if (runBar == null) {
+                        bar.close();
+                    }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 trainSeconds += secs;
@@ -233,6 +252,9 @@ public final class Loop {
                 }
             }
         } finally {
+            if (runBar != null) {
+                runBar.close();
+            }
             stop.markFinished();
         }
         return new Result(stepCount, interrupted, stoppedEarly, trainSeconds, seen);
@@ -277,8 +299,7 @@ public final class Loop {
         return Divergence.error(what, String.format(Locale.ROOT, "epoch %d, step %d", epoch + 1, stepCount + 1), lr);
     }
 
-    private Progress progress(int epoch, int perEpoch) {
-        String tag = String.format(Locale.ROOT, "%s %d/%d", label, epoch + 1, epochs);
-        return label == null ? Progress.start("", perEpoch, "batch", Progress.Mode.OFF, System.err) : Progress.start(tag, perEpoch, "batch");
+    private Progress progress(String tag, long total, String unit) {
+        return label == null ? Progress.start("", total, unit, Progress.Mode.OFF, System.err) : Progress.start(tag, total, unit);
     }
 }
