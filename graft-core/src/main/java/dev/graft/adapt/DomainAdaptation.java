@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
@@ -13,6 +12,7 @@ import dev.graft.engine.Engines;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.ModelInput;
 import dev.graft.train.OptimizerKind;
+import dev.graft.train.TrainLoop;
 import dev.graft.train.TrainableParam;
 import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
@@ -322,24 +322,7 @@ public final class DomainAdaptation {
     /** Top-1 accuracy of {@code model} on {@code data} (brought to the model's input by {@link ModelInput}) in inference mode. */
     public static double accuracy(GraftModel model, ImageData images) {
         Engines.pytorch();
-        ImageData data = ModelInput.shape(images, model.cfg());
-        int correct = 0;
-        int bs = 500;
-        try (NDManager nd = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(nd, false);
-            for (int start = 0; start < data.size(); start += bs) {
-                int n = Math.min(bs, data.size() - start);
-                int[] idx = new int[n];
-                for (int i = 0; i < n; i++) {
-                    idx[i] = start + i;
-                }
-                try (NDManager sm = nd.newSubManager()) {
-                    NDArray pred = model.forward(ps, ModelInput.normalize(data.images(sm, idx), model.cfg()), false).argMax(1).toType(DataType.INT32, false);
-                    correct += (int) pred.eq(data.labels(sm, idx)).sum().getLong();
-                }
-            }
-        }
-        return correct / (double) data.size();
+        return TrainLoop.evaluate(model::forward, ModelInput.prepare(images, model.cfg()), 500, 0.0).top1();
     }
 
 

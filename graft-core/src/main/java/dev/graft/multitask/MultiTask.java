@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
@@ -271,7 +270,7 @@ public final class MultiTask {
             out.model = model;
             out.weighting = weighting;
             GroupedOptimizer optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, trainable(model, weighting));
-            Epochs epochs = new Epochs(model, weighting, cfg, tr, va, dir, out.manager);
+            Epochs epochs = new Epochs(model, weighting, cfg, tr, va, dir);
             String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch";
             new Loop(optimizer, Batches.shuffled(tr.size(), b.batchSize, b.seed), epochs)
                     .epochs(b.epochs)
@@ -281,7 +280,7 @@ public final class MultiTask {
                     .listener(epochs)
                     .run(Loop.Position.START);
             out.history = epochs.history;
-            out.metrics = evaluate(model, new ParameterStore(out.manager, false), cfg, te, out.manager);
+            out.metrics = evaluate(model, cfg, te);
             return out;
         }
 
@@ -306,7 +305,6 @@ public final class MultiTask {
             final MultiTaskData tr;
             final MultiTaskData va;
             final Path dir;
-            final NDManager manager;
             final List<double[]> epochLosses = new ArrayList<>();
             final List<MultiTaskResult.EpochLog> history = new ArrayList<>();
             double[] lossSum;
@@ -314,10 +312,8 @@ public final class MultiTask {
             int batches;
             long epochStart;
 
-            Epochs(MultiTaskModel model, Weighting weighting, PretrainedCfg cfg, MultiTaskData tr, MultiTaskData va, Path dir,
-                    NDManager manager) {
+            Epochs(MultiTaskModel model, Weighting weighting, PretrainedCfg cfg, MultiTaskData tr, MultiTaskData va, Path dir) {
                 this.model = model;
-                this.manager = manager;
                 this.weighting = weighting;
                 this.cfg = cfg;
                 this.tr = tr;
@@ -372,7 +368,7 @@ public final class MultiTask {
                             "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate);
                 }
                 epochLosses.add(meanLoss);
-                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, new ParameterStore(manager, false), cfg, va, manager);
+                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, cfg, va);
                 MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(e.epoch() + 1, meanLoss, meanWeight, val,
                         (System.nanoTime() - epochStart) / 1e9);
                 history.add(log);
@@ -385,34 +381,27 @@ public final class MultiTask {
         }
 
         /** Per task accuracy or MSE over the labelled samples of {@code data}. */
-        static Map<String, Double> evaluate(MultiTaskModel model, ParameterStore ps, PretrainedCfg cfg, MultiTaskData data, NDManager parent) {
+        static Map<String, Double> evaluate(MultiTaskModel model, PretrainedCfg cfg, MultiTaskData data) {
             int n = data.numTasks();
             double[] score = new double[n];
             long[] count = new long[n];
-            int bs = 256;
-            for (int start = 0; start < data.size(); start += bs) {
-                int[] idx = new int[Math.min(bs, data.size() - start)];
-                for (int k = 0; k < idx.length; k++) {
-                    idx[k] = start + k;
-                }
-                try (NDManager batch = parent.newSubManager()) {
-                    NDArray[] outputs = model.forward(ps, ModelInput.normalize(data.images(batch, idx), cfg), false);
-                    for (int t = 0; t < n; t++) {
-                        TaskSpec task = data.tasks().get(t);
-                        float[] pred = task.kind() == TaskKind.CLASSIFICATION
-                                ? outputs[t].argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()
-                                : outputs[t].reshape(-1).toFloatArray();
-                        for (int k = 0; k < idx.length; k++) {
-                            if (!data.hasLabel(t, idx[k])) {
-                                continue;
-                            }
-                            float y = data.target(t, idx[k]);
-                            score[t] += task.kind() == TaskKind.CLASSIFICATION ? (pred[k] == y ? 1 : 0) : (pred[k] - y) * (pred[k] - y);
-                            count[t]++;
+            Loop.inBatches(data.size(), 256, (batch, ps, idx) -> {
+                NDArray[] outputs = model.forward(ps, ModelInput.normalize(data.images(batch, idx), cfg), false);
+                for (int t = 0; t < n; t++) {
+                    TaskSpec task = data.tasks().get(t);
+                    float[] pred = task.kind() == TaskKind.CLASSIFICATION
+                            ? outputs[t].argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()
+                            : outputs[t].reshape(-1).toFloatArray();
+                    for (int k = 0; k < idx.length; k++) {
+                        if (!data.hasLabel(t, idx[k])) {
+                            continue;
                         }
+                        float y = data.target(t, idx[k]);
+                        score[t] += task.kind() == TaskKind.CLASSIFICATION ? (pred[k] == y ? 1 : 0) : (pred[k] - y) * (pred[k] - y);
+                        count[t]++;
                     }
                 }
-            }
+            });
             Map<String, Double> m = new LinkedHashMap<>();
             for (int t = 0; t < n; t++) {
                 m.put(data.tasks().get(t).name(), count[t] == 0 ? Double.NaN : score[t] / count[t]);

@@ -1,8 +1,6 @@
 package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
@@ -10,7 +8,6 @@ import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
 import dev.graft.train.loop.StepContext;
 import dev.graft.util.Permutations;
-import dev.graft.zoo.NoGrad;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -278,23 +275,11 @@ public final class TrainLoop {
      */
     public static EvalResult evaluate(Forward forward, TensorSet data, int batchSize, double labelSmoothing) {
         ClassificationMetrics m = new ClassificationMetrics(data.classNames());
-        try (NDManager base = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(base, false);
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int to = Math.min(data.size(), from + batchSize);
-                int[] idx = new int[to - from];
-                for (int k = 0; k < idx.length; k++) {
-                    idx[k] = from + k;
-                }
-                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
-                    NDArray x = data.batch(nd, idx);
-                    NDArray y = data.labels(nd, idx);
-                    NDArray logits = forward.apply(ps, x, false);
-                    double loss = Losses.crossEntropy(logits, y, labelSmoothing).getFloat();
-                    m.add(logits, y, loss);
-                }
-            }
-        }
+        Loop.inBatches(data.size(), batchSize, (nd, ps, idx) -> {
+            NDArray y = data.labels(nd, idx);
+            NDArray logits = forward.apply(ps, data.batch(nd, idx), false);
+            m.add(logits, y, Losses.crossEntropy(logits, y, labelSmoothing).getFloat());
+        });
         return m.result();
     }
 

@@ -75,6 +75,35 @@ public final class Loop {
      */
     public record Result(long steps, boolean interrupted, boolean stoppedEarly, double trainSeconds, long samplesSeen) {}
 
+    /** What an evaluation does with one batch of samples {@code indices}, in inference mode. */
+    @FunctionalInterface
+    public interface BatchVisitor {
+        void visit(NDManager manager, ParameterStore parameters, int[] indices);
+    }
+
+    /**
+     * The one evaluation pass of every trainer: samples {@code 0..n-1} in order, in batches of
+     * {@code batchSize}, each in its own freed manager without autograd.
+     *
+     * <pre>{@code
+     * Loop.inBatches(test.size(), 256, (nd, ps, idx) -> metrics.add(model.forward(ps, test.batch(nd, idx), false), test.labels(nd, idx), 0));
+     * }</pre>
+     */
+    public static void inBatches(int n, int batchSize, BatchVisitor visitor) {
+        try (NDManager base = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(base, false);
+            for (int from = 0; from < n; from += batchSize) {
+                int[] idx = new int[Math.min(batchSize, n - from)];
+                for (int k = 0; k < idx.length; k++) {
+                    idx[k] = from + k;
+                }
+                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
+                    visitor.visit(nd, ps, idx);
+                }
+            }
+        }
+    }
+
     /** Hooks into a run; every method has a no-op default. */
     public interface Listener {
         /** Before the first batch of {@code epoch} (0-based) that this process runs. */
