@@ -10,6 +10,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
 import dev.graft.train.GroupedOptimizer;
+import dev.graft.train.Losses;
 import dev.graft.train.ModelInput;
 import dev.graft.train.OptimizerKind;
 import dev.graft.train.TrainLoop;
@@ -161,7 +162,76 @@ public final class DomainAdaptation {
             }
             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, options.momentum(), trainable(loss));
             int iters = options.iterationsPerEpoch();
-            AdaptStep step = new AdaptStep(loss, source, target, started, history);
+            // The loss of one batch: cross-entropy on the source plus, when the method has one, the trade-off
+            // times its transfer loss on source and target features; and the per-epoch record.
+            final class AdaptStep implements Step, Loop.Listener {
+                private final Batches targetBatches = Batches.endless(target.size(), options.batchSize(), options.iterationsPerEpoch(),
+                        options.seed() * 31 + 2);
+                private double clsSum;
+                private double transferSum;
+                private final Map<String, Double> metricSums = new LinkedHashMap<>();
+
+                @Override
+                public NDArray loss(StepContext c) {
+                    NDManager sm = c.manager();
+                    ParameterStore ps = c.parameters();
+                    int[] si = c.indices();
+                    NDArray xs = ModelInput.normalize(source.images(sm, si), model.cfg());
+                    NDArray ys = source.labels(sm, si);
+                    int ns = si.length;
+                    boolean usesTarget = loss != null;
+                    NDArray x = xs;
+                    if (usesTarget) {
+                        // Only the target's images are read here; its labels never enter training.
+                        int[] ti = targetBatches.indices(c.epoch(), c.batch());
+                        x = NDArrays.concat(new NDList(xs, ModelInput.normalize(target.images(sm, ti), model.cfg())), 0);
+                    }
+                    NDArray features = model.forwardFeatures(ps, x, true);
+                    NDArray logits = model.forwardHead(ps, features, true, false);
+                    NDArray logitsS = usesTarget ? logits.get("0:" + ns) : logits;
+                    NDArray cls = Losses.crossEntropy(logitsS, ys, 0.0);
+                    NDArray total = cls;
+                    if (usesTarget) {
+                        NDArray pre = model.forwardHead(ps, features, true, true);
+                        long n = pre.getShape().get(0);
+                        TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
+                                pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
+                        NDArray transfer = loss.loss(ps, batch, c.step());
+                        float t = transfer.getFloat();
+                        checkFinite(t, "transfer", c.step());
+                        transferSum += t;
+                        total = cls.add(transfer.mul((float) options.tradeoff()));
+                        for (Map.Entry<String, Double> m : loss.lastMetrics().entrySet()) {
+                            metricSums.merge(m.getKey(), m.getValue(), Double::sum);
+                        }
+                    }
+                    float cv = cls.getFloat();
+                    checkFinite(cv, "classification", c.step());
+                    clsSum += cv;
+                    return total;
+                }
+
+                @Override
+                public void onStep(StepContext c, double value) {
+                    onStep.accept(c.step() + 1);
+                }
+
+                @Override
+                public boolean onEpoch(Loop.EpochEnd e) {
+                    int iters = options.iterationsPerEpoch();
+                    Map<String, Double> metricMeans = new LinkedHashMap<>();
+                    metricSums.forEach((k, v) -> metricMeans.put(k, v / iters));
+                    AdaptationResult.Epoch r = new AdaptationResult.Epoch(e.epoch() + 1, e.steps(), clsSum / iters, transferSum / iters,
+                            metricMeans, accuracy(model, sourceEval), accuracy(model, targetEval), (System.nanoTime() - started) / 1e9);
+                    history.add(r);
+                    onEpoch.accept(r);
+                    clsSum = 0;
+                    transferSum = 0;
+                    metricSums.clear();
+                    return false;
+                }
+            }
+            AdaptStep step = new AdaptStep();
             double lr = options.learningRate();
             new Loop(sgd, Batches.endless(source.size(), options.batchSize(), iters, options.seed() * 31 + 1), step)
                     .epochs(options.epochs())
@@ -179,91 +249,6 @@ public final class DomainAdaptation {
             }
             return new AdaptationResult(method, history, accuracy(model, targetEval), accuracy(model, sourceEval), beforeAdaBN,
                     (System.nanoTime() - started) / 1e9);
-        }
-    }
-
-    /**
-     * The loss of one batch: cross-entropy on the source plus, when the method has one, the trade-off
-     * times its transfer loss on source and target features; and the per-epoch record.
-     */
-    private final class AdaptStep implements Step, Loop.Listener {
-        private final TransferLoss loss;
-        private final ImageData source;
-        private final ImageData target;
-        private final Batches targetBatches;
-        private final long started;
-        private final List<AdaptationResult.Epoch> history;
-        private double clsSum;
-        private double transferSum;
-        private final Map<String, Double> metricSums = new LinkedHashMap<>();
-
-        AdaptStep(TransferLoss loss, ImageData source, ImageData target, long started, List<AdaptationResult.Epoch> history) {
-            this.loss = loss;
-            this.source = source;
-            this.target = target;
-            this.targetBatches = Batches.endless(target.size(), options.batchSize(), options.iterationsPerEpoch(), options.seed() * 31 + 2);
-            this.started = started;
-            this.history = history;
-        }
-
-        @Override
-        public NDArray loss(StepContext c) {
-            NDManager sm = c.manager();
-            ParameterStore ps = c.parameters();
-            int[] si = c.indices();
-            NDArray xs = ModelInput.normalize(source.images(sm, si), model.cfg());
-            NDArray ys = source.labels(sm, si);
-            int ns = si.length;
-            boolean usesTarget = loss != null;
-            NDArray x = xs;
-            if (usesTarget) {
-                // Only the target's images are read here; its labels never enter training.
-                int[] ti = targetBatches.indices(c.epoch(), c.batch());
-                x = NDArrays.concat(new NDList(xs, ModelInput.normalize(target.images(sm, ti), model.cfg())), 0);
-            }
-            NDArray features = model.forwardFeatures(ps, x, true);
-            NDArray logits = model.forwardHead(ps, features, true, false);
-            NDArray logitsS = usesTarget ? logits.get("0:" + ns) : logits;
-            NDArray cls = crossEntropy(logitsS, ys, model.numClasses());
-            NDArray total = cls;
-            if (usesTarget) {
-                NDArray pre = model.forwardHead(ps, features, true, true);
-                long n = pre.getShape().get(0);
-                TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
-                        pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
-                NDArray transfer = loss.loss(ps, batch, c.step());
-                float t = transfer.getFloat();
-                checkFinite(t, "transfer", c.step());
-                transferSum += t;
-                total = cls.add(transfer.mul((float) options.tradeoff()));
-                for (Map.Entry<String, Double> m : loss.lastMetrics().entrySet()) {
-                    metricSums.merge(m.getKey(), m.getValue(), Double::sum);
-                }
-            }
-            float cv = cls.getFloat();
-            checkFinite(cv, "classification", c.step());
-            clsSum += cv;
-            return total;
-        }
-
-        @Override
-        public void onStep(StepContext c, double value) {
-            onStep.accept(c.step() + 1);
-        }
-
-        @Override
-        public boolean onEpoch(Loop.EpochEnd e) {
-            int iters = options.iterationsPerEpoch();
-            Map<String, Double> metricMeans = new LinkedHashMap<>();
-            metricSums.forEach((k, v) -> metricMeans.put(k, v / iters));
-            AdaptationResult.Epoch r = new AdaptationResult.Epoch(e.epoch() + 1, e.steps(), clsSum / iters, transferSum / iters,
-                    metricMeans, accuracy(model, sourceEval), accuracy(model, targetEval), (System.nanoTime() - started) / 1e9);
-            history.add(r);
-            onEpoch.accept(r);
-            clsSum = 0;
-            transferSum = 0;
-            metricSums.clear();
-            return false;
         }
     }
 
@@ -309,10 +294,6 @@ public final class DomainAdaptation {
         return params;
     }
 
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
-        NDArray oneHot = labels.oneHot(numClasses);
-        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
-    }
 
     private static void checkFinite(float v, String what, long step) {
         // the trainers' shared rule; the trade-off scales the transfer loss, so it can diverge too

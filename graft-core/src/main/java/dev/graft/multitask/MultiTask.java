@@ -270,7 +270,79 @@ public final class MultiTask {
             out.model = model;
             out.weighting = weighting;
             GroupedOptimizer optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, trainable(model, weighting));
-            Epochs epochs = new Epochs(model, weighting, cfg, tr, va, dir);
+            // The step (forward, one loss per task, the weighting's backward) and the epoch bookkeeping:
+            // mean loss and weight per task, validation, metrics.jsonl and the epoch line.
+            final class Epochs implements Step, Loop.Listener {
+                final List<double[]> epochLosses = new ArrayList<>();
+                final List<MultiTaskResult.EpochLog> history = new ArrayList<>();
+                double[] lossSum;
+                double[] weightSum;
+                int batches;
+                long epochStart;
+
+                @Override
+                public boolean backpropagates() {
+                    return true;
+                }
+
+                @Override
+                public NDArray loss(StepContext c) {
+                    NDManager batch = c.manager();
+                    int[] idx = c.indices();
+                    NDArray x = ModelInput.normalize(tr.images(batch, idx), cfg);
+                    int n = tr.numTasks();
+                    ModelGradients grads = new ModelGradients(model, batch);
+                    NDArray[] outputs = model.forward(c.parameters(), x, true);
+                    NDArray[] losses = new NDArray[n];
+                    double total = 0;
+                    for (int t = 0; t < n; t++) {
+                        losses[t] = TaskLosses.loss(tr.tasks().get(t).kind(), outputs[t], tr.targets(batch, t, idx), tr.mask(batch, t, idx));
+                        double v = losses[t].getFloat();
+                        lossSum[t] += v;
+                        total += v;
+                    }
+                    double[] used = weighting.backward(losses, grads);
+                    grads.applySharedGradient();
+                    for (int t = 0; t < n; t++) {
+                        weightSum[t] += used[t];
+                    }
+                    batches++;
+                    return batch.create((float) total);
+                }
+
+                @Override
+                public void onEpochStart(int epoch) {
+                    epochStart = System.nanoTime();
+                    weighting.startEpoch(epoch, epochLosses);
+                    lossSum = new double[tr.numTasks()];
+                    weightSum = new double[tr.numTasks()];
+                    batches = 0;
+                }
+
+                @Override
+                public boolean onEpoch(Loop.EpochEnd e) {
+                    int nTasks = tr.numTasks();
+                    double[] meanLoss = new double[nTasks];
+                    double[] meanWeight = new double[nTasks];
+                    for (int t = 0; t < nTasks; t++) {
+                        meanLoss[t] = lossSum[t] / batches;
+                        meanWeight[t] = weightSum[t] / batches;
+                        Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
+                                "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate);
+                    }
+                    epochLosses.add(meanLoss);
+                    Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, cfg, va);
+                    MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(e.epoch() + 1, meanLoss, meanWeight, val,
+                            (System.nanoTime() - epochStart) / 1e9);
+                    history.add(log);
+                    if (dir != null) {
+                        MultiTaskReport.appendMetrics(dir, tr.tasks(), log);
+                    }
+                    Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
+                    return false;
+                }
+            }
+            Epochs epochs = new Epochs();
             String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch";
             new Loop(optimizer, Batches.shuffled(tr.size(), b.batchSize, b.seed), epochs)
                     .epochs(b.epochs)
@@ -292,92 +364,6 @@ public final class MultiTask {
             weighting.parameters().forEach((k, a) -> params.add(new TrainableParam(k,
                     Parameter.builder().setName(k).setType(Parameter.Type.OTHER).optArray(a).build(), 1.0, b.weightDecay, "weighting")));
             return params;
-        }
-
-        /**
-         * The step (forward, one loss per task, the weighting's backward) and the epoch bookkeeping:
-         * mean loss and weight per task, validation, metrics.jsonl and the epoch line.
-         */
-        private final class Epochs implements Step, Loop.Listener {
-            final MultiTaskModel model;
-            final Weighting weighting;
-            final PretrainedCfg cfg;
-            final MultiTaskData tr;
-            final MultiTaskData va;
-            final Path dir;
-            final List<double[]> epochLosses = new ArrayList<>();
-            final List<MultiTaskResult.EpochLog> history = new ArrayList<>();
-            double[] lossSum;
-            double[] weightSum;
-            int batches;
-            long epochStart;
-
-            Epochs(MultiTaskModel model, Weighting weighting, PretrainedCfg cfg, MultiTaskData tr, MultiTaskData va, Path dir) {
-                this.model = model;
-                this.weighting = weighting;
-                this.cfg = cfg;
-                this.tr = tr;
-                this.va = va;
-                this.dir = dir;
-            }
-
-            @Override
-            public NDArray loss(StepContext c) {
-                NDManager batch = c.manager();
-                int[] idx = c.indices();
-                NDArray x = ModelInput.normalize(tr.images(batch, idx), cfg);
-                int n = tr.numTasks();
-                ModelGradients grads = new ModelGradients(model, batch);
-                NDArray[] outputs = model.forward(c.parameters(), x, true);
-                NDArray[] losses = new NDArray[n];
-                double total = 0;
-                for (int t = 0; t < n; t++) {
-                    losses[t] = TaskLosses.loss(tr.tasks().get(t).kind(), outputs[t], tr.targets(batch, t, idx), tr.mask(batch, t, idx));
-                    double v = losses[t].getFloat();
-                    lossSum[t] += v;
-                    total += v;
-                }
-                double[] used = weighting.backward(losses, grads);
-                grads.applySharedGradient();
-                c.backwardDone();
-                for (int t = 0; t < n; t++) {
-                    weightSum[t] += used[t];
-                }
-                batches++;
-                return batch.create((float) total);
-            }
-
-            @Override
-            public void onEpochStart(int epoch) {
-                epochStart = System.nanoTime();
-                weighting.startEpoch(epoch, epochLosses);
-                lossSum = new double[tr.numTasks()];
-                weightSum = new double[tr.numTasks()];
-                batches = 0;
-            }
-
-            @Override
-            public boolean onEpoch(Loop.EpochEnd e) {
-                int nTasks = tr.numTasks();
-                double[] meanLoss = new double[nTasks];
-                double[] meanWeight = new double[nTasks];
-                for (int t = 0; t < nTasks; t++) {
-                    meanLoss[t] = lossSum[t] / batches;
-                    meanWeight[t] = weightSum[t] / batches;
-                    Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
-                            "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate);
-                }
-                epochLosses.add(meanLoss);
-                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, cfg, va);
-                MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(e.epoch() + 1, meanLoss, meanWeight, val,
-                        (System.nanoTime() - epochStart) / 1e9);
-                history.add(log);
-                if (dir != null) {
-                    MultiTaskReport.appendMetrics(dir, tr.tasks(), log);
-                }
-                Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
-                return false;
-            }
         }
 
         /** Per task accuracy or MSE over the labelled samples of {@code data}. */

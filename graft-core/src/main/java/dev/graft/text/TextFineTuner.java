@@ -8,6 +8,7 @@ import ai.djl.nn.core.Linear;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.train.GroupedOptimizer;
+import dev.graft.train.Losses;
 import dev.graft.train.LrSchedule;
 import dev.graft.train.OptimizerKind;
 import dev.graft.train.Strategy;
@@ -151,7 +152,7 @@ public final class TextFineTuner {
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, headParams(w, b, 1.0, o.weightDecay()));
             int steps = Batches.shuffled(trainX.length, o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.headLearningRate(), steps, (long) o.epochs() * steps, 0.01);
-            List<Epoch> history = train(opt, trainX.length, classNames.size(), o, schedule, progressLabel, c -> {
+            List<Epoch> history = train(opt, trainX.length, o, schedule, progressLabel, c -> {
                 NDArray idx = c.manager().create(c.indices());
                 NDArray by = y.get(idx);
                 return new NDArray[] {Linear.linear(x.get(idx), w, b).singletonOrThrow(), by};
@@ -207,7 +208,7 @@ public final class TextFineTuner {
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, params);
             long total = (long) o.epochs() * Batches.shuffled(train.size(), o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.learningRate(), Math.max(1, total / 10), total, 0.01);
-            List<Epoch> history = train(opt, train.size(), classNames.size(), o, schedule, progressLabel, c -> {
+            List<Epoch> history = train(opt, train.size(), o, schedule, progressLabel, c -> {
                 List<String> texts = new ArrayList<>();
                 int[] labels = new int[c.indices().length];
                 for (int i = 0; i < labels.length; i++) {
@@ -233,14 +234,14 @@ public final class TextFineTuner {
     }
 
     /** Softmax cross-entropy on the one training {@link Loop}, with training accuracy and a validation score per epoch. */
-    private static List<Epoch> train(GroupedOptimizer opt, int n, int classes, Options o, LrSchedule schedule, String label,
+    private static List<Epoch> train(GroupedOptimizer opt, int n, Options o, LrSchedule schedule, String label,
             Forward forward, DoubleSupplier validation) {
         List<Epoch> history = new ArrayList<>();
         int[] correct = {0};
         new Loop(opt, Batches.shuffled(n, o.batchSize(), o.seed()), c -> {
             NDArray[] ly = forward.logitsAndLabels(c);
             correct[0] += countCorrect(ly[0], ly[1]);
-            return crossEntropy(ly[0], ly[1], classes);
+            return Losses.crossEntropy(ly[0], ly[1], 0.0);
         })
                 .epochs(o.epochs())
                 .schedule(schedule::lr)
@@ -269,10 +270,6 @@ public final class TextFineTuner {
         return key.startsWith("pooler.") ? Integer.MAX_VALUE : -1;
     }
 
-    /** Mean softmax cross-entropy of logits (B x C) against int labels (B). */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int classes) {
-        return logits.logSoftmax(1).mul(labels.oneHot(classes)).sum(new int[] {1}).neg().mean();
-    }
 
     private static int countCorrect(NDArray logits, NDArray labels) {
         return (int) logits.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().getLong();

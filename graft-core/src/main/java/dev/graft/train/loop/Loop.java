@@ -300,7 +300,7 @@ public final class Loop {
                 if (!Double.isFinite(value)) {
                     throw diverged("the loss is " + value, epoch, stepCount, lr);
                 }
-                if (!c.isBackwardDone()) {
+                if (!step.backpropagates()) {
                     gc.backward(loss);
                 }
             }

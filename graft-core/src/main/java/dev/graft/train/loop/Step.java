@@ -18,10 +18,14 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface Step {
-    /**
-     * The scalar loss of the batch {@code c.indices()}. A step that backpropagates itself (a
-     * gradient-surgery weighting) calls {@link StepContext#backwardDone()} and returns the loss only
-     * to be logged and checked.
-     */
+    /** The scalar loss of the batch {@code c.indices()}. */
     NDArray loss(StepContext c);
+
+    /**
+     * True for a step that puts its gradients on the parameters itself (a gradient-surgery
+     * weighting): the loop then only logs and checks the loss it returns.
+     */
+    default boolean backpropagates() {
+        return false;
+    }
 }
