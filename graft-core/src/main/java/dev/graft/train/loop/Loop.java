@@ -16,6 +16,7 @@ import dev.graft.zoo.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.LongToDoubleFunction;
 import java.util.function.Supplier;
 
@@ -142,11 +143,13 @@ public final class Loop {
      * @param step the loss of a batch
      */
     public Loop(GroupedOptimizer optimizer, Batches batches, Step step) {
-        this.optimizer = optimizer;
-        this.batches = batches;
-        this.step = step;
+        // fail here rather than at the first batch of a long run
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.batches = Objects.requireNonNull(batches, "batches");
+        this.step = Objects.requireNonNull(step, "step");
     }
 
+    /** Epochs to run (default 1); a run resumed at a later {@link Position} runs the rest. */
     public Loop epochs(int n) {
         this.epochs = n;
         return this;
