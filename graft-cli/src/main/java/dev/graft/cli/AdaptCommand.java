@@ -9,7 +9,6 @@ import dev.graft.adapt.DomainAdaptation;
 import dev.graft.adapt.DomainPair;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
-import dev.graft.progress.Progress;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import java.nio.file.Path;
@@ -98,19 +97,18 @@ public final class AdaptCommand implements Callable<Integer> {
         config.put("threads", Engines.threads());
         AdaptationReport report = new AdaptationReport(dir, config);
         DomainAdaptation.seed(seed);
-        try (NDManager nd = NDManager.newBaseManager();
-                Progress progress = Progress.start(method + " " + source + " -> " + target, (long) epochs * iterations, "steps")) {
+        // the training loop draws a progress bar per epoch; each finished epoch adds a line
+        try (NDManager nd = NDManager.newBaseManager()) {
             GraftModel m = AdaptModels.create(model, nd, pair.source().channels(), pair.source().numClasses());
             AdaptationResult r = da.model(m)
                     .source(pair.source(), pair.sourceEval())
                     .target(pair.target(), pair.targetEval())
-                    .onStep(s -> progress.step(1))
                     .onEpoch(e -> {
                         report.epoch(e);
-                        progress.status(String.format(Locale.ROOT, "epoch %d target %.1f%%", e.epoch(), 100 * e.targetAccuracy()));
+                        Output.note(String.format(Locale.ROOT, "%s %s -> %s epoch %d: source %.1f%%, target %.1f%%", method, source,
+                                target, e.epoch(), 100 * e.sourceAccuracy(), 100 * e.targetAccuracy()));
                     })
                     .run();
-            progress.close();
             report.finish(r);
             print(r, dir);
         }

@@ -1,35 +1,38 @@
 package dev.graft.adapt;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.train.GroupedOptimizer;
+import dev.graft.train.Losses;
 import dev.graft.train.ModelInput;
-import dev.graft.util.Permutations;
+import dev.graft.train.OptimizerKind;
+import dev.graft.train.TrainLoop;
+import dev.graft.train.TrainableParam;
+import dev.graft.train.loop.Batches;
+import dev.graft.train.loop.Loop;
+import dev.graft.train.loop.Step;
+import dev.graft.train.loop.StepContext;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Unsupervised domain adaptation: train a classifier on a labelled source domain and unlabelled
- * target images so it works on the target. One training loop; the method is a {@link TransferLoss}
- * plugged into it (TLlib's design):
+ * target images so it works on the target. The method is a {@link TransferLoss} plugged into the step
+ * of the one training {@link Loop} (TLlib's design), with SGD ({@link GroupedOptimizer}, PyTorch's
+ * arithmetic as TLlib uses it), TLlib's annealed learning rate and element-wise gradient clipping:
  *
  * <ul>
  *   <li>{@code source-only}: cross-entropy on the source only (the baseline);
@@ -149,86 +152,96 @@ public final class DomainAdaptation {
         ImageData target = ModelInput.shape(this.target, model.cfg());
         ImageData targetEval = ModelInput.shape(this.targetEval, model.cfg());
         validate(source, sourceEval, target, targetEval);
-        Engine engine = Engines.pytorch();
+        Engines.pytorch();
         long started = System.nanoTime();
         TransferLoss loss = METHODS.get(method).apply(options);
-        boolean usesTarget = loss != null;
         List<AdaptationResult.Epoch> history = new ArrayList<>();
         try (NDManager base = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(base, false);
             if (loss != null) {
                 loss.initialize(base, model.numFeatures(), model.numClasses(), options.seed());
             }
-            List<Parameter> params = trainable(loss);
-            var sgdBuilder = Optimizer.sgd()
-                    .setLearningRateTracker(annealed(options.learningRate()))
-                    .optMomentum((float) options.momentum())
-                    .optWeightDecays((float) options.weightDecay());
-            if (options.clipGradient() > 0) {
-                sgdBuilder.optClipGrad((float) options.clipGradient());
-            }
-            Optimizer sgd = sgdBuilder.build();
-            Sampler sourceSampler = new Sampler(source.size(), options.seed() * 31 + 1);
-            Sampler targetSampler = new Sampler(target.size(), options.seed() * 31 + 2);
-            long step = 0;
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-                double clsSum = 0;
-                double transferSum = 0;
-                Map<String, Double> metricSums = new LinkedHashMap<>();
-                for (int it = 0; it < options.iterationsPerEpoch(); it++) {
-                    try (NDManager sm = base.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
-                        int[] si = sourceSampler.next(options.batchSize());
-                        NDArray xs = ModelInput.normalize(source.images(sm, si), model.cfg());
-                        NDArray ys = source.labels(sm, si);
-                        int ns = si.length;
-                        NDArray x = xs;
-                        if (usesTarget) {
-                            // Only the target's images are read here; its labels never enter training.
-                            NDArray xt = ModelInput.normalize(target.images(sm, targetSampler.next(options.batchSize())), model.cfg());
-                            x = NDArrays.concat(new NDList(xs, xt), 0);
-                        }
-                        NDArray features = model.forwardFeatures(ps, x, true);
-                        NDArray logits = model.forwardHead(ps, features, true, false);
-                        NDArray logitsS = usesTarget ? logits.get("0:" + ns) : logits;
-                        NDArray cls = crossEntropy(logitsS, ys, model.numClasses());
-                        NDArray total = cls;
-                        if (usesTarget) {
-                            NDArray pre = model.forwardHead(ps, features, true, true);
-                            long n = pre.getShape().get(0);
-                            TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
-                                    pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
-                            NDArray transfer = loss.loss(ps, batch, step);
-                            float t = transfer.getFloat();
-                            checkFinite(t, "transfer", step);
-                            transferSum += t;
-                            total = cls.add(transfer.mul((float) options.tradeoff()));
-                            for (Map.Entry<String, Double> m : loss.lastMetrics().entrySet()) {
-                                metricSums.merge(m.getKey(), m.getValue(), Double::sum);
-                            }
-                        }
-                        float c = cls.getFloat();
-                        checkFinite(c, "classification", step);
-                        clsSum += c;
-                        gc.backward(total);
-                        for (Parameter p : params) {
-                            NDArray w = p.getArray();
-                            NDArray g = w.getGradient();
-                            sgd.update(p.getId(), w, g);
-                            g.subi(g);
-                            g.close();
+            GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, options.momentum(), trainable(loss));
+            int iters = options.iterationsPerEpoch();
+            // The loss of one batch: cross-entropy on the source plus, when the method has one, the trade-off
+            // times its transfer loss on source and target features; and the per-epoch record.
+            final class AdaptStep implements Step, Loop.Listener {
+                private final Batches targetBatches = Batches.endless(target.size(), options.batchSize(), options.iterationsPerEpoch(),
+                        options.seed() * 31 + 2);
+                private double clsSum;
+                private double transferSum;
+                private final Map<String, Double> metricSums = new LinkedHashMap<>();
+
+                @Override
+                public NDArray loss(StepContext c) {
+                    NDManager sm = c.manager();
+                    ParameterStore ps = c.parameters();
+                    int[] si = c.indices();
+                    NDArray xs = ModelInput.normalize(source.images(sm, si), model.cfg());
+                    NDArray ys = source.labels(sm, si);
+                    int ns = si.length;
+                    boolean usesTarget = loss != null;
+                    NDArray x = xs;
+                    if (usesTarget) {
+                        // Only the target's images are read here; its labels never enter training.
+                        int[] ti = targetBatches.indices(c.epoch(), c.batch());
+                        x = NDArrays.concat(new NDList(xs, ModelInput.normalize(target.images(sm, ti), model.cfg())), 0);
+                    }
+                    NDArray features = model.forwardFeatures(ps, x, true);
+                    NDArray logits = model.forwardHead(ps, features, true, false);
+                    NDArray logitsS = usesTarget ? logits.get("0:" + ns) : logits;
+                    NDArray cls = Losses.crossEntropy(logitsS, ys, 0.0);
+                    NDArray total = cls;
+                    if (usesTarget) {
+                        NDArray pre = model.forwardHead(ps, features, true, true);
+                        long n = pre.getShape().get(0);
+                        TransferLoss.DomainBatch batch = new TransferLoss.DomainBatch(
+                                pre.get("0:" + ns), pre.get(ns + ":" + n), logitsS, logits.get(ns + ":" + n));
+                        NDArray transfer = loss.loss(ps, batch, c.step());
+                        float t = transfer.getFloat();
+                        checkFinite(t, "transfer", c.step());
+                        transferSum += t;
+                        total = cls.add(transfer.mul((float) options.tradeoff()));
+                        for (Map.Entry<String, Double> m : loss.lastMetrics().entrySet()) {
+                            metricSums.merge(m.getKey(), m.getValue(), Double::sum);
                         }
                     }
-                    step++;
-                    onStep.accept(step);
+                    float cv = cls.getFloat();
+                    checkFinite(cv, "classification", c.step());
+                    clsSum += cv;
+                    return total;
                 }
-                int iters = options.iterationsPerEpoch();
-                Map<String, Double> metricMeans = new LinkedHashMap<>();
-                metricSums.forEach((k, v) -> metricMeans.put(k, v / iters));
-                AdaptationResult.Epoch e = new AdaptationResult.Epoch(epoch, step, clsSum / iters, transferSum / iters, metricMeans,
-                        accuracy(model, sourceEval), accuracy(model, targetEval), (System.nanoTime() - started) / 1e9);
-                history.add(e);
-                onEpoch.accept(e);
+
+                @Override
+                public void onStep(StepContext c, double value) {
+                    onStep.accept(c.step() + 1);
+                }
+
+                @Override
+                public boolean onEpoch(Loop.EpochEnd e) {
+                    int iters = options.iterationsPerEpoch();
+                    Map<String, Double> metricMeans = new LinkedHashMap<>();
+                    metricSums.forEach((k, v) -> metricMeans.put(k, v / iters));
+                    AdaptationResult.Epoch r = new AdaptationResult.Epoch(e.epoch() + 1, e.steps(), clsSum / iters, transferSum / iters,
+                            metricMeans, accuracy(model, sourceEval), accuracy(model, targetEval), (System.nanoTime() - started) / 1e9);
+                    history.add(r);
+                    onEpoch.accept(r);
+                    clsSum = 0;
+                    transferSum = 0;
+                    metricSums.clear();
+                    return false;
+                }
             }
+            AdaptStep step = new AdaptStep();
+            double lr = options.learningRate();
+            new Loop(sgd, Batches.endless(source.size(), options.batchSize(), iters, options.seed() * 31 + 1), step)
+                    .epochs(options.epochs())
+                    // TLlib's annealing lr (1 + 0.0003 i)^-0.75
+                    .schedule(i -> lr * Math.pow(1 + 0.0003 * i, -0.75))
+                    .clipValue(options.clipGradient())
+                    .seed(options.seed())
+                    .label(method)
+                    .listener(step)
+                    .run(Loop.Position.START);
             double beforeAdaBN = Double.NaN;
             if (method.equals("adabn")) {
                 beforeAdaBN = accuracy(model, targetEval);
@@ -260,32 +273,27 @@ public final class DomainAdaptation {
         }
     }
 
-    private List<Parameter> trainable(TransferLoss loss) {
-        List<Parameter> params = new ArrayList<>();
+    /** The model's trainable parameters and the transfer loss's (discriminators), all at the base rate and decay. */
+    private List<TrainableParam> trainable(TransferLoss loss) {
+        List<TrainableParam> params = new ArrayList<>();
         for (var p : model.block().getParameters()) {
             Parameter param = p.getValue();
             if (param.requiresGradient()) {
                 if (!param.getArray().hasGradient()) {
                     param.getArray().setRequiresGradient(true);
                 }
-                params.add(param);
+                params.add(new TrainableParam("model." + p.getKey(), param, 1.0, options.weightDecay(), "model"));
             }
         }
         if (loss != null) {
-            params.addAll(loss.parameters());
+            int i = 0;
+            for (Parameter param : loss.parameters()) {
+                params.add(new TrainableParam("transfer." + i++ + "." + param.getName(), param, 1.0, options.weightDecay(), "transfer"));
+            }
         }
         return params;
     }
 
-    /** TLlib's annealing {@code lr (1 + 0.0003 i)^-0.75}. */
-    private static Tracker annealed(double lr) {
-        return numUpdate -> (float) (lr * Math.pow(1 + 0.0003 * numUpdate, -0.75));
-    }
-
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
-        NDArray oneHot = labels.oneHot(numClasses);
-        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
-    }
 
     private static void checkFinite(float v, String what, long step) {
         // the trainers' shared rule; the trade-off scales the transfer loss, so it can diverge too
@@ -295,53 +303,8 @@ public final class DomainAdaptation {
     /** Top-1 accuracy of {@code model} on {@code data} (brought to the model's input by {@link ModelInput}) in inference mode. */
     public static double accuracy(GraftModel model, ImageData images) {
         Engines.pytorch();
-        ImageData data = ModelInput.shape(images, model.cfg());
-        int correct = 0;
-        int bs = 500;
-        try (NDManager nd = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(nd, false);
-            for (int start = 0; start < data.size(); start += bs) {
-                int n = Math.min(bs, data.size() - start);
-                int[] idx = new int[n];
-                for (int i = 0; i < n; i++) {
-                    idx[i] = start + i;
-                }
-                try (NDManager sm = nd.newSubManager()) {
-                    NDArray pred = model.forward(ps, ModelInput.normalize(data.images(sm, idx), model.cfg()), false).argMax(1).toType(DataType.INT32, false);
-                    correct += (int) pred.eq(data.labels(sm, idx)).sum().getLong();
-                }
-            }
-        }
-        return correct / (double) data.size();
+        return TrainLoop.evaluate(model::forward, ModelInput.prepare(images, model.cfg()), 500, 0.0).top1();
     }
 
 
-    /** Endless shuffled passes over {@code n} indices, reshuffled each pass, from a seed. */
-    static final class Sampler {
-        private final int[] order;
-        private final SplittableRandom rng;
-        private int pos;
-
-        Sampler(int n, long seed) {
-            order = Permutations.identity(n);
-            rng = new SplittableRandom(seed);
-            shuffle();
-        }
-
-        int[] next(int batch) {
-            int[] out = new int[batch];
-            for (int k = 0; k < batch; k++) {
-                if (pos == order.length) {
-                    shuffle();
-                }
-                out[k] = order[pos++];
-            }
-            return out;
-        }
-
-        private void shuffle() {
-            Permutations.shuffle(order, rng);
-            pos = 0;
-        }
-    }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.transform.Transform;
+import dev.graft.train.loop.Batches;
 import dev.graft.util.Permutations;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -14,12 +15,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Mini-batches of an {@link ImageData}, prepared on a background thread (transforms and array
- * creation) while the model computes on the current batch, so both cores stay busy.
- * Deterministic for a seed: the order of epoch {@code e} and every random transform draw depend
- * only on the seed, {@code e} and the sample's position, never on thread timing.
+ * Mini-batches of an {@link ImageData} with per-sample transforms (random ones redrawn every epoch).
+ * It is the training {@link dev.graft.train.loop.Loop}'s batch source for image data: as
+ * {@link Batches} it hands the loop each batch's samples (the epoch order is the loop's one seeded
+ * shuffle, {@link Permutations#ofEpoch}) and the step turns them into arrays with
+ * {@link #batch(NDManager, int, int)}. Iterated by itself, an {@link Epoch} prepares batches on a
+ * background thread while the model computes on the current one. Deterministic for a seed: the
+ * order of epoch {@code e} and every random transform draw depend only on the seed, {@code e} and the
+ * sample's position, never on thread timing.
  *
  * <pre>{@code
+ * new Loop(optimizer, loader, c -> {
+ *     Batch b = loader.batch(c.manager(), c.epoch(), c.batch());
+ *     return Losses.crossEntropy(model.forward(c.parameters(), b.x(), true), b.y(), 0.0);
+ * }).epochs(epochs).run(Loop.Position.START);
+ * // or by hand:
  * DataLoader loader = DataLoader.builder(splits.train())
  *         .batchSize(128).shuffle(seed).transform(Transforms.randomCrop(28, 28, 2)).build();
  * for (int epoch = 0; epoch < epochs; epoch++) {
@@ -31,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-public final class DataLoader {
+public final class DataLoader implements Batches {
     private final ImageData data;
     private final int batchSize;
     private final boolean shuffle;
@@ -40,6 +50,8 @@ public final class DataLoader {
     private final boolean dropLast;
     private final int prefetch;
     private final int[] outShape;
+    private int cachedEpoch;
+    private int[] cachedOrder;
 
     private DataLoader(Builder b) {
         this.data = b.data;
@@ -67,6 +79,30 @@ public final class DataLoader {
         return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
     }
 
+    @Override
+    public int perEpoch() {
+        return numBatches();
+    }
+
+    @Override
+    public synchronized int[] indices(int epoch, int batch) {
+        if (epoch != cachedEpoch || cachedOrder == null) {
+            cachedOrder = order(epoch);
+            cachedEpoch = epoch;
+        }
+        int[] order = cachedOrder;
+        int from = batch * batchSize;
+        return java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+    }
+
+    /**
+     * Batch {@code batch} of epoch {@code epoch}, transformed now in a sub-manager of {@code manager}
+     * (in a loop's step: {@code c.manager()}, so it is freed with the step).
+     */
+    public Batch batch(NDManager manager, int epoch, int batch) {
+        return make(manager, epoch, batch * batchSize, indices(epoch, batch));
+    }
+
     /** Shape of one transformed image, {C, H, W}. */
     public int[] imageShape() {
         return outShape.clone();
@@ -78,11 +114,7 @@ public final class DataLoader {
      */
     public int[] order(int epoch) {
         int n = data.size();
-        int[] idx = Splits.allIndices(n);
-        if (shuffle) {
-            Permutations.shuffle(idx, new Random(mix(seed, epoch, -1)));
-        }
-        return idx;
+        return shuffle ? Permutations.ofEpoch(n, seed, epoch) : Splits.allIndices(n);
     }
 
     /**

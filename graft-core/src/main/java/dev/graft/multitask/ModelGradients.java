@@ -84,16 +84,18 @@ final class ModelGradients implements TaskGradients {
         return lastLayer.clone();
     }
 
-    /** The gradient to apply to parameter {@code key}: the one set by the weighting, else the accumulated one (null if none). */
-    NDArray gradientFor(String key, NDArray weight) {
-        NDArray o = overrides.get(key);
-        if (o != null) {
-            return o;
+    /**
+     * Writes the shared gradient set by the weighting (PCGrad, GradNorm) into the shared parameters'
+     * gradients, where the optimizer reads them; {@link #sharedGradients} left those at zero.
+     */
+    void applySharedGradient() {
+        for (int i = 0; i < sharedParams.size(); i++) {
+            NDArray o = overrides.get(sharedKeys.get(i));
+            NDArray g = o == null ? null : Autograd.gradient(sharedParams.get(i).getArray());
+            if (g != null) {
+                g.attach(batch);
+                g.addi(o);
+            }
         }
-        NDArray g = Autograd.gradient(weight);
-        if (g != null) {
-            g.attach(batch);
-        }
-        return g;
     }
 }

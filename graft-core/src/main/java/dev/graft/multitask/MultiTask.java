@@ -3,31 +3,32 @@ package dev.graft.multitask;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
-import dev.graft.progress.Progress;
+import dev.graft.train.Divergence;
+import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.ModelInput;
-import dev.graft.util.Permutations;
+import dev.graft.train.OptimizerKind;
+import dev.graft.train.TrainableParam;
+import dev.graft.train.loop.Batches;
+import dev.graft.train.loop.Loop;
+import dev.graft.train.loop.Step;
+import dev.graft.train.loop.StepContext;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
  * Multi-task training with hard parameter sharing: a backbone, one head per task and a weighting
- * strategy, trained with Adam; per-task test metrics, Delta_m against single-task baselines, and a run
+ * strategy, trained with AdamW on the one training {@link Loop} (the weighting's backward is its step);
+ * per-task test metrics, Delta_m against single-task baselines, and a run
  * directory with metrics, report, curves and the exported model (all heads, with their task names).
  *
  * <pre>{@code
@@ -222,7 +223,7 @@ public final class MultiTask {
             d.put("test_images", test.size());
             d.put("epochs", b.epochs);
             d.put("batch_size", b.batchSize);
-            d.put("optimizer", "Adam lr=" + b.learningRate + " weight_decay=" + b.weightDecay);
+            d.put("optimizer", "AdamW lr=" + b.learningRate + " weight_decay=" + b.weightDecay);
             d.put("seed", b.seed);
             d.put("threads", Engines.threads());
             if (!b.labelFractions.isEmpty()) {
@@ -268,134 +269,130 @@ public final class MultiTask {
             weighting.init(tr.tasks(), out.manager);
             out.model = model;
             out.weighting = weighting;
-            Optimizer optimizer = Optimizer.adam()
-                    .optLearningRateTracker(Tracker.fixed((float) b.learningRate))
-                    .optWeightDecays((float) b.weightDecay)
-                    .build();
-            Map<String, NDArray> trainable = new LinkedHashMap<>();
-            model.sharedParameters().forEach((k, p) -> trainable.put(k, p.getArray()));
-            model.headParameters().forEach((k, p) -> trainable.put(k, p.getArray()));
-            trainable.putAll(weighting.parameters());
+            GroupedOptimizer optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, trainable(model, weighting));
+            // The step (forward, one loss per task, the weighting's backward) and the epoch bookkeeping:
+            // mean loss and weight per task, validation, metrics.jsonl and the epoch line.
+            final class Epochs implements Step, Loop.Listener {
+                final List<double[]> epochLosses = new ArrayList<>();
+                final List<MultiTaskResult.EpochLog> history = new ArrayList<>();
+                double[] lossSum;
+                double[] weightSum;
+                int batches;
+                long epochStart;
 
-            ParameterStore ps = new ParameterStore(out.manager, false);
-            Random order = new Random(b.seed);
-            int nTasks = tr.numTasks();
-            List<double[]> epochLosses = new ArrayList<>();
-            List<MultiTaskResult.EpochLog> history = new ArrayList<>();
-            int batches = (tr.size() + b.batchSize - 1) / b.batchSize;
-            for (int epoch = 0; epoch < b.epochs; epoch++) {
-                long epochStart = System.nanoTime();
-                weighting.startEpoch(epoch, epochLosses);
-                int[] perm = permutation(tr.size(), order);
-                double[] lossSum = new double[nTasks];
-                double[] weightSum = new double[nTasks];
-                String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch " + (epoch + 1) + "/" + b.epochs;
-                try (Progress progress = Progress.start(label, batches, "batch")) {
-                    for (int k = 0; k < batches; k++) {
-                        int[] idx = Arrays.copyOfRange(perm, k * b.batchSize, Math.min(tr.size(), (k + 1) * b.batchSize));
-                        double[][] lw = step(model, weighting, optimizer, trainable, ps, cfg, tr, idx, out.manager);
-                        for (int t = 0; t < nTasks; t++) {
-                            lossSum[t] += lw[0][t];
-                            weightSum[t] += lw[1][t];
-                        }
-                        progress.step(1);
-                        progress.status(String.format(Locale.ROOT, "loss %.4f", Arrays.stream(lw[0]).sum()));
+                @Override
+                public boolean backpropagates() {
+                    return true;
+                }
+
+                @Override
+                public NDArray loss(StepContext c) {
+                    NDManager batch = c.manager();
+                    int[] idx = c.indices();
+                    NDArray x = ModelInput.normalize(tr.images(batch, idx), cfg);
+                    int n = tr.numTasks();
+                    ModelGradients grads = new ModelGradients(model, batch);
+                    NDArray[] outputs = model.forward(c.parameters(), x, true);
+                    NDArray[] losses = new NDArray[n];
+                    double total = 0;
+                    for (int t = 0; t < n; t++) {
+                        losses[t] = TaskLosses.loss(tr.tasks().get(t).kind(), outputs[t], tr.targets(batch, t, idx), tr.mask(batch, t, idx));
+                        double v = losses[t].getFloat();
+                        lossSum[t] += v;
+                        total += v;
                     }
+                    double[] used = weighting.backward(losses, grads);
+                    grads.applySharedGradient();
+                    for (int t = 0; t < n; t++) {
+                        weightSum[t] += used[t];
+                    }
+                    batches++;
+                    return batch.create((float) total);
                 }
-                double[] meanLoss = new double[nTasks];
-                double[] meanWeight = new double[nTasks];
-                for (int t = 0; t < nTasks; t++) {
-                    meanLoss[t] = lossSum[t] / batches;
-                    meanWeight[t] = weightSum[t] / batches;
-                    dev.graft.train.Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
-                            "epoch " + (epoch + 1) + " with weighting " + weighting.name(), b.learningRate);
+
+                @Override
+                public void onEpochStart(int epoch) {
+                    epochStart = System.nanoTime();
+                    weighting.startEpoch(epoch, epochLosses);
+                    lossSum = new double[tr.numTasks()];
+                    weightSum = new double[tr.numTasks()];
+                    batches = 0;
                 }
-                epochLosses.add(meanLoss);
-                Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, ps, cfg, va, out.manager);
-                MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(epoch + 1, meanLoss, meanWeight, val,
-                        (System.nanoTime() - epochStart) / 1e9);
-                history.add(log);
-                if (dir != null) {
-                    MultiTaskReport.appendMetrics(dir, tr.tasks(), log);
+
+                @Override
+                public boolean onEpoch(Loop.EpochEnd e) {
+                    int nTasks = tr.numTasks();
+                    double[] meanLoss = new double[nTasks];
+                    double[] meanWeight = new double[nTasks];
+                    for (int t = 0; t < nTasks; t++) {
+                        meanLoss[t] = lossSum[t] / batches;
+                        meanWeight[t] = weightSum[t] / batches;
+                        Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
+                                "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate);
+                    }
+                    epochLosses.add(meanLoss);
+                    Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, cfg, va);
+                    MultiTaskResult.EpochLog log = new MultiTaskResult.EpochLog(e.epoch() + 1, meanLoss, meanWeight, val,
+                            (System.nanoTime() - epochStart) / 1e9);
+                    history.add(log);
+                    if (dir != null) {
+                        MultiTaskReport.appendMetrics(dir, tr.tasks(), log);
+                    }
+                    Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
+                    return false;
                 }
-                Output.note(MultiTaskReport.epochLine(tr.tasks(), log));
             }
-            out.history = history;
-            out.metrics = evaluate(model, ps, cfg, te, out.manager);
+            Epochs epochs = new Epochs();
+            String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch";
+            new Loop(optimizer, Batches.shuffled(tr.size(), b.batchSize, b.seed), epochs)
+                    .epochs(b.epochs)
+                    .schedule(step -> b.learningRate)
+                    .seed(b.seed)
+                    .label(label)
+                    .listener(epochs)
+                    .run(Loop.Position.START);
+            out.history = epochs.history;
+            out.metrics = evaluate(model, cfg, te);
             return out;
         }
 
-        /** One batch: forward, the weighting's backward, one optimizer step; returns {losses, weights}. */
-        private static double[][] step(MultiTaskModel model, Weighting weighting, Optimizer optimizer, Map<String, NDArray> trainable,
-                ParameterStore ps, PretrainedCfg cfg, MultiTaskData data, int[] idx, NDManager parent) {
-            try (NDManager batch = parent.newSubManager()) {
-                NDArray x = ModelInput.normalize(data.images(batch, idx), cfg);
-                for (NDArray w : trainable.values()) {
-                    Autograd.zeroGradient(w);
-                }
-                int n = data.numTasks();
-                double[] lossValues = new double[n];
-                double[] used;
-                ModelGradients grads = new ModelGradients(model, batch);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray[] outputs = model.forward(ps, x, true);
-                    NDArray[] losses = new NDArray[n];
-                    for (int t = 0; t < n; t++) {
-                        losses[t] = TaskLosses.loss(data.tasks().get(t).kind(), outputs[t], data.targets(batch, t, idx), data.mask(batch, t, idx));
-                    }
-                    for (int t = 0; t < n; t++) {
-                        lossValues[t] = losses[t].getFloat();
-                    }
-                    used = weighting.backward(losses, grads);
-                }
-                for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                    NDArray g = grads.gradientFor(e.getKey(), e.getValue());
-                    if (g != null) {
-                        optimizer.update(e.getKey(), e.getValue(), g);
-                    }
-                }
-                return new double[][] {lossValues, used};
-            }
+        /** The shared and head parameters, and the weighting's own (UW's log-variances), with the run's weight decay. */
+        private List<TrainableParam> trainable(MultiTaskModel model, Weighting weighting) {
+            List<TrainableParam> params = new ArrayList<>();
+            model.sharedParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay, "shared")));
+            model.headParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay, "heads")));
+            weighting.parameters().forEach((k, a) -> params.add(new TrainableParam(k,
+                    Parameter.builder().setName(k).setType(Parameter.Type.OTHER).optArray(a).build(), 1.0, b.weightDecay, "weighting")));
+            return params;
         }
 
         /** Per task accuracy or MSE over the labelled samples of {@code data}. */
-        static Map<String, Double> evaluate(MultiTaskModel model, ParameterStore ps, PretrainedCfg cfg, MultiTaskData data, NDManager parent) {
+        static Map<String, Double> evaluate(MultiTaskModel model, PretrainedCfg cfg, MultiTaskData data) {
             int n = data.numTasks();
             double[] score = new double[n];
             long[] count = new long[n];
-            int bs = 256;
-            for (int start = 0; start < data.size(); start += bs) {
-                int[] idx = new int[Math.min(bs, data.size() - start)];
-                for (int k = 0; k < idx.length; k++) {
-                    idx[k] = start + k;
-                }
-                try (NDManager batch = parent.newSubManager()) {
-                    NDArray[] outputs = model.forward(ps, ModelInput.normalize(data.images(batch, idx), cfg), false);
-                    for (int t = 0; t < n; t++) {
-                        TaskSpec task = data.tasks().get(t);
-                        float[] pred = task.kind() == TaskKind.CLASSIFICATION
-                                ? outputs[t].argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()
-                                : outputs[t].reshape(-1).toFloatArray();
-                        for (int k = 0; k < idx.length; k++) {
-                            if (!data.hasLabel(t, idx[k])) {
-                                continue;
-                            }
-                            float y = data.target(t, idx[k]);
-                            score[t] += task.kind() == TaskKind.CLASSIFICATION ? (pred[k] == y ? 1 : 0) : (pred[k] - y) * (pred[k] - y);
-                            count[t]++;
+            Loop.inBatches(data.size(), 256, (batch, ps, idx) -> {
+                NDArray[] outputs = model.forward(ps, ModelInput.normalize(data.images(batch, idx), cfg), false);
+                for (int t = 0; t < n; t++) {
+                    TaskSpec task = data.tasks().get(t);
+                    float[] pred = task.kind() == TaskKind.CLASSIFICATION
+                            ? outputs[t].argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()
+                            : outputs[t].reshape(-1).toFloatArray();
+                    for (int k = 0; k < idx.length; k++) {
+                        if (!data.hasLabel(t, idx[k])) {
+                            continue;
                         }
+                        float y = data.target(t, idx[k]);
+                        score[t] += task.kind() == TaskKind.CLASSIFICATION ? (pred[k] == y ? 1 : 0) : (pred[k] - y) * (pred[k] - y);
+                        count[t]++;
                     }
                 }
-            }
+            });
             Map<String, Double> m = new LinkedHashMap<>();
             for (int t = 0; t < n; t++) {
                 m.put(data.tasks().get(t).name(), count[t] == 0 ? Double.NaN : score[t] / count[t]);
             }
             return m;
-        }
-
-        private static int[] permutation(int n, Random rnd) {
-            return Permutations.shuffled(n, rnd);
         }
     }
 }

@@ -1,32 +1,29 @@
 package dev.graft.text;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
-import dev.graft.progress.Progress;
-import dev.graft.train.Divergence;
 import dev.graft.train.GroupedOptimizer;
+import dev.graft.train.Losses;
 import dev.graft.train.LrSchedule;
 import dev.graft.train.OptimizerKind;
 import dev.graft.train.Strategy;
 import dev.graft.train.TrainableParam;
-import dev.graft.util.Permutations;
+import dev.graft.train.loop.Batches;
+import dev.graft.train.loop.Loop;
+import dev.graft.train.loop.StepContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Fine-tunes a text encoder with a linear head for classification, by one of three strategies
@@ -147,49 +144,19 @@ public final class TextFineTuner {
         int dim = trainX[0].length;
         TextHead start = init != null ? init : TextHead.zeros(classNames, dim);
         long t0 = System.nanoTime();
-        List<Epoch> history = new ArrayList<>();
-        int steps = (trainX.length + o.batchSize() - 1) / o.batchSize();
-        try (NDManager nd = NDManager.newBaseManager();
-                Progress progress = progress(progressLabel, (long) o.epochs() * steps, "steps")) {
+        try (NDManager nd = NDManager.newBaseManager()) {
             NDArray x = nd.create(flatten(trainX), new Shape(trainX.length, dim));
             NDArray y = nd.create(trainY);
             NDArray w = start.weightArray(nd);
             NDArray b = start.biasArray(nd);
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, headParams(w, b, 1.0, o.weightDecay()));
+            int steps = Batches.shuffled(trainX.length, o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.headLearningRate(), steps, (long) o.epochs() * steps, 0.01);
-            Random rnd = new Random(o.seed());
-            for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                int[] order = permutation(trainX.length, rnd);
-                double lossSum = 0;
-                int correct = 0;
-                for (int s = 0; s < steps; s++) {
-                    int from = s * o.batchSize();
-                    int to = Math.min(trainX.length, from + o.batchSize());
-                    try (NDManager step = nd.newSubManager()) {
-                        NDArray idx = step.create(java.util.Arrays.copyOfRange(order, from, to));
-                        NDArray bx = x.get(idx);
-                        NDArray by = y.get(idx);
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = Linear.linear(bx, w, b).singletonOrThrow();
-                            NDArray loss = crossEntropy(logits, by, classNames.size());
-                            gc.backward(loss);
-                            float lv = loss.getFloat();
-                            Divergence.check(lv, "the loss", "epoch " + epoch + ", step " + (s + 1), schedule.lr(opt.steps()));
-                            lossSum += lv * (to - from);
-                            correct += countCorrect(logits, by);
-                        }
-                        opt.step(schedule.lr(opt.steps()));
-                        opt.zeroGrad();
-                    }
-                    progress.step(1);
-                }
-                TextHead h = TextHead.of(classNames, w, b);
-                double val = valX == null || valX.length == 0 ? Double.NaN : h.accuracy(valX, valY);
-                history.add(new Epoch(epoch, lossSum / trainX.length, (double) correct / trainX.length, val,
-                        (System.nanoTime() - e0) / 1e9));
-                progress.status(String.format(Locale.ROOT, "loss %.3f", lossSum / trainX.length));
-            }
+            List<Epoch> history = train(opt, trainX.length, o, schedule, progressLabel, c -> {
+                NDArray idx = c.manager().create(c.indices());
+                NDArray by = y.get(idx);
+                return new NDArray[] {Linear.linear(x.get(idx), w, b).singletonOrThrow(), by};
+            }, () -> valX == null || valX.length == 0 ? Double.NaN : TextHead.of(classNames, w, b).accuracy(valX, valY));
             return new Result(TextHead.of(classNames, w, b), history, w.size() + b.size(), (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -226,12 +193,8 @@ public final class TextFineTuner {
         List<String> classNames = train.classNames();
         TextHead start = init != null ? init : TextHead.zeros(classNames, encoder.dimension());
         NDManager nd = encoder.manager();
-        Engine.getInstance().setRandomSeed((int) o.seed());
         long t0 = System.nanoTime();
-        List<Epoch> history = new ArrayList<>();
-        int steps = (train.size() + o.batchSize() - 1) / o.batchSize();
-        try (NDManager headManager = nd.newSubManager();
-                Progress progress = progress(progressLabel, (long) o.epochs() * steps, "steps")) {
+        try (NDManager headManager = nd.newSubManager()) {
             NDArray w = start.weightArray(headManager);
             NDArray b = start.biasArray(headManager);
             List<TrainableParam> params = new ArrayList<>();
@@ -243,55 +206,59 @@ public final class TextFineTuner {
             }
             params.addAll(headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay()));
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, params);
-            long total = (long) o.epochs() * steps;
+            long total = (long) o.epochs() * Batches.shuffled(train.size(), o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.learningRate(), Math.max(1, total / 10), total, 0.01);
-            Random rnd = new Random(o.seed());
-            for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                int[] order = permutation(train.size(), rnd);
-                double lossSum = 0;
-                int correct = 0;
-                for (int s = 0; s < steps; s++) {
-                    int from = s * o.batchSize();
-                    int to = Math.min(train.size(), from + o.batchSize());
-                    List<String> texts = new ArrayList<>();
-                    int[] labels = new int[to - from];
-                    for (int i = from; i < to; i++) {
-                        texts.add(train.text(order[i]));
-                        labels[i - from] = train.label(order[i]);
-                    }
-                    TextTokenizer.Batch batch = encoder.tokenizer().encodeQuietly(texts);
-                    try (NDManager step = nd.newSubManager()) {
-                        NDArray by = step.create(labels);
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray v = encoder.encode(step, new ParameterStore(step, false), batch, true);
-                            NDArray logits = Linear.linear(v, w, b).singletonOrThrow();
-                            NDArray loss = crossEntropy(logits, by, classNames.size());
-                            gc.backward(loss);
-                            float lv = loss.getFloat();
-                            Divergence.check(lv, "the loss", "epoch " + epoch + ", batch from " + from, schedule.lr(opt.steps()));
-                            lossSum += lv * labels.length;
-                            correct += countCorrect(logits, by);
-                        }
-                        opt.step(schedule.lr(opt.steps()));
-                        opt.zeroGrad();
-                    }
-                    progress.step(1);
-                    progress.status(String.format(Locale.ROOT, "epoch %d loss %.3f", epoch, lossSum / Math.max(1, to)));
+            List<Epoch> history = train(opt, train.size(), o, schedule, progressLabel, c -> {
+                List<String> texts = new ArrayList<>();
+                int[] labels = new int[c.indices().length];
+                for (int i = 0; i < labels.length; i++) {
+                    texts.add(train.text(c.indices()[i]));
+                    labels[i] = train.label(c.indices()[i]);
                 }
-                TextHead h = TextHead.of(classNames, w, b);
-                double val = validation == null || validation.size() == 0 ? Double.NaN
-                        : h.accuracy(encoder.embed(validation.texts()), validation.labels());
-                history.add(new Epoch(epoch, lossSum / train.size(), (double) correct / train.size(), val,
-                        (System.nanoTime() - e0) / 1e9));
-            }
-            TextHead trained = TextHead.of(classNames, w, b);
-            return new Result(trained, history, count, (System.nanoTime() - t0) / 1e9);
+                TextTokenizer.Batch batch = encoder.tokenizer().encodeQuietly(texts);
+                NDArray v = encoder.encode(c.manager(), c.parameters(), batch, true);
+                return new NDArray[] {Linear.linear(v, w, b).singletonOrThrow(), c.manager().create(labels)};
+            }, () -> validation == null || validation.size() == 0 ? Double.NaN
+                    : TextHead.of(classNames, w, b).accuracy(encoder.embed(validation.texts()), validation.labels()));
+            return new Result(TextHead.of(classNames, w, b), history, count, (System.nanoTime() - t0) / 1e9);
         } finally {
             for (Parameter p : encoder.model().stateDict().values()) {
                 p.freeze(false);
             }
         }
+    }
+
+    /** A batch's logits and int labels. */
+    private interface Forward {
+        NDArray[] logitsAndLabels(StepContext c);
+    }
+
+    /** Softmax cross-entropy on the one training {@link Loop}, with training accuracy and a validation score per epoch. */
+    private static List<Epoch> train(GroupedOptimizer opt, int n, Options o, LrSchedule schedule, String label,
+            Forward forward, DoubleSupplier validation) {
+        List<Epoch> history = new ArrayList<>();
+        int[] correct = {0};
+        new Loop(opt, Batches.shuffled(n, o.batchSize(), o.seed()), c -> {
+            NDArray[] ly = forward.logitsAndLabels(c);
+            correct[0] += countCorrect(ly[0], ly[1]);
+            return Losses.crossEntropy(ly[0], ly[1], 0.0);
+        })
+                .epochs(o.epochs())
+                .schedule(schedule::lr)
+                .seed(o.seed())
+                .label(label)
+                .oneProgressBar(true)
+                .listener(new Loop.Listener() {
+                    @Override
+                    public boolean onEpoch(Loop.EpochEnd e) {
+                        history.add(new Epoch(e.epoch() + 1, e.meanLoss(), correct[0] / (double) e.samples(), validation.getAsDouble(),
+                                e.seconds()));
+                        correct[0] = 0;
+                        return false;
+                    }
+                })
+                .run(Loop.Position.START);
+        return history;
     }
 
     /** The transformer layer a key belongs to: -1 for embeddings, layers for the pooler. */
@@ -303,10 +270,6 @@ public final class TextFineTuner {
         return key.startsWith("pooler.") ? Integer.MAX_VALUE : -1;
     }
 
-    /** Mean softmax cross-entropy of logits (B x C) against int labels (B). */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int classes) {
-        return logits.logSoftmax(1).mul(labels.oneHot(classes)).sum(new int[] {1}).neg().mean();
-    }
 
     private static int countCorrect(NDArray logits, NDArray labels) {
         return (int) logits.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().getLong();
@@ -322,11 +285,6 @@ public final class TextFineTuner {
                 new TrainableParam("classifier.bias", pb, lrScale, 0, "head"));
     }
 
-    private static int[] permutation(int n, Random rnd) {
-        // The same draws as Collections.shuffle of the list 0..n-1.
-        return Permutations.shuffled(n, rnd);
-    }
-
     static float[] flatten(float[][] x) {
         int d = x[0].length;
         float[] out = new float[x.length * d];
@@ -334,9 +292,5 @@ public final class TextFineTuner {
             System.arraycopy(x[i], 0, out, i * d, d);
         }
         return out;
-    }
-
-    private static Progress progress(String label, long total, String unit) {
-        return label == null ? Progress.start("", total, unit, Progress.Mode.OFF, System.err) : Progress.start(label, total, unit);
     }
 }

@@ -1,12 +1,9 @@
 package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.ParameterStore;
 import dev.graft.progress.Progress;
+import dev.graft.train.loop.Loop;
 import dev.graft.zoo.GraftModel;
-import dev.graft.zoo.NoGrad;
 
 /**
  * Runs a model's frozen backbone once over a data set in inference mode and keeps the pooled
@@ -32,35 +29,22 @@ public final class FeatureExtractor {
 
     private static TensorSet run(GraftModel model, TensorSet data, int batchSize, boolean preLogits, String label) {
         int n = data.size();
-        int width = -1;
-        float[] out = null;
-        int batches = (n + batchSize - 1) / batchSize;
-        try (NDManager base = NDManager.newBaseManager(); Progress bar = Progress.start(label, batches, "batch")) {
-            ParameterStore ps = new ParameterStore(base, false);
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
-                int[] idx = new int[to - from];
-                for (int k = 0; k < idx.length; k++) {
-                    idx[k] = from + k;
+        float[][] out = {null};
+        int[] width = {preLogits ? model.numFeatures() : model.numClasses()};
+        try (Progress bar = Progress.start(label, (n + batchSize - 1) / batchSize, "batch")) {
+            Loop.inBatches(n, batchSize, (nd, ps, idx) -> {
+                NDArray y = model.forwardHead(ps, model.forwardFeatures(ps, data.batch(nd, idx), false), false, preLogits);
+                float[] v = y.toFloatArray();
+                if (out[0] == null) {
+                    width[0] = v.length / idx.length;
+                    out[0] = new float[n * width[0]];
                 }
-                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
-                    NDArray x = data.batch(nd, idx);
-                    NDArray y = model.forwardHead(ps, model.forwardFeatures(ps, x, false), false, preLogits);
-                    float[] v = y.toFloatArray();
-                    if (out == null) {
-                        width = (int) (v.length / idx.length);
-                        out = new float[n * width];
-                    }
-                    System.arraycopy(v, 0, out, from * width, v.length);
-                }
+                System.arraycopy(v, 0, out[0], idx[0] * width[0], v.length);
                 bar.step(1);
-            }
+            });
         }
-        if (out == null) {
-            out = new float[0];
-            width = preLogits ? model.numFeatures() : model.numClasses();
-        }
-        return new TensorSet(out, new long[] {width}, data.labels(), data.classNames());
+        float[] values = out[0] == null ? new float[0] : out[0];
+        return new TensorSet(values, new long[] {width[0]}, data.labels(), data.classNames());
     }
 
     /** Rows of a 1-D-sample set as a matrix (n x D). */

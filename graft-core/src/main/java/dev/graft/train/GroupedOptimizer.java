@@ -89,6 +89,19 @@ public final class GroupedOptimizer {
         }
     }
 
+    /** Clamps every gradient element to {@code [-maxValue, maxValue]}, as {@code torch.nn.utils.clip_grad_value_}. */
+    public void clipGradValue(double maxValue) {
+        try (NDScope scope = new NDScope()) {
+            for (TrainableParam p : params) {
+                NDArray w = p.parameter().getArray();
+                if (w.hasGradient()) {
+                    NDArray g = w.getGradient();
+                    g.subi(g.sub(g.clip(-maxValue, maxValue)));
+                }
+            }
+        }
+    }
+
     /** One update of every parameter that has a gradient, with base learning rate {@code lr}. */
     public void step(double lr) {
         steps++;

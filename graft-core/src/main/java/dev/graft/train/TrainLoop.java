@@ -1,35 +1,31 @@
 package dev.graft.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
-import dev.graft.progress.Progress;
+import dev.graft.train.loop.Batches;
+import dev.graft.train.loop.Loop;
+import dev.graft.train.loop.StepContext;
 import dev.graft.util.Permutations;
-import dev.graft.zoo.NoGrad;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The epoch loop shared by every strategy and by other methods (domain adaptation, multi-task):
- * shuffled mini-batches, forward under a DJL {@link GradientCollector}, label-smoothed cross-entropy,
- * global-norm gradient clipping, a {@link GroupedOptimizer} step on a warm-up + cosine schedule,
- * validation after each epoch, early stopping, a checkpoint per epoch, exact resume, a clean stop on
- * request and NaN/Inf detection.
+ * Supervised classification on the one {@link Loop}, as every fine-tuning strategy and pretraining
+ * use it: a label-smoothed cross-entropy {@link dev.graft.train.loop.Step}, global-norm gradient
+ * clipping and a {@link GroupedOptimizer} on a warm-up + cosine schedule (the loop's), plus listeners
+ * for validation after each epoch, early stopping, the best weights, a checkpoint per epoch and exact
+ * resume from one.
  *
- * <p>Determinism: the shuffle of epoch {@code e} comes from {@code seed} and {@code e}; the engine's
- * random generator (dropout) is re-seeded from {@code seed} and the step before every update, so a
- * resumed run draws the same numbers as an uninterrupted one.
+ * <p>Determinism is the loop's: the shuffle of epoch {@code e} comes from {@code seed} and {@code e};
+ * the engine's generator (dropout) is re-seeded from {@code seed} and the step before every update, so
+ * a resumed run draws the same numbers as an uninterrupted one.
  *
  * <pre>{@code
  * TrainLoop.Result r = new TrainLoop(config, model::forward, optimizer, model.stateDict())
@@ -119,12 +115,9 @@ public final class TrainLoop {
         return this;
     }
 
-    /** Number of optimizer steps in one epoch over {@code n} samples. */
+    /** Number of optimizer steps in one epoch over {@code n} samples (a last batch of one sample is dropped). */
     public static int batchesPerEpoch(int n, int batchSize) {
-        int full = n / batchSize;
-        int rest = n % batchSize;
-        // a last batch of one sample would break BatchNorm in training mode: it is dropped
-        return full + (rest >= 2 || (rest == 1 && full == 0) ? 1 : 0);
+        return Batches.shuffled(n, batchSize, 0).perEpoch();
     }
 
     /**
@@ -133,154 +126,127 @@ public final class TrainLoop {
      * @param resume state from {@link Checkpoint#load}, or null to start fresh
      */
     public Result run(TensorSet train, TensorSet validation, LoopState resume) {
-        Engine engine = Engine.getInstance();
-        int perEpoch = batchesPerEpoch(train.size(), config.batchSize());
+        Batches batches = Batches.shuffled(train.size(), config.batchSize(), config.seed());
+        int perEpoch = batches.perEpoch();
         long total = (long) perEpoch * config.epochs();
         long warmup = Math.round(config.warmupEpochs() * perEpoch);
         LrSchedule schedule = new LrSchedule(config.lr(), Math.min(warmup, total), total, config.minLrRatio());
-        boolean hasVal = validation != null && validation.size() > 0;
-
-        int startEpoch = 0;
-        int startBatch = 0;
-        long step = 0;
-        double bestScore = -1;
-        int bestEpoch = -1;
-        int badEpochs = 0;
-        List<Map<String, Object>> history = new ArrayList<>();
-        Map<String, Object> accumulator = null;
+        Classification c = new Classification(train, validation);
+        Loop.Position start = Loop.Position.START;
         if (resume != null) {
             if (resume.seed() != config.seed()) {
                 throw new GraftException("the checkpoint was made with seed " + resume.seed() + ", this run has seed " + config.seed(),
                         "resume with --seed " + resume.seed());
             }
-            startEpoch = resume.epoch();
-            startBatch = resume.batch();
-            step = resume.step();
-            bestScore = resume.bestScore();
-            bestEpoch = resume.bestEpoch();
-            badEpochs = resume.badEpochs();
-            history.addAll(resume.history());
-            accumulator = resume.trainAccumulator();
+            start = new Loop.Position(resume.epoch(), resume.batch(), resume.step());
+            c.bestScore = resume.bestScore();
+            c.bestEpoch = resume.bestEpoch();
+            c.badEpochs = resume.badEpochs();
+            c.history.addAll(resume.history());
+            c.accumulator = resume.trainAccumulator();
+            c.startEpoch = resume.epoch();
         }
-        boolean stoppedEarly = false;
-        boolean interrupted = false;
-        double trainSeconds = 0;
-        long seen = 0;
-        int batchesThisProcess = 0;
-        try (NDManager base = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(base, false);
-            for (int epoch = startEpoch; epoch < config.epochs() && !stoppedEarly && !interrupted; epoch++) {
-                int[] order = permutation(train.size(), config.seed(), epoch);
-                ClassificationMetrics trainMetrics = ClassificationMetrics.fromState(train.classNames(), epoch == startEpoch ? accumulator : null);
-                int firstBatch = epoch == startEpoch ? startBatch : 0;
-                long t0 = System.nanoTime();
-                double lr = 0;
-                long epochSamples = 0;
-                String tag = String.format(Locale.ROOT, "%s %d/%d", label, epoch + 1, config.epochs());
-                try (Progress bar = Progress.start(tag, perEpoch, "batch")) {
-                    bar.step(firstBatch);
-                    for (int b = firstBatch; b < perEpoch; b++) {
-                        if (stop.requested() || batchesThisProcess == stopAfterBatches) {
-                            interrupted = true;
-                            saveCheckpoint(new LoopState(epoch, b, step, config.seed(), bestScore, bestEpoch, badEpochs,
-                                    trainMetrics.state(), history, Map.of()));
-                            break;
-                        }
-                        int from = b * config.batchSize();
-                        int to = Math.min(train.size(), from + config.batchSize());
-                        int[] idx = java.util.Arrays.copyOfRange(order, from, to);
-                        lr = schedule.lr(step);
-                        engine.setRandomSeed((int) (mix(config.seed(), step) & 0x7fffffff));
-                        trainStep(base, ps, train, idx, lr, trainMetrics, epoch, step);
-                        step++;
-                        batchesThisProcess++;
-                        epochSamples += idx.length;
-                        bar.step(1);
-                        EvalResult running = trainMetrics.result();
-                        bar.status(String.format(Locale.ROOT, "loss %.4f acc %.2f%%", running.loss(), running.top1() * 100));
-                    }
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                trainSeconds += secs;
-                seen += epochSamples;
-                if (interrupted) {
-                    break;
-                }
-                EvalResult tr = trainMetrics.result();
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("epoch", epoch + 1);
-                rec.put("lr", lr);
-                rec.put("train_loss", tr.loss());
-                rec.put("train_top1", tr.top1());
-                if (hasVal) {
-                    EvalResult val = evaluate(forward, validation, Math.max(config.batchSize(), 256), config.labelSmoothing());
-                    // weights can blow up while the training loss stays finite (e.g. BatchNorm statistics)
-                    Divergence.check(val.loss(), "the validation loss", "epoch " + (epoch + 1), lr);
-                    rec.put("val_loss", val.loss());
-                    rec.put("val_top1", val.top1());
-                    rec.put("val_top5", val.top5());
-                    if (val.top1() > bestScore) {
-                        bestScore = val.top1();
-                        bestEpoch = epoch + 1;
-                        badEpochs = 0;
-                        saveBest();
-                    } else {
-                        badEpochs++;
-                    }
-                } else {
+        Loop.Result r = new Loop(optimizer, batches, c::loss)
+                .epochs(config.epochs())
+                .schedule(schedule::lr)
+                .clipNorm(config.clipNorm())
+                .seed(config.seed())
+                .label(label)
+                .status(c::status)
+                .stopSignal(stop)
+                .stopAfterBatches(stopAfterBatches)
+                .listener(c)
+                .run(start);
+        return new Result(c.history, c.bestEpoch, r.stoppedEarly(), r.interrupted(), r.steps(), r.trainSeconds(), r.samplesSeen());
+    }
+
+    /** The classification step (label-smoothed cross-entropy) and what happens around it: metrics, validation, best weights, checkpoints. */
+    private final class Classification implements Loop.Listener {
+        final TensorSet train;
+        final TensorSet validation;
+        final boolean hasVal;
+        final List<Map<String, Object>> history = new ArrayList<>();
+        double bestScore = -1;
+        int bestEpoch = -1;
+        int badEpochs;
+        int startEpoch;
+        Map<String, Object> accumulator;
+        ClassificationMetrics metrics;
+        NDArray logits;
+        NDArray labels;
+
+        Classification(TensorSet train, TensorSet validation) {
+            this.train = train;
+            this.validation = validation;
+            this.hasVal = validation != null && validation.size() > 0;
+        }
+
+        NDArray loss(StepContext s) {
+            NDArray x = train.batch(s.manager(), s.indices());
+            labels = train.labels(s.manager(), s.indices());
+            logits = forward.apply(s.parameters(), x, true);
+            return Losses.crossEntropy(logits, labels, config.labelSmoothing());
+        }
+
+        String status() {
+            EvalResult running = metrics.result();
+            return String.format(Locale.ROOT, "loss %.4f acc %.2f%%", running.loss(), running.top1() * 100);
+        }
+
+        @Override
+        public void onEpochStart(int epoch) {
+            metrics = ClassificationMetrics.fromState(train.classNames(), epoch == startEpoch ? accumulator : null);
+        }
+
+        @Override
+        public void onStep(StepContext s, double loss) {
+            metrics.add(logits, labels, loss);
+        }
+
+        @Override
+        public void onInterrupt(Loop.Position at) {
+            saveCheckpoint(new LoopState(at.epoch(), at.batch(), at.step(), config.seed(), bestScore, bestEpoch, badEpochs,
+                    metrics.state(), history, Map.of()));
+        }
+
+        @Override
+        public boolean onEpoch(Loop.EpochEnd e) {
+            int epoch = e.epoch();
+            EvalResult tr = metrics.result();
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("epoch", epoch + 1);
+            rec.put("lr", e.lr());
+            rec.put("train_loss", tr.loss());
+            rec.put("train_top1", tr.top1());
+            if (hasVal) {
+                EvalResult val = evaluate(forward, validation, Math.max(config.batchSize(), 256), config.labelSmoothing());
+                // weights can blow up while the training loss stays finite (e.g. BatchNorm statistics)
+                Divergence.check(val.loss(), "the validation loss", "epoch " + (epoch + 1), e.lr());
+                rec.put("val_loss", val.loss());
+                rec.put("val_top1", val.top1());
+                rec.put("val_top5", val.top5());
+                if (val.top1() > bestScore) {
+                    bestScore = val.top1();
                     bestEpoch = epoch + 1;
+                    badEpochs = 0;
                     saveBest();
+                } else {
+                    badEpochs++;
                 }
-                rec.put("seconds", secs);
-                rec.put("images_per_s", epochSamples / Math.max(1e-9, secs));
-                history.add(rec);
-                onEpoch.accept(rec);
-                if (hasVal && config.patience() > 0 && badEpochs >= config.patience()) {
-                    stoppedEarly = true;
-                }
-                boolean finished = epoch + 1 >= config.epochs() || stoppedEarly;
-                saveCheckpoint(new LoopState(finished ? config.epochs() : epoch + 1, 0, step, config.seed(), bestScore, bestEpoch,
-                        badEpochs, Map.of(), history, Map.of()));
+            } else {
+                bestEpoch = epoch + 1;
+                saveBest();
             }
-        } finally {
-            stop.markFinished();
+            rec.put("seconds", e.seconds());
+            rec.put("images_per_s", e.samples() / Math.max(1e-9, e.seconds()));
+            history.add(rec);
+            onEpoch.accept(rec);
+            boolean stoppedEarly = hasVal && config.patience() > 0 && badEpochs >= config.patience();
+            boolean finished = epoch + 1 >= config.epochs() || stoppedEarly;
+            saveCheckpoint(new LoopState(finished ? config.epochs() : epoch + 1, 0, e.steps(), config.seed(), bestScore, bestEpoch,
+                    badEpochs, Map.of(), history, Map.of()));
+            return stoppedEarly;
         }
-        return new Result(history, bestEpoch, stoppedEarly, interrupted, step, trainSeconds, seen);
-    }
-
-    private double trainStep(NDManager base, ParameterStore ps, TensorSet train, int[] idx, double lr,
-                             ClassificationMetrics metrics, int epoch, long step) {
-        try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope()) {
-            NDArray x = train.batch(nd, idx);
-            NDArray y = train.labels(nd, idx);
-            double lossValue;
-            NDArray logits;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                logits = forward.apply(ps, x, true);
-                NDArray loss = Losses.crossEntropy(logits, y, config.labelSmoothing());
-                lossValue = loss.getFloat();
-                if (!Double.isFinite(lossValue)) {
-                    throw diverged("loss is " + lossValue, epoch, step, lr);
-                }
-                gc.backward(loss);
-            }
-            // parameter updates are in-place writes that autograd must not record
-            try (NoGrad g = NoGrad.enter()) {
-                double norm = optimizer.clipGradNorm(config.clipNorm());
-                if (!Double.isFinite(norm)) {
-                    throw diverged("the gradient norm is " + norm, epoch, step, lr);
-                }
-                optimizer.step(lr);
-                optimizer.zeroGrad();
-            }
-            metrics.add(logits, y, lossValue);
-            return lossValue;
-        }
-    }
-
-    private GraftException diverged(String what, int epoch, long step, double lr) {
-        optimizer.zeroGrad();
-        return Divergence.error(what, String.format(Locale.ROOT, "epoch %d, step %d", epoch + 1, step + 1), lr);
     }
 
     private void saveCheckpoint(LoopState s) {
@@ -309,36 +275,16 @@ public final class TrainLoop {
      */
     public static EvalResult evaluate(Forward forward, TensorSet data, int batchSize, double labelSmoothing) {
         ClassificationMetrics m = new ClassificationMetrics(data.classNames());
-        try (NDManager base = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(base, false);
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int to = Math.min(data.size(), from + batchSize);
-                int[] idx = new int[to - from];
-                for (int k = 0; k < idx.length; k++) {
-                    idx[k] = from + k;
-                }
-                try (NDManager nd = base.newSubManager(); NDScope scope = new NDScope(); NoGrad g = NoGrad.enter()) {
-                    NDArray x = data.batch(nd, idx);
-                    NDArray y = data.labels(nd, idx);
-                    NDArray logits = forward.apply(ps, x, false);
-                    double loss = Losses.crossEntropy(logits, y, labelSmoothing).getFloat();
-                    m.add(logits, y, loss);
-                }
-            }
-        }
+        Loop.inBatches(data.size(), batchSize, (nd, ps, idx) -> {
+            NDArray y = data.labels(nd, idx);
+            NDArray logits = forward.apply(ps, data.batch(nd, idx), false);
+            m.add(logits, y, Losses.crossEntropy(logits, y, labelSmoothing).getFloat());
+        });
         return m.result();
     }
 
-    /** The sample order of one epoch: a Fisher-Yates shuffle seeded by the run seed and the epoch. */
+    /** The sample order of one epoch: the one seeded shuffle, {@link Permutations#ofEpoch}. */
     public static int[] permutation(int n, long seed, int epoch) {
-        return Permutations.shuffled(n, new Random(mix(seed, epoch)));
-    }
-
-    /** A well-mixed 64-bit value from a seed and a counter (SplitMix64's finaliser). */
-    static long mix(long seed, long counter) {
-        long z = seed * 0x9E3779B97F4A7C15L + counter + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Permutations.ofEpoch(n, seed, epoch);
     }
 }

@@ -149,4 +149,23 @@ class DataLoaderTest {
         GraftException e = assertThrows(GraftException.class, () -> orders(loader, 0, null));
         assertEquals("bad sample", e.getMessage());
     }
+
+    @Test
+    void asTheLoopsBatchSourceItGivesTheSameBatchesAsAnEpoch() {
+        ImageData d = TestFiles.tiny(LABELS, 3);
+        Transform t = Transforms.randomCrop(2, 2, 1);
+        DataLoader loader = DataLoader.builder(d).batchSize(4).shuffle(11).transform(t).build();
+        List<float[]> xs = new ArrayList<>();
+        List<int[]> idx = orders(loader, 3, xs);
+        assertEquals(loader.numBatches(), loader.perEpoch());
+        assertArrayEquals(dev.graft.util.Permutations.ofEpoch(d.size(), 11, 3), loader.order(3), "the loop's epoch order");
+        try (NDManager nd = NDManager.newBaseManager()) {
+            for (int b = 0; b < loader.perEpoch(); b++) {
+                assertArrayEquals(idx.get(b), loader.indices(3, b));
+                try (Batch batch = loader.batch(nd, 3, b)) {
+                    assertArrayEquals(xs.get(b), batch.x().toFloatArray(), 0f, "same transform draws as the prefetching epoch");
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.graft.examples;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.graft.data.Batch;
 import dev.graft.data.DataLoader;
@@ -12,9 +13,15 @@ import dev.graft.data.ImageData;
 import dev.graft.data.Splits;
 import dev.graft.data.transform.Transform;
 import dev.graft.data.transform.Transforms;
+import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
 import dev.graft.train.ModelInput;
+import dev.graft.train.ModelParts;
+import dev.graft.train.OptimizerKind;
+import dev.graft.train.Strategy;
 import dev.graft.train.TensorSet;
+import dev.graft.train.TrainConfig;
+import dev.graft.train.loop.Loop;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
@@ -82,14 +89,17 @@ public final class DataTour {
                 .transform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
                         Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)))
                 .build();
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            try (DataLoader.Epoch batches = loader.epoch(manager, epoch)) {
-                for (Batch b : batches) {
-                    try (b) {
-                        NDArray logits = model.forward(ps, b.x(), true);       // b.x(): N x C x H x W float32
-                        NDArray loss = Losses.crossEntropy(logits, b.y(), 0.0); // b.y(): N int32 labels
-                        System.out.println(loss.getFloat());                    // copy out what outlives the batch
-                    }
+        GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, 0.9, ModelParts.trainable(model, Strategy.FULL, TrainConfig.defaults()));
+        new Loop(sgd, loader, c -> {                                       // the loader is the loop's batch source
+            Batch b = loader.batch(c.manager(), c.epoch(), c.batch());     // transformed now, freed with the step
+            NDArray logits = model.forward(c.parameters(), b.x(), true);   // b.x(): N x C x H x W float32
+            return Losses.crossEntropy(logits, b.y(), 0.0);                // b.y(): N int32 labels
+        }).epochs(epochs).schedule(step -> 0.01).run(Loop.Position.START);
+        try (DataLoader.Epoch batches = loader.epoch(manager, 0)) {        // by hand, prepared on a background thread
+            for (Batch b : batches) {
+                try (b) {
+                    NDArray logits = model.forward(ps, b.x(), false);
+                    System.out.println(logits.argMax(1).toType(DataType.INT32, false).eq(b.y()).sum().getInt()); // copy out what outlives the batch
                 }
             }
         }
