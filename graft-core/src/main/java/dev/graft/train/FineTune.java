@@ -17,6 +17,7 @@ import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,6 +228,7 @@ public final class FineTune {
             evalLimit = spec.evalLimit();
             fitBox = spec.fit();
             cacheFeatures = spec.cacheFeatures();
+            reproduce = spec.reproduce() != null ? spec.reproduce() : reproduce;  // the report shows how the run began
         }
         if (outDir == null) {
             outDir = defaultOutDir(dataName, modelName, strategy);
@@ -640,9 +642,12 @@ public final class FineTune {
         return perClass(d, Math.max(1, evalLimit / Math.max(1, d.numClasses())), config.seed() + 7);
     }
 
-    /** The weights folder of a pretrained model: {@code GRAFT_HOME/weights/<arch>.<tag>}. */
+    /**
+     * Where a pretrained model's weights and their feature statistics are: the folder it was loaded
+     * from (a hub snapshot for {@code hf-hub:} models), else the catalogue folder of its name.
+     */
     public static Path weightsDir(GraftModel m) {
-        return dev.graft.GraftHome.root().resolve("weights").resolve(m.cfg().name());
+        return m.weightsDir() != null ? m.weightsDir() : Zoo.weightsDir(m.cfg().name());
     }
 
     /** The first {@code n} samples of each class in a seeded shuffle (fewer where a class has fewer). */

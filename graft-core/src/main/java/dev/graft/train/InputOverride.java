@@ -26,6 +26,7 @@ final class InputOverride implements GraftModel {
     @Override public String name() { return cfg.name(); }
     @Override public PretrainedCfg cfg() { return cfg.withNumClasses(inner.numClasses(), cfg.numClasses() == inner.numClasses() ? cfg.labelNames() : null); }
     @Override public Block block() { return inner.block(); }
+    @Override public java.nio.file.Path weightsDir() { return inner.weightsDir(); }
     @Override public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) { return inner.forwardFeatures(ps, x, training); }
     @Override public NDArray forwardHead(ParameterStore ps, NDArray f, boolean training, boolean preLogits) { return inner.forwardHead(ps, f, training, preLogits); }
     @Override public NDList forwardIntermediates(ParameterStore ps, NDArray x, int[] idx, boolean training) { return inner.forwardIntermediates(ps, x, idx, training); }

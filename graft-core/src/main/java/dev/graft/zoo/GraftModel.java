@@ -28,6 +28,15 @@ public interface GraftModel {
     /** The configuration that travels with the weights. */
     PretrainedCfg cfg();
 
+    /**
+     * The folder its weights were loaded from (the catalogue folder, a hub snapshot, a local folder),
+     * where the files that travel with them are, such as the feature statistics the advisor reads;
+     * {@code null} for random weights.
+     */
+    default java.nio.file.Path weightsDir() {
+        return null;
+    }
+
     /** The whole model as one DJL block: images (N,C,H,W) in, logits out. */
     Block block();
 

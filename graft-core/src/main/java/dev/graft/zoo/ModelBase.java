@@ -33,6 +33,7 @@ public abstract class ModelBase extends Module implements GraftModel {
     private PretrainedCfg cfg;
     private NDManager manager;
     private dev.graft.weights.LoadReport loadReport;
+    private java.nio.file.Path weightsDir;
 
     protected ModelBase(PretrainedCfg cfg) {
         this.name = cfg.name();
@@ -55,6 +56,15 @@ public abstract class ModelBase extends Module implements GraftModel {
     @Override
     public PretrainedCfg cfg() {
         return cfg;
+    }
+
+    @Override
+    public java.nio.file.Path weightsDir() {
+        return weightsDir;
+    }
+
+    void setWeightsDir(java.nio.file.Path dir) {
+        this.weightsDir = dir;
     }
 
     /** Replaces the configuration (e.g. after loading weights that carry their own). */

@@ -127,6 +127,7 @@ final class ModelBuilder {
         if (weights != null) {
             LoadReport report = Weights.loadInto(model, weights.weightsFile(), new Weights.LoadOptions(options.strict(), dropClassifier));
             model.setLoadReport(report);
+            model.setWeightsDir(weights.weightsFile().toAbsolutePath().getParent());
             if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty()) {
                 Output.note(model.name() + ": " + report.summary());
             }

@@ -102,7 +102,7 @@ class FineTuneTest {
     @Test
     void headFitsTheProbeWhateverTheEpochsAndKeepsTheBackboneFrozen(@TempDir Path dir) throws Exception {
         List<TinyNet> shortNets = new java.util.ArrayList<>();
-        FineTuneResult shortRun = base(shortNets, Strategy.HEAD, dir.resolve("short"))
+        FineTuneResult shortRun = base(shortNets, Strategy.HEAD, dir.resolve("short")).reproduceCommand("graft finetune --the-first-run")
                 .config(TrainConfig.defaults().withEpochs(1).withBatchSize(8).withLr(0.05).withSeed(3)).run();
         List<TinyNet> longNets = new java.util.ArrayList<>();
         FineTuneResult longRun = base(longNets, Strategy.HEAD, dir.resolve("long"))
@@ -154,6 +154,7 @@ class FineTuneTest {
         List<TinyNet> resumed = new java.util.ArrayList<>();
         FineTuneResult again = FineTune.builder().model("tiny", factory(resumed)).data("tiny-textures", splits).resume(out).run();
         assertEquals(shortRun.test().top1(), again.test().top1(), 0.0, "--resume fits again from run.json");
+        assertTrue(Files.readString(out.resolve("report.md")).contains("graft finetune --the-first-run"), "a resumed run keeps its reproduce line");
         assertArrayEquals(a.get("fc.weight"), snapshot(resumed.get(0).stateDict()).get("fc.weight"), 1e-6f);
     }
 

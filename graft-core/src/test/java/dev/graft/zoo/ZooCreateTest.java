@@ -83,6 +83,19 @@ class ZooCreateTest {
     }
 
     @Test
+    void aModelKnowsTheFolderItsWeightsCameFrom() {
+        assertEquals(null, Zoo.create("small_cnn", new CreateOptions().seed(1)).weightsDir(), "random weights come from nowhere");
+        GraftModel shipped = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        assertEquals(Zoo.weightsDir("small_cnn.graft_mnist").toAbsolutePath(), shipped.weightsDir());
+        // a folder of its own (as a hub snapshot is): the advisor's statistics are looked for there, not in the catalogue
+        Path dir = home.resolve("elsewhere");
+        Weights.save(shipped, dir);
+        GraftModel moved = Zoo.create("local-dir:" + dir, new CreateOptions());
+        assertEquals(dir.toAbsolutePath(), moved.weightsDir());
+        assertEquals(dir.toAbsolutePath(), dev.graft.train.FineTune.weightsDir(moved));
+    }
+
+    @Test
     void saveAndLoadRoundTripsEveryTensorAndTheConfig() {
         ModelBase m = (ModelBase) Zoo.create("small_resnet", new CreateOptions().seed(3));
         Path dir = home.resolve("export");
