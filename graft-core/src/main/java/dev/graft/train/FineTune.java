@@ -282,7 +282,7 @@ public final class FineTune {
             valSet = FeatureExtractor.features(model, valSet, 256);
             testSet = FeatureExtractor.features(model, testSet, 256);
             if ((long) trainSet.size() * trainSet.sampleSize() <= probeMaxValues) {
-                return fitProbe(run, model, baseCfg, advice, trainSet, valSet, testSet);
+                return fitProbe(spec, run, model, baseCfg, advice, trainSet, valSet, testSet);
             }
             Output.note(String.format(Locale.ROOT, "head: %d x %d cached features are more than the full-batch probe holds (%d values);"
                     + " training the classifier by SGD for %d epochs instead", trainSet.size(), trainSet.sampleSize(), probeMaxValues,
@@ -347,7 +347,7 @@ public final class FineTune {
         run.appendMetrics(RunDirectory.record("test", test));
         FineTuneResult out = new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), val,
                 test, result.trainSeconds(), ips, false, result.stoppedEarly(), null);
-        writeReport(run, model, baseCfg, out, trainSet.size());
+        new FineTuneReport(spec).write(run, model, baseCfg, out, trainSet.size());
         return out;
     }
 
@@ -356,7 +356,7 @@ public final class FineTune {
      * penalty chosen on the validation split, so epochs, batch size and learning rate do not matter. Nothing
      * to checkpoint: a resumed run fits again (seconds, the same result).
      */
-    private FineTuneResult fitProbe(RunDirectory run, GraftModel model, PretrainedCfg baseCfg, Advice advice, TensorSet trainSet,
+    private FineTuneResult fitProbe(RunSpec spec, RunDirectory run, GraftModel model, PretrainedCfg baseCfg, Advice advice, TensorSet trainSet,
                                     TensorSet valSet, TensorSet testSet) {
         run.rewriteMetrics(List.of());
         Output.note(String.format(Locale.ROOT, "%s on %s: strategy head, %d training samples (%d classes): fitting the classifier on %d"
@@ -392,7 +392,7 @@ public final class FineTune {
         run.appendMetrics(RunDirectory.record("test", test));
         FineTuneResult out = new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, val, test, sel.seconds(),
                 trainSet.size() / Math.max(1e-9, sel.seconds()), false, false, sel);
-        writeReport(run, model, baseCfg, out, trainSet.size());
+        new FineTuneReport(spec).write(run, model, baseCfg, out, trainSet.size());
         return out;
     }
 
@@ -442,47 +442,6 @@ public final class FineTune {
         return (ps, x, training) -> Linear.linear(x, w.getArray(), b == null ? null : b.getArray()).singletonOrThrow();
     }
 
-    private void writeReport(RunDirectory run, GraftModel model, PretrainedCfg baseCfg, FineTuneResult r, int trainSize) {
-        try {
-            if (r.probe() != null) {
-                Charts.probePath(r.probe(), run.root().resolve(RunDirectory.CURVES));
-            } else {
-                Charts.learningCurves(r.history(), run.root().resolve(RunDirectory.CURVES));
-            }
-            Charts.confusion(r.test().confusion(), r.test().classNames(), run.root().resolve(RunDirectory.CONFUSION));
-        } catch (IOException e) {
-            throw new GraftException("cannot write plots into " + run.root() + ": " + e.getMessage(), "check the folder is writable", e);
-        }
-        // a model from the hub names its repository (the Hugging Face base_model convention), so the hub links the two
-        String base = !strategy.usesPretrained() ? null : modelName.startsWith("hf-hub:") ? modelName.substring(7) : baseCfg.name();
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("base_model", base == null ? "none (random initialisation)" : base);
-        provenance.put("dataset", dataName);
-        provenance.put("strategy", strategy.id());
-        provenance.put("freeze_stages", freezeStages);
-        provenance.put("labels_per_class", labelsPerClass);
-        provenance.put("train_samples", trainSize);
-        provenance.put("seed", config.seed());
-        provenance.put("config", config);
-        provenance.put("test_top1", r.test().top1());
-        if (r.probe() != null) {
-            provenance.put("head_fit", probeSummary(r.probe()));
-        } else {
-            provenance.put("best_epoch", r.bestEpoch());
-        }
-        provenance.put("versions", RunDirectory.versions());
-        String tag = "ft_" + publicDataName(dataName).replaceAll("[^A-Za-z0-9]", "_") + "_" + strategy.id();
-        String license = baseCfg.license() == null ? "apache-2.0" : baseCfg.license();
-        PretrainedCfg cfg = model.cfg().withNumClasses(r.test().classNames().size(), r.test().classNames())
-                .withOrigin(tag, license, "graft finetune", provenance);
-        run.exportModel(model, cfg, modelCard(base, license, r), cardBody(base, r, trainSize));
-        try {
-            Files.writeString(run.root().resolve(RunDirectory.REPORT), report(base, r, trainSize));
-        } catch (IOException e) {
-            throw new GraftException("cannot write the report: " + e.getMessage(), "check the folder is writable", e);
-        }
-    }
-
     /**
      * The data set's name as a published card shows it: a user's own data ({@code folder:/home/x/pets})
      * is named by its last path element ({@code folder:pets}), so no local path leaves the machine.
@@ -494,145 +453,6 @@ public final class FineTune {
         }
         Path p = Path.of(m.group(2)).getFileName();
         return m.group(1) + ":" + (p == null ? "data" : p.toString());
-    }
-
-    private Map<String, Object> modelCard(String base, String license, FineTuneResult r) {
-        String dataName = publicDataName(this.dataName);
-        CardFrontMatter fm = new CardFrontMatter(license, "image-classification").baseModel(base).dataset(dataName)
-                .tags("graft", "image-classification", "strategy-" + strategy.id())
-                .result(modelName + "-" + dataName + "-" + strategy.id(), "image-classification", dataName,
-                        CardFrontMatter.metric("accuracy", "top-1", round(r.test().top1())),
-                        CardFrontMatter.metric("accuracy", "top-5", round(r.test().top5())),
-                        CardFrontMatter.metric("loss", "cross-entropy", round(r.test().loss())));
-        Map<String, Object> graft = new LinkedHashMap<>();
-        graft.put("strategy", strategy.id());
-        graft.put("freeze_stages", freezeStages);
-        graft.put("seed", config.seed());
-        if (r.probe() != null) {
-            graft.put("head_fit", probeSummary(r.probe()));
-        } else {
-            graft.put("epochs_run", r.history().size());
-            graft.put("best_epoch", r.bestEpoch());
-        }
-        graft.put("labels_per_class", labelsPerClass);
-        graft.put("versions", RunDirectory.versions());
-        return fm.extra("graft", graft).toMap();
-    }
-
-    private String cardBody(String base, FineTuneResult r, int trainSize) {
-        return "# " + modelName + " fine-tuned on " + publicDataName(dataName) + "\n\n"
-                + (base == null ? "Trained from random initialisation (strategy `scratch`)."
-                        : "Fine-tuned from `" + base + "` with the `" + strategy.id() + "` strategy.")
-                + (r.probe() != null
-                        ? String.format(Locale.ROOT, " %d training samples; the classifier is a multinomial logistic regression on the"
-                                + " frozen features, fitted to convergence (L-BFGS) with L2 penalty %.0e chosen on %s; seed %d.%n%n",
-                                trainSize, r.probe().l2(), r.probe().heldOut(), config.seed())
-                        : String.format(Locale.ROOT, " %d training samples, %d epochs (best: %d), seed %d.%n%n", trainSize, r.history().size(),
-                                r.bestEpoch(), config.seed()))
-                + String.format(Locale.ROOT, "Test top-1 %.2f%%, top-5 %.2f%% on %d samples.%n%n", 100 * r.test().top1(),
-                        100 * r.test().top5(), r.test().count())
-                + "Load it with `Zoo.create(\"local-dir:<this folder>\")` or `graft predict --model <this folder> image.png`.\n"
-                + "See `report.md` for the learning curves, per-class metrics and confusion matrix.\n";
-    }
-
-    private String report(String base, FineTuneResult r, int trainSize) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# Fine-tuning report: ").append(modelName).append(" on ").append(dataName).append("\n\n");
-        sb.append("| | |\n|---|---|\n");
-        sb.append("| base model | ").append(base == null ? "none (random initialisation)" : "`" + base + "`").append(" |\n");
-        sb.append("| strategy | `").append(strategy.id()).append('`')
-                .append(strategy == Strategy.PARTIAL ? " (" + freezeStages + " groups frozen)" : "").append(" |\n");
-        sb.append("| training samples | ").append(trainSize).append(labelsPerClass > 0 ? " (" + labelsPerClass + " per class)" : "").append(" |\n");
-        if (r.probe() != null) {
-            LinearProbe.Solution s = r.probe().solution();
-            sb.append(String.format(Locale.ROOT, "| classifier fit | multinomial logistic regression on the cached features, L-BFGS in double"
-                    + " precision: %d iterations, max |gradient| %.1e%s (epochs, batch size and learning rate do not apply) |%n",
-                    s.iterations(), s.gradientMax(), s.converged() ? "" : ", stopped at the iteration limit"));
-            sb.append(String.format(Locale.ROOT, "| L2 penalty | %.0e, the lowest cross-entropy on %s among %s |%n", s.l2(),
-                    r.probe().heldOut(), grid()));
-            sb.append(String.format(Locale.ROOT, "| fitting time | %.1f s (penalty sweep and fit) |%n", r.trainSeconds()));
-        } else {
-            sb.append(String.format(Locale.ROOT, "| optimizer | %s, lr %.3g, momentum %.2f, weight decay %.2g, batch %d |%n",
-                    config.optimizer().name().toLowerCase(Locale.ROOT), config.lr(), config.momentum(), config.weightDecay(), config.batchSize()));
-            sb.append(String.format(Locale.ROOT, "| schedule | %.1f warm-up epochs, cosine to %.2g x, label smoothing %.2f, clip %.1f |%n",
-                    config.warmupEpochs(), config.minLrRatio(), config.labelSmoothing(), config.clipNorm()));
-            if (strategy != Strategy.SCRATCH) {
-                sb.append(String.format(Locale.ROOT, "| discriminative LRs | backbone x%.2g, layer decay %.2f |%n", config.backboneLrScale(),
-                        config.layerDecay()));
-            }
-            sb.append(String.format(Locale.ROOT, "| epochs | %d run, best %d%s |%n", r.history().size(), r.bestEpoch(),
-                    r.stoppedEarly() ? " (early stopping)" : ""));
-            sb.append(String.format(Locale.ROOT, "| training time | %.1f s, %.0f samples/s |%n", r.trainSeconds(), r.imagesPerSecond()));
-        }
-        sb.append("| seed | ").append(config.seed()).append(" |\n");
-        if (fitBox > 0) {
-            sb.append("| input | images resized to ").append(fitBox).append('x').append(fitBox)
-                    .append(" and centred on the model's input with zero padding (`--fit`) |\n");
-        }
-        if (evalLimit > 0) {
-            sb.append("| evaluation | at most ").append(evalLimit).append(" validation and test samples (seeded, class-balanced) |\n");
-        }
-        sb.append("| versions | ").append(RunDirectory.versions()).append(" |\n\n");
-        if (r.advice() != null) {
-            sb.append("## Advisor\n\n").append(r.advice().reason()).append("\n\n");
-            sb.append(String.format(Locale.ROOT, "Fréchet distance %.4g (relative %.4f), LogME %.4f, LEEP %.4f.%n%n", r.advice().frechet(),
-                    r.advice().frechetRelative(), r.advice().logme(), r.advice().leep()));
-        }
-        sb.append("## Results\n\n| split | top-1 | top-5 | loss |\n|---|---|---|---|\n");
-        if (r.validation() != null) {
-            sb.append(String.format(Locale.ROOT, "| validation | %.2f%% | %.2f%% | %.4f |%n", 100 * r.validation().top1(),
-                    100 * r.validation().top5(), r.validation().loss()));
-        }
-        sb.append(String.format(Locale.ROOT, "| test | %.2f%% | %.2f%% | %.4f |%n%n", 100 * r.test().top1(), 100 * r.test().top5(),
-                r.test().loss()));
-        sb.append("![learning curves](").append(RunDirectory.CURVES).append(")\n\n");
-        sb.append("## Per class (test)\n\n").append(RunDirectory.perClassTable(r.test())).append('\n');
-        sb.append("![confusion matrix](").append(RunDirectory.CONFUSION).append(")\n\n");
-        if (r.probe() != null) {
-            sb.append("## L2 penalty sweep\n\n| L2 | train loss | train top-1 | held-out loss | held-out top-1 | iterations |\n"
-                    + "|---|---|---|---|---|---|\n");
-            for (LinearProbe.Candidate c : r.probe().path()) {
-                String mark = c.l2() == r.probe().l2() ? "**" : "";
-                sb.append(String.format(Locale.ROOT, "| %s%.0e%s | %.4f | %.2f%% | %.4f | %.2f%% | %d%s |%n", mark, c.l2(), mark, c.trainLoss(),
-                        100 * c.trainTop1(), c.heldOutLoss(), 100 * c.heldOutTop1(), c.iterations(), c.converged() ? "" : " (limit)"));
-            }
-        }
-        sb.append(r.probe() != null ? "" : "## Epochs\n\n| epoch | lr | train loss | train top-1 | val loss | val top-1 | s |\n|---|---|---|---|---|---|---|\n");
-        for (Map<String, Object> e : r.history()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.3g | %.4f | %.2f%% | %s | %s | %.1f |%n", e.get("epoch"), (double) e.get("lr"),
-                    (double) e.get("train_loss"), 100 * (double) e.get("train_top1"),
-                    e.containsKey("val_loss") ? String.format(Locale.ROOT, "%.4f", (double) e.get("val_loss")) : "-",
-                    e.containsKey("val_top1") ? String.format(Locale.ROOT, "%.2f%%", 100 * (double) e.get("val_top1")) : "-",
-                    (double) e.get("seconds")));
-        }
-        if (reproduce != null) {
-            sb.append("\n## Reproduce\n\n```bash\n").append(reproduce).append("\n```\n");
-        }
-        return sb.toString();
-    }
-
-    /** What the card and config.json record about a fitted probe. */
-    private static Map<String, Object> probeSummary(LinearProbe.Selection sel) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", "multinomial logistic regression, L-BFGS");
-        m.put("l2", sel.l2());
-        m.put("l2_chosen_on", sel.heldOut());
-        m.put("l2_grid", java.util.Arrays.stream(LinearProbe.L2_GRID).boxed().toList());
-        m.put("iterations", sel.solution().iterations());
-        m.put("converged", sel.solution().converged());
-        return m;
-    }
-
-    private static String grid() {
-        List<String> g = new ArrayList<>();
-        for (double v : LinearProbe.L2_GRID) {
-            g.add(String.format(Locale.ROOT, "%.0e", v));
-        }
-        return String.join(", ", g);
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
     }
 
     private ImageData limit(ImageData d) {
