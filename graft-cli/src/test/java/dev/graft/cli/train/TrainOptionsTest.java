@@ -2,8 +2,10 @@ package dev.graft.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.graft.cli.Globals;
 import dev.graft.train.OptimizerKind;
 import dev.graft.train.TrainConfig;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -13,6 +15,11 @@ class TrainOptionsTest {
     static final class Train {
         @CommandLine.Mixin
         TrainOptions options;
+    }
+
+    @BeforeEach
+    void noSeedGiven() {
+        Globals.seed = Globals.DEFAULT_SEED; // as a fresh run sees it; an earlier test in this JVM may have set --seed
     }
 
     private static TrainConfig parse(String... args) {
