@@ -10,32 +10,23 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** JSON bodies are small and bounded before they are read, tighter without a token. */
 class BodyLimitsTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String alice;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         alice = hub.token("alice", true);
         hub.createRepo(alice, "alice/limits", "model", false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     /** A paths-info body of about {@code bytes} bytes. */

@@ -11,12 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.hub.server.card.ModelCard;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzes the request bodies the hub server parses from anyone with a token: the NDJSON commit decoder
@@ -30,25 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 class HubRequestFuzzTest {
     private static final String REPO = "alice/fuzz";
 
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String alice;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         alice = hub.token("alice", true);
         hub.createRepo(alice, REPO, "model", false);
         HttpResponse<byte[]> r = hub.commit(alice, "models/" + REPO, "main", TestHub.header("seed", null),
                 TestHub.file("README.md", "---\nlicense: mit\n---\n# fuzz\n"), TestHub.file("dir/a.txt", "a"));
         assertEquals(200, r.statusCode(), text(r));
         hub.uploadLfs(alice, REPO, "an LFS object the fuzzer may name".getBytes(StandardCharsets.UTF_8));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     // Catches hangs only (a body is a few KiB). Fuzzing runs turn JUnit timeouts off (they would cut the
@@ -105,7 +96,7 @@ class HubRequestFuzzTest {
         if (r.statusCode() >= 400) {
             JsonNode error = json(r).get("error");
             assertTrue(error != null && error.asText().length() > 10, route + ": " + text(r));
-            String path = dir.toAbsolutePath().toString();
+            String path = hub.dir.toAbsolutePath().toString();
             assertFalse(text(r).contains(path) && !sent.contains(path), route + " leaks a server path: " + text(r));
             assertFalse(text(r).contains("Exception") && !sent.contains("Exception"), route + ": " + text(r));
         }

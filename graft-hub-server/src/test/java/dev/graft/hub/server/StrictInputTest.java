@@ -9,31 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed, ambiguous and look-alike input is refused with a 4xx that says why, and changes nothing. */
 class StrictInputTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String alice;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         alice = hub.token("alice", true);
         hub.createRepo(alice, "alice/strict", "model", false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     private static String rawFile(String path, String base64) {
@@ -44,7 +35,7 @@ class StrictInputTest {
     private static void assertClear(int status, HttpResponse<byte[]> r, String what) throws Exception {
         assertEquals(status, r.statusCode(), what + ": " + text(r));
         assertTrue(json(r).get("error").asText().length() > 10, what + ": " + text(r));
-        assertFalse(text(r).contains(dir.toAbsolutePath().toString()), what + " leaks a server path: " + text(r));
+        assertFalse(text(r).contains(hub.dir.toAbsolutePath().toString()), what + " leaks a server path: " + text(r));
         assertFalse(text(r).contains("Exception"), what + ": " + text(r));
     }
 
