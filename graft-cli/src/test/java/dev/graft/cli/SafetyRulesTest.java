@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,19 +35,8 @@ class SafetyRulesTest {
     @TempDir
     Path tmp;
 
-    private ClientEnv env;
-    private String data;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        env = ClientEnv.home(tmp.resolve("home"));
-        data = TestImages.darkAndLight(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        env.close();
-    }
+    @RegisterExtension
+    final TrainingSandbox box = new TrainingSandbox();
 
     @Test
     void everyVerbThatWritesAFolderRefusesANonEmptyOne() throws Exception {
@@ -56,8 +44,8 @@ class SafetyRulesTest {
         Files.writeString(used.resolve("README.md"), "someone's model card");
         String u = used.toString();
         List<String[]> verbs = List.of(
-                new String[] {"finetune", "--model", "small_cnn", "--data", data, "--out", u},
-                new String[] {"pretrain", "--model", "small_cnn", "--data", data, "--out", u},
+                new String[] {"finetune", "--model", "small_cnn", "--data", box.data(), "--out", u},
+                new String[] {"pretrain", "--model", "small_cnn", "--data", box.data(), "--out", u},
                 new String[] {"adapt", "--method", "dann", "--source", "mnist", "--target", "mnist-m-style", "--out", u},
                 new String[] {"multitask", "--data", "multimnist", "--out", u},
                 new String[] {"text-finetune", "--data", "wordnet-topics-small", "--out", u},
@@ -70,13 +58,13 @@ class SafetyRulesTest {
             assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
             assertEquals(List.of("README.md"), Files.list(used).map(p -> p.getFileName().toString()).toList(), args[0]);
         }
-        assertTrue(CliRun.run("finetune", "--model", "small_cnn", "--data", data, "--out", u).err.contains("--resume " + u));
+        assertTrue(CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--out", u).err.contains("--resume " + u));
 
         // pretrain also writes the catalogue's weights folder: replacing weights others start from needs the same consent
-        Path weights = Weights.catalogueDir("small_cnn." + dev.graft.train.Pretrain.tagFor(data));
+        Path weights = Weights.catalogueDir("small_cnn." + dev.graft.train.Pretrain.tagFor(box.data()));
         Files.createDirectories(weights);
         Files.writeString(weights.resolve("model.safetensors"), "earlier weights");
-        CliRun r = CliRun.run("pretrain", "--model", "small_cnn", "--data", data, "--out", tmp.resolve("fresh").toString());
+        CliRun r = CliRun.run("pretrain", "--model", "small_cnn", "--data", box.data(), "--out", tmp.resolve("fresh").toString());
         assertEquals(1, r.code, r.err);
         assertTrue(r.err.contains("folder " + weights + " is not empty") && r.err.contains("--overwrite"), r.err);
         assertEquals("earlier weights", Files.readString(weights.resolve("model.safetensors")));
@@ -85,24 +73,24 @@ class SafetyRulesTest {
     @Test
     void aDivergedRunExitsNonZeroAndKeepsTheGoodModel() throws Exception {
         Path runDir = tmp.resolve("runs/good");
-        CliRun good = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+        CliRun good = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                 "--epochs", "1", "--batch-size", "4", "--out", runDir.toString());
         assertEquals(0, good.code, good.err);
         byte[] model = Files.readAllBytes(runDir.resolve("model.safetensors"));
         String card = Files.readString(runDir.resolve("README.md"));
 
-        CliRun again = CliRun.run("finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch", "--epochs", "1",
+        CliRun again = CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch", "--epochs", "1",
                 "--batch-size", "4", "--out", runDir.toString());
         assertEquals(1, again.code, "the second run is refused: " + again.err);
 
-        CliRun nan = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+        CliRun nan = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                 "--epochs", "2", "--batch-size", "4", "--lr", "1e30", "--clip", "0", "--out", runDir.toString(), "--overwrite");
         assertNotEquals(0, nan.code, nan.out);
         assertTrue(nan.err.contains("training diverged") && nan.err.contains("nothing was exported"), nan.err);
         assertArrayEquals(model, Files.readAllBytes(runDir.resolve("model.safetensors")), "the good model is untouched");
         assertEquals(card, Files.readString(runDir.resolve("README.md")));
 
-        CliRun pre = CliRun.run("pretrain", "--model", "small_cnn", "--data", data, "--epochs", "1", "--batch-size", "4", "--lr", "1e30",
+        CliRun pre = CliRun.run("pretrain", "--model", "small_cnn", "--data", box.data(), "--epochs", "1", "--batch-size", "4", "--lr", "1e30",
                 "--clip", "0", "--out", tmp.resolve("runs/pre").toString());
         assertNotEquals(0, pre.code, pre.out);
         assertTrue(pre.err.contains("training diverged"), pre.err);

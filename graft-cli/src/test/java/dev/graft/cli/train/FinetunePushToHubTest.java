@@ -9,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
 import dev.graft.cli.CliRun;
-import dev.graft.cli.ClientEnv;
 import dev.graft.cli.TestHubServer;
-import dev.graft.cli.TestImages;
+import dev.graft.cli.TrainingSandbox;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
@@ -25,9 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,27 +37,16 @@ class FinetunePushToHubTest {
     @TempDir
     Path tmp;
 
-    private ClientEnv env;
-    private String data;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        env = ClientEnv.home(tmp.resolve("home"));
-        data = TestImages.darkAndLight(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        env.close();
-    }
+    @RegisterExtension
+    final TrainingSandbox box = new TrainingSandbox();
 
     @Test
     void pushedRunIsFineTunedAgainByItsHubNameAndEvaluated() throws Exception {
         try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
             String token = server.token("alice", true);
-            env = ClientEnv.of(tmp.resolve("home"), server.url(), token);
+            box.useHub(server.url(), token);
             Path first = tmp.resolve("runs/first");
-            CliRun pushed = CliRun.run("--seed", "5", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+            CliRun pushed = CliRun.run("--seed", "5", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                     "--epochs", "1", "--batch-size", "4", "--out", first.toString(), "--push-to", "alice/tiny-cnn");
             assertEquals(0, pushed.code, pushed.err);
             assertTrue(pushed.out.contains("Pushed to " + server.url() + " as alice/tiny-cnn"), pushed.out);
@@ -74,7 +61,7 @@ class FinetunePushToHubTest {
                     Files.readAllBytes(reader.download("alice/tiny-cnn", "model.safetensors", "main")));
 
             Path second = tmp.resolve("runs/second");
-            CliRun again = CliRun.run("--seed", "5", "finetune", "--model", "hf-hub:alice/tiny-cnn", "--data", data, "--strategy", "head",
+            CliRun again = CliRun.run("--seed", "5", "finetune", "--model", "hf-hub:alice/tiny-cnn", "--data", box.data(), "--strategy", "head",
                     "--epochs", "1", "--batch-size", "4", "--out", second.toString());
             assertEquals(0, again.code, again.err);
             assertEquals("alice/tiny-cnn", ModelCard.read(second.resolve("README.md")).metadata().get("base_model").asText());
@@ -85,7 +72,7 @@ class FinetunePushToHubTest {
             Map<String, Parameter> tunedState = tuned.stateDict();
             assertArrayEquals(base.stateDict().get(stem).getArray().toFloatArray(), tunedState.get(stem).getArray().toFloatArray(), stem);
 
-            CliRun eval = CliRun.run("eval", "--model", second.toString(), "--data", data);
+            CliRun eval = CliRun.run("eval", "--model", second.toString(), "--data", box.data());
             assertEquals(0, eval.code, eval.err);
             assertTrue(eval.out.contains("top-1"), eval.out);
         }
@@ -94,12 +81,12 @@ class FinetunePushToHubTest {
     @Test
     void withoutAnEndpointTheRunGoesToThisMachinesHub() throws Exception {
         Path run = tmp.resolve("runs/local");
-        CliRun r = CliRun.run("--seed", "5", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+        CliRun r = CliRun.run("--seed", "5", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                 "--epochs", "1", "--batch-size", "4", "--out", run.toString(), "--push-to", "local/tiny-cnn", "--private");
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("Pushed to the local hub as local/tiny-cnn") && r.out.contains("./graft hub serve"), r.out);
         // what `graft hub serve` would serve: the store under GRAFT_HOME/hub
-        try (TestHubServer server = TestHubServer.start(tmp.resolve("home/hub"))) {
+        try (TestHubServer server = TestHubServer.start(box.home().resolve("hub"))) {
             Hub anonymous = new Hub(new HubConfig(server.url(), null, false, tmp.resolve("anon-cache")));
             assertThrows(GraftException.class, () -> anonymous.info(RepoType.MODEL, "local/tiny-cnn", null), "private");
             Hub owner = new Hub(new HubConfig(server.url(), server.token("local", false), false, tmp.resolve("own-cache")));
@@ -109,34 +96,34 @@ class FinetunePushToHubTest {
 
     @Test
     void adviseProbesSmallDataWithTheRunsBudget() throws Exception {
-        CliRun pre = CliRun.run("--seed", "5", "--json", "pretrain", "--model", "small_cnn", "--data", data, "--epochs", "1", "--batch-size", "4",
+        CliRun pre = CliRun.run("--seed", "5", "--json", "pretrain", "--model", "small_cnn", "--data", box.data(), "--epochs", "1", "--batch-size", "4",
                 "--out", tmp.resolve("runs/pre").toString());
         assertEquals(0, pre.code, pre.err);
         String name = dev.graft.util.Json.MAPPER.readTree(pre.out).get("name").asText();
-        CliRun probed = CliRun.run("--seed", "5", "--json", "advise", "--model", name, "--data", data, "--epochs", "1", "--batch-size", "4");
+        CliRun probed = CliRun.run("--seed", "5", "--json", "advise", "--model", name, "--data", box.data(), "--epochs", "1", "--batch-size", "4");
         assertEquals(0, probed.code, probed.err);
         var advice = dev.graft.util.Json.MAPPER.readTree(probed.out);
         assertEquals(4, advice.get("probe").get("accuracy").size(), probed.out);
         assertEquals(advice.get("probe").get("best").asText(), advice.get("strategy").asText(), "the probe decides small data");
-        CliRun rules = CliRun.run("--seed", "5", "--json", "advise", "--model", name, "--data", data, "--probe-folds", "0");
+        CliRun rules = CliRun.run("--seed", "5", "--json", "advise", "--model", name, "--data", box.data(), "--probe-folds", "0");
         assertEquals(0, rules.code, rules.err);
         var ruled = dev.graft.util.Json.MAPPER.readTree(rules.out);
         assertTrue(ruled.get("probe").isNull(), rules.out);
         assertEquals("HEAD", ruled.get("strategy").asText(), "without the probe, small data gets the rule's head");
-        CliRun bad = CliRun.run("advise", "--model", name, "--data", data, "--probe-folds", "1");
+        CliRun bad = CliRun.run("advise", "--model", name, "--data", box.data(), "--probe-folds", "1");
         assertEquals(1, bad.code);
         assertTrue(bad.err.contains("at least 2 folds"), bad.err);
     }
 
     @Test
     void aBadRepositoryNameFailsBeforeTraining() {
-        CliRun r = CliRun.run("finetune", "--model", "small_cnn", "--data", data, "--push-to", "no-slash", "--out", tmp.resolve("never").toString());
+        CliRun r = CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--push-to", "no-slash", "--out", tmp.resolve("never").toString());
         assertEquals(1, r.code);
         assertTrue(r.err.contains("'no-slash' is not owner/name"), r.err);
         assertFalse(Files.exists(tmp.resolve("never")));
         // Names the hub would refuse only after training: the pre-check is the hub's own rule.
         for (String refused : List.of("alice/a--b", "alice/model-", "api/x", "alice/x.git", "alice/" + "n".repeat(97))) {
-            CliRun late = CliRun.run("finetune", "--model", "small_cnn", "--data", data, "--push-to", refused, "--out", tmp.resolve("never").toString());
+            CliRun late = CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--push-to", refused, "--out", tmp.resolve("never").toString());
             assertEquals(1, late.code, refused);
             assertFalse(Files.exists(tmp.resolve("never")), refused);
         }
