@@ -33,9 +33,11 @@ public final class CliRun {
 
     /** Runs {@code args}; the global flags start from their defaults ({@link GraftCli#commandLine} resets them). */
     public static CliRun run(String... args) {
-        // What the flags were is restored after, so a run's --json or --quiet does not leak into other tests.
+        // What the flags were is restored after, so a run's --json, --quiet or --seed does not leak into other tests.
         boolean wasQuiet = Output.quiet();
         boolean wasJson = Output.json();
+        long wasSeed = Globals.seed;
+        boolean wasDebug = Globals.debug;
         // System.out is swapped before the command line is made: swapped after it, picocli's writers stayed
         // empty and its output went to the console.
         PrintStream saved = System.out;
@@ -52,6 +54,8 @@ public final class CliRun {
         } finally {
             System.setOut(saved);
             Output.configure(wasQuiet, wasJson);
+            Globals.seed = wasSeed;
+            Globals.debug = wasDebug;
         }
         // Some verbs print their results through System.out rather than picocli's writer.
         return new CliRun(code, stdout.toString(StandardCharsets.UTF_8) + out, err.toString());
