@@ -29,17 +29,14 @@ class HubRequestFuzzTest {
     private static final String REPO = "alice/fuzz";
 
     @RegisterExtension
-    static final TestHub hub = TestHub.perClass();
-    static String alice;
+    static final TestHub hub = TestHub.perClass(REPO);
 
     @BeforeAll
     static void setUp() throws Exception {
-        alice = hub.token("alice", true);
-        hub.createRepo(alice, REPO, "model", false);
-        HttpResponse<byte[]> r = hub.commit(alice, "models/" + REPO, "main", TestHub.header("seed", null),
+        HttpResponse<byte[]> r = hub.commit(hub.alice(), "models/" + REPO, "main", TestHub.header("seed", null),
                 TestHub.file("README.md", "---\nlicense: mit\n---\n# fuzz\n"), TestHub.file("dir/a.txt", "a"));
         assertEquals(200, r.statusCode(), text(r));
-        hub.uploadLfs(alice, REPO, "an LFS object the fuzzer may name".getBytes(StandardCharsets.UTF_8));
+        hub.uploadLfs(hub.alice(), REPO, "an LFS object the fuzzer may name".getBytes(StandardCharsets.UTF_8));
     }
 
     // Catches hangs only (a body is a few KiB). Fuzzing runs turn JUnit timeouts off (they would cut the
@@ -47,7 +44,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void commit(byte[] body) throws Exception {
-        assertHandled("commit", body, hub.send("POST", "/api/models/" + REPO + "/commit/main", alice, "application/x-ndjson", body));
+        assertHandled("commit", body, hub.send("POST", "/api/models/" + REPO + "/commit/main", hub.alice(), "application/x-ndjson", body));
         HttpResponse<byte[]> info = hub.get("/api/models/" + REPO, null);
         assertEquals(200, info.statusCode(), "the repository after a fuzzed commit: " + text(info));
     }
@@ -55,7 +52,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void lfsBatch(byte[] body) throws Exception {
-        assertHandled("LFS batch", body, hub.send("POST", "/" + REPO + ".git/info/lfs/objects/batch", alice,
+        assertHandled("LFS batch", body, hub.send("POST", "/" + REPO + ".git/info/lfs/objects/batch", hub.alice(),
                 "application/vnd.git-lfs+json", body));
     }
 
@@ -68,7 +65,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void preupload(byte[] body) throws Exception {
-        assertHandled("preupload", body, hub.send("POST", "/api/models/" + REPO + "/preupload/main", alice, "application/json", body));
+        assertHandled("preupload", body, hub.send("POST", "/api/models/" + REPO + "/preupload/main", hub.alice(), "application/json", body));
     }
 
     @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -42,14 +42,19 @@ final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** For {@link #perClass}: the limits the server starts with. */
     private final HubLimits limits;
+    /** For {@link #perClass}: alice's public model repositories, made when it starts. */
+    private final List<String> aliceModels;
+    private String alice;
 
     private TestHub(HubServer server, Path dir) {
         this.limits = null;
+        this.aliceModels = List.of();
         attach(server, dir);
     }
 
-    private TestHub(HubLimits limits) {
+    private TestHub(HubLimits limits, List<String> aliceModels) {
         this.limits = limits;
+        this.aliceModels = aliceModels;
     }
 
     private void attach(HubServer started, Path dataDir) {
@@ -75,13 +80,21 @@ final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     }
 
     static TestHub perClass(HubLimits limits) {
-        return new TestHub(limits);
+        return new TestHub(limits, List.of());
+    }
+
+    /** {@link #perClass()} with alice's public model repositories {@code repos} (owner/name) made at the start. */
+    static TestHub perClass(String... repos) {
+        return new TestHub(HubLimits.defaults(), List.of(repos));
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
+    public void beforeAll(ExtensionContext context) throws Exception {
         Path dataDir = Files.createTempDirectory("graft-test-hub");
         attach(HubServer.start(new HubServer.Config("127.0.0.1", 0, dataDir, null, limits)), dataDir);
+        for (String repo : aliceModels) {
+            createRepo(alice(), repo, "model", false);
+        }
     }
 
     @Override
@@ -96,6 +109,14 @@ final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
 
     String token(String user, boolean write) {
         return server.hub().createToken(user, "test", write);
+    }
+
+    /** A write token of alice's, the owner most tests act as; made on first use, then the same one. */
+    String alice() {
+        if (alice == null) {
+            alice = token("alice", true);
+        }
+        return alice;
     }
 
     HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body, String... headers)
