@@ -33,8 +33,8 @@ public final class HubCachePruneCommand implements Callable<Integer> {
             return 0;
         }
         r.revisions().forEach(p -> out.println((dryRun.get() ? "would delete " : "deleted ") + p));
-        out.println((dryRun.get() ? "would delete " : "deleted ") + r.revisions().size() + " detached revision" + (r.revisions().size() == 1 ? "" : "s")
-                + " and " + r.blobs().size() + " unused blob" + (r.blobs().size() == 1 ? "" : "s") + " (" + HubCacheCommand.human(r.bytes()) + ")");
+        out.println((dryRun.get() ? "would delete " : "deleted ") + HubCli.count(r.revisions().size(), "detached revision")
+                + " and " + HubCli.count(r.blobs().size(), "unused blob") + " (" + HubCacheCommand.human(r.bytes()) + ")");
         out.flush();
         return 0;
     }

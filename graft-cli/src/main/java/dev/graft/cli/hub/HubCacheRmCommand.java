@@ -46,8 +46,7 @@ public final class HubCacheRmCommand implements Callable<Integer> {
             return 0;
         }
         out.println((dryRun.get() ? "would remove " : "removed ") + repo.get() + (revision == null ? "" : "@" + revision) + " from the cache: "
-                + r.revisions().size() + " revision" + (r.revisions().size() == 1 ? "" : "s") + ", " + r.blobs().size() + " blob"
-                + (r.blobs().size() == 1 ? "" : "s") + " (" + HubCacheCommand.human(r.bytes()) + ")");
+                + HubCli.count(r.revisions().size(), "revision") + ", " + HubCli.count(r.blobs().size(), "blob") + " (" + HubCacheCommand.human(r.bytes()) + ")");
         out.flush();
         return 0;
     }
