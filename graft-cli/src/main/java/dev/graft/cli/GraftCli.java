@@ -9,10 +9,10 @@ import dev.graft.progress.Output;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code graft} command. Each verb is a class of its own, listed here as a subcommand.
@@ -44,7 +44,7 @@ import picocli.CommandLine.ScopeType;
             dev.graft.cli.text.TextFinetuneCommand.class,
             CommandLine.HelpCommand.class,
         })
-public final class GraftCli implements Runnable {
+public final class GraftCli extends VerbGroup {
 
     @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "No progress or notes, only results and errors.")
     void quiet(boolean q) {
@@ -64,14 +64,6 @@ public final class GraftCli implements Runnable {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     void debug(boolean d) {
         Globals.debug = d;
-    }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

@@ -3,8 +3,6 @@ package dev.graft.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,15 +58,12 @@ class HelpOptionsTest {
     }
 
     private static void assertHelp(List<String> path, String flag) {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
         List<String> args = new ArrayList<>(path);
         args.add(flag);
-        int code = cl.execute(args.toArray(String[]::new));
-        String text = out.toString();
+        CliRun r = CliRun.run(args.toArray(String[]::new));
+        int code = r.code;
+        String text = r.out;
+        String err = r.err;
         String name = path.isEmpty() ? "graft" : path.get(path.size() - 1);
         String usageLine = "Usage: graft" + (path.isEmpty() ? "" : " " + String.join(" ", path));
         assertEquals(0, code, args + " exit code; stderr:\n" + err);
@@ -77,17 +72,16 @@ class HelpOptionsTest {
         // The built-in 'help' verb prints its own description first; every other usage starts its
         // synopsis with the full command path.
         assertTrue(text.contains(usageLine), args + " usage lacks '" + usageLine + "':\n" + text);
-        assertTrue(err.toString().isEmpty(), args + " wrote to stderr:\n" + err);
+        assertTrue(err.isEmpty(), args + " wrote to stderr:\n" + err);
     }
 
     @Test
     void rootHelpListsEveryVerb() {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        assertEquals(0, cl.execute("--help"));
-        for (String verb : cl.getSubcommands().keySet()) {
-            assertTrue(out.toString().contains("  " + verb + " ") || out.toString().contains("  " + verb + "\n"),
+        CliRun help = CliRun.run("--help");
+        String out = help.out;
+        assertEquals(0, help.code);
+        for (String verb : GraftCli.commandLine().getSubcommands().keySet()) {
+            assertTrue(out.contains("  " + verb + " ") || out.contains("  " + verb + "\n"),
                     "graft --help lacks " + verb + ":\n" + out);
         }
     }
@@ -95,12 +89,10 @@ class HelpOptionsTest {
     @Test
     void helpVerbStillShowsAVerbsUsage() {
         for (List<String> args : List.of(List.of("help", "finetune"), List.of("models", "help", "list"))) {
-            CommandLine cl = GraftCli.commandLine();
-            StringWriter out = new StringWriter();
-            cl.setOut(new PrintWriter(out));
-            assertEquals(0, cl.execute(args.toArray(String[]::new)), args.toString());
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(0, r.code, args.toString());
             String expected = args.get(0).equals("help") ? "Usage: graft finetune" : "Usage: graft models list";
-            assertTrue(out.toString().contains(expected), args + ":\n" + out);
+            assertTrue(r.out.contains(expected), args + ":\n" + r.out);
         }
     }
 }

@@ -12,45 +12,32 @@ import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ModelsCommandTest {
     @TempDir
     static Path home;
 
+    static ClientEnv env;
+
     @BeforeAll
     static void isolate() {
-        System.setProperty("graft.home", home.toString());
+        env = ClientEnv.home(home);
     }
 
     @AfterAll
     static void restore() {
-        System.clearProperty("graft.home");
+        env.close();
     }
 
     private static String run(int expectedCode, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        try {
-            System.setOut(new PrintStream(out, true));
-            assertEquals(expectedCode, cl.execute(args), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-        return expectedCode == 0 ? out.toString() : err.toString();
+        CliRun r = CliRun.run(args).expect(expectedCode);
+        return expectedCode == 0 ? r.out : r.err;
     }
 
     @Test

@@ -10,8 +10,6 @@ import dev.graft.multitask.MultiTaskSource;
 import dev.graft.multitask.MultiTaskSplits;
 import dev.graft.multitask.TaskSpec;
 import dev.graft.util.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MultitaskCommandTest {
     /** 12x12 images, task "bright" (left or right half brighter) and regression "mass". */
@@ -63,12 +60,9 @@ class MultitaskCommandTest {
 
     @Test
     void trainsASmallZooBackboneWithEveryHeadExported(@TempDir Path tmp) throws Exception {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute("--quiet", "--seed", "3", "multitask", "--model", "small_cnn", "--data", "toy-multitask",
+        CliRun r = CliRun.run("--quiet", "--seed", "3", "multitask", "--model", "small_cnn", "--data", "toy-multitask",
                 "--weighting", "pcgrad", "--epochs", "1", "--batch-size", "16", "--out", tmp.toString());
-        assertEquals(0, code, err.toString());
+        assertEquals(0, r.code, r.err);
         JsonNode cfg = Json.MAPPER.readTree(tmp.resolve("config.json").toFile());
         assertEquals("small_cnn", cfg.get("architecture").asText());
         assertEquals("bright", cfg.get("tasks").get(0).get("name").asText());
@@ -79,14 +73,11 @@ class MultitaskCommandTest {
 
     @Test
     void unknownWeightingOrDataSetIsOneLineError() {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        assertEquals(1, cl.execute("multitask", "--weighting", "mgda"));
-        assertTrue(err.toString().contains("unknown weighting 'mgda'") && err.toString().contains("pcgrad"), err.toString());
-        StringWriter err2 = new StringWriter();
-        cl.setErr(new PrintWriter(err2));
-        assertEquals(1, cl.execute("multitask", "--data", "cifar-mt"));
-        assertTrue(err2.toString().contains("unknown multi-task data set 'cifar-mt'") && err2.toString().contains("multimnist"), err2.toString());
+        CliRun r = CliRun.run("multitask", "--weighting", "mgda");
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("unknown weighting 'mgda'") && r.err.contains("pcgrad"), r.err);
+        CliRun r2 = CliRun.run("multitask", "--data", "cifar-mt");
+        assertEquals(1, r2.code);
+        assertTrue(r2.err.contains("unknown multi-task data set 'cifar-mt'") && r2.err.contains("multimnist"), r2.err);
     }
 }

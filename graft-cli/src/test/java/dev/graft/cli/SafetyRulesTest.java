@@ -10,29 +10,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.data.TestFiles;
-import dev.graft.progress.Output;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The rules that keep the verbs from silently producing or destroying something: a non-empty output
@@ -44,54 +35,8 @@ class SafetyRulesTest {
     @TempDir
     Path tmp;
 
-    private PrintStream savedOut;
-    private ByteArrayOutputStream out;
-    private String data;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        System.setProperty("graft.home", tmp.resolve("home").toString());
-        savedOut = System.out;
-        out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        Random rnd = new Random(3);
-        for (int i = 0; i < 8; i++) {
-            writeGray(tmp.resolve("pics/dark/" + i + ".png"), 20 + rnd.nextInt(40), rnd);
-            writeGray(tmp.resolve("pics/light/" + i + ".png"), 180 + rnd.nextInt(40), rnd);
-        }
-        data = "folder:" + tmp.resolve("pics") + "?size=28x28&test=0.25&val=0.25";
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.setOut(savedOut);
-        System.clearProperty("graft.home");
-        Output.configure(false, false);
-    }
-
-    private static void writeGray(Path f, int v, Random rnd) throws Exception {
-        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < 8; y++) {
-            for (int x = 0; x < 8; x++) {
-                img.getRaster().setSample(x, y, 0, Math.max(0, Math.min(255, v + rnd.nextInt(21) - 10)));
-            }
-        }
-        Files.createDirectories(f.getParent());
-        ImageIO.write(img, "png", f.toFile());
-    }
-
-    /** Runs the CLI; returns {exit code, stdout, stderr}. */
-    private String[] run(String... args) {
-        out.reset();
-        Output.configure(true, false);
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter err = new StringWriter();
-        StringWriter o = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        cl.setOut(new PrintWriter(o));
-        int code = cl.execute(args);
-        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8) + o, err.toString()};
-    }
+    @RegisterExtension
+    final TrainingSandbox box = new TrainingSandbox();
 
     @Test
     void everyVerbThatWritesAFolderRefusesANonEmptyOne() throws Exception {
@@ -99,56 +44,56 @@ class SafetyRulesTest {
         Files.writeString(used.resolve("README.md"), "someone's model card");
         String u = used.toString();
         List<String[]> verbs = List.of(
-                new String[] {"finetune", "--model", "small_cnn", "--data", data, "--out", u},
-                new String[] {"pretrain", "--model", "small_cnn", "--data", data, "--out", u},
+                new String[] {"finetune", "--model", "small_cnn", "--data", box.data(), "--out", u},
+                new String[] {"pretrain", "--model", "small_cnn", "--data", box.data(), "--out", u},
                 new String[] {"adapt", "--method", "dann", "--source", "mnist", "--target", "mnist-m-style", "--out", u},
                 new String[] {"multitask", "--data", "multimnist", "--out", u},
                 new String[] {"text-finetune", "--data", "wordnet-topics-small", "--out", u},
                 new String[] {"quickstart", "--out", u},
                 new String[] {"hub", "pull", "alice/tiny", "--local-dir", u});
         for (String[] args : verbs) {
-            String[] r = run(args);
-            assertEquals("1", r[0], String.join(" ", args) + ": " + r[2]);
-            assertTrue(r[2].contains("folder " + u + " is not empty (README.md)") && r[2].contains("--overwrite"), args[0] + ": " + r[2]);
-            assertEquals(1, r[2].strip().lines().count(), "one line: " + r[2]);
+            CliRun r = CliRun.run(args);
+            assertEquals(1, r.code, String.join(" ", args) + ": " + r.err);
+            assertTrue(r.err.contains("folder " + u + " is not empty (README.md)") && r.err.contains("--overwrite"), args[0] + ": " + r.err);
+            assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
             assertEquals(List.of("README.md"), Files.list(used).map(p -> p.getFileName().toString()).toList(), args[0]);
         }
-        assertTrue(run("finetune", "--model", "small_cnn", "--data", data, "--out", u)[2].contains("--resume " + u));
+        assertTrue(CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--out", u).err.contains("--resume " + u));
 
         // pretrain also writes the catalogue's weights folder: replacing weights others start from needs the same consent
-        Path weights = Weights.catalogueDir("small_cnn." + dev.graft.train.Pretrain.tagFor(data));
+        Path weights = Weights.catalogueDir("small_cnn." + dev.graft.train.Pretrain.tagFor(box.data()));
         Files.createDirectories(weights);
         Files.writeString(weights.resolve("model.safetensors"), "earlier weights");
-        String[] r = run("pretrain", "--model", "small_cnn", "--data", data, "--out", tmp.resolve("fresh").toString());
-        assertEquals("1", r[0], r[2]);
-        assertTrue(r[2].contains("folder " + weights + " is not empty") && r[2].contains("--overwrite"), r[2]);
+        CliRun r = CliRun.run("pretrain", "--model", "small_cnn", "--data", box.data(), "--out", tmp.resolve("fresh").toString());
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("folder " + weights + " is not empty") && r.err.contains("--overwrite"), r.err);
         assertEquals("earlier weights", Files.readString(weights.resolve("model.safetensors")));
     }
 
     @Test
     void aDivergedRunExitsNonZeroAndKeepsTheGoodModel() throws Exception {
         Path runDir = tmp.resolve("runs/good");
-        String[] good = run("--seed", "2", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+        CliRun good = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                 "--epochs", "1", "--batch-size", "4", "--out", runDir.toString());
-        assertEquals("0", good[0], good[2]);
+        assertEquals(0, good.code, good.err);
         byte[] model = Files.readAllBytes(runDir.resolve("model.safetensors"));
         String card = Files.readString(runDir.resolve("README.md"));
 
-        String[] again = run("finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch", "--epochs", "1",
+        CliRun again = CliRun.run("finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch", "--epochs", "1",
                 "--batch-size", "4", "--out", runDir.toString());
-        assertEquals("1", again[0], "the second run is refused: " + again[2]);
+        assertEquals(1, again.code, "the second run is refused: " + again.err);
 
-        String[] nan = run("--seed", "2", "finetune", "--model", "small_cnn", "--data", data, "--strategy", "scratch",
+        CliRun nan = CliRun.run("--seed", "2", "finetune", "--model", "small_cnn", "--data", box.data(), "--strategy", "scratch",
                 "--epochs", "2", "--batch-size", "4", "--lr", "1e30", "--clip", "0", "--out", runDir.toString(), "--overwrite");
-        assertNotEquals("0", nan[0], nan[1]);
-        assertTrue(nan[2].contains("training diverged") && nan[2].contains("nothing was exported"), nan[2]);
+        assertNotEquals(0, nan.code, nan.out);
+        assertTrue(nan.err.contains("training diverged") && nan.err.contains("nothing was exported"), nan.err);
         assertArrayEquals(model, Files.readAllBytes(runDir.resolve("model.safetensors")), "the good model is untouched");
         assertEquals(card, Files.readString(runDir.resolve("README.md")));
 
-        String[] pre = run("pretrain", "--model", "small_cnn", "--data", data, "--epochs", "1", "--batch-size", "4", "--lr", "1e30",
+        CliRun pre = CliRun.run("pretrain", "--model", "small_cnn", "--data", box.data(), "--epochs", "1", "--batch-size", "4", "--lr", "1e30",
                 "--clip", "0", "--out", tmp.resolve("runs/pre").toString());
-        assertNotEquals("0", pre[0], pre[1]);
-        assertTrue(pre[2].contains("training diverged"), pre[2]);
+        assertNotEquals(0, pre.code, pre.out);
+        assertTrue(pre.err.contains("training diverged"), pre.err);
     }
 
     @Test
@@ -158,15 +103,15 @@ class SafetyRulesTest {
         Weights.save(m, dir);
         Path bomb = tmp.resolve("bomb.png");
         TestFiles.bombPng(bomb, 40000, 40000);
-        String[] r = run("predict", "--model", dir.toString(), bomb.toString());
-        assertEquals("1", r[0], r[2]);
-        assertTrue(r[2].contains("40000x40000") && r[2].contains("over the limit") && r[2].contains("GRAFT_MAX_IMAGE_PIXELS"), r[2]);
-        assertEquals(1, r[2].strip().lines().count(), r[2]);
+        CliRun r = CliRun.run("predict", "--model", dir.toString(), bomb.toString());
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("40000x40000") && r.err.contains("over the limit") && r.err.contains("GRAFT_MAX_IMAGE_PIXELS"), r.err);
+        assertEquals(1, r.err.strip().lines().count(), r.err);
         Path big = tmp.resolve("big.png");
         BufferedImage img = new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_GRAY);
         ImageIO.write(img, "png", big.toFile());
-        String[] ok = run("predict", "--model", dir.toString(), big.toString());
-        assertEquals("0", ok[0], ok[2]);
+        CliRun ok = CliRun.run("predict", "--model", dir.toString(), big.toString());
+        assertEquals(0, ok.code, ok.err);
     }
 
     @Test
@@ -179,22 +124,22 @@ class SafetyRulesTest {
         try (NDManager nd = NDManager.newBaseManager()) {
             NDArray u8 = nd.randomUniform(0f, 255f, new Shape(2, 1, 28, 28)).toType(DataType.UINT8, false);
             SafeTensors.write(in, Map.of("input", u8), null);
-            String[] r = run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
-            assertEquals("1", r[0], r[2]);
-            assertTrue(r[2].contains("is U8") && r[2].contains("takes float32"), r[2]);
+            CliRun r = CliRun.run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
+            assertEquals(1, r.code, r.err);
+            assertTrue(r.err.contains("is U8") && r.err.contains("takes float32"), r.err);
 
             SafeTensors.write(in, Map.of("input", nd.randomUniform(0f, 1f, new Shape(2, 3, 28, 28))), null);
-            r = run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
-            assertEquals("1", r[0], r[2]);
-            assertTrue(r[2].contains("2 x 3 x 28 x 28") && r[2].contains("takes N x 1 x 28 x 28"), r[2]);
+            r = CliRun.run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
+            assertEquals(1, r.code, r.err);
+            assertTrue(r.err.contains("2 x 3 x 28 x 28") && r.err.contains("takes N x 1 x 28 x 28"), r.err);
 
             SafeTensors.write(in, Map.of("input", nd.randomUniform(0f, 1f, new Shape(2, 1, 32, 32))), null);
-            r = run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
-            assertEquals("1", r[0], r[2]);
-            assertTrue(r[2].contains("--img-size 32"), r[2]);
-            r = run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString(),
+            r = CliRun.run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString());
+            assertEquals(1, r.code, r.err);
+            assertTrue(r.err.contains("--img-size 32"), r.err);
+            r = CliRun.run("models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", outFile.toString(),
                     "--img-size", "32");
-            assertEquals("0", r[0], r[2]);
+            assertEquals(0, r.code, r.err);
             assertTrue(Files.isRegularFile(outFile));
         }
     }

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
+import dev.graft.TestHome;
 import dev.graft.zoo.bert.MiniLm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Conformance: Graft's all-MiniLM-L6-v2 (imported ONNX weights run by Graft's BERT on PyTorch)
@@ -33,24 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("numerics")
 class MiniLmConformanceTest {
-    @TempDir
-    static Path home;
-    private static String previousHome;
-
-    @BeforeAll
-    static void pointHome() {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", home.toString());
-    }
-
-    @AfterAll
-    static void restoreHome() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
-    }
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     static List<String> sentences() throws IOException {
         try (InputStream in = MiniLmConformanceTest.class.getResourceAsStream("/text/conformance-sentences.txt")) {
@@ -64,7 +47,7 @@ class MiniLmConformanceTest {
     void embeddingsMatchOnnxRuntime() throws Exception {
         List<String> texts = sentences();
         assertEquals(100, texts.size());
-        Path onnx = MiniLm.extractOnnx(home.resolve("onnx"));
+        Path onnx = MiniLm.extractOnnx(home.dir().resolve("onnx"));
         try (TextEncoder graft = TextEncoder.open("all-MiniLM-L6-v2")) {
             float[][] ours = graft.embed(texts);
             float[][] reference = onnxRuntime(onnx, graft.tokenizer(), texts);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
+import dev.graft.TestHome;
 import dev.graft.advise.FeatureStats;
 import dev.graft.data.builtin.Manifest;
 import java.io.IOException;
@@ -21,11 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The catalogue on a fresh machine: shipped weights, their sha256, and entries that need a step first. */
 class ShippedWeightsTest {
@@ -34,29 +34,23 @@ class ShippedWeightsTest {
     /** A shipped entry whose files are not on the class path. */
     private static final String ABSENT = "small_resnet.graft_absent_test";
 
-    @TempDir
-    static Path home;
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     @BeforeAll
     static void isolate() {
-        System.setProperty("graft.home", home.toString());
         PretrainedCfg base = Zoo.cfg("small_cnn");
         Zoo.registerPretrained(Map.of(MADE_HERE, base.withOrigin("graft_step_test", "apache-2.0", "test", null),
                 ABSENT, Zoo.cfg("small_resnet").withOrigin("graft_absent_test", "apache-2.0", "test", null)));
         Zoo.registerShippedWeights(new ShippedWeights(ABSENT, Map.of("model.safetensors", "0".repeat(64), "config.json", "0".repeat(64))));
     }
 
-    @AfterAll
-    static void restore() {
-        System.clearProperty("graft.home");
-    }
-
     /** Every test starts from an empty GRAFT_HOME. */
     @BeforeEach
     void empty() throws IOException {
-        try (Stream<Path> s = Files.walk(home)) {
+        try (Stream<Path> s = Files.walk(home.dir())) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(home)) {
+                if (!p.equals(home.dir())) {
                     Files.delete(p);
                 }
             }
@@ -125,7 +119,7 @@ class ShippedWeightsTest {
         ShippedWeights real = Zoo.shippedWeights("small_cnn.graft_fashion_mnist");
         Map<String, String> wrong = new LinkedHashMap<>(real.sha256());
         wrong.put("model.safetensors", "ab".repeat(32));
-        Path dir = home.resolve("elsewhere");
+        Path dir = home.dir().resolve("elsewhere");
         GraftException e = assertThrows(GraftException.class, () -> new ShippedWeights(real.name(), wrong).install(dir));
         assertTrue(e.getMessage().contains("not the catalogue's " + "ab".repeat(32)), e.getMessage());
         assertFalse(Files.exists(dir.resolve("model.safetensors")), "nothing unverified is left behind");

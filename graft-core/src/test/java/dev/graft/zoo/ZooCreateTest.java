@@ -13,30 +13,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
+import dev.graft.TestHome;
 import dev.graft.weights.LoadReport;
 import dev.graft.weights.SafeTensors;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ZooCreateTest {
-    @TempDir
-    static Path home;
-
-    @BeforeAll
-    static void isolate() {
-        System.setProperty("graft.home", home.toString());
-    }
-
-    @AfterAll
-    static void restore() {
-        System.clearProperty("graft.home");
-    }
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     private static float[] weightOf(GraftModel m, String key) {
         return m.stateDict().get(key).getArray().toFloatArray();
@@ -88,7 +77,7 @@ class ZooCreateTest {
         GraftModel shipped = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
         assertEquals(Zoo.weightsDir("small_cnn.graft_mnist").toAbsolutePath(), shipped.weightsDir());
         // a folder of its own (as a hub snapshot is): the advisor's statistics are looked for there, not in the catalogue
-        Path dir = home.resolve("elsewhere");
+        Path dir = home.dir().resolve("elsewhere");
         Weights.save(shipped, dir);
         GraftModel moved = Zoo.create("local-dir:" + dir, new CreateOptions());
         assertEquals(dir.toAbsolutePath(), moved.weightsDir());
@@ -98,7 +87,7 @@ class ZooCreateTest {
     @Test
     void saveAndLoadRoundTripsEveryTensorAndTheConfig() {
         ModelBase m = (ModelBase) Zoo.create("small_resnet", new CreateOptions().seed(3));
-        Path dir = home.resolve("export");
+        Path dir = home.dir().resolve("export");
         Weights.save(m, dir);
         GraftModel back = Weights.load(dir);
         assertEquals("small_resnet", back.cfg().architecture());
@@ -140,7 +129,7 @@ class ZooCreateTest {
     @Test
     void registeredResolversServeTheirPrefix() {
         ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(9));
-        Path dir = home.resolve("resolved");
+        Path dir = home.dir().resolve("resolved");
         Weights.save(m, dir);
         WeightsSources.register(new dev.graft.zoo.WeightsResolver() {
             @Override
@@ -161,7 +150,7 @@ class ZooCreateTest {
     @Test
     void inChansOneSumsTheRgbFiltersAndMoreRepeatThem() {
         ModelBase rgb = (ModelBase) Zoo.create("small_resnet", new CreateOptions().inChans(3).seed(11));
-        Path file = home.resolve("rgb.safetensors");
+        Path file = home.dir().resolve("rgb.safetensors");
         Weights.saveStateDict(rgb, file);
         NDArray w3 = rgb.stateDict().get("conv1.weight").getArray();
         GraftModel grey = Zoo.create("small_resnet", new CreateOptions().inChans(1).source("file:" + file));
@@ -181,7 +170,7 @@ class ZooCreateTest {
         m.stateDict().forEach((k, p) -> state.put(k, p.getArray()));
         NDArray kept = state.remove("stage2.bn.running_var");
         state.put("extra.weight", kept);
-        Path file = home.resolve("partial.safetensors");
+        Path file = home.dir().resolve("partial.safetensors");
         SafeTensors.write(file, state, null);
         GraftModel target = Zoo.create("small_cnn", new CreateOptions().seed(14));
         GraftException e = assertThrows(GraftException.class, () -> Weights.loadInto(target, file, true));
@@ -196,7 +185,7 @@ class ZooCreateTest {
     @Test
     void shapeMismatchesAreNamedEvenWhenNotStrict() {
         GraftModel cnn = Zoo.create("small_cnn", new CreateOptions().seed(15));
-        Path file = home.resolve("cnn.safetensors");
+        Path file = home.dir().resolve("cnn.safetensors");
         Weights.saveStateDict(cnn, file);
         GraftModel other = Zoo.create("small_cnn", new CreateOptions().numClasses(4));
         GraftException e = assertThrows(GraftException.class, () -> Weights.loadInto(other, file, false));
@@ -206,7 +195,7 @@ class ZooCreateTest {
     @Test
     void numBatchesTrackedIsAcceptedAndIgnored() {
         GraftModel m = Zoo.create("small_resnet", new CreateOptions().seed(16));
-        Path file = home.resolve("nbt.safetensors");
+        Path file = home.dir().resolve("nbt.safetensors");
         Weights.saveStateDict(m, file);
         LoadReport r = Weights.loadInto(Zoo.create("small_resnet"), file, true);
         assertTrue(r.isExact());

@@ -6,27 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.TestHome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ZooListTest {
-    @TempDir
-    static Path home;
-
-    @BeforeAll
-    static void isolate() {
-        System.setProperty("graft.home", home.toString());
-    }
-
-    @AfterAll
-    static void restore() {
-        System.clearProperty("graft.home");
-    }
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     @Test
     void wildcardListsArchitecturesInNaturalOrder() {
@@ -63,7 +52,7 @@ class ZooListTest {
 
     @Test
     void localWeightsFoldersCountAsPretrained() throws Exception {
-        Path dir = home.resolve("weights").resolve("resnet18.my_run");
+        Path dir = home.dir().resolve("weights").resolve("resnet18.my_run");
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.write(dir.resolve("model.safetensors"), new byte[0]);
         assertEquals(List.of("resnet18.my_run"), Zoo.list(List.of("resnet*"), List.of(), true));

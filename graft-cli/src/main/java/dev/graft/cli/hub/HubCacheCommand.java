@@ -1,7 +1,6 @@
 package dev.graft.cli.hub;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import dev.graft.cli.VerbGroup;
 import picocli.CommandLine.Command;
 
 /** {@code graft hub cache}: look after the download cache (the verbs of huggingface_hub's {@code hf cache}). */
@@ -15,15 +14,7 @@ import picocli.CommandLine.Command;
             HubCachePruneCommand.class,
             HubCacheRmCommand.class,
         })
-public final class HubCacheCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+public final class HubCacheCommand extends VerbGroup {
 
     /** A size as people read it: 1.5 MiB. */
     static String human(long bytes) {

@@ -8,46 +8,45 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code graft hub cache rm REPO [--revision R]}: removes a repository, or one revision, from the cache (not from the hub). */
 @Command(name = "rm", description = "Remove a cached repository, or one revision of it, from the cache (the hub keeps it).")
 public final class HubCacheRmCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
-    String repo;
+    @Mixin
+    RepoArgument repo;
 
     @Option(names = "--revision", description = "Only this revision: a commit sha, or a branch or tag recorded in the cache.")
     String revision;
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
-    @Option(names = "--dry-run", description = "Only show what would be deleted.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        CacheScan.Removal r = new CacheScan(HubCli.hub().cache()).remove(RepoType.parse(type), repo, revision, dryRun);
+        CacheScan.Removal r = new CacheScan(HubCli.hub().cache()).remove(type.get(), repo.get(), revision, dryRun.get());
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repo", repo);
+            m.put("repo", repo.get());
             m.put("revision", revision);
-            m.put("dry_run", dryRun);
+            m.put("dry_run", dryRun.get());
             m.put("revisions", r.revisions().stream().map(p -> p.getFileName().toString()).toList());
             m.put("blobs", r.blobs().size());
             m.put("bytes", r.bytes());
             HubCli.printJson(out, m);
             return 0;
         }
-        out.println((dryRun ? "would remove " : "removed ") + repo + (revision == null ? "" : "@" + revision) + " from the cache: "
-                + r.revisions().size() + " revision" + (r.revisions().size() == 1 ? "" : "s") + ", " + r.blobs().size() + " blob"
-                + (r.blobs().size() == 1 ? "" : "s") + " (" + HubCacheCommand.human(r.bytes()) + ")");
+        out.println((dryRun.get() ? "would remove " : "removed ") + repo.get() + (revision == null ? "" : "@" + revision) + " from the cache: "
+                + HubCli.count(r.revisions().size(), "revision") + ", " + HubCli.count(r.blobs().size(), "blob") + " (" + HubCacheCommand.human(r.bytes()) + ")");
         out.flush();
         return 0;
     }

@@ -6,7 +6,7 @@ import dev.graft.hub.HubConfig;
 import dev.graft.util.Json;
 import java.io.PrintWriter;
 
-/** Shared bits of the hub client verbs: the client from the environment and JSON printing. */
+/** Shared bits of the hub verbs: the client from the environment, JSON printing and counts in words. */
 final class HubCli {
     private HubCli() {}
 
@@ -22,5 +22,10 @@ final class HubCli {
             throw new IllegalStateException(e);
         }
         out.flush();
+    }
+
+    /** {@code n} and the noun, in the plural unless n is 1: "1 blob", "3 blobs". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -1,7 +1,6 @@
 package dev.graft.cli.hub;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import dev.graft.cli.VerbGroup;
 import picocli.CommandLine.Command;
 
 /** {@code graft hub}: the model and data set hub (server and client verbs, one class each). */
@@ -21,13 +20,5 @@ import picocli.CommandLine.Command;
             HubRmCommand.class,
             HubCacheCommand.class,
         })
-public final class HubCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+public final class HubCommand extends VerbGroup {
 }

@@ -5,18 +5,18 @@ import dev.graft.progress.Output;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code graft hub create REPO}: creates an empty model or data set repository. */
 @Command(name = "create", description = "Create a model or data set repository on the hub.")
 public final class HubCreateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
-    String repo;
+    @Mixin
+    RepoArgument repo;
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
     @Option(names = "--private", description = "Visible only to the owner and its tokens.")
     boolean isPrivate;
@@ -29,9 +29,9 @@ public final class HubCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String url = HubCli.hub().createRepo(RepoType.parse(type), repo, isPrivate, existOk);
+        String url = HubCli.hub().createRepo(type.get(), repo.get(), isPrivate, existOk);
         if (Output.json()) {
-            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo, "url", url));
+            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo.get(), "url", url));
         } else {
             spec.commandLine().getOut().println(url);
             spec.commandLine().getOut().flush();

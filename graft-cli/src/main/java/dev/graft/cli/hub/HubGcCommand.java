@@ -52,8 +52,8 @@ public final class HubGcCommand implements Callable<Integer> {
             out.put("spared", r.spared());
             HubCli.printJson(spec.commandLine().getOut(), out);
         } else {
-            spec.commandLine().getOut().printf("deleted %d unreferenced object%s (%.1f MiB); kept %d referenced, spared %d younger than %d min%n",
-                    r.deleted(), r.deleted() == 1 ? "" : "s", r.bytesFreed() / 1048576.0, r.kept(), r.spared(), graceMinutes);
+            spec.commandLine().getOut().printf("deleted %s (%.1f MiB); kept %d referenced, spared %d younger than %d min%n",
+                    HubCli.count(r.deleted(), "unreferenced object"), r.bytesFreed() / 1048576.0, r.kept(), r.spared(), graceMinutes);
             spec.commandLine().getOut().flush();
         }
         return 0;

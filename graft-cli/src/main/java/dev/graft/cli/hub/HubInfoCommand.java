@@ -6,28 +6,27 @@ import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /** {@code graft hub info REPO}: commit, visibility, tags, card data and files of a repository. */
 @Command(name = "info", description = "Show a repository's commit, tags, card metadata and files.")
 public final class HubInfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
-    String repo;
+    @Mixin
+    RepoArgument repo;
 
-    @Option(names = "--revision", description = "Branch, tag or commit sha (default: main).")
-    String revision;
+    @Mixin
+    RevisionOption revision;
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        RepoInfo info = HubCli.hub().info(RepoType.parse(type), repo, revision);
+        RepoInfo info = HubCli.hub().info(type.get(), repo.get(), revision.get());
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             HubCli.printJson(out, info);

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -23,8 +24,8 @@ public final class HubLsCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "TAG", description = "Only repositories with this tag; repeatable.")
     List<String> filters = List.of();
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
     @Option(names = "--sort", description = "downloads or lastModified (newest/most first).")
     String sort;
@@ -44,7 +45,7 @@ public final class HubLsCommand implements Callable<Integer> {
         if (sort != null) {
             q = q.sort(sort, -1);
         }
-        List<RepoInfo> repos = HubCli.hub().list(RepoType.parse(type), q);
+        List<RepoInfo> repos = HubCli.hub().list(type.get(), q);
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             HubCli.printJson(out, repos);

@@ -13,25 +13,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code graft hub pull REPO}: downloads a repository at one commit into the cache and prints the folder. */
 @Command(name = "pull", description = "Download a repository (or the files matching --include) into the cache; prints the folder.")
 public final class HubPullCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "REPO", description = "owner/name")
-    String repo;
+    @Mixin
+    RepoArgument repo;
 
-    @Option(names = "--revision", description = "Branch, tag or commit sha (default: main).")
-    String revision;
+    @Mixin
+    RevisionOption revision;
 
     @Option(names = "--include", paramLabel = "PATTERN",
             description = "Only files matching this pattern (fnmatch, e.g. '*.safetensors'); repeatable.")
     List<String> include = List.of();
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
     @Option(names = "--local-dir", paramLabel = "DIR",
             description = "Also copy the files into DIR (plain files, not links into the cache); DIR must be empty unless --overwrite.")
@@ -49,7 +49,7 @@ public final class HubPullCommand implements Callable<Integer> {
             overwrite.claim(localDir, null);
         }
         // every file is hashed again: a damaged cache is repaired online and reported offline
-        Path dir = HubCli.hub().pull(RepoType.parse(type), repo, revision, include);
+        Path dir = HubCli.hub().pull(type.get(), repo.get(), revision.get(), include);
         String commit = dir.getFileName().toString();
         Path shown = dir;
         if (localDir != null) {
@@ -57,7 +57,7 @@ public final class HubPullCommand implements Callable<Integer> {
             shown = localDir.toAbsolutePath();
         }
         if (Output.json()) {
-            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo, "path", shown.toString(), "commit", commit));
+            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo.get(), "path", shown.toString(), "commit", commit));
         } else {
             spec.commandLine().getOut().println(shown);
             spec.commandLine().getOut().flush();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -31,8 +32,8 @@ public final class HubPushCommand implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Branch to commit to (default: ${DEFAULT-VALUE}).")
     String revision;
 
-    @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: ${DEFAULT-VALUE}).")
-    String type;
+    @Mixin
+    RepoTypeOption type;
 
     @Option(names = "--private", description = "Create the repository as private if it does not exist yet.")
     boolean isPrivate;
@@ -45,7 +46,7 @@ public final class HubPushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommitInfo info = HubCli.hub().push(RepoType.parse(type), repo, dir, revision, message, isPrivate, followSymlinks);
+        CommitInfo info = HubCli.hub().push(type.get(), repo, dir, revision, message, isPrivate, followSymlinks);
         PrintWriter out = spec.commandLine().getOut();
         if (Output.json()) {
             Map<String, Object> r = new LinkedHashMap<>();

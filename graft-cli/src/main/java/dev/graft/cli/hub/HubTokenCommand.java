@@ -48,7 +48,7 @@ public final class HubTokenCommand implements Callable<Integer> {
                 System.out.println(token);
             } else {
                 int n = hub.revokeTokens(user, name);
-                System.out.println("revoked " + n + " token" + (n == 1 ? "" : "s") + " named " + name + " of " + user);
+                System.out.println("revoked " + HubCli.count(n, "token") + " named " + name + " of " + user);
             }
         }
         return 0;

@@ -36,8 +36,8 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--feature-stats", description = "Feature statistics of the pretraining data (default: next to the weights).")
     Path featureStats;
 
-    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
-    int fit;
+    @Mixin
+    FitOption fit;
 
     @Option(names = "--probe-folds", defaultValue = "3", description = "Small data: cross-validate every strategy with the"
             + " training options below in K folds and pick the best (default: ${DEFAULT-VALUE}); 0 = rules only.")
@@ -57,8 +57,8 @@ public final class AdviseCommand implements Callable<Integer> {
         dev.graft.engine.Engines.pytorch();
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) Globals.seed);
         GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
-        ModelInput.note(train, fit, m.cfg());
-        TensorSet measured = ModelInput.prepare(train, fit, m.cfg());
+        ModelInput.note(train, fit.get(), m.cfg());
+        TensorSet measured = ModelInput.prepare(train, fit.get(), m.cfg());
         Advice a = Advisor.advise(m, random, measured, FeatureStats.read(stats), Globals.seed);
         a = Advisor.probeIfSmall(a, dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
                 probeFolds, m);

@@ -11,21 +11,18 @@ import dev.graft.train.ModelInput;
 import dev.graft.train.RunDirectory;
 import dev.graft.train.TrainLoop;
 import dev.graft.util.Json;
-import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
-import dev.graft.zoo.Zoo;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft eval}: accuracy and per-class metrics of an exported model on a data set. */
 @Command(name = "eval", description = "Evaluate an exported model (a run folder) on a data set: top-1/top-5, per-class metrics.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Run folder (model.safetensors + config.json) or a zoo name arch.tag.")
-    String model;
+    @Mixin
+    ExportedModelOption model;
 
     @Option(names = "--data", required = true, description = "Data set name.")
     String data;
@@ -36,12 +33,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "256", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
-    int fit;
+    @Mixin
+    FitOption fit;
 
     @Override
     public Integer call() {
-        GraftModel m = load(model);
+        GraftModel m = model.load();
         DataSplits s = Datasets.load(data, Globals.seed);
         ImageData d = switch (split) {
             case "test" -> s.test();
@@ -53,23 +50,15 @@ public final class EvalCommand implements Callable<Integer> {
             throw new GraftException("the model has " + m.numClasses() + " classes, " + data + " has " + d.numClasses(),
                     "evaluate on the data set the model was fine-tuned for");
         }
-        ModelInput.note(d, fit, m.cfg());
-        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(d, fit, m.cfg()), batchSize, 0.0);
+        ModelInput.note(d, fit.get(), m.cfg());
+        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(d, fit.get(), m.cfg()), batchSize, 0.0);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(RunDirectory.record(split, r)).toPrettyString());
         } else {
-            System.out.printf(Locale.ROOT, "%s on %s/%s: top-1 %.2f%%, top-5 %.2f%%, loss %.4f, %d samples%n%n", model, data, split,
+            System.out.printf(Locale.ROOT, "%s on %s/%s: top-1 %.2f%%, top-5 %.2f%%, loss %.4f, %d samples%n%n", model.name(), data, split,
                     100 * r.top1(), 100 * r.top5(), r.loss(), r.count());
             System.out.print(RunDirectory.perClassTable(r));
         }
         return 0;
-    }
-
-    /** A run folder (local-dir:) or a zoo name. */
-    static GraftModel load(String model) {
-        if (Files.isDirectory(Path.of(model))) {
-            return Zoo.create("local-dir:" + Path.of(model).toAbsolutePath(), new CreateOptions());
-        }
-        return Zoo.create(model, new CreateOptions().pretrained(!model.contains(":")));
     }
 }

@@ -17,14 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft predict}: the top-k labels of images with their probabilities. */
 @Command(name = "predict", description = "Classify image files with an exported model: top-k labels with probabilities.")
 public final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Run folder (model.safetensors + config.json) or a zoo name arch.tag.")
-    String model;
+    @Mixin
+    ExportedModelOption model;
 
     @Option(names = "--top-k", defaultValue = "5", description = "Labels per image (default: ${DEFAULT-VALUE}).")
     int topK;
@@ -32,12 +33,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files.")
     List<Path> images;
 
-    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
-    int fit;
+    @Mixin
+    FitOption fit;
 
     @Override
     public Integer call() {
-        GraftModel m = EvalCommand.load(model);
+        GraftModel m = model.load();
         List<String> labels = m.cfg().labelNames();
         List<Map<String, Object>> out = new ArrayList<>();
         List<Integer> in = m.cfg().inputSize();
@@ -45,8 +46,8 @@ public final class PredictCommand implements Callable<Integer> {
             // decoded no larger than the model needs: a huge photo costs neither the memory nor the time of a full decode
             Pixels p = in == null || in.size() != 3 ? ImageFiles.read(file) : ImageFiles.read(file, in.get(1), in.get(2));
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
-            ModelInput.note(one, fit, m.cfg());
-            TensorSet x = ModelInput.prepare(one, fit, m.cfg());
+            ModelInput.note(one, fit.get(), m.cfg());
+            TensorSet x = ModelInput.prepare(one, fit.get(), m.cfg());
             float[] logits = FeatureExtractor.logits(m, x, 1).values();
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
-import dev.graft.cli.GraftCli;
+import dev.graft.cli.CliRun;
+import dev.graft.cli.ClientEnv;
+import dev.graft.cli.TestHubServer;
 import dev.graft.hub.CommitInfo;
 import dev.graft.hub.CommitOperation;
 import dev.graft.hub.FileMetadata;
@@ -19,16 +21,11 @@ import dev.graft.hub.HubException;
 import dev.graft.hub.ListQuery;
 import dev.graft.hub.RepoInfo;
 import dev.graft.hub.protocol.RepoType;
-import dev.graft.hub.server.HubLimits;
-import dev.graft.hub.server.HubServer;
-import dev.graft.progress.Output;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,21 +36,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The Java client and its verbs against the real hub server, started in-process on a free port. */
 class HubClientServerEndToEndTest {
     @TempDir
     static Path tmp;
-    static HubServer server;
+    static TestHubServer server;
     static String aliceToken;
     static String bobToken;
 
     @BeforeAll
     static void start() throws Exception {
-        server = HubServer.start(new HubServer.Config("127.0.0.1", 0, tmp.resolve("server"), null, HubLimits.defaults()));
-        aliceToken = server.hub().createToken("alice", "write", true);
-        bobToken = server.hub().createToken("bob", "read", false);
+        server = TestHubServer.start(tmp.resolve("server"));
+        aliceToken = server.token("alice", true);
+        bobToken = server.token("bob", false);
     }
 
     @AfterAll
@@ -209,49 +205,31 @@ class HubClientServerEndToEndTest {
 
     @Test
     void verbsAgainstTheServer() throws Exception {
-        System.setProperty("graft.home", tmp.resolve("home").toString());
-        System.setProperty("graft.endpoint", server.url());
-        try {
-            assertEquals("0", run("hub", "login", "--token", aliceToken)[0]);
+        try (ClientEnv env = ClientEnv.of(tmp.resolve("home"), server.url(), null)) {
+            assertEquals(0, CliRun.run("hub", "login", "--token", aliceToken).code);
             byte[] weights = new byte[60_000];
             new Random(13).nextBytes(weights);
             Path dir = modelFolder("cli", weights, "{\"num_classes\":2}");
-            String[] push = run("hub", "push", dir.toString(), "alice/cli-model", "-m", "From the CLI");
-            assertEquals("0", push[0], push[2]);
-            assertTrue(push[1].contains("pushed 3 files (1 through LFS)"), push[1]);
-            String[] ls = run("hub", "ls", "--search", "cli-model");
-            assertTrue(ls[1].startsWith("alice/cli-model"), ls[1] + ls[2]);
-            String[] info = run("hub", "info", "alice/cli-model");
-            assertTrue(info[1].contains("model.safetensors") && info[1].contains("card.license"), info[1]);
-            String[] pull = run("hub", "pull", "alice/cli-model");
-            assertEquals("0", pull[0], pull[2]);
-            assertArrayEquals(weights, Files.readAllBytes(Path.of(pull[1].strip()).resolve("model.safetensors")));
-            assertEquals("0", run("hub", "rm", "alice/cli-model", "--yes")[0]);
-            String[] gone = run("hub", "info", "alice/cli-model");
-            assertEquals("1", gone[0]);
-            assertTrue(gone[2].contains("not found"), gone[2]);
-        } finally {
-            System.clearProperty("graft.home");
-            System.clearProperty("graft.endpoint");
+            CliRun push = CliRun.run("hub", "push", dir.toString(), "alice/cli-model", "-m", "From the CLI");
+            assertEquals(0, push.code, push.err);
+            assertTrue(push.out.contains("pushed 3 files (1 through LFS)"), push.out);
+            CliRun ls = CliRun.run("hub", "ls", "--search", "cli-model");
+            assertTrue(ls.out.startsWith("alice/cli-model"), ls.out + ls.err);
+            CliRun info = CliRun.run("hub", "info", "alice/cli-model");
+            assertTrue(info.out.contains("model.safetensors") && info.out.contains("card.license"), info.out);
+            CliRun pull = CliRun.run("hub", "pull", "alice/cli-model");
+            assertEquals(0, pull.code, pull.err);
+            assertArrayEquals(weights, Files.readAllBytes(Path.of(pull.out.strip()).resolve("model.safetensors")));
+            assertEquals(0, CliRun.run("hub", "rm", "alice/cli-model", "--yes").code);
+            CliRun gone = CliRun.run("hub", "info", "alice/cli-model");
+            assertEquals(1, gone.code);
+            assertTrue(gone.err.contains("not found"), gone.err);
         }
-    }
-
-    private static String[] run(String... args) {
-        Output.configure(false, false);
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {String.valueOf(code), out.toString(), err.toString()};
     }
 
     @Test
     void zooCreatesAModelPushedToTheHubByItsHfHubName() throws Exception {
-        System.setProperty("graft.home", tmp.resolve("zoo-home").toString());
-        System.setProperty("graft.endpoint", server.url());
-        try {
+        try (ClientEnv env = ClientEnv.of(tmp.resolve("zoo-home"), server.url(), null)) {
             ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(5));
             Path export = tmp.resolve("zoo-export");
             Weights.save(trained, export);
@@ -268,10 +246,6 @@ class HubClientServerEndToEndTest {
             // The same name works offline from the cache.
             System.setProperty("graft.hub.offline", "1");
             assertEquals("small_cnn", Zoo.create("hf-hub:alice/small-cnn").cfg().architecture());
-        } finally {
-            System.clearProperty("graft.home");
-            System.clearProperty("graft.endpoint");
-            System.clearProperty("graft.hub.offline");
         }
     }
 

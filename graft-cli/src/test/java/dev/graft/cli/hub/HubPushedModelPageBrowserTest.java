@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.graft.cli.GraftCli;
-import dev.graft.hub.server.HubLimits;
-import dev.graft.hub.server.HubServer;
-import dev.graft.progress.Output;
+import dev.graft.cli.CliRun;
+import dev.graft.cli.ClientEnv;
+import dev.graft.cli.TestHubServer;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,17 +39,6 @@ class HubPushedModelPageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    private static String[] run(String... args) {
-        Output.configure(false, false);
-        picocli.CommandLine cl = GraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {String.valueOf(code), out.toString(), err.toString()};
-    }
-
     @Test
     void snippetsOnThePageOfAPushedModelPullIt(@TempDir Path tmp) throws Exception {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
@@ -63,8 +49,8 @@ class HubPushedModelPageBrowserTest {
             }
             Assumptions.abort(msg);
         }
-        try (HubServer server = HubServer.start(new HubServer.Config("127.0.0.1", 0, tmp.resolve("server"), null, HubLimits.defaults()))) {
-            String token = server.hub().createToken("alice", "write", true);
+        try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
+            String token = server.token("alice", true);
             ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(7));
             Path export = tmp.resolve("export");
             Weights.save(trained, export);
@@ -72,15 +58,10 @@ class HubPushedModelPageBrowserTest {
                     + "# Small CNN\n\nFine-tuned with **graft**.\n");
             String cli;
             String java;
-            System.setProperty("graft.home", tmp.resolve("publisher").toString());
-            System.setProperty("graft.endpoint", server.url());
-            try {
-                assertEquals("0", run("hub", "login", "--token", token)[0]);
-                String[] push = run("hub", "push", export.toString(), "alice/small-cnn", "-m", "Fine-tuned");
-                assertEquals("0", push[0], push[2]);
-            } finally {
-                System.clearProperty("graft.home");
-                System.clearProperty("graft.endpoint");
+            try (ClientEnv env = ClientEnv.of(tmp.resolve("publisher"), server.url(), null)) {
+                assertEquals(0, CliRun.run("hub", "login", "--token", token).code);
+                CliRun push = CliRun.run("hub", "push", export.toString(), "alice/small-cnn", "-m", "Fine-tuned");
+                assertEquals(0, push.code, push.err);
             }
 
             ChromeOptions options = new ChromeOptions();
@@ -111,27 +92,17 @@ class HubPushedModelPageBrowserTest {
             // Follow the command-line snippet: its endpoint and arguments, from an empty cache.
             Matcher m = Pattern.compile("GRAFT_ENDPOINT=(\\S+) \\./graft (hub pull \\S+)").matcher(cli);
             assertTrue(m.matches(), cli);
-            System.setProperty("graft.home", tmp.resolve("cli-user").toString());
-            System.setProperty("graft.endpoint", m.group(1));
-            try {
-                String[] pull = run(m.group(2).split(" "));
-                assertEquals("0", pull[0], pull[2]);
-                assertTrue(Files.exists(Path.of(pull[1].strip()).resolve("model.safetensors")), pull[1]);
-            } finally {
-                System.clearProperty("graft.home");
-                System.clearProperty("graft.endpoint");
+            try (ClientEnv env = ClientEnv.of(tmp.resolve("cli-user"), m.group(1), null)) {
+                CliRun pull = CliRun.run(m.group(2).split(" "));
+                assertEquals(0, pull.code, pull.err);
+                assertTrue(Files.exists(Path.of(pull.out.strip()).resolve("model.safetensors")), pull.out);
             }
             // Follow the Java snippet the same way.
             Matcher j = Pattern.compile("System\\.setProperty\\(\"graft\\.endpoint\", \"(\\S+)\"\\);.*\\n"
                     + "GraftModel model = Zoo\\.create\\(\"(\\S+)\"\\);").matcher(java);
             assertTrue(j.matches(), java);
-            System.setProperty("graft.home", tmp.resolve("java-user").toString());
-            System.setProperty("graft.endpoint", j.group(1));
-            try {
+            try (ClientEnv env = ClientEnv.of(tmp.resolve("java-user"), j.group(1), null)) {
                 assertEquals("small_cnn", Zoo.create(j.group(2)).cfg().architecture());
-            } finally {
-                System.clearProperty("graft.home");
-                System.clearProperty("graft.endpoint");
             }
         }
     }

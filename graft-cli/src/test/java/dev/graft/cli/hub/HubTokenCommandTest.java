@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.cli.GraftCli;
+import dev.graft.cli.CliRun;
 import dev.graft.hub.server.HubError;
 import dev.graft.hub.server.HubService;
 import dev.graft.hub.server.Principal;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,15 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code graft hub token}: prints a token once, which then authenticates with the right scope; revoke removes it. */
 class HubTokenCommandTest {
     private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, GraftCli.commandLine().execute(args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8).trim();
+        return CliRun.run(args).expect(0).out.trim();
     }
 
     @Test
@@ -45,6 +34,6 @@ class HubTokenCommandTest {
         try (HubService hub = HubService.open(Path.of(data), null)) {
             assertEquals(401, assertThrows(HubError.class, () -> hub.authenticate("Bearer " + writer)).status());
         }
-        assertEquals(1, GraftCli.commandLine().execute("hub", "token", "create", "--user", "bad--name", "--data-dir", data));
+        assertEquals(1, CliRun.run("hub", "token", "create", "--user", "bad--name", "--data-dir", data).code);
     }
 }

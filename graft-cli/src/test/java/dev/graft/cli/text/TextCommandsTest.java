@@ -5,34 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.cli.GraftCli;
+import dev.graft.cli.CliRun;
+import dev.graft.cli.ClientEnv;
 import dev.graft.engine.Engines;
-import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.zoo.bert.BertConfig;
 import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.bert.BertWeights;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The text verbs end to end on a tiny random BERT folder (MiniLM's tokenizer, 16-wide layers). */
 class TextCommandsTest {
     @TempDir
     static Path home;
     static Path model;
+    static ClientEnv env;
 
     @BeforeAll
     static void tinyModel() throws Exception {
-        System.setProperty("graft.home", home.toString());
+        env = ClientEnv.home(home);
         Engines.pytorch();
         model = home.resolve("tiny-bert");
         Files.createDirectories(model);
@@ -49,22 +46,12 @@ class TextCommandsTest {
 
     @AfterAll
     static void restore() {
-        System.clearProperty("graft.home");
-    }
-
-    @AfterEach
-    void resetOutput() {
-        Output.configure(false, false);
+        env.close();
     }
 
     private static String[] run(int expectedCode, String... args) {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        assertEquals(expectedCode, cl.execute(args), err.toString());
-        return new String[] {out.toString(), err.toString()};
+        CliRun r = CliRun.run(args).expect(expectedCode);
+        return new String[] {r.out, r.err};
     }
 
     @Test

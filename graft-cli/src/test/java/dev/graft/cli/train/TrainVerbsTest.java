@@ -1,22 +1,14 @@
 package dev.graft.cli.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.cli.GraftCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.graft.cli.CliRun;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Bad input to the training verbs gives one line naming the problem and the fix, and exit code 1. */
 class TrainVerbsTest {
     static String run(int expected, String... args) {
-        CommandLine cl = GraftCli.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        assertEquals(expected, cl.execute(args), err.toString());
-        return err.toString();
+        return CliRun.run(args).expect(expected).err;
     }
 
     @Test

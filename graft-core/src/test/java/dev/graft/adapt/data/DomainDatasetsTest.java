@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.TestHome;
 import dev.graft.data.DataSplits;
 import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
@@ -13,30 +14,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DomainDatasetsTest {
-    @TempDir
-    Path home;
-    private String previous;
-
-    @BeforeEach
-    void pointHomeAtTemp() {
-        previous = System.getProperty("graft.home");
-        System.setProperty("graft.home", home.toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (previous == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previous);
-        }
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void printedDigitsAreDeterministicBalancedAndCached() throws Exception {
@@ -45,7 +28,7 @@ class DomainDatasetsTest {
         assertTrue(!a.isCached());
         a.fetch();
         assertTrue(a.isCached());
-        assertTrue(Files.readAllLines(home.resolve("data/printed-test/fonts.txt")).size() >= 3);
+        assertTrue(Files.readAllLines(home.dir().resolve("data/printed-test/fonts.txt")).size() >= 3);
         DataSplits s = a.load(7);
         assertEquals(60, s.train().size() + s.validation().size());
         assertTrue(s.validation().size() > 0);

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.TestHome;
 import dev.graft.data.DataSplits;
+import dev.graft.data.Splits;
 import dev.graft.data.TestFiles;
 import dev.graft.data.io.IdxImages;
-import dev.graft.data.Splits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CachedDatasetTest {
-    @TempDir
-    Path home;
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path upstream;
@@ -33,18 +34,12 @@ class CachedDatasetTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        System.setProperty("graft.home", home.toString());
         TestFiles.idxPair(upstream, "train", 10, 2, 2, 2);
         TestFiles.idxPair(upstream, "t10k", 4, 2, 2, 2);
         pinned = new LinkedHashMap<>();
         for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
             pinned.put(f, Manifest.sha256(upstream.resolve(f)));
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.clearProperty("graft.home");
     }
 
     /** A source that "downloads" by copying from {@code upstream}, optionally failing halfway. */
@@ -82,7 +77,7 @@ class CachedDatasetTest {
         assertFalse(toy.isCached());
         toy.fetch();
         assertTrue(toy.isCached());
-        assertEquals(home.resolve("data/toy"), toy.dir());
+        assertEquals(home.dir().resolve("data/toy"), toy.dir());
         Manifest m = Manifest.read(toy.dir());
         assertEquals(pinned.keySet(), m.files().keySet());
         assertEquals("test upstream", m.source());
@@ -144,7 +139,7 @@ class CachedDatasetTest {
 
     @Test
     void leftoverPartialFolderFromAKilledFetchIsIgnored() throws IOException {
-        Path partial = Files.createDirectories(home.resolve("data/.toy.partial-12345"));
+        Path partial = Files.createDirectories(home.dir().resolve("data/.toy.partial-12345"));
         Files.copy(upstream.resolve("train-images-idx3-ubyte"), partial.resolve("train-images-idx3-ubyte"));
         Toy toy = new Toy(pinned);
         assertFalse(toy.isCached());
@@ -157,7 +152,7 @@ class CachedDatasetTest {
     @Test
     void folderWithoutManifestIsNotCached() throws IOException {
         // e.g. files copied in by hand: they are never used unverified
-        Path dir = Files.createDirectories(home.resolve("data/toy"));
+        Path dir = Files.createDirectories(home.dir().resolve("data/toy"));
         for (String f : pinned.keySet()) {
             Files.copy(upstream.resolve(f), dir.resolve(f));
         }
@@ -170,7 +165,7 @@ class CachedDatasetTest {
 
     @Test
     void fromFolderAcceptsGzipCopies() throws IOException {
-        Path local = Files.createDirectories(home.resolve("local"));
+        Path local = Files.createDirectories(home.dir().resolve("local"));
         for (String f : pinned.keySet()) {
             Files.write(local.resolve(f + ".gz"), TestFiles.gzip(Files.readAllBytes(upstream.resolve(f))));
         }
@@ -179,7 +174,7 @@ class CachedDatasetTest {
         assertEquals(0, toy.downloads);
         assertTrue(Manifest.read(toy.dir()).source().startsWith("local folder"));
         assertEquals(14, toy.load(3, 0.0).train().size() + toy.load(3, 0.0).test().size());
-        Path empty = Files.createDirectories(home.resolve("empty"));
+        Path empty = Files.createDirectories(home.dir().resolve("empty"));
         GraftException e = assertThrows(GraftException.class, () -> toy.fetch(true, empty));
         assertTrue(e.getMessage().contains("has no train-images-idx3-ubyte"), e.getMessage());
         assertTrue(toy.isCached(), "a failed re-fetch keeps the good copy");
@@ -194,7 +189,7 @@ class CachedDatasetTest {
     }
 
     private List<Path> leftovers() {
-        try (Stream<Path> s = Files.list(home.resolve("data"))) {
+        try (Stream<Path> s = Files.list(home.dir().resolve("data"))) {
             return s.toList();
         } catch (IOException e) {
             throw new RuntimeException(e);

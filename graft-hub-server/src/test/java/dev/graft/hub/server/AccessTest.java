@@ -7,26 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Private repositories stay invisible, tokens are scoped, names and paths are validated. */
 class AccessTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String aliceWrite;
     static String aliceRead;
     static String bobWrite;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         aliceWrite = hub.token("alice", true);
         aliceRead = hub.token("alice", false);
         bobWrite = hub.token("bob", true);
@@ -34,11 +30,6 @@ class AccessTest {
         hub.createRepo(aliceWrite, "alice/open", "model", false);
         assertEquals(200, hub.commit(aliceWrite, "models/alice/secret", "main", TestHub.header("add", null),
                 TestHub.file("a.txt", "classified")).statusCode());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     @Test

@@ -10,33 +10,16 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** JSON bodies are small and bounded before they are read, tighter without a token. */
 class BodyLimitsTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
-    static String alice;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        hub = TestHub.start(dir);
-        alice = hub.token("alice", true);
-        hub.createRepo(alice, "alice/limits", "model", false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass("alice/limits");
 
     /** A paths-info body of about {@code bytes} bytes. */
     private static byte[] pathsInfo(int bytes) throws Exception {
@@ -71,8 +54,8 @@ class BodyLimitsTest {
         assertTrue(json(anonymous).get("error").asText().contains("without a token"), text(anonymous));
         assertEquals(413, chunked(route, null, medium).statusCode(), "a body without a length is cut off at the limit");
         // With a token the same body is fine.
-        assertEquals(200, hub.send("POST", route, alice, "application/json", medium).statusCode());
-        assertEquals(200, chunked(route, alice, medium).statusCode());
+        assertEquals(200, hub.send("POST", route, hub.alice(), "application/json", medium).statusCode());
+        assertEquals(200, chunked(route, hub.alice(), medium).statusCode());
     }
 
     @Test
@@ -81,7 +64,7 @@ class BodyLimitsTest {
         new java.util.Random(11).nextBytes(data);
         String utf8 = TestHub.line(Map.of("key", "file", "value", new java.util.TreeMap<>(Map.of("encoding", "utf-8", "content", "h\u00e9llo",
                 "path", "hello.txt")).descendingMap()));
-        HttpResponse<byte[]> r = hub.commit(alice, "models/alice/limits", "main", TestHub.header("inline", null),
+        HttpResponse<byte[]> r = hub.commit(hub.alice(), "models/alice/limits", "main", TestHub.header("inline", null),
                 TestHub.file("blob.bin", data), utf8);
         assertEquals(200, r.statusCode(), text(r));
         org.junit.jupiter.api.Assertions.assertArrayEquals(data, hub.get("/alice/limits/resolve/main/blob.bin", null).body());
@@ -96,14 +79,14 @@ class BodyLimitsTest {
         // utf-8 is only known before the content is read: after it, the content was base64.
         String late = TestHub.line(Map.of("key", "file", "value", new java.util.TreeMap<>(Map.of("content", "aGk=", "path", "late.txt",
                 "encoding", "utf-8"))));
-        assertEquals(400, hub.commit(alice, "models/alice/limits", "main", TestHub.header("late", null), late).statusCode());
+        assertEquals(400, hub.commit(hub.alice(), "models/alice/limits", "main", TestHub.header("late", null), late).statusCode());
     }
 
     @Test
     void jsonBodiesAreSmallEvenWithAToken() throws Exception {
         byte[] big = pathsInfo((int) HubLimits.DEFAULT_JSON_BYTES + 1000);
         assertEquals(413, refusal("POST", "/api/models/alice/limits/paths-info/main", big));
-        assertEquals(413, chunked("/api/models/alice/limits/paths-info/main", alice, big).statusCode());
+        assertEquals(413, chunked("/api/models/alice/limits/paths-info/main", hub.alice(), big).statusCode());
         for (String route : List.of("/api/repos/create", "/api/models/alice/limits/preupload/main", "/alice/limits.git/info/lfs/objects/batch")) {
             assertEquals(413, refusal("POST", route, big), route);
         }
@@ -112,7 +95,7 @@ class BodyLimitsTest {
         byte[] batch = ("{\"operation\":\"download\",\"objects\":[" + "{\"oid\":\"x\",\"size\":1},".repeat(20_000) + "{}]}")
                 .getBytes(StandardCharsets.UTF_8);
         assertEquals(413, hub.send("POST", "/alice/limits.git/info/lfs/objects/batch", null, "application/json", batch).statusCode());
-        assertEquals(200, hub.send("POST", "/api/models/alice/limits/paths-info/main", alice, "application/json", pathsInfo(10)).statusCode());
+        assertEquals(200, hub.send("POST", "/api/models/alice/limits/paths-info/main", hub.alice(), "application/json", pathsInfo(10)).statusCode());
     }
 
     /**
@@ -121,7 +104,7 @@ class BodyLimitsTest {
      */
     private int refusal(String method, String route, byte[] body) throws Exception {
         try {
-            return hub.send(method, route, alice, "application/json", body).statusCode();
+            return hub.send(method, route, hub.alice(), "application/json", body).statusCode();
         } catch (java.io.IOException closedWhileSending) {
             return 413;
         }

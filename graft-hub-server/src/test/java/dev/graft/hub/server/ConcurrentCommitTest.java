@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,27 +14,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent commits to one branch: compare-and-swap on the parent, nothing lost. */
 class ConcurrentCommitTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String token;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         token = hub.token("alice", true);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     private List<HttpResponse<byte[]>> race(int writers, java.util.function.IntFunction<String[]> commit, String repo) throws Exception {

@@ -12,14 +12,12 @@ import dev.graft.hub.protocol.HubProtocolException;
 import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoType;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client's checks and the server's answers agree: the same repository names, file paths and cards
@@ -28,21 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * refuse with 400, and what the client refuses the server refuses too.
  */
 class HubContractTest {
-    private static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     private static String alice;
 
     @BeforeAll
-    static void startAHubWithTwoRepositories(@TempDir Path dir) throws Exception {
-        hub = TestHub.start(dir);
+    static void createTwoRepositories() throws Exception {
         alice = hub.token("alice", true);
         for (String repo : List.of("alice/pub", "alice/contract")) {
             hub.createRepo(alice, repo, "model", false);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
     }
 
     static final List<String> VALID_NAMES = List.of("alice/tiny-resnet", "alice/mnist-resnet_v1.2", "alice/_private", "alice/x_",

@@ -11,12 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.hub.server.card.ModelCard;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzes the request bodies the hub server parses from anyone with a token: the NDJSON commit decoder
@@ -30,25 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HubRequestFuzzTest {
     private static final String REPO = "alice/fuzz";
 
-    @TempDir
-    static Path dir;
-    static TestHub hub;
-    static String alice;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass(REPO);
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
-        alice = hub.token("alice", true);
-        hub.createRepo(alice, REPO, "model", false);
-        HttpResponse<byte[]> r = hub.commit(alice, "models/" + REPO, "main", TestHub.header("seed", null),
+        HttpResponse<byte[]> r = hub.commit(hub.alice(), "models/" + REPO, "main", TestHub.header("seed", null),
                 TestHub.file("README.md", "---\nlicense: mit\n---\n# fuzz\n"), TestHub.file("dir/a.txt", "a"));
         assertEquals(200, r.statusCode(), text(r));
-        hub.uploadLfs(alice, REPO, "an LFS object the fuzzer may name".getBytes(StandardCharsets.UTF_8));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
+        hub.uploadLfs(hub.alice(), REPO, "an LFS object the fuzzer may name".getBytes(StandardCharsets.UTF_8));
     }
 
     // Catches hangs only (a body is a few KiB). Fuzzing runs turn JUnit timeouts off (they would cut the
@@ -56,7 +44,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void commit(byte[] body) throws Exception {
-        assertHandled("commit", body, hub.send("POST", "/api/models/" + REPO + "/commit/main", alice, "application/x-ndjson", body));
+        assertHandled("commit", body, hub.send("POST", "/api/models/" + REPO + "/commit/main", hub.alice(), "application/x-ndjson", body));
         HttpResponse<byte[]> info = hub.get("/api/models/" + REPO, null);
         assertEquals(200, info.statusCode(), "the repository after a fuzzed commit: " + text(info));
     }
@@ -64,7 +52,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void lfsBatch(byte[] body) throws Exception {
-        assertHandled("LFS batch", body, hub.send("POST", "/" + REPO + ".git/info/lfs/objects/batch", alice,
+        assertHandled("LFS batch", body, hub.send("POST", "/" + REPO + ".git/info/lfs/objects/batch", hub.alice(),
                 "application/vnd.git-lfs+json", body));
     }
 
@@ -77,7 +65,7 @@ class HubRequestFuzzTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     @FuzzTest
     void preupload(byte[] body) throws Exception {
-        assertHandled("preupload", body, hub.send("POST", "/api/models/" + REPO + "/preupload/main", alice, "application/json", body));
+        assertHandled("preupload", body, hub.send("POST", "/api/models/" + REPO + "/preupload/main", hub.alice(), "application/json", body));
     }
 
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -105,7 +93,7 @@ class HubRequestFuzzTest {
         if (r.statusCode() >= 400) {
             JsonNode error = json(r).get("error");
             assertTrue(error != null && error.asText().length() > 10, route + ": " + text(r));
-            String path = dir.toAbsolutePath().toString();
+            String path = hub.dir.toAbsolutePath().toString();
             assertFalse(text(r).contains(path) && !sent.contains(path), route + " leaks a server path: " + text(r));
             assertFalse(text(r).contains("Exception") && !sent.contains("Exception"), route + ": " + text(r));
         }

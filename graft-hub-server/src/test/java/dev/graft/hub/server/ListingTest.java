@@ -7,23 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /api/models} and {@code /api/datasets}: search, author, sort, direction, limit, full, Link paging. */
 class ListingTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         String alice = hub.token("alice", true);
         String bob = hub.token("bob", true);
         for (String name : List.of("bert-tiny", "resnet-a", "resnet-b")) {
@@ -41,11 +37,6 @@ class ListingTest {
         hub.get("/alice/resnet-a/resolve/main/.gitattributes", null, "Range", "bytes=0-0"); // partial: not a download
         Thread.sleep(5);
         assertEquals(200, hub.commit(alice, "models/alice/bert-tiny", "main", TestHub.header("touch", null), TestHub.file("x.txt", "x")).statusCode());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     private List<String> ids(String query) throws Exception {

@@ -11,21 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.hub.server.store.Hashes;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Hugging Face Hub read protocol: resolve headers, ranges, revisions, tree, paths-info, refs, commits, whoami. */
 class ProtocolTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String token;
     static byte[] weights;
     static String weightsSha;
@@ -33,7 +30,6 @@ class ProtocolTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         token = hub.token("alice", true);
         hub.createRepo(token, "alice/proto", "model", false);
         weights = new byte[300_000];
@@ -47,11 +43,6 @@ class ProtocolTest {
                 TestHub.file("config.json", "{\"num_classes\": 5}"), TestHub.file("docs/notes/a.txt", "notes"));
         assertEquals(200, c2.statusCode(), text(c2));
         secondCommit = json(c2).get("commitOid").asText();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     @Test

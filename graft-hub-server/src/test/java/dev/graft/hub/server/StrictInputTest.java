@@ -9,32 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed, ambiguous and look-alike input is refused with a 4xx that says why, and changes nothing. */
 class StrictInputTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
-    static String alice;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        hub = TestHub.start(dir);
-        alice = hub.token("alice", true);
-        hub.createRepo(alice, "alice/strict", "model", false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass("alice/strict");
 
     private static String rawFile(String path, String base64) {
         return TestHub.line(Map.of("key", "file", "value", Map.of("path", path, "content", base64, "encoding", "base64")));
@@ -44,7 +27,7 @@ class StrictInputTest {
     private static void assertClear(int status, HttpResponse<byte[]> r, String what) throws Exception {
         assertEquals(status, r.statusCode(), what + ": " + text(r));
         assertTrue(json(r).get("error").asText().length() > 10, what + ": " + text(r));
-        assertFalse(text(r).contains(dir.toAbsolutePath().toString()), what + " leaks a server path: " + text(r));
+        assertFalse(text(r).contains(hub.dir.toAbsolutePath().toString()), what + " leaks a server path: " + text(r));
         assertFalse(text(r).contains("Exception"), what + ": " + text(r));
     }
 
@@ -56,29 +39,29 @@ class StrictInputTest {
     void invalidBase64IsRefused() throws Exception {
         int before = files();
         for (String bad : List.of("!!!@@@###", "YQ==!!!!", "YQ=", "YW Jj", "YWJj\nZGVm", "Y")) {
-            HttpResponse<byte[]> r = hub.commit(alice, "models/alice/strict", "main", TestHub.header("b64", null), rawFile("b64.txt", bad));
+            HttpResponse<byte[]> r = hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("b64", null), rawFile("b64.txt", bad));
             assertClear(400, r, bad);
             assertTrue(text(r).contains("not valid base64"), text(r));
         }
         assertEquals(before, files());
-        HttpResponse<byte[]> create = hub.postJson("/api/repos/create", alice, Map.of("name", "b64", "type", "model",
+        HttpResponse<byte[]> create = hub.postJson("/api/repos/create", hub.alice(), Map.of("name", "b64", "type", "model",
                 "files", List.of(Map.of("path", "a.txt", "content", "%%%", "encoding", "base64"))));
         assertClear(400, create, "create with bad base64");
-        assertEquals(404, hub.get("/api/models/alice/b64", alice).statusCode());
-        HttpResponse<byte[]> preupload = hub.postJson("/api/models/alice/strict/preupload/main", alice,
+        assertEquals(404, hub.get("/api/models/alice/b64", hub.alice()).statusCode());
+        HttpResponse<byte[]> preupload = hub.postJson("/api/models/alice/strict/preupload/main", hub.alice(),
                 Map.of("files", List.of(Map.of("path", "x.txt", "size", 3, "sample", "%%%"))));
         assertClear(400, preupload, "preupload sample");
-        HttpResponse<byte[]> good = hub.commit(alice, "models/alice/strict", "main", TestHub.header("b64", null), rawFile("a.txt", "YQ=="));
+        HttpResponse<byte[]> good = hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("b64", null), rawFile("a.txt", "YQ=="));
         assertEquals(200, good.statusCode(), text(good));
         assertEquals("a", text(hub.get("/alice/strict/resolve/main/a.txt", null)));
     }
 
     private HttpResponse<byte[]> branch(String name) throws Exception {
-        return hub.postJson("/api/models/alice/strict/branch/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8), alice, Map.of());
+        return hub.postJson("/api/models/alice/strict/branch/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8), hub.alice(), Map.of());
     }
 
     private HttpResponse<byte[]> tag(String name) throws Exception {
-        return hub.postJson("/api/models/alice/strict/tag/main", alice, Map.of("tag", name));
+        return hub.postJson("/api/models/alice/strict/tag/main", hub.alice(), Map.of("tag", name));
     }
 
     @Test
@@ -92,7 +75,7 @@ class StrictInputTest {
         assertClear(409, branch("ok-branch/sub"), "branch under a branch");
         assertEquals(200, branch("deep/er").statusCode());
         assertClear(409, branch("deep"), "branch over a folder of branches");
-        assertEquals(200, hub.send("DELETE", "/api/models/alice/strict/branch/deep%2Fer", alice, null, null).statusCode());
+        assertEquals(200, hub.send("DELETE", "/api/models/alice/strict/branch/deep%2Fer", hub.alice(), null, null).statusCode());
         assertEquals(200, branch("deep").statusCode(), "the folder went with its last branch");
         // A tag may not share a branch's name, nor the reverse.
         assertClear(409, tag("main"), "tag named like a branch");
@@ -107,12 +90,12 @@ class StrictInputTest {
 
     @Test
     void namesAreUniqueRegardlessOfCaseAndRouteNamesAreReserved() throws Exception {
-        hub.createRepo(alice, "alice/pub", "model", false);
+        hub.createRepo(hub.alice(), "alice/pub", "model", false);
         for (String lookAlike : List.of("PUB", "Pub", "pUb")) {
-            assertClear(409, hub.postJson("/api/repos/create", alice, Map.of("name", lookAlike, "type", "model")), lookAlike);
+            assertClear(409, hub.postJson("/api/repos/create", hub.alice(), Map.of("name", lookAlike, "type", "model")), lookAlike);
         }
         // Another type is another namespace, as on the Hub.
-        assertEquals(200, hub.postJson("/api/repos/create", alice, Map.of("name", "PUB", "type", "dataset")).statusCode());
+        assertEquals(200, hub.postJson("/api/repos/create", hub.alice(), Map.of("name", "PUB", "type", "dataset")).statusCode());
         HubServerException lookAlikeUser = assertThrows(HubServerException.class, () -> hub.token("ALICE", true));
         assertTrue(lookAlikeUser.getMessage().contains("regardless of case"), lookAlikeUser.getMessage());
         // A look-alike user from before that rule still cannot take a look-alike repository.
@@ -125,15 +108,15 @@ class StrictInputTest {
         for (String reserved : List.of("api", "datasets", "spaces", "models", "Models", "static", "settings")) {
             HubError e = assertThrows(HubError.class, () -> hub.token(reserved, true));
             assertTrue(e.getMessage().contains("reserved"), e.getMessage());
-            assertClear(400, hub.postJson("/api/repos/create", alice, Map.of("name", "x", "organization", reserved, "type", "model")), reserved);
+            assertClear(400, hub.postJson("/api/repos/create", hub.alice(), Map.of("name", "x", "organization", reserved, "type", "model")), reserved);
         }
-        assertClear(400, hub.postJson("/api/repos/create", alice, Map.of("name", "looks.git", "type", "model")), "name ending in .git");
+        assertClear(400, hub.postJson("/api/repos/create", hub.alice(), Map.of("name", "looks.git", "type", "model")), "name ending in .git");
     }
 
     @Test
     void filePathsAreNfcWithoutInvisibleControlsOrOverlongNames() throws Exception {
         String nfd = "cafe\u0301.txt";
-        HttpResponse<byte[]> c = hub.commit(alice, "models/alice/strict", "main", TestHub.header("nfd", null), TestHub.file(nfd, "accent"));
+        HttpResponse<byte[]> c = hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("nfd", null), TestHub.file(nfd, "accent"));
         assertEquals(200, c.statusCode(), text(c));
         List<String> stored = TestHub.names(json(hub.get("/api/models/alice/strict/tree/main", null)), "path");
         assertTrue(stored.contains("caf\u00e9.txt"), stored.toString());
@@ -144,11 +127,11 @@ class StrictInputTest {
         }
         for (String bad : List.of("evil\u202Etxt.exe", "a\u200Bb.txt", "zero\u200Dwidth.txt", "iso\u2066late.txt", "bom\uFEFF.txt",
                 "c1\u0085.txt", "dir/" + "n".repeat(256) + ".txt", "\u00e9".repeat(128) + ".txt")) {
-            assertClear(400, hub.commit(alice, "models/alice/strict", "main", TestHub.header("bad", null), TestHub.file(bad, "x")),
+            assertClear(400, hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("bad", null), TestHub.file(bad, "x")),
                     "path " + bad.length());
         }
         String longest = "n".repeat(251) + ".txt";
-        assertEquals(200, hub.commit(alice, "models/alice/strict", "main", TestHub.header("255 bytes", null),
+        assertEquals(200, hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("255 bytes", null),
                 TestHub.file(longest, "ok")).statusCode());
         assertEquals("ok", text(hub.get("/alice/strict/resolve/main/" + longest, null)));
     }
@@ -156,12 +139,12 @@ class StrictInputTest {
     @Test
     void deletingAMissingFolderIs404() throws Exception {
         String folder = TestHub.line(Map.of("key", "deletedFolder", "value", Map.of("path", "no/such/folder")));
-        HttpResponse<byte[]> r = hub.commit(alice, "models/alice/strict", "main", TestHub.header("rm", null), folder);
+        HttpResponse<byte[]> r = hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("rm", null), folder);
         assertClear(404, r, "deletedFolder");
         assertEquals("EntryNotFound", r.headers().firstValue("X-Error-Code").orElse(""));
-        assertEquals(200, hub.commit(alice, "models/alice/strict", "main", TestHub.header("add", null),
+        assertEquals(200, hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("add", null),
                 TestHub.file("gone/a.txt", "a")).statusCode());
-        assertEquals(200, hub.commit(alice, "models/alice/strict", "main", TestHub.header("rm", null),
+        assertEquals(200, hub.commit(hub.alice(), "models/alice/strict", "main", TestHub.header("rm", null),
                 TestHub.line(Map.of("key", "deletedFolder", "value", Map.of("path", "gone/")))).statusCode());
         assertEquals(404, hub.get("/alice/strict/resolve/main/gone/a.txt", null).statusCode());
     }

@@ -11,23 +11,56 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A hub server on a free loopback port over a temporary folder, with small HTTP helpers for tests. */
-final class TestHub implements AutoCloseable {
+/**
+ * A hub server on a free loopback port over a temporary folder, with small HTTP helpers for tests.
+ * Started by {@link #start}, or, for one hub per test class, as a JUnit extension:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final TestHub hub = TestHub.perClass();
+ * }</pre>
+ */
+final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final HubServer server;
-    final String url;
+    HubServer server;
+    String url;
+    /** The server's data folder. */
+    Path dir;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** For {@link #perClass}: the limits the server starts with. */
+    private final HubLimits limits;
+    /** For {@link #perClass}: alice's public model repositories, made when it starts. */
+    private final List<String> aliceModels;
+    private String alice;
 
-    private TestHub(HubServer server) {
-        this.server = server;
-        this.url = server.url();
+    private TestHub(HubServer server, Path dir) {
+        this.limits = null;
+        this.aliceModels = List.of();
+        attach(server, dir);
+    }
+
+    private TestHub(HubLimits limits, List<String> aliceModels) {
+        this.limits = limits;
+        this.aliceModels = aliceModels;
+    }
+
+    private void attach(HubServer started, Path dataDir) {
+        this.server = started;
+        this.url = started.url();
+        this.dir = dataDir;
     }
 
     static TestHub start(Path dir) throws IOException {
@@ -35,11 +68,55 @@ final class TestHub implements AutoCloseable {
     }
 
     static TestHub start(Path dir, String dbUrl, HubLimits limits) throws IOException {
-        return new TestHub(HubServer.start(new HubServer.Config("127.0.0.1", 0, dir, dbUrl, limits)));
+        return new TestHub(HubServer.start(new HubServer.Config("127.0.0.1", 0, dir, dbUrl, limits)), dir);
+    }
+
+    /**
+     * One hub for a test class, for a static {@code @RegisterExtension} field: it starts over a new
+     * temporary folder before the class's {@code @BeforeAll} methods run, and stops and is deleted after its tests.
+     */
+    static TestHub perClass() {
+        return perClass(HubLimits.defaults());
+    }
+
+    static TestHub perClass(HubLimits limits) {
+        return new TestHub(limits, List.of());
+    }
+
+    /** {@link #perClass()} with alice's public model repositories {@code repos} (owner/name) made at the start. */
+    static TestHub perClass(String... repos) {
+        return new TestHub(HubLimits.defaults(), List.of(repos));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Path dataDir = Files.createTempDirectory("graft-test-hub");
+        attach(HubServer.start(new HubServer.Config("127.0.0.1", 0, dataDir, null, limits)), dataDir);
+        for (String repo : aliceModels) {
+            createRepo(alice(), repo, "model", false);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     String token(String user, boolean write) {
         return server.hub().createToken(user, "test", write);
+    }
+
+    /** A write token of alice's, the owner most tests act as; made on first use, then the same one. */
+    String alice() {
+        if (alice == null) {
+            alice = token("alice", true);
+        }
+        return alice;
     }
 
     HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body, String... headers)

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.hub.server.store.Hashes;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -20,28 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Truncated, corrupt and oversized uploads store nothing and answer clearly. */
 class UploadLimitsTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass(new HubLimits(64 * 1024, 1 << 20));
     static String token;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir, null, new HubLimits(64 * 1024, 1 << 20));
         token = hub.token("alice", true);
         hub.createRepo(token, "alice/up", "model", false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     private JsonNode batch(String sha, long size) throws Exception {
@@ -71,7 +62,7 @@ class UploadLimitsTest {
                 TestHub.lfsFile("w.bin", sha, data.length));
         assertEquals(400, commit.statusCode());
         assertTrue(text(commit).contains("was not uploaded"), text(commit));
-        try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
+        try (Stream<Path> tmp = Files.list(hub.dir.resolve("tmp"))) {
             assertEquals(0, tmp.count(), "the partial upload's temporary file is removed");
         }
     }

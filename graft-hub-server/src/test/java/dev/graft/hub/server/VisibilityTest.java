@@ -9,32 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Visibility changes only on an exact value, and signed links follow the repository's current visibility. */
 class VisibilityTest {
-    @TempDir
-    static Path dir;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.perClass();
     static String alice;
     static String bob;
 
     @BeforeAll
     static void setUp() throws Exception {
-        hub = TestHub.start(dir);
         alice = hub.token("alice", true);
         bob = hub.token("bob", true);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        hub.close();
     }
 
     private HttpResponse<byte[]> settings(String repo, String body) throws Exception {

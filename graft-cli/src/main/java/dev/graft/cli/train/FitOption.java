@@ -1,0 +1,16 @@
+package dev.graft.cli.train;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --fit N} of the verbs that run an exported model on images: frame them as the training did
+ * (a picocli mixin). {@code finetune} has its own, which sets the framing rather than repeating it.
+ */
+public final class FitOption {
+    @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
+    int fit;
+
+    public int get() {
+        return fit;
+    }
+}
