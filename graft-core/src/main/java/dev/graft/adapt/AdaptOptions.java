@@ -1,6 +1,7 @@
 package dev.graft.adapt;
 
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 
 /**
  * Hyperparameters of a domain-adaptation run, validated on construction. The defaults are TLlib's
@@ -30,8 +31,9 @@ public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, do
 
     public AdaptOptions {
         if (epochs < 0 || iterationsPerEpoch < 1 || batchSize < 2) {
-            throw new GraftException("adaptation needs epochs >= 0, iterations per epoch >= 1 and batch size >= 2 (got "
-                    + epochs + ", " + iterationsPerEpoch + ", " + batchSize + ")", "fix --epochs, --iterations or --batch-size");
+            throw new SettingException(SettingException.Reason.ADAPT_BUDGET, null, "adaptation needs epochs >= 0, iterations per epoch >= 1 and"
+                    + " batch size >= 2 (got " + epochs + ", " + iterationsPerEpoch + ", " + batchSize + ")",
+                    "fix AdaptOptions.epochs, iterationsPerEpoch or batchSize");
         }
         if (!(learningRate > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || tradeoff < 0 || discriminatorHidden < 1
                 || clipGradient < 0) {

@@ -1,6 +1,7 @@
 package dev.graft.adapt;
 
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import java.awt.BasicStroke;
@@ -43,7 +44,8 @@ public final class AdaptationReport {
         try {
             Files.writeString(dir.resolve(RunDirectory.METRICS), "", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GraftException("cannot write the run directory " + dir + ": " + e.getMessage(), "pass a writable --out folder", e);
+            throw new SettingException(SettingException.Reason.OUT_NOT_WRITABLE, null, "cannot write the run directory " + dir + ": " + e.getMessage(),
+                    "choose a writable output folder", e);
         }
     }
 

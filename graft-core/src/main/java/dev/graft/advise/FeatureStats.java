@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -96,8 +97,8 @@ public record FeatureStats(double[] mean, double[][] cov, long count) {
     /** Reads a file written by {@link #write}. */
     public static FeatureStats read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new GraftException("no feature statistics at " + file,
-                    "weights made by 'graft pretrain' carry them; for other weights pass --strategy explicitly");
+            throw new SettingException(SettingException.Reason.NO_FEATURE_STATS, null, "no feature statistics at " + file,
+                    "weights made by Pretrain carry them; for other weights choose the strategy explicitly");
         }
         try (NDManager nd = NDManager.newBaseManager(); InputStream in = Files.newInputStream(file)) {
             NDList list = NDList.decode(nd, in);
@@ -113,13 +114,13 @@ public record FeatureStats(double[] mean, double[][] cov, long count) {
                 }
             }
             if (m == null || c == null) {
-                throw new GraftException(file + " lacks 'mean' or 'cov'", "recreate it with 'graft pretrain'");
+                throw new GraftException(file + " lacks 'mean' or 'cov'", "recreate it by pretraining the weights again (Pretrain)");
             }
             double[] mean = m.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
             double[] flat = c.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
             int d = mean.length;
             if (flat.length != d * d) {
-                throw new GraftException(file + ": cov is not " + d + "x" + d, "recreate it with 'graft pretrain'");
+                throw new GraftException(file + ": cov is not " + d + "x" + d, "recreate it by pretraining the weights again (Pretrain)");
             }
             double[][] cov = new double[d][d];
             for (int a = 0; a < d; a++) {
@@ -128,7 +129,7 @@ public record FeatureStats(double[] mean, double[][] cov, long count) {
             long count = k == null ? 0 : k.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray()[0];
             return new FeatureStats(mean, cov, count);
         } catch (IOException e) {
-            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "recreate it with 'graft pretrain'", e);
+            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "recreate it by pretraining the weights again (Pretrain)", e);
         }
     }
 }

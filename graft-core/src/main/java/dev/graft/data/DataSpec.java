@@ -71,8 +71,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
     /** Parses a data-set argument; a bad prefix or option is an error that lists the valid ones. */
     public static DataSpec parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new GraftException("no data set given", "name a built-in data set (graft data list) or user data: "
-                    + String.join("DIR, ", PREFIXES) + "FILE");
+            throw DataException.noDataGiven(String.join("DIR, ", PREFIXES) + "FILE");
         }
         int colon = text.indexOf(':');
         if (colon < 0) {
@@ -83,8 +82,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
             case "folder" -> Kind.FOLDER;
             case "idx" -> Kind.IDX;
             case "csv" -> Kind.CSV;
-            default -> throw new GraftException("unknown data prefix '" + prefix + ":' in '" + text + "'",
-                    "use " + String.join(", ", PREFIXES) + " or a built-in name (graft data list)");
+            default -> throw DataException.unknownPrefix(prefix, text, String.join(", ", PREFIXES));
         };
         String rest = text.substring(colon + 1);
         String query = "";

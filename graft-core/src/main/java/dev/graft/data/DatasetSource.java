@@ -1,6 +1,5 @@
 package dev.graft.data;
 
-import dev.graft.GraftException;
 import java.nio.file.Path;
 
 /**
@@ -31,12 +30,10 @@ public interface DatasetSource {
      */
     default void fetch(boolean force, Path from) {
         if (from != null) {
-            throw new GraftException("data set '" + name() + "' cannot be read from a local folder",
-                    "run `graft data get " + name() + "` without --from");
+            throw DataException.noLocalCopy(name());
         }
         if (force && isCached()) {
-            throw new GraftException("data set '" + name() + "' cannot be fetched again with --force",
-                    "remove its folder under " + dev.graft.GraftHome.root().resolve("data") + " and run `graft data get " + name() + "`");
+            throw DataException.noRefetch(name(), dev.graft.GraftHome.root().resolve("data").toString());
         }
         fetch();
     }

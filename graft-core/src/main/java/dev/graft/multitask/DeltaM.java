@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +29,8 @@ public final class DeltaM {
             Double m = metrics.get(task.name());
             Double b = baselines.get(task.name());
             if (m == null || b == null) {
-                throw new GraftException("no " + (m == null ? "metric" : "single-task baseline") + " for task '" + task.name() + "'",
-                        "give baselines for every task (train them with --single-task)");
+                throw new SettingException(SettingException.Reason.NO_BASELINES, null, "no " + (m == null ? "metric" : "single-task baseline")
+                        + " for task '" + task.name() + "'", "give baselines for every task (train each task alone)");
             }
             if (b == 0) {
                 throw new GraftException("the single-task baseline of task '" + task.name() + "' is 0", "Delta_m divides by it; retrain the baseline");

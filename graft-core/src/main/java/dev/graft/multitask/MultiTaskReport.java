@@ -1,7 +1,7 @@
 package dev.graft.multitask;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import dev.graft.train.CardFrontMatter;
@@ -82,8 +82,8 @@ public final class MultiTaskReport {
             mm.forEach((k, v) -> out.put(k.toString(), ((Number) v).doubleValue()));
             return out;
         } catch (IOException | ClassCastException e) {
-            throw new GraftException("cannot read baselines from " + f + ": " + e.getMessage(),
-                    "give the results.json of a --single-task run (or its folder)", e);
+            throw new SettingException(SettingException.Reason.NO_BASELINES, null, "cannot read baselines from " + f + ": " + e.getMessage(),
+                    "give the results.json of a single-task run (or its folder)", e);
         }
     }
 
@@ -95,7 +95,8 @@ public final class MultiTaskReport {
             exportModel(dir, r, model, setup);
             Files.writeString(dir.resolve("report.md"), report(r, setup), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GraftException("cannot write the run directory " + dir + ": " + e.getMessage(), "check the --out folder is writable", e);
+            throw new SettingException(SettingException.Reason.OUT_NOT_WRITABLE, null, "cannot write the run directory " + dir + ": " + e.getMessage(),
+                    "check the output folder is writable", e);
         }
     }
 
@@ -105,7 +106,8 @@ public final class MultiTaskReport {
             writeResults(dir, r, setup);
             Files.writeString(dir.resolve("report.md"), report(r, setup), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GraftException("cannot write " + dir + ": " + e.getMessage(), "check the --out folder is writable", e);
+            throw new SettingException(SettingException.Reason.OUT_NOT_WRITABLE, null, "cannot write " + dir + ": " + e.getMessage(),
+                    "check the output folder is writable", e);
         }
     }
 

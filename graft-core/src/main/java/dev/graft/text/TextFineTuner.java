@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.engine.Engines;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
@@ -87,7 +88,8 @@ public final class TextFineTuner {
                         "use epochs >= 1, batch >= 1, learning rates > 0, weight decay >= 0");
             }
             if (strategy == Strategy.PARTIAL && topLayers < 1) {
-                throw new GraftException("partial fine-tuning of " + topLayers + " layers", "train at least the top layer (--top-layers 1)");
+                throw new SettingException(SettingException.Reason.TOP_LAYERS_BELOW_ONE, null, "partial fine-tuning of " + topLayers + " layers",
+                        "train at least the top layer (Options.topLayers 1)");
             }
         }
 
@@ -179,8 +181,9 @@ public final class TextFineTuner {
         Engines.pytorch();
         int layers = encoder.model().numLayers();
         if (o.strategy() == Strategy.PARTIAL && o.topLayers() > layers) {
-            throw new GraftException("partial fine-tuning of " + o.topLayers() + " layers, but the model has " + layers,
-                    "use --top-layers between 1 and " + layers + " (or --strategy full)");
+            throw new SettingException(SettingException.Reason.TOP_LAYERS_ABOVE_LAYERS, String.valueOf(layers),
+                    "partial fine-tuning of " + o.topLayers() + " layers, but the model has " + layers,
+                    "set Options.topLayers between 1 and " + layers + " (or use strategy full)");
         }
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : encoder.model().stateDict().entrySet()) {

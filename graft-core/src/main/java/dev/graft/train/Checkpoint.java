@@ -68,7 +68,7 @@ public final class Checkpoint {
             if (Files.isRegularFile(old.resolve(STATE_FILE))) {
                 dir = old; // interrupted between the two renames: the previous checkpoint is complete
             } else {
-                throw new GraftException("no checkpoint in " + dir, "pass the run folder of an earlier 'graft finetune' (it holds checkpoint/state.json)");
+                throw new GraftException("no checkpoint in " + dir, "pass the run folder of an earlier fine-tuning run (it holds checkpoint/state.json)");
             }
         }
         try {

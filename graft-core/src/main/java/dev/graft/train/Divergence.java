@@ -1,6 +1,6 @@
 package dev.graft.train;
 
-import dev.graft.GraftException;
+import dev.graft.SettingException;
 import java.util.Locale;
 
 /**
@@ -29,11 +29,13 @@ public final class Divergence {
     }
 
     /** The error of a diverged run: what went non-finite, where, and what to change. */
-    public static GraftException error(String problem, String where, double lr) {
+    public static SettingException error(String problem, String where, double lr) {
         String rate = Double.isNaN(lr) ? "" : String.format(Locale.ROOT, " (learning rate %.3g)", lr);
-        String lower = Double.isNaN(lr) ? "lower the learning rate (--lr)"
-                : String.format(Locale.ROOT, "lower the learning rate (e.g. --lr %.3g)", lr / 10);
-        return new GraftException("training diverged: " + problem + " at " + where + rate,
-                lower + ", keep gradient clipping on, or check the inputs for NaN; nothing was exported");
+        String lower = Double.isNaN(lr) ? null : String.format(Locale.ROOT, "%.3g", lr / 10);
+        return new SettingException(SettingException.Reason.DIVERGED, lower, "training diverged: " + problem + " at " + where + rate,
+                "lower the learning rate (" + (lower == null ? "TrainConfig.lr" : "e.g. TrainConfig.lr " + lower) + ")" + DIVERGED_TAIL);
     }
+
+    /** The end of the fix of a diverged run, after the advice on the learning rate. */
+    public static final String DIVERGED_TAIL = ", keep gradient clipping on, or check the inputs for NaN; nothing was exported";
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.advise.Advice;
 import dev.graft.advise.Advisor;
 import dev.graft.advise.FeatureStats;
@@ -187,7 +188,7 @@ public final class FineTune {
         public static RunSpec read(Path runDir) {
             Path f = runDir.resolve(RunDirectory.SPEC);
             if (!Files.isRegularFile(f)) {
-                throw new GraftException("no " + RunDirectory.SPEC + " in " + runDir, "pass a run folder written by 'graft finetune'");
+                throw new GraftException("no " + RunDirectory.SPEC + " in " + runDir, "pass the run folder of an earlier fine-tuning run");
             }
             try {
                 return Json.MAPPER.readValue(f.toFile(), RunSpec.class);
@@ -325,7 +326,7 @@ public final class FineTune {
         TrainLoop.Result result = loop.run(trainSet, valSet, state);
         double ips = result.samplesSeen() / Math.max(1e-9, result.trainSeconds());
         if (result.interrupted()) {
-            Output.note("stopped; resume with: graft finetune --resume " + run.root());
+            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint (FineTune.resume)");
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), null, null,
                     result.trainSeconds(), ips, true, false, null);
         }
@@ -376,7 +377,7 @@ public final class FineTune {
             run.appendMetrics(rec);
         }
         if (sel.interrupted()) {
-            Output.note("stopped; resume with: graft finetune --resume " + run.root());
+            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint (FineTune.resume)");
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, null, null, sel.seconds(), 0, true, false, sel);
         }
         LinearProbe.Solution s = sel.solution();
@@ -437,7 +438,8 @@ public final class FineTune {
         Parameter w = sd.get(cls + ".weight");
         Parameter b = sd.get(cls + ".bias");
         if (w == null) {
-            throw new GraftException("model " + model.cfg().name() + " has no '" + cls + ".weight' classifier", "use --strategy full or partial");
+            throw new SettingException(SettingException.Reason.NO_CLASSIFIER, null, "model " + model.cfg().name() + " has no '" + cls
+                    + ".weight' classifier", "use strategy full or partial");
         }
         return (ps, x, training) -> Linear.linear(x, w.getArray(), b == null ? null : b.getArray()).singletonOrThrow();
     }

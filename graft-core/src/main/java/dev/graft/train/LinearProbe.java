@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.NoGrad;
 import java.nio.FloatBuffer;
@@ -195,7 +196,8 @@ public final class LinearProbe {
         Parameter w = model.stateDict().get(cls + ".weight");
         Parameter b = model.stateDict().get(cls + ".bias");
         if (w == null) {
-            throw new GraftException("model " + model.cfg().name() + " has no '" + cls + ".weight' classifier", "use --strategy full or partial");
+            throw new SettingException(SettingException.Reason.NO_CLASSIFIER, null, "model " + model.cfg().name() + " has no '" + cls
+                    + ".weight' classifier", "use strategy full or partial");
         }
         Shape want = new Shape(s.classes(), s.features());
         if (!w.getArray().getShape().equals(want)) {

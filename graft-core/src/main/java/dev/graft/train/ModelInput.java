@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.data.ImageData;
 import dev.graft.data.Normalization;
 import dev.graft.data.Pixels;
@@ -177,8 +178,9 @@ public final class ModelInput {
             ow = cfg.inputSize().get(2);
         }
         if (c != oc && c != 1 && oc != 1) {
-            throw new GraftException("data set '" + name + "' has " + c + " channels but the model expects " + oc,
-                    "use a model with " + c + " input channels (--in-chans) or convert the images");
+            throw new SettingException(SettingException.Reason.CHANNELS_MISMATCH, String.valueOf(c),
+                    "data set '" + name + "' has " + c + " channels but the model expects " + oc,
+                    "use a model with " + c + " input channels (inChans) or convert the images");
         }
         return new int[] {oc, oh, ow};
     }
@@ -219,7 +221,8 @@ public final class ModelInput {
         int h = cfg.inputSize() == null ? data.height() : cfg.inputSize().get(1);
         int w = cfg.inputSize() == null ? data.width() : cfg.inputSize().get(2);
         if (box > Math.min(h, w)) {
-            throw new GraftException("--fit " + box + " is larger than the model's input " + h + "x" + w, "use a box of at most " + Math.min(h, w));
+            throw new SettingException(SettingException.Reason.FIT_TOO_LARGE, String.valueOf(Math.min(h, w)),
+                    "fit box " + box + " is larger than the model's input " + h + "x" + w, "use a box of at most " + Math.min(h, w));
         }
         return dev.graft.data.transform.Transforms.applyAll(data, dev.graft.data.transform.Transforms.compose(
                 dev.graft.data.transform.Transforms.resize(box, box), dev.graft.data.transform.Transforms.centerCrop(h, w)), 0L);

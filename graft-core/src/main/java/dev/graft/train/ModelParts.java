@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
 import java.util.ArrayList;
@@ -115,8 +116,8 @@ public final class ModelParts {
             out.add(new TrainableParam(key, p, scale, wd, groupName));
         }
         if (out.isEmpty()) {
-            throw new GraftException("nothing to train: every parameter of " + model.name() + " is frozen",
-                    "freeze fewer stages (--freeze-stages) or use --strategy head");
+            throw new SettingException(SettingException.Reason.ALL_FROZEN, null, "nothing to train: every parameter of " + model.name() + " is frozen",
+                    "freeze fewer stages (FineTune.freezeStages) or use strategy head");
         }
         return out;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.hub.protocol.HubProtocolException;
 import dev.graft.hub.protocol.ModelCardData;
 import dev.graft.util.Json;
@@ -28,7 +29,7 @@ import java.util.Map;
  * The folder a training run writes: {@code metrics.jsonl} (one JSON record per epoch, then the test
  * result), {@code report.md}, {@code curves.png}, {@code confusion.png}, the exported model
  * ({@code model.safetensors}, {@code config.json}, {@code README.md} model card with YAML front
- * matter) and {@code checkpoint/} for {@code --resume}.
+ * matter) and {@code checkpoint/} for {@link FineTune#resume}.
  *
  * <pre>{@code
  * RunDirectory run = new RunDirectory(Path.of("runs/digits-head"));
@@ -50,7 +51,8 @@ public final class RunDirectory {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw new GraftException("cannot create run folder " + root + ": " + e.getMessage(), "pass a writable --out folder", e);
+            throw new SettingException(SettingException.Reason.OUT_NOT_WRITABLE, null, "cannot create run folder " + root + ": " + e.getMessage(),
+                    "choose a writable output folder", e);
         }
     }
 
@@ -60,25 +62,26 @@ public final class RunDirectory {
 
     /**
      * The rule every verb that writes a folder applies before it starts: a missing or empty folder
-     * is taken; a folder with content is refused unless the user passed {@code --overwrite} (the
-     * run writes over it) or it is the folder being resumed. Checked before any work, so a refusal
+     * is taken; a folder with content is refused unless overwriting is allowed (the run writes over
+     * it) or it is the folder being resumed. Checked before any work, so a refusal
      * costs nothing and leaves the folder as it was.
      *
      * <pre>{@code
-     * RunDirectory.claim(out, overwrite, "--resume " + out);   // finetune: can continue a run
-     * RunDirectory.claim(out, overwrite, null);                // a verb without --resume
+     * RunDirectory.claim(out, overwrite, "FineTune.resume(out)");   // fine-tuning can continue a run
+     * RunDirectory.claim(out, overwrite, null);                     // a run that cannot be continued
      * }</pre>
      *
      * @param dir the folder the verb is about to write
-     * @param overwrite whether the user passed {@code --overwrite}
-     * @param resumeHint how this verb continues a run in {@code dir} (e.g. {@code "--resume DIR"}), or null
-     *     when it cannot
+     * @param overwrite whether the folder may be written over
+     * @param resumeHint how the caller continues a run in {@code dir}, in the caller's words (e.g. {@code
+     *     "FineTune.resume(DIR)"}), or null when it cannot; the error carries it as its {@link SettingException#value}
      * @return {@code dir}
      */
     public static Path claim(Path dir, boolean overwrite, String resumeHint) {
         if (overwrite || !Files.isDirectory(dir)) {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new GraftException(dir + " is a file, not a folder", "pass another --out folder");
+                throw new SettingException(SettingException.Reason.OUT_NOT_A_FOLDER, null, dir + " is a file, not a folder",
+                        "choose another output folder");
             }
             return dir;
         }
@@ -86,14 +89,15 @@ public final class RunDirectory {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             names = s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
-            throw new GraftException("cannot read " + dir + ": " + e.getMessage(), "pass a readable --out folder", e);
+            throw new SettingException(SettingException.Reason.OUT_NOT_WRITABLE, null, "cannot read " + dir + ": " + e.getMessage(),
+                    "choose a readable output folder", e);
         }
         if (names.isEmpty()) {
             return dir;
         }
         String shown = String.join(", ", names.subList(0, Math.min(4, names.size()))) + (names.size() > 4 ? ", ..." : "");
-        throw new GraftException("folder " + dir + " is not empty (" + shown + ")",
-                "pass --overwrite to write over it" + (resumeHint == null ? "" : ", or " + resumeHint + " to continue the run in it")
+        throw new SettingException(SettingException.Reason.FOLDER_NOT_EMPTY, resumeHint, "folder " + dir + " is not empty (" + shown + ")",
+                "allow overwriting to write over it" + (resumeHint == null ? "" : ", or " + resumeHint + " to continue the run in it")
                         + ", or choose another folder");
     }
 

@@ -3,6 +3,7 @@ package dev.graft.train;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.progress.Output;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
@@ -70,7 +71,8 @@ public final class StrategyProbe {
      */
     public static Result run(ModelFactory factory, TensorSet train, TrainConfig config, List<Strategy> candidates, int folds) {
         if (folds < 2) {
-            throw new GraftException("the strategy probe needs at least 2 folds, got " + folds, "use --probe-folds 2 or more (0 turns the probe off)");
+            throw new SettingException(SettingException.Reason.PROBE_FOLDS_BELOW_TWO, null, "the strategy probe needs at least 2 folds, got " + folds,
+                    "set FineTune.probeFolds to 2 or more (0 turns the probe off)");
         }
         if (candidates.isEmpty() || candidates.contains(Strategy.AUTO)) {
             throw new GraftException("the strategy probe needs concrete candidates, got " + candidates, "list scratch, partial, head or full");

@@ -1,6 +1,7 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 
 /**
  * Hyper-parameters of one training run, validated on construction (Smile-style {@code record Options}).
@@ -44,11 +45,13 @@ public record TrainConfig(
         if (optimizer == null) {
             throw new GraftException("no optimizer given", "use sgd or adamw");
         }
-        check(lr > 0 && Double.isFinite(lr), "learning rate " + lr + " is not positive", "give --lr > 0, e.g. 0.01");
+        check(lr > 0 && Double.isFinite(lr), SettingException.Reason.LR_NOT_POSITIVE, "learning rate " + lr + " is not positive",
+                "set TrainConfig.lr > 0, e.g. 0.01");
         check(momentum >= 0 && momentum < 1, "momentum " + momentum + " is outside [0, 1)", "use e.g. 0.9");
         check(weightDecay >= 0, "weight decay " + weightDecay + " is negative", "use e.g. 5e-4 (SGD) or 0.05 (AdamW)");
-        check(epochs >= 1, "epochs " + epochs + " is less than 1", "give --epochs 1 or more");
-        check(batchSize >= 1, "batch size " + batchSize + " is less than 1", "give --batch-size 1 or more");
+        check(epochs >= 1, SettingException.Reason.EPOCHS_BELOW_ONE, "epochs " + epochs + " is less than 1", "set TrainConfig.epochs to 1 or more");
+        check(batchSize >= 1, SettingException.Reason.BATCH_SIZE_BELOW_ONE, "batch size " + batchSize + " is less than 1",
+                "set TrainConfig.batchSize to 1 or more");
         check(warmupEpochs >= 0, "warm-up " + warmupEpochs + " is negative", "use 0 or more epochs");
         check(minLrRatio >= 0 && minLrRatio <= 1, "minimal LR ratio " + minLrRatio + " is outside [0, 1]", "use e.g. 0.01");
         check(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing " + labelSmoothing + " is outside [0, 1)", "use e.g. 0.1");
@@ -61,6 +64,13 @@ public record TrainConfig(
     private static void check(boolean ok, String problem, String fix) {
         if (!ok) {
             throw new GraftException(problem, fix);
+        }
+    }
+
+    /** A check whose fix a front end words with its own flag. */
+    private static void check(boolean ok, SettingException.Reason reason, String problem, String fix) {
+        if (!ok) {
+            throw new SettingException(reason, null, problem, fix);
         }
     }
 

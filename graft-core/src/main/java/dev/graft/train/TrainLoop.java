@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
 import dev.graft.train.loop.StepContext;
@@ -135,8 +136,9 @@ public final class TrainLoop {
         Loop.Position start = Loop.Position.START;
         if (resume != null) {
             if (resume.seed() != config.seed()) {
-                throw new GraftException("the checkpoint was made with seed " + resume.seed() + ", this run has seed " + config.seed(),
-                        "resume with --seed " + resume.seed());
+                throw new SettingException(SettingException.Reason.SEED_MISMATCH, String.valueOf(resume.seed()),
+                        "the checkpoint was made with seed " + resume.seed() + ", this run has seed " + config.seed(),
+                        "resume with TrainConfig.seed " + resume.seed());
             }
             start = new Loop.Position(resume.epoch(), resume.batch(), resume.step());
             c.bestScore = resume.bestScore();

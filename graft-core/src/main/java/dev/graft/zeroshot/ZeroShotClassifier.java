@@ -1,6 +1,7 @@
 package dev.graft.zeroshot;
 
 import dev.graft.GraftException;
+import dev.graft.SettingException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class ZeroShotClassifier implements dev.graft.text.VectorClassifier
     public static ZeroShotClassifier build(Function<List<String>, float[][]> embed, List<String> classNames,
             List<String> descriptions, List<String> templates) {
         if (classNames.isEmpty()) {
-            throw new GraftException("no labels to classify into", "give at least two labels, e.g. --labels animal,plant");
+            throw new SettingException(SettingException.Reason.TOO_FEW_LABELS, null, "no labels to classify into",
+                    "give at least two class names, e.g. List.of(\"animal\", \"plant\")");
         }
         List<String> subjects = descriptions == null ? classNames : descriptions;
         if (subjects.size() != classNames.size()) {

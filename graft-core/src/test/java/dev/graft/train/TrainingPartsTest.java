@@ -175,7 +175,7 @@ class TrainingPartsTest {
     @Test
     void configRejectsBadValuesWithAFix() {
         GraftException e = assertThrows(GraftException.class, () -> TrainConfig.defaults().withLr(-1));
-        assertTrue(e.fix().contains("--lr"));
+        assertTrue(e.fix().contains("TrainConfig.lr"), e.fix());
         assertThrows(GraftException.class, () -> TrainConfig.defaults().withLabelSmoothing(1.0));
         assertThrows(GraftException.class, () -> Strategy.parse("fine"));
     }

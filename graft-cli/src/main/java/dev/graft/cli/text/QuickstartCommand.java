@@ -68,7 +68,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 }
                 pushed = LocalHub.push(r.modelDir(), REPO, String.format(Locale.ROOT, "quickstart: %s, seed %d", data, Globals.seed));
             } catch (GraftException e) {
-                Output.warn("the model was not published: " + e.oneLine());
+                Output.warn("the model was not published: " + dev.graft.cli.CliErrors.oneLine(e));
             }
         }
         PrintWriter o = spec.commandLine().getOut();

@@ -33,7 +33,7 @@ final class TextModels {
             LocalHub.push(MiniLm.dir(), MiniLm.ID, "Import all-MiniLM-L6-v2 from its ONNX export");
             Output.note("published " + MiniLm.ID + " to the local hub");
         } catch (GraftException e) {
-            Output.warn(MiniLm.ID + " was imported but not published to the local hub: " + e.oneLine());
+            Output.warn(MiniLm.ID + " was imported but not published to the local hub: " + dev.graft.cli.CliErrors.oneLine(e));
         }
     }
 }

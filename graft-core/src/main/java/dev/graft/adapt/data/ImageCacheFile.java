@@ -85,7 +85,7 @@ final class ImageCacheFile {
             return new ImageData(name, classes, c, h, w, px, labels);
         } catch (IOException e) {
             throw new GraftException("cannot read the cached data set " + file + ": " + e.getMessage(),
-                    "delete the folder " + file.getParent() + " and fetch it again with `graft data get`", e);
+                    "delete the folder " + file.getParent() + " and fetch the data set again", e);
         }
     }
 }

@@ -137,7 +137,7 @@ public final class MnistMStyleSource extends GeneratedSource {
             } catch (IOException e) {
                 throw new GraftException("cannot create " + work + ": " + e.getMessage(), "check that GRAFT_HOME is writable", e);
             }
-            folder = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work, "apt-get install " + DEBIAN_PACKAGE).resolve(DATA_FOLDER);
+            folder = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work, "mnist-m-style", null).resolve(DATA_FOLDER);
         }
         List<BufferedImage> out = new ArrayList<>();
         for (String p : PHOTOS) {
@@ -149,7 +149,7 @@ public final class MnistMStyleSource extends GeneratedSource {
                 out.add(img);
             } catch (IOException e) {
                 throw new GraftException("cannot read photo " + p + " from " + DEBIAN_PACKAGE + ": " + e.getMessage(),
-                        "install it (apt-get install " + DEBIAN_PACKAGE + ") and run `graft data get mnist-m-style` again", e);
+                        "install it (apt-get install " + DEBIAN_PACKAGE + ") and fetch mnist-m-style again", e);
             }
         }
         return out;

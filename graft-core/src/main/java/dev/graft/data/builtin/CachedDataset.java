@@ -2,6 +2,7 @@ package dev.graft.data.builtin;
 
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
+import dev.graft.data.DataException;
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.Splits;
@@ -94,7 +95,8 @@ public abstract class CachedDataset implements DatasetSource {
             String source;
             if (from != null) {
                 if (!Files.isDirectory(from)) {
-                    throw new GraftException("--from " + from + " is not a folder", "give the folder that holds " + String.join(", ", fileNames()));
+                    throw new GraftException("the folder to copy " + name + " from, " + from + ", is not a folder",
+                            "give the folder that holds " + String.join(", ", fileNames()));
                 }
                 Output.note("copying " + name + " from " + from);
                 copyFrom(from, staging);
@@ -125,13 +127,12 @@ public abstract class CachedDataset implements DatasetSource {
     @Override
     public DataSplits load(long seed, double validationFraction) {
         if (!isCached()) {
-            throw new GraftException("data set '" + name + "' is not fetched yet", "run `graft data get " + name + "`");
+            throw DataException.notFetched(name);
         }
         Path dir = dir();
         Manifest m = Manifest.read(dir);
         if (!m.files().keySet().containsAll(pinned.keySet())) {
-            throw new GraftException("data set '" + name + "': the manifest in " + dir + " does not list " + pinned.keySet(),
-                    "re-run `graft data get " + name + " --force`");
+            throw DataException.damaged(name, "data set '" + name + "': the manifest in " + dir + " does not list " + pinned.keySet());
         }
         m.verify(dir);
         return read(dir, seed, validationFraction);
@@ -166,14 +167,12 @@ public abstract class CachedDataset implements DatasetSource {
         for (Map.Entry<String, String> e : pinned.entrySet()) {
             Path file = staging.resolve(e.getKey());
             if (!Files.isRegularFile(file)) {
-                throw new GraftException("fetching " + name + ": " + e.getKey() + " is missing from " + source,
-                        "re-run `graft data get " + name + " --force`");
+                throw DataException.damaged(name, "fetching " + name + ": " + e.getKey() + " is missing from " + source);
             }
             String sha = Manifest.sha256(file);
             if (!sha.equals(e.getValue())) {
-                throw new GraftException("fetching " + name + ": " + e.getKey() + " from " + source + " has sha256 " + sha
-                        + ", expected " + e.getValue(), "the copy is damaged or a different version; re-run `graft data get "
-                        + name + " --force` or give the original files with --from DIR");
+                throw DataException.fetchedWrong(name, "fetching " + name + ": " + e.getKey() + " from " + source + " has sha256 " + sha
+                        + ", expected " + e.getValue());
             }
             try {
                 entries.put(e.getKey(), new Manifest.Entry(Files.size(file), sha));

@@ -1,6 +1,6 @@
 package dev.graft.data.builtin;
 
-import dev.graft.GraftException;
+import dev.graft.data.DataException;
 import dev.graft.data.DataSplits;
 import dev.graft.data.ImageData;
 import dev.graft.data.Splits;
@@ -44,12 +44,10 @@ public final class DigitsDataset extends CachedDataset {
             return "Debian " + DEBIAN_PACKAGE + " (installed)";
         }
         Output.note("fetching digits: apt-get download " + DEBIAN_PACKAGE);
-        Path root = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work,
-                "`graft data get digits --from DIR` with a folder holding digits.csv or digits.csv.gz");
+        Path root = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work, name(), "digits.csv or digits.csv.gz");
         Path csv = root.resolve(IN_PACKAGE);
         if (!Files.isRegularFile(csv)) {
-            throw new GraftException("the downloaded " + DEBIAN_PACKAGE + " has no " + IN_PACKAGE,
-                    "use `graft data get digits --from DIR` with a folder holding digits.csv.gz");
+            throw DataException.fetchFailed(name(), "the downloaded " + DEBIAN_PACKAGE + " has no " + IN_PACKAGE, null, "digits.csv.gz");
         }
         Packages.copyMaybeGunzip(csv, staging.resolve("digits.csv"));
         return "Debian " + DEBIAN_PACKAGE + " " + Packages.debVersion(work, DEBIAN_PACKAGE);

@@ -49,8 +49,8 @@ public final class FashionMnistDataset extends CachedDataset {
             return "Debian " + DEBIAN_PACKAGE + " (installed)";
         }
         Output.note("fetching fashion-mnist: apt-get download " + DEBIAN_PACKAGE);
-        Path root = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work,
-                "`graft data get fashion-mnist --from DIR` with a folder holding the four Fashion-MNIST IDX files (.gz or raw)");
+        Path root = Packages.aptDownloadAndExtract(DEBIAN_PACKAGE, work, name(),
+                "the four Fashion-MNIST IDX files (.gz or raw)");
         String version = Packages.debVersion(work, DEBIAN_PACKAGE);
         copyFrom(root.resolve(INSTALLED.substring(1)), staging);
         return "Debian " + DEBIAN_PACKAGE + " " + version;

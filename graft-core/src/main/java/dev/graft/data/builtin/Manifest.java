@@ -2,6 +2,7 @@ package dev.graft.data.builtin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.GraftException;
+import dev.graft.data.DataException;
 import dev.graft.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,8 +47,7 @@ public record Manifest(
         try {
             return Json.MAPPER.readValue(file.toFile(), Manifest.class);
         } catch (IOException e) {
-            throw new GraftException("the manifest " + file + " cannot be read: " + e.getMessage(),
-                    "re-run `graft data get " + dir.getFileName() + " --force`");
+            throw DataException.damaged(String.valueOf(dir.getFileName()), "the manifest " + file + " cannot be read: " + e.getMessage());
         }
     }
 
@@ -64,23 +64,22 @@ public record Manifest(
     public void verify(Path dir) {
         for (Map.Entry<String, Entry> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
-            String fix = "re-run `graft data get " + name + " --force`";
             long size;
             try {
                 size = Files.size(file);
             } catch (NoSuchFileException ex) {
-                throw new GraftException("data set '" + name + "': file " + file + " is missing", fix);
+                throw DataException.damaged(name, "data set '" + name + "': file " + file + " is missing");
             } catch (IOException ex) {
-                throw new GraftException("data set '" + name + "': cannot read " + file + ": " + ex.getMessage(), fix);
+                throw DataException.damaged(name, "data set '" + name + "': cannot read " + file + ": " + ex.getMessage());
             }
             if (size != e.getValue().size()) {
-                throw new GraftException("data set '" + name + "': file " + file + " has " + size + " bytes, the manifest says "
-                        + e.getValue().size() + " (damaged or changed)", fix);
+                throw DataException.damaged(name, "data set '" + name + "': file " + file + " has " + size + " bytes, the manifest says "
+                        + e.getValue().size() + " (damaged or changed)");
             }
             String sha = sha256(file);
             if (!sha.equals(e.getValue().sha256())) {
-                throw new GraftException("data set '" + name + "': file " + file + " has sha256 " + sha
-                        + " but the manifest says " + e.getValue().sha256() + " (damaged or changed)", fix);
+                throw DataException.damaged(name, "data set '" + name + "': file " + file + " has sha256 " + sha
+                        + " but the manifest says " + e.getValue().sha256() + " (damaged or changed)");
             }
         }
     }

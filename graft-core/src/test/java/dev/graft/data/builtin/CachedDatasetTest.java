@@ -99,7 +99,7 @@ class CachedDatasetTest {
         Files.write(f, b);
         GraftException e = assertThrows(GraftException.class, () -> toy.load(1));
         assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte") && e.getMessage().contains("sha256"), e.getMessage());
-        assertTrue(e.fix().contains("graft data get toy --force"), e.fix());
+        assertTrue(e.fix().contains("Datasets.source(\"toy\").fetch(true, null)"), e.fix());
         toy.fetch(true, null);
         assertEquals(4, toy.load(1).test().size());
     }
@@ -134,7 +134,7 @@ class CachedDatasetTest {
         assertFalse(Files.exists(toy.dir()));
         assertEquals(List.of(), leftovers());
         GraftException e = assertThrows(GraftException.class, () -> toy.load(1));
-        assertTrue(e.fix().contains("graft data get toy"), e.oneLine());
+        assertTrue(e.fix().contains("Datasets.source(\"toy\").fetch()"), e.oneLine());
     }
 
     @Test
