@@ -114,13 +114,13 @@ public record FeatureStats(double[] mean, double[][] cov, long count) {
                 }
             }
             if (m == null || c == null) {
-                throw new GraftException(file + " lacks 'mean' or 'cov'", "recreate it by pretraining the weights again (Pretrain)");
+                throw new GraftException(file + " lacks 'mean' or 'cov'", "recreate it by pretraining the weights again");
             }
             double[] mean = m.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
             double[] flat = c.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
             int d = mean.length;
             if (flat.length != d * d) {
-                throw new GraftException(file + ": cov is not " + d + "x" + d, "recreate it by pretraining the weights again (Pretrain)");
+                throw new GraftException(file + ": cov is not " + d + "x" + d, "recreate it by pretraining the weights again");
             }
             double[][] cov = new double[d][d];
             for (int a = 0; a < d; a++) {
@@ -129,7 +129,7 @@ public record FeatureStats(double[] mean, double[][] cov, long count) {
             long count = k == null ? 0 : k.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray()[0];
             return new FeatureStats(mean, cov, count);
         } catch (IOException e) {
-            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "recreate it by pretraining the weights again (Pretrain)", e);
+            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "recreate it by pretraining the weights again", e);
         }
     }
 }

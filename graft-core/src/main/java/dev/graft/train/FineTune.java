@@ -326,7 +326,7 @@ public final class FineTune {
         TrainLoop.Result result = loop.run(trainSet, valSet, state);
         double ips = result.samplesSeen() / Math.max(1e-9, result.trainSeconds());
         if (result.interrupted()) {
-            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint (FineTune.resume)");
+            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint");
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), null, null,
                     result.trainSeconds(), ips, true, false, null);
         }
@@ -377,7 +377,7 @@ public final class FineTune {
             run.appendMetrics(rec);
         }
         if (sel.interrupted()) {
-            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint (FineTune.resume)");
+            Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint");
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, null, null, sel.seconds(), 0, true, false, sel);
         }
         LinearProbe.Solution s = sel.solution();
