@@ -13,30 +13,13 @@ command -v curl >/dev/null || { echo "hub-body-burst: curl is needed (apt-get in
 command -v python3 >/dev/null || { echo "hub-body-burst: python3 is needed" >&2; exit 1; }
 clients=8
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# $work, removed on exit with the hub server this script starts
+source conformance/lib/serve-hub.sh
 
 export GRAFT_HOME="$work/home"
 ./graft --version >/dev/null
 token="$(./graft --quiet hub token create --user bench --write --data-dir "$work/data")"
-./graft hub serve --port 0 --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 600); do
-  url="$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)"
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "hub-body-burst: the server did not start" >&2; exit 1; }
+serve_hub hub-body-burst --data-dir "$work/data"
 curl -sf -o /dev/null -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d '{"name":"burst","type":"model"}' "$url/api/repos/create"
 

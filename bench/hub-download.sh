@@ -14,20 +14,9 @@ nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$nginx_bin" ] || { echo "hub-download: nginx is needed (apt-get install nginx)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "hub-download: curl is needed (apt-get install curl)" >&2; exit 1; }
 
-work="$(mktemp -d)"
+# $work, removed on exit with the hub server and nginx ($also_stop)
+source conformance/lib/serve-hub.sh
 chmod 755 "$work"
-graft_pid=""
-nginx_pid=""
-cleanup() {
-  for pid in "$graft_pid" "$nginx_pid"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -40,15 +29,8 @@ bytes=$((size_mib * 1024 * 1024))
 
 # graft hub serve, with the file pushed through the client (LFS path).
 token="$(./graft --quiet hub token create --user bench --write --data-dir "$work/data")"
-./graft hub serve --port 0 --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
-graft_pid=$!
-graft_url=""
-for _ in $(seq 1 600); do
-  graft_url="$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)"
-  [ -n "$graft_url" ] && break
-  kill -0 "$graft_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
+serve_hub hub-download --data-dir "$work/data"
+graft_url="$url"
 mkdir -p "$work/push" && cp "$work/files/bench/big.bin" "$work/push/big.bin"
 printf -- '---\nlicense: mit\ntags: [benchmark]\n---\n# %s MiB of random bytes\n' "$size_mib" > "$work/push/README.md"
 GRAFT_ENDPOINT="$graft_url" GRAFT_TOKEN="$token" ./graft --quiet hub push "$work/push" bench/big -m "bench file" >/dev/null
@@ -77,6 +59,7 @@ http {
 CONF
 "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
+also_stop="$nginx_pid"
 nginx_file_url="http://127.0.0.1:$nginx_port/bench/big.bin"
 for _ in $(seq 1 100); do
   curl -s -o /dev/null -r 0-0 "$nginx_file_url" && break

@@ -15,31 +15,14 @@ if [ ! -f "conformance/node_modules/@huggingface/hub/package.json" ] \
   (cd conformance && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "@huggingface/hub@$HF_JS_VERSION")
 fi
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# $work, removed on exit with the hub server this script starts
+source conformance/lib/serve-hub.sh
 
 export GRAFT_HOME="$work/home"
 ./graft --version >/dev/null   # builds the launcher's jar once, before timing-sensitive steps
 token="$(./graft --quiet hub token create --user jsuser --write --data-dir "$work/data")"
 
-./graft hub serve --port 0 --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 600); do
-  url="$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)"
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; echo "hub-js: the server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "hub-js: the server did not report its URL" >&2; exit 1; }
+serve_hub hub-js --data-dir "$work/data"
 echo "hub-js: server at $url"
 
 export HUB_URL="$url" HUB_TOKEN="$token" HUB_USER="jsuser" HUB_STATE="$work/state.json"

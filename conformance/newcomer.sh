@@ -9,16 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# $work, removed on exit with the hub server this script starts
+source conformance/lib/serve-hub.sh
 
 # A newcomer's environment: a fresh GRAFT_HOME and none of this machine's hub settings.
 unset GRAFT_ENDPOINT HF_ENDPOINT GRAFT_TOKEN HF_TOKEN GRAFT_HUB_CACHE GRAFT_HUB_OFFLINE HF_HUB_OFFLINE
@@ -187,14 +179,10 @@ start_server() { # start_server CMD...: a hub server in the background until it 
   shift   # the launcher itself, not the function: its process is the server's (it execs java)
   "$root/graft" "$@" >"$out" 2>"$err" </dev/null &
   server_pid=$!
-  url=""
-  for _ in $(seq 1 1200); do
-    url="$(sed -n 's/^listening on //p' "$out" | head -1)"
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || fail "the server exited"
-    sleep 0.1
-  done
-  [ -n "$url" ] || fail "no 'listening on URL' line within 120 s"
+  local rc=0
+  await_hub "$out" 1200 || rc=$?
+  [ "$rc" != 1 ] || fail "the server exited"
+  [ "$rc" = 0 ] || fail "no 'listening on URL' line within 120 s"
   printf 'ok %6.1fs  %s (until listening on %s)\n' "$(since "$t0")" "$label" "$url"
 }
 stop_server() {

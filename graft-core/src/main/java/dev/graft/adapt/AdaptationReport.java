@@ -2,13 +2,13 @@ package dev.graft.adapt;
 
 import dev.graft.GraftException;
 import dev.graft.SettingException;
+import dev.graft.train.Charts;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -124,10 +124,7 @@ public final class AdaptationReport {
         int top = 40;
         int bottom = 50;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
+        Graphics2D g = Charts.canvas(img);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int pw = w - left - right;
         int ph = h - top - bottom;

@@ -8,6 +8,7 @@ import dev.graft.train.Strategy;
 import dev.graft.train.StrategyProbe;
 import dev.graft.train.TensorSet;
 import dev.graft.train.TrainConfig;
+import dev.graft.util.FlatRows;
 import dev.graft.zoo.GraftModel;
 import java.util.List;
 import java.util.Locale;
@@ -208,12 +209,10 @@ public final class Advisor {
         if (s.size() <= max) {
             return s;
         }
-        int[] idx = dev.graft.train.TrainLoop.permutation(s.size(), seed, -1);
-        int per = s.sampleSize();
-        float[] v = new float[max * per];
+        int[] idx = java.util.Arrays.copyOf(dev.graft.train.TrainLoop.permutation(s.size(), seed, -1), max);
+        float[] v = FlatRows.gather(s.values(), s.sampleSize(), idx);
         int[] l = new int[max];
         for (int k = 0; k < max; k++) {
-            System.arraycopy(s.values(), idx[k] * per, v, k * per, per);
             l[k] = s.labels()[idx[k]];
         }
         return new TensorSet(v, s.sampleShape(), l, s.classNames());

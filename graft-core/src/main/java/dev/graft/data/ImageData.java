@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
+import dev.graft.util.FlatRows;
 import java.util.List;
 
 /**
@@ -77,11 +78,9 @@ public final class ImageData {
 
     /** The samples at {@code indices}, as a new data set sharing the class names. */
     public ImageData subset(String subsetName, int[] indices) {
-        int per = imageSize();
-        float[] px = new float[indices.length * per];
+        float[] px = FlatRows.gather(pixels, imageSize(), indices);
         int[] lb = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * per, px, k * per, per);
             lb[k] = labels[indices[k]];
         }
         return new ImageData(subsetName, classNames, channels, height, width, px, lb);
@@ -89,12 +88,7 @@ public final class ImageData {
 
     /** Images at {@code indices} as an N x C x H x W float32 array. */
     public NDArray images(NDManager nd, int[] indices) {
-        int per = imageSize();
-        float[] px = new float[indices.length * per];
-        for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * per, px, k * per, per);
-        }
-        return nd.create(px, new Shape(indices.length, channels, height, width));
+        return nd.create(FlatRows.gather(pixels, imageSize(), indices), new Shape(indices.length, channels, height, width));
     }
 
     /** Labels at {@code indices} as an int32 vector. */

@@ -293,10 +293,9 @@ public final class MultiTask {
                     int n = tr.numTasks();
                     ModelGradients grads = new ModelGradients(model, batch);
                     NDArray[] outputs = model.forward(c.parameters(), x, true);
-                    NDArray[] losses = new NDArray[n];
+                    NDArray[] losses = TaskLosses.all(tr, outputs, batch, idx);
                     double total = 0;
                     for (int t = 0; t < n; t++) {
-                        losses[t] = TaskLosses.loss(tr.tasks().get(t).kind(), outputs[t], tr.targets(batch, t, idx), tr.mask(batch, t, idx));
                         double v = losses[t].getFloat();
                         lossSum[t] += v;
                         total += v;

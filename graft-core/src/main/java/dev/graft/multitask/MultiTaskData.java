@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.train.ModelInput;
+import dev.graft.util.FlatRows;
 import dev.graft.zoo.PretrainedCfg;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -143,12 +144,7 @@ public final class MultiTaskData {
 
     /** Images at {@code indices} as an N x C x H x W float32 array. */
     public NDArray images(NDManager nd, int[] indices) {
-        int per = imageSize();
-        float[] px = new float[indices.length * per];
-        for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * per, px, k * per, per);
-        }
-        return nd.create(px, new Shape(indices.length, channels, height, width));
+        return nd.create(FlatRows.gather(pixels, imageSize(), indices), new Shape(indices.length, channels, height, width));
     }
 
     /** Task {@code t}'s targets at {@code indices}: int32 class indices, or float32 values for regression; 0 where missing. */
@@ -178,12 +174,10 @@ public final class MultiTaskData {
 
     /** The samples at {@code indices}, as a new data set with the same tasks. */
     public MultiTaskData subset(String subsetName, int[] indices) {
-        int per = imageSize();
-        float[] px = new float[indices.length * per];
+        float[] px = FlatRows.gather(pixels, imageSize(), indices);
         float[][] y = new float[tasks.size()][indices.length];
         boolean[][] p = new boolean[tasks.size()][indices.length];
         for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * per, px, k * per, per);
             for (int t = 0; t < tasks.size(); t++) {
                 y[t][k] = targets[t][indices[k]];
                 p[t][k] = present[t][indices[k]];

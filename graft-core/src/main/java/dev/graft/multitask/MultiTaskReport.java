@@ -2,6 +2,7 @@ package dev.graft.multitask;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.graft.SettingException;
+import dev.graft.train.Charts;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
 import dev.graft.train.CardFrontMatter;
@@ -12,7 +13,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -248,10 +248,7 @@ public final class MultiTaskReport {
         int w = 900;
         int h = 380;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
+        Graphics2D g = Charts.canvas(img);
         Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189)};
         List<TaskSpec> tasks = r.tasks();
         List<double[]> loss = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -33,5 +34,14 @@ public final class TaskLosses {
         }
         NDArray count = mask.sum().maximum(1f);
         return perSample.mul(mask).sum().div(count);
+    }
+
+    /** Every task's masked loss on the samples {@code idx} of {@code data}, from the model's outputs for them. */
+    public static NDArray[] all(MultiTaskData data, NDArray[] outputs, NDManager batch, int[] idx) {
+        NDArray[] losses = new NDArray[outputs.length];
+        for (int t = 0; t < outputs.length; t++) {
+            losses[t] = loss(data.tasks().get(t).kind(), outputs[t], data.targets(batch, t, idx), data.mask(batch, t, idx));
+        }
+        return losses;
     }
 }

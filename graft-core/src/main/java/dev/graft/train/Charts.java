@@ -30,14 +30,7 @@ public final class Charts {
 
     /** Two panels, loss and top-1 accuracy, over epochs. */
     public static void learningCurves(List<Map<String, Object>> history, Path png) throws IOException {
-        int w = 900;
-        int h = 380;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas(img);
-        panel(g, history, "loss", "train_loss", "val_loss", "epoch", 10, 10, w / 2 - 15, h - 20, false);
-        panel(g, history, "top-1 accuracy", "train_top1", "val_top1", "epoch", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
-        g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        lossAndTop1(history, "epoch", png);
     }
 
     /**
@@ -50,12 +43,17 @@ public final class Charts {
             points.add(Map.of("l2", String.format(Locale.ROOT, c.l2() == sel.l2() ? "[%.0e]" : "%.0e", c.l2()), "train_loss", c.trainLoss(),
                     "train_top1", c.trainTop1(), "val_loss", c.heldOutLoss(), "val_top1", c.heldOutTop1()));
         }
+        lossAndTop1(points, "l2", png);
+    }
+
+    /** Loss (left) and top-1 (right) of the training and validation points over {@code xKey}, as a PNG. */
+    private static void lossAndTop1(List<Map<String, Object>> points, String xKey, Path png) throws IOException {
         int w = 900;
         int h = 380;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
-        panel(g, points, "loss", "train_loss", "val_loss", "l2", 10, 10, w / 2 - 15, h - 20, false);
-        panel(g, points, "top-1 accuracy", "train_top1", "val_top1", "l2", w / 2 + 5, 10, w / 2 - 15, h - 20, true);
+        panel(g, points, "loss", "train_loss", "val_loss", xKey, 10, 10, w / 2 - 15, h - 20, false);
+        panel(g, points, "top-1 accuracy", "train_top1", "val_top1", xKey, w / 2 + 5, 10, w / 2 - 15, h - 20, true);
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
     }
@@ -188,7 +186,8 @@ public final class Charts {
         return s.length() > 14 ? s.substring(0, 13) + "." : s;
     }
 
-    private static Graphics2D canvas(BufferedImage img) {
+    /** Graphics on {@code img} for a chart: antialiased shapes and text on a white background. */
+    public static Graphics2D canvas(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

@@ -3,6 +3,7 @@ package dev.graft.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.util.FlatRows;
 import java.util.List;
 
 /**
@@ -39,11 +40,7 @@ public record TensorSet(float[] values, long[] sampleShape, int[] labels, List<S
 
     /** The samples at {@code idx} as one array of shape (len, sampleShape...). */
     public NDArray batch(NDManager nd, int[] idx) {
-        int per = sampleSize();
-        float[] out = new float[idx.length * per];
-        for (int k = 0; k < idx.length; k++) {
-            System.arraycopy(values, idx[k] * per, out, k * per, per);
-        }
+        float[] out = FlatRows.gather(values, sampleSize(), idx);
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = idx.length;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);

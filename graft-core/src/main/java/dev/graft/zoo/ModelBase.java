@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.zoo.nn.BatchNorm2d;
@@ -42,6 +43,17 @@ public abstract class ModelBase extends Module implements GraftModel {
 
     /** The classifier module (PyTorch name in {@code cfg().classifier()}). */
     protected abstract Classifier classifier();
+
+    /**
+     * The head of the image models after pooling, as in timm: dropout at {@code dropRate} (active in
+     * training only), then the {@link #classifier()}, unless {@code preLogits} asks for the pooled features.
+     */
+    protected NDArray classify(ParameterStore ps, NDArray pooled, double dropRate, boolean training, boolean preLogits) {
+        if (dropRate > 0) {
+            pooled = Dropout.dropout(pooled, (float) dropRate, training).singletonOrThrow();
+        }
+        return preLogits ? pooled : classifier().forward(ps, pooled, training);
+    }
 
     /** The first convolution's weight, adapted by {@code inChans}. */
     public Parameter firstConvWeight() {

@@ -8,15 +8,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.graft.engine.Engines;
+import dev.graft.TestManager;
 import dev.graft.engine.GradientCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The multi-task model's gradients against finite differences: the summed loss through autograd, and
@@ -25,35 +24,20 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("numerics")
 class MultiTaskGradientCheckTest {
-    private static NDManager nd;
-
-    @BeforeAll
-    static void start() {
-        Engines.pytorch();
-        nd = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        nd.close();
-    }
+    @RegisterExtension
+    static final TestManager torch = new TestManager();
 
     private static NDArray[] losses(MultiTaskModel model, ParameterStore ps, MultiTaskData data, int[] idx, NDManager m) {
-        NDArray[] out = model.forward(ps, data.images(m, idx), true);
-        NDArray[] l = new NDArray[out.length];
-        for (int t = 0; t < out.length; t++) {
-            l[t] = TaskLosses.loss(data.tasks().get(t).kind(), out[t], data.targets(m, t, idx), data.mask(m, t, idx));
-        }
-        return l;
+        return TaskLosses.all(data, model.forward(ps, data.images(m, idx), true), m, idx);
     }
 
     @Test
     void summedLossAndEachTaskThroughThePerTaskPath() {
         Engine.getInstance().setRandomSeed(3);
-        MultiTaskModel model = MultiTaskModel.create(new TinyBackbone(nd, 1, 8, 5), MultiTaskTrainingTest.toyData(1, 1).tasks(), nd);
+        MultiTaskModel model = MultiTaskModel.create(new TinyBackbone(torch.nd(), 1, 8, 5), MultiTaskTrainingTest.toyData(1, 1).tasks(), torch.nd());
         MultiTaskData data = MultiTaskTrainingTest.toyData(16, 2);
         int[] idx = IntStream.range(0, 16).toArray();
-        ParameterStore ps = new ParameterStore(nd, false);
+        ParameterStore ps = new ParameterStore(torch.nd(), false);
         List<NDArray> shared = new ArrayList<>();
         for (Parameter p : model.sharedParameters().values()) {
             shared.add(p.getArray());
@@ -63,12 +47,12 @@ class MultiTaskGradientCheckTest {
         GradientCheck.Result sum = GradientCheck.check(all, m -> {
             NDArray[] l = losses(model, ps, data, idx, m);
             return l[0].add(l[1]);
-        }, nd, 2, 5);
+        }, torch.nd(), 2, 5);
         assertTrue(sum.worst() < 1e-2, sum::toString);
 
         // The per-task path: task t's flat shared gradient must be the derivative of task t's loss alone.
         float[][] perTask = new float[2][];
-        try (NDManager batch = nd.newSubManager()) {
+        try (NDManager batch = torch.nd().newSubManager()) {
             for (NDArray p : all) {
                 Autograd.zeroGradient(p);
             }
@@ -82,10 +66,10 @@ class MultiTaskGradientCheckTest {
         for (int t = 0; t < 2; t++) {
             int task = t;
             // Finite differences of task t's loss along task t's reported gradient.
-            GradientCheck.Result own = GradientCheck.checkGiven(shared, perTask[task], m -> losses(model, ps, data, idx, m)[task], nd);
+            GradientCheck.Result own = GradientCheck.checkGiven(shared, perTask[task], m -> losses(model, ps, data, idx, m)[task], torch.nd());
             assertTrue(own.worst() < 1e-2, () -> "task " + task + ": " + own);
             // and the check can fail: the other task's gradient is not this task's derivative
-            GradientCheck.Result other = GradientCheck.checkGiven(shared, perTask[1 - task], m -> losses(model, ps, data, idx, m)[task], nd);
+            GradientCheck.Result other = GradientCheck.checkGiven(shared, perTask[1 - task], m -> losses(model, ps, data, idx, m)[task], torch.nd());
             assertTrue(other.worst() > 0.1, () -> "task " + task + " with the other task's gradient: " + other);
         }
     }

@@ -13,41 +13,30 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.engine.Engines;
+import dev.graft.TestManager;
 import dev.graft.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Masked losses, per-task gradients over one forward pass, and short end-to-end runs of every strategy. */
 @Tag("numerics")
 class MultiTaskTrainingTest {
-    private static NDManager nd;
-
-    @BeforeAll
-    static void start() {
-        Engines.pytorch();
-        nd = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        nd.close();
-    }
+    @RegisterExtension
+    static final TestManager torch = new TestManager();
 
     @Test
     void maskedCrossEntropyIgnoresMissingLabels() {
-        NDArray logits = nd.create(new float[] {2, 0, 0, 5, 0, 0, 1, 1}, new ai.djl.ndarray.types.Shape(4, 2));
+        NDArray logits = torch.nd().create(new float[] {2, 0, 0, 5, 0, 0, 1, 1}, new ai.djl.ndarray.types.Shape(4, 2));
         logits.setRequiresGradient(true);
-        NDArray labels = nd.create(new int[] {0, 1, 0, 1});
-        NDArray mask = nd.create(new float[] {1, 0, 0, 1});
+        NDArray labels = torch.nd().create(new int[] {0, 1, 0, 1});
+        NDArray mask = torch.nd().create(new float[] {1, 0, 0, 1});
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray loss = TaskLosses.loss(TaskKind.CLASSIFICATION, logits, labels, mask);
             // samples 0 and 3: -log softmax([2,0])[0] = log(1 + e^-2); -log softmax([1,1])[1] = log 2
@@ -63,10 +52,10 @@ class MultiTaskTrainingTest {
 
     @Test
     void maskedSquaredErrorAndAllMissing() {
-        NDArray pred = nd.create(new float[] {1, 2, 3}, new ai.djl.ndarray.types.Shape(3, 1));
-        NDArray y = nd.create(new float[] {0, 100, 1});
-        assertEquals((1 + 4) / 2.0, TaskLosses.loss(TaskKind.REGRESSION, pred, y, nd.create(new float[] {1, 0, 1})).getFloat(), 1e-6);
-        assertEquals(0.0, TaskLosses.loss(TaskKind.REGRESSION, pred, y, nd.create(new float[] {0, 0, 0})).getFloat(), 1e-9);
+        NDArray pred = torch.nd().create(new float[] {1, 2, 3}, new ai.djl.ndarray.types.Shape(3, 1));
+        NDArray y = torch.nd().create(new float[] {0, 100, 1});
+        assertEquals((1 + 4) / 2.0, TaskLosses.loss(TaskKind.REGRESSION, pred, y, torch.nd().create(new float[] {1, 0, 1})).getFloat(), 1e-6);
+        assertEquals(0.0, TaskLosses.loss(TaskKind.REGRESSION, pred, y, torch.nd().create(new float[] {0, 0, 0})).getFloat(), 1e-9);
     }
 
     /** 8x8 images: task "stripes" = stripe direction (horizontal, vertical, none), "mass" = mean brightness x 10 (regression). */
@@ -96,15 +85,15 @@ class MultiTaskTrainingTest {
     @Test
     void perTaskGradientsOverOneForwardSumToTheGradientOfTheSummedLoss() {
         Engine.getInstance().setRandomSeed(3);
-        MultiTaskModel model = MultiTaskModel.create(new TinyBackbone(nd, 1, 8, 5), toyData(1, 1).tasks(), nd);
+        MultiTaskModel model = MultiTaskModel.create(new TinyBackbone(torch.nd(), 1, 8, 5), toyData(1, 1).tasks(), torch.nd());
         MultiTaskData data = toyData(16, 2);
         int[] idx = java.util.stream.IntStream.range(0, 16).toArray();
-        ParameterStore ps = new ParameterStore(nd, false);
+        ParameterStore ps = new ParameterStore(torch.nd(), false);
         Parameter conv1 = model.sharedParameters().get("conv1.weight");
         long conv1Size = conv1.getArray().getShape().size();
         float[] summed;
         NDArray[] perTask;
-        try (NDManager batch = nd.newSubManager()) {
+        try (NDManager batch = torch.nd().newSubManager()) {
             for (Parameter p : model.stateDict().values()) {
                 Autograd.zeroGradient(p.getArray());
             }
@@ -146,17 +135,12 @@ class MultiTaskTrainingTest {
     }
 
     private static NDArray[] losses(MultiTaskModel model, ParameterStore ps, MultiTaskData data, int[] idx, NDManager batch) {
-        NDArray[] out = model.forward(ps, data.images(batch, idx), true);
-        NDArray[] l = new NDArray[2];
-        for (int t = 0; t < 2; t++) {
-            l[t] = TaskLosses.loss(data.tasks().get(t).kind(), out[t], data.targets(batch, t, idx), data.mask(batch, t, idx));
-        }
-        return l;
+        return TaskLosses.all(data, model.forward(ps, data.images(batch, idx), true), batch, idx);
     }
 
     private static MultiTaskResult run(String weighting, Path out, long seed, MultiTaskData train) {
         return MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
+                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
                 .data("toy", new MultiTaskSplits(train, toyData(24, 8), toyData(40, 9)))
                 .weighting(weighting)
                 .epochs(3).batchSize(16).learningRate(0.01).seed(seed)
@@ -222,11 +206,11 @@ class MultiTaskTrainingTest {
         assertEquals(0, train.labelledCount(1));
         // The run seeds the engine, builds the backbone, then the heads: the same steps give its initial heads.
         Engine.getInstance().setRandomSeed(5);
-        MultiTaskModel initial = MultiTaskModel.create(new TinyBackbone(nd, 1, 8, 3), train.tasks(), nd);
+        MultiTaskModel initial = MultiTaskModel.create(new TinyBackbone(torch.nd(), 1, 8, 3), train.tasks(), torch.nd());
         float[] massHead = initial.headParameters().get("heads.mass.weight").getArray().toFloatArray();
         float[] stripesHead = initial.headParameters().get("heads.stripes.weight").getArray().toFloatArray();
         MultiTaskResult r = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
+                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
                 .data("toy", new MultiTaskSplits(train, toyData(0, 8), toyData(40, 9)))
                 .weighting("ew").epochs(2).batchSize(16).seed(5).out(tmp).run();
         assertEquals(0.0, r.history().get(0).trainLoss()[1], 1e-12);
@@ -244,7 +228,7 @@ class MultiTaskTrainingTest {
     @Test
     void singleTaskTrainsOneModelPerTask(@TempDir Path tmp) throws Exception {
         MultiTaskResult r = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
+                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
                 .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
                 .epochs(1).batchSize(16).learningRate(0.01).seed(1).singleTask(true).out(tmp)
                 .run();
@@ -253,7 +237,7 @@ class MultiTaskTrainingTest {
         assertTrue(Files.isRegularFile(tmp.resolve("stripes").resolve("model.safetensors")));
         assertEquals(r.testMetrics(), MultiTaskReport.readMetrics(tmp));
         MultiTaskResult m = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(nd, 1, 8, 3))
+                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
                 .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
                 .epochs(1).batchSize(16).learningRate(0.01).seed(1).baselines(MultiTaskReport.readMetrics(tmp))
                 .run();

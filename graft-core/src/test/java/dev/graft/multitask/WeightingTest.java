@@ -10,30 +10,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.graft.GraftException;
-import dev.graft.engine.Engines;
+import dev.graft.TestManager;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each weighting rule against values computed by hand. */
 @Tag("numerics")
 class WeightingTest {
-    private static NDManager nd;
+    @RegisterExtension
+    static final TestManager torch = new TestManager();
     private static final List<TaskSpec> TWO = List.of(TaskSpec.regression("a"), TaskSpec.regression("b"));
-
-    @BeforeAll
-    static void start() {
-        Engines.pytorch();
-        nd = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        nd.close();
-    }
 
     /** Toy gradients: task t's shared gradient is a fixed vector times its scale; records what the weighting did. */
     static final class FakeGradients implements TaskGradients {
@@ -67,7 +56,7 @@ class WeightingTest {
     private static NDArray[] losses(float... v) {
         NDArray[] out = new NDArray[v.length];
         for (int t = 0; t < v.length; t++) {
-            out[t] = nd.create(v[t]);
+            out[t] = torch.nd().create(v[t]);
         }
         return out;
     }
@@ -77,22 +66,22 @@ class WeightingTest {
         // g1 = (1, 0), g2 = (-1, 1): g1.g2 = -1 < 0.
         // g1' = g1 - (-1)/|g2|^2 g2 = (1,0) + 0.5 (-1,1) = (0.5, 0.5)   (now orthogonal to g2)
         // g2' = g2 - (-1)/|g1|^2 g1 = (-1,1) + (1,0)     = (0, 1)       (now orthogonal to g1)
-        NDArray merged = PCGrad.project(new NDArray[] {nd.create(new float[] {1, 0}), nd.create(new float[] {-1, 1})}, new Random(1));
+        NDArray merged = PCGrad.project(new NDArray[] {torch.nd().create(new float[] {1, 0}), torch.nd().create(new float[] {-1, 1})}, new Random(1));
         assertArrayEquals(new float[] {0.5f, 1.5f}, merged.toFloatArray(), 1e-6f);
     }
 
     @Test
     void pcgradLeavesNonConflictingGradientsAlone() {
-        NDArray merged = PCGrad.project(new NDArray[] {nd.create(new float[] {1, 0}), nd.create(new float[] {1, 1})}, new Random(1));
+        NDArray merged = PCGrad.project(new NDArray[] {torch.nd().create(new float[] {1, 0}), torch.nd().create(new float[] {1, 1})}, new Random(1));
         assertArrayEquals(new float[] {2f, 1f}, merged.toFloatArray(), 1e-6f);
         // Orthogonal gradients (dot = 0) do not conflict either.
-        NDArray ortho = PCGrad.project(new NDArray[] {nd.create(new float[] {1, 0}), nd.create(new float[] {0, 3})}, new Random(1));
+        NDArray ortho = PCGrad.project(new NDArray[] {torch.nd().create(new float[] {1, 0}), torch.nd().create(new float[] {0, 3})}, new Random(1));
         assertArrayEquals(new float[] {1f, 3f}, ortho.toFloatArray(), 1e-6f);
     }
 
     @Test
     void pcgradWeightingSetsTheProjectedSumAsTheSharedGradient() {
-        FakeGradients g = new FakeGradients(new int[] {0, 2}, nd.create(new float[] {1, 0}), nd.create(new float[] {-1, 1}));
+        FakeGradients g = new FakeGradients(new int[] {0, 2}, torch.nd().create(new float[] {1, 0}), torch.nd().create(new float[] {-1, 1}));
         double[] w = new PCGrad(7).backward(losses(1f, 1f), g);
         assertArrayEquals(new double[] {1, 1}, w);
         assertArrayEquals(new float[] {1f, 1f}, g.scalesSeen);
@@ -110,10 +99,10 @@ class WeightingTest {
     @Test
     void uncertaintyWeightingLossAndGradientOnLogVariances() {
         UncertaintyWeighting uw = new UncertaintyWeighting();
-        uw.init(TWO, nd);
+        uw.init(TWO, torch.nd());
         NDArray s = uw.parameters().get("uw.log_variances");
         s.set(new float[] {0f, (float) Math.log(2)});
-        try (NDManager batch = nd.newSubManager();
+        try (NDManager batch = torch.nd().newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray[] l = {batch.create(2f), batch.create(0.5f)};
             NDArray loss = uw.loss(l);
@@ -129,7 +118,7 @@ class WeightingTest {
     @Test
     void uncertaintyWeightingReportsExpMinusSAsWeights() {
         UncertaintyWeighting uw = new UncertaintyWeighting();
-        uw.init(TWO, nd);
+        uw.init(TWO, torch.nd());
         uw.parameters().get("uw.log_variances").set(new float[] {(float) Math.log(4), 0f});
         FakeGradients g = new FakeGradients(new int[] {0, 1});
         double[] w = uw.backward(losses(1f, 3f), g);
@@ -152,7 +141,7 @@ class WeightingTest {
     @Test
     void dwaUsesEqualWeightsForTheFirstTwoEpochsThenItsRule() {
         DynamicWeightAverage dwa = new DynamicWeightAverage();
-        dwa.init(TWO, nd);
+        dwa.init(TWO, torch.nd());
         dwa.startEpoch(0, List.of());
         FakeGradients g = new FakeGradients(new int[] {0, 1});
         assertArrayEquals(new double[] {1, 1}, dwa.backward(losses(1f, 1f), g));
@@ -179,9 +168,9 @@ class WeightingTest {
     @Test
     void gradNormMovesWeightOffTheTaskWithLargerGradientsAndKeepsTheSum() {
         GradNorm gn = new GradNorm(1.5, 0.1);
-        gn.init(TWO, nd);
+        gn.init(TWO, torch.nd());
         // Last shared layer = both coordinates; task 1's gradient is 4x larger.
-        FakeGradients g = new FakeGradients(new int[] {0, 2}, nd.create(new float[] {4, 0}), nd.create(new float[] {0, 1}));
+        FakeGradients g = new FakeGradients(new int[] {0, 2}, torch.nd().create(new float[] {4, 0}), torch.nd().create(new float[] {0, 1}));
         double[] used = gn.backward(losses(1f, 1f), g);
         assertArrayEquals(new double[] {1, 1}, used);
         assertArrayEquals(new float[] {4, 1}, g.shared.toFloatArray(), 1e-6f);

@@ -8,41 +8,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.TestManager;
 import dev.graft.data.DataSplits;
-import dev.graft.engine.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("numerics")
 class FineTuneTest {
-    static NDManager nd;
+    @RegisterExtension
+    static final TestManager torch = new TestManager();
     static DataSplits splits;
 
     @BeforeAll
     static void setUp() {
-        Engines.pytorch();
-        nd = NDManager.newBaseManager();
         splits = new DataSplits(TinyData.make("train", 10, 4, 8, 11), TinyData.make("val", 4, 4, 8, 12), TinyData.make("test", 5, 4, 8, 13));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        nd.close();
     }
 
     /** "Pretrained" weights: a TinyNet whose values are fixed by its seed; scratch gets another seed. */
     static ModelFactory factory(List<TinyNet> made) {
         return pretrained -> {
             ai.djl.engine.Engine.getInstance().setRandomSeed(pretrained ? 1234 : 99);
-            TinyNet n = new TinyNet(nd, 1, 8, 3, 0f);
+            TinyNet n = new TinyNet(torch.nd(), 1, 8, 3, 0f);
             made.add(n);
             return n;
         };

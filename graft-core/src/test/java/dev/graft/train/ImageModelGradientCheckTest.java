@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.graft.TestManager;
 import dev.graft.adapt.LeNet;
-import dev.graft.engine.Engines;
 import dev.graft.engine.GradientCheck;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
@@ -17,10 +16,9 @@ import dev.graft.zoo.Zoo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Autograd against finite differences on the image models Graft trains (fine-tuning, pretraining and
@@ -28,18 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("numerics")
 class ImageModelGradientCheckTest {
-    private static NDManager nd;
-
-    @BeforeAll
-    static void start() {
-        Engines.pytorch();
-        nd = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        nd.close();
-    }
+    @RegisterExtension
+    static final TestManager torch = new TestManager();
 
     /** Cross-entropy of the model on a fixed random batch, in training mode. */
     static GradientCheck.Result check(GraftModel model, int n, int c, int h, int w, int classes, long seed) {
@@ -58,19 +46,19 @@ class ImageModelGradientCheckTest {
                 params.add(p.getArray());
             }
         }
-        ParameterStore ps = new ParameterStore(nd, false);
+        ParameterStore ps = new ParameterStore(torch.nd(), false);
         return GradientCheck.check(params, m -> {
             NDArray x = m.create(px, new Shape(n, c, h, w));
             NDArray logits = model.forwardHead(ps, model.forwardFeatures(ps, x, true), true, false);
             NDArray y = m.create(labels).toType(ai.djl.ndarray.types.DataType.INT64, false).reshape(-1, 1);
             return logits.logSoftmax(1).gather(y, 1).mean().neg();
-        }, nd, 2, seed);
+        }, torch.nd(), 2, seed);
     }
 
     @Test
     void tinyNet() {
         Engine.getInstance().setRandomSeed(1);
-        GradientCheck.Result r = check(new TinyNet(nd, 1, 8, 3, 0f), 16, 1, 8, 8, 3, 1);
+        GradientCheck.Result r = check(new TinyNet(torch.nd(), 1, 8, 3, 0f), 16, 1, 8, 8, 3, 1);
         assertTrue(r.worst() < 1e-2, r::toString);
     }
 
@@ -84,7 +72,7 @@ class ImageModelGradientCheckTest {
     @Test
     void leNet() {
         Engine.getInstance().setRandomSeed(3);
-        GradientCheck.Result r = check(LeNet.create(nd, 1, 10), 8, 1, 28, 28, 10, 3);
+        GradientCheck.Result r = check(LeNet.create(torch.nd(), 1, 10), 8, 1, 28, 28, 10, 3);
         assertTrue(r.worst() < 1e-2, r::toString);
     }
 }

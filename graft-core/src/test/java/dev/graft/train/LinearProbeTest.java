@@ -80,14 +80,6 @@ class LinearProbeTest {
         return g;
     }
 
-    static double maxAbs(double[] v) {
-        double m = 0;
-        for (double x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
-    }
-
     @Test
     void separableFeaturesAreFittedPerfectlyAndTheGradientVanishes() {
         TensorSet train = blobs(20, 3, 2, 6, 1);
@@ -100,7 +92,7 @@ class LinearProbeTest {
         assertTrue(s.converged(), "converged: " + s);
         assertEquals(1.0, new LinearProbe.Problem(train, true).metrics(s)[1], "every training sample right");
         assertEquals(1.0, new LinearProbe.Problem(val, true).metrics(s)[1], "every validation sample right");
-        assertTrue(maxAbs(gradient(train, s)) < 1e-5, "stationary point of the penalised loss: " + maxAbs(gradient(train, s)));
+        assertTrue(Lbfgs.maxAbs(gradient(train, s)) < 1e-5, "stationary point of the penalised loss: " + Lbfgs.maxAbs(gradient(train, s)));
         assertEquals(0, java.util.Arrays.stream(s.bias()).sum(), 1e-9, "the bias stays in the sum-zero subspace");
     }
 
@@ -195,7 +187,7 @@ class LinearProbeTest {
         LinearProbe.Solution pen = LinearProbe.fit(data, l2, true);
         assertEquals(lo / 2, pen.weight()[1], 1e-6);
         assertEquals(-lo / 2, pen.weight()[0], 1e-6);
-        assertTrue(maxAbs(gradient(data, pen)) < 1e-6);
+        assertTrue(Lbfgs.maxAbs(gradient(data, pen)) < 1e-6);
     }
 
     @Test
@@ -234,7 +226,7 @@ class LinearProbeTest {
         TensorSet train = blobs(9, 3, 6, 2, 21);
         LinearProbe.Selection a = LinearProbe.select(train, null, 5, true, () -> false);
         assertEquals("a third of the training data", a.heldOut());
-        assertTrue(maxAbs(gradient(train, a.solution())) < 1e-5, "fitted on all the training data at the chosen penalty");
+        assertTrue(Lbfgs.maxAbs(gradient(train, a.solution())) < 1e-5, "fitted on all the training data at the chosen penalty");
         LinearProbe.Selection b = LinearProbe.select(train, null, 5, true, () -> false);
         assertArrayEquals(a.solution().weight(), b.solution().weight(), "deterministic");
     }

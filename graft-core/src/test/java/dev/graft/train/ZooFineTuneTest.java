@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.TestHome;
 import dev.graft.advise.FeatureStats;
 import dev.graft.data.DataSplits;
 import dev.graft.data.ImageData;
@@ -16,29 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.graft.weights.SafeTensors;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end on a zoo model: pretrain under a tag, advise, fine-tune with auto, reload the export. */
 class ZooFineTuneTest {
-    static String previousHome;
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     @BeforeAll
-    static void home(@TempDir Path home) {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", home.toString());
+    static void engine() {
         Engines.pytorch();
-    }
-
-    @AfterAll
-    static void restore() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
     }
 
     static DataSplits textures(int perClass, int size, long seed) {

@@ -3,6 +3,7 @@ package dev.graft.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.TestHome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,21 +25,11 @@ class ExamplesRunTest {
         void run() throws Exception;
     }
 
-    static String previousHome;
-
-    @BeforeAll
-    static void home(@TempDir Path home) {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", home.toString());
-    }
+    @RegisterExtension
+    static final TestHome home = new TestHome();
 
     @AfterAll
-    static void restore() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
+    static void forgetMirror() {
         System.clearProperty("mirror.dir");
     }
 

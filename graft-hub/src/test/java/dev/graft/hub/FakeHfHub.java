@@ -180,9 +180,9 @@ public final class FakeHfHub implements AutoCloseable {
                     send(ex, 200, "{\"type\":\"user\",\"name\":\"alice\",\"auth\":{\"accessToken\":{\"role\":\"write\"}}}");
                 }
             } else if (raw.equals("/api/repos/create") && method.equals("POST")) {
-                repoCreate(ex);
+                repoRequest(ex, this::repoCreate);
             } else if (raw.equals("/api/repos/delete") && method.equals("DELETE")) {
-                repoDelete(ex);
+                repoRequest(ex, this::repoDelete);
             } else if (seg.get(0).equals("api") && seg.size() == 2 && method.equals("GET")) {
                 list(ex, seg.get(1).replaceAll("s$", ""));
             } else if (seg.get(0).equals("api") && seg.size() >= 4) {
@@ -539,32 +539,37 @@ public final class FakeHfHub implements AutoCloseable {
         ex.sendResponseHeaders(200, -1);
     }
 
-    private void repoCreate(HttpExchange ex) throws IOException {
+    /** A create or delete request's body and the repository it names. */
+    private record RepoRequest(JsonNode body, String type, String id) {}
+
+    /** What answers a {@link RepoRequest}. */
+    private interface RepoHandler {
+        void handle(HttpExchange ex, RepoRequest req) throws IOException;
+    }
+
+    /** Checks a create or delete request's token (401 when wrong), then lets {@code handler} answer it. */
+    private void repoRequest(HttpExchange ex, RepoHandler handler) throws IOException {
         if (!TOKEN.equals(bearer(ex))) {
             error(ex, 401, null, "Invalid credentials");
             return;
         }
         JsonNode b = JSON.readTree(ex.getRequestBody());
-        String type = b.path("type").asText("model");
-        String id = b.path("organization").asText() + "/" + b.path("name").asText();
-        if (find(type, id) != null) {
+        handler.handle(ex, new RepoRequest(b, b.path("type").asText("model"), b.path("organization").asText() + "/" + b.path("name").asText()));
+    }
+
+    private void repoCreate(HttpExchange ex, RepoRequest req) throws IOException {
+        String type = req.type();
+        if (find(type, req.id()) != null) {
             error(ex, 409, null, "You already created this " + type + " repo");
             return;
         }
-        Repo r = createRepo(type, id, b.path("private").asBoolean(false));
+        Repo r = createRepo(type, req.id(), req.body().path("private").asBoolean(false));
         commit(r, "main", Map.of(".gitattributes", "*.safetensors filter=lfs\n".getBytes(StandardCharsets.UTF_8)));
-        send(ex, 200, JSON.createObjectNode().put("url", endpoint + "/" + (type.equals("dataset") ? "datasets/" : "") + id).toString());
+        send(ex, 200, JSON.createObjectNode().put("url", endpoint + "/" + (type.equals("dataset") ? "datasets/" : "") + req.id()).toString());
     }
 
-    private void repoDelete(HttpExchange ex) throws IOException {
-        if (!TOKEN.equals(bearer(ex))) {
-            error(ex, 401, null, "Invalid credentials");
-            return;
-        }
-        JsonNode b = JSON.readTree(ex.getRequestBody());
-        String type = b.path("type").asText("model");
-        String id = b.path("organization").asText() + "/" + b.path("name").asText();
-        if (repos.remove(type + ":" + id) == null) {
+    private void repoDelete(HttpExchange ex, RepoRequest req) throws IOException {
+        if (repos.remove(req.type() + ":" + req.id()) == null) {
             error(ex, 404, "RepoNotFound", "Repository not found");
             return;
         }

@@ -17,11 +17,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A damaged cache is never used silently: overwritten bytes, truncation and junk are caught by the
@@ -30,30 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * pull again, and pulling again repairs them. Also the {@link CacheScan} verbs and the client's
  * answers to a refused token, a cut upload and links out of a pushed folder.
  */
-class HubCacheIntegrityTest {
-    @TempDir
-    Path tmp;
-    FakeHfHub fake;
-    FakeHfHub.Repo repo;
-    String commit;
-    byte[] weights;
-    byte[] config = "{\"architecture\":\"resnet18\",\"num_classes\":10}".getBytes(StandardCharsets.UTF_8);
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeHfHub();
-        repo = fake.createRepo("model", "alice/tiny", false);
-        weights = new byte[100_000];
-        new Random(3).nextBytes(weights);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("config.json", config);
-        files.put("model.safetensors", weights);
-        commit = fake.commit(repo, "main", files);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
+class HubCacheIntegrityTest extends TinyRepoFixture {
+    HubCacheIntegrityTest() {
+        super(100_000, 3);
     }
 
     Hub hub(boolean offline) {

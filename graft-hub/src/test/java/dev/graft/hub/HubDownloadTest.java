@@ -12,44 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HubDownloadTest {
-    @TempDir
-    Path tmp;
-    FakeHfHub fake;
-    FakeHfHub.Repo repo;
-    String commit;
-    byte[] weights;
-    byte[] config = "{\"architecture\":\"resnet18\",\"num_classes\":10}".getBytes(StandardCharsets.UTF_8);
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeHfHub();
-        repo = fake.createRepo("model", "alice/tiny", false);
-        weights = new byte[200_000];
-        new Random(7).nextBytes(weights);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("config.json", config);
-        files.put("model.safetensors", weights);
-        files.put("sub dir/notes.txt", "hi".getBytes(StandardCharsets.UTF_8));
-        commit = fake.commit(repo, "main", files);
+class HubDownloadTest extends TinyRepoFixture {
+    HubDownloadTest() {
+        super(200_000, 7);
     }
 
-    @AfterEach
-    void tearDown() {
-        fake.close();
+    @Override
+    Map<String, byte[]> moreFiles() {
+        return Map.of("sub dir/notes.txt", "hi".getBytes(StandardCharsets.UTF_8));
     }
 
     Hub hub() {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.cli.CliRun;
-import dev.graft.cli.ClientEnv;
 import dev.graft.hub.FakeHfHub;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -14,45 +12,28 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code graft hub pull} and {@code graft hub cache ls|verify|prune|rm} on a damaged cache, online and
  * offline; {@code --local-dir}; a refused token; links out of a pushed folder.
  */
-class HubCacheVerbsTest {
-    @TempDir
-    Path tmp;
-    FakeHfHub fake;
-    ClientEnv env;
-    /** The latest run of the CLI. */
-    CliRun last;
+class HubCacheVerbsTest extends FakeHubCliTest {
     byte[] weights = new byte[30_000];
     String commit;
 
+    HubCacheVerbsTest() {
+        super(null);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeHfHub();
         new Random(11).nextBytes(weights);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("config.json", "{\"num_classes\":10}".getBytes());
         files.put("model.safetensors", weights);
         commit = fake.commit(fake.createRepo("model", "alice/tiny", false), "main", files);
-        env = ClientEnv.of(tmp.resolve("home"), fake.endpoint, null);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-        env.close();
-    }
-
-    int run(String... args) {
-        last = CliRun.run(args);
-        return last.code;
     }
 
     Path blob(String file) throws Exception {

@@ -4,42 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.cli.CliRun;
-import dev.graft.cli.ClientEnv;
 import dev.graft.hub.FakeHfHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The client verbs end to end against a server that answers like the Hugging Face Hub. */
-class HubClientVerbsTest {
-    @TempDir
-    Path tmp;
-    FakeHfHub fake;
-    ClientEnv env;
-    /** The latest run of the CLI. */
-    CliRun last;
+class HubClientVerbsTest extends FakeHubCliTest {
+    HubClientVerbsTest() {
+        super(FakeHfHub.TOKEN);
+    }
 
     @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeHfHub();
+    void setUp() {
         fake.lfsThreshold = 1024;
-        env = ClientEnv.of(tmp.resolve("home"), fake.endpoint, FakeHfHub.TOKEN);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-        env.close();
-    }
-
-    int run(String... args) {
-        last = CliRun.run(args);
-        return last.code;
     }
 
     @Test

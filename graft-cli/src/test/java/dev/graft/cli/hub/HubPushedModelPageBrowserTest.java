@@ -2,11 +2,11 @@ package dev.graft.cli.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.graft.cli.CliRun;
 import dev.graft.cli.ClientEnv;
 import dev.graft.cli.TestHubServer;
+import dev.graft.hub.server.web.HeadlessChromium;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Weights;
@@ -17,16 +17,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,19 +32,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * server, on the command line and in Java.
  */
 class HubPushedModelPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @Test
     void snippetsOnThePageOfAPushedModelPullIt(@TempDir Path tmp) throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            String msg = "chromium and chromedriver not found: install the Debian packages chromium and chromium-driver"
-                    + " (.ci/setup.d/41-chromium.sh) to run the browser test";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
+        HeadlessChromium.assumeInstalled();
         try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
             String token = server.token("alice", true);
             ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(7));
@@ -64,13 +50,7 @@ class HubPushedModelPageBrowserTest {
                 assertEquals(0, push.code, push.err);
             }
 
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-            WebDriver driver = new ChromeDriver(service, options);
+            WebDriver driver = HeadlessChromium.open(tmp.resolve("chromium-profile"));
             try {
                 driver.get(server.url() + "/models?search=small-cnn");
                 driver.findElement(By.linkText("alice/small-cnn")).click();

@@ -3,7 +3,6 @@ package dev.graft.zoo.resnet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.FeatureInfo;
@@ -137,11 +136,7 @@ public final class ResNet extends ModelBase {
 
     @Override
     public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        NDArray pooled = Pool.globalAvgPool2d(features);
-        if (dropRate > 0) {
-            pooled = Dropout.dropout(pooled, (float) dropRate, training).singletonOrThrow();
-        }
-        return preLogits ? pooled : fc.forward(ps, pooled, training);
+        return classify(ps, Pool.globalAvgPool2d(features), dropRate, training, preLogits);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.graft.zoo.small;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.FeatureInfo;
@@ -60,11 +59,7 @@ public final class SmallCnn extends ModelBase {
 
     @Override
     public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        NDArray pooled = Pool.globalAvgPool2d(features);
-        if (dropRate > 0) {
-            pooled = Dropout.dropout(pooled, (float) dropRate, training).singletonOrThrow();
-        }
-        return preLogits ? pooled : fc.forward(ps, pooled, training);
+        return classify(ps, Pool.globalAvgPool2d(features), dropRate, training, preLogits);
     }
 
     @Override

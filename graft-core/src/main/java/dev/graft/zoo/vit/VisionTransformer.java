@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.zoo.FeatureInfo;
@@ -106,11 +105,7 @@ public final class VisionTransformer extends ModelBase {
 
     @Override
     public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        NDArray pooled = features.get(":, 0, :");
-        if (dropRate > 0) {
-            pooled = Dropout.dropout(pooled, (float) dropRate, training).singletonOrThrow();
-        }
-        return preLogits ? pooled : head.forward(ps, pooled, training);
+        return classify(ps, features.get(":, 0, :"), dropRate, training, preLogits);
     }
 
     @Override

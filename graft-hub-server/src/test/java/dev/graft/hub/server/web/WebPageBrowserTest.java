@@ -3,7 +3,6 @@ package dev.graft.hub.server.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoType;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -27,9 +25,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -39,9 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * repository and see its rendered card, files, history and usage snippet.
  */
 class WebPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     private static void commit(HubService hub, RepoId id, String path, String content) throws Exception {
         byte[] data = content.getBytes(StandardCharsets.UTF_8);
         String sha = hub.store().blobs().put(data);
@@ -52,14 +44,7 @@ class WebPageBrowserTest {
 
     @Test
     void searchFilterOpenRepositoryAndSeeItsCard(@TempDir Path dir) throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            String msg = "chromium and chromedriver not found: install the Debian packages chromium and chromium-driver"
-                    + " (.ci/setup.d/41-chromium.sh) to run the browser test";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
+        HeadlessChromium.assumeInstalled();
         try (HubServer server = HubServer.start(new HubServer.Config("127.0.0.1", 0, dir.resolve("hub"), null, HubLimits.defaults()))) {
             HubService hub = server.hub();
             RepoId resnet = RepoId.of(RepoType.MODEL, "alice/tiny-resnet");
@@ -75,14 +60,7 @@ class WebPageBrowserTest {
             commit(hub, bert, "README.md", "---\nlicense: mit\ntags: [nlp]\n---\n# Tiny BERT\n");
             commit(hub, digits, "README.md", "---\nlicense: cc-by-4.0\ntags: [digits]\n---\n# Digits\n");
 
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-            System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-            WebDriver driver = new ChromeDriver(service, options);
+            WebDriver driver = HeadlessChromium.open(dir.resolve("chromium-profile"));
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
                 driver.get(server.url() + "/models");
