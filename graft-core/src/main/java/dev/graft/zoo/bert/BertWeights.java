@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-
 /**
  * Reads and writes BERT state dicts as {@code model.safetensors} (Hugging Face's file, PyTorch's keys)
  * through the one safetensors reader and writer, {@link SafeTensors} and {@link Weights#saveStateDict}.
