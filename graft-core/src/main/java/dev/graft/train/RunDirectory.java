@@ -44,6 +44,10 @@ public final class RunDirectory {
     public static final String CONFUSION = "confusion.png";
     public static final String SPEC = "run.json";
 
+    // Card front matter as people write it: no "---" of its own (the card adds both), few quotes.
+    private static final ObjectMapper CARD_YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
     private final Path root;
 
     public RunDirectory(Path root) {
@@ -151,11 +155,9 @@ public final class RunDirectory {
      * hub accepts, so a push never fails on it after a long run.
      */
     public static String cardText(Map<String, Object> frontMatter, String body) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
         String text;
         try {
-            text = "---\n" + yaml.writeValueAsString(frontMatter) + "---\n\n" + body;
+            text = "---\n" + CARD_YAML.writeValueAsString(frontMatter) + "---\n\n" + body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("card front matter cannot be written as YAML: " + e.getOriginalMessage(), e);
         }
