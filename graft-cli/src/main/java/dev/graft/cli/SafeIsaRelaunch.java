@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the command line again with oneDNN limited to {@link EngineNumerics#SAFE_ISA} where the
- * engine's default kernels failed the numerics check on this machine. oneDNN reads its ISA limit
- * from the environment once, so only a new process can change it.
+ * Runs the command line again with oneDNN limited to the next of {@link EngineNumerics#FALLBACK_ISAS}
+ * where the engine's kernels failed the numerics check on this machine; a restarted run whose kernels
+ * fail too restarts with the one after. oneDNN reads its ISA limit from the environment once, so only
+ * a new process can change it.
  */
 final class SafeIsaRelaunch {
     /** The exit code by which a run asks for the restart (EX_TEMPFAIL). */
@@ -17,9 +18,13 @@ final class SafeIsaRelaunch {
 
     private SafeIsaRelaunch() {}
 
-    /** Whether this process may restart itself: the ISA was not chosen by the user and it is no child of ours. */
+    /** Set in a restarted run's environment: its ISA limit was chosen by Graft, not by the user. */
+    static final String MARKER = "GRAFT_ISA_FALLBACK";
+
+    /** Whether this process may restart itself: the user chose no ISA limit, and a fallback is left to try. */
     static boolean possible() {
-        return EngineNumerics.isaSetting() == null;
+        String isa = EngineNumerics.isaSetting();
+        return isa == null || ("1".equals(System.getenv(MARKER)) && EngineNumerics.nextFallback(isa) != null);
     }
 
     /** True where a check already ran here and failed with the default kernels: restart before doing anything. */
@@ -31,12 +36,14 @@ final class SafeIsaRelaunch {
         return v != null && !v.ok();
     }
 
-    /** Runs {@code args} in a new JVM with the safe ISA, sharing this one's terminal; returns its exit code. */
+    /** Runs {@code args} in a new JVM with the next fallback ISA, sharing this one's terminal; returns its exit code. */
     static int run(String[] args) {
         EngineNumerics.Verdict v = EngineNumerics.cachedVerdict();
-        System.err.println("note: the engine's default oneDNN kernels fail Graft's numerics check on this CPU"
+        String isa = EngineNumerics.isaSetting();
+        String next = EngineNumerics.nextFallback(isa);
+        System.err.println("note: the engine's " + (isa == null ? "default" : isa) + " oneDNN kernels fail Graft's numerics check on this CPU"
                 + (v != null && v.failure() != null ? " (" + v.failure() + ")" : "") + "; running with "
-                + EngineNumerics.ISA_VARIABLE + "=" + EngineNumerics.SAFE_ISA);
+                + EngineNumerics.ISA_VARIABLE + "=" + next);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -45,12 +52,13 @@ final class SafeIsaRelaunch {
         cmd.add(GraftCli.class.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        pb.environment().put(EngineNumerics.ISA_VARIABLE, EngineNumerics.SAFE_ISA);
+        pb.environment().put(EngineNumerics.ISA_VARIABLE, next);
+        pb.environment().put(MARKER, "1");
         try {
             return pb.start().waitFor();
         } catch (IOException e) {
             System.err.println("error: could not restart Java with " + EngineNumerics.ISA_VARIABLE + ": " + e.getMessage()
-                    + " (set " + EngineNumerics.ISA_VARIABLE + "=" + EngineNumerics.SAFE_ISA + " yourself)");
+                    + " (set " + EngineNumerics.ISA_VARIABLE + "=" + next + " yourself)");
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where the engine fails the numerics check, the graft command restarts itself with
- * ONEDNN_MAX_CPU_ISA=AVX2 and remembers the verdict. A zero tolerance makes every CPU "fail", so the
- * child fails too and says which setting it ran with.
+ * ONEDNN_MAX_CPU_ISA=AVX2, then SSE41, and remembers each verdict. A zero tolerance makes every CPU
+ * "fail", so every child fails too and the last says which setting it ran with; an infinite one makes
+ * every CPU pass.
  */
 class SafeIsaRelaunchTest {
 
@@ -27,15 +28,18 @@ class SafeIsaRelaunchTest {
         Run first = graft(tmp, verdicts, verb);
         assertEquals(1, first.code, first.output);
         assertTrue(first.output.contains("running with ONEDNN_MAX_CPU_ISA=AVX2"), first.output);
-        assertTrue(first.output.contains("compute wrong results on this CPU with ONEDNN_MAX_CPU_ISA=AVX2"), first.output);
+        assertTrue(first.output.contains("AVX2 oneDNN kernels fail Graft's numerics check on this CPU"), first.output);
+        assertTrue(first.output.contains("running with ONEDNN_MAX_CPU_ISA=SSE41"), first.output);
+        assertTrue(first.output.contains("compute wrong results on this CPU with ONEDNN_MAX_CPU_ISA=SSE41"), first.output);
         JsonNode cached = Json.MAPPER.readTree(verdicts.toFile());
-        assertEquals(2, cached.size(), "one verdict for the default kernels, one for AVX2: " + cached);
+        assertEquals(3, cached.size(), "one verdict for the default kernels, one for AVX2, one for SSE41: " + cached);
         cached.forEach(v -> assertTrue(!v.get("ok").asBoolean()));
 
         // The second time the cached verdict sends it to the safe ISA at once.
         Run second = graft(tmp, verdicts, verb);
         assertEquals(1, second.code, second.output);
         assertTrue(second.output.contains("running with ONEDNN_MAX_CPU_ISA=AVX2"), second.output);
+        assertTrue(second.output.contains("running with ONEDNN_MAX_CPU_ISA=SSE41"), second.output);
     }
 
     @Test
@@ -52,14 +56,14 @@ class SafeIsaRelaunchTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dgraft.home=" + tmp.resolve("home"), "-Dgraft.numerics.file=" + verdicts,
                 "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR"), "-Dai.djl.offline=true"));
-        if (args[0].equals("models")) {
-            cmd.add("-Dgraft.numerics.tolerance=0");
-        }
+        // 0: every kernel "fails"; Infinity: every kernel "passes", whatever this CPU computes
+        cmd.add("-Dgraft.numerics.tolerance=" + (args[0].equals("models") ? "0" : "Infinity"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GraftCli.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("ONEDNN_MAX_CPU_ISA");
         pb.environment().remove("DNNL_MAX_CPU_ISA");
+        pb.environment().remove(SafeIsaRelaunch.MARKER);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "graft did not finish");

@@ -19,9 +19,10 @@ import java.util.Map;
  * Whether the engine computes right on this machine: {@link NumericsCheck} once per CPU, engine
  * version, thread count and oneDNN ISA setting, its verdict kept beside DJL's extracted natives.
  *
- * <p>On a machine where the default kernels are wrong, the command line restarts itself with
- * {@link #SAFE_ISA} (the oneDNN kernels known to be right there); a Java program gets a
- * {@link WrongNumerics} error that says to set it. {@code -Dgraft.numerics.check=false} skips the check.
+ * <p>On a machine where the default kernels are wrong, the command line restarts itself with the
+ * next of {@link #FALLBACK_ISAS} (AVX2, then SSE4.1: on some CPUs the AVX2 kernels are wrong too),
+ * checking each; a Java program gets a {@link WrongNumerics} error that names the setting to try.
+ * {@code -Dgraft.numerics.check=false} skips the check.
  *
  * <pre>{@code
  * EngineNumerics.Verdict v = EngineNumerics.verdict();   // cached after the first call on a machine
@@ -31,8 +32,8 @@ import java.util.Map;
 public final class EngineNumerics {
     /** The environment variable oneDNN reads once, when its first kernel is made. */
     public static final String ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
-    /** The ISA the command line falls back to where the default kernels fail the check. */
-    public static final String SAFE_ISA = "AVX2";
+    /** The ISA limits tried in turn where the kernels fail the check, widest (fastest) first. */
+    public static final List<String> FALLBACK_ISAS = List.of("AVX2", "SSE41");
     /** Bumped when the checked cases change, so old verdicts are not reused. */
     static final int CHECK_VERSION = 2;
 
@@ -85,13 +86,26 @@ public final class EngineNumerics {
         }
         Verdict v = verdict();
         if (!v.ok()) {
-            boolean tried = isaSetting() != null;
+            String isa = isaSetting();
+            String next = nextFallback(isa);
             throw new WrongNumerics("the engine's oneDNN kernels compute wrong results on this CPU with "
-                    + ISA_VARIABLE + "=" + (tried ? isaSetting() : "(default)") + ": " + v.failure(),
-                    tried ? "report it with the output of java -cp graft.jar dev.graft.engine.NumericsCheck; try "
-                            + ISA_VARIABLE + "=SSE41"
-                            : "set " + ISA_VARIABLE + "=" + SAFE_ISA + " before starting Java (the graft command does it by itself)");
+                    + ISA_VARIABLE + "=" + (isa != null ? isa : "(default)") + ": " + v.failure(),
+                    next != null ? "set " + ISA_VARIABLE + "=" + next + " before starting Java (the graft command does it by itself)"
+                            : "report it with the output of java -cp graft.jar dev.graft.engine.NumericsCheck");
         }
+    }
+
+    /**
+     * The ISA limit to try after {@code isa} failed the check: the first of {@link #FALLBACK_ISAS}
+     * for the default kernels, the one after it for a fallback, null when none is left (or the
+     * limit is not one of ours).
+     */
+    public static String nextFallback(String isa) {
+        if (isa == null) {
+            return FALLBACK_ISAS.get(0);
+        }
+        int i = FALLBACK_ISAS.indexOf(isa.toUpperCase(java.util.Locale.ROOT));
+        return i >= 0 && i + 1 < FALLBACK_ISAS.size() ? FALLBACK_ISAS.get(i + 1) : null;
     }
 
     /** The oneDNN ISA limit set in the environment, or null for the default. */

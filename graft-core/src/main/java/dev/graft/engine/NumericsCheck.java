@@ -315,8 +315,16 @@ public final class NumericsCheck {
         return new double[][] {y, dx, dw, db};
     }
 
-    /** Prints the table and exits 1 if any case is wrong: the reproducer to attach to an engine bug report. */
+    /**
+     * Prints the table and exits 1 if any case is wrong: the reproducer to attach to an engine bug
+     * report. With {@code --fallbacks} it prints {@link EngineNumerics#FALLBACK_ISAS} instead, one a
+     * line, for scripts that pick a setting the same way the command line does.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--fallbacks")) {
+            EngineNumerics.FALLBACK_ISAS.forEach(System.out::println);
+            return;
+        }
         Engines.start();
         long t0 = System.nanoTime();
         Report r = run();
