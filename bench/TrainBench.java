@@ -41,7 +41,7 @@ public class TrainBench {
         int warm = 3;
         Engines.pytorch();
         Engine.getInstance().setRandomSeed(1);
-        GraftModel model = Zoo.create(name, new CreateOptions().numClasses(10));
+        GraftModel model = Zoo.create(name, CreateOptions.defaults().withNumClasses(10));
         List<Integer> in = model.cfg().inputSize();
         int per = in.get(0) * in.get(1) * in.get(2);
         Random r = new Random(1);

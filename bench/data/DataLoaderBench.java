@@ -28,7 +28,7 @@ public final class DataLoaderBench {
         Transform t = Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
                 Transforms.randomCrop(32, 32, 4), Transforms.horizontalFlip(0.5),
                 Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}));
-        DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(1).transform(t).build();
+        DataLoader loader = DataLoader.of(train).withBatchSize(128).withShuffle(1).withTransform(t);
         try (NDManager nd = NDManager.newBaseManager()) {
             NDArray w1 = nd.randomNormal(new Shape(3 * 32 * 32, 1024)).mul(0.01f);
             NDArray w2 = nd.randomNormal(new Shape(1024, 1024)).mul(0.01f);

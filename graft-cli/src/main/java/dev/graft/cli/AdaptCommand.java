@@ -100,10 +100,10 @@ public final class AdaptCommand implements Callable<Integer> {
         // the training loop draws a progress bar per epoch; each finished epoch adds a line
         try (NDManager nd = NDManager.newBaseManager()) {
             GraftModel m = AdaptModels.create(model, nd, pair.source().channels(), pair.source().numClasses());
-            AdaptationResult r = da.model(m)
-                    .source(pair.source(), pair.sourceEval())
-                    .target(pair.target(), pair.targetEval())
-                    .onEpoch(e -> {
+            AdaptationResult r = da.withModel(m)
+                    .withSource(pair.source(), pair.sourceEval())
+                    .withTarget(pair.target(), pair.targetEval())
+                    .withOnEpoch(e -> {
                         report.epoch(e);
                         Output.note(String.format(Locale.ROOT, "%s %s -> %s epoch %d: source %.1f%%, target %.1f%%", method, source,
                                 target, e.epoch(), 100 * e.sourceAccuracy(), 100 * e.targetAccuracy()));

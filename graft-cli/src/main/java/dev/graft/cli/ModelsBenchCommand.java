@@ -37,7 +37,7 @@ public final class ModelsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelBase model = (ModelBase) Zoo.create(name, new CreateOptions().seed(0).imgSize(size));
+        ModelBase model = (ModelBase) Zoo.create(name, CreateOptions.defaults().withSeed(0).withImgSize(size));
         int chans = model.cfg().inputSize().get(0);
         double[] seconds = new double[iters];
         try (NDManager nd = NDManager.newBaseManager()) {

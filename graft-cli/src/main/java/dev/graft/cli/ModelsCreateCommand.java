@@ -44,12 +44,12 @@ public final class ModelsCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = overwrite.claim(out, null);
-        CreateOptions o = new CreateOptions().pretrained(pretrained).seed(Globals.seed);
+        CreateOptions o = CreateOptions.defaults().withPretrained(pretrained).withSeed(Globals.seed);
         if (numClasses != null) {
-            o = o.numClasses(numClasses);
+            o = o.withNumClasses(numClasses);
         }
         if (inChans != null) {
-            o = o.inChans(inChans);
+            o = o.withInChans(inChans);
         }
         GraftModel model = Zoo.create(name, o);
         Weights.save(model, dir);

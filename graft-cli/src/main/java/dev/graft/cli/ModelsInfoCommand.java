@@ -30,9 +30,9 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         PretrainedCfg cfg = Zoo.cfg(name);
         Zoo.Architecture arch = Zoo.architecture(name);
         // Random weights suffice to count parameters and list groups; nothing is loaded.
-        dev.graft.zoo.CreateOptions options = new dev.graft.zoo.CreateOptions().numClasses(cfg.numClasses());
+        dev.graft.zoo.CreateOptions options = dev.graft.zoo.CreateOptions.defaults().withNumClasses(cfg.numClasses());
         if (cfg.inputSize() != null) {
-            options = options.inChans(cfg.inputSize().get(0)).imgSize(cfg.inputSize().get(1));
+            options = options.withInChans(cfg.inputSize().get(0)).withImgSize(cfg.inputSize().get(1));
         }
         // A text model (no input size) takes token ids; image-only fields are left out below.
         GraftModel model = Zoo.create(arch.name(), options);

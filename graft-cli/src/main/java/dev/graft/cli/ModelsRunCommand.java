@@ -78,10 +78,10 @@ public final class ModelsRunCommand implements Callable<Integer> {
                 throw new GraftException(input + " has no tensor named 'input'", "save the images as 'input' (N, C, H, W) float32");
             }
             long[] shape = checkInput(in.info("input").dtype(), in.info("input").shape(), Zoo.cfg(name).inputSize());
-            CreateOptions o = new CreateOptions().source("file:" + weights.toAbsolutePath()).strict(!nonStrict)
-                    .inChans((int) shape[1]).imgSize((int) shape[2]);
+            CreateOptions o = CreateOptions.defaults().withSource("file:" + weights.toAbsolutePath()).withStrict(!nonStrict)
+                    .withInChans((int) shape[1]).withImgSize((int) shape[2]);
             if (numClasses != null) {
-                o = o.numClasses(numClasses);
+                o = o.withNumClasses(numClasses);
             }
             ModelBase model = (ModelBase) Zoo.create(name, o);
             NDArray x = in.toNDArray(nd, "input").toType(DataType.FLOAT32, false);

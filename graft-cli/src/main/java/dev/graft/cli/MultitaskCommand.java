@@ -86,22 +86,22 @@ public final class MultitaskCommand implements Callable<Integer> {
         long seed = Globals.seed;
         String name = model;
         boolean usePretrained = pretrained;
-        MultiTask.Builder b = MultiTask.builder()
-                .backbone(model, () -> Zoo.create(name, new CreateOptions().pretrained(usePretrained).seed(seed)))
-                .data(data)
-                .weighting(weighting)
-                .epochs(epochs).batchSize(batchSize).learningRate(lr).seed(seed)
-                .trainLimit(trainLimit).testLimit(testLimit).validationLimit(valLimit)
-                .singleTask(singleTask)
-                .out(out);
+        MultiTask run = MultiTask.of(model, () -> Zoo.create(name, CreateOptions.defaults().withPretrained(usePretrained).withSeed(seed)), data)
+                .withWeighting(weighting)
+                .withEpochs(epochs).withBatchSize(batchSize).withLearningRate(lr).withSeed(seed)
+                .withTrainLimit(trainLimit).withTestLimit(testLimit).withValidationLimit(valLimit)
+                .withSingleTask(singleTask)
+                .withOutDir(out);
         if (tasks != null) {
-            b.tasks(tasks);
+            run = run.withTasks(tasks);
         }
-        labelFractions.forEach(b::labelFraction);
+        for (Map.Entry<String, Double> f : labelFractions.entrySet()) {
+            run = run.withLabelFraction(f.getKey(), f.getValue());
+        }
         if (baseline != null) {
-            b.baselines(MultiTaskReport.readMetrics(baseline));
+            run = run.withBaselines(MultiTaskReport.readMetrics(baseline));
         }
-        MultiTaskResult r = b.run();
+        MultiTaskResult r = run.run();
         if (Output.json()) {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("weighting", r.weighting());

@@ -56,7 +56,7 @@ class ModelsCommandTest {
         assertTrue(text.contains("sha256         " + Zoo.shippedWeights("small_cnn.graft_mnist").sha256().get("model.safetensors")), text);
         assertTrue(text.contains("CC BY-SA 3.0"), text);
         // After the first use the copy on this machine is shown, with the same sha256.
-        Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         String after = run(0, "models", "info", "small_cnn.graft_mnist");
         assertTrue(after.contains("weights        " + Weights.catalogueDir("small_cnn.graft_mnist").resolve("model.safetensors")), after);
         assertTrue(after.contains("sha256 checked on every load"), after);
@@ -68,7 +68,7 @@ class ModelsCommandTest {
 
     @Test
     void runWritesTheLogitsOfTheModel() {
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().numClasses(4).seed(2));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(4).withSeed(2));
         Path w = home.resolve("w.safetensors");
         Weights.saveStateDict(m, w);
         try (NDManager nd = NDManager.newBaseManager()) {
@@ -92,9 +92,9 @@ class ModelsCommandTest {
         Path out = dir.resolve("five");
         String printed = run(0, "models", "create", "small_cnn.graft_mnist", "--pretrained", "--num-classes", "5", "--out", out.toString());
         assertTrue(printed.startsWith("small_cnn.graft_mnist -> " + out), printed);
-        ModelBase back = (ModelBase) Zoo.create("local-dir:" + out, new CreateOptions());
+        ModelBase back = (ModelBase) Zoo.create("local-dir:" + out, CreateOptions.defaults());
         assertEquals(5, back.numClasses());
-        ModelBase shipped = (ModelBase) Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        ModelBase shipped = (ModelBase) Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         try (SafeTensors st = SafeTensors.open(out.resolve("model.safetensors")); NDManager nd = NDManager.newBaseManager()) {
             assertTrue(st.names().contains("stem.bn.num_batches_tracked"), "PyTorch's strict loading needs it: " + st.names());
             assertEquals(shipped.stateDict().get("stem.conv.weight").getArray(), st.toNDArray(nd, "stem.conv.weight"),

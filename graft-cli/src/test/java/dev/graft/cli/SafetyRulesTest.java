@@ -98,7 +98,7 @@ class SafetyRulesTest {
 
     @Test
     void predictRefusesADecompressionBombInOneLine() throws Exception {
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().numClasses(2).seed(1));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(2).withSeed(1));
         Path dir = tmp.resolve("model");
         Weights.save(m, dir);
         Path bomb = tmp.resolve("bomb.png");
@@ -116,7 +116,7 @@ class SafetyRulesTest {
 
     @Test
     void modelsRunChecksDtypeAndShapeAgainstTheModel() throws Exception {
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().numClasses(4).seed(2));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(4).withSeed(2));
         Path w = tmp.resolve("w.safetensors");
         Weights.saveStateDict(m, w);
         Path in = tmp.resolve("in.safetensors");

@@ -24,6 +24,6 @@ public final class AdaptModels {
             return LeNet.create(nd, inChannels, numClasses);
         }
         // A tagged name (arch.tag) means pretrained weights; the classifier is replaced for numClasses.
-        return Zoo.create(name, new CreateOptions().pretrained(name.contains(".")).numClasses(numClasses).inChans(inChannels));
+        return Zoo.create(name, CreateOptions.defaults().withPretrained(name.contains(".")).withNumClasses(numClasses).withInChans(inChannels));
     }
 }

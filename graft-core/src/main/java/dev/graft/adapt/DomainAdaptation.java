@@ -43,20 +43,29 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>Target labels are read only to report accuracy. Nothing is chosen by them: the result is the
- * model after the last epoch.
+ * model after the last epoch. The run's settings are immutable: each {@code withX} returns a copy.
  *
  * <pre>{@code
  * DomainAdaptation.seed(7);
  * GraftModel model = LeNet.create(nd, 1, 10);
  * AdaptationResult r = DomainAdaptation.method("dann", AdaptOptions.defaults().withSeed(7))
- *         .model(model)
- *         .source(mnist.train(), mnist.test())
- *         .target(digits.train(), digits.test())
+ *         .withModel(model)
+ *         .withSource(mnist.train(), mnist.test())
+ *         .withTarget(digits.train(), digits.test())
  *         .run();
  * System.out.println(r.targetAccuracy());
  * }</pre>
  */
-public final class DomainAdaptation {
+public record DomainAdaptation(
+        String method,
+        AdaptOptions options,
+        GraftModel model,
+        ImageData source,
+        ImageData sourceEval,
+        ImageData target,
+        ImageData targetEval,
+        Consumer<AdaptationResult.Epoch> onEpoch,
+        Consumer<Long> onStep) {
     private static final Map<String, Function<AdaptOptions, TransferLoss>> METHODS = new LinkedHashMap<>();
 
     static {
@@ -67,21 +76,6 @@ public final class DomainAdaptation {
         METHODS.put("dan", o -> new MmdLoss(true));
         METHODS.put("coral", o -> new CoralLoss());
         METHODS.put("adabn", o -> null);
-    }
-
-    private final String method;
-    private final AdaptOptions options;
-    private GraftModel model;
-    private ImageData source;
-    private ImageData sourceEval;
-    private ImageData target;
-    private ImageData targetEval;
-    private Consumer<AdaptationResult.Epoch> onEpoch = e -> {};
-    private Consumer<Long> onStep = s -> {};
-
-    private DomainAdaptation(String method, AdaptOptions options) {
-        this.method = method;
-        this.options = options;
     }
 
     /** The method names, in the order the docs list them. */
@@ -95,7 +89,7 @@ public final class DomainAdaptation {
         if (!METHODS.containsKey(key)) {
             throw new GraftException("unknown adaptation method '" + name + "'", "use one of " + String.join(", ", METHODS.keySet()));
         }
-        return new DomainAdaptation(key, options);
+        return new DomainAdaptation(key, options, null, null, null, null, null, e -> { }, s -> { });
     }
 
     /** Seeds PyTorch's generator (model and discriminator initialisation); call before creating the model. */
@@ -104,45 +98,35 @@ public final class DomainAdaptation {
     }
 
     /** The classifier to adapt; its class count must match the data. */
-    public DomainAdaptation model(GraftModel m) {
-        this.model = m;
-        return this;
+    public DomainAdaptation withModel(GraftModel m) {
+        return new DomainAdaptation(method, options, m, source, sourceEval, target, targetEval, onEpoch, onStep);
     }
 
     /** Labelled source images to train on and a labelled source split to report accuracy on. */
-    public DomainAdaptation source(ImageData train, ImageData evaluation) {
-        this.source = train;
-        this.sourceEval = evaluation;
-        return this;
+    public DomainAdaptation withSource(ImageData train, ImageData evaluation) {
+        return new DomainAdaptation(method, options, model, train, evaluation, target, targetEval, onEpoch, onStep);
     }
 
-    /**
-     * Target images (their labels are never read) and a labelled target split used only to report
-     * accuracy.
-     */
-    public DomainAdaptation target(ImageData unlabelled, ImageData evaluation) {
-        this.target = unlabelled;
-        this.targetEval = evaluation;
-        return this;
+    /** Target images (their labels are never read) and a labelled target split used only to report accuracy. */
+    public DomainAdaptation withTarget(ImageData unlabelled, ImageData evaluation) {
+        return new DomainAdaptation(method, options, model, source, sourceEval, unlabelled, evaluation, onEpoch, onStep);
     }
 
     /** Called after each epoch (e.g. to write metrics.jsonl as training goes). */
-    public DomainAdaptation onEpoch(Consumer<AdaptationResult.Epoch> listener) {
-        this.onEpoch = listener;
-        return this;
+    public DomainAdaptation withOnEpoch(Consumer<AdaptationResult.Epoch> listener) {
+        return new DomainAdaptation(method, options, model, source, sourceEval, target, targetEval, listener, onStep);
     }
 
     /** Called after each optimizer step with the step count (e.g. for a progress bar). */
-    public DomainAdaptation onStep(Consumer<Long> listener) {
-        this.onStep = listener;
-        return this;
+    public DomainAdaptation withOnStep(Consumer<Long> listener) {
+        return new DomainAdaptation(method, options, model, source, sourceEval, target, targetEval, onEpoch, listener);
     }
 
     /** Trains (and for adabn re-estimates BatchNorm), evaluating after every epoch. */
     public AdaptationResult run() {
         if (model == null || source == null || target == null || sourceEval == null || targetEval == null) {
             throw new GraftException("a domain-adaptation run needs a model, a source and a target",
-                    "call model(...), source(train, eval) and target(unlabelled, eval) before run()");
+                    "call withModel(...), withSource(train, eval) and withTarget(unlabelled, eval) before run()");
         }
         // Both domains take the model's input size and channels (ModelInput), so any pair of data sets works.
         ModelInput.note(source, 0, model.cfg());
@@ -234,13 +218,13 @@ public final class DomainAdaptation {
             AdaptStep step = new AdaptStep();
             double lr = options.learningRate();
             new Loop(sgd, Batches.endless(source.size(), options.batchSize(), iters, options.seed() * 31 + 1), step)
-                    .epochs(options.epochs())
+                    .withEpochs(options.epochs())
                     // TLlib's annealing lr (1 + 0.0003 i)^-0.75
-                    .schedule(i -> lr * Math.pow(1 + 0.0003 * i, -0.75))
-                    .clipValue(options.clipGradient())
-                    .seed(options.seed())
-                    .label(method)
-                    .listener(step)
+                    .withSchedule(i -> lr * Math.pow(1 + 0.0003 * i, -0.75))
+                    .withClipValue(options.clipGradient())
+                    .withSeed(options.seed())
+                    .withLabel(method)
+                    .withListener(step)
                     .run(Loop.Position.START);
             double beforeAdaBN = Double.NaN;
             if (method.equals("adabn")) {

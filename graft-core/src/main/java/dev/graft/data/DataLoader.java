@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  *     return Losses.crossEntropy(model.forward(c.parameters(), b.x(), true), b.y(), 0.0);
  * }).epochs(epochs).run(Loop.Position.START);
  * // or by hand:
- * DataLoader loader = DataLoader.builder(splits.train())
- *         .batchSize(128).shuffle(seed).transform(Transforms.randomCrop(28, 28, 2)).build();
+ * DataLoader loader = DataLoader.of(splits.train())
+ *         .withBatchSize(128).withShuffle(seed).withTransform(Transforms.randomCrop(28, 28, 2));
  * for (int epoch = 0; epoch < epochs; epoch++) {
  *     try (DataLoader.Epoch batches = loader.epoch(manager, epoch)) {
  *         for (Batch b : batches) {
@@ -53,20 +53,59 @@ public final class DataLoader implements Batches {
     private int cachedEpoch;
     private int[] cachedOrder;
 
-    private DataLoader(Builder b) {
-        this.data = b.data;
-        this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle;
-        this.seed = b.seed;
-        this.transform = b.transform;
-        this.dropLast = b.dropLast;
-        this.prefetch = b.prefetch;
+    private DataLoader(ImageData data, int batchSize, boolean shuffle, long seed, Transform transform, boolean dropLast, int prefetch) {
+        if (data == null) {
+            throw new GraftException("DataLoader needs data", "pass an ImageData, e.g. splits.train()");
+        }
+        if (batchSize <= 0) {
+            throw new GraftException("batch size " + batchSize + " is not positive", "use e.g. 32");
+        }
+        if (prefetch <= 0) {
+            throw new GraftException("prefetch " + prefetch + " is not positive", "use 1 or more");
+        }
+        this.data = data;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.transform = transform;
+        this.dropLast = dropLast;
+        this.prefetch = prefetch;
         this.outShape = transform == null ? new int[] {data.channels(), data.height(), data.width()} : probeShape();
     }
 
-    /** Starts a loader over {@code data}. */
-    public static Builder builder(ImageData data) {
-        return new Builder(data);
+    /** A loader over {@code data} with the defaults: batches of 32 in order, no transform, 2 batches prepared ahead. */
+    public static DataLoader of(ImageData data) {
+        return new DataLoader(data, 32, false, 0, null, false, 2);
+    }
+
+    /** Samples per batch (default 32). */
+    public DataLoader withBatchSize(int n) {
+        return new DataLoader(data, n, shuffle, seed, transform, dropLast, prefetch);
+    }
+
+    /** Shuffles every epoch with a permutation drawn from {@code seed} and the epoch number. */
+    public DataLoader withShuffle(long seed) {
+        return new DataLoader(data, batchSize, true, seed, transform, dropLast, prefetch);
+    }
+
+    /** Seed of random transforms without shuffling (default 0). */
+    public DataLoader withSeed(long seed) {
+        return new DataLoader(data, batchSize, shuffle, seed, transform, dropLast, prefetch);
+    }
+
+    /** Applied to every sample as it is batched (random steps are redrawn every epoch). */
+    public DataLoader withTransform(Transform t) {
+        return new DataLoader(data, batchSize, shuffle, seed, t, dropLast, prefetch);
+    }
+
+    /** Drops the last batch if it is smaller than the batch size (default false). */
+    public DataLoader withDropLast(boolean drop) {
+        return new DataLoader(data, batchSize, shuffle, seed, transform, drop, prefetch);
+    }
+
+    /** Batches prepared ahead (default 2). */
+    public DataLoader withPrefetch(int n) {
+        return new DataLoader(data, batchSize, shuffle, seed, transform, dropLast, n);
     }
 
     /** The data it batches. */
@@ -276,70 +315,5 @@ public final class DataLoader implements Batches {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /** Builder for {@link DataLoader}; only the data is required. */
-    public static final class Builder {
-        private final ImageData data;
-        private int batchSize = 32;
-        private boolean shuffle;
-        private long seed;
-        private Transform transform;
-        private boolean dropLast;
-        private int prefetch = 2;
-
-        private Builder(ImageData data) {
-            if (data == null) {
-                throw new GraftException("DataLoader needs data", "pass an ImageData, e.g. splits.train()");
-            }
-            this.data = data;
-        }
-
-        /** Samples per batch (default 32). */
-        public Builder batchSize(int n) {
-            if (n <= 0) {
-                throw new GraftException("batch size " + n + " is not positive", "use e.g. 32");
-            }
-            this.batchSize = n;
-            return this;
-        }
-
-        /** Shuffles every epoch with a permutation drawn from {@code seed} and the epoch number. */
-        public Builder shuffle(long seed) {
-            this.shuffle = true;
-            this.seed = seed;
-            return this;
-        }
-
-        /** Seed of random transforms without shuffling (default 0). */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Applied to every sample as it is batched (random steps are redrawn every epoch). */
-        public Builder transform(Transform t) {
-            this.transform = t;
-            return this;
-        }
-
-        /** Drops the last batch if it is smaller than the batch size (default false). */
-        public Builder dropLast(boolean drop) {
-            this.dropLast = drop;
-            return this;
-        }
-
-        /** Batches prepared ahead (default 2). */
-        public Builder prefetch(int n) {
-            if (n <= 0) {
-                throw new GraftException("prefetch " + n + " is not positive", "use 1 or more");
-            }
-            this.prefetch = n;
-            return this;
-        }
-
-        public DataLoader build() {
-            return new DataLoader(this);
-        }
     }
 }

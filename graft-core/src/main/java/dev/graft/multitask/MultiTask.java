@@ -30,163 +30,210 @@ import java.util.function.Supplier;
  * strategy, trained with AdamW on the one training {@link Loop} (the weighting's backward is its step);
  * per-task test metrics, Delta_m against single-task baselines, and a run
  * directory with metrics, report, curves and the exported model (all heads, with their task names).
+ * The run's settings are validated once on construction; each {@code withX} returns a copy.
  *
  * <pre>{@code
- * MultiTaskResult r = MultiTask.builder()
- *         .backbone("small_cnn", () -> Zoo.create("small_cnn", new CreateOptions()))
- *         .data("multimnist")
- *         .weighting("pcgrad")
- *         .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
- *         .out(Path.of("runs/mtl-pcgrad"))
+ * MultiTaskResult r = MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults()), "multimnist")
+ *         .withWeighting("pcgrad")
+ *         .withEpochs(3).withTrainLimit(10_000).withTestLimit(2_000).withSeed(42)
+ *         .withOutDir(Path.of("runs/mtl-pcgrad"))
  *         .run();
  * r.testMetrics();   // accuracy per task: left, right
  *
- * MultiTaskResult base = MultiTask.builder()...singleTask(true).run();   // one model per task
+ * MultiTask spec = MultiTask.of(...);
+ * MultiTaskResult base = spec.withSingleTask(true).run();   // one model per task
  * }</pre>
+ *
+ * @param backboneName the backbone's name, for reports
+ * @param backbone a fresh backbone per trained model (baselines train one per task)
+ * @param dataName a registered multi-task data set ({@code multimnist}, {@code mnist-tasks}) or the name of {@code splits}
+ * @param splits the data given directly (a user's own), or null to load {@code dataName}
+ * @param weightingName see {@link #withWeighting(String)}
+ * @param weighting see {@link #withWeighting(Weighting)}; null = by name
+ * @param epochs see {@link #withEpochs}
+ * @param batchSize see {@link #withBatchSize}
+ * @param learningRate see {@link #withLearningRate}
+ * @param weightDecay see {@link #withWeightDecay}
+ * @param seed see {@link #withSeed}
+ * @param trainLimit see {@link #withTrainLimit}
+ * @param testLimit see {@link #withTestLimit}
+ * @param validationLimit see {@link #withValidationLimit}
+ * @param outDir see {@link #withOutDir}
+ * @param baselines see {@link #withBaselines}
+ * @param taskNames see {@link #withTasks}
+ * @param labelFractions see {@link #withLabelFraction}
+ * @param singleTask see {@link #withSingleTask}
  */
-public final class MultiTask {
-    private MultiTask() {}
+public record MultiTask(
+        String backboneName,
+        Supplier<GraftModel> backbone,
+        String dataName,
+        MultiTaskSplits splits,
+        String weightingName,
+        Weighting weighting,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        long seed,
+        int trainLimit,
+        int testLimit,
+        int validationLimit,
+        Path outDir,
+        Map<String, Double> baselines,
+        List<String> taskNames,
+        Map<String, Double> labelFractions,
+        boolean singleTask) {
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Options of a run; {@code set}-style methods return the builder. */
-    public static final class Builder {
-        String backboneName = "backbone";
-        Supplier<GraftModel> backbone;
-        String dataName;
-        MultiTaskSplits splits;
-        String weightingName = "ew";
-        Weighting weighting;
-        int epochs = 3;
-        int batchSize = 64;
-        double learningRate = 1e-3;
-        double weightDecay = 0;
-        long seed = 42;
-        int trainLimit;
-        int testLimit;
-        int validationLimit = 1000;
-        Path out;
-        Map<String, Double> baselines;
-        List<String> taskNames;
-        Map<String, Double> labelFractions = new LinkedHashMap<>();
-        boolean singleTask;
-
-        /** The shared backbone: a fresh model from {@code factory} per trained model (baselines train one per task). */
-        public Builder backbone(String name, Supplier<GraftModel> factory) {
-            this.backboneName = name;
-            this.backbone = factory;
-            return this;
+    public MultiTask {
+        if (backbone == null) {
+            throw new GraftException("no backbone given", "pass a backbone factory, e.g. a zoo model");
         }
-
-        /** A registered multi-task data set ({@code multimnist}, {@code mnist-tasks}). */
-        public Builder data(String name) {
-            this.dataName = name;
-            return this;
+        if (dataName == null) {
+            throw new GraftException("no data set given", "name a registered data set (\"multimnist\") or pass its splits");
         }
-
-        /** Splits given directly (a user's own data). */
-        public Builder data(String name, MultiTaskSplits data) {
-            this.dataName = name;
-            this.splits = data;
-            return this;
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || weightDecay < 0) {
+            throw new GraftException("epochs " + epochs + ", batch size " + batchSize + ", learning rate " + learningRate
+                    + ", weight decay " + weightDecay, "give epochs >= 1, batch size >= 1, learning rate > 0, weight decay >= 0");
         }
-
-        /** A weighting by name: ew, uw, dwa, gradnorm, pcgrad. */
-        public Builder weighting(String name) {
-            this.weightingName = name;
-            this.weighting = null;
-            return this;
+        if (trainLimit < 0 || testLimit < 0 || validationLimit < 0) {
+            throw new GraftException("negative image limit", "give limits >= 0 (0 = all)");
         }
-
-        /** A weighting object (e.g. GradNorm with another alpha). */
-        public Builder weighting(Weighting w) {
-            this.weighting = w;
-            this.weightingName = w.name();
-            return this;
-        }
-
-        public Builder epochs(int n) { this.epochs = n; return this; }
-        public Builder batchSize(int n) { this.batchSize = n; return this; }
-        public Builder learningRate(double lr) { this.learningRate = lr; return this; }
-        public Builder weightDecay(double wd) { this.weightDecay = wd; return this; }
-        public Builder seed(long s) { this.seed = s; return this; }
-        /** Train on the first {@code n} training images only (0 = all). */
-        public Builder trainLimit(int n) { this.trainLimit = n; return this; }
-        /** Evaluate on the first {@code n} test images only (0 = all). */
-        public Builder testLimit(int n) { this.testLimit = n; return this; }
-        /** Validation images evaluated after each epoch (0 = none). */
-        public Builder validationLimit(int n) { this.validationLimit = n; return this; }
-        /** Run directory to write (none when null). */
-        public Builder out(Path dir) { this.out = dir; return this; }
-        /** Single-task baseline metrics per task, for Delta_m. */
-        public Builder baselines(Map<String, Double> b) { this.baselines = b; return this; }
-        /** Train only these tasks of the data set, in this order. */
-        public Builder tasks(List<String> names) { this.taskNames = names; return this; }
-        /** Keep task {@code task}'s labels on only a fraction of the training images (the rest are missing). */
-        public Builder labelFraction(String task, double fraction) { this.labelFractions.put(task, fraction); return this; }
-        /** Train one single-task model per task instead (the baselines of Delta_m). */
-        public Builder singleTask(boolean s) { this.singleTask = s; return this; }
-
-        public MultiTaskResult run() {
-            validate();
-            return new Runner(this).run();
-        }
-
-        private void validate() {
-            if (backbone == null) {
-                throw new GraftException("no backbone given", "call backbone(name, factory), e.g. a zoo model");
-            }
-            if (dataName == null) {
-                throw new GraftException("no data set given", "use data(\"multimnist\") or data(name, splits)");
-            }
-            if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || weightDecay < 0) {
-                throw new GraftException("epochs " + epochs + ", batch size " + batchSize + ", learning rate " + learningRate
-                        + ", weight decay " + weightDecay, "give epochs >= 1, batch size >= 1, learning rate > 0, weight decay >= 0");
-            }
-            if (trainLimit < 0 || testLimit < 0 || validationLimit < 0) {
-                throw new GraftException("negative image limit", "give limits >= 0 (0 = all)");
-            }
+        if (weighting == null) {
             Weightings.create(weightingName, seed); // fails early on an unknown name
         }
+        labelFractions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labelFractions)); // kept in the order given
+        taskNames = taskNames == null ? null : List.copyOf(taskNames);
+    }
+
+    /** A run on a registered multi-task data set ({@code multimnist}, {@code mnist-tasks}) with the defaults. */
+    public static MultiTask of(String backboneName, Supplier<GraftModel> backbone, String dataName) {
+        return of(backboneName, backbone, dataName, null);
+    }
+
+    /** A run on splits given directly (a user's own data) with the defaults. */
+    public static MultiTask of(String backboneName, Supplier<GraftModel> backbone, String dataName, MultiTaskSplits splits) {
+        return new MultiTask(backboneName, backbone, dataName, splits, "ew", null, 3, 64, 1e-3, 0, 42, 0, 0, 1000, null, null, null,
+                Map.of(), false);
+    }
+
+    /** A weighting by name: ew, uw, dwa, gradnorm, pcgrad (default ew). */
+    public MultiTask withWeighting(String name) {
+        return new MultiTask(backboneName, backbone, dataName, splits, name, null, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** A weighting object (e.g. GradNorm with another alpha). */
+    public MultiTask withWeighting(Weighting w) {
+        return new MultiTask(backboneName, backbone, dataName, splits, w.name(), w, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Epochs (default 3). */
+    public MultiTask withEpochs(int n) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, n, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Images per batch (default 64). */
+    public MultiTask withBatchSize(int n) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, n, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** AdamW learning rate (default 1e-3). */
+    public MultiTask withLearningRate(double lr) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** AdamW weight decay (default 0). */
+    public MultiTask withWeightDecay(double wd) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, wd, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Seed of initialisation, data order and the weighting (default 42). */
+    public MultiTask withSeed(long s) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, s, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Train on the first {@code n} training images only (0 = all, the default). */
+    public MultiTask withTrainLimit(int n) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, n, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Evaluate on the first {@code n} test images only (0 = all, the default). */
+    public MultiTask withTestLimit(int n) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, n, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Validation images evaluated after each epoch (0 = none; default 1000). */
+    public MultiTask withValidationLimit(int n) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, n, outDir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Run directory to write (none when null, the default). */
+    public MultiTask withOutDir(Path dir) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, dir, baselines, taskNames, labelFractions, singleTask);
+    }
+
+    /** Single-task baseline metrics per task, for Delta_m. */
+    public MultiTask withBaselines(Map<String, Double> b) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, b, taskNames, labelFractions, singleTask);
+    }
+
+    /** Train only these tasks of the data set, in this order. */
+    public MultiTask withTasks(List<String> names) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, names, labelFractions, singleTask);
+    }
+
+    /** Keep task {@code task}'s labels on only a fraction of the training images (the rest are missing). */
+    public MultiTask withLabelFraction(String task, double fraction) {
+        Map<String, Double> f = new LinkedHashMap<>(labelFractions);
+        f.put(task, fraction);
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, f, singleTask);
+    }
+
+    /** Train one single-task model per task instead (the baselines of Delta_m). */
+    public MultiTask withSingleTask(boolean s) {
+        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, s);
+    }
+
+    /** Trains (one model, or one per task with {@link #withSingleTask}), evaluates and writes the run directory. */
+    public MultiTaskResult run() {
+        return new Runner(this).run();
     }
 
     /** One run: data preparation, training of one or several models, evaluation and the run directory. */
     static final class Runner {
-        private final Builder b;
+        private final MultiTask b;
         private boolean inputNoted;
 
-        Runner(Builder b) {
+        Runner(MultiTask b) {
             this.b = b;
         }
 
         MultiTaskResult run() {
             Engines.pytorch();
-            MultiTaskSplits splits = b.splits != null ? b.splits : MultiTaskDatasets.load(b.dataName, b.seed);
-            MultiTaskData train = splits.train().head(b.trainLimit);
-            MultiTaskData validation = splits.validation().head(b.validationLimit);
-            MultiTaskData test = splits.test().head(b.testLimit);
-            if (b.taskNames != null && !b.taskNames.isEmpty()) {
-                train = train.selectTasks(b.taskNames);
-                validation = validation.selectTasks(b.taskNames);
-                test = test.selectTasks(b.taskNames);
+            MultiTaskSplits splits = b.splits() != null ? b.splits() : MultiTaskDatasets.load(b.dataName(), b.seed());
+            MultiTaskData train = splits.train().head(b.trainLimit());
+            MultiTaskData validation = splits.validation().head(b.validationLimit());
+            MultiTaskData test = splits.test().head(b.testLimit());
+            if (b.taskNames() != null && !b.taskNames().isEmpty()) {
+                train = train.selectTasks(b.taskNames());
+                validation = validation.selectTasks(b.taskNames());
+                test = test.selectTasks(b.taskNames());
             }
-            for (Map.Entry<String, Double> e : b.labelFractions.entrySet()) {
-                train = train.withMissingLabels(e.getKey(), e.getValue(), b.seed);
+            for (Map.Entry<String, Double> e : b.labelFractions().entrySet()) {
+                train = train.withMissingLabels(e.getKey(), e.getValue(), b.seed());
             }
             if (train.size() == 0 || test.size() == 0) {
-                throw new GraftException("data set '" + b.dataName + "' has " + train.size() + " training and " + test.size()
+                throw new GraftException("data set '" + b.dataName() + "' has " + train.size() + " training and " + test.size()
                         + " test images", "use a data set with both splits");
             }
             long start = System.nanoTime();
-            if (!b.singleTask) {
-                TrainedModel m = train(train, validation, test, Weightings.create(b.weightingName, b.seed), b.weighting, b.out);
-                Double delta = b.baselines == null ? null : DeltaM.percent(train.tasks(), m.metrics, b.baselines);
+            if (!b.singleTask()) {
+                TrainedModel m = train(train, validation, test, Weightings.create(b.weightingName(), b.seed()), b.weighting(), b.outDir());
+                Double delta = b.baselines() == null ? null : DeltaM.percent(train.tasks(), m.metrics, b.baselines());
                 MultiTaskResult r = new MultiTaskResult(m.weighting.name(), train.tasks(), m.metrics, delta, m.history,
-                        m.weighting.state(), b.out, seconds(start));
-                if (b.out != null) {
-                    MultiTaskReport.writeRun(b.out, r, m.model, describe(train, test));
+                        m.weighting.state(), b.outDir(), seconds(start));
+                if (b.outDir() != null) {
+                    MultiTaskReport.writeRun(b.outDir(), r, m.model, describe(train, test));
                 }
                 m.close();
                 return r;
@@ -195,7 +242,7 @@ public final class MultiTask {
             List<MultiTaskResult.EpochLog> history = new ArrayList<>();
             for (TaskSpec task : train.tasks()) {
                 List<String> one = List.of(task.name());
-                Path dir = b.out == null ? null : b.out.resolve(task.name());
+                Path dir = b.outDir() == null ? null : b.outDir().resolve(task.name());
                 Output.note("single-task baseline: " + task.name());
                 TrainedModel m = train(train.selectTasks(one), validation.selectTasks(one), test.selectTasks(one),
                         new EqualWeighting(), null, dir);
@@ -208,26 +255,26 @@ public final class MultiTask {
                 }
                 m.close();
             }
-            MultiTaskResult r = new MultiTaskResult("single-task", train.tasks(), metrics, null, history, Map.of(), b.out, seconds(start));
-            if (b.out != null) {
-                MultiTaskReport.writeSummary(b.out, r, describe(train, test));
+            MultiTaskResult r = new MultiTaskResult("single-task", train.tasks(), metrics, null, history, Map.of(), b.outDir(), seconds(start));
+            if (b.outDir() != null) {
+                MultiTaskReport.writeSummary(b.outDir(), r, describe(train, test));
             }
             return r;
         }
 
         private Map<String, Object> describe(MultiTaskData train, MultiTaskData test) {
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("model", b.backboneName);
-            d.put("data", b.dataName);
+            d.put("model", b.backboneName());
+            d.put("data", b.dataName());
             d.put("train_images", train.size());
             d.put("test_images", test.size());
-            d.put("epochs", b.epochs);
-            d.put("batch_size", b.batchSize);
-            d.put("optimizer", "AdamW lr=" + b.learningRate + " weight_decay=" + b.weightDecay);
-            d.put("seed", b.seed);
+            d.put("epochs", b.epochs());
+            d.put("batch_size", b.batchSize());
+            d.put("optimizer", "AdamW lr=" + b.learningRate() + " weight_decay=" + b.weightDecay());
+            d.put("seed", b.seed());
             d.put("threads", Engines.threads());
-            if (!b.labelFractions.isEmpty()) {
-                d.put("label_fractions", b.labelFractions);
+            if (!b.labelFractions().isEmpty()) {
+                d.put("label_fractions", b.labelFractions());
             }
             return d;
         }
@@ -252,8 +299,8 @@ public final class MultiTask {
 
         private TrainedModel train(MultiTaskData trainData, MultiTaskData validationData, MultiTaskData testData,
                 Weighting fresh, Weighting given, Path dir) {
-            Engine.getInstance().setRandomSeed((int) b.seed);
-            GraftModel backbone = b.backbone.get();
+            Engine.getInstance().setRandomSeed((int) b.seed());
+            GraftModel backbone = b.backbone().get();
             PretrainedCfg cfg = backbone.cfg();
             if (!inputNoted) {
                 ModelInput.note(ModelInput.describe(trainData.name(), trainData.channels(), trainData.height(), trainData.width(), 0, cfg));
@@ -327,7 +374,7 @@ public final class MultiTask {
                         meanLoss[t] = lossSum[t] / batches;
                         meanWeight[t] = weightSum[t] / batches;
                         Divergence.check(meanLoss[t], "the training loss of task '" + tr.tasks().get(t).name() + "'",
-                                "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate);
+                                "epoch " + (e.epoch() + 1) + " with weighting " + weighting.name(), b.learningRate());
                     }
                     epochLosses.add(meanLoss);
                     Map<String, Double> val = va.size() == 0 ? Map.of() : evaluate(model, cfg, va);
@@ -343,12 +390,12 @@ public final class MultiTask {
             }
             Epochs epochs = new Epochs();
             String label = (dir == null ? "" : dir.getFileName() + " ") + "epoch";
-            new Loop(optimizer, Batches.shuffled(tr.size(), b.batchSize, b.seed), epochs)
-                    .epochs(b.epochs)
-                    .schedule(step -> b.learningRate)
-                    .seed(b.seed)
-                    .label(label)
-                    .listener(epochs)
+            new Loop(optimizer, Batches.shuffled(tr.size(), b.batchSize(), b.seed()), epochs)
+                    .withEpochs(b.epochs())
+                    .withSchedule(step -> b.learningRate())
+                    .withSeed(b.seed())
+                    .withLabel(label)
+                    .withListener(epochs)
                     .run(Loop.Position.START);
             out.history = epochs.history;
             out.metrics = evaluate(model, cfg, te);
@@ -358,10 +405,10 @@ public final class MultiTask {
         /** The shared and head parameters, and the weighting's own (UW's log-variances), with the run's weight decay. */
         private List<TrainableParam> trainable(MultiTaskModel model, Weighting weighting) {
             List<TrainableParam> params = new ArrayList<>();
-            model.sharedParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay, "shared")));
-            model.headParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay, "heads")));
+            model.sharedParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay(), "shared")));
+            model.headParameters().forEach((k, p) -> params.add(new TrainableParam(k, p, 1.0, b.weightDecay(), "heads")));
             weighting.parameters().forEach((k, a) -> params.add(new TrainableParam(k,
-                    Parameter.builder().setName(k).setType(Parameter.Type.OTHER).optArray(a).build(), 1.0, b.weightDecay, "weighting")));
+                    Parameter.builder().setName(k).setType(Parameter.Type.OTHER).optArray(a).build(), 1.0, b.weightDecay(), "weighting")));
             return params;
         }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * one linear head per task. The backbone's own classifier is removed.
  *
  * <pre>{@code
- * GraftModel backbone = Zoo.create("small_cnn", new CreateOptions());
+ * GraftModel backbone = Zoo.create("small_cnn", CreateOptions.defaults());
  * MultiTaskModel m = MultiTaskModel.create(backbone, data.tasks(), manager);
  * NDArray[] outputs = m.forward(ps, images, false);   // one N x outputs array per task
  * }</pre>

@@ -211,11 +211,11 @@ public final class MultiTaskReport {
 
     private static Map<String, Object> frontMatter(MultiTaskResult r, PretrainedCfg base, Map<String, Object> setup) {
         String data = String.valueOf(setup.get("data"));
-        CardFrontMatter fm = new CardFrontMatter(base.license(), null).baseModel(base.name()).dataset(data)
-                .tags("multi-task", r.weighting());
+        CardFrontMatter fm = new CardFrontMatter(base.license(), null).withBaseModel(base.name()).withDataset(data)
+                .withTags("multi-task", r.weighting());
         for (TaskSpec t : r.tasks()) {
             // one result per head: the hub wants a task type and a data set for each
-            fm.result(base.name() + "-multitask-" + r.weighting(),
+            fm = fm.withResult(base.name() + "-multitask-" + r.weighting(),
                     t.kind() == TaskKind.CLASSIFICATION ? "image-classification" : "image-regression", t.name(), data,
                     CardFrontMatter.metric(t.kind().metricName(), null, r.testMetrics().get(t.name())));
         }

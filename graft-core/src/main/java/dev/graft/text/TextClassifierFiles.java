@@ -76,9 +76,9 @@ public final class TextClassifierFiles {
     /** A model card with the fine-tuning recipe and the test accuracy (Hugging Face model-index). */
     public static String card(String baseModel, String dataset, String recipe, double accuracy, int testSize, long seed) {
         String base = TextEncoder.MINILM_NAMES.contains(baseModel) ? dev.graft.zoo.bert.MiniLm.ID : baseModel;
-        Map<String, Object> fm = new CardFrontMatter("apache-2.0", "text-classification").baseModel(base).dataset(dataset)
-                .tags("text-classification", "bert", "graft")
-                .result(dataset + "-classifier", "text-classification", dataset, CardFrontMatter.metric("accuracy", null, accuracy))
+        Map<String, Object> fm = new CardFrontMatter("apache-2.0", "text-classification").withBaseModel(base).withDataset(dataset)
+                .withTags("text-classification", "bert", "graft")
+                .withResult(dataset + "-classifier", "text-classification", dataset, CardFrontMatter.metric("accuracy", null, accuracy))
                 .toMap();
         return RunDirectory.cardText(fm, String.format(Locale.ROOT, """
                 # %2$s classifier fine-tuned from %1$s

@@ -246,12 +246,12 @@ public final class TextFineTuner {
             correct[0] += countCorrect(ly[0], ly[1]);
             return Losses.crossEntropy(ly[0], ly[1], 0.0);
         })
-                .epochs(o.epochs())
-                .schedule(schedule::lr)
-                .seed(o.seed())
-                .label(label)
-                .oneProgressBar(true)
-                .listener(new Loop.Listener() {
+                .withEpochs(o.epochs())
+                .withSchedule(schedule::lr)
+                .withSeed(o.seed())
+                .withLabel(label)
+                .withOneProgressBar(true)
+                .withListener(new Loop.Listener() {
                     @Override
                     public boolean onEpoch(Loop.EpochEnd e) {
                         history.add(new Epoch(e.epoch() + 1, e.meanLoss(), correct[0] / (double) e.samples(), validation.getAsDouble(),

@@ -9,12 +9,13 @@ import java.util.Map;
  * The front matter of every model card Graft writes: the Hugging Face Hub's fields ({@code license},
  * {@code library_name: graft}, {@code pipeline_tag}, {@code base_model}, {@code datasets}, {@code tags})
  * and its {@code model-index} of evaluation results. {@link RunDirectory#writeCard} checks the card
- * against the hub's rules before writing it, so every exported folder can be pushed.
+ * against the hub's rules before writing it, so every exported folder can be pushed. Immutable: each
+ * {@code withX} returns a copy.
  *
  * <pre>{@code
  * Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification")
- *         .baseModel("small_cnn.graft_mnist").dataset("digits").tags("graft", "strategy-head")
- *         .result("small_cnn-digits-head", "image-classification", "digits", CardFrontMatter.metric("accuracy", "top-1", 0.93))
+ *         .withBaseModel("small_cnn.graft_mnist").withDataset("digits").withTags("graft", "strategy-head")
+ *         .withResult("small_cnn-digits-head", "image-classification", "digits", CardFrontMatter.metric("accuracy", "top-1", 0.93))
  *         .toMap();
  * RunDirectory.writeCard(dir.resolve("README.md"), fm, "# My model\n");
  * }</pre>
@@ -23,15 +24,16 @@ public final class CardFrontMatter {
     /** One metric of a result: {@code {type, name, value}} (name may be null). */
     public record Metric(String type, String name, double value) {}
 
-    private final Map<String, Object> fields = new LinkedHashMap<>();
-    private final List<String> datasets = new ArrayList<>();
-    private final List<String> tags = new ArrayList<>();
-    private String indexName;
-    private final List<Map<String, Object>> results = new ArrayList<>();
-    private final Map<String, Object> extra = new LinkedHashMap<>();
+    private final Map<String, Object> fields;
+    private final List<String> datasets;
+    private final List<String> tags;
+    private String indexName;  // set only on a fresh copy
+    private final List<Map<String, Object>> results;
+    private final Map<String, Object> extra;
 
     /** A card of a model under {@code license} for {@code pipelineTag} (e.g. image-classification). */
     public CardFrontMatter(String license, String pipelineTag) {
+        this(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(), null, new ArrayList<>(), new LinkedHashMap<>());
         fields.put("library_name", "graft");
         if (license != null) {
             fields.put("license", license);
@@ -41,42 +43,62 @@ public final class CardFrontMatter {
         }
     }
 
-    /** A metric for {@link #result}. */
+    private CardFrontMatter(Map<String, Object> fields, List<String> datasets, List<String> tags, String indexName,
+                            List<Map<String, Object>> results, Map<String, Object> extra) {
+        this.fields = fields;
+        this.datasets = datasets;
+        this.tags = tags;
+        this.indexName = indexName;
+        this.results = results;
+        this.extra = extra;
+    }
+
+    /** A copy to extend: the {@code withX} methods never change the card they are called on. */
+    private CardFrontMatter copy() {
+        return new CardFrontMatter(new LinkedHashMap<>(fields), new ArrayList<>(datasets), new ArrayList<>(tags), indexName,
+                new ArrayList<>(results), new LinkedHashMap<>(extra));
+    }
+
+    /** A metric for {@link #withResult}. */
     public static Metric metric(String type, String name, double value) {
         return new Metric(type, name, value);
     }
 
     /** The model this one was trained from (a catalogue name or a hub repository). */
-    public CardFrontMatter baseModel(String name) {
+    public CardFrontMatter withBaseModel(String name) {
+        CardFrontMatter c = copy();
         if (name != null) {
-            fields.put("base_model", name);
+            c.fields.put("base_model", name);
         }
-        return this;
+        return c;
     }
 
     /** A data set the model was trained on. */
-    public CardFrontMatter dataset(String name) {
-        datasets.add(name);
-        return this;
+    public CardFrontMatter withDataset(String name) {
+        CardFrontMatter c = copy();
+        c.datasets.add(name);
+        return c;
     }
 
     /** Tags, in order. */
-    public CardFrontMatter tags(String... values) {
-        tags.addAll(List.of(values));
-        return this;
+    public CardFrontMatter withTags(String... values) {
+        CardFrontMatter c = copy();
+        c.tags.addAll(List.of(values));
+        return c;
     }
 
     /**
      * One evaluation result of the model-index entry {@code indexName}: the task type, the data set
      * (its name is also its type, on its test split) and the metrics.
      */
-    public CardFrontMatter result(String indexName, String taskType, String dataset, Metric... metrics) {
-        return result(indexName, taskType, null, dataset, metrics);
+    public CardFrontMatter withResult(String indexName, String taskType, String dataset, Metric... metrics) {
+        return withResult(indexName, taskType, null, dataset, metrics);
     }
 
-    /** As {@link #result(String, String, String, Metric...)} with a task name (e.g. a multi-task head). */
-    public CardFrontMatter result(String indexName, String taskType, String taskName, String dataset, Metric... metrics) {
-        this.indexName = indexName;
+    /** As {@link #withResult(String, String, String, Metric...)} with a task name (e.g. a multi-task head). */
+    public CardFrontMatter withResult(String indexName, String taskType, String taskName, String dataset, Metric... metrics) {
+        CardFrontMatter c = copy();
+        c.indexName = indexName;
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("type", taskType);
         if (taskName != null) {
@@ -100,14 +122,15 @@ public final class CardFrontMatter {
         result.put("task", task);
         result.put("dataset", data);
         result.put("metrics", ms);
-        results.add(result);
-        return this;
+        c.results.add(result);
+        return c;
     }
 
     /** A field of Graft's own (e.g. {@code graft:} with the recipe), after the hub's fields. */
-    public CardFrontMatter extra(String key, Object value) {
-        extra.put(key, value);
-        return this;
+    public CardFrontMatter withExtra(String key, Object value) {
+        CardFrontMatter c = copy();
+        c.extra.put(key, value);
+        return c;
     }
 
     /** The front matter, fields in the order the hub shows them. */

@@ -66,9 +66,9 @@ final class FineTuneReport {
 
     private Map<String, Object> modelCard(String base, String license, FineTuneResult r) {
         String dataName = FineTune.publicDataName(spec.data());
-        CardFrontMatter fm = new CardFrontMatter(license, "image-classification").baseModel(base).dataset(dataName)
-                .tags("graft", "image-classification", "strategy-" + spec.strategy().id())
-                .result(spec.model() + "-" + dataName + "-" + spec.strategy().id(), "image-classification", dataName,
+        CardFrontMatter fm = new CardFrontMatter(license, "image-classification").withBaseModel(base).withDataset(dataName)
+                .withTags("graft", "image-classification", "strategy-" + spec.strategy().id())
+                .withResult(spec.model() + "-" + dataName + "-" + spec.strategy().id(), "image-classification", dataName,
                         CardFrontMatter.metric("accuracy", "top-1", round(r.test().top1())),
                         CardFrontMatter.metric("accuracy", "top-5", round(r.test().top5())),
                         CardFrontMatter.metric("loss", "cross-entropy", round(r.test().loss())));
@@ -84,7 +84,7 @@ final class FineTuneReport {
         }
         graft.put("labels_per_class", spec.labelsPerClass());
         graft.put("versions", RunDirectory.versions());
-        return fm.extra("graft", graft).toMap();
+        return fm.withExtra("graft", graft).toMap();
     }
 
     private String cardBody(String base, FineTuneResult r, int trainSize) {

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * <i>Numerical Optimization</i>, 2nd ed., Algorithms 7.4 and 7.5), with a line search that returns a
  * step satisfying the strong Wolfe conditions (Algorithms 3.5 and 3.6, cubic interpolation). It is
  * what {@link LinearProbe} fits the {@code head} classifier with, as scikit-learn's and CLIP's
- * logistic-regression probes do.
+ * logistic-regression probes do. Its settings are immutable: each {@code withX} returns a copy.
  *
  * <pre>{@code
  * Lbfgs.Result r = new Lbfgs().minimize((x, g) -> {          // f(x) = (x0 - 3)^2, writes the gradient into g
@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * }, new double[] {0});
  * }</pre>
  */
-public final class Lbfgs {
+public record Lbfgs(int memory, int maxIterations, double gradientTolerance, double functionTolerance, BooleanSupplier stopWhen) {
 
     /** A function and its gradient. */
     @FunctionalInterface
@@ -72,41 +72,30 @@ public final class Lbfgs {
     static final double C2 = 0.9;
     private static final int MAX_LINE_SEARCH = 40;
 
-    private int memory = 10;
-    private int maxIterations = 1000;
-    private double gradientTolerance = 1e-6;
-    private double functionTolerance = 1e-12;
-    private BooleanSupplier stop = () -> false;
+    public Lbfgs {
+        memory = Math.max(1, memory);
+        maxIterations = Math.max(0, maxIterations);
+    }
+
+    /** The defaults: 10 correction pairs, 1000 iterations, gradient tolerance 1e-6, function tolerance 1e-12. */
+    public Lbfgs() {
+        this(10, 1000, 1e-6, 1e-12, () -> false);
+    }
 
     /** Correction pairs kept (default 10). */
-    public Lbfgs memory(int m) {
-        this.memory = Math.max(1, m);
-        return this;
-    }
+    public Lbfgs withMemory(int m) { return new Lbfgs(m, maxIterations, gradientTolerance, functionTolerance, stopWhen); }
 
     /** Most iterations (default 1000). */
-    public Lbfgs maxIterations(int n) {
-        this.maxIterations = Math.max(0, n);
-        return this;
-    }
+    public Lbfgs withMaxIterations(int n) { return new Lbfgs(memory, n, gradientTolerance, functionTolerance, stopWhen); }
 
     /** Converged when max |gradient| is at most this (default 1e-6). */
-    public Lbfgs gradientTolerance(double t) {
-        this.gradientTolerance = t;
-        return this;
-    }
+    public Lbfgs withGradientTolerance(double t) { return new Lbfgs(memory, maxIterations, t, functionTolerance, stopWhen); }
 
     /** Converged when an iteration lowers f by at most this times max(|f|, 1) (default 1e-12). */
-    public Lbfgs functionTolerance(double t) {
-        this.functionTolerance = t;
-        return this;
-    }
+    public Lbfgs withFunctionTolerance(double t) { return new Lbfgs(memory, maxIterations, gradientTolerance, t, stopWhen); }
 
     /** Polled once per iteration; true ends the run with {@link Stop#INTERRUPTED}. */
-    public Lbfgs stopWhen(BooleanSupplier s) {
-        this.stop = s;
-        return this;
-    }
+    public Lbfgs withStopWhen(BooleanSupplier s) { return new Lbfgs(memory, maxIterations, gradientTolerance, functionTolerance, s); }
 
     /** Minimises {@code f} from {@code x0} (not modified). */
     public Result minimize(Objective f, double[] x0) {
@@ -124,7 +113,7 @@ public final class Lbfgs {
             if (iter >= maxIterations) {
                 return new Result(x, fx, g, iter, evaluations, Stop.ITERATIONS);
             }
-            if (stop.getAsBoolean()) {
+            if (stopWhen.getAsBoolean()) {
                 return new Result(x, fx, g, iter, evaluations, Stop.INTERRUPTED);
             }
             double[] p = direction(g, pairs);

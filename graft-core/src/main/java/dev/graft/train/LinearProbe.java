@@ -258,7 +258,7 @@ public final class LinearProbe {
                 System.arraycopy(warm.weight(), 0, theta, 0, classes * dim);
                 System.arraycopy(warm.bias(), 0, theta, classes * dim, classes);
             }
-            Lbfgs.Result r = new Lbfgs().gradientTolerance(gtol).maxIterations(maxIter).stopWhen(stop)
+            Lbfgs.Result r = new Lbfgs().withGradientTolerance(gtol).withMaxIterations(maxIter).withStopWhen(stop)
                     .minimize((t, g) -> valueAndGradient(t, g, l2), theta);
             if (r.stop() == Lbfgs.Stop.INTERRUPTED) {
                 return null;

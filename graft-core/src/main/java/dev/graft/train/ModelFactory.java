@@ -7,7 +7,7 @@ import dev.graft.zoo.GraftModel;
  * initialised (for {@code scratch}). The engine's random seed is set before each call.
  *
  * <pre>{@code
- * ModelFactory f = pretrained -> Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(pretrained));
+ * ModelFactory f = pretrained -> Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(pretrained));
  * }</pre>
  */
 @FunctionalInterface

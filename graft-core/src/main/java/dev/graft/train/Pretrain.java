@@ -62,17 +62,17 @@ public final class Pretrain {
         PretrainedCfg inputCfg = target;
         int classes = splits.train().numClasses();
         ModelFactory factory = pretrained -> {
-            GraftModel m = Zoo.create(arch, new CreateOptions().pretrained(false).numClasses(classes));
+            GraftModel m = Zoo.create(arch, CreateOptions.defaults().withPretrained(false).withNumClasses(classes));
             return new InputOverride(m, inputCfg);
         };
-        FineTuneResult r = FineTune.builder().model(arch, factory).data(dataName, splits).strategy(Strategy.SCRATCH)
-                .config(config).outDir(runDir).stopSignal(stop).labelsPerClass(labelsPerClass)
-                .reproduceCommand(recipe(arch, dataName, labelsPerClass, config))
+        FineTuneResult r = FineTune.of(arch, factory, dataName, splits).withStrategy(Strategy.SCRATCH)
+                .withConfig(config).withOutDir(runDir).withStopSignal(stop).withLabelsPerClass(labelsPerClass)
+                .withReproduce(recipe(arch, dataName, labelsPerClass, config))
                 .run();
         if (r.interrupted()) {
             return new Result(null, r);
         }
-        GraftModel model = Zoo.create("local-dir:" + r.runDir(), new CreateOptions());
+        GraftModel model = Zoo.create("local-dir:" + r.runDir(), CreateOptions.defaults());
         Path dir = Weights.catalogueDir(name);
         try {
             Files.createDirectories(dir);
@@ -96,10 +96,10 @@ public final class Pretrain {
             Output.note("feature statistics of the training set (for the advisor)");
             TensorSet feats = FeatureExtractor.features(model, ModelInput.prepare(splits.train(), cfg), 256);
             FeatureStats.of(FeatureExtractor.rows(feats)).write(dir.resolve(FeatureStats.FILE));
-            Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification").dataset(dataName)
-                    .tags("graft", "image-classification", "pretrained-by-graft")
-                    .result(name, "image-classification", dataName, CardFrontMatter.metric("accuracy", "top-1", r.test().top1()))
-                    .extra("graft", Map.of("seed", config.seed(), "epochs", r.history().size(), "versions", RunDirectory.versions()))
+            Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification").withDataset(dataName)
+                    .withTags("graft", "image-classification", "pretrained-by-graft")
+                    .withResult(name, "image-classification", dataName, CardFrontMatter.metric("accuracy", "top-1", r.test().top1()))
+                    .withExtra("graft", Map.of("seed", config.seed(), "epochs", r.history().size(), "versions", RunDirectory.versions()))
                     .toMap();
             String body = "# " + name + "\n\n"
                     + "Weights for `" + arch + "` trained from random initialisation by Graft on " + dataName + " ("

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * StopSignal stop = StopSignal.onShutdown();
- * FineTune.builder()...stopSignal(stop).run();
+ * FineTune.of(...).withStopSignal(stop).run();
  * }</pre>
  */
 public final class StopSignal {

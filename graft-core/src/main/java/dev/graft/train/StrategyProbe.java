@@ -174,7 +174,7 @@ public final class StrategyProbe {
             }
         }
         GroupedOptimizer optimizer = new GroupedOptimizer(cfg.optimizer(), cfg.momentum(), ModelParts.trainable(model, s, cfg));
-        TrainLoop loop = new TrainLoop(cfg, forward, optimizer, model.stateDict()).label("probe " + s.id());
+        TrainLoop loop = new TrainLoop(cfg, forward, optimizer, model.stateDict()).withLabel("probe " + s.id());
         loop.run(fit, null, null);
         return TrainLoop.evaluate(forward, held, Math.max(256, cfg.batchSize()), 0.0);
     }

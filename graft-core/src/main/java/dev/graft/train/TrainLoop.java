@@ -30,12 +30,22 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * TrainLoop.Result r = new TrainLoop(config, model::forward, optimizer, model.stateDict())
- *         .checkpointDir(run.resolve("checkpoint"))
- *         .onEpoch(record -> metricsWriter.append(record))
+ *         .withCheckpointDir(run.resolve("checkpoint"))
+ *         .withOnEpoch(record -> metricsWriter.append(record))
  *         .run(train, validation, null);
  * }</pre>
  */
-public final class TrainLoop {
+public record TrainLoop(
+        TrainConfig config,
+        Forward forward,
+        GroupedOptimizer optimizer,
+        Map<String, Parameter> stateDict,
+        Path checkpointDir,
+        Path bestDir,
+        StopSignal stopSignal,
+        Consumer<Map<String, Object>> onEpoch,
+        String label,
+        int stopAfterBatches) {
 
     /** A differentiable function from a batch to logits. */
     @FunctionalInterface
@@ -57,63 +67,46 @@ public final class TrainLoop {
     public record Result(List<Map<String, Object>> history, int bestEpoch, boolean stoppedEarly, boolean interrupted,
                          long steps, double trainSeconds, long samplesSeen) {}
 
-    private final TrainConfig config;
-    private final Forward forward;
-    private final GroupedOptimizer optimizer;
-    private final Map<String, Parameter> stateDict;
-    private Path checkpointDir;
-    private Path bestDir;
-    private StopSignal stop = new StopSignal();
-    private Consumer<Map<String, Object>> onEpoch = r -> { };
-    private String label = "epoch";
-    private int stopAfterBatches = -1;
-
     /**
+     * A loop without checkpoints, best weights or epoch listener, labelled {@code "epoch"}.
+     *
      * @param config hyper-parameters
      * @param forward batch to logits
      * @param optimizer the parameters to update and their groups
      * @param stateDict everything a checkpoint must hold (parameters and buffers)
      */
     public TrainLoop(TrainConfig config, Forward forward, GroupedOptimizer optimizer, Map<String, Parameter> stateDict) {
-        this.config = config;
-        this.forward = forward;
-        this.optimizer = optimizer;
-        this.stateDict = stateDict;
+        this(config, forward, optimizer, stateDict, null, null, new StopSignal(), r -> { }, "epoch", -1);
     }
 
     /** Where a checkpoint is written after each epoch (and on a stop); null = none. */
-    public TrainLoop checkpointDir(Path dir) {
-        this.checkpointDir = dir;
-        return this;
+    public TrainLoop withCheckpointDir(Path dir) {
+        return new TrainLoop(config, forward, optimizer, stateDict, dir, bestDir, stopSignal, onEpoch, label, stopAfterBatches);
     }
 
     /** Where the weights of the best validation epoch are kept; null = none. */
-    public TrainLoop bestDir(Path dir) {
-        this.bestDir = dir;
-        return this;
+    public TrainLoop withBestDir(Path dir) {
+        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, dir, stopSignal, onEpoch, label, stopAfterBatches);
     }
 
-    public TrainLoop stopSignal(StopSignal s) {
-        this.stop = s;
-        return this;
+    /** A stop request ends the run with a checkpoint before the next batch. */
+    public TrainLoop withStopSignal(StopSignal s) {
+        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, s, onEpoch, label, stopAfterBatches);
     }
 
     /** Called with each finished epoch's record (e.g. to append to metrics.jsonl). */
-    public TrainLoop onEpoch(Consumer<Map<String, Object>> listener) {
-        this.onEpoch = listener;
-        return this;
+    public TrainLoop withOnEpoch(Consumer<Map<String, Object>> listener) {
+        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, stopSignal, listener, label, stopAfterBatches);
     }
 
     /** Progress label prefix. */
-    public TrainLoop label(String l) {
-        this.label = l;
-        return this;
+    public TrainLoop withLabel(String l) {
+        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, stopSignal, onEpoch, l, stopAfterBatches);
     }
 
     /** Test hook: behave as if stopped after this many batches in this process (-1 = never). */
-    TrainLoop stopAfterBatches(int n) {
-        this.stopAfterBatches = n;
-        return this;
+    TrainLoop withStopAfterBatches(int n) {
+        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, stopSignal, onEpoch, label, n);
     }
 
     /** Number of optimizer steps in one epoch over {@code n} samples (a last batch of one sample is dropped). */
@@ -149,15 +142,15 @@ public final class TrainLoop {
             c.startEpoch = resume.epoch();
         }
         Loop.Result r = new Loop(optimizer, batches, c::loss)
-                .epochs(config.epochs())
-                .schedule(schedule::lr)
-                .clipNorm(config.clipNorm())
-                .seed(config.seed())
-                .label(label)
-                .status(c::status)
-                .stopSignal(stop)
-                .stopAfterBatches(stopAfterBatches)
-                .listener(c)
+                .withEpochs(config.epochs())
+                .withSchedule(schedule::lr)
+                .withClipNorm(config.clipNorm())
+                .withSeed(config.seed())
+                .withLabel(label)
+                .withStatus(c::status)
+                .withStopSignal(stopSignal)
+                .withStopAfterBatches(stopAfterBatches)
+                .withListener(c)
                 .run(start);
         return new Result(c.history, c.bestEpoch, r.stoppedEarly(), r.interrupted(), r.steps(), r.trainSeconds(), r.samplesSeen());
     }

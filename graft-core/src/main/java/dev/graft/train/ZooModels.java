@@ -8,7 +8,7 @@ import dev.graft.zoo.Zoo;
  * {@link ModelFactory}s over the model zoo, for the CLI and for Java callers.
  *
  * <pre>{@code
- * FineTune.builder().model("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0))...
+ * FineTune.of("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0), "digits", splits)...
  * }</pre>
  */
 public final class ZooModels {
@@ -21,13 +21,13 @@ public final class ZooModels {
      */
     public static ModelFactory factory(String name, double dropRate) {
         return pretrained -> {
-            CreateOptions o = new CreateOptions().pretrained(pretrained).dropRate(dropRate);
+            CreateOptions o = CreateOptions.defaults().withPretrained(pretrained).withDropRate(dropRate);
             if (pretrained || !name.contains(":")) {
                 return Zoo.create(name, o);
             }
             // a source (local-dir:, file:, hf-hub:) without its weights: its architecture, randomly initialised
-            GraftModel loaded = Zoo.create(name, new CreateOptions());
-            return Zoo.create(loaded.cfg().architecture(), o.pretrained(false));
+            GraftModel loaded = Zoo.create(name, CreateOptions.defaults());
+            return Zoo.create(loaded.cfg().architecture(), o.withPretrained(false));
         };
     }
 }

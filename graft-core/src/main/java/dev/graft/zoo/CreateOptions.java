@@ -4,156 +4,59 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.GraftException;
 
 /**
- * Options of {@link Zoo#create}, timm's {@code create_model} keywords. Immutable: every setter
- * returns a copy, so a base set of options can be shared.
+ * Options of {@link Zoo#create}, timm's {@code create_model} keywords, validated on construction.
+ * Immutable: each {@code withX} returns a copy, so a base set of options can be shared.
  *
  * <pre>{@code
- * CreateOptions o = new CreateOptions().pretrained(true).numClasses(10).inChans(1);
+ * CreateOptions o = CreateOptions.defaults().withPretrained(true).withNumClasses(10).withInChans(1);
  * GraftModel m = Zoo.create("small_resnet.graft_mnist", o);
- * GraftModel f = Zoo.create("resnet18", new CreateOptions().source("local-dir:runs/r18/model"));
+ * GraftModel f = Zoo.create("resnet18", CreateOptions.defaults().withSource("local-dir:runs/r18/model"));
  * }</pre>
+ *
+ * @param pretrained load weights: the name's tag, else the architecture's first catalogue tag
+ * @param numClasses classifier outputs, or null for the configuration's; when it differs from the weights' the old
+ *     classifier is dropped and a new one initialised; 0 removes it
+ * @param inChans input channels, or null for the configuration's; pretrained first-conv filters are adapted as
+ *     timm's {@code adapt_input_conv}
+ * @param imgSize input height/width for models with position embeddings (ViT), or null; others accept any size anyway
+ * @param dropRate dropout before the classifier, in [0, 1)
+ * @param source where the weights come from (implies pretrained), or null: a catalogue tag ({@code graft_mnist}),
+ *     {@code file:W.safetensors}, {@code local-dir:FOLDER} or {@code hf-hub:org/name[@revision]}
+ * @param strict fail on missing or unexpected keys (default); false reports them and goes on
+ * @param seed seeds the engine's random generator before initialising, for reproducible random weights; or null
+ * @param manager the manager that owns the parameters, or null for a new base manager closed with the JVM
  */
-public final class CreateOptions {
-    private boolean pretrained;
-    private Integer numClasses;
-    private Integer inChans;
-    private Integer imgSize;
-    private double dropRate;
-    private String source;
-    private boolean strict = true;
-    private Long seed;
-    private NDManager manager;
+public record CreateOptions(boolean pretrained, Integer numClasses, Integer inChans, Integer imgSize, double dropRate, String source,
+                            boolean strict, Long seed, NDManager manager) {
 
-    /** Defaults: random initialisation, the architecture's classes and input, strict loading. */
-    public CreateOptions() {}
-
-    private CreateOptions copy() {
-        CreateOptions c = new CreateOptions();
-        c.pretrained = pretrained;
-        c.numClasses = numClasses;
-        c.inChans = inChans;
-        c.imgSize = imgSize;
-        c.dropRate = dropRate;
-        c.source = source;
-        c.strict = strict;
-        c.seed = seed;
-        c.manager = manager;
-        return c;
-    }
-
-    /** Load weights: the name's tag, else the architecture's first catalogue tag. */
-    public CreateOptions pretrained(boolean v) {
-        CreateOptions c = copy();
-        c.pretrained = v;
-        return c;
-    }
-
-    /** Classifier outputs; when it differs from the weights' the old classifier is dropped and a new one initialised. 0 removes it. */
-    public CreateOptions numClasses(int v) {
-        if (v < 0) {
-            throw new GraftException("num_classes must be >= 0, got " + v, "use 0 for no classifier");
+    public CreateOptions {
+        if (numClasses != null && numClasses < 0) {
+            throw new GraftException("num_classes must be >= 0, got " + numClasses, "use 0 for no classifier");
         }
-        CreateOptions c = copy();
-        c.numClasses = v;
-        return c;
-    }
-
-    /** Input channels; pretrained first-conv filters are adapted as timm's {@code adapt_input_conv}. */
-    public CreateOptions inChans(int v) {
-        if (v < 1) {
-            throw new GraftException("in_chans must be >= 1, got " + v, "use 1 for grey, 3 for RGB images");
+        if (inChans != null && inChans < 1) {
+            throw new GraftException("in_chans must be >= 1, got " + inChans, "use 1 for grey, 3 for RGB images");
         }
-        CreateOptions c = copy();
-        c.inChans = v;
-        return c;
-    }
-
-    /** Input height/width for models with position embeddings (ViT); others accept any size anyway. */
-    public CreateOptions imgSize(int v) {
-        if (v < 1) {
-            throw new GraftException("img_size must be >= 1, got " + v, "give the input height/width in pixels");
+        if (imgSize != null && imgSize < 1) {
+            throw new GraftException("img_size must be >= 1, got " + imgSize, "give the input height/width in pixels");
         }
-        CreateOptions c = copy();
-        c.imgSize = v;
-        return c;
-    }
-
-    /** Dropout before the classifier, in [0, 1). */
-    public CreateOptions dropRate(double v) {
-        if (v < 0 || v >= 1) {
-            throw new GraftException("drop_rate must be in [0, 1), got " + v, "use e.g. 0.1");
+        if (dropRate < 0 || dropRate >= 1) {
+            throw new GraftException("drop_rate must be in [0, 1), got " + dropRate, "use e.g. 0.1");
         }
-        CreateOptions c = copy();
-        c.dropRate = v;
-        return c;
+        pretrained = pretrained || source != null;
     }
 
-    /**
-     * Where the weights come from (implies pretrained): a catalogue tag ({@code graft_mnist}),
-     * {@code file:W.safetensors}, {@code local-dir:FOLDER} or {@code hf-hub:org/name[@revision]}.
-     */
-    public CreateOptions source(String v) {
-        CreateOptions c = copy();
-        c.source = v;
-        c.pretrained = v != null || pretrained;
-        return c;
+    /** Random initialisation, the architecture's classes and input, strict loading. */
+    public static CreateOptions defaults() {
+        return new CreateOptions(false, null, null, null, 0.0, null, true, null, null);
     }
 
-    /** Fail on missing or unexpected keys (default); false reports them and goes on. */
-    public CreateOptions strict(boolean v) {
-        CreateOptions c = copy();
-        c.strict = v;
-        return c;
-    }
-
-    /** Seeds the engine's random generator before initialising, for reproducible random weights. */
-    public CreateOptions seed(long v) {
-        CreateOptions c = copy();
-        c.seed = v;
-        return c;
-    }
-
-    /** The manager that owns the parameters (default: a new base manager, closed with the JVM). */
-    public CreateOptions manager(NDManager v) {
-        CreateOptions c = copy();
-        c.manager = v;
-        return c;
-    }
-
-    public boolean pretrained() {
-        return pretrained;
-    }
-
-    /** Requested classes, or null for the configuration's. */
-    public Integer numClasses() {
-        return numClasses;
-    }
-
-    public Integer inChans() {
-        return inChans;
-    }
-
-    public Integer imgSize() {
-        return imgSize;
-    }
-
-    public double dropRate() {
-        return dropRate;
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public boolean strict() {
-        return strict;
-    }
-
-    public Long seed() {
-        return seed;
-    }
-
-    public NDManager manager() {
-        return manager;
-    }
+    public CreateOptions withPretrained(boolean v) { return new CreateOptions(v, numClasses, inChans, imgSize, dropRate, v ? source : null, strict, seed, manager); }
+    public CreateOptions withNumClasses(int v) { return new CreateOptions(pretrained, v, inChans, imgSize, dropRate, source, strict, seed, manager); }
+    public CreateOptions withInChans(int v) { return new CreateOptions(pretrained, numClasses, v, imgSize, dropRate, source, strict, seed, manager); }
+    public CreateOptions withImgSize(int v) { return new CreateOptions(pretrained, numClasses, inChans, v, dropRate, source, strict, seed, manager); }
+    public CreateOptions withDropRate(double v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, v, source, strict, seed, manager); }
+    public CreateOptions withSource(String v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, v, strict, seed, manager); }
+    public CreateOptions withStrict(boolean v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, v, seed, manager); }
+    public CreateOptions withSeed(long v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, strict, v, manager); }
+    public CreateOptions withManager(NDManager v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, strict, seed, v); }
 }

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * Freezing, layer-wise learning-rate decay, feature caching and export are written once against it.
  *
  * <pre>{@code
- * GraftModel m = Zoo.create("resnet18", new CreateOptions().numClasses(10));
+ * GraftModel m = Zoo.create("resnet18", CreateOptions.defaults().withNumClasses(10));
  * NDArray feats = m.forwardFeatures(ps, images, false);         // N x C x h x w
  * NDArray logits = m.forwardHead(ps, feats, false, false);       // N x 10
  * NDArray pooled = m.forwardHead(ps, feats, false, true);        // N x numFeatures

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * {@link #groupMatcher} and {@link #featureInfo}.
  *
  * <pre>{@code
- * ModelBase m = (ModelBase) Zoo.create("resnet18", new CreateOptions().numClasses(10));
+ * ModelBase m = (ModelBase) Zoo.create("resnet18", CreateOptions.defaults().withNumClasses(10));
  * NDArray logits = m.predict(images);   // inference, no autograd
  * }</pre>
  */

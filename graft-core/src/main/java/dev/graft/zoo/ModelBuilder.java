@@ -37,7 +37,7 @@ final class ModelBuilder {
             weights = WeightsSources.resolve(name);
             if (weights.cfg() == null) {
                 throw new GraftException(name + " does not say which architecture it holds",
-                        "create the architecture by name with this source, e.g. Zoo.create(\"resnet18\", options.source(\"" + name + "\"))");
+                        "create the architecture by name with this source, e.g. Zoo.create(\"resnet18\", options.withSource(\"" + name + "\"))");
             }
             modelName = weights.cfg().name();
         } else if (source != null) {

@@ -97,7 +97,7 @@ public final class Weights {
 
     /** Creates the model a folder describes ({@code config.json} names the architecture) with its weights. */
     public static GraftModel load(Path dir) {
-        return load(dir, new CreateOptions());
+        return load(dir, CreateOptions.defaults());
     }
 
     /** As {@link #load(Path)} with options (e.g. another class count or input channels). */

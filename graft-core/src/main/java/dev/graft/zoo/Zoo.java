@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);   // resnet18, resnet34, resnet50
- * GraftModel m = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true).numClasses(5));
+ * GraftModel m = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true).withNumClasses(5));
  * GraftModel r = Zoo.create("local-dir:runs/mnist/model");                  // architecture from config.json
  * }</pre>
  */
@@ -398,7 +398,7 @@ public final class Zoo {
 
     /** {@link #create(String, CreateOptions)} with default options (random weights unless the name is a source). */
     public static GraftModel create(String name) {
-        return create(name, new CreateOptions());
+        return create(name, CreateOptions.defaults());
     }
 
     /**

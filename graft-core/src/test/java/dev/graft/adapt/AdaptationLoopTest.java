@@ -65,9 +65,9 @@ class AdaptationLoopTest {
             LeNet model = LeNet.create(nd, 1, 3);
             return DomainAdaptation.method(method, AdaptOptions.defaults().withEpochs(epochs).withIterationsPerEpoch(iters)
                             .withBatchSize(8).withDiscriminatorHidden(16).withSeed(seed))
-                    .model(model)
-                    .source(bars("src", 30, false, 1), bars("src-eval", 12, false, 2))
-                    .target(bars("tgt", 30, true, 3), bars("tgt-eval", 12, true, 4))
+                    .withModel(model)
+                    .withSource(bars("src", 30, false, 1), bars("src-eval", 12, false, 2))
+                    .withTarget(bars("tgt", 30, true, 3), bars("tgt-eval", 12, true, 4))
                     .run();
         }
     }
@@ -104,9 +104,9 @@ class AdaptationLoopTest {
             try (NDManager nd = NDManager.newBaseManager()) {
                 AdaptationResult r = DomainAdaptation.method(method, AdaptOptions.defaults().withEpochs(1).withIterationsPerEpoch(3)
                                 .withBatchSize(8).withDiscriminatorHidden(16).withSeed(6))
-                        .model(LeNet.create(nd, 1, 3))
-                        .source(bars("src", 30, false, 1), bars("src-eval", 12, false, 2))
-                        .target(small, smallEval)
+                        .withModel(LeNet.create(nd, 1, 3))
+                        .withSource(bars("src", 30, false, 1), bars("src-eval", 12, false, 2))
+                        .withTarget(small, smallEval)
                         .run();
                 assertTrue(Double.isFinite(r.epochs().get(0).transferLoss()), method);
                 assertTrue(r.targetAccuracy() >= 0 && r.targetAccuracy() <= 1, method);
@@ -125,9 +125,9 @@ class AdaptationLoopTest {
         try (NDManager nd = NDManager.newBaseManager()) {
             LeNet model = LeNet.create(nd, 1, 10);
             DomainAdaptation da = DomainAdaptation.method("dann", AdaptOptions.defaults())
-                    .model(model)
-                    .source(bars("src", 6, false, 1), bars("src", 6, false, 1))
-                    .target(bars("tgt", 6, true, 1), bars("tgt", 6, true, 1));
+                    .withModel(model)
+                    .withSource(bars("src", 6, false, 1), bars("src", 6, false, 1))
+                    .withTarget(bars("tgt", 6, true, 1), bars("tgt", 6, true, 1));
             assertThrows(GraftException.class, da::run);
         }
     }
@@ -184,9 +184,9 @@ class AdaptationLoopTest {
             GraftModel model = AdaptModels.create("small_cnn", nd, 1, 3);
             AdaptationResult r = DomainAdaptation.method("adabn", AdaptOptions.defaults().withEpochs(1).withIterationsPerEpoch(2)
                             .withBatchSize(4).withSeed(4))
-                    .model(model)
-                    .source(bars("src", 12, false, 1), bars("src-eval", 6, false, 2))
-                    .target(bars("tgt", 12, true, 3), bars("tgt-eval", 6, true, 4))
+                    .withModel(model)
+                    .withSource(bars("src", 12, false, 1), bars("src-eval", 6, false, 2))
+                    .withTarget(bars("tgt", 12, true, 3), bars("tgt-eval", 6, true, 4))
                     .run();
             assertEquals(1, r.epochs().size());
             assertTrue(!Double.isNaN(r.targetAccuracyBeforeAdaBN()));

@@ -46,7 +46,7 @@ class DataLoaderTest {
     @Test
     void everySampleOnceWithMatchingImagesAndLabels() {
         ImageData d = TestFiles.tiny(LABELS, 3);
-        DataLoader loader = DataLoader.builder(d).batchSize(4).shuffle(7).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(4).withShuffle(7);
         assertEquals(3, loader.numBatches());
         List<Integer> seen = new ArrayList<>();
         try (NDManager nd = NDManager.newBaseManager(); DataLoader.Epoch e = loader.epoch(nd, 0)) {
@@ -79,8 +79,8 @@ class DataLoaderTest {
     void sameSeedRepeatsOrderAndRandomTransformsEpochsDiffer() {
         ImageData d = TestFiles.tiny(LABELS, 3);
         Transform t = Transforms.randomCrop(2, 2, 1);
-        DataLoader a = DataLoader.builder(d).batchSize(3).shuffle(11).transform(t).build();
-        DataLoader b = DataLoader.builder(d).batchSize(3).shuffle(11).transform(t).prefetch(1).build();
+        DataLoader a = DataLoader.of(d).withBatchSize(3).withShuffle(11).withTransform(t);
+        DataLoader b = DataLoader.of(d).withBatchSize(3).withShuffle(11).withTransform(t).withPrefetch(1);
         List<float[]> xa = new ArrayList<>();
         List<float[]> xb = new ArrayList<>();
         List<int[]> oa = orders(a, 2, xa);
@@ -90,7 +90,7 @@ class DataLoaderTest {
             assertArrayEquals(xa.get(i), xb.get(i));
         }
         assertFalse(Arrays.equals(a.order(2), a.order(3)));
-        assertFalse(Arrays.equals(a.order(2), DataLoader.builder(d).shuffle(12).build().order(2)));
+        assertFalse(Arrays.equals(a.order(2), DataLoader.of(d).withShuffle(12).order(2)));
         // the transform of sample k of epoch 2 uses its own seeded draw, as documented
         int first = oa.get(0)[0];
         Pixels expect = t.apply(new Pixels(1, 2, 2, d.image(first)), new Random(DataLoader.mix(11, 2, 0)));
@@ -100,7 +100,7 @@ class DataLoaderTest {
     @Test
     void noShuffleKeepsOrderAndDropLastDropsTheTail() {
         ImageData d = TestFiles.tiny(LABELS, 3);
-        DataLoader loader = DataLoader.builder(d).batchSize(4).dropLast(true).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(4).withDropLast(true);
         assertEquals(2, loader.numBatches());
         List<int[]> o = orders(loader, 0, null);
         assertEquals(2, o.size());
@@ -111,8 +111,8 @@ class DataLoaderTest {
     @Test
     void transformChangesTheBatchShape() {
         ImageData d = TestFiles.tiny(LABELS, 3);
-        DataLoader loader = DataLoader.builder(d).batchSize(10)
-                .transform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(4, 4))).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(10)
+                .withTransform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(4, 4)));
         assertArrayEquals(new int[] {3, 4, 4}, loader.imageShape());
         List<float[]> xs = new ArrayList<>();
         orders(loader, 0, xs);
@@ -123,7 +123,7 @@ class DataLoaderTest {
     @Test
     void stoppingEarlyAndClosingEndsTheWorker() {
         ImageData d = TestFiles.tiny(new int[200], 1);
-        DataLoader loader = DataLoader.builder(d).batchSize(1).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(1);
         try (NDManager nd = NDManager.newBaseManager()) {
             DataLoader.Epoch e = loader.epoch(nd, 0);
             for (Batch b : e) {
@@ -145,7 +145,7 @@ class DataLoaderTest {
             }
             return p;
         };
-        DataLoader loader = DataLoader.builder(d).batchSize(2).transform(failing).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(2).withTransform(failing);
         GraftException e = assertThrows(GraftException.class, () -> orders(loader, 0, null));
         assertEquals("bad sample", e.getMessage());
     }
@@ -154,7 +154,7 @@ class DataLoaderTest {
     void asTheLoopsBatchSourceItGivesTheSameBatchesAsAnEpoch() {
         ImageData d = TestFiles.tiny(LABELS, 3);
         Transform t = Transforms.randomCrop(2, 2, 1);
-        DataLoader loader = DataLoader.builder(d).batchSize(4).shuffle(11).transform(t).build();
+        DataLoader loader = DataLoader.of(d).withBatchSize(4).withShuffle(11).withTransform(t);
         List<float[]> xs = new ArrayList<>();
         List<int[]> idx = orders(loader, 3, xs);
         assertEquals(loader.numBatches(), loader.perEpoch());

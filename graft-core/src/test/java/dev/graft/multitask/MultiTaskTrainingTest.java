@@ -139,12 +139,10 @@ class MultiTaskTrainingTest {
     }
 
     private static MultiTaskResult run(String weighting, Path out, long seed, MultiTaskData train) {
-        return MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
-                .data("toy", new MultiTaskSplits(train, toyData(24, 8), toyData(40, 9)))
-                .weighting(weighting)
-                .epochs(3).batchSize(16).learningRate(0.01).seed(seed)
-                .out(out)
+        return MultiTask.of("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3), "toy", new MultiTaskSplits(train, toyData(24, 8), toyData(40, 9)))
+                .withWeighting(weighting)
+                .withEpochs(3).withBatchSize(16).withLearningRate(0.01).withSeed(seed)
+                .withOutDir(out)
                 .run();
     }
 
@@ -209,10 +207,8 @@ class MultiTaskTrainingTest {
         MultiTaskModel initial = MultiTaskModel.create(new TinyBackbone(torch.nd(), 1, 8, 3), train.tasks(), torch.nd());
         float[] massHead = initial.headParameters().get("heads.mass.weight").getArray().toFloatArray();
         float[] stripesHead = initial.headParameters().get("heads.stripes.weight").getArray().toFloatArray();
-        MultiTaskResult r = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
-                .data("toy", new MultiTaskSplits(train, toyData(0, 8), toyData(40, 9)))
-                .weighting("ew").epochs(2).batchSize(16).seed(5).out(tmp).run();
+        MultiTaskResult r = MultiTask.of("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3), "toy", new MultiTaskSplits(train, toyData(0, 8), toyData(40, 9)))
+                .withWeighting("ew").withEpochs(2).withBatchSize(16).withSeed(5).withOutDir(tmp).run();
         assertEquals(0.0, r.history().get(0).trainLoss()[1], 1e-12);
         try (NDManager m = NDManager.newBaseManager()) {
             NDList saved = NDList.decode(m, Files.readAllBytes(tmp.resolve("model.safetensors")));
@@ -227,19 +223,15 @@ class MultiTaskTrainingTest {
 
     @Test
     void singleTaskTrainsOneModelPerTask(@TempDir Path tmp) throws Exception {
-        MultiTaskResult r = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
-                .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
-                .epochs(1).batchSize(16).learningRate(0.01).seed(1).singleTask(true).out(tmp)
+        MultiTaskResult r = MultiTask.of("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3), "toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
+                .withEpochs(1).withBatchSize(16).withLearningRate(0.01).withSeed(1).withSingleTask(true).withOutDir(tmp)
                 .run();
         assertEquals("single-task", r.weighting());
         assertEquals(java.util.Set.of("stripes", "mass"), r.testMetrics().keySet());
         assertTrue(Files.isRegularFile(tmp.resolve("stripes").resolve("model.safetensors")));
         assertEquals(r.testMetrics(), MultiTaskReport.readMetrics(tmp));
-        MultiTaskResult m = MultiTask.builder()
-                .backbone("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3))
-                .data("toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
-                .epochs(1).batchSize(16).learningRate(0.01).seed(1).baselines(MultiTaskReport.readMetrics(tmp))
+        MultiTaskResult m = MultiTask.of("tiny", () -> new TinyBackbone(torch.nd(), 1, 8, 3), "toy", new MultiTaskSplits(toyData(32, 7), toyData(0, 8), toyData(24, 9)))
+                .withEpochs(1).withBatchSize(16).withLearningRate(0.01).withSeed(1).withBaselines(MultiTaskReport.readMetrics(tmp))
                 .run();
         assertEquals(DeltaM.percent(m.tasks(), m.testMetrics(), r.testMetrics()), m.deltaM(), 1e-12);
     }

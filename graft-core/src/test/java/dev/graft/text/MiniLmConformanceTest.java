@@ -76,7 +76,7 @@ class MiniLmConformanceTest {
     void zooModelPoolsAsTheTextEncoder() throws Exception {
         List<String> texts = List.of("A small furry pet that purrs.", "Stock markets fell sharply on Monday after the report.");
         dev.graft.zoo.GraftModel zoo = dev.graft.zoo.Zoo.create("bert_minilm_l6_h384.sentence_transformers",
-                new dev.graft.zoo.CreateOptions().pretrained(true));
+                dev.graft.zoo.CreateOptions.defaults().withPretrained(true));
         assertTrue(((dev.graft.zoo.ModelBase) zoo).loadReport().isExact(), ((dev.graft.zoo.ModelBase) zoo).loadReport().summary());
         // 22.7M on the Hugging Face card counts the pooler (147,840), which the sentence encoder does not have.
         assertEquals(22_565_376L, zoo.numParams());

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 class CardFrontMatterTest {
     @Test
     void aCardWithResultsPassesTheHubsRules() {
-        Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification").baseModel("small_cnn.graft_mnist")
-                .dataset("digits").tags("graft", "strategy-head")
-                .result("m-digits-head", "image-classification", "digits", CardFrontMatter.metric("accuracy", "top-1", 0.93))
-                .extra("graft", Map.of("seed", 1)).toMap();
+        Map<String, Object> fm = new CardFrontMatter("apache-2.0", "image-classification").withBaseModel("small_cnn.graft_mnist")
+                .withDataset("digits").withTags("graft", "strategy-head")
+                .withResult("m-digits-head", "image-classification", "digits", CardFrontMatter.metric("accuracy", "top-1", 0.93))
+                .withExtra("graft", Map.of("seed", 1)).toMap();
         ModelCardData card = ModelCardData.parse(RunDirectory.cardText(fm, "# m\n"));
         assertEquals("graft", card.string("library_name"));
         assertEquals(List.of("base_model", "datasets", "library_name", "license", "pipeline_tag", "tags", "model-index", "graft"),
@@ -26,9 +26,9 @@ class CardFrontMatterTest {
 
     @Test
     void oneResultPerTaskKeepsTheTaskName() {
-        Map<String, Object> fm = new CardFrontMatter(null, null).dataset("multimnist")
-                .result("mt", "image-classification", "left", "multimnist", CardFrontMatter.metric("accuracy", null, 0.9))
-                .result("mt", "image-regression", "brightness", "multimnist", CardFrontMatter.metric("mse", null, 0.01))
+        Map<String, Object> fm = new CardFrontMatter(null, null).withDataset("multimnist")
+                .withResult("mt", "image-classification", "left", "multimnist", CardFrontMatter.metric("accuracy", null, 0.9))
+                .withResult("mt", "image-regression", "brightness", "multimnist", CardFrontMatter.metric("mse", null, 0.01))
                 .toMap();
         String text = RunDirectory.cardText(fm, "");
         ModelCardData.parse(text);

@@ -49,15 +49,15 @@ class FineTuneTest {
     }
 
     static FineTune base(List<TinyNet> made, Strategy s, Path out) {
-        return FineTune.builder().model("tiny", factory(made)).data("tiny-textures", splits).strategy(s)
-                .config(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(0.05).withSeed(3)).outDir(out);
+        return FineTune.of("tiny", factory(made), "tiny-textures", splits).withStrategy(s)
+                .withConfig(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(0.05).withSeed(3)).withOutDir(out);
     }
 
     @Test
     void partialKeepsFrozenGroupsAndTheirBatchNormBitIdentical(@TempDir Path dir) {
         List<TinyNet> made = new java.util.ArrayList<>();
         Map<String, float[]> before = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
-        FineTuneResult r = base(made, Strategy.PARTIAL, dir).freezeStages(1).run();
+        FineTuneResult r = base(made, Strategy.PARTIAL, dir).withFreezeStages(1).run();
         Map<String, float[]> after = snapshot(made.get(0).stateDict());
         for (String k : List.of("conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var")) {
             assertArrayEquals(before.get(k), after.get(k), k + " is frozen");
@@ -73,10 +73,10 @@ class FineTuneTest {
     void headSgdOnCachedFeaturesMatchesRunningTheFrozenBackbone(@TempDir Path dir) {
         // the SGD fallback for cached sets too large for the full-batch probe, forced here with a limit of 0
         List<TinyNet> cachedNets = new java.util.ArrayList<>();
-        FineTuneResult cached = base(cachedNets, Strategy.HEAD, dir.resolve("cached")).probeMaxValues(0).run();
+        FineTuneResult cached = base(cachedNets, Strategy.HEAD, dir.resolve("cached")).withProbeMaxValues(0).run();
         assertEquals(null, cached.probe(), "trained by epochs");
         List<TinyNet> plainNets = new java.util.ArrayList<>();
-        FineTuneResult plain = base(plainNets, Strategy.HEAD, dir.resolve("plain")).cacheFeatures(false).run();
+        FineTuneResult plain = base(plainNets, Strategy.HEAD, dir.resolve("plain")).withCacheFeatures(false).run();
 
         Map<String, float[]> pre = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
         Map<String, float[]> a = snapshot(cachedNets.get(0).stateDict());
@@ -96,11 +96,11 @@ class FineTuneTest {
     @Test
     void headFitsTheProbeWhateverTheEpochsAndKeepsTheBackboneFrozen(@TempDir Path dir) throws Exception {
         List<TinyNet> shortNets = new java.util.ArrayList<>();
-        FineTuneResult shortRun = base(shortNets, Strategy.HEAD, dir.resolve("short")).reproduceCommand("graft finetune --the-first-run")
-                .config(TrainConfig.defaults().withEpochs(1).withBatchSize(8).withLr(0.05).withSeed(3)).run();
+        FineTuneResult shortRun = base(shortNets, Strategy.HEAD, dir.resolve("short")).withReproduce("graft finetune --the-first-run")
+                .withConfig(TrainConfig.defaults().withEpochs(1).withBatchSize(8).withLr(0.05).withSeed(3)).run();
         List<TinyNet> longNets = new java.util.ArrayList<>();
         FineTuneResult longRun = base(longNets, Strategy.HEAD, dir.resolve("long"))
-                .config(TrainConfig.defaults().withEpochs(30).withBatchSize(32).withLr(0.5).withSeed(3)).run();
+                .withConfig(TrainConfig.defaults().withEpochs(30).withBatchSize(32).withLr(0.5).withSeed(3)).run();
         Map<String, float[]> pre = snapshot(factory(new java.util.ArrayList<>()).create(true).stateDict());
         Map<String, float[]> a = snapshot(shortNets.get(0).stateDict());
         Map<String, float[]> b = snapshot(longNets.get(0).stateDict());
@@ -146,7 +146,7 @@ class FineTuneTest {
         }
 
         List<TinyNet> resumed = new java.util.ArrayList<>();
-        FineTuneResult again = FineTune.builder().model("tiny", factory(resumed)).data("tiny-textures", splits).resume(out).run();
+        FineTuneResult again = FineTune.resume(out, FineTune.RunSpec.read(out), factory(resumed), splits).run();
         assertEquals(shortRun.test().top1(), again.test().top1(), 0.0, "--resume fits again from run.json");
         assertTrue(Files.readString(out.resolve("report.md")).contains("graft finetune --the-first-run"), "a resumed run keeps its reproduce line");
         assertArrayEquals(a.get("fc.weight"), snapshot(resumed.get(0).stateDict()).get("fc.weight"), 1e-6f);
@@ -155,7 +155,7 @@ class FineTuneTest {
     @Test
     void runFolderHoldsMetricsReportPlotsAndModelCard(@TempDir Path dir) throws Exception {
         FineTuneResult r = base(new java.util.ArrayList<>(), Strategy.FULL, dir)
-                .config(TrainConfig.defaults().withEpochs(6).withBatchSize(8).withLr(0.2).withWarmupEpochs(0).withSeed(3)).run();
+                .withConfig(TrainConfig.defaults().withEpochs(6).withBatchSize(8).withLr(0.2).withWarmupEpochs(0).withSeed(3)).run();
         for (String f : List.of("metrics.jsonl", "report.md", "curves.png", "confusion.png", "model.safetensors", "config.json",
                 "README.md", "run.json", "checkpoint/state.json", "checkpoint/model.safetensors", "checkpoint/optimizer.safetensors")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
@@ -176,7 +176,7 @@ class FineTuneTest {
     void divergingLossStopsWithAdvice(@TempDir Path dir) {
         dev.graft.GraftException e = org.junit.jupiter.api.Assertions.assertThrows(dev.graft.GraftException.class,
                 () -> base(new java.util.ArrayList<>(), Strategy.SCRATCH, dir)
-                        .config(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(1e30).withWarmupEpochs(0).withClipNorm(0)).run());
+                        .withConfig(TrainConfig.defaults().withEpochs(2).withBatchSize(8).withLr(1e30).withWarmupEpochs(0).withClipNorm(0)).run());
         assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
         assertTrue(e.fix().contains("lower the learning rate"), e.fix());
     }

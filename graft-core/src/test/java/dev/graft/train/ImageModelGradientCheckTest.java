@@ -65,7 +65,7 @@ class ImageModelGradientCheckTest {
     @Test
     void smallCnn() {
         Engine.getInstance().setRandomSeed(2);
-        GradientCheck.Result r = check(Zoo.create("small_cnn", new CreateOptions().numClasses(10)), 8, 1, 28, 28, 10, 2);
+        GradientCheck.Result r = check(Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(10)), 8, 1, 28, 28, 10, 2);
         assertTrue(r.worst() < 1e-2, r::toString);
     }
 

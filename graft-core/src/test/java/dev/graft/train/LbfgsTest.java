@@ -17,7 +17,7 @@ class LbfgsTest {
 
     @Test
     void findsTheRosenbrockMinimum() {
-        Lbfgs.Result r = new Lbfgs().gradientTolerance(1e-9).minimize(ROSENBROCK, new double[] {-1.2, 1});
+        Lbfgs.Result r = new Lbfgs().withGradientTolerance(1e-9).minimize(ROSENBROCK, new double[] {-1.2, 1});
         assertEquals(Lbfgs.Stop.GRADIENT, r.stop(), "converged on the gradient test");
         assertEquals(1, r.x()[0], 1e-6);
         assertEquals(1, r.x()[1], 1e-6);
@@ -42,7 +42,7 @@ class LbfgsTest {
             }
             return v;
         };
-        Lbfgs.Result r = new Lbfgs().gradientTolerance(1e-7).functionTolerance(0).minimize(f, new double[4]);
+        Lbfgs.Result r = new Lbfgs().withGradientTolerance(1e-7).withFunctionTolerance(0).minimize(f, new double[4]);
         assertEquals(Lbfgs.Stop.GRADIENT, r.stop());
         // A x = b solved by hand: the two 2x2 blocks
         double det1 = 1 * 10 - 0.25;
@@ -75,8 +75,8 @@ class LbfgsTest {
 
     @Test
     void stopsOnRequestAndAtTheIterationLimit() {
-        assertEquals(Lbfgs.Stop.INTERRUPTED, new Lbfgs().stopWhen(() -> true).minimize(ROSENBROCK, new double[] {-1.2, 1}).stop());
-        Lbfgs.Result r = new Lbfgs().maxIterations(3).minimize(ROSENBROCK, new double[] {-1.2, 1});
+        assertEquals(Lbfgs.Stop.INTERRUPTED, new Lbfgs().withStopWhen(() -> true).minimize(ROSENBROCK, new double[] {-1.2, 1}).stop());
+        Lbfgs.Result r = new Lbfgs().withMaxIterations(3).minimize(ROSENBROCK, new double[] {-1.2, 1});
         assertEquals(Lbfgs.Stop.ITERATIONS, r.stop());
         assertEquals(3, r.iterations());
     }

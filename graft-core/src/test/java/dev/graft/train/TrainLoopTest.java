@@ -43,7 +43,7 @@ class TrainLoopTest {
 
     static TrainLoop loop(TinyNet m, TrainConfig c, Strategy s) {
         GroupedOptimizer opt = new GroupedOptimizer(c.optimizer(), c.momentum(), ModelParts.trainable(m, s, c));
-        return new TrainLoop(c, m::forward, opt, m.stateDict()).label("test");
+        return new TrainLoop(c, m::forward, opt, m.stateDict()).withLabel("test");
     }
 
     static float[] flat(Map<String, Parameter> sd) {
@@ -100,7 +100,7 @@ class TrainLoopTest {
                 Path ck = dir.resolve(kind + "-checkpoint");
                 TinyNet first = net(nd, 5, 0.3f);
                 // 6 batches per epoch: stop in the middle of the second epoch
-                TrainLoop.Result part = loop(first, c, Strategy.SCRATCH).checkpointDir(ck).stopAfterBatches(9).run(train, val, null);
+                TrainLoop.Result part = loop(first, c, Strategy.SCRATCH).withCheckpointDir(ck).withStopAfterBatches(9).run(train, val, null);
                 assertTrue(part.interrupted());
                 assertEquals(1, part.history().size());
 
@@ -109,7 +109,7 @@ class TrainLoopTest {
                 LoopState state = Checkpoint.load(ck, second.stateDict(), opt);
                 assertEquals(1, state.epoch());
                 assertEquals(3, state.batch());
-                TrainLoop.Result resumed = new TrainLoop(c, second::forward, opt, second.stateDict()).checkpointDir(ck).run(train, val, state);
+                TrainLoop.Result resumed = new TrainLoop(c, second::forward, opt, second.stateDict()).withCheckpointDir(ck).run(train, val, state);
                 assertEquals(withoutTimes(full.history()), withoutTimes(resumed.history()));
                 assertArrayEquals(flat(whole.stateDict()), flat(second.stateDict()));
             }

@@ -57,10 +57,9 @@ class ZooFineTuneTest {
             assertTrue(st.metadata().get("graft_recipe").startsWith("graft pretrain"), st.metadata().toString());
         }
 
-        FineTuneResult r = FineTune.builder()
-                .model("small_cnn.graft_textures", ZooModels.factory("small_cnn.graft_textures", 0.0))
-                .data("textures-small", textures(5, 28, 9)).strategy(Strategy.AUTO)
-                .config(cfg.withEpochs(2)).outDir(runs.resolve("ft")).run();
+        FineTuneResult r = FineTune.of("small_cnn.graft_textures", ZooModels.factory("small_cnn.graft_textures", 0.0),
+                        "textures-small", textures(5, 28, 9)).withStrategy(Strategy.AUTO)
+                .withConfig(cfg.withEpochs(2)).withOutDir(runs.resolve("ft")).run();
         assertNotNull(r.advice());
         assertTrue(r.advice().frechetRelative() < 0.5, r.advice().reason());
         assertTrue(r.advice().small() && r.advice().similar(), r.advice().reason());
@@ -68,7 +67,7 @@ class ZooFineTuneTest {
         assertEquals(4, r.advice().probe().accuracy().size());
         assertEquals(r.advice().probe().best(), r.strategy(), r.advice().reason());
 
-        GraftModel back = Zoo.create("local-dir:" + r.runDir(), new CreateOptions());
+        GraftModel back = Zoo.create("local-dir:" + r.runDir(), CreateOptions.defaults());
         assertEquals(4, back.numClasses());
         EvalResult again = TrainLoop.evaluate(back::forward, ModelInput.prepare(textures(5, 28, 9).test(), back.cfg()), 64, 0.0);
         assertEquals(r.test().top1(), again.top1(), 1e-9, "the exported model reproduces the reported accuracy");

@@ -78,14 +78,14 @@ class ArchitectureTest {
 
     @Test
     void vitRunsOnOtherSizesAndLoadsWeightsMadeForAnotherGrid() {
-        ModelBase at32 = (ModelBase) Zoo.create("vit_tiny_patch16_224", new CreateOptions().imgSize(32).numClasses(3).seed(4));
+        ModelBase at32 = (ModelBase) Zoo.create("vit_tiny_patch16_224", CreateOptions.defaults().withImgSize(32).withNumClasses(3).withSeed(4));
         try (NDManager nd = NDManager.newBaseManager()) {
             // 48x48 input on a model built for 32x32: embeddings resampled on the fly.
             assertEquals(new Shape(2, 3), at32.predict(nd.randomUniform(0f, 1f, new Shape(2, 3, 48, 48))).getShape());
             Path file = tmp.resolve("vit32.safetensors");
             Weights.saveStateDict(at32, file);
             ModelBase at64 = (ModelBase) Zoo.create("vit_tiny_patch16_224",
-                    new CreateOptions().imgSize(64).numClasses(3).source("file:" + file));
+                    CreateOptions.defaults().withImgSize(64).withNumClasses(3).withSource("file:" + file));
             assertEquals(List.of("pos_embed"), at64.loadReport().adapted());
             assertEquals(new Shape(1, 17, 192), at64.stateDict().get("pos_embed").getArray().getShape());
             assertArrayEquals(at32.stateDict().get("cls_token").getArray().toFloatArray(),
@@ -98,7 +98,7 @@ class ArchitectureTest {
 
     @Test
     void resnetFeatureInfoMatchesTimm() {
-        GraftModel r50 = Zoo.create("resnet50", new CreateOptions().numClasses(0));
+        GraftModel r50 = Zoo.create("resnet50", CreateOptions.defaults().withNumClasses(0));
         assertEquals(List.of(new FeatureInfo("act1", 64, 2), new FeatureInfo("layer1", 256, 4), new FeatureInfo("layer2", 512, 8),
                 new FeatureInfo("layer3", 1024, 16), new FeatureInfo("layer4", 2048, 32)), r50.featureInfo());
         assertEquals(0, r50.numClasses());

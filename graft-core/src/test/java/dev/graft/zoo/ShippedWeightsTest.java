@@ -70,7 +70,7 @@ class ShippedWeightsTest {
                 assertTrue(Zoo.isImported(name), name + " ships no weights and imports none");
                 continue;
             }
-            GraftModel m = Zoo.create(name, new CreateOptions().pretrained(true));
+            GraftModel m = Zoo.create(name, CreateOptions.defaults().withPretrained(true));
             assertEquals(name, m.cfg().name());
             assertEquals(10, m.cfg().labelNames().size());
             try (NDManager nd = NDManager.newBaseManager()) {
@@ -97,12 +97,12 @@ class ShippedWeightsTest {
     @Test
     void aChangedShippedFileIsOneClearErrorAndDeletingTheFolderRestoresIt() throws IOException {
         String name = "small_cnn.graft_mnist";
-        Zoo.create(name, new CreateOptions().pretrained(true));
+        Zoo.create(name, CreateOptions.defaults().withPretrained(true));
         Path file = Weights.catalogueDir(name).resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 1] ^= 1;
         Files.write(file, bytes);
-        GraftException e = assertThrows(GraftException.class, () -> Zoo.create(name, new CreateOptions().pretrained(true)));
+        GraftException e = assertThrows(GraftException.class, () -> Zoo.create(name, CreateOptions.defaults().withPretrained(true)));
         assertTrue(e.getMessage().contains("is not the file Graft ships for " + name), e.getMessage());
         assertTrue(e.getMessage().contains(Zoo.shippedWeights(name).sha256().get("model.safetensors")), e.getMessage());
         assertTrue(e.fix().contains("delete " + Weights.catalogueDir(name)), e.fix());
@@ -111,7 +111,7 @@ class ShippedWeightsTest {
                 Files.delete(p);
             }
         }
-        assertNotNull(Zoo.create(name, new CreateOptions().pretrained(true)));
+        assertNotNull(Zoo.create(name, CreateOptions.defaults().withPretrained(true)));
     }
 
     @Test
@@ -128,12 +128,12 @@ class ShippedWeightsTest {
     @Test
     void weightsMadeHereWinOverTheShippedOnes() {
         String name = "small_resnet.graft_mnist";
-        GraftModel shipped = Zoo.create(name, new CreateOptions().pretrained(true));
+        GraftModel shipped = Zoo.create(name, CreateOptions.defaults().withPretrained(true));
         // What graft pretrain does: write new weights and a new config.json into the catalogue folder.
-        GraftModel own = Zoo.create("small_resnet", new CreateOptions().seed(11));
+        GraftModel own = Zoo.create("small_resnet", CreateOptions.defaults().withSeed(11));
         Weights.save(own, Weights.catalogueDir(name), Zoo.cfg(name));
         assertFalse(Zoo.shippedWeights(name).isCopyIn(Weights.catalogueDir(name)));
-        GraftModel back = Zoo.create(name, new CreateOptions().pretrained(true));
+        GraftModel back = Zoo.create(name, CreateOptions.defaults().withPretrained(true));
         float[] fc = back.stateDict().get("fc.weight").getArray().toFloatArray();
         assertArrayEquals(own.stateDict().get("fc.weight").getArray().toFloatArray(), fc);
         assertFalse(java.util.Arrays.equals(shipped.stateDict().get("fc.weight").getArray().toFloatArray(), fc));
@@ -145,15 +145,15 @@ class ShippedWeightsTest {
         List<String> listed = Zoo.list(List.of("small_*"), List.of(), true);
         assertFalse(listed.contains(MADE_HERE), listed.toString());
         assertFalse(listed.contains(ABSENT), listed.toString());
-        ZooException made = assertThrows(ZooException.class, () -> Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
+        ZooException made = assertThrows(ZooException.class, () -> Zoo.create(MADE_HERE, CreateOptions.defaults().withPretrained(true)));
         assertEquals(ZooException.Reason.WEIGHTS_NOT_HERE, made.reason());
         assertEquals(new WeightsStep(null, true, "small_cnn", "step-test"), made.weightsStep());
         assertTrue(made.fix().contains("make them by pretraining small_cnn on step-test"), made.fix());
-        GraftException absent = assertThrows(GraftException.class, () -> Zoo.create(ABSENT, new CreateOptions().pretrained(true)));
+        GraftException absent = assertThrows(GraftException.class, () -> Zoo.create(ABSENT, CreateOptions.defaults().withPretrained(true)));
         assertTrue(absent.fix().contains("add " + ShippedWeights.ARTIFACT + " to the class path"), absent.fix());
         // Once the step is done (weights made on this machine), the entry is listed and created.
-        Weights.save(Zoo.create("small_cnn", new CreateOptions().seed(3)), Weights.catalogueDir(MADE_HERE), Zoo.cfg(MADE_HERE));
+        Weights.save(Zoo.create("small_cnn", CreateOptions.defaults().withSeed(3)), Weights.catalogueDir(MADE_HERE), Zoo.cfg(MADE_HERE));
         assertTrue(Zoo.list(List.of("small_*"), List.of(), true).contains(MADE_HERE));
-        assertNotNull(Zoo.create(MADE_HERE, new CreateOptions().pretrained(true)));
+        assertNotNull(Zoo.create(MADE_HERE, CreateOptions.defaults().withPretrained(true)));
     }
 }

@@ -37,10 +37,10 @@ class TrainingTest {
     @Test
     void djlTrainerTrainsEveryFamilyAndTheLossFalls() {
         for (String name : new String[] {"small_cnn", "small_resnet", "vit_tiny_patch16_224"}) {
-            CreateOptions o = new CreateOptions().seed(21).numClasses(4);
+            CreateOptions o = CreateOptions.defaults().withSeed(21).withNumClasses(4);
             int size = 28;
             if (name.startsWith("vit")) {
-                o = o.imgSize(32).inChans(1);
+                o = o.withImgSize(32).withInChans(1);
                 size = 32;
             }
             ModelBase m = (ModelBase) Zoo.create(name, o);
@@ -70,10 +70,10 @@ class TrainingTest {
 
     @Test
     void loadedWeightsStayTrainable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
-        ModelBase source = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(23));
+        ModelBase source = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(23));
         java.nio.file.Path file = tmp.resolve("w.safetensors");
         dev.graft.zoo.Weights.saveStateDict(source, file);
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().source("file:" + file));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSource("file:" + file));
         float[] before = m.stateDict().get("stage1.conv.weight").getArray().toFloatArray();
         assertArrayEquals(source.stateDict().get("stage1.conv.weight").getArray().toFloatArray(), before);
         try (Model model = Model.newInstance("loaded")) {
@@ -92,7 +92,7 @@ class TrainingTest {
 
     @Test
     void frozenBatchNormKeepsItsRunningStatisticsInATrainingPass() {
-        ModelBase m = (ModelBase) Zoo.create("small_resnet", new CreateOptions().seed(22));
+        ModelBase m = (ModelBase) Zoo.create("small_resnet", CreateOptions.defaults().withSeed(22));
         try (NDManager nd = NDManager.newBaseManager()) {
             NDArray x = nd.randomUniform(0f, 1f, new Shape(4, 1, 28, 28));
             float[] mean = m.stateDict().get("layer1.0.bn1.running_mean").getArray().toFloatArray();

@@ -34,7 +34,7 @@ class ZooCreateTest {
     @Test
     void smallModelsRunOn28x28AndExposeTheContract() {
         for (String name : List.of("small_cnn", "small_resnet")) {
-            ModelBase m = (ModelBase) Zoo.create(name, new CreateOptions().seed(1));
+            ModelBase m = (ModelBase) Zoo.create(name, CreateOptions.defaults().withSeed(1));
             try (NDManager nd = NDManager.newBaseManager()) {
                 NDArray x = nd.randomUniform(0f, 1f, new Shape(2, 1, 28, 28));
                 assertEquals(new Shape(2, 10), m.predict(x).getShape());
@@ -59,7 +59,7 @@ class ZooCreateTest {
 
     @Test
     void numClassesReplacesTheHeadAndZeroRemovesIt() {
-        GraftModel m = Zoo.create("small_cnn", new CreateOptions().numClasses(3));
+        GraftModel m = Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(3));
         assertEquals(new Shape(3, 128), m.stateDict().get("fc.weight").getArray().getShape());
         m.resetClassifier(0);
         assertFalse(m.stateDict().containsKey("fc.weight"));
@@ -73,20 +73,20 @@ class ZooCreateTest {
 
     @Test
     void aModelKnowsTheFolderItsWeightsCameFrom() {
-        assertEquals(null, Zoo.create("small_cnn", new CreateOptions().seed(1)).weightsDir(), "random weights come from nowhere");
-        GraftModel shipped = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        assertEquals(null, Zoo.create("small_cnn", CreateOptions.defaults().withSeed(1)).weightsDir(), "random weights come from nowhere");
+        GraftModel shipped = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         assertEquals(Zoo.weightsDir("small_cnn.graft_mnist").toAbsolutePath(), shipped.weightsDir());
         // a folder of its own (as a hub snapshot is): the advisor's statistics are looked for there, not in the catalogue
         Path dir = home.dir().resolve("elsewhere");
         Weights.save(shipped, dir);
-        GraftModel moved = Zoo.create("local-dir:" + dir, new CreateOptions());
+        GraftModel moved = Zoo.create("local-dir:" + dir, CreateOptions.defaults());
         assertEquals(dir.toAbsolutePath(), moved.weightsDir());
         assertEquals(dir.toAbsolutePath(), dev.graft.train.FineTune.weightsDir(moved));
     }
 
     @Test
     void saveAndLoadRoundTripsEveryTensorAndTheConfig() {
-        ModelBase m = (ModelBase) Zoo.create("small_resnet", new CreateOptions().seed(3));
+        ModelBase m = (ModelBase) Zoo.create("small_resnet", CreateOptions.defaults().withSeed(3));
         Path dir = home.dir().resolve("export");
         Weights.save(m, dir);
         GraftModel back = Weights.load(dir);
@@ -106,12 +106,12 @@ class ZooCreateTest {
 
     @Test
     void pretrainedFromACatalogueTagWithNewClassesDropsTheOldClassifier() {
-        ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(5));
+        ModelBase trained = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(5));
         Weights.save(trained, Weights.catalogueDir("small_cnn.graft_mnist"), Zoo.cfg("small_cnn.graft_mnist"));
-        GraftModel same = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        GraftModel same = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         assertArrayEquals(weightOf(trained, "fc.weight"), weightOf(same, "fc.weight"));
         assertEquals("graft_mnist", same.cfg().tag());
-        GraftModel five = Zoo.create("small_cnn", new CreateOptions().pretrained(true).numClasses(5));
+        GraftModel five = Zoo.create("small_cnn", CreateOptions.defaults().withPretrained(true).withNumClasses(5));
         assertEquals(new Shape(5, 128), five.stateDict().get("fc.weight").getArray().getShape());
         assertArrayEquals(weightOf(trained, "stage3.conv.weight"), weightOf(five, "stage3.conv.weight"));
         LoadReport r = ((ModelBase) five).loadReport();
@@ -122,13 +122,13 @@ class ZooCreateTest {
     @Test
     void hubSourcesNeedTheHubClient() {
         GraftException e = assertThrows(GraftException.class,
-                () -> Zoo.create("resnet18", new CreateOptions().source("hf-hub:timm/resnet18.a1_in1k")));
+                () -> Zoo.create("resnet18", CreateOptions.defaults().withSource("hf-hub:timm/resnet18.a1_in1k")));
         assertTrue(e.getMessage().contains("hf-hub sources need the hub client"), e.getMessage());
     }
 
     @Test
     void registeredResolversServeTheirPrefix() {
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(9));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(9));
         Path dir = home.dir().resolve("resolved");
         Weights.save(m, dir);
         WeightsSources.register(new dev.graft.zoo.WeightsResolver() {
@@ -149,14 +149,14 @@ class ZooCreateTest {
 
     @Test
     void inChansOneSumsTheRgbFiltersAndMoreRepeatThem() {
-        ModelBase rgb = (ModelBase) Zoo.create("small_resnet", new CreateOptions().inChans(3).seed(11));
+        ModelBase rgb = (ModelBase) Zoo.create("small_resnet", CreateOptions.defaults().withInChans(3).withSeed(11));
         Path file = home.dir().resolve("rgb.safetensors");
         Weights.saveStateDict(rgb, file);
         NDArray w3 = rgb.stateDict().get("conv1.weight").getArray();
-        GraftModel grey = Zoo.create("small_resnet", new CreateOptions().inChans(1).source("file:" + file));
+        GraftModel grey = Zoo.create("small_resnet", CreateOptions.defaults().withInChans(1).withSource("file:" + file));
         assertArrayEquals(w3.sum(new int[] {1}, true).toFloatArray(), weightOf(grey, "conv1.weight"), 1e-6f);
         assertEquals(List.of("conv1.weight"), ((ModelBase) grey).loadReport().adapted());
-        GraftModel six = Zoo.create("small_resnet", new CreateOptions().inChans(6).source("file:" + file));
+        GraftModel six = Zoo.create("small_resnet", CreateOptions.defaults().withInChans(6).withSource("file:" + file));
         NDArray expected = w3.tile(new long[] {1, 2, 1, 1}).mul(0.5f);
         assertArrayEquals(expected.toFloatArray(), weightOf(six, "conv1.weight"), 1e-6f);
         assertEquals(6, six.cfg().inputSize().get(0));
@@ -165,14 +165,14 @@ class ZooCreateTest {
 
     @Test
     void strictLoadingReportsMissingAndUnexpectedKeysAndNonStrictGoesOn() {
-        ModelBase m = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(13));
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(13));
         Map<String, NDArray> state = new LinkedHashMap<>();
         m.stateDict().forEach((k, p) -> state.put(k, p.getArray()));
         NDArray kept = state.remove("stage2.bn.running_var");
         state.put("extra.weight", kept);
         Path file = home.dir().resolve("partial.safetensors");
         SafeTensors.write(file, state, null);
-        GraftModel target = Zoo.create("small_cnn", new CreateOptions().seed(14));
+        GraftModel target = Zoo.create("small_cnn", CreateOptions.defaults().withSeed(14));
         GraftException e = assertThrows(GraftException.class, () -> Weights.loadInto(target, file, true));
         assertTrue(e.getMessage().contains("1 missing [stage2.bn.running_var]"), e.getMessage());
         assertTrue(e.getMessage().contains("1 unexpected [extra.weight]"), e.getMessage());
@@ -184,17 +184,17 @@ class ZooCreateTest {
 
     @Test
     void shapeMismatchesAreNamedEvenWhenNotStrict() {
-        GraftModel cnn = Zoo.create("small_cnn", new CreateOptions().seed(15));
+        GraftModel cnn = Zoo.create("small_cnn", CreateOptions.defaults().withSeed(15));
         Path file = home.dir().resolve("cnn.safetensors");
         Weights.saveStateDict(cnn, file);
-        GraftModel other = Zoo.create("small_cnn", new CreateOptions().numClasses(4));
+        GraftModel other = Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(4));
         GraftException e = assertThrows(GraftException.class, () -> Weights.loadInto(other, file, false));
         assertTrue(e.getMessage().contains("fc.weight (checkpoint (10, 128), model (4, 128))"), e.getMessage());
     }
 
     @Test
     void numBatchesTrackedIsAcceptedAndIgnored() {
-        GraftModel m = Zoo.create("small_resnet", new CreateOptions().seed(16));
+        GraftModel m = Zoo.create("small_resnet", CreateOptions.defaults().withSeed(16));
         Path file = home.dir().resolve("nbt.safetensors");
         Weights.saveStateDict(m, file);
         LoadReport r = Weights.loadInto(Zoo.create("small_resnet"), file, true);

@@ -38,7 +38,7 @@ class ZooFamilyTest {
             assertEquals(List.of(SpiTestFamily.class.getName()), Zoo.registerFamilies(loader), "the built-in families register once");
             assertEquals(List.of(SpiTestFamily.ARCH), Zoo.list("spi_test_*"));
             assertEquals("spi_test", Zoo.architecture(SpiTestFamily.ARCH).family());
-            GraftModel m = Zoo.create(SpiTestFamily.ARCH, new CreateOptions().numClasses(3).seed(1));
+            GraftModel m = Zoo.create(SpiTestFamily.ARCH, CreateOptions.defaults().withNumClasses(3).withSeed(1));
             assertEquals(3, m.cfg().numClasses());
             assertEquals(SpiTestFamily.ARCH, m.cfg().architecture());
             assertEquals(List.of(), Zoo.registerFamilies(loader), "a family registers once");

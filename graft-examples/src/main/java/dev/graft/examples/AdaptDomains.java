@@ -33,9 +33,9 @@ public final class AdaptDomains {
             DomainAdaptation.seed(7);                       // the same initial model for every method
             try (NDManager nd = NDManager.newBaseManager()) {
                 AdaptationResult r = DomainAdaptation.method(method, options)
-                        .model(LeNet.create(nd, 1, ToyImages.CLASSES.size()))
-                        .source(source, sourceEval)
-                        .target(target, targetEval)         // the target's labels are only used to evaluate
+                        .withModel(LeNet.create(nd, 1, ToyImages.CLASSES.size()))
+                        .withSource(source, sourceEval)
+                        .withTarget(target, targetEval)         // the target's labels are only used to evaluate
                         .run();
                 System.out.printf(Locale.ROOT, "%-12s source %.1f%%, target %.1f%%%n", method,
                         100 * r.sourceAccuracy(), 100 * r.targetAccuracy());
@@ -50,9 +50,9 @@ public final class AdaptDomains {
         try (NDManager nd = NDManager.newBaseManager()) {
             GraftModel model = LeNet.create(nd, pair.source().channels(), 10);
             AdaptationResult r = DomainAdaptation.method("cdan-e", AdaptOptions.defaults().withSeed(7))
-                    .model(model)
-                    .source(pair.source(), pair.sourceEval())
-                    .target(pair.target(), pair.targetEval())   // labels of pair.target() are never read
+                    .withModel(model)
+                    .withSource(pair.source(), pair.sourceEval())
+                    .withTarget(pair.target(), pair.targetEval())   // labels of pair.target() are never read
                     .run();
             System.out.println(r.targetAccuracy());
         }

@@ -23,7 +23,7 @@ public final class AdviseStrategy {
     public static void main(String[] args) {
         ImageData train = ToyImages.textures(10, 42).train();
         // example:begin advise
-        GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         Path statsFile = FineTune.weightsDir(model).resolve(FeatureStats.FILE);   // saved with the weights
         Advice a = Advisor.advise(model, ModelInput.prepare(train, model.cfg()), FeatureStats.read(statsFile), 42);
         System.out.println(a.strategy().id() + ": " + a.reason());

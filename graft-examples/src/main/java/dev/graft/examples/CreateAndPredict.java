@@ -27,7 +27,7 @@ public final class CreateAndPredict {
     public static void main(String[] args) {
         ImageData digits = drawDigits();
         // example:begin predict
-        GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         try (NDManager nd = NDManager.newBaseManager()) {
             // resized, converted and normalised as the weights expect
             NDArray x = ModelInput.prepare(digits, model.cfg()).batch(nd, new int[] {0, 1, 2});
@@ -41,7 +41,7 @@ public final class CreateAndPredict {
 
         // example:begin new-head
         // the pretrained backbone with a new 5-class head; train it with FineTune (see FineTuneStrategies)
-        GraftModel five = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true).numClasses(5));
+        GraftModel five = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true).withNumClasses(5));
         System.out.println(five.name() + ": " + five.numClasses() + " classes, " + five.numParams() + " parameters");
         // example:end new-head
     }

@@ -33,7 +33,7 @@ public final class CustomFamily {
     public static void main(String[] args) {
         // example:begin use
         List<String> names = Zoo.list("tiny_*");                      // [tiny_cnn]
-        GraftModel m = Zoo.create("tiny_cnn", new CreateOptions().numClasses(3).seed(1));
+        GraftModel m = Zoo.create("tiny_cnn", CreateOptions.defaults().withNumClasses(3).withSeed(1));
         // example:end use
         System.out.println(names + ": " + m.name() + ", " + m.numClasses() + " classes");
     }

@@ -34,7 +34,7 @@ public final class CustomWeightsSource {
         Path mirror = Examples.outDir(args, "mirror");
         System.setProperty("mirror.dir", mirror.toString());
         // a model in the mirror to create again
-        Weights.save(Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true)), mirror.resolve("alice/small-cnn"));
+        Weights.save(Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true)), mirror.resolve("alice/small-cnn"));
         // example:begin register
         WeightsSources.register(new MirrorResolver());                  // or list it in
         // META-INF/services/dev.graft.zoo.WeightsResolver of the module that provides it

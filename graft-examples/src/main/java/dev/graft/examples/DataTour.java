@@ -37,12 +37,12 @@ public final class DataTour {
 
     public static void main(String[] args) {
         long seed = 42;
-        GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+        GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
         try (NDManager manager = NDManager.newBaseManager()) {
             atAGlance(model, manager, seed);
             splits(Datasets.load("digits", seed).train(), seed);
             modelInput(Datasets.load("digits", seed), model, manager, new int[] {0, 1, 2});
-            GraftModel rgb = Zoo.create("resnet18", new CreateOptions().numClasses(10));
+            GraftModel rgb = Zoo.create("resnet18", CreateOptions.defaults().withNumClasses(10));
             batching(Datasets.load("mnist", seed), rgb, rgb.cfg(), manager, seed, 1);
         }
     }
@@ -55,7 +55,7 @@ public final class DataTour {
         NDArray x = train.images(manager, new int[] {0, 1});   // 2 x C x H x W float32 in [0, 1]
         DatasetSource src = Datasets.source("fashion-mnist");  // isCached(), fetch(), load(seed, validationFraction)
         Transform t = Transforms.evalFor(model.cfg());         // resize/crop/normalise as the weights expect
-        DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(seed).transform(t).build();
+        DataLoader loader = DataLoader.of(train).withBatchSize(128).withShuffle(seed).withTransform(t);
         ImageData ready = Transforms.applyAll(s.test(), t, 0); // a deterministic transform applied once
         // example:end glance
         System.out.println(x.getShape() + ", " + src.name() + ", " + loader.numBatches() + " batches, " + ready.size() + " test images");
@@ -83,18 +83,17 @@ public final class DataTour {
     static void batching(DataSplits splits, GraftModel model, PretrainedCfg cfg, NDManager manager, long seed, int epochs) {
         ParameterStore ps = new ParameterStore(manager, false);
         // example:begin batching
-        DataLoader loader = DataLoader.builder(splits.train())
-                .batchSize(128)
-                .shuffle(seed)                                    // a new seeded permutation every epoch
-                .transform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
-                        Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)))
-                .build();
+        DataLoader loader = DataLoader.of(splits.train())
+                .withBatchSize(128)
+                .withShuffle(seed)                                    // a new seeded permutation every epoch
+                .withTransform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
+                        Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)));
         GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, 0.9, ModelParts.trainable(model, Strategy.FULL, TrainConfig.defaults()));
         new Loop(sgd, loader, c -> {                                       // the loader is the loop's batch source
             Batch b = loader.batch(c.manager(), c.epoch(), c.batch());     // transformed now, freed with the step
             NDArray logits = model.forward(c.parameters(), b.x(), true);   // b.x(): N x C x H x W float32
             return Losses.crossEntropy(logits, b.y(), 0.0);                // b.y(): N int32 labels
-        }).epochs(epochs).schedule(step -> 0.01).run(Loop.Position.START);
+        }).withEpochs(epochs).withSchedule(step -> 0.01).run(Loop.Position.START);
         try (DataLoader.Epoch batches = loader.epoch(manager, 0)) {        // by hand, prepared on a background thread
             for (Batch b : batches) {
                 try (b) {

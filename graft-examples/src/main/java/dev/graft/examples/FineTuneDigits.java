@@ -19,13 +19,12 @@ public final class FineTuneDigits {
     public static void main(String[] args) {
         Path out = Examples.outDir(args, "digits");
         // example:begin finetune
-        FineTuneResult r = FineTune.builder()
-                .model("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0))
-                .data("digits", Datasets.load("digits", 42))
-                .strategy(Strategy.AUTO)              // or SCRATCH, PARTIAL (with .freezeStages(k)), HEAD, FULL
-                .labelsPerClass(10)
-                .config(TrainConfig.defaults().withEpochs(30).withLr(0.05))
-                .outDir(out)
+        FineTuneResult r = FineTune.of("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0),
+                        "digits", Datasets.load("digits", 42))
+                .withStrategy(Strategy.AUTO)          // or SCRATCH, PARTIAL (with .withFreezeStages(k)), HEAD, FULL
+                .withLabelsPerClass(10)
+                .withConfig(TrainConfig.defaults().withEpochs(30).withLr(0.05))
+                .withOutDir(out)
                 .run();
         System.out.printf("%s: %.2f%%%n", r.strategy(), 100 * r.test().top1());
         // example:end finetune

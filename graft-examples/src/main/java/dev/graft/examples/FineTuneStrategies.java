@@ -24,14 +24,12 @@ public final class FineTuneStrategies {
         // example:begin strategies
         TrainConfig config = TrainConfig.defaults().withEpochs(2).withBatchSize(16).withLr(0.05).withSeed(42);
         for (Strategy s : Strategy.values()) {                  // AUTO, SCRATCH, PARTIAL, HEAD, FULL
-            FineTune run = FineTune.builder()
-                    .model("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0))
-                    .data("textures", data)
-                    .strategy(s)
-                    .config(config)
-                    .outDir(out.resolve(s.id()));
+            FineTune run = FineTune.of("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0), "textures", data)
+                    .withStrategy(s)
+                    .withConfig(config)
+                    .withOutDir(out.resolve(s.id()));
             if (s == Strategy.PARTIAL) {
-                run.freezeStages(2);                            // the stem and the first stage stay as pretrained
+                run = run.withFreezeStages(2);                  // the stem and the first stage stay as pretrained
             }
             FineTuneResult r = run.run();
             System.out.printf(Locale.ROOT, "%-8s -> %-7s test top-1 %.1f%%%n", s.id(), r.strategy().id(), 100 * r.test().top1());

@@ -35,7 +35,7 @@ public final class HubPushPull {
             System.setProperty("graft.token", token);
             System.setProperty("graft.hub.cache", work.resolve("hub-cache").toString());
             try {
-                GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+                GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
                 Path export = work.resolve("export");
                 pushAndPull(model, export);
             } finally {

@@ -28,7 +28,7 @@ public final class ModelsTour {
         try (NDManager manager = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(manager, false);
             bert(manager, ps);
-            GraftModel model = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
+            GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
             weights(model);
             NDArray logits = model.forward(ps, manager.zeros(new Shape(1, 1, 28, 28)), false);
             safetensors(Path.of("w.safetensors"), logits);
@@ -38,10 +38,10 @@ public final class ModelsTour {
     static void catalogue() {
         // example:begin create
         GraftModel m = Zoo.create("resnet18");                                   // random weights, 1000 classes
-        GraftModel a = Zoo.create("small_cnn.graft_mnist", new CreateOptions().pretrained(true));
-        GraftModel b = Zoo.create("small_resnet", new CreateOptions().pretrained(true).numClasses(5)); // first tag, new head
-        GraftModel c = Zoo.create("resnet50", new CreateOptions()
-                .source("file:torchvision_resnet50.safetensors").inChans(1));     // grey input, RGB filters summed
+        GraftModel a = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
+        GraftModel b = Zoo.create("small_resnet", CreateOptions.defaults().withPretrained(true).withNumClasses(5)); // first tag, new head
+        GraftModel c = Zoo.create("resnet50", CreateOptions.defaults()
+                .withSource("file:torchvision_resnet50.safetensors").withInChans(1));     // grey input, RGB filters summed
         GraftModel d = Zoo.create("local-dir:runs/mnist/model");                 // architecture from config.json
         List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);
         // example:end create
@@ -50,7 +50,7 @@ public final class ModelsTour {
 
     static void bert(NDManager manager, ParameterStore ps) {
         // example:begin bert
-        GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", new CreateOptions().pretrained(true).numClasses(4));
+        GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", CreateOptions.defaults().withPretrained(true).withNumClasses(4));
         NDArray ids = manager.create(new long[][] {{101, 7592, 2088, 102}});         // from TextTokenizer
         NDArray sentence = m.forwardHead(ps, m.forwardFeatures(ps, ids, false), false, true);   // 1 x 384
         GraftModel tuned = Zoo.create("local-dir:runs/topics/model");                 // a Graft/HF BERT folder

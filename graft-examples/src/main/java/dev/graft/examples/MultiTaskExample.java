@@ -27,31 +27,27 @@ public final class MultiTaskExample {
             multiMnist(Examples.outDir(java.util.Arrays.copyOfRange(args, 1, args.length), "multitask"));
             return;
         }
-        MultiTaskResult r = MultiTask.builder()
-                .backbone("small_cnn", () -> Zoo.create("small_cnn", new CreateOptions().seed(42)))
-                .data("textures", new MultiTaskSplits(twoTasks(16, 1), twoTasks(4, 2), twoTasks(8, 3)))
-                .weighting("uw")                           // uncertainty weighting: learns each task's weight
-                .epochs(2).batchSize(16).seed(42)
-                .out(Examples.outDir(args, "multitask"))
+        MultiTaskResult r = MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults().withSeed(42)), 
+                        "textures", new MultiTaskSplits(twoTasks(16, 1), twoTasks(4, 2), twoTasks(8, 3)))
+                .withWeighting("uw")                           // uncertainty weighting: learns each task's weight
+                .withEpochs(2).withBatchSize(16).withSeed(42)
+                .withOutDir(Examples.outDir(args, "multitask"))
                 .run();
         System.out.println(r.testMetrics());               // accuracy of "texture", error of "brightness"
     }
 
     static void multiMnist(Path runs) {
-        MultiTask.builder()                                 // single-task baselines for Delta_m
-                .backbone("small_cnn", () -> Zoo.create("small_cnn", new CreateOptions().seed(42)))
-                .data("multimnist").singleTask(true)
-                .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
-                .out(runs.resolve("mm-single"))
+        MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults().withSeed(42)), "multimnist")
+                .withSingleTask(true)                          // single-task baselines for Delta_m
+                .withEpochs(3).withTrainLimit(10_000).withTestLimit(2_000).withSeed(42)
+                .withOutDir(runs.resolve("mm-single"))
                 .run();
         // example:begin multimnist
-        MultiTaskResult r = MultiTask.builder()
-                .backbone("small_cnn", () -> Zoo.create("small_cnn", new CreateOptions().seed(42)))
-                .data("multimnist")
-                .weighting("gradnorm")                     // or .weighting(new GradNorm(0.5, 0.025))
-                .epochs(3).trainLimit(10_000).testLimit(2_000).seed(42)
-                .baselines(MultiTaskReport.readMetrics(runs.resolve("mm-single")))
-                .out(runs.resolve("mm-gradnorm"))
+        MultiTaskResult r = MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults().withSeed(42)), "multimnist")
+                .withWeighting("gradnorm")                     // or .withWeighting(new GradNorm(0.5, 0.025))
+                .withEpochs(3).withTrainLimit(10_000).withTestLimit(2_000).withSeed(42)
+                .withBaselines(MultiTaskReport.readMetrics(runs.resolve("mm-single")))
+                .withOutDir(runs.resolve("mm-gradnorm"))
                 .run();
         r.testMetrics();   // {left=..., right=...}
         r.deltaM();        // Delta_m in percent against the baselines

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * GraftModel m = Zoo.create("hf-hub:alice/mnist-resnet@v1.0");
- * GraftModel r = Zoo.create("small_resnet", new CreateOptions().source("hf-hub:alice/mnist-resnet").numClasses(5));
+ * GraftModel r = Zoo.create("small_resnet", CreateOptions.defaults().withSource("hf-hub:alice/mnist-resnet").withNumClasses(5));
  * }</pre>
  */
 public final class HubWeightsResolver implements WeightsResolver {

@@ -48,7 +48,7 @@ public final class AdviseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GraftModel m = Zoo.create(model, new CreateOptions().pretrained(true));
+        GraftModel m = Zoo.create(model, CreateOptions.defaults().withPretrained(true));
         ImageData train = Datasets.load(data, Globals.seed).train();
         if (labelsPerClass > 0) {
             train = FineTune.perClass(train, labelsPerClass, Globals.seed);

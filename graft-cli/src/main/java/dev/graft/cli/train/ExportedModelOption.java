@@ -20,8 +20,8 @@ public final class ExportedModelOption {
     /** A run folder (local-dir:) or a zoo name, with its pretrained weights unless it names a source. */
     public GraftModel load() {
         if (Files.isDirectory(Path.of(model))) {
-            return Zoo.create("local-dir:" + Path.of(model).toAbsolutePath(), new CreateOptions());
+            return Zoo.create("local-dir:" + Path.of(model).toAbsolutePath(), CreateOptions.defaults());
         }
-        return Zoo.create(model, new CreateOptions().pretrained(!model.contains(":")));
+        return Zoo.create(model, CreateOptions.defaults().withPretrained(!model.contains(":")));
     }
 }

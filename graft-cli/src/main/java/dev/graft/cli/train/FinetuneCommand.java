@@ -83,32 +83,29 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
 
     private Integer run(StopSignal stop) {
-        FineTune ft = FineTune.builder().stopSignal(stop);
-        String modelName = model;
-        String dataName = data;
-        long seed = Globals.seed;
+        FineTune ft;
         if (resume != null) {
             FineTune.RunSpec spec = FineTune.RunSpec.read(resume);
-            modelName = spec.model();
-            dataName = spec.data();
-            seed = spec.config().seed();
-            ft.resume(resume);
+            ft = FineTune.resume(resume, spec, ZooModels.factory(spec.model(), dropRate), Datasets.load(spec.data(), spec.config().seed()));
         } else {
             if (model == null || data == null) {
                 throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
             }
             Path outDir = out != null ? out : FineTune.defaultOutDir(data, model, Strategy.parse(strategy));
             Path dir = overwrite.claim(outDir, "--resume " + outDir);
-            ft.strategy(Strategy.parse(strategy)).freezeStages(freezeStages).probeFolds(probeFolds).labelsPerClass(labelsPerClass).evalLimit(evalLimit).fit(fit).config(train.toConfig())
-                    .cacheFeatures(!noCache).outDir(dir)
-                    .reproduceCommand(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
+            ft = FineTune.of(model, ZooModels.factory(model, dropRate), data, Datasets.load(data, Globals.seed))
+                    .withStrategy(Strategy.parse(strategy)).withFreezeStages(freezeStages).withProbeFolds(probeFolds)
+                    .withLabelsPerClass(labelsPerClass).withEvalLimit(evalLimit).withFit(fit).withConfig(train.toConfig())
+                    .withCacheFeatures(!noCache).withOutDir(dir)
+                    .withReproduce(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
                             + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,
                             labelsPerClass > 0 ? " --labels-per-class " + labelsPerClass : "",
                             (evalLimit > 0 ? " --eval-limit " + evalLimit : "") + (fit > 0 ? " --fit " + fit : ""),
                             freezeStages >= 0 ? " --freeze-stages " + freezeStages : ""));
         }
-        ft.model(modelName, ZooModels.factory(modelName, dropRate)).data(dataName, Datasets.load(dataName, seed));
-        FineTuneResult r = ft.run();
+        String modelName = ft.modelName();
+        String dataName = ft.dataName();
+        FineTuneResult r = ft.withStopSignal(stop).run();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("run_dir", r.runDir().toString());
         summary.put("strategy", r.strategy().id());

@@ -53,7 +53,7 @@ public final class ModelsRankCommand implements Callable<Integer> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", name);
             try {
-                GraftModel m = Zoo.create(name, new CreateOptions().pretrained(true));
+                GraftModel m = Zoo.create(name, CreateOptions.defaults().withPretrained(true));
                 TensorSet x = Advisor.subset(ModelInput.prepare(train, m.cfg()), maxSamples, Globals.seed);
                 TensorSet f = FeatureExtractor.features(m, x, 128);
                 row.put("logme", LogME.score(FeatureExtractor.rows(f), f.labels(), train.numClasses()));

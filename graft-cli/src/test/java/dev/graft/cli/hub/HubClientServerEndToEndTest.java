@@ -230,7 +230,7 @@ class HubClientServerEndToEndTest {
     @Test
     void zooCreatesAModelPushedToTheHubByItsHfHubName() throws Exception {
         try (ClientEnv env = ClientEnv.of(tmp.resolve("zoo-home"), server.url(), null)) {
-            ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(5));
+            ModelBase trained = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(5));
             Path export = tmp.resolve("zoo-export");
             Weights.save(trained, export);
             Files.writeString(export.resolve("README.md"), "---\nlicense: mit\nlibrary_name: graft\ntags: [image-classification]\n---\n# small\n");

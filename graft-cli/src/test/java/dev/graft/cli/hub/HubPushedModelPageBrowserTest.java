@@ -37,7 +37,7 @@ class HubPushedModelPageBrowserTest {
         HeadlessChromium.assumeInstalled();
         try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
             String token = server.token("alice", true);
-            ModelBase trained = (ModelBase) Zoo.create("small_cnn", new CreateOptions().seed(7));
+            ModelBase trained = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withSeed(7));
             Path export = tmp.resolve("export");
             Weights.save(trained, export);
             Files.writeString(export.resolve("README.md"), "---\nlicense: mit\nlibrary_name: graft\ntags: [image-classification]\n---\n"

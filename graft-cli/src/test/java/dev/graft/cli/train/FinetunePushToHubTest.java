@@ -66,8 +66,8 @@ class FinetunePushToHubTest {
             assertEquals(0, again.code, again.err);
             assertEquals("alice/tiny-cnn", ModelCard.read(second.resolve("README.md")).metadata().get("base_model").asText());
             // head trains only the classifier: the backbone is exactly the pushed one
-            GraftModel base = Zoo.create("local-dir:" + first, new CreateOptions());
-            GraftModel tuned = Zoo.create("local-dir:" + second, new CreateOptions());
+            GraftModel base = Zoo.create("local-dir:" + first, CreateOptions.defaults());
+            GraftModel tuned = Zoo.create("local-dir:" + second, CreateOptions.defaults());
             String stem = base.stateDict().keySet().iterator().next();
             Map<String, Parameter> tunedState = tuned.stateDict();
             assertArrayEquals(base.stateDict().get(stem).getArray().toFloatArray(), tunedState.get(stem).getArray().toFloatArray(), stem);

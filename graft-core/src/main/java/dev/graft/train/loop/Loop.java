@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * collector, backward, gradient clipping, a {@link GroupedOptimizer} update at the schedule's learning
  * rate, the {@link Divergence} rule on the loss and the gradient norm, a progress bar per epoch, and
  * {@link Listener}s for metrics, evaluation, early stopping and checkpoints. A trainer writes a step
- * and listeners, never a loop.
+ * and listeners, never a loop. Its settings are immutable: each {@code withX} returns a copy.
  *
  * <p>Determinism: batches come from the seeded {@link Batches}; with {@link #seed} the engine's
  * generator (dropout) is re-seeded from the seed and the step count before every update, so a run
@@ -35,17 +35,31 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Loop.Result r = new Loop(optimizer, Batches.shuffled(train.size(), 64, seed), c -> loss(c))
- *         .epochs(10)
- *         .schedule(new LrSchedule(0.01, 100, 1000, 0.01)::lr)
- *         .clipNorm(5.0)
- *         .seed(seed)
- *         .listener(new Loop.Listener() {
+ *         .withEpochs(10)
+ *         .withSchedule(new LrSchedule(0.01, 100, 1000, 0.01)::lr)
+ *         .withClipNorm(5.0)
+ *         .withSeed(seed)
+ *         .withListener(new Loop.Listener() {
  *             public boolean onEpoch(Loop.EpochEnd e) { return evaluateAndSayIfDone(e); }
  *         })
  *         .run(Loop.Position.START);
  * }</pre>
  */
-public final class Loop {
+public record Loop(
+        GroupedOptimizer optimizer,
+        Batches batches,
+        Step step,
+        int epochs,
+        LongToDoubleFunction schedule,
+        double clipNorm,
+        double clipValue,
+        Long seed,
+        String label,
+        Supplier<String> status,
+        boolean oneProgressBar,
+        StopSignal stopSignal,
+        int stopAfterBatches,
+        List<Listener> listeners) {
 
     /** Where a run stands: the next batch to train and the updates made so far. */
     public record Position(int epoch, int batch, long step) {
@@ -122,99 +136,86 @@ public final class Loop {
         default void onInterrupt(Position at) {}
     }
 
-    private final GroupedOptimizer optimizer;
-    private final Batches batches;
-    private final Step step;
-    private final List<Listener> listeners = new ArrayList<>();
-    private int epochs = 1;
-    private LongToDoubleFunction schedule = s -> 1e-3;
-    private double clipNorm;
-    private double clipValue;
-    private Long seed;
-    private String label = "epoch";
-    private Supplier<String> status;
-    private boolean oneBar;
-    private StopSignal stop = new StopSignal();
-    private int stopAfterBatches = -1;
+    public Loop {
+        // fail here rather than at the first batch of a long run
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(batches, "batches");
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(stopSignal, "stopSignal");
+        listeners = List.copyOf(listeners);
+    }
 
     /**
+     * A loop with the defaults: one epoch at learning rate 1e-3, no clipping, no re-seeding,
+     * a progress bar per epoch labelled {@code "epoch"}, no listeners.
+     *
      * @param optimizer the parameters to update
      * @param batches the samples of each batch
      * @param step the loss of a batch
      */
     public Loop(GroupedOptimizer optimizer, Batches batches, Step step) {
-        // fail here rather than at the first batch of a long run
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        this.batches = Objects.requireNonNull(batches, "batches");
-        this.step = Objects.requireNonNull(step, "step");
+        this(optimizer, batches, step, 1, s -> 1e-3, 0, 0, null, "epoch", null, false, new StopSignal(), -1, List.of());
     }
 
     /** Epochs to run (default 1); a run resumed at a later {@link Position} runs the rest. */
-    public Loop epochs(int n) {
-        this.epochs = n;
-        return this;
+    public Loop withEpochs(int n) {
+        return new Loop(optimizer, batches, step, n, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** The learning rate of each update from the 0-based step count, e.g. {@code new LrSchedule(...)::lr}. */
-    public Loop schedule(LongToDoubleFunction lrOfStep) {
-        this.schedule = lrOfStep;
-        return this;
+    public Loop withSchedule(LongToDoubleFunction lrOfStep) {
+        return new Loop(optimizer, batches, step, epochs, lrOfStep, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** Scales gradients to this global L2 norm at most (0 = only measure it, for the divergence check). */
-    public Loop clipNorm(double maxNorm) {
-        this.clipNorm = maxNorm;
-        return this;
+    public Loop withClipNorm(double maxNorm) {
+        return new Loop(optimizer, batches, step, epochs, schedule, maxNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** Clamps every gradient element to {@code [-c, c]} first (0 = not). */
-    public Loop clipValue(double c) {
-        this.clipValue = c;
-        return this;
+    public Loop withClipValue(double c) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, c, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** Re-seeds the engine's generator from {@code s} and the step before every update. */
-    public Loop seed(long s) {
-        this.seed = s;
-        return this;
+    public Loop withSeed(long s) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, s, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** Progress bar label prefix ({@code "epoch"} by default); null shows no progress. */
-    public Loop label(String l) {
-        this.label = l;
-        return this;
+    public Loop withLabel(String l) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, l, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
     /** One progress bar over the whole run (many short epochs) instead of one per epoch. */
-    public Loop oneProgressBar(boolean one) {
-        this.oneBar = one;
-        return this;
+    public Loop withOneProgressBar(boolean one) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, one, stopSignal, stopAfterBatches, listeners);
     }
 
     /** The progress bar's status after each batch (by default the epoch's mean loss). */
-    public Loop status(Supplier<String> s) {
-        this.status = s;
-        return this;
+    public Loop withStatus(Supplier<String> s) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, s, oneProgressBar, stopSignal, stopAfterBatches, listeners);
     }
 
-    public Loop listener(Listener l) {
-        listeners.add(l);
-        return this;
+    /** Adds a listener (called after those added before). */
+    public Loop withListener(Listener l) {
+        List<Listener> all = new ArrayList<>(listeners);
+        all.add(l);
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, all);
     }
 
     /** A stop request ends the run cleanly before the next batch. */
-    public Loop stopSignal(StopSignal s) {
-        this.stop = s;
-        return this;
+    public Loop withStopSignal(StopSignal s) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, s, stopAfterBatches, listeners);
     }
 
     /** Acts as if a stop was requested after this many batches in this process (-1 = never; tests). */
-    public Loop stopAfterBatches(int n) {
-        this.stopAfterBatches = n;
-        return this;
+    public Loop withStopAfterBatches(int n) {
+        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, n, listeners);
     }
 
-    /** Trains from {@code start} to the last epoch, a stop request or a listener's early stop. */
+    /** Trains from {@code start} to the last epoch, a stop request or a listener's early stopSignal. */
     public Result run(Position start) {
         Engine engine = Engine.getInstance();
         int perEpoch = batches.perEpoch();
@@ -224,7 +225,7 @@ public final class Loop {
         double trainSeconds = 0;
         long seen = 0;
         int done = 0;
-        Progress runBar = oneBar ? progress(label, (long) perEpoch * epochs, "steps") : null;
+        Progress runBar = oneProgressBar ? progress(label, (long) perEpoch * epochs, "steps") : null;
         try (NDManager base = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             if (runBar != null) {
@@ -246,7 +247,7 @@ public final class Loop {
                         bar.step(first);
                     }
                     for (int b = first; b < perEpoch; b++) {
-                        if (stop.requested() || done == stopAfterBatches) {
+                        if (stopSignal.requested() || done == stopAfterBatches) {
                             interrupted = true;
                             Position at = new Position(epoch, b, stepCount);
                             for (Listener l : listeners) {
@@ -287,7 +288,7 @@ public final class Loop {
             if (runBar != null) {
                 runBar.close();
             }
-            stop.markFinished();
+            stopSignal.markFinished();
         }
         return new Result(stepCount, interrupted, stoppedEarly, trainSeconds, seen);
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * as a new architecture {@code bert_l<layers>_h<hidden>_<hash>} registered on the fly.
  *
  * <pre>{@code
- * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", new CreateOptions().pretrained(true));
+ * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", CreateOptions.defaults().withPretrained(true));
  * GraftModel own = Zoo.create("local-dir:runs/topics/model");   // a Hugging Face BERT folder
  * }</pre>
  */

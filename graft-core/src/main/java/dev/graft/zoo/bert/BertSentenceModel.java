@@ -32,7 +32,7 @@ import java.util.Map;
  * pooler, {@code classifier.*}). There is no BatchNorm, so {@code freezeBatchNorm} changes nothing.
  *
  * <pre>{@code
- * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", new CreateOptions().pretrained(true).numClasses(4));
+ * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", CreateOptions.defaults().withPretrained(true).withNumClasses(4));
  * NDArray ids = manager.create(new long[][] {{101, 7592, 102, 0}});
  * NDArray sentence = m.forwardHead(ps, m.forwardFeatures(ps, ids, false), false, true);   // 1 x 384
  * }</pre>

@@ -25,7 +25,7 @@ import java.util.List;
  * ..., {@code fc}. The compact variant for 28x28 inputs uses a 3x3 stride-1 stem without max-pool.
  *
  * <pre>{@code
- * GraftModel r18 = Zoo.create("resnet18", new CreateOptions().numClasses(10));
+ * GraftModel r18 = Zoo.create("resnet18", CreateOptions.defaults().withNumClasses(10));
  * }</pre>
  */
 public final class ResNet extends ModelBase {

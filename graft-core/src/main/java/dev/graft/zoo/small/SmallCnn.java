@@ -22,7 +22,7 @@ import java.util.List;
  * Keys: {@code stem.conv.weight}, {@code stage1.bn.running_mean}, {@code fc.weight}, ...
  *
  * <pre>{@code
- * GraftModel m = Zoo.create("small_cnn", new CreateOptions().numClasses(10));   // 1x28x28 input
+ * GraftModel m = Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(10));   // 1x28x28 input
  * }</pre>
  */
 public final class SmallCnn extends ModelBase {

@@ -32,7 +32,7 @@ import java.util.List;
  * than the position embeddings were made for are handled by resampling the embeddings bilinearly.
  *
  * <pre>{@code
- * GraftModel vit = Zoo.create("vit_tiny_patch16_224", new CreateOptions().numClasses(10).imgSize(32));
+ * GraftModel vit = Zoo.create("vit_tiny_patch16_224", CreateOptions.defaults().withNumClasses(10).withImgSize(32));
  * }</pre>
  */
 public final class VisionTransformer extends ModelBase {

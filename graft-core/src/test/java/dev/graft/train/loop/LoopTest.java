@@ -70,10 +70,10 @@ class LoopTest {
                 NDArray idx = c.manager().create(c.indices());
                 return x.get(idx).mul(w).sub(y.get(idx)).square().mean();
             })
-                    .epochs(10)
-                    .schedule(s -> 0.5)
-                    .label(null)
-                    .listener(new Loop.Listener() {
+                    .withEpochs(10)
+                    .withSchedule(s -> 0.5)
+                    .withLabel(null)
+                    .withListener(new Loop.Listener() {
                         @Override
                         public void onStep(StepContext c, double loss) {
                             losses.add(loss);
@@ -104,7 +104,7 @@ class LoopTest {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optArray(w).build();
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.SGD, 0.0, List.of(new TrainableParam("w", p, 1.0, 0, "all")));
             GraftException e = assertThrows(GraftException.class, () -> new Loop(opt, Batches.shuffled(4, 2, 1), c -> w.div(0f).sum())
-                    .label(null).run(Loop.Position.START));
+                    .withLabel(null).run(Loop.Position.START));
             assertTrue(e.getMessage().contains("training diverged: the loss is Infinity at epoch 1, step 1"), e.getMessage());
         }
     }

@@ -51,7 +51,7 @@ class BertZooTest {
 
     @Test
     void createGivesHuggingFaceKeysAndGroups() {
-        GraftModel m = Zoo.create(TINY, new CreateOptions().seed(1L).numClasses(3));
+        GraftModel m = Zoo.create(TINY, CreateOptions.defaults().withSeed(1L).withNumClasses(3));
         BertSentenceModel bert = (BertSentenceModel) m;
         List<String> keys = new ArrayList<>(m.stateDict().keySet());
         List<String> expected = new ArrayList<>(bert.bert().stateDict().keySet());
@@ -67,12 +67,12 @@ class BertZooTest {
         assertEquals(2, m.featureInfo().size());
         assertEquals("encoder.layer.1", m.featureInfo().get(1).module());
         assertEquals(16, m.numFeatures());
-        assertThrows(GraftException.class, () -> Zoo.create(TINY, new CreateOptions().imgSize(32)));
+        assertThrows(GraftException.class, () -> Zoo.create(TINY, CreateOptions.defaults().withImgSize(32)));
     }
 
     @Test
     void preLogitsAreTheMaskedMeanOfTheEncoder() {
-        GraftModel m = Zoo.create(TINY, new CreateOptions().seed(2L));
+        GraftModel m = Zoo.create(TINY, CreateOptions.defaults().withSeed(2L));
         BertSentenceModel bert = (BertSentenceModel) m;
         try (NDManager nd = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(nd, false);
@@ -95,7 +95,7 @@ class BertZooTest {
 
     @Test
     void resetClassifierChangesTheOutputWidth() {
-        GraftModel m = Zoo.create(TINY, new CreateOptions().seed(3L));
+        GraftModel m = Zoo.create(TINY, CreateOptions.defaults().withSeed(3L));
         try (NDManager nd = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(nd, false);
             assertEquals(new Shape(2, 16), m.forward(ps, ids(nd), false).getShape());
@@ -116,7 +116,7 @@ class BertZooTest {
         assertTrue(((BertSentenceModel) plain).loadReport().isExact(), ((BertSentenceModel) plain).loadReport().summary());
 
         // A fine-tuned classifier folder (HF config with id2label + classifier.*) comes back with its labels and logits.
-        GraftModel tuned = Zoo.create(TINY, new CreateOptions().seed(5L).numClasses(2));
+        GraftModel tuned = Zoo.create(TINY, CreateOptions.defaults().withSeed(5L).withNumClasses(2));
         Path out = dir.resolve("tuned");
         TinyBert.config().withLabels(List.of("neg", "pos")).write(out.resolve("config.json"));
         BertWeights.write(tuned.stateDict(), out.resolve("model.safetensors"));
