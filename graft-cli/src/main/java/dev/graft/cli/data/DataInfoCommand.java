@@ -1,6 +1,5 @@
 package dev.graft.cli.data;
 
-import dev.graft.cli.Globals;
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.Datasets;
@@ -30,8 +29,7 @@ public final class DataInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetSource source = Datasets.source(name);
-        source.fetch();
-        DataSplits s = source.load(Globals.seed, 0.0);
+        DataSplits s = DataCommand.officialSplits(source);
         ImageData train = s.train();
         ImageData test = s.test();
         int validation = (int) Math.round(train.size() * Splits.DEFAULT_VALIDATION_FRACTION);

@@ -1,7 +1,6 @@
 package dev.graft.cli.data;
 
 import dev.graft.GraftException;
-import dev.graft.cli.Globals;
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.Datasets;
@@ -42,8 +41,7 @@ public final class DataShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetSource source = Datasets.source(name);
-        source.fetch();
-        DataSplits s = source.load(Globals.seed, 0.0);
+        DataSplits s = DataCommand.officialSplits(source);
         ImageData d = split == Split.train ? s.train() : s.test();
         if (index < 0 || index >= d.size()) {
             throw new GraftException("--index " + index + " is outside the " + split + " split of " + source.name(),

@@ -1,5 +1,6 @@
 package dev.graft.cli.hub;
 
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.CacheScan;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
@@ -8,25 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code graft hub cache ls}: the cached repositories, their revisions and sizes. */
 @Command(name = "ls", description = "List cached repositories with their size, files and revisions (refs or detached).")
-public final class HubCacheLsCommand implements Callable<Integer> {
+public final class HubCacheLsCommand extends PrintingVerb {
     @Option(names = "--revisions", description = "One line per cached revision instead of per repository.")
     boolean revisions;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        CacheScan scan = new CacheScan(HubCli.hub().cache());
+        CacheScan scan = HubCli.cacheScan();
         List<CacheScan.Repo> repos = scan.scan();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stdout();
         if (Output.json()) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (CacheScan.Repo r : repos) {
@@ -50,7 +46,7 @@ public final class HubCacheLsCommand implements Callable<Integer> {
                 m.put("revisions", revs);
                 rows.add(m);
             }
-            HubCli.printJson(out, rows);
+            printJson(rows);
             return 0;
         }
         if (repos.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.graft.cli.hub;
 
 import dev.graft.GraftException;
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.CacheScan;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
@@ -9,30 +10,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code graft hub cache verify [REPO]}: hashes every cached blob again (sha256 for LFS files, git
  * blob sha1 for the others) and names each damaged or missing file; exit code 1 if there is one.
  */
 @Command(name = "verify", description = "Hash every cached file again and check it against its ETag; names damaged or missing files (exit 1).")
-public final class HubCacheVerifyCommand implements Callable<Integer> {
+public final class HubCacheVerifyCommand extends PrintingVerb {
     @Parameters(arity = "0..1", paramLabel = "REPO", description = "Only this repository (default: all).")
     String repo;
 
     @Option(names = "--type", defaultValue = "model", description = "model or dataset, with REPO (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
-        CacheScan scan = new CacheScan(HubCli.hub().cache());
+        CacheScan scan = HubCli.cacheScan();
         CacheScan.Repo only = null;
         if (repo != null) {
             only = scan.find(RepoType.parse(type), repo);
@@ -43,7 +39,7 @@ public final class HubCacheVerifyCommand implements Callable<Integer> {
         List<CacheScan.Repo> repos = only == null ? scan.scan() : List.of(only);
         int blobs = scan.blobCount(repos);
         List<CacheScan.Problem> problems = scan.verify(only);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stdout();
         if (Output.json()) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (CacheScan.Problem p : problems) {
@@ -57,7 +53,7 @@ public final class HubCacheVerifyCommand implements Callable<Integer> {
                 m.put("actual", p.check().actual());
                 rows.add(m);
             }
-            HubCli.printJson(out, Map.of("repositories", repos.size(), "blobs", blobs, "problems", rows));
+            printJson(Map.of("repositories", repos.size(), "blobs", blobs, "problems", rows));
         } else {
             for (CacheScan.Problem p : problems) {
                 out.println(p.describe());

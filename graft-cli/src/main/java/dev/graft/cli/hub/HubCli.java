@@ -1,12 +1,10 @@
 package dev.graft.cli.hub;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.graft.hub.CacheScan;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
-import dev.graft.util.Json;
-import java.io.PrintWriter;
 
-/** Shared bits of the hub verbs: the client from the environment, JSON printing and counts in words. */
+/** Shared bits of the hub verbs: the client from the environment, its download cache and counts in words. */
 final class HubCli {
     private HubCli() {}
 
@@ -15,13 +13,9 @@ final class HubCli {
         return new Hub(HubConfig.fromEnvironment());
     }
 
-    static void printJson(PrintWriter out, Object value) {
-        try {
-            out.println(Json.MAPPER.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        out.flush();
+    /** The download cache of {@link #hub()}, for the {@code graft hub cache} verbs. */
+    static CacheScan cacheScan() {
+        return new CacheScan(hub().cache());
     }
 
     /** {@code n} and the noun, in the plural unless n is 1: "1 blob", "3 blobs". */

@@ -1,35 +1,28 @@
 package dev.graft.cli.hub;
 
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /** {@code graft hub info REPO}: commit, visibility, tags, card data and files of a repository. */
 @Command(name = "info", description = "Show a repository's commit, tags, card metadata and files.")
-public final class HubInfoCommand implements Callable<Integer> {
+public final class HubInfoCommand extends PrintingVerb {
     @Mixin
     RepoArgument repo;
 
     @Mixin
     RevisionOption revision;
 
-    @Mixin
-    RepoTypeOption type;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        RepoInfo info = HubCli.hub().info(type.get(), repo.get(), revision.get());
-        PrintWriter out = spec.commandLine().getOut();
+        RepoInfo info = HubCli.hub().info(repo.type(), repo.get(), revision.get());
+        PrintWriter out = stdout();
         if (Output.json()) {
-            HubCli.printJson(out, info);
+            printJson(info);
             return 0;
         }
         out.printf("%-14s %s%n", "id", info.id());

@@ -2,6 +2,7 @@ package dev.graft.cli.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
 import dev.graft.hub.HubException;
@@ -10,22 +11,16 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code graft hub login}: checks a token with the hub and stores it in GRAFT_HOME/hub/token (mode 600). */
 @Command(name = "login", description = "Store a hub token (checked with the hub) for later pushes and private pulls on that hub.")
-public final class HubLoginCommand implements Callable<Integer> {
+public final class HubLoginCommand extends PrintingVerb {
     @Option(names = "--token", description = "The token; without it, it is read from the terminal or standard input.")
     String token;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -49,17 +44,11 @@ public final class HubLoginCommand implements Callable<Integer> {
             Output.warn("the hub at " + cfg.endpoint() + " cannot check tokens (no /api/whoami-v2); stored unchecked");
         }
         Path f = HubConfig.storeToken(t.trim(), cfg.endpoint());
-        PrintWriter out = spec.commandLine().getOut();
-        if (Output.json()) {
-            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
-            r.put("user", user);
-            r.put("endpoint", cfg.endpoint());
-            r.put("token_file", f.toString());
-            HubCli.printJson(out, r);
-        } else {
-            out.println((user == null ? "token stored" : "logged in as " + user) + " for " + cfg.endpoint() + " (" + f + ")");
-        }
-        out.flush();
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("user", user);
+        json.put("endpoint", cfg.endpoint());
+        json.put("token_file", f.toString());
+        printResult(json, (user == null ? "token stored" : "logged in as " + user) + " for " + cfg.endpoint() + " (" + f + ")");
         return 0;
     }
 

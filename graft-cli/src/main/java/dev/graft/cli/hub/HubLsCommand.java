@@ -1,20 +1,18 @@
 package dev.graft.cli.hub;
 
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.ListQuery;
 import dev.graft.hub.RepoInfo;
-import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code graft hub ls}: lists or searches repositories. */
 @Command(name = "ls", description = "List or search repositories on the hub.")
-public final class HubLsCommand implements Callable<Integer> {
+public final class HubLsCommand extends PrintingVerb {
     @Option(names = "--search", description = "Text the repository name contains.")
     String search;
 
@@ -33,9 +31,6 @@ public final class HubLsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         ListQuery q = ListQuery.all().search(search).author(author).limit(limit);
@@ -46,9 +41,9 @@ public final class HubLsCommand implements Callable<Integer> {
             q = q.sort(sort, -1);
         }
         List<RepoInfo> repos = HubCli.hub().list(type.get(), q);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stdout();
         if (Output.json()) {
-            HubCli.printJson(out, repos);
+            printJson(repos);
             return 0;
         }
         if (repos.isEmpty()) {

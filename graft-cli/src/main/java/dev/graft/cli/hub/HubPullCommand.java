@@ -1,16 +1,14 @@
 package dev.graft.cli.hub;
 
 import dev.graft.cli.OverwriteOption;
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.RepoPaths;
-import dev.graft.hub.protocol.RepoType;
-import dev.graft.progress.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +17,7 @@ import picocli.CommandLine;
 
 /** {@code graft hub pull REPO}: downloads a repository at one commit into the cache and prints the folder. */
 @Command(name = "pull", description = "Download a repository (or the files matching --include) into the cache; prints the folder.")
-public final class HubPullCommand implements Callable<Integer> {
+public final class HubPullCommand extends PrintingVerb {
     @Mixin
     RepoArgument repo;
 
@@ -30,9 +28,6 @@ public final class HubPullCommand implements Callable<Integer> {
             description = "Only files matching this pattern (fnmatch, e.g. '*.safetensors'); repeatable.")
     List<String> include = List.of();
 
-    @Mixin
-    RepoTypeOption type;
-
     @Option(names = "--local-dir", paramLabel = "DIR",
             description = "Also copy the files into DIR (plain files, not links into the cache); DIR must be empty unless --overwrite.")
     Path localDir;
@@ -40,28 +35,20 @@ public final class HubPullCommand implements Callable<Integer> {
     @CommandLine.Mixin
     OverwriteOption overwrite;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
         if (localDir != null) {
             overwrite.claim(localDir, null);
         }
         // every file is hashed again: a damaged cache is repaired online and reported offline
-        Path dir = HubCli.hub().pull(type.get(), repo.get(), revision.get(), include);
+        Path dir = HubCli.hub().pull(repo.type(), repo.get(), revision.get(), include);
         String commit = dir.getFileName().toString();
         Path shown = dir;
         if (localDir != null) {
             copyInto(dir, localDir);
             shown = localDir.toAbsolutePath();
         }
-        if (Output.json()) {
-            HubCli.printJson(spec.commandLine().getOut(), Map.of("repo", repo.get(), "path", shown.toString(), "commit", commit));
-        } else {
-            spec.commandLine().getOut().println(shown);
-            spec.commandLine().getOut().flush();
-        }
+        printResult(Map.of("repo", repo.get(), "path", shown.toString(), "commit", commit), shown.toString());
         return 0;
     }
 

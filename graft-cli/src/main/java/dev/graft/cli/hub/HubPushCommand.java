@@ -1,25 +1,23 @@
 package dev.graft.cli.hub;
 
+import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.CommitInfo;
-import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code graft hub push DIR REPO}: uploads a folder as one commit (large files through LFS),
  * creating the repository when it does not exist and checking the README card first.
  */
 @Command(name = "push", description = "Upload a folder to a hub repository as one commit (creates the repository if needed).")
-public final class HubPushCommand implements Callable<Integer> {
+public final class HubPushCommand extends PrintingVerb {
     @Parameters(index = "0", paramLabel = "DIR", description = "Folder to upload (e.g. a run's export folder).")
     Path dir;
 
@@ -41,13 +39,10 @@ public final class HubPushCommand implements Callable<Integer> {
     @Option(names = "--follow-symlinks", description = "Upload what symbolic links that lead out of DIR point to (default: refuse them).")
     boolean followSymlinks;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         CommitInfo info = HubCli.hub().push(type.get(), repo, dir, revision, message, isPrivate, followSymlinks);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stdout();
         if (Output.json()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("repo", repo);
@@ -55,7 +50,7 @@ public final class HubPushCommand implements Callable<Integer> {
             r.put("url", info.commitUrl());
             r.put("files", info.uploadedFiles());
             r.put("lfs_files", info.lfsFiles());
-            HubCli.printJson(out, r);
+            printJson(r);
         } else {
             out.println("pushed " + info.uploadedFiles() + " files (" + info.lfsFiles() + " through LFS) to "
                     + repo + "@" + revision + ": " + info.commitOid());

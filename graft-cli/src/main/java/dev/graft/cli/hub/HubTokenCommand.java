@@ -1,11 +1,11 @@
 package dev.graft.cli.hub;
 
-import dev.graft.GraftHome;
 import dev.graft.hub.server.HubService;
 import dev.graft.progress.Output;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,8 +24,8 @@ public final class HubTokenCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the token (default: ${DEFAULT-VALUE}).", defaultValue = "token")
     String name;
 
-    @Option(names = "--data-dir", description = "The server's data folder (default: GRAFT_HOME/hub).")
-    Path dataDir;
+    @Mixin
+    ServerDataDirOption dataDir;
 
     @Option(names = "--db-url", description = "The server's index database JDBC URL, when it uses PostgreSQL.")
     String dbUrl;
@@ -35,7 +35,7 @@ public final class HubTokenCommand implements Callable<Integer> {
         if (!action.equals("create") && !action.equals("revoke")) {
             throw new dev.graft.GraftException("unknown token action '" + action + "'", "use: graft hub token create|revoke --user NAME");
         }
-        Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
+        Path dir = dataDir.getOrCreateDefault();
         try (HubService hub = HubService.open(dir, dbUrl)) {
             if (action.equals("create")) {
                 String token;

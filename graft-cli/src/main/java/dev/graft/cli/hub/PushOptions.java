@@ -1,5 +1,7 @@
 package dev.graft.cli.hub;
 
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,5 +23,10 @@ public final class PushOptions {
 
     public boolean requested() {
         return repo != null;
+    }
+
+    /** Publishes {@code files} of {@code dir} (all of it when null) to the --push-to repository as one commit. */
+    public ModelPublisher.Published publish(Path dir, List<String> files, String message) {
+        return ModelPublisher.publish(dir, files, repo, message, isPrivate);
     }
 }

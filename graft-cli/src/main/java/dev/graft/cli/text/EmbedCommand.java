@@ -9,29 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code graft embed}: sentence vectors of texts, and their cosine similarities. */
 @Command(name = "embed", description = "Sentence vectors of texts (mean-pooled, L2-normalised) and their cosine similarities.")
-public final class EmbedCommand implements Callable<Integer> {
+public final class EmbedCommand extends TextVerb {
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
     List<String> texts;
-
-    @Mixin
-    TextModelOption textModel;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         try (TextEncoder enc = textModel.open()) {
             float[][] v = enc.embed(texts);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = stdout();
             if (Output.json()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int i = 0; i < texts.size(); i++) {

@@ -17,15 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code graft fewshot}: nearest class mean from a few labelled texts, or an N-way K-shot evaluation. */
 @Command(name = "fewshot", description = "Classify texts from a few labelled examples (prototypes), or run N-way K-shot episodes.")
-public final class FewShotCommand implements Callable<Integer> {
+public final class FewShotCommand extends TextVerb {
     @Option(names = "--support", paramLabel = "FILE", description = "Labelled examples: .csv (text,label) or .jsonl.")
     Path support;
 
@@ -50,15 +47,9 @@ public final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--queries-per-class", defaultValue = "15", paramLabel = "Q", description = "Queries per class (default: ${DEFAULT-VALUE}).")
     int queriesPerClass;
 
-    @Mixin
-    TextModelOption textModel;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stdout();
         if (episodes != null) {
             return episodes(out);
         }

@@ -12,20 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code graft quickstart}: one pretrained transformer, zero-shot vs few-shot vs probe vs fine-tuning, in minutes. */
 @Command(name = "quickstart", description = "MiniLM on WordNet topics: zero-shot, 1/5-shot, linear probe and partial fine-tuning compared.")
-public final class QuickstartCommand implements Callable<Integer> {
+public final class QuickstartCommand extends TextVerb {
     /** The hub repository the fine-tuned model goes to. */
     static final String REPO = "local/all-MiniLM-L6-v2-wordnet-topics";
-
-    @Mixin
-    TextModelOption textModel;
 
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set (default: ${DEFAULT-VALUE}; wordnet-topics for the full one, or a .csv/.jsonl).")
@@ -49,9 +43,6 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--no-push", description = "Do not publish the fine-tuned model to the local hub.")
     boolean noPush;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         if (out != null) {
@@ -71,7 +62,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 Output.warn("the model was not published: " + dev.graft.cli.CliErrors.oneLine(e));
             }
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = stdout();
         if (Output.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("report", r);

@@ -24,15 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code graft text-finetune}: a text classifier from a pretrained encoder, by head, partial or full fine-tuning. */
 @Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial or full.")
-public final class TextFinetuneCommand implements Callable<Integer> {
+public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set or a .csv/.jsonl file with text,label (default: ${DEFAULT-VALUE}).")
     String data;
@@ -53,9 +51,6 @@ public final class TextFinetuneCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
     boolean noProbe;
 
-    @Mixin
-    TextModelOption textModel;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: GRAFT_HOME/runs/text-STRATEGY-TIMESTAMP).")
     Path out;
 
@@ -64,9 +59,6 @@ public final class TextFinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--push", paramLabel = "REPO", description = "Publish the model to the local hub as REPO (namespace/name).")
     String push;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +77,7 @@ public final class TextFinetuneCommand implements Callable<Integer> {
         TextSplits splits = TextDatasets.load(data, Globals.seed);
         TextData train = splits.train();
         TextData test = splits.test();
-        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter w = stdout();
         try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
             if (s == Strategy.HEAD) {

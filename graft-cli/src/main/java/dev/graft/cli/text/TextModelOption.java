@@ -4,10 +4,10 @@ import dev.graft.text.TextEncoder;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --model} option every text verb shares, and opening the model it names.
+ * The {@code --model} option every text verb shares (through {@link TextVerb}), and opening the model
+ * it names.
  *
  * <pre>{@code
- * @Mixin TextModelOption textModel;
  * try (TextEncoder enc = textModel.open()) { ... }
  * }</pre>
  */

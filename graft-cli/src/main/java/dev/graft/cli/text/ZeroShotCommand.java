@@ -8,16 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code graft zeroshot}: ranks labels for texts without any training example. */
 @Command(name = "zeroshot", description = "Classify texts into labels never trained on: prompt templates, cosine similarity.")
-public final class ZeroShotCommand implements Callable<Integer> {
+public final class ZeroShotCommand extends TextVerb {
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
@@ -31,12 +28,6 @@ public final class ZeroShotCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "T", description = "Prompt template with {} for the label (repeatable; default: 5 built-in).")
     List<String> templates;
 
-    @Mixin
-    TextModelOption textModel;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         List<String> names = split(labels, ",");
@@ -48,7 +39,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
             ZeroShotClassifier zs = ZeroShotClassifier.build(enc::embed, names, desc,
                     templates == null || templates.isEmpty() ? ZeroShotClassifier.TEXT_TEMPLATES : templates);
             float[][] v = enc.embed(texts);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = stdout();
             RankedTexts.print(out, enc.name(), zs, texts, v, sc -> String.format(Locale.ROOT, "%-20s %.4f", sc.label(), sc.score()));
         }
         return 0;

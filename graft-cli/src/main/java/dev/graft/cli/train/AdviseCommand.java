@@ -1,14 +1,12 @@
 package dev.graft.cli.train;
 
 import dev.graft.cli.Globals;
-import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.progress.Output;
 import dev.graft.advise.Advice;
 import dev.graft.advise.Advisor;
 import dev.graft.advise.FeatureStats;
 import dev.graft.train.FineTune;
-import dev.graft.train.ModelInput;
 import dev.graft.train.TensorSet;
 import dev.graft.util.Json;
 import dev.graft.zoo.CreateOptions;
@@ -27,8 +25,8 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Pretrained model arch.tag (its weights folder holds feature_stats.safetensors).")
     String model;
 
-    @Option(names = "--data", required = true, description = "Target data set name.")
-    String data;
+    @Mixin
+    TargetDataOption data;
 
     @Option(names = "--labels-per-class", defaultValue = "0", description = "Measure as if only N labels per class were available.")
     int labelsPerClass;
@@ -49,16 +47,12 @@ public final class AdviseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GraftModel m = Zoo.create(model, CreateOptions.defaults().withPretrained(true));
-        ImageData train = Datasets.load(data, Globals.seed).train();
-        if (labelsPerClass > 0) {
-            train = FineTune.perClass(train, labelsPerClass, Globals.seed);
-        }
+        ImageData train = data.train(labelsPerClass);
         Path stats = featureStats != null ? featureStats : FineTune.weightsDir(m).resolve(FeatureStats.FILE);
         dev.graft.engine.Engines.pytorch();
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) Globals.seed);
         GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
-        ModelInput.note(train, fit.get(), m.cfg());
-        TensorSet measured = ModelInput.prepare(train, fit.get(), m.cfg());
+        TensorSet measured = fit.prepare(train, m.cfg());
         Advice a = Advisor.advise(m, random, measured, FeatureStats.read(stats), Globals.seed);
         a = Advisor.probeIfSmall(a, dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
                 probeFolds, m);

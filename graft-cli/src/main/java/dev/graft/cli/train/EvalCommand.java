@@ -7,7 +7,6 @@ import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.progress.Output;
 import dev.graft.train.EvalResult;
-import dev.graft.train.ModelInput;
 import dev.graft.train.RunDirectory;
 import dev.graft.train.TrainLoop;
 import dev.graft.util.Json;
@@ -50,8 +49,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new GraftException("the model has " + m.numClasses() + " classes, " + data + " has " + d.numClasses(),
                     "evaluate on the data set the model was fine-tuned for");
         }
-        ModelInput.note(d, fit.get(), m.cfg());
-        EvalResult r = TrainLoop.evaluate(m::forward, ModelInput.prepare(d, fit.get(), m.cfg()), batchSize, 0.0);
+        EvalResult r = TrainLoop.evaluate(m::forward, fit.prepare(d, m.cfg()), batchSize, 0.0);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(RunDirectory.record(split, r)).toPrettyString());
         } else {

@@ -2,9 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
-import dev.graft.cli.OverwriteOption;
 import dev.graft.cli.hub.ModelPublisher;
-import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.FineTune;
@@ -17,14 +15,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft finetune}: one of the transfer strategies, or the advisor's pick, on a data set. */
 @Command(name = "finetune", description = "Fine-tune a model on a data set (strategy auto|scratch|partial|head|full); writes a run folder.")
-public final class FinetuneCommand implements Callable<Integer> {
+public final class FinetuneCommand extends TrainingVerb {
     @Option(names = "--model", description = "Model: arch.tag (pretrained weights), arch, local-dir:FOLDER or hf-hub:owner/name[@rev].")
     String model;
 
@@ -61,15 +57,6 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue the interrupted run in this folder (its settings are reused).")
     Path resume;
-
-    @Mixin
-    PushOptions push;
-
-    @Mixin
-    OverwriteOption overwrite;
-
-    @Mixin
-    TrainOptions train;
 
     @Override
     public Integer call() {
@@ -136,9 +123,8 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         ModelPublisher.Published pushed = null;
         if (push.requested() && !r.interrupted() && r.test() != null) {
-            pushed = ModelPublisher.publish(r.runDir(), ModelPublisher.RUN_FILES, push.repo, String.format(Locale.ROOT,
-                    "graft finetune: %s on %s, strategy %s, test top-1 %.2f%%", modelName, dataName, r.strategy().id(), 100 * r.test().top1()),
-                    push.isPrivate);
+            pushed = push.publish(r.runDir(), ModelPublisher.RUN_FILES, String.format(Locale.ROOT,
+                    "graft finetune: %s on %s, strategy %s, test top-1 %.2f%%", modelName, dataName, r.strategy().id(), 100 * r.test().top1()));
             summary.put("hub", pushed.toMap());
         }
         if (Output.json()) {

@@ -1,5 +1,9 @@
 package dev.graft.cli.train;
 
+import dev.graft.data.ImageData;
+import dev.graft.train.ModelInput;
+import dev.graft.train.TensorSet;
+import dev.graft.zoo.PretrainedCfg;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,7 +14,9 @@ public final class FitOption {
     @Option(names = "--fit", defaultValue = "0", description = "Resize images into an N x N box centred on the model's input (as at training), 0 = plain resize.")
     int fit;
 
-    public int get() {
-        return fit;
+    /** The images of {@code data} framed and normalised for a model with {@code cfg}, with a note of any resizing. */
+    public TensorSet prepare(ImageData data, PretrainedCfg cfg) {
+        ModelInput.note(data, fit, cfg);
+        return ModelInput.prepare(data, fit, cfg);
     }
 }

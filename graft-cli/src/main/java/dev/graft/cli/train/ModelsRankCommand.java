@@ -4,11 +4,9 @@ import dev.graft.advise.Advisor;
 import dev.graft.advise.LogME;
 import dev.graft.cli.CliErrors;
 import dev.graft.cli.Globals;
-import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.progress.Output;
 import dev.graft.train.FeatureExtractor;
-import dev.graft.train.FineTune;
 import dev.graft.train.ModelInput;
 import dev.graft.train.TensorSet;
 import dev.graft.util.Json;
@@ -23,14 +21,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft models rank}: pretrained models ordered by how well their features transfer to a data set (LogME). */
 @Command(name = "rank", description = "Rank pretrained models for a data set by transferability (LogME of their features).")
 public final class ModelsRankCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Target data set name.")
-    String data;
+    @Mixin
+    TargetDataOption data;
 
     @Parameters(arity = "0..*", paramLabel = "PATTERN", description = "Wildcard patterns of candidates (default: every pretrained model).")
     List<String> patterns = new ArrayList<>();
@@ -43,10 +42,7 @@ public final class ModelsRankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImageData train = Datasets.load(data, Globals.seed).train();
-        if (labelsPerClass > 0) {
-            train = FineTune.perClass(train, labelsPerClass, Globals.seed);
-        }
+        ImageData train = data.train(labelsPerClass);
         List<String> names = Zoo.list(patterns.isEmpty() ? List.of("*") : patterns, List.of(), true);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : names) {

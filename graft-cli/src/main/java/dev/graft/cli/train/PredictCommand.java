@@ -5,7 +5,6 @@ import dev.graft.data.Pixels;
 import dev.graft.data.io.ImageFiles;
 import dev.graft.progress.Output;
 import dev.graft.train.FeatureExtractor;
-import dev.graft.train.ModelInput;
 import dev.graft.train.TensorSet;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
@@ -46,8 +45,7 @@ public final class PredictCommand implements Callable<Integer> {
             // decoded no larger than the model needs: a huge photo costs neither the memory nor the time of a full decode
             Pixels p = in == null || in.size() != 3 ? ImageFiles.read(file) : ImageFiles.read(file, in.get(1), in.get(2));
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
-            ModelInput.note(one, fit.get(), m.cfg());
-            TensorSet x = ModelInput.prepare(one, fit.get(), m.cfg());
+            TensorSet x = fit.prepare(one, m.cfg());
             float[] logits = FeatureExtractor.logits(m, x, 1).values();
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {

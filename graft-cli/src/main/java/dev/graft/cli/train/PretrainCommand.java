@@ -2,9 +2,7 @@ package dev.graft.cli.train;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
-import dev.graft.cli.OverwriteOption;
 import dev.graft.cli.hub.ModelPublisher;
-import dev.graft.cli.hub.PushOptions;
 import dev.graft.data.Datasets;
 import dev.graft.progress.Output;
 import dev.graft.train.Pretrain;
@@ -15,15 +13,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft pretrain}: Graft's own pretrained weights for the small models, with feature statistics. */
 @Command(name = "pretrain", description = "Train a model from scratch on a data set and store it as tagged weights (arch.graft_<data>) with feature statistics.")
-public final class PretrainCommand implements Callable<Integer> {
+public final class PretrainCommand extends TrainingVerb {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "arch.graft_<data>, e.g. small_cnn.graft_mnist (or use --model and --data).")
     String name;
 
@@ -38,15 +34,6 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--labels-per-class", defaultValue = "0", description = "Train on N samples per class (seeded subset), 0 = all.")
     int labelsPerClass;
-
-    @Mixin
-    PushOptions push;
-
-    @Mixin
-    OverwriteOption overwrite;
-
-    @Mixin
-    TrainOptions train;
 
     @Override
     public Integer call() {
@@ -87,8 +74,8 @@ public final class PretrainCommand implements Callable<Integer> {
         s.put("train_seconds", r.run().trainSeconds());
         ModelPublisher.Published pushed = null;
         if (push.requested()) {
-            pushed = ModelPublisher.publish(r.weightsDir(), null, push.repo, String.format(Locale.ROOT, "graft pretrain: %s on %s, test top-1 %.2f%%",
-                    arch, dataName, 100 * r.run().test().top1()), push.isPrivate);
+            pushed = push.publish(r.weightsDir(), null, String.format(Locale.ROOT, "graft pretrain: %s on %s, test top-1 %.2f%%",
+                    arch, dataName, 100 * r.run().test().top1()));
             s.put("hub", pushed.toMap());
         }
         if (Output.json()) {
