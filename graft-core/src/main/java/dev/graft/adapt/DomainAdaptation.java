@@ -45,15 +45,19 @@ import java.util.function.Function;
  * <p>Target labels are read only to report accuracy. Nothing is chosen by them: the result is the
  * model after the last epoch. The run's settings are immutable: each {@code withX} returns a copy.
  *
+ * <!-- example: AdaptDomains#mnist-m -->
  * <pre>{@code
- * DomainAdaptation.seed(7);
- * GraftModel model = LeNet.create(nd, 1, 10);
- * AdaptationResult r = DomainAdaptation.method("dann", AdaptOptions.defaults().withSeed(7))
- *         .withModel(model)
- *         .withSource(mnist.train(), mnist.test())
- *         .withTarget(digits.train(), digits.test())
- *         .run();
- * System.out.println(r.targetAccuracy());
+ * DomainAdaptation.seed(7);                                   // model and discriminator initialisation
+ * DomainPair pair = DomainPair.load("mnist", "mnist-m-style", 7, 10_000, 10_000, 0);
+ * try (NDManager nd = NDManager.newBaseManager()) {
+ *     GraftModel model = LeNet.create(nd, pair.source().channels(), 10);
+ *     AdaptationResult r = DomainAdaptation.method("cdan-e", AdaptOptions.defaults().withSeed(7))
+ *             .withModel(model)
+ *             .withSource(pair.source(), pair.sourceEval())
+ *             .withTarget(pair.target(), pair.targetEval())   // labels of pair.target() are never read
+ *             .run();
+ *     System.out.println(r.targetAccuracy());
+ * }
  * }</pre>
  */
 public record DomainAdaptation(

@@ -36,9 +36,12 @@ import java.util.Locale;
  *
  * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
  *
+ * <!-- example: AdviseStrategy#advise -->
  * <pre>{@code
- * Advice a = Advisor.advise(pretrained, ModelInput.prepare(splits.train(), pretrained.cfg()), FeatureStats.read(statsFile), 42);
- * System.out.println(a.strategy() + ": " + a.reason());
+ * GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
+ * Path statsFile = FineTune.weightsDir(model).resolve(FeatureStats.FILE);   // saved with the weights
+ * Advice a = Advisor.advise(model, ModelInput.prepare(train, model.cfg()), FeatureStats.read(statsFile), 42);
+ * System.out.println(a.strategy().id() + ": " + a.reason());
  * }</pre>
  */
 public final class Advisor {

@@ -24,18 +24,24 @@ import java.util.concurrent.TimeUnit;
  * order of epoch {@code e} and every random transform draw depend only on the seed, {@code e} and the
  * sample's position, never on thread timing.
  *
+ * <!-- example: DataTour#batching -->
  * <pre>{@code
- * new Loop(optimizer, loader, c -> {
- *     Batch b = loader.batch(c.manager(), c.epoch(), c.batch());
- *     return Losses.crossEntropy(model.forward(c.parameters(), b.x(), true), b.y(), 0.0);
- * }).epochs(epochs).run(Loop.Position.START);
- * // or by hand:
  * DataLoader loader = DataLoader.of(splits.train())
- *         .withBatchSize(128).withShuffle(seed).withTransform(Transforms.randomCrop(28, 28, 2));
- * for (int epoch = 0; epoch < epochs; epoch++) {
- *     try (DataLoader.Epoch batches = loader.epoch(manager, epoch)) {
- *         for (Batch b : batches) {
- *             try (b) { ... b.x() ... b.y() ... }
+ *         .withBatchSize(128)
+ *         .withShuffle(seed)                                    // a new seeded permutation every epoch
+ *         .withTransform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
+ *                 Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)));
+ * GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, 0.9, ModelParts.trainable(model, Strategy.FULL, TrainConfig.defaults()));
+ * new Loop(sgd, loader, c -> {                                       // the loader is the loop's batch source
+ *     Batch b = loader.batch(c.manager(), c.epoch(), c.batch());     // transformed now, freed with the step
+ *     NDArray logits = model.forward(c.parameters(), b.x(), true);   // b.x(): N x C x H x W float32
+ *     return Losses.crossEntropy(logits, b.y(), 0.0);                // b.y(): N int32 labels
+ * }).withEpochs(epochs).withSchedule(step -> 0.01).run(Loop.Position.START);
+ * try (DataLoader.Epoch batches = loader.epoch(manager, 0)) {        // by hand, prepared on a background thread
+ *     for (Batch b : batches) {
+ *         try (b) {
+ *             NDArray logits = model.forward(ps, b.x(), false);
+ *             System.out.println(logits.argMax(1).toType(DataType.INT32, false).eq(b.y()).sum().getInt()); // copy out what outlives the batch
  *         }
  *     }
  * }

@@ -8,9 +8,23 @@ import java.util.List;
  * Nearest class mean in an embedding space (Prototypical Networks): a class's prototype is the mean
  * of its support embeddings; a query goes to the prototype at the smallest squared Euclidean distance.
  *
+ * <!-- example: ZeroAndFewShot#zero-few-shot -->
  * <pre>{@code
- * PrototypeClassifier p = PrototypeClassifier.fit(supportVectors, supportLabels, classNames);
- * int c = p.predict(queryVector);
+ * try (TextEncoder encoder = TextEncoder.open("all-MiniLM-L6-v2")) {
+ *     float[] query = encoder.embed(List.of("a small furry pet that purrs"))[0];
+ *     ZeroShotClassifier zeroShot = ZeroShotClassifier.build(encoder::embed, List.of("animal", "plant", "vehicle"),
+ *             null, ZeroShotClassifier.TEXT_TEMPLATES);
+ *     for (VectorClassifier.Score s : zeroShot.rank(query)) {
+ *         System.out.printf(Locale.ROOT, "zero-shot %-8s %.3f%n", s.label(), s.score());
+ *     }
+ *
+ *     // two examples per class are enough for prototypes
+ *     float[][] support = encoder.embed(List.of("a dog barked at the door", "the horse ate hay",
+ *             "an oak tree in the park", "roses bloom in spring", "a truck on the motorway", "the train left at noon"));
+ *     PrototypeClassifier fewShot = PrototypeClassifier.fit(support, new int[] {0, 0, 1, 1, 2, 2},
+ *             List.of("animal", "plant", "vehicle"));
+ *     System.out.println("few-shot  " + fewShot.classNames().get(fewShot.predict(query)));
+ * }
  * }</pre>
  */
 public final class PrototypeClassifier implements dev.graft.text.VectorClassifier {

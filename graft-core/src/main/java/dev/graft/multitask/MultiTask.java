@@ -32,16 +32,16 @@ import java.util.function.Supplier;
  * directory with metrics, report, curves and the exported model (all heads, with their task names).
  * The run's settings are validated once on construction; each {@code withX} returns a copy.
  *
+ * <!-- example: MultiTaskExample#multimnist -->
  * <pre>{@code
- * MultiTaskResult r = MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults()), "multimnist")
- *         .withWeighting("pcgrad")
+ * MultiTaskResult r = MultiTask.of("small_cnn", () -> Zoo.create("small_cnn", CreateOptions.defaults().withSeed(42)), "multimnist")
+ *         .withWeighting("gradnorm")                     // or .withWeighting(new GradNorm(0.5, 0.025))
  *         .withEpochs(3).withTrainLimit(10_000).withTestLimit(2_000).withSeed(42)
- *         .withOutDir(Path.of("runs/mtl-pcgrad"))
+ *         .withBaselines(MultiTaskReport.readMetrics(runs.resolve("mm-single")))
+ *         .withOutDir(runs.resolve("mm-gradnorm"))
  *         .run();
- * r.testMetrics();   // accuracy per task: left, right
- *
- * MultiTask spec = MultiTask.of(...);
- * MultiTaskResult base = spec.withSingleTask(true).run();   // one model per task
+ * r.testMetrics();   // {left=..., right=...}
+ * r.deltaM();        // Delta_m in percent against the baselines
  * }</pre>
  *
  * @param backboneName the backbone's name, for reports

@@ -26,15 +26,16 @@ import java.util.Objects;
  * a run folder. The Java face of {@code graft finetune}. Immutable: each {@code withX} returns a
  * copy, so one base spec serves several runs.
  *
+ * <!-- example: FineTuneDigits#finetune -->
  * <pre>{@code
  * FineTuneResult r = FineTune.of("small_cnn.graft_mnist", ZooModels.factory("small_cnn.graft_mnist", 0.0),
  *                 "digits", Datasets.load("digits", 42))
- *         .withStrategy(Strategy.AUTO)
+ *         .withStrategy(Strategy.AUTO)          // or SCRATCH, PARTIAL (with .withFreezeStages(k)), HEAD, FULL
  *         .withLabelsPerClass(10)
- *         .withConfig(TrainConfig.defaults().withEpochs(20))
- *         .withOutDir(Path.of("runs/digits"))
+ *         .withConfig(TrainConfig.defaults().withEpochs(30).withLr(0.05))
+ *         .withOutDir(out)
  *         .run();
- * System.out.println(r.strategy() + " " + r.test().top1());
+ * System.out.printf("%s: %.2f%%%n", r.strategy(), 100 * r.test().top1());
  * }</pre>
  *
  * @param modelName the model's name, for reports and model cards

@@ -13,10 +13,23 @@ import java.util.function.Function;
  * embeddings are L2-normalised, averaged and normalised again into one class vector, and an input is
  * scored by cosine similarity to each class vector.
  *
+ * <!-- example: ZeroAndFewShot#zero-few-shot -->
  * <pre>{@code
- * ZeroShotClassifier zs = ZeroShotClassifier.build(encoder::embed, List.of("animal", "plant"), null,
- *         ZeroShotClassifier.TEXT_TEMPLATES);
- * List<ZeroShotClassifier.Score> ranked = zs.rank(encoder.embed(List.of("a small furry pet"))[0]);
+ * try (TextEncoder encoder = TextEncoder.open("all-MiniLM-L6-v2")) {
+ *     float[] query = encoder.embed(List.of("a small furry pet that purrs"))[0];
+ *     ZeroShotClassifier zeroShot = ZeroShotClassifier.build(encoder::embed, List.of("animal", "plant", "vehicle"),
+ *             null, ZeroShotClassifier.TEXT_TEMPLATES);
+ *     for (VectorClassifier.Score s : zeroShot.rank(query)) {
+ *         System.out.printf(Locale.ROOT, "zero-shot %-8s %.3f%n", s.label(), s.score());
+ *     }
+ *
+ *     // two examples per class are enough for prototypes
+ *     float[][] support = encoder.embed(List.of("a dog barked at the door", "the horse ate hay",
+ *             "an oak tree in the park", "roses bloom in spring", "a truck on the motorway", "the train left at noon"));
+ *     PrototypeClassifier fewShot = PrototypeClassifier.fit(support, new int[] {0, 0, 1, 1, 2, 2},
+ *             List.of("animal", "plant", "vehicle"));
+ *     System.out.println("few-shot  " + fewShot.classNames().get(fewShot.predict(query)));
+ * }
  * }</pre>
  */
 public final class ZeroShotClassifier implements dev.graft.text.VectorClassifier {

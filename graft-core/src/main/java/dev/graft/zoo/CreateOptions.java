@@ -7,10 +7,15 @@ import dev.graft.GraftException;
  * Options of {@link Zoo#create}, timm's {@code create_model} keywords, validated on construction.
  * Immutable: each {@code withX} returns a copy, so a base set of options can be shared.
  *
+ * <!-- example: ModelsTour#create -->
  * <pre>{@code
- * CreateOptions o = CreateOptions.defaults().withPretrained(true).withNumClasses(10).withInChans(1);
- * GraftModel m = Zoo.create("small_resnet.graft_mnist", o);
- * GraftModel f = Zoo.create("resnet18", CreateOptions.defaults().withSource("local-dir:runs/r18/model"));
+ * GraftModel m = Zoo.create("resnet18");                                   // random weights, 1000 classes
+ * GraftModel a = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
+ * GraftModel b = Zoo.create("small_resnet", CreateOptions.defaults().withPretrained(true).withNumClasses(5)); // first tag, new head
+ * GraftModel c = Zoo.create("resnet50", CreateOptions.defaults()
+ *         .withSource("file:torchvision_resnet50.safetensors").withInChans(1));     // grey input, RGB filters summed
+ * GraftModel d = Zoo.create("local-dir:runs/mnist/model");                 // architecture from config.json
+ * List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);
  * }</pre>
  *
  * @param pretrained load weights: the name's tag, else the architecture's first catalogue tag

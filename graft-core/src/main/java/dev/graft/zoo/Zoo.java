@@ -37,10 +37,15 @@ import java.util.stream.Stream;
  * (by pretraining). Weights made on this machine win over shipped ones of the same name. Only tags
  * that can be created here without a further step are listed as pretrained.
  *
+ * <!-- example: ModelsTour#create -->
  * <pre>{@code
- * List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);   // resnet18, resnet34, resnet50
- * GraftModel m = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true).withNumClasses(5));
- * GraftModel r = Zoo.create("local-dir:runs/mnist/model");                  // architecture from config.json
+ * GraftModel m = Zoo.create("resnet18");                                   // random weights, 1000 classes
+ * GraftModel a = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
+ * GraftModel b = Zoo.create("small_resnet", CreateOptions.defaults().withPretrained(true).withNumClasses(5)); // first tag, new head
+ * GraftModel c = Zoo.create("resnet50", CreateOptions.defaults()
+ *         .withSource("file:torchvision_resnet50.safetensors").withInChans(1));     // grey input, RGB filters summed
+ * GraftModel d = Zoo.create("local-dir:runs/mnist/model");                 // architecture from config.json
+ * List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);
  * }</pre>
  */
 public final class Zoo {

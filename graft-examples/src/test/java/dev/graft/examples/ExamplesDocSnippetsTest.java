@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * block must follow a {@code <!-- example: Class#region -->} line and equal that region of the
  * examples (between {@code // example:begin region} and {@code // example:end region}), common
  * indentation aside. A stale snippet, an unmarked one or a marker naming no region fails the build.
+ * The same holds for a Javadoc {@code <pre>} example in the main sources that follows a
+ * {@code <!-- example: Class#region -->} line (unmarked Javadoc examples are left alone).
  */
 class ExamplesDocSnippetsTest {
     static final Pattern BEGIN = Pattern.compile("^\\s*// example:begin (\\S+)\\s*$");
@@ -139,6 +141,28 @@ class ExamplesDocSnippetsTest {
         return problems;
     }
 
+    static final Pattern JAVADOC_MARKER = Pattern.compile("^\\s*\\* <!-- example: (\\S+) -->\\s*$");
+
+    /** Problems with the marked Javadoc examples of one source file: each must equal its region. */
+    static List<String> checkJavadoc(String file, List<String> src, Map<String, List<String>> regions) {
+        List<String> md = new ArrayList<>();
+        for (String line : src) {
+            // a Javadoc line without its "* " is a Markdown line to check() (marker, fences, code)
+            String text = line.strip().startsWith("*") ? line.strip().substring(1) : "";
+            text = text.startsWith(" ") ? text.substring(1) : text;
+            Matcher m = JAVADOC_MARKER.matcher(line);
+            md.add(m.matches() ? "<!-- example: " + m.group(1) + " -->"
+                    : text.strip().equals("<pre>{@code") ? "```java" : text.strip().equals("}</pre>") ? "```" : text);
+        }
+        List<String> problems = new ArrayList<>();
+        for (String p : check(file, md, regions)) {
+            if (!p.contains("without a <!-- example")) {
+                problems.add(p);
+            }
+        }
+        return problems;
+    }
+
     static Map<String, List<String>> exampleRegions(Path root, List<String> problems) throws IOException {
         Map<String, List<String>> all = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(root.resolve("graft-examples/src/main/java"))) {
@@ -171,6 +195,35 @@ class ExamplesDocSnippetsTest {
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         assertTrue(blocks >= 3, "the README and docs have Java snippets: " + blocks);
+    }
+
+    @Test
+    void everyMarkedJavadocExampleIsARegionOfAnExample() throws IOException {
+        Path root = root();
+        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> regions = exampleRegions(root, problems);
+        int marked = 0;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
+                    && !p.toString().contains("/graft-examples/")).sorted().toList()) {
+                List<String> src = Files.readAllLines(f);
+                marked += (int) src.stream().filter(l -> JAVADOC_MARKER.matcher(l).matches()).count();
+                problems.addAll(checkJavadoc(root.relativize(f).toString(), src, regions));
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertTrue(marked >= 10, "the main entry points carry compiled examples: " + marked);
+    }
+
+    @Test
+    void aStaleJavadocExampleFails() {
+        List<String> ok = checkJavadoc("A.java", List.of("/**", " * <!-- example: Sample#inner -->", " * <pre>{@code", " * int x = 1;",
+                " * }</pre>", " */"), SAMPLE);
+        assertEquals(List.of(), ok);
+        List<String> stale = checkJavadoc("A.java", List.of("/**", " * <!-- example: Sample#inner -->", " * <pre>{@code", " * int x = 2;",
+                " * }</pre>", " */"), SAMPLE);
+        assertEquals(1, stale.size(), stale.toString());
+        assertEquals(List.of(), checkJavadoc("A.java", List.of(" * <pre>{@code", " * anything();", " * }</pre>"), SAMPLE));
     }
 
     // The checker itself, on made-up files: it must catch what it is there to catch.

@@ -33,16 +33,27 @@ import java.util.function.Supplier;
  * generator (dropout) is re-seeded from the seed and the step count before every update, so a run
  * resumed at a {@link Position} draws what an uninterrupted one would.
  *
+ * <!-- example: DataTour#batching -->
  * <pre>{@code
- * Loop.Result r = new Loop(optimizer, Batches.shuffled(train.size(), 64, seed), c -> loss(c))
- *         .withEpochs(10)
- *         .withSchedule(new LrSchedule(0.01, 100, 1000, 0.01)::lr)
- *         .withClipNorm(5.0)
- *         .withSeed(seed)
- *         .withListener(new Loop.Listener() {
- *             public boolean onEpoch(Loop.EpochEnd e) { return evaluateAndSayIfDone(e); }
- *         })
- *         .run(Loop.Position.START);
+ * DataLoader loader = DataLoader.of(splits.train())
+ *         .withBatchSize(128)
+ *         .withShuffle(seed)                                    // a new seeded permutation every epoch
+ *         .withTransform(Transforms.compose(Transforms.grayscaleToRgb(), Transforms.resize(32, 32),
+ *                 Transforms.randomCrop(32, 32, 4), Transforms.normalize(cfg)));
+ * GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, 0.9, ModelParts.trainable(model, Strategy.FULL, TrainConfig.defaults()));
+ * new Loop(sgd, loader, c -> {                                       // the loader is the loop's batch source
+ *     Batch b = loader.batch(c.manager(), c.epoch(), c.batch());     // transformed now, freed with the step
+ *     NDArray logits = model.forward(c.parameters(), b.x(), true);   // b.x(): N x C x H x W float32
+ *     return Losses.crossEntropy(logits, b.y(), 0.0);                // b.y(): N int32 labels
+ * }).withEpochs(epochs).withSchedule(step -> 0.01).run(Loop.Position.START);
+ * try (DataLoader.Epoch batches = loader.epoch(manager, 0)) {        // by hand, prepared on a background thread
+ *     for (Batch b : batches) {
+ *         try (b) {
+ *             NDArray logits = model.forward(ps, b.x(), false);
+ *             System.out.println(logits.argMax(1).toType(DataType.INT32, false).eq(b.y()).sum().getInt()); // copy out what outlives the batch
+ *         }
+ *     }
+ * }
  * }</pre>
  */
 public record Loop(
