@@ -37,22 +37,22 @@ public final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "lenet", description = "Model (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + AdaptOptions.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--iterations", defaultValue = "200", description = "Steps per epoch, one source and one target batch each (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "" + AdaptOptions.DEFAULT_ITERATIONS_PER_EPOCH, description = "Steps per epoch, one source and one target batch each (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Images per domain per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + AdaptOptions.DEFAULT_BATCH_SIZE, description = "Images per domain per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + AdaptOptions.DEFAULT_LEARNING_RATE, description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--tradeoff", description = "Weight of the transfer loss (default: 1).")
     Double tradeoff;
 
-    @Option(names = "--clip-grad", defaultValue = "1", description = "Clip gradient elements to [-C, C] (default: ${DEFAULT-VALUE}; 0 = off).")
+    @Option(names = "--clip-grad", defaultValue = "" + AdaptOptions.DEFAULT_CLIP_GRADIENT, description = "Clip gradient elements to [-C, C] (default: ${DEFAULT-VALUE}; 0 = off).")
     double clipGrad;
 
     @Option(names = "--source-limit", defaultValue = "0", description = "Use at most N source training images (0 = all).")

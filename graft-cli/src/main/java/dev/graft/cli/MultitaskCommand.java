@@ -36,7 +36,7 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "multimnist", description = "Multi-task data set: multimnist, mnist-tasks (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--weighting", defaultValue = "ew", description = "ew, uw, dwa, gradnorm or pcgrad (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weighting", defaultValue = MultiTask.DEFAULT_WEIGHTING, description = "ew, uw, dwa, gradnorm or pcgrad (default: ${DEFAULT-VALUE}).")
     String weighting;
 
     @Option(names = "--single-task", description = "Train one single-task model per task instead (the baselines of Delta_m).")
@@ -45,13 +45,13 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "PATH", description = "results.json (or run folder) of a --single-task run, for Delta_m.")
     Path baseline;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + MultiTask.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + MultiTask.DEFAULT_BATCH_SIZE, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + MultiTask.DEFAULT_LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).")
@@ -60,7 +60,7 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--test-limit", defaultValue = "0", description = "Evaluate on the first N test images only (0 = all).")
     int testLimit;
 
-    @Option(names = "--val-limit", defaultValue = "1000", description = "Validation images evaluated each epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-limit", defaultValue = "" + MultiTask.DEFAULT_VALIDATION_LIMIT, description = "Validation images evaluated each epoch (default: ${DEFAULT-VALUE}).")
     int valLimit;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Train only these tasks, e.g. digit,parity.")

@@ -40,10 +40,18 @@ final class SafeIsaRelaunch {
     static int run(String[] args) {
         EngineNumerics.Verdict v = EngineNumerics.cachedVerdict();
         String isa = EngineNumerics.isaSetting();
-        String next = EngineNumerics.nextFallback(isa);
+        String next = EngineNumerics.nextUntriedOrPassing(isa);
+        List<String> skipped = new ArrayList<>();   // fallbacks that failed before: not started again
+        for (String f = EngineNumerics.nextFallback(isa); f != null && !f.equals(next); f = EngineNumerics.nextFallback(f)) {
+            if (EngineNumerics.nextFallback(f) == null && next == null) {
+                next = f;  // every fallback failed before: the last one runs and says so
+                break;
+            }
+            skipped.add(f);
+        }
         System.err.println("note: the engine's " + (isa == null ? "default" : isa) + " oneDNN kernels fail Graft's numerics check on this CPU"
                 + (v != null && v.failure() != null ? " (" + v.failure() + ")" : "") + "; running with "
-                + EngineNumerics.ISA_VARIABLE + "=" + next);
+                + EngineNumerics.ISA_VARIABLE + "=" + next + (skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " failed before)"));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());

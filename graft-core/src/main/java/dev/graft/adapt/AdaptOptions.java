@@ -43,12 +43,18 @@ public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, do
         }
     }
 
+    // The defaults, named so the command line shows and uses the same values as Java.
+    public static final int DEFAULT_EPOCHS = 10;
+    public static final int DEFAULT_ITERATIONS_PER_EPOCH = 200;
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final double DEFAULT_LEARNING_RATE = 0.01;
     /** Gradient elements are clipped to [-1, 1] unless {@link #withClipGradient} says otherwise. */
     public static final double DEFAULT_CLIP_GRADIENT = 1.0;
 
     /** TLlib's digit settings with 10 epochs of 200 steps, gradient elements clipped to [-1, 1]. */
     public static AdaptOptions defaults() {
-        return new AdaptOptions(10, 200, 64, 0.01, 0.9, 5e-4, 1.0, 500, 0, DEFAULT_CLIP_GRADIENT);
+        return new AdaptOptions(DEFAULT_EPOCHS, DEFAULT_ITERATIONS_PER_EPOCH, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, 0.9, 5e-4, 1.0, 500, 0,
+                DEFAULT_CLIP_GRADIENT);
     }
 
     public AdaptOptions withEpochs(int n) {

@@ -60,7 +60,7 @@ public final class EngineNumerics {
         synchronized (EngineNumerics.class) {
             if (current == null) {
                 String key = signature();
-                Verdict cached = read(key);
+                Verdict cached = read(key, isaSetting());
                 if (cached != null) {
                     current = cached;
                 } else {
@@ -76,7 +76,7 @@ public final class EngineNumerics {
     /** The cached verdict for the current settings without running anything, or null if there is none yet. */
     public static Verdict cachedVerdict() {
         Verdict v = current;
-        return v != null ? v : read(signature());
+        return v != null ? v : read(signature(), isaSetting());
     }
 
     /** Throws {@link WrongNumerics} if the engine fails the check here; called by {@link Engines#pytorch()}. */
@@ -129,6 +129,29 @@ public final class EngineNumerics {
 
     /** What the kernels oneDNN picks depend on: the CPU, the engine, the threads and the ISA limit. */
     static String signature() {
+        return signature(isaSetting());
+    }
+
+    /** The cached verdict of a run with the ISA limit {@code isa} (null = default), or null if none ran yet. */
+    public static Verdict cachedVerdict(String isa) {
+        return read(signature(isa), isa);
+    }
+
+    /**
+     * Where the command line should go from the current setting: the first fallback after it whose
+     * cached verdict is not a failure (one restart instead of one per known-bad setting), or null.
+     */
+    public static String nextUntriedOrPassing(String isa) {
+        for (String next = nextFallback(isa); next != null; next = nextFallback(next)) {
+            Verdict v = cachedVerdict(next);
+            if (v == null || v.ok()) {
+                return next;
+            }
+        }
+        return null;
+    }
+
+    static String signature(String isa) {
         StringBuilder s = new StringBuilder("v" + CHECK_VERSION);
         for (String line : cpuInfo()) {
             if (line.startsWith("vendor_id") || line.startsWith("cpu family") || line.startsWith("model")
@@ -140,7 +163,7 @@ public final class EngineNumerics {
         s.append("|cores=").append(Runtime.getRuntime().availableProcessors());
         s.append("|threads=").append(System.getProperty("ai.djl.pytorch.num_threads"));
         s.append("|natives=").append(System.getProperty("graft.torch.version", Engines.TORCH_VERSION));
-        s.append("|isa=").append(isaSetting());
+        s.append("|isa=").append(isa);
         s.append("|tolerance=").append(NumericsCheck.tolerance());
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
@@ -168,7 +191,7 @@ public final class EngineNumerics {
         return own != null ? Path.of(own) : Path.of(System.getProperty("DJL_CACHE_DIR")).resolve("graft-numerics.json");
     }
 
-    private static Verdict read(String key) {
+    private static Verdict read(String key, String isa) {
         Path f = file();
         try {
             if (!Files.isRegularFile(f)) {
@@ -179,7 +202,7 @@ public final class EngineNumerics {
                 return null;
             }
             return new Verdict(node.get("ok").asBoolean(), node.get("worst").asDouble(),
-                    node.hasNonNull("failure") ? node.get("failure").asText() : null, isaSetting(), true);
+                    node.hasNonNull("failure") ? node.get("failure").asText() : null, isa, true);
         } catch (IOException | RuntimeException e) {
             return null; // an unreadable cache is checked again, not trusted
         }

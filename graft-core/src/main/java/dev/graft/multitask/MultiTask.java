@@ -106,6 +106,13 @@ public record MultiTask(
         taskNames = taskNames == null ? null : List.copyOf(taskNames);
     }
 
+    // The defaults, named so the command line shows and uses the same values as Java.
+    public static final String DEFAULT_WEIGHTING = "ew";
+    public static final int DEFAULT_EPOCHS = 3;
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final int DEFAULT_VALIDATION_LIMIT = 1000;
+
     /** A run on a registered multi-task data set ({@code multimnist}, {@code mnist-tasks}) with the defaults. */
     public static MultiTask of(String backboneName, Supplier<GraftModel> backbone, String dataName) {
         return of(backboneName, backbone, dataName, null);
@@ -113,8 +120,8 @@ public record MultiTask(
 
     /** A run on splits given directly (a user's own data) with the defaults. */
     public static MultiTask of(String backboneName, Supplier<GraftModel> backbone, String dataName, MultiTaskSplits splits) {
-        return new MultiTask(backboneName, backbone, dataName, splits, "ew", null, 3, 64, 1e-3, 0, 42, 0, 0, 1000, null, null, null,
-                Map.of(), false);
+        return new MultiTask(backboneName, backbone, dataName, splits, DEFAULT_WEIGHTING, null, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE,
+                DEFAULT_LEARNING_RATE, 0, 42, 0, 0, DEFAULT_VALIDATION_LIMIT, null, null, null, Map.of(), false);
     }
 
     /** A weighting by name: ew, uw, dwa, gradnorm, pcgrad (default ew). */
