@@ -167,40 +167,15 @@ public final class IndexDb implements AutoCloseable {
     /** Inserts or replaces a repository row and its tags; the download count is kept. */
     public void upsert(RepoRecord r) {
         tx(c -> {
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET owner=?, is_private=?, sha=?, last_modified=?,"
-                    + " created_at=?, card_json=?, library_name=?, pipeline_tag=?, license=? WHERE repo_type=? AND repo_id=?")) {
-                ps.setString(1, r.owner());
-                ps.setBoolean(2, r.isPrivate());
-                ps.setString(3, r.sha());
-                ps.setLong(4, r.lastModified());
-                ps.setLong(5, r.createdAt());
-                ps.setString(6, r.cardJson());
-                ps.setString(7, r.libraryName());
-                ps.setString(8, r.pipelineTag());
-                ps.setString(9, r.license());
-                ps.setString(10, r.type());
-                ps.setString(11, r.id());
-                updated = ps.executeUpdate();
-            }
+            int updated = update(c, "UPDATE hub_repos SET owner=?, is_private=?, sha=?, last_modified=?, created_at=?, card_json=?,"
+                    + " library_name=?, pipeline_tag=?, license=? WHERE repo_type=? AND repo_id=?",
+                    r.owner(), r.isPrivate(), r.sha(), r.lastModified(), r.createdAt(), r.cardJson(), r.libraryName(), r.pipelineTag(),
+                    r.license(), r.type(), r.id());
             if (updated == 0) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repos (repo_type, repo_id, owner, is_private, sha,"
-                        + " last_modified, created_at, downloads, card_json, library_name, pipeline_tag, license)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, r.type());
-                    ps.setString(2, r.id());
-                    ps.setString(3, r.owner());
-                    ps.setBoolean(4, r.isPrivate());
-                    ps.setString(5, r.sha());
-                    ps.setLong(6, r.lastModified());
-                    ps.setLong(7, r.createdAt());
-                    ps.setLong(8, r.downloads());
-                    ps.setString(9, r.cardJson());
-                    ps.setString(10, r.libraryName());
-                    ps.setString(11, r.pipelineTag());
-                    ps.setString(12, r.license());
-                    ps.executeUpdate();
-                }
+                update(c, "INSERT INTO hub_repos (repo_type, repo_id, owner, is_private, sha, last_modified, created_at, downloads,"
+                        + " card_json, library_name, pipeline_tag, license) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        r.type(), r.id(), r.owner(), r.isPrivate(), r.sha(), r.lastModified(), r.createdAt(), r.downloads(), r.cardJson(),
+                        r.libraryName(), r.pipelineTag(), r.license());
             }
             update(c, "DELETE FROM hub_repo_tags WHERE repo_type=? AND repo_id=?", r.type(), r.id());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repo_tags (repo_type, repo_id, tag) VALUES (?,?,?)")) {
