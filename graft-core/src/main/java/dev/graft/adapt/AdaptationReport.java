@@ -5,7 +5,6 @@ import dev.graft.SettingException;
 import dev.graft.train.Charts;
 import dev.graft.train.RunDirectory;
 import dev.graft.util.Json;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -18,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleToIntFunction;
+import java.util.function.IntUnaryOperator;
 import javax.imageio.ImageIO;
 
 /**
@@ -149,8 +150,10 @@ public final class AdaptationReport {
         g.drawString("epoch", left + pw / 2 - 15, h - 10);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title + ": accuracy over epochs", left, 24);
-        series(g, epochs, true, new Color(31, 119, 180), left, top, pw, ph);
-        series(g, epochs, false, new Color(214, 39, 40), left, top, pw, ph);
+        IntUnaryOperator xOf = i -> left + (n == 1 ? pw / 2 : i * pw / (n - 1));
+        DoubleToIntFunction yOf = acc -> top + ph - (int) Math.round(acc * ph);
+        Charts.series(g, new Color(31, 119, 180), epochs.stream().mapToDouble(AdaptationResult.Epoch::sourceAccuracy).toArray(), xOf, yOf);
+        Charts.series(g, new Color(214, 39, 40), epochs.stream().mapToDouble(AdaptationResult.Epoch::targetAccuracy).toArray(), xOf, yOf);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(new Color(31, 119, 180));
         g.drawString("source (labelled)", w - 260, 24);
@@ -158,24 +161,5 @@ public final class AdaptationReport {
         g.drawString("target (unlabelled)", w - 140, 24);
         g.dispose();
         return img;
-    }
-
-    private static void series(Graphics2D g, List<AdaptationResult.Epoch> epochs, boolean source, Color c, int left, int top, int pw, int ph) {
-        g.setColor(c);
-        g.setStroke(new BasicStroke(2f));
-        int n = epochs.size();
-        int px = -1;
-        int py = -1;
-        for (int i = 0; i < n; i++) {
-            double acc = source ? epochs.get(i).sourceAccuracy() : epochs.get(i).targetAccuracy();
-            int x = left + (n == 1 ? pw / 2 : i * pw / (n - 1));
-            int y = top + ph - (int) Math.round(acc * ph);
-            g.fillOval(x - 3, y - 3, 6, 6);
-            if (px >= 0) {
-                g.drawLine(px, py, x, y);
-            }
-            px = x;
-            py = y;
-        }
     }
 }

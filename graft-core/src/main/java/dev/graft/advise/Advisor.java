@@ -9,6 +9,7 @@ import dev.graft.train.StrategyProbe;
 import dev.graft.train.TensorSet;
 import dev.graft.train.TrainConfig;
 import dev.graft.util.FlatRows;
+import dev.graft.util.Labels;
 import dev.graft.zoo.GraftModel;
 import java.util.List;
 import java.util.Locale;
@@ -214,10 +215,6 @@ public final class Advisor {
         }
         int[] idx = java.util.Arrays.copyOf(dev.graft.train.TrainLoop.permutation(s.size(), seed, -1), max);
         float[] v = FlatRows.gather(s.values(), s.sampleSize(), idx);
-        int[] l = new int[max];
-        for (int k = 0; k < max; k++) {
-            l[k] = s.labels()[idx[k]];
-        }
-        return new TensorSet(v, s.sampleShape(), l, s.classNames());
+        return new TensorSet(v, s.sampleShape(), Labels.gather(s.labels(), idx), s.classNames());
     }
 }

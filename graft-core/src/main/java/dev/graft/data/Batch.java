@@ -14,35 +14,16 @@ import ai.djl.ndarray.NDManager;
  *     NDArray logits = model.forward(b.x());
  * }
  * }</pre>
+ *
+ * @param manager owns {@code x} and {@code y}; closed with the batch
+ * @param x images, {@code N x C x H x W} float32
+ * @param y labels, {@code N} int32
+ * @param indices positions of the samples in the loader's data (to look up names, per-sample weights...)
  */
-public final class Batch implements AutoCloseable {
-    private final NDManager manager;
-    private final NDArray x;
-    private final NDArray y;
-    private final int[] indices;
+public record Batch(NDManager manager, NDArray x, NDArray y, int[] indices) implements AutoCloseable {
 
-    /**
-     * @param manager owns {@code x} and {@code y}; closed with the batch
-     * @param indices the samples' positions in the source data
-     */
-    public Batch(NDManager manager, NDArray x, NDArray y, int[] indices) {
-        this.manager = manager;
-        this.x = x;
-        this.y = y;
-        this.indices = indices;
-    }
-
-    /** Images, {@code N x C x H x W} float32. */
-    public NDArray x() {
-        return x;
-    }
-
-    /** Labels, {@code N} int32. */
-    public NDArray y() {
-        return y;
-    }
-
-    /** Positions of the samples in the loader's data (to look up names, per-sample weights...). */
+    /** Positions of the samples in the loader's data, as a copy. */
+    @Override
     public int[] indices() {
         return indices.clone();
     }
@@ -50,11 +31,6 @@ public final class Batch implements AutoCloseable {
     /** Number of samples. */
     public int size() {
         return indices.length;
-    }
-
-    /** The manager the arrays live in. */
-    public NDManager manager() {
-        return manager;
     }
 
     @Override

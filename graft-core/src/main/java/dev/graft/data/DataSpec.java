@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What a data-set argument names: a built-in data set ({@code mnist}) or the user's own data as
@@ -123,32 +124,30 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
 
     /** {@code size=HxW} or {@code size=N} as {H, W}, or null. */
     public int[] size() {
-        String s = options.get("size");
-        if (s == null) {
-            return null;
-        }
-        int[] d = dims("size", s);
-        if (d.length == 1) {
-            return new int[] {d[0], d[0]};
-        }
-        if (d.length != 2) {
-            throw new GraftException("size '" + s + "' in '" + text + "' is not HxW", "write e.g. size=64x64");
-        }
-        return d;
+        return dimsOption("size", "HxW", "64x64", d -> new int[] {d[0], d[0]});
     }
 
     /** {@code shape=CxHxW} or {@code shape=HxW} (one channel) as {C, H, W}, or null. */
     public int[] shape() {
-        String s = options.get("shape");
+        return dimsOption("shape", "CxHxW", "3x32x32", d -> new int[] {1, d[0], d[1]});
+    }
+
+    /**
+     * The dimensions option {@code key} in the {@code form} (e.g. {@code CxHxW}), or null when absent;
+     * {@code shortForm} completes a value with one dimension fewer.
+     */
+    private int[] dimsOption(String key, String form, String example, UnaryOperator<int[]> shortForm) {
+        String s = options.get(key);
         if (s == null) {
             return null;
         }
-        int[] d = dims("shape", s);
-        if (d.length == 2) {
-            return new int[] {1, d[0], d[1]};
+        int[] d = dims(key, s);
+        int full = form.split("x").length;
+        if (d.length == full - 1) {
+            return shortForm.apply(d);
         }
-        if (d.length != 3) {
-            throw new GraftException("shape '" + s + "' in '" + text + "' is not CxHxW", "write e.g. shape=3x32x32");
+        if (d.length != full) {
+            throw new GraftException(key + " '" + s + "' in '" + text + "' is not " + form, "write e.g. " + key + "=" + example);
         }
         return d;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.util.FlatRows;
+import dev.graft.util.Labels;
 import java.util.List;
 
 /**
@@ -79,11 +80,7 @@ public final class ImageData {
     /** The samples at {@code indices}, as a new data set sharing the class names. */
     public ImageData subset(String subsetName, int[] indices) {
         float[] px = FlatRows.gather(pixels, imageSize(), indices);
-        int[] lb = new int[indices.length];
-        for (int k = 0; k < indices.length; k++) {
-            lb[k] = labels[indices[k]];
-        }
-        return new ImageData(subsetName, classNames, channels, height, width, px, lb);
+        return new ImageData(subsetName, classNames, channels, height, width, px, Labels.gather(labels, indices));
     }
 
     /** Images at {@code indices} as an N x C x H x W float32 array. */
@@ -93,19 +90,11 @@ public final class ImageData {
 
     /** Labels at {@code indices} as an int32 vector. */
     public NDArray labels(NDManager nd, int[] indices) {
-        int[] lb = new int[indices.length];
-        for (int k = 0; k < indices.length; k++) {
-            lb[k] = labels[indices[k]];
-        }
-        return nd.create(lb);
+        return nd.create(Labels.gather(labels, indices));
     }
 
     /** Number of samples of each class. */
     public int[] countsPerClass() {
-        int[] counts = new int[classNames.size()];
-        for (int l : labels) {
-            counts[l]++;
-        }
-        return counts;
+        return Labels.countsPerClass(labels, classNames.size());
     }
 }

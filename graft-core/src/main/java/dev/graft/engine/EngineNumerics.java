@@ -3,6 +3,7 @@ package dev.graft.engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
+import dev.graft.util.Lazy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class EngineNumerics {
     /** Bumped when the checked cases change, so old verdicts are not reused. */
     static final int CHECK_VERSION = 2;
 
-    private static volatile Verdict current;
+    private static final Lazy<Verdict> CURRENT = new Lazy<>(EngineNumerics::checkedVerdict);
 
     private EngineNumerics() {}
 
@@ -53,29 +54,24 @@ public final class EngineNumerics {
 
     /** The verdict for the current settings: from the cache, else by running the check now (a fraction of a second). */
     public static Verdict verdict() {
-        Verdict v = current;
-        if (v != null) {
-            return v;
+        return CURRENT.get();
+    }
+
+    private static Verdict checkedVerdict() {
+        String key = signature();
+        Verdict cached = read(key, isaSetting());
+        if (cached != null) {
+            return cached;
         }
-        synchronized (EngineNumerics.class) {
-            if (current == null) {
-                String key = signature();
-                Verdict cached = read(key, isaSetting());
-                if (cached != null) {
-                    current = cached;
-                } else {
-                    NumericsCheck.Report r = NumericsCheck.run();
-                    current = new Verdict(r.ok(), r.worst(), r.firstFailure(), isaSetting(), false);
-                    write(key, current);
-                }
-            }
-            return current;
-        }
+        NumericsCheck.Report r = NumericsCheck.run();
+        Verdict v = new Verdict(r.ok(), r.worst(), r.firstFailure(), isaSetting(), false);
+        write(key, v);
+        return v;
     }
 
     /** The cached verdict for the current settings without running anything, or null if there is none yet. */
     public static Verdict cachedVerdict() {
-        Verdict v = current;
+        Verdict v = CURRENT.ifMade();
         return v != null ? v : read(signature(), isaSetting());
     }
 

@@ -3,6 +3,7 @@ package dev.graft.engine;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import dev.graft.GraftException;
+import dev.graft.util.Lazy;
 
 /**
  * Starts the PyTorch engine offline, with natives from the {@code pytorch-native-cpu} jar and a
@@ -21,7 +22,7 @@ public final class Engines {
     /** The libtorch version of the natives Graft is built against. */
     public static final String TORCH_VERSION = "2.7.1";
 
-    private static volatile Engine engine;
+    private static final Lazy<Engine> ENGINE = new Lazy<>(Engines::startEngine);
 
     private Engines() {}
 
@@ -51,24 +52,19 @@ public final class Engines {
 
     /** The PyTorch engine, started once, without the numerics check (which itself needs the engine). */
     public static Engine start() {
-        Engine e = engine;
-        if (e != null) {
-            return e;
-        }
-        synchronized (Engines.class) {
-            if (engine == null) {
-                configure();
-                try {
-                    engine = Engine.getEngine("PyTorch");
-                } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError ex) {
-                    throw new GraftException(
-                            "the PyTorch engine could not start: " + rootMessage(ex),
-                            "Graft needs ai.djl.pytorch:pytorch-native-cpu:" + TORCH_VERSION + " (classifier for this platform)"
-                                    + " and pytorch-jni " + TORCH_VERSION + "-0.36.0 on the class path; rebuild with ./graft or mvn package",
-                            ex);
-                }
-            }
-            return engine;
+        return ENGINE.get();
+    }
+
+    private static Engine startEngine() {
+        configure();
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError ex) {
+            throw new GraftException(
+                    "the PyTorch engine could not start: " + rootMessage(ex),
+                    "Graft needs ai.djl.pytorch:pytorch-native-cpu:" + TORCH_VERSION + " (classifier for this platform)"
+                            + " and pytorch-jni " + TORCH_VERSION + "-0.36.0 on the class path; rebuild with ./graft or mvn package",
+                    ex);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.graft.text;
 
 import dev.graft.GraftException;
+import dev.graft.train.Charts;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleToIntFunction;
+import java.util.function.IntUnaryOperator;
 import javax.imageio.ImageIO;
 
 /**
@@ -95,25 +98,13 @@ public final class TextCharts {
             g.drawString(String.format(Locale.ROOT, "%.3g", v), 8, y + 5);
         }
         g.drawString(xLabel + " (1.." + n + ")", left + pw / 2 - 40, h - 20);
+        int points = n;
+        double lo = min;
+        double hi = max;
+        IntUnaryOperator xOf = i -> left + (points == 1 ? pw / 2 : (int) Math.round((double) pw * i / (points - 1)));
+        DoubleToIntFunction yOf = v -> top + ph - (int) Math.round(ph * (v - lo) / (hi - lo));
         for (int k = 0; k < series.size(); k++) {
-            double[] s = series.get(k);
-            g.setColor(PALETTE[k % PALETTE.length]);
-            g.setStroke(new BasicStroke(2f));
-            int px = -1;
-            int py = -1;
-            for (int i = 0; i < s.length; i++) {
-                if (Double.isNaN(s[i])) {
-                    continue;
-                }
-                int x = left + (n == 1 ? pw / 2 : (int) Math.round((double) pw * i / (n - 1)));
-                int y = top + ph - (int) Math.round(ph * (s[i] - min) / (max - min));
-                g.fillOval(x - 3, y - 3, 6, 6);
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                px = x;
-                py = y;
-            }
+            Charts.series(g, PALETTE[k % PALETTE.length], series.get(k), xOf, yOf);
             g.drawString(names.get(k), left + pw + 15, top + 20 + 22 * k);
         }
         write(img, file);

@@ -1,6 +1,7 @@
 package dev.graft.text;
 
 import dev.graft.GraftException;
+import dev.graft.util.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,21 +59,15 @@ public final class TextData {
     /** The samples at {@code indices}, as a new data set sharing the class names. */
     public TextData subset(String subsetName, int[] indices) {
         List<String> t = new ArrayList<>(indices.length);
-        int[] l = new int[indices.length];
-        for (int k = 0; k < indices.length; k++) {
-            t.add(texts.get(indices[k]));
-            l[k] = labels[indices[k]];
+        for (int i : indices) {
+            t.add(texts.get(i));
         }
-        return new TextData(subsetName, classNames, t, l);
+        return new TextData(subsetName, classNames, t, Labels.gather(labels, indices));
     }
 
     /** Number of samples of each class. */
     public int[] countsPerClass() {
-        int[] counts = new int[classNames.size()];
-        for (int l : labels) {
-            counts[l]++;
-        }
-        return counts;
+        return Labels.countsPerClass(labels, classNames.size());
     }
 
     /** Indices of the samples of each class, in data order. */

@@ -15,7 +15,7 @@ import java.util.List;
  * int c = head.predict(encoder.embed(List.of("a striped wild cat"))[0]);
  * }</pre>
  */
-public final class TextHead {
+public final class TextHead implements VectorClassifier {
     private final List<String> classNames;
     private final float[][] weight;
     private final float[] bias;
@@ -35,6 +35,7 @@ public final class TextHead {
         return new TextHead(classNames, new float[classNames.size()][dim], new float[classNames.size()]);
     }
 
+    @Override
     public List<String> classNames() {
         return classNames;
     }
@@ -80,24 +81,9 @@ public final class TextHead {
         return out;
     }
 
-    public int predict(float[] x) {
-        float[] l = logits(x);
-        int best = 0;
-        for (int c = 1; c < l.length; c++) {
-            if (l[c] > l[best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    public double accuracy(float[][] x, int[] labels) {
-        int ok = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (predict(x[i]) == labels[i]) {
-                ok++;
-            }
-        }
-        return x.length == 0 ? 0 : (double) ok / x.length;
+    /** The logits: {@link #predict} and {@link #accuracy} take the class with the largest. */
+    @Override
+    public float[] scores(float[] x) {
+        return logits(x);
     }
 }

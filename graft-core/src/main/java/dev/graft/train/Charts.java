@@ -5,12 +5,15 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleToIntFunction;
+import java.util.function.IntUnaryOperator;
 import javax.imageio.ImageIO;
 
 /**
@@ -99,45 +102,61 @@ public final class Charts {
             g.drawString(percent ? String.format(Locale.ROOT, "%.1f%%", v * 100) : String.format(Locale.ROOT, "%.3f", v), x0, y + 4);
         }
         int n = history.size();
+        IntUnaryOperator xOf = i -> n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
         for (int i = 0; i < n; i++) {
-            int x = n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
             if (n <= 20 || i % Math.max(1, n / 10) == 0) {
                 String tick = String.valueOf(history.get(i).get(xKey));
-                g.drawString(tick, x - 3 * tick.length(), bottom + 15);
+                g.drawString(tick, xOf.applyAsInt(i) - 3 * tick.length(), bottom + 15);
             }
         }
         String axis = "epoch".equals(xKey) ? "epoch" : "L2 penalty (chosen in brackets)";
         g.drawString(axis, (left + right) / 2 - 3 * axis.length(), bottom + 32);
-        series(g, history, trainKey, TRAIN, left, top, right, bottom, min, max);
-        series(g, history, valKey, VAL, left, top, right, bottom, min, max);
+        double lo = min;
+        double hi = max;
+        DoubleToIntFunction yOf = v -> bottom - (int) ((bottom - top) * (v - lo) / (hi - lo));
+        series(g, TRAIN, column(history, trainKey), xOf, yOf);
+        series(g, VAL, column(history, valKey), xOf, yOf);
         g.setColor(TRAIN);
         g.drawString("train", right - 90, top + 15);
         g.setColor(VAL);
         g.drawString("validation", right - 55, top + 15);
     }
 
-    private static void series(Graphics2D g, List<Map<String, Object>> history, String key, Color c, int left, int top, int right,
-                               int bottom, double min, double max) {
-        g.setColor(c);
+    /** The finite numbers under {@code key} in each point; NaN where a point has none. */
+    private static double[] column(List<Map<String, Object>> points, String key) {
+        double[] out = new double[points.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = points.get(i).get(key);
+            out[i] = v instanceof Number num && Double.isFinite(num.doubleValue()) ? num.doubleValue() : Double.NaN;
+        }
+        return out;
+    }
+
+    /**
+     * One series of a line chart in {@code color}: a dot at every point that has a value, joined to
+     * the one before; NaN values are left out. {@code x} gives a point's pixel column from its index,
+     * {@code y} a value's pixel row. The colour stays set for a label drawn after it.
+     */
+    public static void series(Graphics2D g, Color color, double[] values, IntUnaryOperator x, DoubleToIntFunction y) {
+        Stroke before = g.getStroke();
+        g.setColor(color);
         g.setStroke(new BasicStroke(2f));
-        int n = history.size();
         int px = -1;
         int py = -1;
-        for (int i = 0; i < n; i++) {
-            Object v = history.get(i).get(key);
-            if (!(v instanceof Number num) || !Double.isFinite(num.doubleValue())) {
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
                 continue;
             }
-            int x = n == 1 ? (left + right) / 2 : left + (int) ((right - left) * i / (double) (n - 1));
-            int y = bottom - (int) ((bottom - top) * (num.doubleValue() - min) / (max - min));
-            g.fillOval(x - 3, y - 3, 6, 6);
+            int cx = x.applyAsInt(i);
+            int cy = y.applyAsInt(values[i]);
+            g.fillOval(cx - 3, cy - 3, 6, 6);
             if (px >= 0) {
-                g.drawLine(px, py, x, y);
+                g.drawLine(px, py, cx, cy);
             }
-            px = x;
-            py = y;
+            px = cx;
+            py = cy;
         }
-        g.setStroke(new BasicStroke(1f));
+        g.setStroke(before);
     }
 
     /** A heat map of confusion[actual][predicted] with counts, rows normalised for the colour. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.util.FlatRows;
+import dev.graft.util.Labels;
 import java.util.List;
 
 /**
@@ -49,19 +50,11 @@ public record TensorSet(float[] values, long[] sampleShape, int[] labels, List<S
 
     /** The labels at {@code idx} as an int32 vector. */
     public NDArray labels(NDManager nd, int[] idx) {
-        int[] out = new int[idx.length];
-        for (int k = 0; k < idx.length; k++) {
-            out[k] = labels[idx[k]];
-        }
-        return nd.create(out);
+        return nd.create(Labels.gather(labels, idx));
     }
 
     /** Number of samples per class. */
     public int[] countsPerClass() {
-        int[] c = new int[classNames.size()];
-        for (int l : labels) {
-            c[l]++;
-        }
-        return c;
+        return Labels.countsPerClass(labels, classNames.size());
     }
 }

@@ -1,6 +1,8 @@
 package dev.graft.zoo;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One ordered group of a model's parameters (stem, stage 1..n, head), named by PyTorch module
@@ -27,5 +29,20 @@ public record ParamGroup(String name, List<String> modulePrefixes) {
             }
         }
         return false;
+    }
+
+    /**
+     * The groups of a model built as a stem, {@code n} repeated stages and a head, in that order
+     * (the order freezing and layer-wise decay count by): {@code stage} makes the group of stage
+     * 0..n-1.
+     */
+    public static List<ParamGroup> stemStagesHead(ParamGroup stem, int n, IntFunction<ParamGroup> stage, ParamGroup head) {
+        List<ParamGroup> groups = new ArrayList<>(n + 2);
+        groups.add(stem);
+        for (int i = 0; i < n; i++) {
+            groups.add(stage.apply(i));
+        }
+        groups.add(head);
+        return groups;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
  * The weights sources {@code Zoo.create} understands, by prefix: {@code file:} (a safetensors
@@ -70,41 +71,30 @@ public final class WeightsSources {
             return;
         }
         discovered = true;
-        RESOLVERS.putIfAbsent(FILE, new FileResolver());
-        RESOLVERS.putIfAbsent(LOCAL_DIR, new LocalDirResolver());
+        RESOLVERS.putIfAbsent(FILE, new BuiltIn(FILE, WeightsSources::resolveFile));
+        RESOLVERS.putIfAbsent(LOCAL_DIR, new BuiltIn(LOCAL_DIR, spec -> ResolvedWeights.ofDir(Path.of(spec))));
         for (WeightsResolver r : ServiceLoader.load(WeightsResolver.class)) {
             RESOLVERS.putIfAbsent(r.prefix(), r);
         }
     }
 
-    static final class FileResolver implements WeightsResolver {
-        @Override
-        public String prefix() {
-            return FILE;
+    /** {@code file:PATH}: one safetensors file. */
+    private static ResolvedWeights resolveFile(String spec) {
+        Path p = Path.of(spec);
+        if (!Files.isRegularFile(p)) {
+            throw new GraftException("weights file " + spec + " does not exist", "check the path after file:");
         }
-
-        @Override
-        public ResolvedWeights resolve(String spec) {
-            Path p = Path.of(spec);
-            if (!Files.isRegularFile(p)) {
-                throw new GraftException("weights file " + spec + " does not exist", "check the path after file:");
-            }
-            // A config.json next to the file is used when present (a model folder given by its file).
-            Path cfg = p.resolveSibling(ResolvedWeights.CONFIG_FILE);
-            return new ResolvedWeights(p, Files.isRegularFile(cfg) && p.getFileName().toString().equals(ResolvedWeights.WEIGHTS_FILE)
-                    ? dev.graft.zoo.PretrainedCfg.read(cfg) : null, FILE + spec);
-        }
+        // A config.json next to the file is used when present (a model folder given by its file).
+        Path cfg = p.resolveSibling(ResolvedWeights.CONFIG_FILE);
+        return new ResolvedWeights(p, Files.isRegularFile(cfg) && p.getFileName().toString().equals(ResolvedWeights.WEIGHTS_FILE)
+                ? dev.graft.zoo.PretrainedCfg.read(cfg) : null, FILE + spec);
     }
 
-    static final class LocalDirResolver implements WeightsResolver {
-        @Override
-        public String prefix() {
-            return LOCAL_DIR;
-        }
-
+    /** A resolver built into the zoo: its prefix and what it makes of the rest of a source. */
+    private record BuiltIn(String prefix, Function<String, ResolvedWeights> resolver) implements WeightsResolver {
         @Override
         public ResolvedWeights resolve(String spec) {
-            return ResolvedWeights.ofDir(Path.of(spec));
+            return resolver.apply(spec);
         }
     }
 }

@@ -20,11 +20,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SafeTensorsTest {
     @TempDir
@@ -154,54 +157,36 @@ class SafeTensorsTest {
         assertRejected(f, "shorter than");
     }
 
-    @Test
-    void invalidJsonIsRejected() throws IOException {
-        assertRejected(raw("json.st", "{\"a\": {\"dtype\": ", 0), "invalid JSON");
-        assertRejected(raw("array.st", "[1, 2]", 0), "not a JSON object");
+    /** Headers that break a rule of the format, with the data bytes after them and the words the error must contain. */
+    static Stream<Arguments> malformedHeaders() {
+        String u8 = "{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
+        return Stream.of(
+                Arguments.of("truncated JSON", "{\"a\": {\"dtype\": ", 0, "invalid JSON"),
+                Arguments.of("a JSON array", "[1, 2]", 0, "not a JSON object"),
+                Arguments.of("a name twice", "{\"a\":" + u8 + ",\"a\":" + u8 + "}", 1, "duplicate"),
+                Arguments.of("an unknown dtype", "{\"a\":{\"dtype\":\"F8_E4M3X\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1,
+                        "unknown safetensors dtype"),
+                Arguments.of("shape and byte size disagree", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", 12,
+                        "data_offsets span"),
+                Arguments.of("a shape whose size overflows",
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,4]}}", 4, "too large"),
+                Arguments.of("a negative shape", "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4, "invalid shape"),
+                Arguments.of("offsets past the data", "{\"a\":{\"dtype\":\"U8\",\"shape\":[100],\"data_offsets\":[0,100]}}", 10,
+                        "data section has only"),
+                Arguments.of("offsets backwards", "{\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[5,4]}}", 5, "end before"),
+                Arguments.of("overlapping tensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}", 6, "overlaps"),
+                Arguments.of("a gap between tensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},"
+                        + "\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[4,6]}}", 6, "belong to no tensor"),
+                Arguments.of("data past the last tensor", "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}}", 9,
+                        "cover only"),
+                Arguments.of("metadata that is not a string", "{\"__metadata__\":{\"k\":1}}", 0, "not a string"));
     }
 
-    @Test
-    void duplicateNamesAreRejected() throws IOException {
-        String e = "{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
-        assertRejected(raw("dup.st", "{\"a\":" + e + ",\"a\":" + e + "}", 1), "duplicate");
-    }
-
-    @Test
-    void unknownDtypeIsRejected() throws IOException {
-        assertRejected(raw("dtype.st", "{\"a\":{\"dtype\":\"F8_E4M3X\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1), "unknown safetensors dtype");
-    }
-
-    @Test
-    void shapeAndByteSizeMustAgree() throws IOException {
-        assertRejected(raw("shape.st", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", 12), "data_offsets span");
-        assertRejected(raw("overflow.st", "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,4]}}", 4), "too large");
-        assertRejected(raw("negshape.st", "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "invalid shape");
-    }
-
-    @Test
-    void offsetsOutOfRangeAreRejected() throws IOException {
-        assertRejected(raw("range.st", "{\"a\":{\"dtype\":\"U8\",\"shape\":[100],\"data_offsets\":[0,100]}}", 10), "data section has only");
-        assertRejected(raw("backwards.st", "{\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[5,4]}}", 5), "end before");
-    }
-
-    @Test
-    void overlappingOffsetsAreRejected() throws IOException {
-        String h = "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}";
-        assertRejected(raw("overlap.st", h, 6), "overlaps");
-    }
-
-    @Test
-    void offsetsMustCoverTheDataSection() throws IOException {
-        String gap = "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},"
-                + "\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[4,6]}}";
-        assertRejected(raw("gap.st", gap, 6), "belong to no tensor");
-        assertRejected(raw("tail.st", "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}}", 9), "cover only");
-    }
-
-    @Test
-    void badMetadataIsRejected() throws IOException {
-        assertRejected(raw("meta.st", "{\"__metadata__\":{\"k\":1}}", 0), "not a string");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedHeaders")
+    void malformedHeaderIsRejected(String problem, String header, int dataBytes, String expectedWords) throws IOException {
+        assertRejected(raw("malformed.st", header, dataBytes), expectedWords);
     }
 
     @Test

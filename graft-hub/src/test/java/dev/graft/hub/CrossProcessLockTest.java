@@ -22,17 +22,10 @@ class CrossProcessLockTest {
     @Test
     void secondProcessWaitsForTheFirstAndDoesNotDownloadAgain() throws Exception {
         try (FakeHfHub fake = new FakeHfHub()) {
-            byte[] weights = new byte[100_000];
-            new Random(3).nextBytes(weights);
-            FakeHfHub.Repo repo = fake.createRepo("model", "alice/tiny", false);
-            fake.commit(repo, "main", Map.of("model.safetensors", weights));
+            byte[] weights = publishWeights(fake, 100_000, 3);
             fake.delayMillis = 1500;
             Path cache = tmp.resolve("cache");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-DGRAFT_PROGRESS=off",
-                    DownloadMain.class.getName(), fake.endpoint, cache.toString(), "alice/tiny", "model.safetensors"))
-                    .redirectErrorStream(true).start();
+            Process child = startDownloader(fake, cache, ProcessBuilder.Redirect.PIPE);
             try {
                 // Wait until the child is inside its download (it holds the lock while the server stalls).
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -56,15 +49,12 @@ class CrossProcessLockTest {
     @Test
     void aKilledDownloaderReleasesTheLockAndItsPartialFileIsResumed() throws Exception {
         try (FakeHfHub fake = new FakeHfHub()) {
-            byte[] weights = new byte[300_000];
-            new Random(4).nextBytes(weights);
-            FakeHfHub.Repo repo = fake.createRepo("model", "alice/tiny", false);
-            fake.commit(repo, "main", Map.of("model.safetensors", weights));
+            byte[] weights = publishWeights(fake, 300_000, 4);
             fake.stallAfterBytes = 100_000;
             Path cache = tmp.resolve("cache");
             String sha256 = FakeHfHub.blob(weights, true).sha256();
             Path incomplete = cache.resolve("models--alice--tiny/blobs").resolve(sha256 + ".incomplete");
-            Process child = startDownloader(fake, cache);
+            Process child = startDownloader(fake, cache, ProcessBuilder.Redirect.DISCARD);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while ((!Files.exists(incomplete) || Files.size(incomplete) < 100_000) && child.isAlive()
@@ -82,10 +72,21 @@ class CrossProcessLockTest {
         }
     }
 
-    private static Process startDownloader(FakeHfHub fake, Path cache) throws java.io.IOException {
+    /** Random weights of {@code size} bytes committed as alice/tiny's model.safetensors. */
+    private static byte[] publishWeights(FakeHfHub fake, int size, long seed) {
+        byte[] weights = new byte[size];
+        new Random(seed).nextBytes(weights);
+        FakeHfHub.Repo repo = fake.createRepo("model", "alice/tiny", false);
+        fake.commit(repo, "main", Map.of("model.safetensors", weights));
+        return weights;
+    }
+
+    /** Another process downloading alice/tiny's weights into {@code cache}, its output (quiet: warnings only) to {@code output}. */
+    private static Process startDownloader(FakeHfHub fake, Path cache, ProcessBuilder.Redirect output) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-DGRAFT_PROGRESS=off",
                 DownloadMain.class.getName(), fake.endpoint, cache.toString(), "alice/tiny", "model.safetensors"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true).redirectOutput(output).start();
     }
 }

@@ -38,6 +38,19 @@ class HubDownloadTest extends TinyRepoFixture {
         return tmp.resolve("cache").resolve("models--alice--tiny");
     }
 
+    /** Where the weights' blob is kept while its download is unfinished. */
+    Path incompleteWeights() {
+        return repoDir().resolve("blobs").resolve(FakeHfHub.blob(weights, true).sha256() + ".incomplete");
+    }
+
+    /** The first {@code bytes} of the weights left in the cache, as a killed download leaves them. */
+    Path leaveIncompleteWeights(int bytes) throws java.io.IOException {
+        Path incomplete = incompleteWeights();
+        Files.createDirectories(incomplete.getParent());
+        Files.write(incomplete, java.util.Arrays.copyOf(weights, bytes));
+        return incomplete;
+    }
+
     @Test
     void downloadsRegularFileIntoHuggingFaceLayout() throws Exception {
         Path p = hub().download("alice/tiny", "config.json", "main");
@@ -67,9 +80,7 @@ class HubDownloadTest extends TinyRepoFixture {
     @Test
     void resumesFromIncompleteWithRange() throws Exception {
         String sha256 = FakeHfHub.blob(weights, true).sha256();
-        Path incomplete = repoDir().resolve("blobs").resolve(sha256 + ".incomplete");
-        Files.createDirectories(incomplete.getParent());
-        Files.write(incomplete, java.util.Arrays.copyOf(weights, 50_000));
+        Path incomplete = leaveIncompleteWeights(50_000);
         Path p = hub().download("alice/tiny", "model.safetensors", "main");
         assertArrayEquals(weights, Files.readAllBytes(p));
         assertTrue(fake.log.contains("GET /lfs-cdn/" + sha256 + " Range:bytes=50000-"), fake.log.toString());
@@ -83,7 +94,7 @@ class HubDownloadTest extends TinyRepoFixture {
         HubException e = assertThrows(HubException.class,
                 () -> hub().withRetries(0).download("alice/tiny", "model.safetensors", "main"));
         assertTrue(e.getMessage().contains("interrupted") || e.getMessage().contains("failed"), e.getMessage());
-        Path incomplete = repoDir().resolve("blobs").resolve(sha256 + ".incomplete");
+        Path incomplete = incompleteWeights();
         assertTrue(Files.exists(incomplete));
         long have = Files.size(incomplete);
         assertTrue(have > 0 && have < weights.length, "partial bytes kept: " + have);
@@ -108,10 +119,7 @@ class HubDownloadTest extends TinyRepoFixture {
 
     @Test
     void serverIgnoringRangeStillGivesTheRightFile() throws Exception {
-        String sha256 = FakeHfHub.blob(weights, true).sha256();
-        Path incomplete = repoDir().resolve("blobs").resolve(sha256 + ".incomplete");
-        Files.createDirectories(incomplete.getParent());
-        Files.write(incomplete, java.util.Arrays.copyOf(weights, 1234));
+        leaveIncompleteWeights(1234);
         fake.ignoreRange = true;
         Path p = hub().download("alice/tiny", "model.safetensors", "main");
         assertArrayEquals(weights, Files.readAllBytes(p));

@@ -6,6 +6,7 @@ import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.data.builtin.Packages;
 import dev.graft.progress.Output;
+import dev.graft.util.FileTrees;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -14,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * {@code mnist-m-style}: MNIST digits blended over colour photos the way Ganin et al. (2016) built
@@ -87,7 +86,7 @@ public final class MnistMStyleSource extends GeneratedSource {
         } catch (IOException e) {
             throw new GraftException("cannot write to " + d + ": " + e.getMessage(), "check that GRAFT_HOME is writable", e);
         }
-        deleteTree(d.resolve(".work"));
+        FileTrees.deleteQuietly(d.resolve(".work"));
         return new Generated(blendedTrain, blendedTest);
     }
 
@@ -132,7 +131,7 @@ public final class MnistMStyleSource extends GeneratedSource {
         if (!PHOTOS.stream().allMatch(p -> Files.isRegularFile(installed.resolve(p)))) {
             Output.note("fetching photos: apt-get download " + DEBIAN_PACKAGE + " (extracted, not installed)");
             try {
-                deleteTree(work);
+                FileTrees.deleteQuietly(work);
                 Files.createDirectories(work);
             } catch (IOException e) {
                 throw new GraftException("cannot create " + work + ": " + e.getMessage(), "check that GRAFT_HOME is writable", e);
@@ -153,18 +152,5 @@ public final class MnistMStyleSource extends GeneratedSource {
             }
         }
         return out;
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            Output.warn("could not remove " + root + ": " + e.getMessage());
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
 import dev.graft.data.Splits;
 import dev.graft.progress.Output;
+import dev.graft.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +104,7 @@ public abstract class CachedDataset implements DatasetSource {
             } else {
                 source = download(staging, work);
             }
-            deleteTree(work);
+            FileTrees.deleteQuietly(work);
             Manifest manifest = verifyPinned(staging, source);
             // Reading the data once proves it parses before it is published.
             read(staging, 0L, 0.0);
@@ -115,7 +115,7 @@ public abstract class CachedDataset implements DatasetSource {
         } catch (IOException e) {
             throw new GraftException("fetching " + name + " failed: " + e.getMessage(), "check free space in " + dataRoot);
         } finally {
-            deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
@@ -205,7 +205,7 @@ public abstract class CachedDataset implements DatasetSource {
             throw new GraftException("cannot rename " + staging + " to " + target + " in one step", "keep GRAFT_HOME on one file system");
         }
         if (old != null) {
-            deleteTree(old);
+            FileTrees.deleteQuietly(old);
         }
     }
 
@@ -224,24 +224,11 @@ public abstract class CachedDataset implements DatasetSource {
         try (Stream<Path> files = Files.list(dataRoot)) {
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith("." + name + ".")).toList()) {
                 if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-                    deleteTree(p);
+                    FileTrees.deleteQuietly(p);
                 }
             }
         } catch (IOException e) {
             Output.warn("could not look for leftovers in " + dataRoot + ": " + e.getMessage());
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            Output.warn("could not remove " + root + ": " + e.getMessage());
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.graft.progress.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,15 +25,12 @@ public final class FashionMnistDataset extends CachedDataset {
     public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    static final Map<String, String> FILES = new LinkedHashMap<>();
-
-    static {
-        // sha256 of the decompressed files (stored decompressed for fast loading).
-        FILES.put("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888");
-        FILES.put("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9");
-        FILES.put("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b");
-        FILES.put("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
-    }
+    // sha256 of the decompressed files (stored decompressed for fast loading).
+    static final Map<String, String> FILES = MnistDataset.idxFiles(
+            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
 
     public FashionMnistDataset() {
         super("fashion-mnist", "Zalando Fashion-MNIST clothing, 28x28 gray, 10 classes, 60000/10000 (Debian " + DEBIAN_PACKAGE + ")", FILES);

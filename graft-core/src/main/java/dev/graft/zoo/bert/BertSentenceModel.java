@@ -104,13 +104,8 @@ public final class BertSentenceModel extends ModelBase {
 
     @Override
     public List<ParamGroup> groupMatcher() {
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup("embeddings", List.of("embeddings")));
-        for (int i = 0; i < bert.numLayers(); i++) {
-            groups.add(new ParamGroup("layer" + i, List.of("encoder.layer." + i)));
-        }
-        groups.add(new ParamGroup("head", List.of("pooler", "classifier")));
-        return groups;
+        return ParamGroup.stemStagesHead(new ParamGroup("embeddings", List.of("embeddings")), bert.numLayers(),
+                i -> new ParamGroup("layer" + i, List.of("encoder.layer." + i)), new ParamGroup("head", List.of("pooler", "classifier")));
     }
 
     @Override

@@ -2,13 +2,12 @@ package dev.graft.zoo.resnet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.ParamGroup;
+import dev.graft.zoo.PooledConvNet;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.BatchNorm2d;
 import dev.graft.zoo.nn.Classifier;
@@ -28,7 +27,7 @@ import java.util.List;
  * GraftModel r18 = Zoo.create("resnet18", CreateOptions.defaults().withNumClasses(10));
  * }</pre>
  */
-public final class ResNet extends ModelBase {
+public final class ResNet extends PooledConvNet {
     /** The residual block type. */
     public enum BlockType {
         BASIC(1),
@@ -52,7 +51,6 @@ public final class ResNet extends ModelBase {
     private final BatchNorm2d bn1;
     private final List<Sequential> layers = new ArrayList<>();
     private final Classifier fc;
-    private final double dropRate;
     private final List<FeatureInfo> featureInfo = new ArrayList<>();
 
     /**
@@ -60,9 +58,8 @@ public final class ResNet extends ModelBase {
      * @param depths blocks per stage
      */
     public ResNet(PretrainedCfg cfg, ModelArgs args, BlockType type, Stem stem, int[] widths, int[] depths) {
-        super(cfg);
+        super(cfg, args.dropRate());
         this.stem = stem;
-        this.dropRate = args.dropRate();
         int stemWidth = widths[0];
         boolean imagenet = stem == Stem.IMAGENET;
         conv1 = module("conv1", imagenet
@@ -105,16 +102,6 @@ public final class ResNet extends ModelBase {
                 : act;
     }
 
-    /**
-     * ReLU that releases its input: intermediate activations are freed as soon as they are used, as
-     * PyTorch's reference counting does (autograd keeps its own references while training).
-     */
-    static NDArray reluAndClose(NDArray x) {
-        NDArray y = Activation.relu(x);
-        x.close();
-        return y;
-    }
-
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray act = stem(ps, x, training);
@@ -135,11 +122,6 @@ public final class ResNet extends ModelBase {
     }
 
     @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        return classify(ps, Pool.globalAvgPool2d(features), dropRate, training, preLogits);
-    }
-
-    @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
         NDArray[] out = new NDArray[featureInfo.size()];
         NDArray y = stem(ps, x, training);
@@ -154,13 +136,8 @@ public final class ResNet extends ModelBase {
 
     @Override
     public List<ParamGroup> groupMatcher() {
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup("stem", List.of("conv1", "bn1")));
-        for (int i = 0; i < layers.size(); i++) {
-            groups.add(new ParamGroup("stage" + (i + 1), List.of("layer" + (i + 1))));
-        }
-        groups.add(new ParamGroup("head", List.of("fc")));
-        return groups;
+        return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("conv1", "bn1")), layers.size(),
+                i -> new ParamGroup("stage" + (i + 1), List.of("layer" + (i + 1))), new ParamGroup("head", List.of("fc")));
     }
 
     @Override

@@ -16,22 +16,23 @@ public final class ResNets implements ModelFamily {
     /** Created by the zoo through {@link java.util.ServiceLoader}. */
     public ResNets() {}
 
-    /** ImageNet defaults (timm's resnet cfg): 3x224x224, bilinear, crop 0.875, ImageNet mean/std. */
-    static PretrainedCfg imagenet(String arch, int numFeatures) {
-        return new PretrainedCfg(arch, null, 1000, numFeatures, null, List.of(3, 224, 224), "bilinear", 0.875,
-                List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null);
-    }
-
     /** Registers the family's architectures and tags (called by the zoo once). */
     @Override
     public void register() {
-        Zoo.register("resnet18", "resnet", imagenet("resnet18", 512),
-                (c, a) -> new ResNet(c, a, BlockType.BASIC, Stem.IMAGENET, new int[] {64, 128, 256, 512}, new int[] {2, 2, 2, 2}));
-        Zoo.register("resnet34", "resnet", imagenet("resnet34", 512),
-                (c, a) -> new ResNet(c, a, BlockType.BASIC, Stem.IMAGENET, new int[] {64, 128, 256, 512}, new int[] {3, 4, 6, 3}));
-        Zoo.register("resnet50", "resnet", imagenet("resnet50", 2048),
-                (c, a) -> new ResNet(c, a, BlockType.BOTTLENECK, Stem.IMAGENET, new int[] {64, 128, 256, 512}, new int[] {3, 4, 6, 3}));
-        Zoo.register("resnet101", "resnet", imagenet("resnet101", 2048),
-                (c, a) -> new ResNet(c, a, BlockType.BOTTLENECK, Stem.IMAGENET, new int[] {64, 128, 256, 512}, new int[] {3, 4, 23, 3}));
+        register("resnet18", BlockType.BASIC, 2, 2, 2, 2);
+        register("resnet34", BlockType.BASIC, 3, 4, 6, 3);
+        register("resnet50", BlockType.BOTTLENECK, 3, 4, 6, 3);
+        register("resnet101", BlockType.BOTTLENECK, 3, 4, 23, 3);
+    }
+
+    /**
+     * An ImageNet ResNet with {@code depths} blocks in its four stages of 64, 128, 256 and 512 base
+     * channels, and timm's resnet defaults: 3x224x224, bilinear, crop 0.875, ImageNet mean/std.
+     */
+    private static void register(String arch, BlockType block, int... depths) {
+        int[] widths = {64, 128, 256, 512};
+        PretrainedCfg cfg = new PretrainedCfg(arch, null, 1000, widths[3] * block.expansion, null, List.of(3, 224, 224),
+                "bilinear", 0.875, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null);
+        Zoo.register(arch, "resnet", cfg, (c, a) -> new ResNet(c, a, block, Stem.IMAGENET, widths, depths));
     }
 }

@@ -1,13 +1,11 @@
 package dev.graft.zoo.small;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.ParamGroup;
+import dev.graft.zoo.PooledConvNet;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.BatchNorm2d;
 import dev.graft.zoo.nn.Classifier;
@@ -25,17 +23,15 @@ import java.util.List;
  * GraftModel m = Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(10));   // 1x28x28 input
  * }</pre>
  */
-public final class SmallCnn extends ModelBase {
+public final class SmallCnn extends PooledConvNet {
     private static final int[] WIDTHS = {16, 32, 64, 128};
 
     private final ConvBnAct stem;
     private final ConvBnAct[] stages = new ConvBnAct[3];
     private final Classifier fc;
-    private final double dropRate;
 
     public SmallCnn(PretrainedCfg cfg, ModelArgs args) {
-        super(cfg);
-        dropRate = args.dropRate();
+        super(cfg, args.dropRate());
         stem = module("stem", new ConvBnAct(args.inChans(), WIDTHS[0], 1));
         for (int i = 0; i < 3; i++) {
             stages[i] = module("stage" + (i + 1), new ConvBnAct(WIDTHS[i], WIDTHS[i + 1], 2));
@@ -55,11 +51,6 @@ public final class SmallCnn extends ModelBase {
             y = s.forward(ps, y, training);
         }
         return y;
-    }
-
-    @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        return classify(ps, Pool.globalAvgPool2d(features), dropRate, training, preLogits);
     }
 
     @Override
@@ -99,10 +90,7 @@ public final class SmallCnn extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            NDArray y = conv.forwardWithBn(ps, bn, x, training);
-            NDArray out = Activation.relu(y);
-            y.close();
-            return out;
+            return reluAndClose(conv.forwardWithBn(ps, bn, x, training));
         }
     }
 }

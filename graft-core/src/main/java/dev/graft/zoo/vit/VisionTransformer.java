@@ -125,13 +125,8 @@ public final class VisionTransformer extends ModelBase {
 
     @Override
     public List<ParamGroup> groupMatcher() {
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup("stem", List.of("cls_token", "pos_embed", "patch_embed")));
-        for (int i = 0; i < blocks.size(); i++) {
-            groups.add(new ParamGroup("block" + i, List.of("blocks." + i)));
-        }
-        groups.add(new ParamGroup("head", List.of("norm", "head")));
-        return groups;
+        return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("cls_token", "pos_embed", "patch_embed")), blocks.size(),
+                i -> new ParamGroup("block" + i, List.of("blocks." + i)), new ParamGroup("head", List.of("norm", "head")));
     }
 
     @Override

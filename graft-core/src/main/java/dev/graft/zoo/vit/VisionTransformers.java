@@ -13,20 +13,21 @@ public final class VisionTransformers implements ModelFamily {
     /** Created by the zoo through {@link java.util.ServiceLoader}. */
     public VisionTransformers() {}
 
-    /** timm's ViT defaults: 3x224x224, bicubic, crop 0.9, mean/std 0.5 ("inception" normalisation). */
-    static PretrainedCfg defaults(String arch, int dim) {
-        return new PretrainedCfg(arch, null, 1000, dim, null, List.of(3, 224, 224), "bicubic", 0.9,
-                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
-    }
-
     /** Registers the family's architectures and tags (called by the zoo once). */
     @Override
     public void register() {
-        Zoo.register("vit_tiny_patch16_224", "vit", defaults("vit_tiny_patch16_224", 192),
-                (c, a) -> new VisionTransformer(c, a, 16, 192, 12, 3));
-        Zoo.register("vit_small_patch16_224", "vit", defaults("vit_small_patch16_224", 384),
-                (c, a) -> new VisionTransformer(c, a, 16, 384, 12, 6));
-        Zoo.register("vit_base_patch16_224", "vit", defaults("vit_base_patch16_224", 768),
-                (c, a) -> new VisionTransformer(c, a, 16, 768, 12, 12));
+        register("vit_tiny_patch16_224", 192, 3);
+        register("vit_small_patch16_224", 384, 6);
+        register("vit_base_patch16_224", 768, 12);
+    }
+
+    /**
+     * A 12-block ViT with 16x16 patches, {@code dim}-wide tokens and {@code heads} attention heads,
+     * and timm's ViT defaults: 3x224x224, bicubic, crop 0.9, mean/std 0.5 ("inception" normalisation).
+     */
+    private static void register(String arch, int dim, int heads) {
+        PretrainedCfg cfg = new PretrainedCfg(arch, null, 1000, dim, null, List.of(3, 224, 224), "bicubic", 0.9,
+                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
+        Zoo.register(arch, "vit", cfg, (c, a) -> new VisionTransformer(c, a, 16, dim, 12, heads));
     }
 }

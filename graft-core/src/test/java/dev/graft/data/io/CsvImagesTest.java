@@ -12,17 +12,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CsvImagesTest {
     @TempDir
     Path dir;
 
+    /** A file {@code name} in the test folder holding {@code text}. */
+    private Path csv(String name, String text) throws java.io.IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    /** The error loading {@code f} with {@code options} must give. */
+    private static GraftException loadFails(Path f, CsvImages.Options options) {
+        return assertThrows(GraftException.class, () -> CsvImages.load(f, f.getFileName().toString(), options));
+    }
+
     @Test
     void headerWithLabelColumnAndSquarePixels() throws Exception {
-        Path f = dir.resolve("m.csv");
-        Files.writeString(f, "p0,p1,label,p2,p3\n0,255,2,51,102\n255,0,0,0,0\n");
+        Path f = csv("m.csv", "p0,p1,label,p2,p3\n0,255,2,51,102\n255,0,0,0,0\n");
         ImageData d = CsvImages.load(f, "m", null);
         assertEquals(List.of("0", "1", "2"), d.classNames());
         assertArrayEquals(new int[] {2, 0}, d.labels());
@@ -42,8 +57,7 @@ class CsvImagesTest {
 
     @Test
     void textLabelsBecomeSortedClassNames() throws Exception {
-        Path f = dir.resolve("t.csv");
-        Files.writeString(f, "label,a\ndog,1\ncat,2\ndog,3\n");
+        Path f = csv("t.csv", "label,a\ndog,1\ncat,2\ndog,3\n");
         ImageData d = CsvImages.load(f, "t", null);
         assertEquals(List.of("cat", "dog"), d.classNames());
         assertArrayEquals(new int[] {1, 0, 1}, d.labels());
@@ -51,8 +65,7 @@ class CsvImagesTest {
 
     @Test
     void sparseWholeNumberLabelsBecomeDenseClassesNamedByTheirNumbers() throws Exception {
-        Path f = dir.resolve("s.csv");
-        Files.writeString(f, "label,a\n1000000,1\n7,2\n1000000,3\n0,4\n");
+        Path f = csv("s.csv", "label,a\n1000000,1\n7,2\n1000000,3\n0,4\n");
         ImageData d = CsvImages.load(f, "s", null);
         assertEquals(List.of("0", "7", "1000000"), d.classNames(), "3 classes, not 1,000,001");
         assertArrayEquals(new int[] {2, 1, 2, 0}, d.labels());
@@ -63,14 +76,12 @@ class CsvImagesTest {
 
     @Test
     void tooManyClassesAreRefusedUnlessAllowed() throws Exception {
-        Path f = dir.resolve("many.csv");
         StringBuilder sb = new StringBuilder("label,a\n");
         for (int i = 0; i < 30; i++) {
             sb.append("c").append(i).append(",1\n");
         }
-        Files.writeString(f, sb.toString());
-        GraftException e = assertThrows(GraftException.class,
-                () -> CsvImages.load(f, "many", new CsvImages.Options(null, null, null, null, null, 20)));
+        Path f = csv("many.csv", sb.toString());
+        GraftException e = loadFails(f, new CsvImages.Options(null, null, null, null, null, 20));
         assertTrue(e.getMessage().contains("30 classes") && e.fix().contains("max-classes=30"), e.oneLine());
         assertEquals(30, CsvImages.load(f, "many", new CsvImages.Options(null, null, null, null, null, 30)).numClasses());
         assertEquals(30, CsvImages.load(f, "many", null).numClasses(), "the default allows " + CsvImages.DEFAULT_MAX_CLASSES);
@@ -78,60 +89,39 @@ class CsvImagesTest {
         assertThrows(GraftException.class, () -> dev.graft.data.DataSpec.parse("csv:" + f + "?max-classes=0"));
     }
 
-    @Test
-    void valueOutOfRangeNamesLineAndColumn() throws Exception {
-        Path f = dir.resolve("r.csv");
-        Files.writeString(f, "1,0,0,0,0\n1,0,300,0,0\n");
-        GraftException e = assertThrows(GraftException.class, () -> CsvImages.load(f, "r", null));
-        assertTrue(e.getMessage().contains("line 2 column 3") && e.fix().contains("max="), e.oneLine());
+    /** Files that cannot load, the options they are read with, and words the error's message and fix must hold (null: any). */
+    static Stream<Arguments> unloadableFiles() {
+        return Stream.of(
+                Arguments.of("a value out of range", "1,0,0,0,0\n1,0,300,0,0\n", null, "line 2 column 3", "max="),
+                Arguments.of("a pixel that is not a number", "1,0,0,0,0\n1,0,x,0,0\n", null, "'x', not a number", null),
+                Arguments.of("a ragged row", "1,0,0,0,0\n1,0,0\n", null, "line 2 has 3 columns", null),
+                Arguments.of("non-square pixels without a shape", "1,0,0,0\n", null, null, "shape="),
+                Arguments.of("pixels that do not fit the shape", "1,0,0,0\n", new CsvImages.Options(null, new int[] {1, 2, 2}, null, null, null),
+                        "3 pixel columns", null),
+                Arguments.of("an empty file", "", null, "empty", null),
+                Arguments.of("an unknown label column", "a,b\n1,2\n", new CsvImages.Options("klass", null, null, null, null),
+                        "no column 'klass'", null));
     }
 
-    @Test
-    void nonNumericPixelAndRaggedRowsAreErrors() throws Exception {
-        Path f = dir.resolve("n.csv");
-        Files.writeString(f, "1,0,0,0,0\n1,0,x,0,0\n");
-        assertTrue(assertThrows(GraftException.class, () -> CsvImages.load(f, "n", null)).getMessage().contains("'x', not a number"));
-        Path g = dir.resolve("g.csv");
-        Files.writeString(g, "1,0,0,0,0\n1,0,0\n");
-        GraftException e = assertThrows(GraftException.class, () -> CsvImages.load(g, "g", null));
-        assertTrue(e.getMessage().contains("line 2 has 3 columns"), e.getMessage());
-    }
-
-    @Test
-    void nonSquareNeedsAShape() throws Exception {
-        Path f = dir.resolve("s.csv");
-        Files.writeString(f, "1,0,0,0\n");
-        assertTrue(assertThrows(GraftException.class, () -> CsvImages.load(f, "s", null)).fix().contains("shape="));
-        GraftException e = assertThrows(GraftException.class,
-                () -> CsvImages.load(f, "s", new CsvImages.Options(null, new int[] {1, 2, 2}, null, null, null)));
-        assertTrue(e.getMessage().contains("3 pixel columns"), e.getMessage());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unloadableFiles")
+    void unloadableFileIsExplained(String problem, String text, CsvImages.Options options, String inMessage, String inFix) throws Exception {
+        GraftException e = loadFails(csv("bad.csv", text), options);
+        assertTrue(inMessage == null || e.getMessage().contains(inMessage), e.oneLine());
+        assertTrue(inFix == null || e.fix().contains(inFix), e.oneLine());
     }
 
     @Test
     void pathLabelRowsReadImagesRelativeToTheCsv() throws Exception {
         TestFiles.grayPng(dir.resolve("img/a.png"), 2, 2, 255);
         TestFiles.grayPng(dir.resolve("img/b.png"), 2, 2, 0);
-        Path f = dir.resolve("list.csv");
-        Files.writeString(f, "path,label\nimg/a.png,yes\nimg/b.png,no\n");
+        Path f = csv("list.csv", "path,label\nimg/a.png,yes\nimg/b.png,no\n");
         ImageData d = CsvImages.load(f, "l", null);
         assertEquals(List.of("no", "yes"), d.classNames());
         assertArrayEquals(new int[] {1, 0}, d.labels());
         assertEquals(1f, d.image(0)[0], 1e-7);
-        Path missing = dir.resolve("missing.csv");
-        Files.writeString(missing, "img/a.png,yes\nimg/zzz.png,no\n");
-        GraftException e = assertThrows(GraftException.class, () -> CsvImages.load(missing, "m", null));
+        Path missing = csv("missing.csv", "img/a.png,yes\nimg/zzz.png,no\n");
+        GraftException e = loadFails(missing, null);
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("zzz.png"), e.getMessage());
-    }
-
-    @Test
-    void emptyFileAndUnknownLabelColumnAreErrors() throws Exception {
-        Path f = dir.resolve("e.csv");
-        Files.writeString(f, "");
-        assertTrue(assertThrows(GraftException.class, () -> CsvImages.load(f, "e", null)).getMessage().contains("empty"));
-        Path g = dir.resolve("h.csv");
-        Files.writeString(g, "a,b\n1,2\n");
-        GraftException e = assertThrows(GraftException.class,
-                () -> CsvImages.load(g, "h", new CsvImages.Options("klass", null, null, null, null)));
-        assertTrue(e.getMessage().contains("no column 'klass'"), e.getMessage());
     }
 }

@@ -25,8 +25,7 @@ class BertGradientCheckTest {
         Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(4);
-            BertModel m = new BertModel(TinyBert.config());
-            m.initialize(nd);
+            BertModel m = TinyBert.model(nd);
             List<NDArray> params = new ArrayList<>();
             for (Parameter p : m.stateDict().values()) {
                 if (p.requiresGradient() && !p.getName().contains("word_embeddings")) {

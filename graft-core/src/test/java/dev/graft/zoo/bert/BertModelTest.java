@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +28,16 @@ class BertModelTest {
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void engine() {
+        Engines.pytorch();
+    }
+
     @Test
     void stateDictHasHuggingFaceKeysShapesAndOrder() {
-        Engines.pytorch();
         BertConfig cfg = TinyBert.config();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel m = new BertModel(cfg);
-            m.initialize(nd);
+            BertModel m = TinyBert.model(nd);
             Map<String, long[]> expected = OnnxBertImporter.expectedShapes(cfg);
             assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(m.stateDict().keySet()));
             for (Map.Entry<String, Parameter> e : m.stateDict().entrySet()) {
@@ -46,10 +50,8 @@ class BertModelTest {
 
     @Test
     void paddingDoesNotChangeTheSentenceVector() {
-        Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel m = new BertModel(TinyBert.config());
-            m.initialize(nd);
+            BertModel m = TinyBert.model(nd);
             ParameterStore ps = new ParameterStore(nd, false);
             NDArray ids = nd.create(new long[] {101, 2023, 2003, 1037, 102}, new Shape(1, 5));
             NDArray mask = ids.onesLike();
@@ -71,14 +73,11 @@ class BertModelTest {
 
     @Test
     void savedWeightsLoadBackToTheSameOutputs() {
-        Engines.pytorch();
         Path file = tmp.resolve("model.safetensors");
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel a = new BertModel(TinyBert.config());
-            a.initialize(nd);
+            BertModel a = TinyBert.model(nd);
             BertWeights.write(a.stateDict(), file);
-            BertModel b = new BertModel(TinyBert.config());
-            b.initialize(nd);
+            BertModel b = TinyBert.model(nd);
             List<String> missing = b.loadStateDict(BertWeights.read(nd, file), true);
             assertTrue(missing.isEmpty());
             NDArray ids = nd.create(new long[] {101, 7592, 2088, 102}, new Shape(1, 4));
@@ -90,10 +89,8 @@ class BertModelTest {
 
     @Test
     void mismatchedWeightsAreRefused() {
-        Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel m = new BertModel(TinyBert.config());
-            m.initialize(nd);
+            BertModel m = TinyBert.model(nd);
             NDArray wrong = nd.zeros(new Shape(3, 3));
             GraftException e = assertThrows(GraftException.class,
                     () -> m.loadStateDict(Map.of("embeddings.LayerNorm.weight", wrong), false));
@@ -104,10 +101,8 @@ class BertModelTest {
 
     @Test
     void gradientsReachOnlyUnfrozenLayers() {
-        Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel m = new BertModel(TinyBert.config());
-            m.initialize(nd);
+            BertModel m = TinyBert.model(nd);
             for (Map.Entry<String, Parameter> e : m.stateDict().entrySet()) {
                 e.getValue().freeze(!e.getKey().startsWith("encoder.layer.1."));
             }

@@ -14,6 +14,7 @@ import dev.graft.onnx.ProtoWriter;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,10 @@ import org.junit.jupiter.api.Test;
  * combines with the named bias; everything else named.
  */
 class OnnxBertImporterTest {
+    @BeforeAll
+    static void engine() {
+        Engines.pytorch();
+    }
 
     /** An export of {@code model}'s current weights, Linear weights anonymised and transposed. */
     static byte[] export(BertModel model, boolean dropOneLinear) {
@@ -52,13 +57,16 @@ class OnnxBertImporterTest {
         return new ProtoWriter().varint(1, 8).string(2, "pytorch").message(7, graph).toByteArray();
     }
 
+    /** {@link #export} parsed back as the graph of the file {@code name}. */
+    static OnnxGraph exported(BertModel model, boolean dropOneLinear, String name) {
+        return OnnxGraph.parse(ByteBuffer.wrap(export(model, dropOneLinear)), name);
+    }
+
     @Test
     void recoversTheStateDictFromAnAnonymisedExport() {
-        Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel original = new BertModel(TinyBert.config());
-            original.initialize(nd);
-            OnnxGraph g = OnnxGraph.parse(ByteBuffer.wrap(export(original, false)), "tiny-bert.onnx");
+            BertModel original = TinyBert.model(nd);
+            OnnxGraph g = exported(original, false, "tiny-bert.onnx");
             Map<String, OnnxBertImporter.StateTensor> sd = OnnxBertImporter.stateDict(g, TinyBert.config());
             assertEquals(original.stateDict().keySet(), sd.keySet());
             for (Map.Entry<String, Parameter> e : original.stateDict().entrySet()) {
@@ -71,14 +79,12 @@ class OnnxBertImporterTest {
 
     @Test
     void aMissingLayerOrWrongConfigIsReported() {
-        Engines.pytorch();
         try (NDManager nd = NDManager.newBaseManager()) {
-            BertModel original = new BertModel(TinyBert.config());
-            original.initialize(nd);
-            OnnxGraph partial = OnnxGraph.parse(ByteBuffer.wrap(export(original, true)), "partial.onnx");
+            BertModel original = TinyBert.model(nd);
+            OnnxGraph partial = exported(original, true, "partial.onnx");
             GraftException e = assertThrows(GraftException.class, () -> OnnxBertImporter.stateDict(partial, TinyBert.config()));
             assertTrue(e.getMessage().contains("encoder.layer.1.intermediate.dense.weight"), e.getMessage());
-            OnnxGraph full = OnnxGraph.parse(ByteBuffer.wrap(export(original, false)), "full.onnx");
+            OnnxGraph full = exported(original, false, "full.onnx");
             BertConfig oneLayer = BertConfig.of(16, 1, 2, 32, 64, 30522, 2, false);
             assertThrows(GraftException.class, () -> OnnxBertImporter.stateDict(full, oneLayer));
             BertConfig wider = BertConfig.of(32, 2, 2, 32, 64, 30522, 2, false);

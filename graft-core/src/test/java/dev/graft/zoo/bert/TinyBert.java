@@ -17,6 +17,13 @@ public final class TinyBert {
         return BertConfig.of(16, 2, 2, 32, 64, 30522, 2, false);
     }
 
+    /** A tiny BERT with random weights in {@code nd}. */
+    public static BertModel model(NDManager nd) {
+        BertModel m = new BertModel(config());
+        m.initialize(nd);
+        return m;
+    }
+
     /** Writes config.json, model.safetensors (seeded random init) and MiniLM's tokenizer.json into {@code dir}. */
     public static Path folder(Path dir, int seed) throws IOException {
         Engines.pytorch();
@@ -25,8 +32,7 @@ public final class TinyBert {
         cfg.write(dir.resolve("config.json"));
         try (NDManager nd = NDManager.newBaseManager(); InputStream tok = MiniLm.resource(MiniLm.TOKENIZER_RESOURCE)) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
-            BertModel m = new BertModel(cfg);
-            m.initialize(nd);
+            BertModel m = model(nd);
             BertWeights.write(m.stateDict(), dir.resolve("model.safetensors"));
             Files.copy(tok, dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
         }

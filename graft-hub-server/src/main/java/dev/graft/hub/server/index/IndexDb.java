@@ -133,6 +133,27 @@ public final class IndexDb implements AutoCloseable {
         }
     }
 
+    /** {@code sql} with its {@code ?} parameters bound to {@code args}, in order. */
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE with {@code args}; how many rows it changed. */
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
     private static void closeQuietly(Connection c) {
         try {
             c.close();
@@ -146,46 +167,17 @@ public final class IndexDb implements AutoCloseable {
     /** Inserts or replaces a repository row and its tags; the download count is kept. */
     public void upsert(RepoRecord r) {
         tx(c -> {
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET owner=?, is_private=?, sha=?, last_modified=?,"
-                    + " created_at=?, card_json=?, library_name=?, pipeline_tag=?, license=? WHERE repo_type=? AND repo_id=?")) {
-                ps.setString(1, r.owner());
-                ps.setBoolean(2, r.isPrivate());
-                ps.setString(3, r.sha());
-                ps.setLong(4, r.lastModified());
-                ps.setLong(5, r.createdAt());
-                ps.setString(6, r.cardJson());
-                ps.setString(7, r.libraryName());
-                ps.setString(8, r.pipelineTag());
-                ps.setString(9, r.license());
-                ps.setString(10, r.type());
-                ps.setString(11, r.id());
-                updated = ps.executeUpdate();
-            }
+            int updated = update(c, "UPDATE hub_repos SET owner=?, is_private=?, sha=?, last_modified=?, created_at=?, card_json=?,"
+                    + " library_name=?, pipeline_tag=?, license=? WHERE repo_type=? AND repo_id=?",
+                    r.owner(), r.isPrivate(), r.sha(), r.lastModified(), r.createdAt(), r.cardJson(), r.libraryName(), r.pipelineTag(),
+                    r.license(), r.type(), r.id());
             if (updated == 0) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repos (repo_type, repo_id, owner, is_private, sha,"
-                        + " last_modified, created_at, downloads, card_json, library_name, pipeline_tag, license)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, r.type());
-                    ps.setString(2, r.id());
-                    ps.setString(3, r.owner());
-                    ps.setBoolean(4, r.isPrivate());
-                    ps.setString(5, r.sha());
-                    ps.setLong(6, r.lastModified());
-                    ps.setLong(7, r.createdAt());
-                    ps.setLong(8, r.downloads());
-                    ps.setString(9, r.cardJson());
-                    ps.setString(10, r.libraryName());
-                    ps.setString(11, r.pipelineTag());
-                    ps.setString(12, r.license());
-                    ps.executeUpdate();
-                }
+                update(c, "INSERT INTO hub_repos (repo_type, repo_id, owner, is_private, sha, last_modified, created_at, downloads,"
+                        + " card_json, library_name, pipeline_tag, license) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        r.type(), r.id(), r.owner(), r.isPrivate(), r.sha(), r.lastModified(), r.createdAt(), r.downloads(), r.cardJson(),
+                        r.libraryName(), r.pipelineTag(), r.license());
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_repo_tags WHERE repo_type=? AND repo_id=?")) {
-                ps.setString(1, r.type());
-                ps.setString(2, r.id());
-                ps.executeUpdate();
-            }
+            update(c, "DELETE FROM hub_repo_tags WHERE repo_type=? AND repo_id=?", r.type(), r.id());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_repo_tags (repo_type, repo_id, tag) VALUES (?,?,?)")) {
                 for (String tag : new java.util.LinkedHashSet<>(r.tags())) {
                     ps.setString(1, r.type());
@@ -203,11 +195,7 @@ public final class IndexDb implements AutoCloseable {
     public void delete(String type, String id) {
         tx(c -> {
             for (String table : new String[] {"hub_repo_tags", "hub_repos"}) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE repo_type=? AND repo_id=?")) {
-                    ps.setString(1, type);
-                    ps.setString(2, id);
-                    ps.executeUpdate();
-                }
+                update(c, "DELETE FROM " + table + " WHERE repo_type=? AND repo_id=?", type, id);
             }
             return null;
         });
@@ -217,12 +205,10 @@ public final class IndexDb implements AutoCloseable {
     public List<String> ids(String type) {
         return tx(c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT repo_id FROM hub_repos WHERE repo_type=? ORDER BY repo_id")) {
-                ps.setString(1, type);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
+            try (PreparedStatement ps = prepare(c, "SELECT repo_id FROM hub_repos WHERE repo_type=? ORDER BY repo_id", type);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
             return out;
@@ -232,12 +218,9 @@ public final class IndexDb implements AutoCloseable {
     /** One repository, or {@code null}. */
     public RepoRecord get(String type, String id) {
         return tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hub_repos WHERE repo_type=? AND repo_id=?")) {
-                ps.setString(1, type);
-                ps.setString(2, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? read(c, rs) : null;
-                }
+            try (PreparedStatement ps = prepare(c, "SELECT * FROM hub_repos WHERE repo_type=? AND repo_id=?", type, id);
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? read(c, rs) : null;
             }
         });
     }
@@ -267,14 +250,9 @@ public final class IndexDb implements AutoCloseable {
         args.add(q.offset());
         return tx(c -> {
             List<RepoRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(c, rs));
-                    }
+            try (PreparedStatement ps = prepare(c, sql.toString(), args.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(c, rs));
                 }
             }
             return out;
@@ -285,13 +263,10 @@ public final class IndexDb implements AutoCloseable {
         String type = rs.getString("repo_type");
         String id = rs.getString("repo_id");
         List<String> tags = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT tag FROM hub_repo_tags WHERE repo_type=? AND repo_id=? ORDER BY tag")) {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            try (ResultSet t = ps.executeQuery()) {
-                while (t.next()) {
-                    tags.add(t.getString(1));
-                }
+        try (PreparedStatement ps = prepare(c, "SELECT tag FROM hub_repo_tags WHERE repo_type=? AND repo_id=? ORDER BY tag", type, id);
+                ResultSet t = ps.executeQuery()) {
+            while (t.next()) {
+                tags.add(t.getString(1));
             }
         }
         return new RepoRecord(type, id, rs.getString("owner"), rs.getBoolean("is_private"), rs.getString("sha"),
@@ -306,15 +281,7 @@ public final class IndexDb implements AutoCloseable {
 
     /** Adds {@code n} downloads to a repository's count (the server counts in memory and adds in batches). */
     public void addDownloads(String type, String id, long n) {
-        tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hub_repos SET downloads = downloads + ? WHERE repo_type=? AND repo_id=?")) {
-                ps.setLong(1, n);
-                ps.setString(2, type);
-                ps.setString(3, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        tx(c -> update(c, "UPDATE hub_repos SET downloads = downloads + ? WHERE repo_type=? AND repo_id=?", n, type, id));
     }
 
     // ---- users and tokens ----
@@ -322,11 +289,9 @@ public final class IndexDb implements AutoCloseable {
     /** The stored name of the user whose name equals {@code name} ignoring case, or {@code null}. */
     public String userIgnoringCase(String name) {
         return tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM hub_users WHERE LOWER(name)=LOWER(?) ORDER BY name")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
+            try (PreparedStatement ps = prepare(c, "SELECT name FROM hub_users WHERE LOWER(name)=LOWER(?) ORDER BY name", name);
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         });
     }
@@ -334,60 +299,34 @@ public final class IndexDb implements AutoCloseable {
     /** Creates the user if missing. */
     public void ensureUser(String name) {
         tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hub_users WHERE name=?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return null;
-                    }
+            try (PreparedStatement ps = prepare(c, "SELECT 1 FROM hub_users WHERE name=?", name); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return null;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_users (name, created_at) VALUES (?,?)")) {
-                ps.setString(1, name);
-                ps.setLong(2, System.currentTimeMillis());
-                ps.executeUpdate();
-            }
-            return null;
+            return update(c, "INSERT INTO hub_users (name, created_at) VALUES (?,?)", name, System.currentTimeMillis());
         });
     }
 
     /** Stores a token's hash. */
     public void addToken(String tokenHash, String user, String name, boolean canWrite) {
-        tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub_tokens (token_hash, user_name, token_name, can_write,"
-                    + " created_at) VALUES (?,?,?,?,?)")) {
-                ps.setString(1, tokenHash);
-                ps.setString(2, user);
-                ps.setString(3, name);
-                ps.setBoolean(4, canWrite);
-                ps.setLong(5, System.currentTimeMillis());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        tx(c -> update(c, "INSERT INTO hub_tokens (token_hash, user_name, token_name, can_write, created_at) VALUES (?,?,?,?,?)",
+                tokenHash, user, name, canWrite, System.currentTimeMillis()));
     }
 
     /** The token with this hash, or {@code null}. */
     public TokenInfo token(String tokenHash) {
         return tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_name, token_name, can_write, created_at FROM hub_tokens WHERE token_hash=?")) {
-                ps.setString(1, tokenHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new TokenInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)) : null;
-                }
+            try (PreparedStatement ps = prepare(c, "SELECT user_name, token_name, can_write, created_at FROM hub_tokens WHERE token_hash=?",
+                    tokenHash); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new TokenInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)) : null;
             }
         });
     }
 
     /** Deletes every token of a user with this name; returns how many. */
     public int revokeTokens(String user, String name) {
-        return tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_tokens WHERE user_name=? AND token_name=?")) {
-                ps.setString(1, user);
-                ps.setString(2, name);
-                return ps.executeUpdate();
-            }
-        });
+        return tx(c -> update(c, "DELETE FROM hub_tokens WHERE user_name=? AND token_name=?", user, name));
     }
 
     @Override

@@ -100,13 +100,7 @@ public final class BlobStore {
         if (!touchIfPresent(path(sha))) {
             Path t = tmp.resolve(UUID.randomUUID().toString());
             try {
-                try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    ch.force(true);
-                }
+                AtomicFiles.writeNewSynced(t, data);
                 install(t, path(sha));
             } finally {
                 Files.deleteIfExists(t);
