@@ -19,7 +19,7 @@ public final class ResNets implements ModelFamily {
     /** ImageNet defaults (timm's resnet cfg): 3x224x224, bilinear, crop 0.875, ImageNet mean/std. */
     static PretrainedCfg imagenet(String arch, int numFeatures) {
         return new PretrainedCfg(arch, null, 1000, numFeatures, null, List.of(3, 224, 224), "bilinear", 0.875,
-                List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null);
+                List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null).withGlobalPool("avg");
     }
 
     /** Registers the family's architectures and tags (called by the zoo once). */

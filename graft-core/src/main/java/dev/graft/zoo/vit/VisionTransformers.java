@@ -16,7 +16,7 @@ public final class VisionTransformers implements ModelFamily {
     /** timm's ViT defaults: 3x224x224, bicubic, crop 0.9, mean/std 0.5 ("inception" normalisation). */
     static PretrainedCfg defaults(String arch, int dim) {
         return new PretrainedCfg(arch, null, 1000, dim, null, List.of(3, 224, 224), "bicubic", 0.9,
-                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
+                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null).withGlobalPool("token");
     }
 
     /** Registers the family's architectures and tags (called by the zoo once). */
