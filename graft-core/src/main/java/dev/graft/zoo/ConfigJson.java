@@ -1,5 +1,6 @@
 package dev.graft.zoo;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@link PretrainedCfg} as {@code config.json}, in the layout timm's {@code save_for_hf} writes and
@@ -265,138 +267,81 @@ final class ConfigJson {
 
     /** Typed field access with messages that name the file, the field and what it should be. */
     private record Fields(String where) {
-        String text(JsonNode node, String key) {
+        /** The field parsed, or null when absent or JSON null; {@code parse} answers null for a value of the wrong form. */
+        private <T> T get(JsonNode node, String key, String expected, Function<JsonNode, T> parse) {
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) {
                 return null;
             }
-            if (!v.isTextual()) {
-                throw wrong(key, v, "a string");
+            T out = parse.apply(v);
+            if (out == null) {
+                throw wrong(key, v, expected);
             }
-            return v.asText();
+            return out;
+        }
+
+        String text(JsonNode node, String key) {
+            return get(node, key, "a string", v -> v.isTextual() ? v.asText() : null);
         }
 
         Integer integer(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw wrong(key, v, "a whole number");
-            }
-            return v.asInt();
+            return get(node, key, "a whole number", v -> v.isIntegralNumber() && v.canConvertToInt() ? v.asInt() : null);
         }
 
         Double number(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isNumber()) {
-                throw wrong(key, v, "a number");
-            }
-            return v.asDouble();
+            return get(node, key, "a number", v -> v.isNumber() ? v.asDouble() : null);
         }
 
         List<Integer> ints(JsonNode node, String key, int n) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isArray() || v.size() != n) {
-                throw wrong(key, v, "a list of " + n + " whole numbers, e.g. [3, 224, 224]");
-            }
-            List<Integer> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                    throw wrong(key, v, "a list of " + n + " whole numbers, e.g. [3, 224, 224]");
-                }
-                out.add(e.asInt());
-            }
-            return out;
+            return get(node, key, "a list of " + n + " whole numbers, e.g. [3, 224, 224]", v -> intList(v, n));
         }
 
         /** An image size: one number (square) or [height, width]. */
         List<Integer> size(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (v.isIntegralNumber() && v.asInt() > 0) {
-                return List.of(v.asInt(), v.asInt());
-            }
-            List<Integer> hw = v.isArray() && v.size() == 2 ? ints(node, key, 2) : null;
-            if (hw == null || hw.get(0) < 1 || hw.get(1) < 1) {
-                throw wrong(key, v, "a size in pixels, e.g. 224 or [224, 224]");
-            }
-            return hw;
+            return get(node, key, "a size in pixels, e.g. 224 or [224, 224]", v -> {
+                List<Integer> hw = v.isIntegralNumber() ? List.of(v.asInt(), v.asInt()) : intList(v, 2);
+                return hw != null && hw.get(0) > 0 && hw.get(1) > 0 ? hw : null;
+            });
         }
 
         List<Double> doubles(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            List<Double> out = new ArrayList<>();
-            if (v.isArray()) {
-                for (JsonNode e : v) {
-                    if (!e.isNumber()) {
-                        out = null;
-                        break;
-                    }
-                    out.add(e.asDouble());
-                }
-            }
-            if (!v.isArray() || out == null || out.isEmpty()) {
-                throw wrong(key, v, "a list of numbers, one per channel");
-            }
-            return out;
+            return get(node, key, "a list of numbers, one per channel", v -> {
+                List<Double> out = new ArrayList<>();
+                v.forEach(e -> out.add(e.isNumber() ? e.asDouble() : null));
+                return v.isArray() && !out.isEmpty() && !out.contains(null) ? out : null;
+            });
         }
 
         /** Class names: a list in output order, or an object from index ("0", "1", ...) to name (timm with gaps, transformers' id2label). */
         List<String> labels(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            List<String> out = new ArrayList<>();
-            if (v.isArray()) {
-                for (JsonNode e : v) {
-                    out.add(e.isTextual() ? e.asText() : e.toString());
+            return get(node, key, "a list of class names in output order", v -> {
+                if (v.isArray()) {
+                    List<String> out = new ArrayList<>();
+                    v.forEach(e -> out.add(e.isTextual() ? e.asText() : e.toString()));
+                    return out;
                 }
-                return out;
-            }
-            if (!v.isObject()) {
-                throw wrong(key, v, "a list of class names in output order");
-            }
-            String[] byIndex = new String[v.size()];
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                int i;
-                try {
-                    i = Integer.parseInt(e.getKey());
-                } catch (NumberFormatException nfe) {
-                    i = -1;
+                String[] byIndex = new String[v.isObject() ? v.size() : 0];
+                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    int i = e.getKey().matches("\\d{1,9}") ? Integer.parseInt(e.getKey()) : -1;
+                    if (i < 0 || i >= byIndex.length || byIndex[i] != null) {
+                        return null;
+                    }
+                    byIndex[i] = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
                 }
-                if (i < 0 || i >= byIndex.length || byIndex[i] != null) {
-                    throw wrong(key, v, "class names by index 0..n-1");
-                }
-                byIndex[i] = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
-            }
-            return List.of(byIndex);
+                return v.isObject() ? List.of(byIndex) : null;
+            });
         }
 
         Map<String, Object> object(JsonNode node, String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isObject()) {
-                throw wrong(key, v, "an object");
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            v.fields().forEachRemaining(e -> m.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class)));
-            return m;
+            return get(node, key, "an object", v -> v.isObject() ? Json.MAPPER.convertValue(v, new TypeReference<Map<String, Object>>() {}) : null);
+        }
+
+        /** {@code n} whole numbers, or null. */
+        private static List<Integer> intList(JsonNode v, int n) {
+            List<Integer> out = new ArrayList<>();
+            v.forEach(e -> out.add(e.isIntegralNumber() && e.canConvertToInt() ? e.asInt() : null));
+            return v.isArray() && out.size() == n && !out.contains(null) ? out : null;
         }
 
         private GraftException wrong(String key, JsonNode v, String expected) {

@@ -16,10 +16,10 @@ import java.util.function.Function;
 
 /**
  * What a set of weights expects and where it came from, as timm's {@code PretrainedCfg}. It is
- * immutable and travels with the weights as {@code config.json} in timm's layout (see
- * {@link ConfigJson}): the architecture, class count, feature width, global pool and label names at
- * the top, what the weights expect in a nested {@code pretrained_cfg}, and Graft's own source and
- * provenance under the separate key {@code graft}, which timm ignores.
+ * immutable and travels with the weights as {@code config.json} in timm's layout: the architecture,
+ * class count, feature width, global pool and label names at the top, what the weights expect in a
+ * nested {@code pretrained_cfg}, and Graft's own source and provenance under the separate key
+ * {@code graft}, which timm ignores.
  *
  * <pre>{@code
  * PretrainedCfg cfg = PretrainedCfg.read(dir.resolve("config.json"));

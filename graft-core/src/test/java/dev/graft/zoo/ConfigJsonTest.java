@@ -57,29 +57,12 @@ class ConfigJsonTest {
         Path out = dir.resolve("out.json");
         c.write(out);
         JsonNode j = Json.MAPPER.readTree(out.toFile());
-        assertEquals("small_resnet", j.get("architecture").asText());
-        assertEquals(2, j.get("num_classes").asInt());
-        assertEquals(64, j.get("num_features").asInt());
-        assertEquals("avg", j.get("global_pool").asText());
+        TimmFolder.assertTimmLayout(j, "small_resnet", 2, 64, 1, 16);
         assertEquals("c1", j.get("label_names").get(1).asText());
         assertEquals(1, j.get("model_args").get("in_chans").asInt(), "timm builds 3 channels unless told");
-        JsonNode pc = j.get("pretrained_cfg");
-        assertEquals("ft", pc.get("tag").asText());
-        assertEquals("[1,16,16]", pc.get("input_size").toString());
-        assertEquals("bicubic", pc.get("interpolation").asText());
-        assertEquals(0.95, pc.get("crop_pct").asDouble());
-        assertEquals("center", pc.get("crop_mode").asText());
-        assertEquals("[0.45]", pc.get("mean").toString());
-        assertEquals("[0.225]", pc.get("std").toString());
-        assertEquals(2, pc.get("num_classes").asInt());
-        assertEquals("conv1", pc.get("first_conv").asText());
-        assertEquals("fc", pc.get("classifier").asText());
-        assertEquals("https://example.com/tiny", pc.get("origin_url").asText());
+        assertEquals("ft", j.get("pretrained_cfg").get("tag").asText());
         assertEquals("graft finetune", j.get("graft").get("source").asText(), "Graft's own fields are under 'graft'");
         assertEquals(3, j.get("graft").get("provenance").get("seed").asInt());
-        for (String flat : List.of("mean", "input_size", "source", "provenance", "tag")) {
-            assertFalse(j.has(flat), flat + " is not at the top");
-        }
         assertEquals(c, PretrainedCfg.read(out));
     }
 

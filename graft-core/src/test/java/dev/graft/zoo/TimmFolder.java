@@ -1,5 +1,10 @@
 package dev.graft.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +23,7 @@ import java.util.Locale;
  * }</pre>
  */
 public final class TimmFolder {
-    /** The mean and std of one channel in {@link #config}; three channels get 0.5/0.4/0.3 and 0.2/0.25/0.3. */
+    /** The mean and std in {@link #config}, for one channel and for three; {@code chans} must be 1 or 3. */
     public static final List<Double> GREY_MEAN = List.of(0.45);
     public static final List<Double> GREY_STD = List.of(0.225);
     public static final List<Double> RGB_MEAN = List.of(0.5, 0.4, 0.3);
@@ -33,6 +38,35 @@ public final class TimmFolder {
         Weights.saveStateDict(m, dir.resolve(ResolvedWeights.WEIGHTS_FILE));
         Files.writeString(dir.resolve(ResolvedWeights.CONFIG_FILE), config(arch, numClasses, m.numFeatures(), chans, size));
         return dir;
+    }
+
+    /**
+     * Asserts that an exported config.json is timm's layout with this fixture's pretrained cfg for
+     * {@code chans x size x size} kept: the flat fields at the top, what the weights expect nested,
+     * nothing of either at the wrong level.
+     */
+    public static void assertTimmLayout(JsonNode j, String arch, int numClasses, int numFeatures, int chans, int size) {
+        assertEquals(arch, j.get("architecture").asText());
+        assertEquals(numClasses, j.get("num_classes").asInt());
+        assertEquals(numFeatures, j.get("num_features").asInt());
+        assertEquals("avg", j.get("global_pool").asText());
+        assertEquals(numClasses, j.get("label_names").size());
+        JsonNode pc = j.get("pretrained_cfg");
+        assertEquals(List.of(chans, size, size), Json.MAPPER.convertValue(pc.get("input_size"), List.class));
+        assertEquals("bicubic", pc.get("interpolation").asText());
+        assertEquals(0.95, pc.get("crop_pct").asDouble());
+        assertEquals("center", pc.get("crop_mode").asText());
+        assertEquals(chans == 1 ? GREY_MEAN : RGB_MEAN, Json.MAPPER.convertValue(pc.get("mean"), List.class));
+        assertEquals(chans == 1 ? GREY_STD : RGB_STD, Json.MAPPER.convertValue(pc.get("std"), List.class));
+        assertEquals(numClasses, pc.get("num_classes").asInt());
+        assertEquals("conv1", pc.get("first_conv").asText());
+        assertEquals("fc", pc.get("classifier").asText());
+        assertEquals("https://example.com/tiny", pc.get("origin_url").asText(), "timm's other fields are kept");
+        assertEquals("[1,1]", pc.get("pool_size").toString());
+        for (String misplaced : List.of("mean", "std", "input_size", "interpolation", "crop_pct", "source", "provenance", "tag")) {
+            assertFalse(j.has(misplaced), misplaced + " is not at the top");
+        }
+        assertFalse(pc.has("label_names") || pc.has("source"), "labels at the top, Graft's source under 'graft'");
     }
 
     /** timm's config.json for those numbers, labels {@code c0, c1, ...}. */
