@@ -138,7 +138,7 @@ final class ConfigJson {
         }
         JsonNode pc = flat ? root : nested;
         if (EXPECTS.stream().noneMatch(pc::has) && !(flat && hasTransformersInput(root))) {
-            throw new GraftException(where + " has no pretrained_cfg (what the weights expect: input size, normalisation, classifier)",
+            throw new GraftException(where + " has no pretrained_cfg: nothing says which input, normalisation and classifier the weights expect",
                     "add timm's \"pretrained_cfg\" object; " + arch + "'s defaults are " + example(defaults));
         }
 

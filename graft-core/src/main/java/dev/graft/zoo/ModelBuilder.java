@@ -91,13 +91,14 @@ final class ModelBuilder {
         return initializeAndLoad(model, new Shape(1, inChans, imgSize, imgSize), weights, options, numClasses != weightsClasses);
     }
 
-    /** A source whose config.json names the architecture (a bare {@code file:} does not). */
+    /** A source whose config.json names the architecture (a bare {@code file:} does not) and agrees with its weights. */
     static ResolvedWeights resolveDescribed(String source) {
         ResolvedWeights weights = WeightsSources.resolve(source);
         if (weights.cfg() == null) {
             throw new GraftException(source + " does not say which architecture it holds",
                     "create the architecture by name with this source, e.g. Zoo.create(\"resnet18\", options.withSource(\"" + source + "\"))");
         }
+        checkClasses(weights, weights.cfg());
         return weights;
     }
 
@@ -186,7 +187,7 @@ final class ModelBuilder {
             Path config = weights.weightsFile().resolveSibling(ResolvedWeights.CONFIG_FILE);
             throw new GraftException(config + " says num_classes=" + cfg.numClasses() + ", but " + cfg.classifier() + ".weight in "
                     + weights.weightsFile() + " has " + inFile + " classes",
-                    "set \"num_classes\": " + inFile + " in " + config + " (and label_names to " + inFile + " names), or give the weights it was written for");
+                    "set \"num_classes\": " + inFile + " in " + config + ", with " + inFile + " label_names, or give the weights it was written for");
         }
     }
 
