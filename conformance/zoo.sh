@@ -3,7 +3,11 @@
 # vit_b_16 (= timm's vit_base_patch16_224) with seeded random weights are run by PyTorch and by
 # `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|). Then the other
 # way: a resnet18 with a new 7-class head that `graft models create` wrote loads into torchvision with
-# strict=True, and both give the same logits.
+# strict=True, and both give the same logits. Last, a folder in timm's push_to_hf_hub layout
+# (config.json with a nested pretrained_cfg, torchvision resnet18 weights) goes through
+# `graft models create local-dir:`, a one-epoch head fine-tune on digits and the export: the export
+# loads strictly into torchvision, gives `graft models run`'s logits, and its config.json is timm's
+# layout with the pretrained cfg kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=/usr/bin/python3   # only the system interpreter sees Debian's torch
@@ -29,4 +33,17 @@ done
 ./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
     --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
 "$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
+
+timm="$out/timm-resnet18"
+"$py" conformance/zoo_reference.py timm "$timm"
+./graft --quiet models info "local-dir:$timm"
+./graft --quiet models create "local-dir:$timm" --out "$out/timm-created" --overwrite
+"$py" conformance/zoo_reference.py timm-fields "$timm" "$out/timm-created" || status=1
+./graft --quiet finetune --model "local-dir:$out/timm-created" --data digits --labels-per-class 10 --strategy head \
+    --epochs 1 --out "$out/timm-finetuned" --overwrite
+"$py" conformance/zoo_reference.py timm-fields "$timm" "$out/timm-finetuned" || status=1
+"$py" conformance/zoo_reference.py reload "$out/timm-finetuned" "$out/input_32.safetensors" "$out/timm_finetuned_ref.safetensors" || status=1
+./graft --quiet models run resnet18 --num-classes 10 --img-size 32 --weights "$out/timm-finetuned/model.safetensors" \
+    --input "$out/input_32.safetensors" --output "$out/timm_finetuned_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/timm_finetuned_ref.safetensors" "$out/timm_finetuned_graft.safetensors" || status=1
 exit $status

@@ -7,6 +7,11 @@ tensor 'output' with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on fa
 `python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`)
 into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
 and writes its logits on INPUT to OUT.
+`python3 zoo_reference.py timm DIR` writes a folder as timm's push_to_hf_hub lays it out: a seeded
+torchvision resnet18 as model.safetensors and config.json with the flat fields, label_names and a
+nested pretrained_cfg (3x32x32 input, values other than Graft's defaults), plus input_32.safetensors.
+`python3 zoo_reference.py timm-fields SRC DIR` checks that DIR/config.json, which Graft exported from
+SRC, is timm's layout and kept SRC's pretrained cfg (labels and class count may differ).
 The safetensors files are written by hand (struct + json) so only torch is needed.
 """
 import json
@@ -131,7 +136,7 @@ def check(ref_path, got_path):
     worst = (diff / tol).max().item()
     ok = bool((diff <= tol).all())
     print(f"{'ok  ' if ok else 'FAIL'} {got_path}: max|diff| {diff.max().item():.3g}, max|ref| {ref.abs().max().item():.3g}, "
-          f"worst diff/tolerance {worst:.3f}")
+          f"max rel. diff {(diff / torch.clamp(ref.abs(), min=1.0)).max().item():.3g}, worst diff/tolerance {worst:.3f}")
     return 0 if ok else 1
 
 
@@ -147,12 +152,94 @@ def reload(folder, input_path, out_path):
     print(f"{folder}: loads strictly into torchvision resnet18 ({cfg['num_classes']} classes)")
 
 
+# What timm's save_for_hf writes for a resnet18 (timm/resnet18.a1_in1k's config.json), with another
+# input size, interpolation, crop and normalisation than Graft's resnet18 defaults.
+TIMM_PRETRAINED_CFG = {
+    "tag": "tiny_in1k",
+    "custom_load": False,
+    "input_size": [3, 32, 32],
+    "test_input_size": [3, 36, 36],
+    "fixed_input_size": False,
+    "interpolation": "bicubic",
+    "crop_pct": 0.95,
+    "test_crop_pct": 1.0,
+    "crop_mode": "center",
+    "mean": [0.5, 0.4, 0.3],
+    "std": [0.2, 0.25, 0.3],
+    "num_classes": 10,
+    "pool_size": [1, 1],
+    "first_conv": "conv1",
+    "classifier": "fc",
+    "license": "apache-2.0",
+    "paper_ids": "arXiv:2110.00476",
+}
+# The fields a fine-tune must carry over unchanged (it changes the classes, not what the input must be).
+KEPT = ["input_size", "interpolation", "crop_pct", "crop_mode", "mean", "std", "first_conv", "classifier", "license",
+        "test_input_size", "pool_size", "paper_ids"]
+
+
+def timm_folder(folder):
+    import os
+    os.makedirs(folder, exist_ok=True)
+    model = randomise(torchvision.models.resnet18(num_classes=10), 300)
+    save_safetensors(f"{folder}/model.safetensors", model.state_dict(), {"format": "pt"})
+    cfg = {
+        "architecture": "resnet18",
+        "num_classes": 10,
+        "num_features": 512,
+        "global_pool": "avg",
+        "label_names": [f"n{i:02d}" for i in range(10)],
+        "pretrained_cfg": TIMM_PRETRAINED_CFG,
+    }
+    with open(f"{folder}/config.json", "w") as f:
+        json.dump(cfg, f, indent=2)
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(2))
+    save_safetensors(f"{os.path.dirname(folder)}/input_32.safetensors", {"input": x})
+    print(f"{folder}: timm's layout, torchvision resnet18 weights (seed 300), 3x32x32 input")
+
+
+def timm_fields(src, folder):
+    with open(f"{src}/config.json") as f:
+        want = json.load(f)
+    with open(f"{folder}/config.json") as f:
+        got = json.load(f)
+    problems = []
+    for key in ("architecture", "num_features", "global_pool"):
+        if got.get(key) != want[key]:
+            problems.append(f"{key}: {got.get(key)!r}, want {want[key]!r}")
+    pc = got.get("pretrained_cfg")
+    if not isinstance(pc, dict):
+        problems.append("no nested pretrained_cfg")
+        pc = {}
+    for key in KEPT:
+        if pc.get(key) != want["pretrained_cfg"][key]:
+            problems.append(f"pretrained_cfg.{key}: {pc.get(key)!r}, want {want['pretrained_cfg'][key]!r}")
+    labels = got.get("label_names")
+    if not isinstance(got.get("num_classes"), int) or pc.get("num_classes") != got.get("num_classes"):
+        problems.append(f"num_classes {got.get('num_classes')!r} at the top, {pc.get('num_classes')!r} in pretrained_cfg")
+    elif not isinstance(labels, list) or len(labels) != got["num_classes"]:
+        problems.append(f"label_names {labels!r} for {got['num_classes']} classes")
+    for key in ("mean", "std", "input_size", "interpolation", "crop_pct", "source", "provenance"):
+        if key in got:
+            problems.append(f"{key} at the top level, where timm does not look")
+    if problems:
+        print(f"FAIL {folder}/config.json: " + "; ".join(problems))
+        return 1
+    print(f"ok   {folder}/config.json: timm's layout, pretrained_cfg kept ({', '.join(KEPT)}), "
+          f"{got['num_classes']} classes {labels[:3]}...")
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
     elif sys.argv[1] == "reload":
         reload(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "timm":
+        timm_folder(sys.argv[2])
+    elif sys.argv[1] == "timm-fields":
+        sys.exit(timm_fields(sys.argv[2], sys.argv[3]))
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: zoo_reference.py make OUT | check REF GOT | reload DIR INPUT OUT")
+        sys.exit("usage: zoo_reference.py make OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR")

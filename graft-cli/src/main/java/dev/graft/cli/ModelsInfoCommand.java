@@ -7,6 +7,7 @@ import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.ShippedWeights;
+import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,13 +23,14 @@ import picocli.CommandLine.Parameters;
 /** {@code graft models info NAME}: what a model is and what its weights are. */
 @Command(name = "info", description = "Show a model's architecture, parameters, input, normalisation, licence, source and weights.")
 public final class ModelsInfoCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "arch or arch.tag, e.g. small_cnn.graft_mnist")
+    @Parameters(paramLabel = "NAME", description = "arch, arch.tag or a source, e.g. small_cnn.graft_mnist, local-dir:DIR, hf-hub:org/name")
     String name;
 
     @Override
     public Integer call() throws Exception {
-        PretrainedCfg cfg = Zoo.cfg(name);
-        Zoo.Architecture arch = Zoo.architecture(name);
+        ResolvedWeights source = WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
+        PretrainedCfg cfg = source != null ? source.cfg() : Zoo.cfg(name);
+        Zoo.Architecture arch = Zoo.architecture(cfg.architecture());
         // Random weights suffice to count parameters and list groups; nothing is loaded.
         dev.graft.zoo.CreateOptions options = dev.graft.zoo.CreateOptions.defaults().withNumClasses(cfg.numClasses());
         if (cfg.inputSize() != null) {
@@ -47,17 +49,24 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         info.put("input_size", cfg.inputSize());
         info.put("interpolation", cfg.interpolation());
         info.put("crop_pct", cfg.inputSize() == null ? null : cfg.cropPct());
+        info.put("crop_mode", cfg.cropMode());
         info.put("mean", cfg.mean());
         info.put("std", cfg.std());
         info.put("first_conv", cfg.firstConv());
         info.put("classifier", cfg.classifier());
+        info.put("global_pool", cfg.globalPool());
         info.put("groups", model.groupMatcher().stream().map(ParamGroup::name).toList());
         info.put("license", cfg.license());
         info.put("source", cfg.source());
         if (cfg.labelNames() != null) {
             info.put("label_names", cfg.labelNames());
         }
-        if (cfg.tag() != null) {
+        if (source != null) {
+            Path file = source.weightsFile();
+            info.put("weights", file.toString());
+            info.put("sha256", sha256(file));
+            info.put("weights_bytes", Files.size(file));
+        } else if (cfg.tag() != null) {
             Path file = Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
             ShippedWeights shipped = Zoo.shippedWeights(name);
             String step = CliErrors.weightsStep(Zoo.weightsStep(name));

@@ -10,9 +10,12 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.TimmFolder;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +67,22 @@ class ModelsCommandTest {
         String json = run(0, "--json", "models", "info", "resnet18");
         assertTrue(json.contains("\"parameters\" : 11689512"), json);
         assertTrue(json.contains("\"first_conv\" : \"conv1\""), json);
+    }
+
+    @Test
+    void infoReadsAFolderInTimmsLayout(@TempDir Path dir) throws Exception {
+        Path folder = TimmFolder.write(dir.resolve("r18"), "resnet18", 10, 3, 32, 7);
+        String text = run(0, "models", "info", "local-dir:" + folder);
+        for (String line : List.of("name           local-dir:" + folder, "architecture   resnet18", "tag            tiny_in1k",
+                "num_classes    10", "input_size     [3, 32, 32]", "interpolation  bicubic", "crop_pct       0.95", "crop_mode      center",
+                "mean           [0.5, 0.4, 0.3]", "std            [0.2, 0.25, 0.3]", "classifier     fc", "global_pool    avg",
+                "license        mit", "label_names    [c0, c1", "weights        " + folder.resolve("model.safetensors"))) {
+            assertTrue(text.contains(line), line + " in:\n" + text);
+        }
+        Files.writeString(folder.resolve("config.json"), TimmFolder.config("efficientnet_b0", 10, 1280, 3, 32));
+        String err = run(1, "models", "info", "local-dir:" + folder);
+        assertTrue(err.contains(folder.resolve("config.json") + " names architecture 'efficientnet_b0'"), err);
+        assertEquals(1, err.strip().lines().count(), err);
     }
 
     @Test

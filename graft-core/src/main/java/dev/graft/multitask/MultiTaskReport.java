@@ -203,9 +203,9 @@ public final class MultiTaskReport {
         provenance.put("metrics", r.testMetrics());
         PretrainedCfg cfg = base.withNumClasses(0, null).withOrigin(
                 "graft_multitask_" + r.weighting().replace('-', '_'), base.license(), "graft multitask", provenance);
-        Map<String, Object> json = Json.MAPPER.convertValue(cfg, new TypeReference<Map<String, Object>>() {});
-        json.put("tasks", taskList(r.tasks()));
-        Json.MAPPER.writeValue(dir.resolve("config.json").toFile(), json);
+        com.fasterxml.jackson.databind.node.ObjectNode json = cfg.toJson();
+        json.set("tasks", Json.MAPPER.valueToTree(taskList(r.tasks())));
+        PretrainedCfg.writeJson(json, dir.resolve(ResolvedWeights.CONFIG_FILE));
         RunDirectory.writeCard(dir.resolve("README.md"), frontMatter(r, base, setup), card(r, base, setup));
     }
 

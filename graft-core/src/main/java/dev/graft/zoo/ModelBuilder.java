@@ -34,11 +34,7 @@ final class ModelBuilder {
                 throw new GraftException("model '" + name + "' is already a weights source and source '" + source + "' was given too",
                         "give the source once");
             }
-            weights = WeightsSources.resolve(name);
-            if (weights.cfg() == null) {
-                throw new GraftException(name + " does not say which architecture it holds",
-                        "create the architecture by name with this source, e.g. Zoo.create(\"resnet18\", options.withSource(\"" + name + "\"))");
-            }
+            weights = resolveDescribed(name);
             modelName = weights.cfg().name();
         } else if (source != null) {
             if (WeightsSources.hasPrefix(source)) {
@@ -60,10 +56,13 @@ final class ModelBuilder {
             weights = catalogue(modelName);
         }
         Architecture arch = Zoo.architecture(modelName);
-        PretrainedCfg base = weights != null && weights.cfg() != null ? weights.cfg() : Zoo.cfg(modelName);
+        PretrainedCfg base = (weights != null && weights.cfg() != null ? weights.cfg() : Zoo.cfg(modelName)).withDefaultsFrom(arch.defaultCfg());
         if (!base.architecture().equals(arch.name())) {
             throw new GraftException("the weights' config.json names architecture '" + base.architecture() + "', not '" + arch.name() + "'",
                     "create '" + base.architecture() + "' instead");
+        }
+        if (weights != null && weights.cfg() != null) {
+            checkClasses(weights, base);
         }
         List<Integer> size = base.inputSize() == null ? arch.defaultCfg().inputSize() : base.inputSize();
         if (size == null) {
@@ -90,6 +89,17 @@ final class ModelBuilder {
         }
         ModelBase model = arch.factory().create(cfg, args);
         return initializeAndLoad(model, new Shape(1, inChans, imgSize, imgSize), weights, options, numClasses != weightsClasses);
+    }
+
+    /** A source whose config.json names the architecture (a bare {@code file:} does not) and agrees with its weights. */
+    static ResolvedWeights resolveDescribed(String source) {
+        ResolvedWeights weights = WeightsSources.resolve(source);
+        if (weights.cfg() == null) {
+            throw new GraftException(source + " does not say which architecture it holds",
+                    "create the architecture by name with this source, e.g. Zoo.create(\"resnet18\", options.withSource(\"" + source + "\"))");
+        }
+        checkClasses(weights, weights.cfg());
+        return weights;
     }
 
     /**
@@ -165,6 +175,20 @@ final class ModelBuilder {
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
         return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
+    }
+
+    /**
+     * A config.json whose class count disagrees with the classifier in the weights it travels with is
+     * refused before anything is built: a new head would hide it, and timm would refuse the folder.
+     */
+    private static void checkClasses(ResolvedWeights weights, PretrainedCfg cfg) {
+        Integer inFile = classesIn(weights.weightsFile(), cfg.classifier());
+        if (inFile != null && inFile != cfg.numClasses()) {
+            Path config = weights.weightsFile().resolveSibling(ResolvedWeights.CONFIG_FILE);
+            throw new GraftException(config + " says num_classes=" + cfg.numClasses() + ", but " + cfg.classifier() + ".weight in "
+                    + weights.weightsFile() + " has " + inFile + " classes",
+                    "set \"num_classes\": " + inFile + " in " + config + ", with " + inFile + " label_names, or give the weights it was written for");
+        }
     }
 
     private static Integer classesIn(Path file, String classifier) {

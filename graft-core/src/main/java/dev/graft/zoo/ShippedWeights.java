@@ -70,7 +70,7 @@ public record ShippedWeights(String name, Map<String, String> sha256) {
     public PretrainedCfg cfg() {
         byte[] bytes = read(ResolvedWeights.CONFIG_FILE);
         try {
-            return Json.MAPPER.readValue(bytes, PretrainedCfg.class);
+            return ConfigJson.read(Json.MAPPER.readTree(bytes), "the shipped config.json of " + name);
         } catch (IOException e) {
             throw new GraftException("the shipped config.json of " + name + " cannot be read: " + e.getMessage(),
                     "rebuild Graft (./graft or mvn package)", e);

@@ -338,9 +338,13 @@ public final class Zoo {
 
     /**
      * The configuration a name stands for: the tag's (catalogue, or {@code config.json} of local
-     * weights) or the architecture's default.
+     * weights), a source's {@code config.json} ({@code local-dir:DIR}, {@code hf-hub:org/name}) or
+     * the architecture's default.
      */
     public static PretrainedCfg cfg(String name) {
+        if (WeightsSources.hasPrefix(name)) {
+            return source(name).cfg();
+        }
         Architecture a = architecture(name);
         if (!name.contains(".")) {
             return a.defaultCfg();
@@ -380,6 +384,15 @@ public final class Zoo {
         }
         prov.put("shipped_in", ShippedWeights.ARTIFACT);
         return c.withOrigin(c.tag(), c.license(), c.source(), prov);
+    }
+
+    /**
+     * The weights and configuration a source names ({@code local-dir:DIR}, {@code hf-hub:org/name},
+     * {@code file:} beside a config.json), its config.json read and checked; an error when the source
+     * does not say which architecture it holds.
+     */
+    public static ResolvedWeights source(String name) {
+        return ModelBuilder.resolveDescribed(name);
     }
 
     /** The catalogue and local tags of one architecture, e.g. {@code [graft_mnist, graft_fashion_mnist]}. */

@@ -32,7 +32,7 @@ public final class ResNets implements ModelFamily {
     private static void register(String arch, BlockType block, int... depths) {
         int[] widths = {64, 128, 256, 512};
         PretrainedCfg cfg = new PretrainedCfg(arch, null, 1000, widths[3] * block.expansion, null, List.of(3, 224, 224),
-                "bilinear", 0.875, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null);
+                "bilinear", 0.875, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), "conv1", "fc", null, null, null).withGlobalPool("avg");
         Zoo.register(arch, "resnet", cfg, (c, a) -> new ResNet(c, a, block, Stem.IMAGENET, widths, depths));
     }
 }

@@ -62,7 +62,7 @@ public final class SmallModels implements ModelFamily {
     /** Grey 1x28x28 input in [0, 1] normalised with MNIST's mean/std; 10 classes. */
     static PretrainedCfg base(String arch, int numFeatures, String firstConv) {
         return new PretrainedCfg(arch, null, 10, numFeatures, null, List.of(1, 28, 28), "bilinear", 1.0,
-                List.of(0.1307), List.of(0.3081), firstConv, "fc", null, null, null);
+                List.of(0.1307), List.of(0.3081), firstConv, "fc", null, null, null).withGlobalPool("avg");
     }
 
     static PretrainedCfg tagged(PretrainedCfg base, String tag, String data, String dataLicense, List<String> labels,

@@ -27,7 +27,7 @@ public final class VisionTransformers implements ModelFamily {
      */
     private static void register(String arch, int dim, int heads) {
         PretrainedCfg cfg = new PretrainedCfg(arch, null, 1000, dim, null, List.of(3, 224, 224), "bicubic", 0.9,
-                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null);
+                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "patch_embed.proj", "head", null, null, null).withGlobalPool("token");
         Zoo.register(arch, "vit", cfg, (c, a) -> new VisionTransformer(c, a, 16, dim, 12, heads));
     }
 }
