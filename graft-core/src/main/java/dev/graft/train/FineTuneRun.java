@@ -32,13 +32,13 @@ import java.util.Map;
  * the way (the advisor's strategy, the groups it freezes) lives here.
  */
 final class FineTuneRun {
-    private final FineTune s;
+    private final FineTune job;
     private final TrainConfig config;
     private Strategy strategy;
     private int freezeStages;
 
     FineTuneRun(FineTune spec) {
-        this.s = spec;
+        this.job = spec;
         this.config = spec.config();
         this.strategy = spec.strategy();
         this.freezeStages = spec.freezeStages();
@@ -47,39 +47,39 @@ final class FineTuneRun {
     FineTuneResult run() {
         Engines.pytorch();
         Engine engine = Engine.getInstance();
-        RunSpec spec = s.resumed();
-        Path resume = spec == null ? null : s.outDir();
-        Path outDir = s.runDir();
+        RunSpec spec = job.resumed();
+        Path resume = spec == null ? null : job.outDir();
+        Path outDir = job.runDir();
         RunDirectory run = new RunDirectory(outDir);
-        ImageData train = s.labelsPerClass() > 0 ? perClass(s.splits().train(), s.labelsPerClass(), config.seed()) : s.splits().train();
+        ImageData train = job.labelsPerClass() > 0 ? perClass(job.splits().train(), job.labelsPerClass(), config.seed()) : job.splits().train();
 
         engine.setRandomSeed((int) config.seed());
         Strategy requested = spec == null ? strategy : spec.requestedStrategy();
         Advice advice = spec == null ? null : spec.advice();
         GraftModel model;
         if (strategy == Strategy.AUTO) {
-            GraftModel pretrained = s.factory().create(true);
-            Path stats = s.featureStats() != null ? s.featureStats() : weightsDir(pretrained).resolve(FeatureStats.FILE);
-            GraftModel randomInit = s.factory().create(false);
-            TensorSet measured = ModelInput.prepare(ModelInput.fit(train, s.fit(), pretrained.cfg()), pretrained.cfg());
+            GraftModel pretrained = job.factory().create(true);
+            Path stats = job.featureStats() != null ? job.featureStats() : weightsDir(pretrained).resolve(FeatureStats.FILE);
+            GraftModel randomInit = job.factory().create(false);
+            TensorSet measured = ModelInput.prepare(ModelInput.fit(train, job.fit(), pretrained.cfg()), pretrained.cfg());
             advice = Advisor.advise(pretrained, randomInit, measured, FeatureStats.read(stats), config.seed());
-            advice = Advisor.probeIfSmall(advice, s.factory(), measured, config, s.probeFolds(), pretrained);
+            advice = Advisor.probeIfSmall(advice, job.factory(), measured, config, job.probeFolds(), pretrained);
             Output.note("advisor: " + advice.strategy().id() + " - " + advice.reason());
             strategy = advice.strategy();
             if (freezeStages < 0 && strategy == Strategy.PARTIAL) {
                 freezeStages = advice.freezeStages();
             }
             engine.setRandomSeed((int) config.seed());
-            model = strategy.usesPretrained() ? pretrained : s.factory().create(false);
+            model = strategy.usesPretrained() ? pretrained : job.factory().create(false);
         } else {
-            model = s.factory().create(strategy.usesPretrained());
+            model = job.factory().create(strategy.usesPretrained());
         }
         int classes = train.numClasses();
         PretrainedCfg baseCfg = model.cfg();
         engine.setRandomSeed((int) config.seed() + 1);
         freezeStages = applyStrategy(model, strategy, freezeStages, classes);
         if (spec == null) {
-            spec = new RunSpec(s.modelName(), s.dataName(), requested, strategy, freezeStages, s.labelsPerClass(), s.evalLimit(), s.fit(), s.cacheFeatures(), config, advice, s.reproduce());
+            spec = new RunSpec(job.modelName(), job.dataName(), requested, strategy, freezeStages, job.labelsPerClass(), job.evalLimit(), job.fit(), job.cacheFeatures(), config, advice, job.reproduce());
             try {
                 Json.MAPPER.writeValue(run.root().resolve(RunDirectory.SPEC).toFile(), spec);
             } catch (IOException e) {
@@ -87,22 +87,22 @@ final class FineTuneRun {
             }
         }
 
-        ModelInput.note(train, s.fit(), model.cfg());
-        TensorSet trainSet = ModelInput.prepare(ModelInput.fit(train, s.fit(), model.cfg()), model.cfg());
-        TensorSet valSet = ModelInput.prepare(ModelInput.fit(limit(s.splits().validation()), s.fit(), model.cfg()), model.cfg());
-        TensorSet testSet = ModelInput.prepare(ModelInput.fit(limit(s.splits().test()), s.fit(), model.cfg()), model.cfg());
+        ModelInput.note(train, job.fit(), model.cfg());
+        TensorSet trainSet = ModelInput.prepare(ModelInput.fit(train, job.fit(), model.cfg()), model.cfg());
+        TensorSet valSet = ModelInput.prepare(ModelInput.fit(limit(job.splits().validation()), job.fit(), model.cfg()), model.cfg());
+        TensorSet testSet = ModelInput.prepare(ModelInput.fit(limit(job.splits().test()), job.fit(), model.cfg()), model.cfg());
         TrainLoop.Forward forward;
         TrainLoop.Forward evalForward;
-        if (strategy == Strategy.HEAD && s.cacheFeatures()) {
+        if (strategy == Strategy.HEAD && job.cacheFeatures()) {
             Output.note("head: computing the frozen backbone's features once");
             trainSet = FeatureExtractor.features(model, trainSet, 256);
             valSet = FeatureExtractor.features(model, valSet, 256);
             testSet = FeatureExtractor.features(model, testSet, 256);
-            if ((long) trainSet.size() * trainSet.sampleSize() <= s.probeMaxValues()) {
+            if ((long) trainSet.size() * trainSet.sampleSize() <= job.probeMaxValues()) {
                 return fitProbe(spec, run, model, baseCfg, advice, trainSet, valSet, testSet);
             }
             Output.note(String.format(Locale.ROOT, "head: %d x %d cached features are more than the full-batch probe holds (%d values);"
-                    + " training the classifier by SGD for %d epochs instead", trainSet.size(), trainSet.sampleSize(), s.probeMaxValues(),
+                    + " training the classifier by SGD for %d epochs instead", trainSet.size(), trainSet.sampleSize(), job.probeMaxValues(),
                     config.epochs()));
             forward = cachedHeadForward(model);
             evalForward = forward;
@@ -125,12 +125,12 @@ final class FineTuneRun {
             run.rewriteMetrics(List.of());
         }
         Output.note(String.format(Locale.ROOT, "%s on %s: strategy %s%s, %d training samples (%d classes), %d trainable tensors",
-                s.modelName(), s.dataName(), strategy.id(), strategy == Strategy.PARTIAL ? " (" + freezeStages + " groups frozen)" : "",
+                job.modelName(), job.dataName(), strategy.id(), strategy == Strategy.PARTIAL ? " (" + freezeStages + " groups frozen)" : "",
                 trainSet.size(), classes, optimizer.params().size()));
         TrainLoop loop = new TrainLoop(config, forward, optimizer, model.stateDict())
                 .withCheckpointDir(run.checkpointDir())
                 .withBestDir(run.bestDir())
-                .withStopSignal(s.stopSignal())
+                .withStopSignal(job.stopSignal())
                 .withLabel("epoch")
                 .withOnEpoch(rec -> {
                     run.appendMetrics(rec);
@@ -177,9 +177,9 @@ final class FineTuneRun {
                                     TensorSet valSet, TensorSet testSet) {
         run.rewriteMetrics(List.of());
         Output.note(String.format(Locale.ROOT, "%s on %s: strategy head, %d training samples (%d classes): fitting the classifier on %d"
-                + " features to convergence (L-BFGS), L2 penalty chosen on %s", s.modelName(), s.dataName(), trainSet.size(), trainSet.numClasses(),
+                + " features to convergence (L-BFGS), L2 penalty chosen on %s", job.modelName(), job.dataName(), trainSet.size(), trainSet.numClasses(),
                 trainSet.sampleSize(), valSet.size() > 0 ? "the validation split" : "a third of the training data"));
-        LinearProbe.Selection sel = LinearProbe.select(trainSet, valSet, config.seed(), classifierHasBias(model), s.stopSignal()::requested);
+        LinearProbe.Selection sel = LinearProbe.select(trainSet, valSet, config.seed(), classifierHasBias(model), job.stopSignal()::requested);
         for (LinearProbe.Candidate c : sel.path()) {
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("probe_l2", c.l2());
@@ -196,10 +196,10 @@ final class FineTuneRun {
             Output.note("stopped; the run in " + run.root() + " can be resumed from its checkpoint");
             return new FineTuneResult(run.root(), strategy, freezeStages, advice, List.of(), 0, null, null, sel.seconds(), 0, true, false, sel);
         }
-        LinearProbe.Solution s = sel.solution();
-        LinearProbe.writeInto(model, s);
+        LinearProbe.Solution solution = sel.solution();
+        LinearProbe.writeInto(model, solution);
         Output.note(String.format(Locale.ROOT, "head: L2 %.0e chosen on %s; %d L-BFGS iterations, max |gradient| %.1e%s, %.1f s",
-                s.l2(), sel.heldOut(), s.iterations(), s.gradientMax(), s.converged() ? "" : " (iteration limit)", sel.seconds()));
+                solution.l2(), sel.heldOut(), solution.iterations(), solution.gradientMax(), solution.converged() ? "" : " (iteration limit)", sel.seconds()));
         TrainLoop.Forward forward = cachedHeadForward(model);
         EvalResult val = valSet.size() > 0 ? TrainLoop.evaluate(forward, valSet, 256, 0.0) : null;
         EvalResult test = TrainLoop.evaluate(forward, testSet, 256, 0.0);
@@ -214,9 +214,9 @@ final class FineTuneRun {
     }
 
     private ImageData limit(ImageData d) {
-        if (s.evalLimit() <= 0 || d.size() <= s.evalLimit()) {
+        if (job.evalLimit() <= 0 || d.size() <= job.evalLimit()) {
             return d;
         }
-        return perClass(d, Math.max(1, s.evalLimit() / Math.max(1, d.numClasses())), config.seed() + 7);
+        return perClass(d, Math.max(1, job.evalLimit() / Math.max(1, d.numClasses())), config.seed() + 7);
     }
 }
