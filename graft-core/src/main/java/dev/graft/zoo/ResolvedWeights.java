@@ -1,6 +1,8 @@
 package dev.graft.zoo;
 
 import dev.graft.GraftException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +20,39 @@ public record ResolvedWeights(Path weightsFile, PretrainedCfg cfg, String descri
     /** Configuration file name inside a model folder. */
     public static final String CONFIG_FILE = "config.json";
 
+    /** The weights file of transformers' and timm's older repos: a PyTorch pickle. */
+    public static final String PICKLE_FILE = "pytorch_model.bin";
+
+    /**
+     * Whether {@code file} is a PyTorch checkpoint made by {@code torch.save}: a zip archive (the
+     * format since PyTorch 1.6) or a bare pickle (0x80, then the protocol 2 to 5). A safetensors file
+     * (an 8-byte header length, then the JSON header's '{') never is, whatever its length bytes.
+     */
+    public static boolean isPickle(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] h = in.readNBytes(9);
+            if (h.length == 9 && h[8] == '{') {
+                return false;
+            }
+            boolean zip = h.length >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4;
+            boolean pickle = h.length >= 2 && (h[0] & 0xff) == 0x80 && h[1] >= 2 && h[1] <= 5;
+            return zip || pickle;
+        } catch (IOException e) {
+            return false;  // unreadable: the safetensors reader says why
+        }
+    }
+
+    /**
+     * Refuses a pickle checkpoint with the way out: Graft never unpickles, because unpickling runs
+     * whatever code the file names (the reason the Hugging Face Hub moved to safetensors).
+     */
+    public static void refusePickle(Path file) {
+        throw new GraftException(file + " is a PyTorch pickle checkpoint, which Graft never loads (unpickling can run code)",
+                "use the repository's model.safetensors, or convert it once in Python: python3 -c \"import torch;"
+                        + " from safetensors.torch import save_file; save_file(torch.load('" + file.getFileName()
+                        + "', weights_only=True), 'model.safetensors')\"");
+    }
+
     /** A folder with {@code config.json} and {@code model.safetensors}. */
     public static ResolvedWeights ofDir(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -25,6 +60,9 @@ public record ResolvedWeights(Path weightsFile, PretrainedCfg cfg, String descri
         }
         Path w = dir.resolve(WEIGHTS_FILE);
         Path c = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(w) && Files.isRegularFile(dir.resolve(PICKLE_FILE))) {
+            refusePickle(dir.resolve(PICKLE_FILE));
+        }
         if (!Files.isRegularFile(w)) {
             throw new GraftException(dir + " has no " + WEIGHTS_FILE, "save the model with Weights.save (or timm's save_for_hf) into that folder");
         }

@@ -84,6 +84,9 @@ public final class WeightsSources {
         if (!Files.isRegularFile(p)) {
             throw new GraftException("weights file " + spec + " does not exist", "check the path after file:");
         }
+        if (ResolvedWeights.isPickle(p)) {
+            ResolvedWeights.refusePickle(p);
+        }
         // A config.json next to the file is used when present (a model folder given by its file).
         Path cfg = p.resolveSibling(ResolvedWeights.CONFIG_FILE);
         return new ResolvedWeights(p, Files.isRegularFile(cfg) && p.getFileName().toString().equals(ResolvedWeights.WEIGHTS_FILE)
