@@ -48,9 +48,13 @@ public record ResolvedWeights(Path weightsFile, PretrainedCfg cfg, String descri
      */
     public static void refusePickle(Path file) {
         throw new GraftException(file + " is a PyTorch pickle checkpoint, which Graft never loads (unpickling can run code)",
-                "use the repository's model.safetensors, or convert it once in Python: python3 -c \"import torch;"
-                        + " from safetensors.torch import save_file; save_file(torch.load('" + file.getFileName()
-                        + "', weights_only=True), 'model.safetensors')\"");
+                "use the repository's model.safetensors, or " + convertPickle(file.getFileName().toString()));
+    }
+
+    /** How to turn the pickle {@code fileName} into {@code model.safetensors}, for messages. */
+    public static String convertPickle(String fileName) {
+        return "convert it once in Python: python3 -c \"import torch; from safetensors.torch import save_file;"
+                + " save_file(torch.load('" + fileName + "', weights_only=True), 'model.safetensors')\"";
     }
 
     /** A folder with {@code config.json} and {@code model.safetensors}. */

@@ -6,6 +6,7 @@ import dev.graft.GraftException;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
+import dev.graft.zoo.ResolvedWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -147,6 +148,12 @@ public final class Hub {
         }
         try (Stream<Path> files = Files.list(dir)) {
             if (files.noneMatch(p -> p.getFileName().toString().endsWith(".safetensors"))) {
+                if (publishesPickle(repo, rev)) {
+                    throw new GraftException("model repository " + repo + " publishes its weights only as "
+                            + ResolvedWeights.PICKLE_FILE + ", a PyTorch pickle, which Graft never loads (unpickling can run code)",
+                            "use a revision with model.safetensors, or download it, " + ResolvedWeights.convertPickle(ResolvedWeights.PICKLE_FILE)
+                                    + " and load the folder with local-dir:");
+                }
                 throw new GraftException("model repository " + repo + " has no .safetensors weights",
                         "push model.safetensors with the config");
             }
@@ -154,6 +161,15 @@ public final class Hub {
             throw new UncheckedIOException(e);
         }
         return dir;
+    }
+
+    /** Whether the repository holds a {@code pytorch_model.bin}; false where that cannot be asked (offline). */
+    private boolean publishesPickle(String repo, String rev) {
+        try {
+            return info(RepoType.MODEL, repo, rev).files().contains(ResolvedWeights.PICKLE_FILE);
+        } catch (GraftException e) {
+            return false;
+        }
     }
 
     /**

@@ -241,6 +241,11 @@ class HubDownloadTest extends TinyRepoFixture {
         fake.commit(bare, "main", Map.of("README.md", "# hi".getBytes(StandardCharsets.UTF_8)));
         GraftException e = assertThrows(GraftException.class, () -> hub().snapshotModel("hf-hub:alice/bare"));
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+        FakeHfHub.Repo old = fake.createRepo("model", "alice/pickled", false);
+        fake.commit(old, "main", Map.of("config.json", config, "pytorch_model.bin", new byte[] {'P', 'K', 3, 4}));
+        GraftException p = assertThrows(GraftException.class, () -> hub().snapshotModel("hf-hub:alice/pickled"));
+        assertTrue(p.getMessage().contains("publishes its weights only as pytorch_model.bin, a PyTorch pickle"), p.getMessage());
+        assertTrue(p.fix().contains("'model.safetensors'") && p.fix().contains("local-dir:"), p.fix());
     }
 
     @Test
