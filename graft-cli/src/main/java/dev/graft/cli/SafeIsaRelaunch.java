@@ -40,15 +40,13 @@ final class SafeIsaRelaunch {
     static int run(String[] args) {
         EngineNumerics.Verdict v = EngineNumerics.cachedVerdict();
         String isa = EngineNumerics.isaSetting();
+        List<String> all = EngineNumerics.FALLBACK_ISAS;
         String next = EngineNumerics.nextUntriedOrPassing(isa);
-        List<String> skipped = new ArrayList<>();   // fallbacks that failed before: not started again
-        for (String f = EngineNumerics.nextFallback(isa); f != null && !f.equals(next); f = EngineNumerics.nextFallback(f)) {
-            if (EngineNumerics.nextFallback(f) == null && next == null) {
-                next = f;  // every fallback failed before: the last one runs and says so
-                break;
-            }
-            skipped.add(f);
+        if (next == null) {
+            next = all.get(all.size() - 1);  // every fallback failed before: the last one runs and says so
         }
+        // the fallbacks between this setting and the next that failed before: not started again
+        List<String> skipped = all.subList(all.indexOf(EngineNumerics.nextFallback(isa)), all.indexOf(next));
         System.err.println("note: the engine's " + (isa == null ? "default" : isa) + " oneDNN kernels fail Graft's numerics check on this CPU"
                 + (v != null && v.failure() != null ? " (" + v.failure() + ")" : "") + "; running with "
                 + EngineNumerics.ISA_VARIABLE + "=" + next + (skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " failed before)"));

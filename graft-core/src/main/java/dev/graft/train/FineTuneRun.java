@@ -48,7 +48,7 @@ final class FineTuneRun {
         Engines.pytorch();
         Engine engine = Engine.getInstance();
         RunSpec spec = job.resumed();
-        Path resume = spec == null ? null : job.outDir();
+        boolean resuming = spec != null;
         Path outDir = job.runDir();
         RunDirectory run = new RunDirectory(outDir);
         ImageData train = job.labelsPerClass() > 0 ? perClass(job.splits().train(), job.labelsPerClass(), config.seed()) : job.splits().train();
@@ -117,7 +117,7 @@ final class FineTuneRun {
         GroupedOptimizer optimizer = new GroupedOptimizer(config.optimizer(), config.momentum(),
                 ModelParts.trainable(model, strategy, config));
         LoopState state = null;
-        if (resume != null) {
+        if (resuming) {
             state = Checkpoint.load(run.checkpointDir(), model.stateDict(), optimizer);
             run.rewriteMetrics(state.history());
             Output.note(String.format(Locale.ROOT, "resuming %s at epoch %d, batch %d", run.root(), state.epoch() + 1, state.batch()));
