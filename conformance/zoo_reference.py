@@ -3,7 +3,8 @@
 `python3 zoo_reference.py make OUT` writes, for resnet18, resnet50 and vit_b_16, the state dict as
 safetensors (torchvision's ViT keys renamed to timm's vit_base_patch16_224 names), a fixed input and
 the reference logits. `python3 zoo_reference.py check REF.safetensors GOT.safetensors` compares
-tensor 'output' with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on failure.
+every tensor the reference holds (named as Hugging Face names them: 'logits', 'last_hidden_state', ...)
+with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on failure.
 `python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`)
 into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
 and writes its logits on INPUT to OUT.
@@ -121,23 +122,32 @@ def make(out):
         save_safetensors(f"{out}/{name}.safetensors", rename(sd) if rename else sd, {"format": "pt"})
         with torch.no_grad():
             y = model(x)
-        save_safetensors(f"{out}/{name}_ref.safetensors", {"output": y})
+        save_safetensors(f"{out}/{name}_ref.safetensors", {"logits": y})
         print(f"{name}: reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
 
 
 def check(ref_path, got_path):
-    ref = load_safetensors(ref_path)["output"]
-    got = load_safetensors(got_path)["output"]
-    if ref.shape != got.shape:
-        print(f"FAIL {got_path}: shape {tuple(got.shape)} != reference {tuple(ref.shape)}")
-        return 1
-    diff = (ref - got).abs()
-    tol = 1e-4 * torch.clamp(ref.abs(), min=1.0)
-    worst = (diff / tol).max().item()
-    ok = bool((diff <= tol).all())
-    print(f"{'ok  ' if ok else 'FAIL'} {got_path}: max|diff| {diff.max().item():.3g}, max|ref| {ref.abs().max().item():.3g}, "
-          f"max rel. diff {(diff / torch.clamp(ref.abs(), min=1.0)).max().item():.3g}, worst diff/tolerance {worst:.3f}")
-    return 0 if ok else 1
+    refs = load_safetensors(ref_path)
+    got_all = load_safetensors(got_path)
+    status = 0
+    for name, ref in refs.items():
+        if name not in got_all:
+            print(f"FAIL {got_path}: no tensor '{name}' (it has {sorted(got_all)})")
+            status = 1
+            continue
+        got = got_all[name]
+        if ref.shape != got.shape:
+            print(f"FAIL {got_path} '{name}': shape {tuple(got.shape)} != reference {tuple(ref.shape)}")
+            status = 1
+            continue
+        diff = (ref - got).abs()
+        tol = 1e-4 * torch.clamp(ref.abs(), min=1.0)
+        worst = (diff / tol).max().item()
+        ok = bool((diff <= tol).all())
+        print(f"{'ok  ' if ok else 'FAIL'} {got_path} '{name}': max|diff| {diff.max().item():.3g}, max|ref| {ref.abs().max().item():.3g}, "
+              f"max rel. diff {(diff / torch.clamp(ref.abs(), min=1.0)).max().item():.3g}, worst diff/tolerance {worst:.3f}")
+        status |= 0 if ok else 1
+    return status
 
 
 def reload(folder, input_path, out_path):
@@ -148,7 +158,7 @@ def reload(folder, input_path, out_path):
     model.load_state_dict(load_safetensors(f"{folder}/model.safetensors"), strict=True)
     with torch.no_grad():
         y = model.eval()(load_safetensors(input_path)["input"])
-    save_safetensors(out_path, {"output": y})
+    save_safetensors(out_path, {"logits": y})
     print(f"{folder}: loads strictly into torchvision resnet18 ({cfg['num_classes']} classes)")
 
 

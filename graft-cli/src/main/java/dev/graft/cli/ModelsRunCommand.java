@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
-@Command(name = "run", description = "Run a model in inference mode on the tensor 'input' (NCHW float32) of a safetensors file.")
+@Command(name = "run", description = "Run a model in inference mode on the tensor 'pixel_values' (or 'input'; NCHW float32) of a safetensors file; writes 'logits'.")
 public final class ModelsRunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Architecture, e.g. resnet18 (or arch.tag).")
     String name;
@@ -28,10 +28,10 @@ public final class ModelsRunCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "State dict with PyTorch keys.")
     Path weights;
 
-    @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "File holding the tensor 'input'.")
+    @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "File holding the tensor 'pixel_values' (or 'input').")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "OUT.safetensors", description = "Where the tensor 'output' (logits) goes.")
+    @Option(names = "--output", required = true, paramLabel = "OUT.safetensors", description = "Where the tensor 'logits' goes (the Hugging Face name).")
     Path output;
 
     @Option(names = "--num-classes", paramLabel = "N", description = "Classifier outputs of the weights (default: the architecture's).")
@@ -71,24 +71,36 @@ public final class ModelsRunCommand implements Callable<Integer> {
         return shape;
     }
 
+    /** The output tensor's name: Hugging Face's, so transformers-side scripts read it unchanged. */
+    static final String LOGITS = "logits";
+
+    /** The image batch's tensor: 'pixel_values' as transformers names it, or 'input' as Graft always has. */
+    String imagesTensor(SafeTensors in) {
+        for (String candidate : List.of("pixel_values", "input")) {
+            if (in.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw new GraftException(input + " has no tensor named 'pixel_values' or 'input'",
+                "save the images as 'pixel_values' (N, C, H, W) float32");
+    }
+
     @Override
     public Integer call() {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
-            if (!in.contains("input")) {
-                throw new GraftException(input + " has no tensor named 'input'", "save the images as 'input' (N, C, H, W) float32");
-            }
-            long[] shape = checkInput(in.info("input").dtype(), in.info("input").shape(), Zoo.cfg(name).inputSize());
+            String images = imagesTensor(in);
+            long[] shape = checkInput(in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
             CreateOptions o = CreateOptions.defaults().withSource("file:" + weights.toAbsolutePath()).withStrict(!nonStrict)
                     .withInChans((int) shape[1]).withImgSize((int) shape[2]);
             if (numClasses != null) {
                 o = o.withNumClasses(numClasses);
             }
             ModelBase model = (ModelBase) Zoo.create(name, o);
-            NDArray x = in.toNDArray(nd, "input").toType(DataType.FLOAT32, false);
+            NDArray x = in.toNDArray(nd, images).toType(DataType.FLOAT32, false);
             long t0 = System.nanoTime();
             NDArray y = model.predict(x);
             Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), x.getShape(), y.getShape(), (System.nanoTime() - t0) / 1e6));
-            SafeTensors.write(output, Map.of("output", y), Map.of("model", name, "format", "pt"));
+            SafeTensors.write(output, Map.of(LOGITS, y), Map.of("model", name, "format", "pt"));
         }
         return 0;
     }

@@ -97,8 +97,17 @@ class ModelsCommandTest {
             SafeTensors.write(in, Map.of("input", x), null);
             run(0, "--quiet", "models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
             try (SafeTensors st = SafeTensors.open(out)) {
-                assertArrayEquals(m.predict(x).toFloatArray(), st.toNDArray(nd, "output").toFloatArray(), 1e-6f);
+                assertArrayEquals(m.predict(x).toFloatArray(), st.toNDArray(nd, "logits").toFloatArray(), 1e-6f);
             }
+            // transformers' name for the images is taken too
+            SafeTensors.write(in, Map.of("pixel_values", x), null);
+            run(0, "--quiet", "models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
+            try (SafeTensors st = SafeTensors.open(out)) {
+                assertArrayEquals(m.predict(x).toFloatArray(), st.toNDArray(nd, "logits").toFloatArray(), 1e-6f);
+            }
+            SafeTensors.write(in, Map.of("images", x), null);
+            String noImages = run(1, "models", "run", "small_cnn", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
+            assertTrue(noImages.contains("no tensor named 'pixel_values' or 'input'"), noImages);
             // an input resnet18 takes, so the weights are what is wrong
             SafeTensors.write(in, Map.of("input", nd.randomUniform(0f, 1f, new Shape(1, 3, 224, 224))), null);
             String err = run(1, "models", "run", "resnet18", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());

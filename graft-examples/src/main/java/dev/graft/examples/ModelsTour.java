@@ -75,7 +75,7 @@ public final class ModelsTour {
             NDArray w = st.toNDArray(nd, "conv1.weight");
             Map<String, String> meta = st.metadata();
         }
-        SafeTensors.write(path, Map.of("output", logits), Map.of("format", "pt"));
+        SafeTensors.write(path, Map.of("logits", logits), Map.of("format", "pt"));
         // example:end safetensors
     }
 }
