@@ -47,23 +47,23 @@ public final class ModelsRunCommand implements Callable<Integer> {
      * Checks the tensor against what the model takes: float32, N x C x H x W with the model's channels
      * and size (or {@code --img-size}), so a wrong file fails with one line instead of a wrong answer.
      */
-    long[] checkInput(DType dtype, long[] shape, List<Integer> modelInput) {
+    long[] checkInput(String tensor, DType dtype, long[] shape, List<Integer> modelInput) {
         String want = modelInput == null || modelInput.size() != 3 ? "N x C x H x W"
                 : "N x " + modelInput.get(0) + " x " + (imgSize != null ? imgSize : modelInput.get(1)) + " x "
                         + (imgSize != null ? imgSize : modelInput.get(2));
         if (dtype != DType.F32) {
-            throw new GraftException("tensor 'input' of " + input + " is " + dtype + ", " + name + " takes float32",
+            throw new GraftException("tensor '" + tensor + "' of " + input + " is " + dtype + ", " + name + " takes float32",
                     "save the images as float32 " + want + ", scaled to [0, 1] and normalised with the model's mean and std (graft models info " + name + ")");
         }
         String got = String.join(" x ", Arrays.stream(shape).mapToObj(Long::toString).toList());
         if (shape.length != 4 || shape[0] < 1) {
-            throw new GraftException("tensor 'input' of " + input + " is " + got + ", " + name + " takes " + want, "give a batch of images as " + want);
+            throw new GraftException("tensor '" + tensor + "' of " + input + " is " + got + ", " + name + " takes " + want, "give a batch of images as " + want);
         }
         if (modelInput != null && modelInput.size() == 3) {
             long h = imgSize != null ? imgSize : modelInput.get(1);
             long w = imgSize != null ? imgSize : modelInput.get(2);
             if (shape[1] != modelInput.get(0) || shape[2] != h || shape[3] != w) {
-                throw new GraftException("tensor 'input' of " + input + " is " + got + ", " + name + " takes " + want,
+                throw new GraftException("tensor '" + tensor + "' of " + input + " is " + got + ", " + name + " takes " + want,
                         shape[1] != modelInput.get(0) ? "give " + modelInput.get(0) + " channel(s) per image"
                                 : "resize the images to " + h + " x " + w + ", or pass --img-size " + shape[2] + " if the model takes that size");
             }
@@ -89,7 +89,7 @@ public final class ModelsRunCommand implements Callable<Integer> {
     public Integer call() {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
             String images = imagesTensor(in);
-            long[] shape = checkInput(in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
+            long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
             CreateOptions o = CreateOptions.defaults().withSource("file:" + weights.toAbsolutePath()).withStrict(!nonStrict)
                     .withInChans((int) shape[1]).withImgSize((int) shape[2]);
             if (numClasses != null) {
