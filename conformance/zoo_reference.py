@@ -24,7 +24,9 @@ import torchvision
 
 torch.set_num_threads(2)
 
-DTYPES = {torch.float32: ("F32", 4), torch.int64: ("I64", 8)}
+# safetensors dtype codes; BF16 has no numpy type, so its bytes travel as int16 and are viewed back.
+DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.float64: "F64", torch.int64: "I64"}
+CODES = {code: dtype for dtype, code in DTYPES.items()}
 
 
 def save_safetensors(path, tensors, metadata=None):
@@ -35,8 +37,8 @@ def save_safetensors(path, tensors, metadata=None):
     blobs = []
     for name, t in tensors.items():
         t = t.detach().contiguous().cpu()
-        code, size = DTYPES[t.dtype]
-        data = t.numpy().tobytes()
+        code = DTYPES[t.dtype]
+        data = (t.view(torch.int16) if t.dtype == torch.bfloat16 else t).numpy().tobytes()
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
@@ -50,7 +52,6 @@ def save_safetensors(path, tensors, metadata=None):
 
 
 def load_safetensors(path):
-    import numpy as np
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -59,10 +60,10 @@ def load_safetensors(path):
     for name, e in header.items():
         if name == "__metadata__":
             continue
-        assert e["dtype"] in ("F32", "I64"), e["dtype"]
+        dtype = CODES[e["dtype"]]
         b, end = e["data_offsets"]
-        dtype = "<f4" if e["dtype"] == "F32" else "<i8"
-        out[name] = torch.from_numpy(np.frombuffer(data[b:end], dtype=dtype).copy()).reshape(e["shape"])
+        raw = torch.frombuffer(bytearray(data[b:end]), dtype=torch.int16 if dtype == torch.bfloat16 else dtype)
+        out[name] = (raw.view(torch.bfloat16) if dtype == torch.bfloat16 else raw).reshape(e["shape"])
     return out
 
 
@@ -124,6 +125,23 @@ def make(out):
             y = model(x)
         save_safetensors(f"{out}/{name}_ref.safetensors", {"logits": y})
         print(f"{name}: reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
+
+
+def halves(out):
+    """resnet18 saved as F16 and as BF16 (as `model.half()` / `.bfloat16()` checkpoints ship); the
+    reference runs the same rounded weights in float32, so only the loading is under test."""
+    model = torchvision.models.resnet18()
+    randomise(model, 100)
+    x = load_safetensors(f"{out}/input_224.safetensors")["input"]
+    for dtype, code in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
+        sd = {k: v.to(dtype) if v.is_floating_point() else v for k, v in model.state_dict().items()}
+        save_safetensors(f"{out}/resnet18_{code}.safetensors", sd, {"format": "pt"})
+        rounded = torchvision.models.resnet18()
+        rounded.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()}, strict=True)
+        with torch.no_grad():
+            y = rounded.eval()(x)
+        save_safetensors(f"{out}/resnet18_{code}_ref.safetensors", {"logits": y})
+        print(f"resnet18 as {code.upper()}: reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
 
 
 def check(ref_path, got_path):
@@ -243,6 +261,8 @@ def timm_fields(src, folder):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "halves":
+        halves(sys.argv[2])
     elif sys.argv[1] == "reload":
         reload(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "timm":
@@ -252,4 +272,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: zoo_reference.py make OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR")
+        sys.exit("usage: zoo_reference.py make OUT | halves OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR")
