@@ -128,13 +128,12 @@ def make(out):
 
 
 def halves(out):
-    """resnet18 saved as F16 and as BF16 (as `model.half()` / `.bfloat16()` checkpoints ship); the
+    """After `make`: its resnet18 saved as F16 and as BF16 (as `model.half()` / `.bfloat16()` checkpoints ship); the
     reference runs the same rounded weights in float32, so only the loading is under test."""
-    model = torchvision.models.resnet18()
-    randomise(model, 100)
+    full = load_safetensors(f"{out}/resnet18.safetensors")  # the float32 weights `make` wrote
     x = load_safetensors(f"{out}/input_224.safetensors")["input"]
     for dtype, code in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
-        sd = {k: v.to(dtype) if v.is_floating_point() else v for k, v in model.state_dict().items()}
+        sd = {k: v.to(dtype) if v.is_floating_point() else v for k, v in full.items()}
         save_safetensors(f"{out}/resnet18_{code}.safetensors", sd, {"format": "pt"})
         rounded = torchvision.models.resnet18()
         rounded.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()}, strict=True)

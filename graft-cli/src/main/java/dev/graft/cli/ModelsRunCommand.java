@@ -22,6 +22,12 @@ import picocli.CommandLine.Parameters;
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
 @Command(name = "run", description = "Run a model in inference mode on the tensor 'pixel_values' (or 'input'; NCHW float32) of a safetensors file; writes 'logits'.")
 public final class ModelsRunCommand implements Callable<Integer> {
+    /** Names the image batch may have, in the order they are looked for (transformers' first). */
+    static final List<String> IMAGE_TENSORS = List.of("pixel_values", "input");
+
+    /** The output tensor's name: Hugging Face's, so transformers-side scripts read it unchanged. */
+    static final String LOGITS = "logits";
+
     @Parameters(paramLabel = "NAME", description = "Architecture, e.g. resnet18 (or arch.tag).")
     String name;
 
@@ -71,18 +77,15 @@ public final class ModelsRunCommand implements Callable<Integer> {
         return shape;
     }
 
-    /** The output tensor's name: Hugging Face's, so transformers-side scripts read it unchanged. */
-    static final String LOGITS = "logits";
-
     /** The image batch's tensor: 'pixel_values' as transformers names it, or 'input' as Graft always has. */
     String imagesTensor(SafeTensors in) {
-        for (String candidate : List.of("pixel_values", "input")) {
+        for (String candidate : IMAGE_TENSORS) {
             if (in.contains(candidate)) {
                 return candidate;
             }
         }
-        throw new GraftException(input + " has no tensor named 'pixel_values' or 'input'",
-                "save the images as 'pixel_values' (N, C, H, W) float32");
+        throw new GraftException(input + " has no tensor named '" + String.join("' or '", IMAGE_TENSORS) + "'",
+                "save the images as '" + IMAGE_TENSORS.get(0) + "' (N, C, H, W) float32");
     }
 
     @Override
