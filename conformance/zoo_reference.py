@@ -70,6 +70,8 @@ def load_safetensors(path):
 def randomise(model, seed):
     """Seeded weights everywhere, including non-trivial BatchNorm statistics and a non-zero ViT head."""
     g = torch.Generator().manual_seed(seed)
+    norms = {f"{m}.{p}" for m, mod in model.named_modules() if isinstance(mod, (torch.nn.BatchNorm2d, torch.nn.LayerNorm))
+             for p in ("weight", "bias")}
     with torch.no_grad():
         for name, p in model.state_dict().items():
             if name.endswith("num_batches_tracked"):
@@ -78,7 +80,9 @@ def randomise(model, seed):
                 p.copy_(torch.rand(p.shape, generator=g) * 0.5 + 0.75)
             elif name.endswith("running_mean"):
                 p.copy_(torch.randn(p.shape, generator=g) * 0.1)
-            elif p.dim() <= 1 and ("bn" in name or "downsample.1" in name or "ln" in name):
+            elif name.endswith("layer_scale"):  # ConvNeXt: keep the residual branches at the scale trained ones have
+                p.copy_(torch.rand(p.shape, generator=g) * 0.2 + 0.1)
+            elif name in norms:
                 base = 1.0 if name.endswith("weight") else 0.0
                 p.copy_(base + torch.randn(p.shape, generator=g) * 0.1)
             else:
@@ -108,6 +112,32 @@ def vit_to_timm(sd):
     return out
 
 
+def convnext_to_timm(sd):
+    """torchvision convnext_tiny keys -> timm convnext_tiny keys: features.0 is the stem, features.1/3/5/7 the
+    stages' blocks, features.2/4/6 their downsampling; layer_scale (C,1,1) becomes gamma (C,)."""
+    block = {"block.0.": "conv_dw.", "block.2.": "norm.", "block.3.": "mlp.fc1.", "block.5.": "mlp.fc2."}
+    out = {}
+    for k, v in sd.items():
+        parts = k.split(".")
+        if parts[0] == "classifier":
+            n = {"0": "head.norm.", "2": "head.fc."}[parts[1]] + parts[2]
+        elif parts[1] == "0":
+            n = f"stem.{parts[2]}.{parts[3]}"
+        elif int(parts[1]) % 2 == 0:
+            n = f"stages.{int(parts[1]) // 2}.downsample.{parts[2]}.{parts[3]}"
+        else:
+            rest = ".".join(parts[3:])
+            if rest == "layer_scale":
+                rest, v = "gamma", v.reshape(-1)
+            else:
+                for old, new in block.items():
+                    if rest.startswith(old):
+                        rest = new + rest[len(old):]
+            n = f"stages.{int(parts[1]) // 2}.blocks.{parts[2]}.{rest}"
+        out[n] = v
+    return out
+
+
 def make(out):
     torch.manual_seed(0)
     x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(1))
@@ -116,6 +146,7 @@ def make(out):
         "resnet18": (torchvision.models.resnet18(), None),
         "resnet50": (torchvision.models.resnet50(), None),
         "vit_base_patch16_224": (torchvision.models.vit_b_16(), vit_to_timm),
+        "convnext_tiny": (torchvision.models.convnext_tiny(), convnext_to_timm),
     }
     for i, (name, (model, rename)) in enumerate(models.items()):
         randomise(model, 100 + i)

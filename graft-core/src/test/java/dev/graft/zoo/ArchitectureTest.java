@@ -112,4 +112,34 @@ class ArchitectureTest {
         }
         assertTrue(r50.groupMatcher().get(0).matches("bn1.running_mean"));
     }
+
+    @Test
+    void convnextKeysFeaturesAndHeadFollowTimm() throws IOException {
+        GraftModel convnext = Zoo.create("convnext_tiny", CreateOptions.defaults().withSeed(3));
+        List<String> expected;
+        try (InputStream in = ArchitectureTest.class.getResourceAsStream("timm_convnext_tiny_keys.txt")) {
+            // torchvision 0.14's convnext_tiny keys mapped to timm's by conformance/zoo_reference.py
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+        assertEquals(expected, new ArrayList<>(convnext.stateDict().keySet()));
+        assertEquals(28_589_128L, convnext.numParams(), "timm's convnext_tiny parameter count");
+        assertEquals(new Shape(96), convnext.stateDict().get("stages.0.blocks.0.gamma").getArray().getShape());
+        assertEquals(1e-6f, convnext.stateDict().get("stages.0.blocks.0.gamma").getArray().getFloat(0), 0f, "timm's ls_init_value");
+        assertEquals(List.of(new FeatureInfo("stages.0", 96, 4), new FeatureInfo("stages.1", 192, 8),
+                new FeatureInfo("stages.2", 384, 16), new FeatureInfo("stages.3", 768, 32)), convnext.featureInfo());
+        assertEquals("head.fc", convnext.cfg().classifier());
+        assertEquals("stem.0", convnext.cfg().firstConv());
+        assertEquals(List.of("stem", "stage0", "stage1", "stage2", "stage3", "head"),
+                convnext.groupMatcher().stream().map(ParamGroup::name).toList());
+        assertTrue(convnext.groupMatcher().get(5).matches("head.norm.weight"));
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(1, 3, 64, 64));
+            var feats = convnext.forwardIntermediates(null, x, new int[] {0, 3}, false);
+            assertEquals(new Shape(1, 96, 16, 16), feats.get(0).getShape());
+            assertEquals(new Shape(1, 768, 2, 2), feats.get(1).getShape());
+            convnext.resetClassifier(5);
+            assertEquals(new Shape(1, 5), ((ModelBase) convnext).predict(x).getShape());
+            assertEquals(List.of("head.fc.weight", "head.fc.bias"), new ArrayList<>(convnext.stateDict().keySet()).subList(180, 182));
+        }
+    }
 }

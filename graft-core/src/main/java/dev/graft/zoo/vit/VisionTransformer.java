@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
@@ -19,6 +18,7 @@ import dev.graft.zoo.nn.Conv2d;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
 import dev.graft.zoo.nn.Linear;
+import dev.graft.zoo.nn.Mlp;
 import dev.graft.zoo.nn.Module;
 import dev.graft.zoo.nn.Sequential;
 import java.util.ArrayList;
@@ -205,22 +205,6 @@ public final class VisionTransformer extends ModelBase {
             NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
             NDArray y = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, c);
             return proj.forward(ps, y, training);
-        }
-    }
-
-    /** timm's {@code Mlp}: fc1, exact GELU, fc2. */
-    static final class Mlp extends Module {
-        private final Linear fc1;
-        private final Linear fc2;
-
-        Mlp(int dim, int hidden) {
-            fc1 = module("fc1", new Linear(dim, hidden, Init.normal(0.02), Init.ZEROS));
-            fc2 = module("fc2", new Linear(hidden, dim, Init.normal(0.02), Init.ZEROS));
-        }
-
-        @Override
-        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return fc2.forward(ps, Activation.gelu(fc1.forward(ps, x, training)), training);
         }
     }
 
