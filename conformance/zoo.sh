@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Numerical conformance of the model zoo against PyTorch: torchvision's resnet18, resnet50,
-# vit_b_16 and convnext_tiny (the last two with their keys renamed to timm's) with seeded random
-# weights are run by PyTorch and by `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|); so must
+# vit_b_16, convnext_tiny, efficientnet_b0 and mobilenet_v3_large (the last four with their keys
+# renamed to timm's) with seeded random weights are run by PyTorch and by `graft models run` on the
+# same input; logits must agree within 1e-4 * max(1, |ref|); so must
 # resnet18 saved as F16 and as BF16 (against the same rounded weights in float32). Then the other
 # way: a resnet18 with a new 7-class head that `graft models create` wrote loads into torchvision with
 # strict=True, and both give the same logits. Last, a folder in timm's push_to_hf_hub layout
@@ -24,7 +25,7 @@ out=conformance/out/zoo
 mkdir -p "$out"
 "$py" conformance/zoo_reference.py make "$out"
 status=0
-for model in resnet18 resnet50 vit_base_patch16_224 convnext_tiny; do
+for model in resnet18 resnet50 vit_base_patch16_224 convnext_tiny efficientnet_b0 mobilenetv3_large_100; do
   ./graft --quiet models run "$model" --weights "$out/$model.safetensors" \
       --input "$out/input_224.safetensors" --output "$out/${model}_graft.safetensors"
   "$py" conformance/zoo_reference.py check "$out/${model}_ref.safetensors" "$out/${model}_graft.safetensors" || status=1

@@ -138,6 +138,59 @@ def convnext_to_timm(sd):
     return out
 
 
+def mbconv_to_timm(model):
+    """torchvision efficientnet_b0 / mobilenet_v3_large keys -> timm efficientnet_b0 / mobilenetv3_large_100 keys,
+    read off the modules: in each block the depthwise conv is the one with groups > 1, a 1x1 conv before it is the
+    expansion (timm's conv_pw, bn1), one after it the projection (conv_pwl, bn3; conv_pw, bn2 in a block without
+    expansion), SqueezeExcitation's fc1/fc2 are se.conv_reduce/conv_expand. MobileNetV3's classifier.0 (a Linear on
+    the pooled features) is timm's 1x1 conv_head."""
+    from torchvision.ops.misc import Conv2dNormActivation, SqueezeExcitation
+    features = list(model.features)
+    if isinstance(features[1], torch.nn.Sequential):  # EfficientNet: features.S.B, head conv in features[-1]
+        blocks = [(f"features.{s}.{b}.", blk, f"blocks.{s - 1}.{b}.") for s in range(1, len(features) - 1)
+                  for b, blk in enumerate(features[s])]
+        head = {f"features.{len(features) - 1}.0.": "conv_head.", f"features.{len(features) - 1}.1.": "bn2.",
+                "classifier.1.": "classifier."}
+        sizes = None
+    else:  # MobileNetV3: one flat list; timm's stages hold these many blocks
+        sizes = [1, 2, 3, 4, 2, 3, 1] if len(features) == 17 else [1, 2, 3, 2, 3, 1]
+        where = [(s, b) for s, n in enumerate(sizes) for b in range(n)]
+        blocks = [(f"features.{i}.", features[i], f"blocks.{where[i - 1][0]}.{where[i - 1][1]}.") for i in range(1, len(features))]
+        head = {"classifier.0.": "conv_head.", "classifier.3.": "classifier."}
+    ren = {"features.0.0.": "conv_stem.", "features.0.1.": "bn1.", **head}
+    for tv, blk, tm in blocks:
+        if isinstance(blk, Conv2dNormActivation):
+            ren[tv + "0."], ren[tv + "1."] = tm + "conv.", tm + "bn1."
+            continue
+        kids = list(blk.block)
+        dw = next(i for i, c in enumerate(kids) if isinstance(c, Conv2dNormActivation) and c[0].groups > 1)
+        expand = dw > 0
+        for i, c in enumerate(kids):
+            p = f"{tv}block.{i}."
+            if isinstance(c, SqueezeExcitation):
+                ren[p + "fc1."], ren[p + "fc2."] = tm + "se.conv_reduce.", tm + "se.conv_expand."
+                continue
+            conv, bn = (("conv_dw", "bn2") if expand else ("conv_dw", "bn1")) if i == dw else \
+                ("conv_pw", "bn1") if i < dw else (("conv_pwl", "bn3") if expand else ("conv_pw", "bn2"))
+            ren[p + "0."], ren[p + "1."] = f"{tm}{conv}.", f"{tm}{bn}."
+    out = {}
+    for k, v in model.state_dict().items():
+        prefix = max((p for p in ren if k.startswith(p)), key=len)
+        n = ren[prefix] + k[len(prefix):]
+        if n.startswith("conv_head.") and v.dim() == 2:
+            v = v.reshape(*v.shape, 1, 1)
+        out[n] = v
+    return out
+
+
+def timm_batchnorm(model):
+    """torchvision builds MobileNetV3 with BatchNorm eps 1e-3, timm with PyTorch's 1e-5."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eps = 1e-5
+    return model
+
+
 def make(out):
     torch.manual_seed(0)
     x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(1))
@@ -145,13 +198,15 @@ def make(out):
     models = {
         "resnet18": (torchvision.models.resnet18(), None),
         "resnet50": (torchvision.models.resnet50(), None),
-        "vit_base_patch16_224": (torchvision.models.vit_b_16(), vit_to_timm),
-        "convnext_tiny": (torchvision.models.convnext_tiny(), convnext_to_timm),
+        "vit_base_patch16_224": (torchvision.models.vit_b_16(), lambda m: vit_to_timm(m.state_dict())),
+        "convnext_tiny": (torchvision.models.convnext_tiny(), lambda m: convnext_to_timm(m.state_dict())),
+        "efficientnet_b0": (torchvision.models.efficientnet_b0(), mbconv_to_timm),
+        "mobilenetv3_large_100": (timm_batchnorm(torchvision.models.mobilenet_v3_large()), mbconv_to_timm),
     }
     for i, (name, (model, rename)) in enumerate(models.items()):
         randomise(model, 100 + i)
-        sd = model.state_dict()
-        save_safetensors(f"{out}/{name}.safetensors", rename(sd) if rename else sd, {"format": "pt"})
+        sd = rename(model) if rename else model.state_dict()
+        save_safetensors(f"{out}/{name}.safetensors", sd, {"format": "pt"})
         with torch.no_grad():
             y = model(x)
         save_safetensors(f"{out}/{name}_ref.safetensors", {"logits": y})

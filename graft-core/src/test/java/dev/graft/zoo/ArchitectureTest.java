@@ -113,15 +113,57 @@ class ArchitectureTest {
         assertTrue(r50.groupMatcher().get(0).matches("bn1.running_mean"));
     }
 
+    /**
+     * The model's state dict equals timm's, key by key in order and shape by shape, buffers included.
+     * The lists are torchvision 0.14's models with their keys mapped to timm's by
+     * conformance/zoo_reference.py (which conformance/zoo.sh also uses to feed PyTorch's weights in).
+     */
+    private void assertTimmKeysAndShapes(String arch, GraftModel model) throws IOException {
+        List<String> expected;
+        try (InputStream in = ArchitectureTest.class.getResourceAsStream("timm_" + arch + "_keys.txt")) {
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+        List<String> got = new ArrayList<>();
+        model.stateDict().forEach((k, p) -> got.add(k + " " + java.util.Arrays.toString(p.getArray().getShape().getShape())));
+        assertEquals(expected.stream().filter(l -> !l.contains("num_batches_tracked")).toList(), got, arch);
+        Path file = tmp.resolve(arch + ".safetensors");
+        Weights.saveStateDict(model, file);
+        try (SafeTensors st = SafeTensors.open(file)) {
+            assertEquals(expected.stream().map(l -> l.substring(0, l.indexOf(' '))).toList(), st.names(), arch + ": file keys, counters included");
+        }
+    }
+
+    @Test
+    void efficientnetAndMobilenetKeysShapesAndFeaturesFollowTimm() throws IOException {
+        for (String arch : List.of("efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3",
+                "mobilenetv3_large_100", "mobilenetv3_small_100")) {
+            assertTimmKeysAndShapes(arch, Zoo.create(arch));
+        }
+        GraftModel b0 = Zoo.create("efficientnet_b0", CreateOptions.defaults().withSeed(2));
+        assertEquals(5_288_548L, b0.numParams(), "timm's efficientnet_b0 parameter count");
+        assertEquals(List.of(new FeatureInfo("blocks.0", 16, 2), new FeatureInfo("blocks.1", 24, 4), new FeatureInfo("blocks.2", 40, 8),
+                new FeatureInfo("blocks.4", 112, 16), new FeatureInfo("blocks.6", 320, 32)), b0.featureInfo());
+        GraftModel large = Zoo.create("mobilenetv3_large_100", CreateOptions.defaults().withSeed(2));
+        assertEquals(5_483_032L, large.numParams(), "timm's mobilenetv3_large_100 parameter count");
+        assertEquals(List.of(16, 24, 40, 112, 960), large.featureInfo().stream().map(FeatureInfo::channels).toList());
+        assertEquals(List.of("stem", "stage0", "stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "head"),
+                large.groupMatcher().stream().map(ParamGroup::name).toList());
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(2, 3, 64, 64));
+            var feats = b0.forwardIntermediates(null, x, new int[] {1, 4}, false);
+            assertEquals(new Shape(2, 24, 16, 16), feats.get(0).getShape());
+            assertEquals(new Shape(2, 320, 2, 2), feats.get(1).getShape());
+            large.resetClassifier(4);
+            assertEquals(new Shape(2, 4), ((ModelBase) large).predict(x).getShape());
+            b0.resetClassifier(0);
+            assertEquals(new Shape(2, 1280), ((ModelBase) b0).predict(x).getShape(), "no classifier: pooled features");
+        }
+    }
+
     @Test
     void convnextKeysFeaturesAndHeadFollowTimm() throws IOException {
         GraftModel convnext = Zoo.create("convnext_tiny", CreateOptions.defaults().withSeed(3));
-        List<String> expected;
-        try (InputStream in = ArchitectureTest.class.getResourceAsStream("timm_convnext_tiny_keys.txt")) {
-            // torchvision 0.14's convnext_tiny keys mapped to timm's by conformance/zoo_reference.py
-            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
-        }
-        assertEquals(expected, new ArrayList<>(convnext.stateDict().keySet()));
+        assertTimmKeysAndShapes("convnext_tiny", convnext);
         assertEquals(28_589_128L, convnext.numParams(), "timm's convnext_tiny parameter count");
         assertEquals(new Shape(96), convnext.stateDict().get("stages.0.blocks.0.gamma").getArray().getShape());
         assertEquals(1e-6f, convnext.stateDict().get("stages.0.blocks.0.gamma").getArray().getFloat(0), 0f, "timm's ls_init_value");

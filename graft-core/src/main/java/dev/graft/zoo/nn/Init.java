@@ -23,9 +23,25 @@ public final class Init {
 
     /** {@code kaiming_normal_(mode='fan_out', nonlinearity='relu')}: std = sqrt(2 / fan_out). */
     public static Initializer kaimingNormalFanOut() {
+        return kaimingNormalFanOut(1);
+    }
+
+    /**
+     * timm's {@code _init_weight_goog} for a grouped (e.g. depthwise) conv: Normal(0, sqrt(2 / fan_out))
+     * with fan_out = out * k * k / groups.
+     */
+    public static Initializer kaimingNormalFanOut(int groups) {
         return (NDManager m, Shape s, DataType t) -> {
-            long fanOut = s.get(0) * (s.dimension() > 2 ? s.slice(2).size() : 1);
+            long fanOut = s.get(0) * (s.dimension() > 2 ? s.slice(2).size() : 1) / groups;
             return m.randomNormal(0f, (float) Math.sqrt(2.0 / fanOut), s, t);
+        };
+    }
+
+    /** timm's {@code _init_weight_goog} for a classifier: U(-1/sqrt(out), 1/sqrt(out)). */
+    public static Initializer uniformFanOut() {
+        return (NDManager m, Shape s, DataType t) -> {
+            float bound = (float) (1.0 / Math.sqrt(s.get(0)));
+            return m.randomUniform(-bound, bound, s, t);
         };
     }
 
