@@ -95,6 +95,8 @@ run '^image +1x64x64 ' graft data info 'folder:photos?size=64x64'
 
 # --- docs/models.md ---
 run '^resnet101$' graft models list 'resnet*'
+run '^mobilenetv3_small_100$' graft models list 'convnext*' 'efficientnet*' 'mobilenetv3*'
+grep -q '^convnext_tiny$' "$out" && grep -q '^efficientnet_b3$' "$out" || fail "convnext_tiny or efficientnet_b3 is not listed"
 run '^small_cnn\.graft_mnist$' graft models list --pretrained
 run '^small_resnet\.graft_mnist$' graft models list 'small_*' --exclude '*fashion*' --pretrained
 if grep -q fashion "$out"; then fail "--exclude '*fashion*' listed a fashion model"; fi
@@ -103,6 +105,12 @@ run '"parameters" : 25557032' graft --json models info resnet50
 run '^small_cnn\.graft_mnist -> five-class \([0-9,]+ parameters, 5 classes\)$' \
   graft models create small_cnn.graft_mnist --pretrained --num-classes 5 --out five-class
 for f in model.safetensors config.json; do need_file "five-class/$f"; done
+run '^parameters +86567656$' graft models info hf_vit_base_patch16_224
+run '^hf_vit_base_patch16_224 -> vit-3 \([0-9,]+ parameters, 3 classes\)$' \
+  graft models create hf_vit_base_patch16_224 --num-classes 3 --out vit-3
+for f in model.safetensors config.json preprocessor_config.json; do need_file "vit-3/$f"; done
+grep -q '"model_type" : "vit"' vit-3/config.json || fail "vit-3/config.json is not transformers' layout"
+run '^architecture +hf_vit_base_patch16_224$' graft models info local-dir:vit-3
 run '^bert_minilm_l6_h384' graft models list 'bert*'
 run '^parameters +22565376$' graft models info bert_minilm_l6_h384.sentence_transformers
 

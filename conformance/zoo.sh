@@ -43,6 +43,18 @@ done
     --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
 "$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
 
+# ViT in the transformers layout: a folder as google/vit-base-patch16-224 ships (config.json,
+# preprocessor_config.json, query/key/value weights) runs as NAME without --weights; a new 7-class
+# head is exported as transformers' files that load strictly into torchvision once the keys are mapped back.
+hf="$out/hf-vit"
+"$py" conformance/zoo_reference.py transformers-vit "$hf" "$out/input_224.safetensors" "$out/hf_vit_ref.safetensors"
+./graft --quiet models run "local-dir:$hf" --input "$out/input_224.safetensors" --output "$out/hf_vit_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/hf_vit_ref.safetensors" "$out/hf_vit_graft.safetensors" || status=1
+./graft --quiet models create "local-dir:$hf" --num-classes 7 --out "$out/hf-vit-export" --overwrite
+"$py" conformance/zoo_reference.py transformers-vit-reload "$out/hf-vit-export" "$out/input_224.safetensors" "$out/hf_vit_export_ref.safetensors" || status=1
+./graft --quiet models run "local-dir:$out/hf-vit-export" --input "$out/input_224.safetensors" --output "$out/hf_vit_export_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/hf_vit_export_ref.safetensors" "$out/hf_vit_export_graft.safetensors" || status=1
+
 timm="$out/timm-resnet18"
 "$py" conformance/zoo_reference.py timm "$timm"
 ./graft --quiet models info "local-dir:$timm"

@@ -191,6 +191,118 @@ def timm_batchnorm(model):
     return model
 
 
+# google/vit-base-patch16-224's config.json and preprocessor_config.json as the Hub serves them, with 1000
+# numbered class names instead of ImageNet's.
+HF_VIT_CONFIG = {
+    "architectures": ["ViTForImageClassification"], "attention_probs_dropout_prob": 0.0, "hidden_act": "gelu",
+    "hidden_dropout_prob": 0.0, "hidden_size": 768, "image_size": 224, "initializer_range": 0.02,
+    "intermediate_size": 3072, "layer_norm_eps": 1e-12, "model_type": "vit", "num_attention_heads": 12,
+    "num_channels": 3, "num_hidden_layers": 12, "patch_size": 16, "qkv_bias": True,
+    "transformers_version": "4.13.0.dev0",
+}
+HF_VIT_PREPROCESSOR = {"do_normalize": True, "do_resize": True, "feature_extractor_type": "ViTFeatureExtractor",
+                       "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "resample": 2, "size": 224}
+
+
+def vit_to_transformers(sd):
+    """torchvision vit_b_16 keys -> transformers ViTForImageClassification keys (in_proj split into query, key, value)."""
+    out = {}
+    for k, v in sd.items():
+        if ".self_attention.in_proj_" in k:
+            base = k.split(".self_attention.")[0].replace("encoder.layers.encoder_layer_", "vit.encoder.layer.")
+            kind = k.rsplit("_", 1)[1]  # weight or bias
+            for name, part in zip(("query", "key", "value"), v.chunk(3, dim=0)):
+                out[f"{base}.attention.attention.{name}.{kind}"] = part.clone()
+            continue
+        n = k.replace("class_token", "vit.embeddings.cls_token")
+        n = n.replace("encoder.pos_embedding", "vit.embeddings.position_embeddings")
+        n = n.replace("conv_proj.", "vit.embeddings.patch_embeddings.projection.")
+        n = n.replace("encoder.layers.encoder_layer_", "vit.encoder.layer.")
+        n = n.replace(".ln_1.", ".layernorm_before.").replace(".ln_2.", ".layernorm_after.")
+        n = n.replace(".self_attention.out_proj.", ".attention.output.dense.")
+        n = n.replace(".mlp.0.", ".intermediate.dense.").replace(".mlp.3.", ".output.dense.")
+        n = n.replace(".mlp.linear_1.", ".intermediate.dense.").replace(".mlp.linear_2.", ".output.dense.")
+        n = n.replace("encoder.ln.", "vit.layernorm.")
+        n = n.replace("heads.head.", "classifier.")
+        out[n] = v
+    return out
+
+
+def transformers_to_vit(sd):
+    """The way back: transformers ViT keys -> torchvision vit_b_16 keys (query, key, value fused into in_proj)."""
+    out = {}
+    for k, v in sd.items():
+        if ".attention.attention." in k:
+            if ".query." not in k:
+                continue
+            base, kind = k.split(".attention.attention.query.")
+            fused = torch.cat([sd[f"{base}.attention.attention.{n}.{kind}"] for n in ("query", "key", "value")], dim=0)
+            out[base.replace("vit.encoder.layer.", "encoder.layers.encoder_layer_") + f".self_attention.in_proj_{kind}"] = fused
+            continue
+        n = k.replace("vit.embeddings.cls_token", "class_token")
+        n = n.replace("vit.embeddings.position_embeddings", "encoder.pos_embedding")
+        n = n.replace("vit.embeddings.patch_embeddings.projection.", "conv_proj.")
+        n = n.replace("vit.encoder.layer.", "encoder.layers.encoder_layer_")
+        n = n.replace(".layernorm_before.", ".ln_1.").replace(".layernorm_after.", ".ln_2.")
+        n = n.replace(".attention.output.dense.", ".self_attention.out_proj.")
+        n = n.replace(".intermediate.dense.", ".mlp.0.").replace(".output.dense.", ".mlp.3.")
+        n = n.replace("vit.layernorm.", "encoder.ln.")
+        n = n.replace("classifier.", "heads.head.")
+        out[n] = v
+    return out
+
+
+def transformers_eps(model):
+    """transformers' ViT LayerNorms use layer_norm_eps (1e-12 here), torchvision's 1e-6."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.LayerNorm):
+            m.eps = HF_VIT_CONFIG["layer_norm_eps"]
+    return model
+
+
+def transformers_vit_folder(folder, input_path, ref_path):
+    """A folder as google/vit-base-patch16-224 lays it out (config.json, preprocessor_config.json, model.safetensors),
+    holding seeded torchvision vit_b_16 weights, and PyTorch's logits for the input."""
+    import os
+    os.makedirs(folder, exist_ok=True)
+    model = transformers_eps(randomise(torchvision.models.vit_b_16(), 110))
+    save_safetensors(f"{folder}/model.safetensors", vit_to_transformers(model.state_dict()), {"format": "pt"})
+    cfg = dict(HF_VIT_CONFIG, id2label={str(i): f"class_{i}" for i in range(1000)}, label2id={f"class_{i}": i for i in range(1000)})
+    with open(f"{folder}/config.json", "w") as f:
+        json.dump(cfg, f, indent=2)
+    with open(f"{folder}/preprocessor_config.json", "w") as f:
+        json.dump(HF_VIT_PREPROCESSOR, f, indent=2)
+    with torch.no_grad():
+        y = model(load_safetensors(input_path)["input"])
+    save_safetensors(ref_path, {"logits": y})
+    print(f"{folder}: transformers-layout ViT-B/16, reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
+
+
+def transformers_vit_reload(folder, input_path, out_path):
+    """An export Graft wrote: transformers' config.json fields, and weights that load strictly into vit_b_16 once the
+    keys are mapped back."""
+    with open(f"{folder}/config.json") as f:
+        cfg = json.load(f)
+    with open(f"{folder}/preprocessor_config.json") as f:
+        pre = json.load(f)
+    problems = [f"{k}={cfg.get(k)!r}, expected {v!r}" for k, v in HF_VIT_CONFIG.items()
+                if k != "transformers_version" and cfg.get(k) != v]
+    n = len(cfg.get("id2label", {}))
+    if sorted(cfg.get("label2id", {}).values()) != list(range(n)):
+        problems.append("label2id does not number id2label's names 0..n-1")
+    if pre.get("image_mean") != [0.5, 0.5, 0.5] or pre.get("resample") != 2:
+        problems.append(f"preprocessor_config.json lost the image preparation: {pre}")
+    if problems:
+        print(f"FAIL {folder}/config.json: " + "; ".join(problems))
+        sys.exit(1)
+    model = transformers_eps(torchvision.models.vit_b_16(num_classes=n))
+    model.load_state_dict(transformers_to_vit(load_safetensors(f"{folder}/model.safetensors")), strict=True)
+    with torch.no_grad():
+        y = model.eval()(load_safetensors(input_path)["input"])
+    save_safetensors(out_path, {"logits": y})
+    print(f"{folder}: transformers' config ({n} labels) and weights that load strictly into torchvision vit_b_16")
+
+
 def make(out):
     torch.manual_seed(0)
     x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(1))
@@ -354,7 +466,12 @@ if __name__ == "__main__":
         timm_folder(sys.argv[2])
     elif sys.argv[1] == "timm-fields":
         sys.exit(timm_fields(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1] == "transformers-vit":
+        transformers_vit_folder(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "transformers-vit-reload":
+        transformers_vit_reload(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: zoo_reference.py make OUT | halves OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR")
+        sys.exit("usage: zoo_reference.py make OUT | halves OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR"
+                 " | transformers-vit DIR INPUT REF | transformers-vit-reload DIR INPUT OUT")

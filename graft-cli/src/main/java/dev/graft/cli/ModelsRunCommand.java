@@ -9,6 +9,7 @@ import dev.graft.weights.DType;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,10 +29,10 @@ public final class ModelsRunCommand implements Callable<Integer> {
     /** The output tensor's name: Hugging Face's, so transformers-side scripts read it unchanged. */
     static final String LOGITS = "logits";
 
-    @Parameters(paramLabel = "NAME", description = "Architecture, e.g. resnet18 (or arch.tag).")
+    @Parameters(paramLabel = "NAME", description = "Architecture with --weights (resnet18), a pretrained name (arch.tag) or a source (local-dir:DIR, hf-hub:org/name).")
     String name;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "State dict with PyTorch keys.")
+    @Option(names = "--weights", paramLabel = "W.safetensors", description = "State dict with PyTorch keys (for an architecture name).")
     Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "File holding the tensor 'pixel_values' (or 'input').")
@@ -93,8 +94,13 @@ public final class ModelsRunCommand implements Callable<Integer> {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
             String images = imagesTensor(in);
             long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
-            CreateOptions o = CreateOptions.defaults().withSource("file:" + weights.toAbsolutePath()).withStrict(!nonStrict)
-                    .withInChans((int) shape[1]).withImgSize((int) shape[2]);
+            CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
+            if (weights != null) {
+                o = o.withSource("file:" + weights.toAbsolutePath());
+            } else if (!name.contains(".") && !WeightsSources.hasPrefix(name)) {
+                throw new GraftException(name + " is an architecture without weights, so its outputs would be random",
+                        "pass --weights W.safetensors, a pretrained name (graft models list --pretrained) or a source (local-dir:DIR, hf-hub:org/name)");
+            }
             if (numClasses != null) {
                 o = o.withNumClasses(numClasses);
             }
@@ -103,7 +109,7 @@ public final class ModelsRunCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             NDArray y = model.predict(x);
             Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), x.getShape(), y.getShape(), (System.nanoTime() - t0) / 1e6));
-            SafeTensors.write(output, Map.of(LOGITS, y), Map.of("model", name, "format", "pt"));
+            SafeTensors.write(output, Map.of(LOGITS, y), Map.of("model", model.name(), "format", "pt"));
         }
         return 0;
     }

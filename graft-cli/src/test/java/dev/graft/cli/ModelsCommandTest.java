@@ -79,9 +79,9 @@ class ModelsCommandTest {
                 "license        mit", "label_names    [c0, c1", "weights        " + folder.resolve("model.safetensors"))) {
             assertTrue(text.contains(line), line + " in:\n" + text);
         }
-        Files.writeString(folder.resolve("config.json"), TimmFolder.config("efficientnet_b0", 10, 1280, 3, 32));
+        Files.writeString(folder.resolve("config.json"), TimmFolder.config("regnety_040", 10, 1280, 3, 32));
         String err = run(1, "models", "info", "local-dir:" + folder);
-        assertTrue(err.contains(folder.resolve("config.json") + " names architecture 'efficientnet_b0'"), err);
+        assertTrue(err.contains(folder.resolve("config.json") + " names architecture 'regnety_040'"), err);
         assertEquals(1, err.strip().lines().count(), err);
     }
 
@@ -112,6 +112,26 @@ class ModelsCommandTest {
             SafeTensors.write(in, Map.of("input", nd.randomUniform(0f, 1f, new Shape(1, 3, 224, 224))), null);
             String err = run(1, "models", "run", "resnet18", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
             assertTrue(err.contains("do not match resnet18"), err);
+        }
+    }
+
+    @Test
+    void runTakesASourceWithoutWeightsAndRefusesAnArchitectureWithout(@TempDir Path dir) {
+        ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(3).withSeed(5));
+        Path folder = dir.resolve("model");
+        Weights.save(m, folder);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(0f, 1f, new Shape(2, 1, 28, 28));
+            Path in = dir.resolve("in.safetensors");
+            Path out = dir.resolve("out.safetensors");
+            SafeTensors.write(in, Map.of("pixel_values", x), null);
+            run(0, "--quiet", "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            try (SafeTensors st = SafeTensors.open(out)) {
+                assertArrayEquals(m.predict(x).toFloatArray(), st.toNDArray(nd, "logits").toFloatArray(), 1e-6f);
+                assertEquals("small_cnn", st.metadata().get("model"));
+            }
+            String random = run(1, "models", "run", "small_cnn", "--input", in.toString(), "--output", out.toString());
+            assertTrue(random.contains("small_cnn is an architecture without weights") && random.contains("--weights"), random);
         }
     }
 

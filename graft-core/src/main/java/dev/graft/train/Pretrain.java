@@ -92,7 +92,7 @@ public final class Pretrain {
                     target.std(), target.firstConv(), target.classifier(), "apache-2.0",
                     target.source() != null ? target.source() : "trained by Graft on " + dataName, prov);
             Weights.saveStateDict(model.stateDict(), dir.resolve(ResolvedWeights.WEIGHTS_FILE), Map.of("graft_recipe", (String) prov.get("recipe")));
-            cfg.write(dir.resolve("config.json"));
+            model.writeConfig(cfg, dir);
             Output.note("feature statistics of the training set (for the advisor)");
             TensorSet feats = FeatureExtractor.features(model, ModelInput.prepare(splits.train(), cfg), 256);
             FeatureStats.of(FeatureExtractor.rows(feats)).write(dir.resolve(FeatureStats.FILE));

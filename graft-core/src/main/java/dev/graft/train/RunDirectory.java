@@ -138,7 +138,7 @@ public final class RunDirectory {
     public void exportModel(GraftModel model, PretrainedCfg cfg, Map<String, Object> frontMatter, String cardBody) {
         try {
             Weights.saveStateDict(model, root.resolve(ResolvedWeights.WEIGHTS_FILE));
-            cfg.write(root.resolve("config.json"));
+            model.writeConfig(cfg, root);
             writeCard(root.resolve("README.md"), frontMatter, cardBody);
         } catch (IOException e) {
             throw new GraftException("cannot export the model to " + root + ": " + e.getMessage(), "check the folder is writable", e);

@@ -123,7 +123,8 @@ final class ConfigJson {
             if (type != null) {
                 throw new GraftException(where + " is a transformers config of model_type '" + type.asText() + "'"
                         + (root.has("architectures") ? " (" + root.get("architectures") + ")" : "") + ", which Graft does not read",
-                        "Graft reads transformers' BERT configs and, for its image models, timm's layout (\"architecture\" and "
+                        "Graft reads transformers' configs of model_type " + String.join(", ", Zoo.configReaderTypes())
+                                + " and, for its image models, timm's layout (\"architecture\" and "
                                 + "\"pretrained_cfg\"); use the timm export of the model, whose weights have timm's names");
             }
             throw new GraftException(where + " has no 'architecture'",

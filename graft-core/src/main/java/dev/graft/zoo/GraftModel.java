@@ -82,6 +82,15 @@ public interface GraftModel {
      */
     void freezeBatchNorm(Predicate<String> moduleName);
 
+    /**
+     * Writes the configuration files of this model's own format into {@code dir}: {@code config.json}
+     * in timm's layout by default; a transformers-layout model writes transformers' {@code config.json}
+     * (and {@code preprocessor_config.json}), so the library it comes from loads the export as is.
+     */
+    default void writeConfig(PretrainedCfg cfg, java.nio.file.Path dir) {
+        cfg.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
+    }
+
     /** Total number of trainable parameter elements (buffers excluded). */
     default long numParams() {
         long n = 0;

@@ -61,7 +61,7 @@ public final class Weights {
             throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
         }
         saveStateDict(model, dir.resolve(ResolvedWeights.WEIGHTS_FILE));
-        cfg.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
+        model.writeConfig(cfg, dir);
     }
 
     /** The metadata PyTorch's safetensors writer puts in every file. */

@@ -160,6 +160,11 @@ public final class Zoo {
         return lookup(CONFIG_READERS, modelType);
     }
 
+    /** The {@code model_type}s of the transformers configs the families read, sorted. */
+    static synchronized List<String> configReaderTypes() {
+        return CONFIG_READERS.keySet().stream().sorted().toList();
+    }
+
     /** The weights that ship inside Graft for a catalogue tag, or null. */
     public static ShippedWeights shippedWeights(String archDotTag) {
         return lookup(SHIPPED, archDotTag);

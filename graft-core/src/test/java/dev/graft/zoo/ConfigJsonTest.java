@@ -113,8 +113,8 @@ class ConfigJsonTest {
 
     @Test
     void badConfigsAreOneLineNamingTheFileAndTheFix(@TempDir Path dir) throws Exception {
-        String unknown = oneLine(dir, TimmFolder.config("efficientnet_b0", 3, 1280, 3, 32));
-        assertTrue(unknown.contains("names architecture 'efficientnet_b0', which Graft does not build") && unknown.contains("Zoo.list()"),
+        String unknown = oneLine(dir, TimmFolder.config("regnety_040", 3, 1280, 3, 32));
+        assertTrue(unknown.contains("names architecture 'regnety_040', which Graft does not build") && unknown.contains("Zoo.list()"),
                 unknown);
         assertTrue(oneLine(dir, TimmFolder.config("resnet", 3, 512, 3, 32)).contains("did you mean resnet18"));
         String missing = oneLine(dir, "{\"architecture\": \"resnet18\", \"num_classes\": 10}");
@@ -126,8 +126,8 @@ class ConfigJsonTest {
         assertTrue(labels.contains("lists 3 label_names for num_classes=4"), labels);
         String channels = oneLine(dir, TimmFolder.config("resnet18", 3, 512, 3, 32).replace("[0.5, 0.4, 0.3]", "[0.5]"));
         assertTrue(channels.contains("1 mean values for 3 input channels"), channels);
-        String vit = oneLine(dir, "{\"model_type\": \"vit\", \"architectures\": [\"ViTForImageClassification\"], \"image_size\": 224}");
-        assertTrue(vit.contains("transformers config of model_type 'vit'"), vit);
+        String swin = oneLine(dir, "{\"model_type\": \"swin\", \"architectures\": [\"SwinForImageClassification\"], \"image_size\": 224}");
+        assertTrue(swin.contains("transformers config of model_type 'swin'") && swin.contains("model_type bert, vit"), swin);
         assertTrue(oneLine(dir, "[1, 2]").contains("is not a JSON object"));
         assertTrue(oneLine(dir, "{\"architecture\": ").contains("cannot read"));
     }

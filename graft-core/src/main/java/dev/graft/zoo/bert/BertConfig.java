@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
+import dev.graft.zoo.Id2Label;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,33 +97,14 @@ public record BertConfig(
 
     /** A copy naming the classes of a classifier head (null for a plain encoder). */
     public BertConfig withLabels(List<String> labels) {
-        java.util.Map<String, String> m = null;
-        if (labels != null) {
-            m = new java.util.TreeMap<>();
-            for (int i = 0; i < labels.size(); i++) {
-                m.put(Integer.toString(i), labels.get(i));
-            }
-        }
         return new BertConfig(architectures, modelType, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 maxPositionEmbeddings, vocabSize, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb,
-                attentionProbsDropoutProb, padTokenId, addPoolingLayer, m);
+                attentionProbsDropoutProb, padTokenId, addPoolingLayer, Id2Label.of(labels));
     }
 
     /** Class names in output order from {@code id2label}, or an empty list. */
     public List<String> labels() {
-        if (id2label == null) {
-            return List.of();
-        }
-        String[] out = new String[id2label.size()];
-        for (java.util.Map.Entry<String, String> e : id2label.entrySet()) {
-            int i = Integer.parseInt(e.getKey());
-            if (i < 0 || i >= out.length) {
-                throw new GraftException("config.json id2label has index " + i + " for " + out.length + " labels",
-                        "number the labels 0..n-1");
-            }
-            out[i] = e.getValue();
-        }
-        return List.of(out);
+        return Id2Label.names(id2label);
     }
 
     /** Width of one attention head. */

@@ -6,8 +6,9 @@ import dev.graft.zoo.Zoo;
 import java.util.List;
 
 /**
- * The ViT family's catalogue (timm's names and defaults): one line per variant. No weights can be
- * fetched here, so no tags are registered; torchvision or timm checkpoints load through a source.
+ * The ViT family's catalogue (timm's names and defaults): one line per variant, plus the
+ * transformers layout ({@link TransformersViT}). No weights can be fetched here, so no tags are
+ * registered; torchvision, timm or transformers checkpoints load through a source.
  */
 public final class VisionTransformers implements ModelFamily {
     /** Created by the zoo through {@link java.util.ServiceLoader}. */
@@ -19,6 +20,7 @@ public final class VisionTransformers implements ModelFamily {
         register("vit_tiny_patch16_224", 192, 3);
         register("vit_small_patch16_224", 384, 6);
         register("vit_base_patch16_224", 768, 12);
+        TransformersViT.register();
     }
 
     /**

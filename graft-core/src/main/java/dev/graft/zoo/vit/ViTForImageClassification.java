@@ -1,0 +1,310 @@
+package dev.graft.zoo.vit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.graft.GraftException;
+import dev.graft.zoo.FeatureInfo;
+import dev.graft.zoo.ModelArgs;
+import dev.graft.zoo.ModelBase;
+import dev.graft.zoo.ParamGroup;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.nn.Classifier;
+import dev.graft.zoo.nn.Conv2d;
+import dev.graft.zoo.nn.Init;
+import dev.graft.zoo.nn.LayerNorm;
+import dev.graft.zoo.nn.Linear;
+import dev.graft.zoo.nn.Module;
+import dev.graft.zoo.nn.Sequential;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ViT in the transformers layout, as {@code google/vit-base-patch16-224} ships it: the same network
+ * as {@link VisionTransformer} under transformers' names: {@code vit.embeddings.cls_token},
+ * {@code vit.embeddings.position_embeddings}, {@code vit.embeddings.patch_embeddings.projection},
+ * {@code vit.encoder.layer.N.attention.attention.query/key/value} (separate projections),
+ * {@code .attention.output.dense}, {@code .intermediate.dense}, {@code .output.dense},
+ * {@code .layernorm_before}, {@code .layernorm_after}, {@code vit.layernorm}, {@code classifier}.
+ * LayerNorm eps from the config (1e-12 by default), exact GELU, class-token pooling.
+ *
+ * <pre>{@code
+ * GraftModel vit = Zoo.create("local-dir:vit-base-patch16-224");   // config.json with model_type "vit"
+ * }</pre>
+ */
+public final class ViTForImageClassification extends ModelBase {
+    private final ViTConfig config;
+    private final int gridSize;
+    private final double dropRate;
+    private final VitModel vit;
+    private final Embeddings embeddings;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Classifier classifier;
+
+    public ViTForImageClassification(PretrainedCfg cfg, ModelArgs args, ViTConfig config) {
+        super(cfg);
+        if (args.imgSize() % config.patchSize() != 0) {
+            throw new GraftException("image size " + args.imgSize() + " is not a multiple of the patch size " + config.patchSize(),
+                    "use an image size divisible by " + config.patchSize());
+        }
+        this.config = config;
+        this.gridSize = args.imgSize() / config.patchSize();
+        this.dropRate = args.dropRate();
+        vit = module("vit", new VitModel(args.inChans(), config, gridSize));
+        embeddings = vit.embeddings;
+        layers.addAll(vit.layers);
+        classifier = module("classifier", new Classifier(config.hiddenSize(), args.numClasses(), Init.normal(config.initializerRange()), true));
+    }
+
+    /** The transformers config this model has (its class names are the current head's). */
+    public ViTConfig config() {
+        return config;
+    }
+
+    /** transformers' config.json and preprocessor_config.json, so {@code from_pretrained} loads the export. */
+    @Override
+    public void writeConfig(PretrainedCfg cfg, java.nio.file.Path dir) {
+        TransformersViT.write(this, cfg, dir);
+    }
+
+    @Override
+    protected Classifier classifier() {
+        return classifier;
+    }
+
+    @Override
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        return vit.forward(ps, x, training);
+    }
+
+    @Override
+    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
+        return classify(ps, features.get(":, 0, :"), dropRate, training, preLogits);
+    }
+
+    @Override
+    protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
+        NDArray[] out = new NDArray[layers.size()];
+        NDArray y = embeddings.forward(ps, x, training);
+        long n = x.getShape().get(0);
+        long gh = x.getShape().get(2) / config.patchSize();
+        long gw = x.getShape().get(3) / config.patchSize();
+        for (int i = 0; i < layers.size() && i <= last; i++) {
+            y = layers.get(i).forward(ps, y, training);
+            out[i] = y.get(":, 1:, :").transpose(0, 2, 1).reshape(n, config.hiddenSize(), gh, gw);
+        }
+        return out;
+    }
+
+    @Override
+    public List<ParamGroup> groupMatcher() {
+        return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("vit.embeddings")), layers.size(),
+                i -> new ParamGroup("block" + i, List.of("vit.encoder.layer." + i)), new ParamGroup("head", List.of("vit.layernorm", "classifier")));
+    }
+
+    @Override
+    public List<FeatureInfo> featureInfo() {
+        List<FeatureInfo> info = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            info.add(new FeatureInfo("vit.encoder.layer." + i, config.hiddenSize(), config.patchSize()));
+        }
+        return info;
+    }
+
+    @Override
+    public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
+        if (key.equals("vit.embeddings.position_embeddings") && tensor.getShape().dimension() == 3 && tensor.getShape().get(2) == target.get(2)) {
+            int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
+            if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
+                return null;
+            }
+            return VisionTransformer.resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, gridSize, gridSize);
+        }
+        return super.adaptCheckpointTensor(key, tensor, target);
+    }
+
+    /** transformers' {@code ViTModel} without a pooler: {@code embeddings}, {@code encoder}, {@code layernorm}. */
+    static final class VitModel extends Module {
+        final Embeddings embeddings;
+        final List<Layer> layers = new ArrayList<>();
+        final LayerNorm layernorm;
+
+        VitModel(int inChans, ViTConfig config, int gridSize) {
+            int dim = config.hiddenSize();
+            float eps = (float) config.layerNormEps();
+            embeddings = module("embeddings", new Embeddings(inChans, dim, config.patchSize(), gridSize, config.initializerRange()));
+            Sequential layerList = new Sequential();
+            for (int i = 0; i < config.numHiddenLayers(); i++) {
+                Layer l = new Layer(dim, config.numAttentionHeads(), config.intermediateSize(), eps, config.qkvBias(), config.initializerRange());
+                layers.add(l);
+                layerList.add(l);
+            }
+            module("encoder", new Encoder(layerList));
+            layernorm = module("layernorm", new LayerNorm(dim, eps));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            NDArray y = embeddings.forward(ps, x, training);
+            for (Layer l : layers) {
+                y = l.forward(ps, y, training);
+            }
+            return layernorm.forward(ps, y, training);
+        }
+    }
+
+    /** {@code encoder.layer}: the list of layers. */
+    static final class Encoder extends Module {
+        private final Sequential layer;
+
+        Encoder(Sequential layer) {
+            this.layer = module("layer", layer);
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return layer.forward(ps, x, training);
+        }
+    }
+
+    /** {@code cls_token}, {@code position_embeddings} and {@code patch_embeddings.projection}; other grids resampled as timm does. */
+    static final class Embeddings extends Module {
+        private final int dim;
+        private final int gridSize;
+        private final Parameter clsToken;
+        private final Parameter positionEmbeddings;
+        private final PatchEmbeddings patchEmbeddings;
+
+        Embeddings(int inChans, int dim, int patch, int gridSize, double initRange) {
+            this.dim = dim;
+            this.gridSize = gridSize;
+            clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, dim), Init.normal(initRange));
+            positionEmbeddings = param("position_embeddings", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, dim),
+                    Init.normal(initRange));
+            patchEmbeddings = module("patch_embeddings", new PatchEmbeddings(inChans, dim, patch));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            NDArray p = patchEmbeddings.forward(ps, x, training);
+            long n = p.getShape().get(0);
+            long gh = p.getShape().get(2);
+            long gw = p.getShape().get(3);
+            NDArray tokens = p.reshape(n, dim, gh * gw).transpose(0, 2, 1);
+            NDArray cls = value(ps, clsToken, x, training).broadcast(n, 1, dim);
+            NDArray pos = value(ps, positionEmbeddings, x, training);
+            if (gh != gridSize || gw != gridSize) {
+                pos = VisionTransformer.resamplePosEmbed(pos, gridSize, gridSize, (int) gh, (int) gw);
+            }
+            return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
+        }
+    }
+
+    /** {@code projection}: a patch-size conv with stride = patch size. */
+    static final class PatchEmbeddings extends Module {
+        private final Conv2d projection;
+
+        PatchEmbeddings(int in, int dim, int patch) {
+            projection = module("projection", new Conv2d(in, dim, patch, patch, 0, true, Init.defaultWeight()));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return projection.forward(ps, x, training);
+        }
+    }
+
+    /** A module holding one {@code dense} Linear, as transformers nests them ({@code attention.output.dense}, ...). */
+    static final class Dense extends Module {
+        final Linear dense;
+
+        Dense(int in, int out, double initRange) {
+            dense = module("dense", new Linear(in, out, Init.normal(initRange), Init.ZEROS));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return dense.forward(ps, x, training);
+        }
+    }
+
+    /** {@code attention.attention.query/key/value} and {@code attention.output.dense}. */
+    static final class Attention extends Module {
+        private final SelfAttention attention;
+        private final Dense output;
+
+        Attention(int dim, int heads, boolean qkvBias, double initRange) {
+            attention = module("attention", new SelfAttention(dim, heads, qkvBias, initRange));
+            output = module("output", new Dense(dim, dim, initRange));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            return output.forward(ps, attention.forward(ps, x, training), training);
+        }
+    }
+
+    /** Scaled dot-product attention over separate {@code query}, {@code key} and {@code value} projections. */
+    static final class SelfAttention extends Module {
+        private final int heads;
+        private final int headDim;
+        private final float scale;
+        private final Linear query;
+        private final Linear key;
+        private final Linear value;
+
+        SelfAttention(int dim, int heads, boolean bias, double initRange) {
+            this.heads = heads;
+            this.headDim = dim / heads;
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
+            query = module("query", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
+            key = module("key", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
+            value = module("value", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
+        }
+
+        private NDArray heads(NDArray x, long b, long n) {
+            return x.reshape(b, n, heads, headDim).transpose(0, 2, 1, 3);
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            long b = x.getShape().get(0);
+            long n = x.getShape().get(1);
+            NDArray q = heads(query.forward(ps, x, training), b, n).mul(scale);
+            NDArray k = heads(key.forward(ps, x, training), b, n);
+            NDArray v = heads(value.forward(ps, x, training), b, n);
+            NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+            return attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, x.getShape().get(2));
+        }
+    }
+
+    /** Pre-norm layer: x + attention(layernorm_before(x)), then x + output(gelu(intermediate(layernorm_after(x)))). */
+    static final class Layer extends Module {
+        private final Attention attention;
+        private final Dense intermediate;
+        private final Dense output;
+        private final LayerNorm layernormBefore;
+        private final LayerNorm layernormAfter;
+
+        Layer(int dim, int heads, int hidden, float eps, boolean qkvBias, double initRange) {
+            // transformers' ViTLayer registers these in this order, so its state dict lists them so.
+            attention = module("attention", new Attention(dim, heads, qkvBias, initRange));
+            intermediate = module("intermediate", new Dense(dim, hidden, initRange));
+            output = module("output", new Dense(hidden, dim, initRange));
+            layernormBefore = module("layernorm_before", new LayerNorm(dim, eps));
+            layernormAfter = module("layernorm_after", new LayerNorm(dim, eps));
+        }
+
+        @Override
+        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+            NDArray y = x.add(attention.forward(ps, layernormBefore.forward(ps, x, training), training));
+            NDArray h = Activation.gelu(intermediate.forward(ps, layernormAfter.forward(ps, y, training), training));
+            return y.add(output.forward(ps, h, training));
+        }
+    }
+}
