@@ -91,7 +91,7 @@ public final class TextEncoder implements AutoCloseable {
             bert.initialize(nd);
             try (NDManager tmp = nd.newSubManager()) {
                 // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
-                List<String> missing = bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false);
+                List<String> missing = bert.loadStateDict(BertWeights.read(tmp, dev.graft.weights.Checkpoint.locate(dir)), false);
                 if (!missing.isEmpty()) {
                     throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
                             "check that config.json and model.safetensors belong to the same model");

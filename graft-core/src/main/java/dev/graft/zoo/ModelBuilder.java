@@ -8,7 +8,7 @@ import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.weights.LoadReport;
-import dev.graft.weights.SafeTensors;
+import dev.graft.weights.Checkpoint;
 import dev.graft.zoo.Zoo.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +138,7 @@ final class ModelBuilder {
             LoadReport report = Weights.loadInto(model, weights.weightsFile(), new Weights.LoadOptions(options.strict(), dropClassifier));
             model.setLoadReport(report);
             model.setWeightsDir(weights.weightsFile().toAbsolutePath().getParent());
-            if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty()) {
+            if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty() || !report.strippedPrefix().isEmpty()) {
                 Output.note(model.name() + ": " + report.summary());
             }
         }
@@ -195,7 +195,7 @@ final class ModelBuilder {
         if (classifier == null) {
             return null;
         }
-        try (var st = SafeTensors.open(file)) {
+        try (var st = Checkpoint.open(file)) {
             String key = classifier + ".weight";
             return st.contains(key) && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
         }

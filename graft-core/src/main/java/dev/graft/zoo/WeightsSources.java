@@ -78,7 +78,7 @@ public final class WeightsSources {
         }
     }
 
-    /** {@code file:PATH}: one safetensors file. */
+    /** {@code file:PATH}: one safetensors file, or the index of a sharded checkpoint. */
     private static ResolvedWeights resolveFile(String spec) {
         Path p = Path.of(spec);
         if (!Files.isRegularFile(p)) {
@@ -89,7 +89,9 @@ public final class WeightsSources {
         }
         // A config.json next to the file is used when present (a model folder given by its file).
         Path cfg = p.resolveSibling(ResolvedWeights.CONFIG_FILE);
-        return new ResolvedWeights(p, Files.isRegularFile(cfg) && p.getFileName().toString().equals(ResolvedWeights.WEIGHTS_FILE)
+        String fileName = p.getFileName().toString();
+        boolean folderFile = fileName.equals(ResolvedWeights.WEIGHTS_FILE) || fileName.equals(ResolvedWeights.INDEX_FILE);
+        return new ResolvedWeights(p, Files.isRegularFile(cfg) && folderFile
                 ? dev.graft.zoo.PretrainedCfg.read(cfg) : null, FILE + spec);
     }
 
