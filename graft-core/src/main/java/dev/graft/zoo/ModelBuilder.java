@@ -196,8 +196,9 @@ final class ModelBuilder {
             return null;
         }
         try (var st = Checkpoint.open(file)) {
-            String key = classifier + ".weight";
-            return st.contains(key) && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
+            // The key as loadInto will find it: possibly under a prefix every key carries (module., model.).
+            String key = Weights.keyInCheckpoint(st.names(), classifier + ".weight");
+            return key != null && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
         }
     }
 

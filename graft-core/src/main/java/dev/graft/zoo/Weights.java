@@ -277,4 +277,16 @@ public final class Weights {
         }
         return "";
     }
+
+    /**
+     * The name under which a checkpoint holds a model key: the key itself, or the key behind a
+     * prefix that every key (buffers aside) carries, as {@link #loadInto} would strip it; null when absent.
+     */
+    static String keyInCheckpoint(List<String> fileKeys, String modelKey) {
+        if (fileKeys.contains(modelKey)) {
+            return modelKey;
+        }
+        String prefix = strippablePrefix(fileKeys, Set.of(modelKey));
+        return prefix.isEmpty() || !fileKeys.contains(prefix + modelKey) ? null : prefix + modelKey;
+    }
 }
