@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.weights.Checkpoint;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
@@ -82,6 +83,39 @@ class ModelsCommandTest {
         Files.writeString(folder.resolve("config.json"), TimmFolder.config("efficientnet_b0", 10, 1280, 3, 32));
         String err = run(1, "models", "info", "local-dir:" + folder);
         assertTrue(err.contains(folder.resolve("config.json") + " names architecture 'efficientnet_b0'"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
+    void infoReadsAShardedFolderAndNamesAMissingShard(@TempDir Path dir) throws Exception {
+        Path folder = TimmFolder.write(dir.resolve("r18"), "resnet18", 10, 3, 32, 7);
+        List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>();
+        try (SafeTensors st = SafeTensors.open(folder.resolve("model.safetensors"))) {
+            for (var t : st.tensors().values()) {
+                java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate((int) t.byteSize());
+                copy.put(st.bytes(t.name())).flip();
+                tensors.add(new SafeTensors.Tensor("module." + t.name(), t.dtype(), t.shape(), copy));
+            }
+        }
+        Path index = Checkpoint.writeSharded(folder, tensors, Map.of("format", "pt"), 16 << 20);
+        List<Path> shards;
+        try (Checkpoint ck = Checkpoint.open(index)) {
+            shards = ck.shards();
+        }
+        assertTrue(shards.size() >= 2, shards.toString());
+        String text = run(0, "models", "info", "local-dir:" + folder);
+        for (String line : List.of("weights        " + index, "tensors        " + tensors.size(), "dtypes         {F32=",
+                "shards         {" + String.format("model-00001-of-%05d.safetensors=", shards.size()), "key_prefix     module. (on every key; stripped on load)")) {
+            assertTrue(text.contains(line), line + " in:\n" + text);
+        }
+        assertTrue(!text.contains("sha256 "), text);
+        ModelBase m = (ModelBase) Zoo.create("local-dir:" + folder);
+        assertEquals("module.", m.loadReport().strippedPrefix());
+        assertTrue(m.loadReport().isExact(), m.loadReport().summary());
+
+        Files.delete(shards.get(1));
+        String err = run(1, "models", "info", "local-dir:" + folder);
+        assertTrue(err.contains("shard " + shards.get(1).getFileName() + " named by index " + index + " is missing"), err);
         assertEquals(1, err.strip().lines().count(), err);
     }
 

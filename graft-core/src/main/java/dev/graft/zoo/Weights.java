@@ -234,7 +234,7 @@ public final class Weights {
      * Buffers PyTorch state dicts carry that a model may have no parameter for: BatchNorm's counter,
      * transformers' {@code position_ids} and GPT-2's causal masks ({@code attn.bias}, {@code attn.masked_bias}).
      */
-    static boolean isBufferKey(String key) {
+    public static boolean isBufferKey(String key) {
         for (String b : BUFFER_KEYS) {
             if (key.equals(b) || key.endsWith("." + b)) {
                 return true;
@@ -253,7 +253,7 @@ public final class Weights {
      * otherwise the leading dotted segments that every key (buffers aside) carries, when removing
      * them makes some key a model key; otherwise "" (the keys are then reported as unexpected).
      */
-    static String strippablePrefix(List<String> fileKeys, Set<String> modelKeys) {
+    public static String strippablePrefix(List<String> fileKeys, Set<String> modelKeys) {
         List<String> keys = fileKeys.stream().filter(k -> !isBufferKey(k)).toList();
         if (keys.isEmpty() || keys.stream().anyMatch(modelKeys::contains)) {
             return "";
