@@ -13,6 +13,10 @@ torchvision resnet18 as model.safetensors and config.json with the flat fields, 
 nested pretrained_cfg (3x32x32 input, values other than Graft's defaults), plus input_32.safetensors.
 `python3 zoo_reference.py timm-fields SRC DIR` checks that DIR/config.json, which Graft exported from
 SRC, is timm's layout and kept SRC's pretrained cfg (labels and class count may differ).
+`python3 zoo_reference.py shards OUT` (after `make`) writes its resnet18 as transformers'
+`save_pretrained(max_shard_size=...)` shards a checkpoint, with DataParallel's `module.` prefix on every key:
+OUT/resnet18-sharded/model.safetensors.index.json and model-0000i-of-0000n.safetensors; the same weights,
+so resnet18_ref.safetensors is its reference.
 The safetensors files are written by hand (struct + json) so only torch is needed.
 """
 import json
@@ -143,6 +147,33 @@ def halves(out):
         print(f"resnet18 as {code.upper()}: reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
 
 
+def shards(out, max_shard_bytes=16 * 1024 * 1024):
+    """transformers' sharding: tensors in state-dict order, a new shard when the next one would overflow."""
+    import os
+    full = load_safetensors(f"{out}/resnet18.safetensors")
+    groups, current, size = [], {}, 0
+    for name, t in full.items():
+        n = t.numel() * t.element_size()
+        if current and size + n > max_shard_bytes:
+            groups.append(current)
+            current, size = {}, 0
+        current["module." + name] = t
+        size += n
+    groups.append(current)
+    folder = f"{out}/resnet18-sharded"
+    os.makedirs(folder, exist_ok=True)
+    weight_map, total = {}, 0
+    for i, g in enumerate(groups):
+        shard = f"model-{i + 1:05d}-of-{len(groups):05d}.safetensors"
+        save_safetensors(f"{folder}/{shard}", g, {"format": "pt"})
+        for name, t in g.items():
+            weight_map[name] = shard
+            total += t.numel() * t.element_size()
+    with open(f"{folder}/model.safetensors.index.json", "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2, sort_keys=True)
+    print(f"resnet18 in {len(groups)} shards with prefix 'module.' ({total} bytes)")
+
+
 def check(ref_path, got_path):
     refs = load_safetensors(ref_path)
     got_all = load_safetensors(got_path)
@@ -260,6 +291,8 @@ def timm_fields(src, folder):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "shards":
+        shards(sys.argv[2])
     elif sys.argv[1] == "halves":
         halves(sys.argv[2])
     elif sys.argv[1] == "reload":

@@ -31,7 +31,8 @@ public final class ModelsRunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Architecture, e.g. resnet18 (or arch.tag).")
     String name;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "State dict with PyTorch keys.")
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors",
+            description = "State dict with PyTorch keys: a safetensors file, or the model.safetensors.index.json of a sharded checkpoint.")
     Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "File holding the tensor 'pixel_values' (or 'input').")

@@ -115,7 +115,6 @@ public final class Checkpoint implements AutoCloseable {
                 meta.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
             }
         }
-        Path dir = index.toAbsolutePath().getParent();
         Map<String, String> shardNameOf = new LinkedHashMap<>();
         List<String> shardNames = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
@@ -134,13 +133,15 @@ public final class Checkpoint implements AutoCloseable {
                 shardNames.add(shard);
             }
         }
+        // Shards in name order (model-00001-of-0000n first), whatever order the weight_map lists them in.
+        Collections.sort(shardNames);
         List<SafeTensors> opened = new ArrayList<>();
         try {
             Map<String, SafeTensors> byName = new LinkedHashMap<>();
             for (String name : shardNames) {
-                Path shard = dir.resolve(name);
+                Path shard = index.resolveSibling(name);
                 if (!Files.isRegularFile(shard)) {
-                    throw new GraftException("shard " + name + " named by index " + index + " is missing from " + dir,
+                    throw new GraftException("shard " + name + " named by index " + index + " is missing (it must lie next to the index)",
                             "download every shard the index names into that folder (hf-hub: sources do), or " + fix);
                 }
                 try {
@@ -151,24 +152,29 @@ public final class Checkpoint implements AutoCloseable {
                 }
                 byName.put(name, opened.get(opened.size() - 1));
             }
-            Map<String, SafeTensors> shardOf = new LinkedHashMap<>();
-            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : shardNameOf.entrySet()) {
-                SafeTensors st = byName.get(e.getValue());
-                if (!st.contains(e.getKey())) {
+                if (!byName.get(e.getValue()).contains(e.getKey())) {
                     throw new GraftException("index " + index + " maps tensor '" + e.getKey() + "' to shard " + e.getValue()
                             + ", which does not hold it", "the index and the shards come from different saves; " + fix);
                 }
-                shardOf.put(e.getKey(), st);
-                tensors.put(e.getKey(), st.info(e.getKey()));
             }
-            for (SafeTensors st : opened) {
+            // Tensors in shard order, each shard's in its header's order: the order they were saved in
+            // (transformers' weight_map lists them sorted by name).
+            Map<String, SafeTensors> shardOf = new LinkedHashMap<>();
+            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+            for (int i = 0; i < opened.size(); i++) {
+                SafeTensors st = opened.get(i);
                 for (String n : st.names()) {
-                    if (!shardNameOf.containsKey(n)) {
-                        throw new GraftException("shard " + st.file().getFileName() + " holds tensor '" + n + "', which index " + index
+                    String listed = shardNameOf.get(n);
+                    if (listed == null) {
+                        throw new GraftException("shard " + shardNames.get(i) + " holds tensor '" + n + "', which index " + index
                                 + " does not list", "the index and the shards come from different saves; " + fix);
                     }
-                    // A name listed for another shard and also held here: the index decides, as in transformers.
+                    // A name held by two shards: the index decides which one, as in transformers.
+                    if (listed.equals(shardNames.get(i))) {
+                        shardOf.put(n, st);
+                        tensors.put(n, st.info(n));
+                    }
                 }
             }
             return new Checkpoint(index, true, opened, shardOf, tensors, meta);
@@ -296,12 +302,12 @@ public final class Checkpoint implements AutoCloseable {
         return sharded;
     }
 
-    /** The safetensors files holding the tensors, in the index's order (one for a single file). */
+    /** The safetensors files holding the tensors, by file name (one for a single file). */
     public List<Path> shards() {
         return shards.stream().map(SafeTensors::file).toList();
     }
 
-    /** Tensor names: header order for one file, the index's order for shards. */
+    /** Tensor names in header order; for shards, shard by shard (by file name), each in its header's order. */
     public List<String> names() {
         return List.copyOf(tensors.keySet());
     }

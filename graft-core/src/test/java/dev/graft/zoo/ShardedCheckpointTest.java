@@ -111,6 +111,20 @@ class ShardedCheckpointTest {
             assertEquals(dir.resolve(SHARD2), ck.shardOf(ck.names().get(ck.names().size() - 1)));
             assertNotNull(ck.metadata().get("total_size"));
         }
+        // transformers writes the weight_map sorted by name; the tensors still come in the order they were saved.
+        Path index = dir.resolve(Checkpoint.INDEX_FILE);
+        ObjectNode root = (ObjectNode) JSON.readTree(index.toFile());
+        ObjectNode sorted = JSON.createObjectNode();
+        List<String> keys = new ArrayList<>();
+        root.get("weight_map").fieldNames().forEachRemaining(keys::add);
+        keys.stream().sorted(java.util.Comparator.reverseOrder()).forEach(k -> sorted.set(k, root.get("weight_map").get(k)));
+        root.set("weight_map", sorted);
+        Files.writeString(index, root.toString());
+        try (Checkpoint ck = Checkpoint.open(index); SafeTensors st = SafeTensors.open(single.resolve(ResolvedWeights.WEIGHTS_FILE))) {
+            assertEquals(st.names(), ck.names());
+            assertEquals(List.of(dir.resolve(SHARD1), dir.resolve(SHARD2)), ck.shards());
+        }
+        assertSameWeights(original, Zoo.create("local-dir:" + dir));
         // The classifier count is read through the index too: a config.json that disagrees is refused.
         Path wrong = shardedCopy(tmp.resolve("wrong-classes"));
         String cfg = Files.readString(wrong.resolve(ResolvedWeights.CONFIG_FILE));
