@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * The weights sources {@code Zoo.create} understands, by prefix: {@code file:} (a safetensors
- * file), {@code local-dir:} (a folder with config.json + model.safetensors) and whatever other
+ * file or a sharded checkpoint's index), {@code local-dir:} (a folder with config.json + model.safetensors,
+ * or model.safetensors.index.json and its shards) and whatever other
  * modules register, such as {@code hf-hub:}.
  *
  * <pre>{@code
