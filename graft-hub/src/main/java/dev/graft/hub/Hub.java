@@ -172,7 +172,7 @@ public final class Hub {
      * (transformers' sharded checkpoint): every shard the index names came with the snapshot
      * ({@link #MODEL_FILES} match them); one the repository lacks is named here, with the repository.
      */
-    private static void checkShards(String repo, String rev, Path dir) {
+    private void checkShards(String repo, String rev, Path dir) {
         if (Files.exists(dir.resolve(ResolvedWeights.WEIGHTS_FILE)) || !Files.exists(dir.resolve(ResolvedWeights.INDEX_FILE))) {
             return;
         }
@@ -192,8 +192,13 @@ public final class Hub {
             }
         }
         if (!missing.isEmpty()) {
-            throw new GraftException("model repository " + repo + (rev == null ? "" : "@" + rev) + ": " + ResolvedWeights.INDEX_FILE
-                    + " names shard" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing) + ", which the repository does not hold",
+            String shards = " names shard" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing);
+            String where = "model repository " + repo + (rev == null ? "" : "@" + rev) + ": " + ResolvedWeights.INDEX_FILE;
+            if (config.offline()) {
+                throw new GraftException(where + shards + ", which the cache does not hold (offline mode is on)",
+                        "download the repository once online (graft hub pull " + repo + "), then work offline");
+            }
+            throw new GraftException(where + shards + ", which the repository does not hold",
                     "push every shard the index names (save_pretrained writes them together), or a single model.safetensors");
         }
     }

@@ -72,7 +72,7 @@ class HubShardedDownloadTest extends TinyRepoFixture {
     }
 
     @Test
-    void hfHubFetchesTheIndexAndEveryShard() {
+    void hfHubFetchesTheIndexAndEveryShard() throws IOException {
         List<String> shards = files.keySet().stream().filter(n -> n.matches("model-\\d{5}-of-\\d{5}\\.safetensors")).toList();
         assertTrue(shards.size() >= 2, files.keySet().toString());
         fake.commit(fake.createRepo("model", "alice/sharded", false), "main", files);
@@ -86,6 +86,13 @@ class HubShardedDownloadTest extends TinyRepoFixture {
             assertArrayEquals(files.get(shard), readAll(dir.resolve(shard)), shard);
         }
         assertTrue(Files.isRegularFile(dir.resolve(Checkpoint.INDEX_FILE)));
+
+        // Offline, a shard gone from the cache is named, with the way to get it back.
+        Files.delete(dir.resolve(shards.get(0)));
+        setProperty("graft.hub.offline", "1");
+        GraftException e = assertThrows(GraftException.class, () -> Zoo.create("hf-hub:alice/sharded"));
+        assertTrue(e.getMessage().contains(shards.get(0)), e.oneLine());
+        assertTrue(e.getMessage().endsWith(", which the cache does not hold (offline mode is on)") && e.fix().contains("graft hub pull alice/sharded"), e.oneLine());
     }
 
     private static byte[] readAll(Path p) {
