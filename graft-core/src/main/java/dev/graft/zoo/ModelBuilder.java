@@ -170,11 +170,13 @@ final class ModelBuilder {
                 }
             }
         }
-        if (!Files.isRegularFile(file)) {
+        // Weights made here: model.safetensors, or a sharded checkpoint's index and shards.
+        Path found = Checkpoint.find(dir);
+        if (found == null) {
             throw ZooException.weightsNotHere(archDotTag, dir, Zoo.weightsStep(archDotTag));
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
-        return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
+        return new ResolvedWeights(found, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
     }
 
     /**

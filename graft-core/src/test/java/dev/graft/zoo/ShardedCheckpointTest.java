@@ -178,6 +178,15 @@ class ShardedCheckpointTest {
         assertSameWeights(original, Zoo.create("local-dir:" + saved));
     }
 
+    @Test
+    void aShardedFolderInGraftHomeIsACatalogueTag() throws IOException {
+        Path dir = shardedCopy(Weights.catalogueDir("small_cnn.sharded_test"));
+        assertTrue(Zoo.tagsOf("small_cnn").contains("sharded_test"), Zoo.tagsOf("small_cnn").toString());
+        GraftModel m = Zoo.create("small_cnn.sharded_test", CreateOptions.defaults().withPretrained(true));
+        assertEquals(dir.toAbsolutePath(), m.weightsDir());
+        assertSameWeights(original, m);
+    }
+
     /** A heap copy of a mapped buffer, so the tensors outlive the file they were read from. */
     private record ByteBufferCopy(java.nio.ByteBuffer buffer) {
         ByteBufferCopy {
