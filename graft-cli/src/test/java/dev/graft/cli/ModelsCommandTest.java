@@ -113,6 +113,20 @@ class ModelsCommandTest {
         assertEquals("module.", m.loadReport().strippedPrefix());
         assertTrue(m.loadReport().isExact(), m.loadReport().summary());
 
+        // The same folder as a catalogue tag made on this machine.
+        Path tagDir = Weights.catalogueDir("resnet18.sharded_here");
+        Files.createDirectories(tagDir);
+        for (Path p : Files.list(folder).toList()) {
+            Files.copy(p, tagDir.resolve(p.getFileName()));
+        }
+        String tag = run(0, "models", "info", "resnet18.sharded_here");
+        assertTrue(tag.contains("weights        " + tagDir.resolve("model.safetensors.index.json")) && tag.contains("shards         {"), tag);
+        assertTrue(run(0, "models", "list", "resnet18", "--pretrained").contains("resnet18.sharded_here"));
+        for (Path p : Files.list(tagDir).toList()) {
+            Files.delete(p);  // the home is shared by the class: leave no tag for the other tests
+        }
+        Files.delete(tagDir);
+
         Files.delete(shards.get(1));
         String err = run(1, "models", "info", "local-dir:" + folder);
         assertTrue(err.contains("shard " + shards.get(1).getFileName() + " named by index " + index + " is missing"), err);
