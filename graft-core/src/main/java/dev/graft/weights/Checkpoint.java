@@ -200,7 +200,7 @@ public final class Checkpoint implements AutoCloseable {
         try {
             root = STRICT_JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new GraftException("index " + index + " is not valid JSON: " + e.getOriginalMessage(), fix);
+            throw new GraftException("index " + index + " is not valid JSON: " + String.valueOf(e.getOriginalMessage()).replace('\n', ' '), fix);
         } catch (IOException e) {
             throw new GraftException("cannot read " + index + ": " + e.getMessage(), fix, e);
         }
