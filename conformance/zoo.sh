@@ -4,8 +4,8 @@
 # `graft models run` on the same input; logits must agree within 1e-4 * max(1, |ref|); so must
 # resnet18 saved as F16 and as BF16 (against the same rounded weights in float32), and as transformers'
 # sharded checkpoint (an index and shards, keys behind DataParallel's module. prefix). Then the other
-# way: a resnet18 with a new 7-class head that `graft models create` wrote loads into torchvision with
-# strict=True, and both give the same logits. Last, a folder in timm's push_to_hf_hub layout
+# way: a resnet18 with a new 7-class head that `graft models create` wrote (one file, and shards with
+# --max-shard-size) loads into torchvision with strict=True, and both give the same logits. Last, a folder in timm's push_to_hf_hub layout
 # (config.json with a nested pretrained_cfg, torchvision resnet18 weights) goes through
 # `graft models create local-dir:`, a one-epoch head fine-tune on digits and the export: the export
 # loads strictly into torchvision, gives `graft models run`'s logits, and its config.json is timm's
@@ -47,6 +47,12 @@ done
 ./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
     --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
 "$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
+# and Graft's sharded export (--max-shard-size) as transformers' loader reads it: strictly into torchvision
+./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export-sharded" --overwrite --max-shard-size 10MB
+"$py" conformance/zoo_reference.py reload "$out/resnet18-export-sharded" "$out/input_224.safetensors" "$out/resnet18_export_sharded_ref.safetensors" || status=1
+./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export-sharded/model.safetensors.index.json" \
+    --input "$out/input_224.safetensors" --output "$out/resnet18_export_sharded_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/resnet18_export_sharded_ref.safetensors" "$out/resnet18_export_sharded_graft.safetensors" || status=1
 
 timm="$out/timm-resnet18"
 "$py" conformance/zoo_reference.py timm "$timm"

@@ -5,8 +5,8 @@ safetensors (torchvision's ViT keys renamed to timm's vit_base_patch16_224 names
 the reference logits. `python3 zoo_reference.py check REF.safetensors GOT.safetensors` compares
 every tensor the reference holds (named as Hugging Face names them: 'logits', 'last_hidden_state', ...)
 with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on failure.
-`python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`)
-into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
+`python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`;
+model.safetensors, or an index and its shards as transformers reads them) into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
 and writes its logits on INPUT to OUT.
 `python3 zoo_reference.py timm DIR` writes a folder as timm's push_to_hf_hub lays it out: a seeded
 torchvision resnet18 as model.safetensors and config.json with the flat fields, label_names and a
@@ -198,12 +198,31 @@ def check(ref_path, got_path):
     return status
 
 
+def load_folder_weights(folder):
+    """model.safetensors, or as transformers' load_sharded_checkpoint reads it: the index, then every shard it names."""
+    import os
+    if os.path.exists(f"{folder}/model.safetensors"):
+        return load_safetensors(f"{folder}/model.safetensors")
+    with open(f"{folder}/model.safetensors.index.json") as f:
+        index = json.load(f)
+    sd, total = {}, 0
+    for shard in sorted(set(index["weight_map"].values())):
+        for name, t in load_safetensors(f"{folder}/{shard}").items():
+            assert index["weight_map"][name] == shard, f"{name} in {shard}, index says {index['weight_map'][name]}"
+            sd[name] = t
+            total += t.numel() * t.element_size()
+    assert sorted(sd) == sorted(index["weight_map"]), "the shards hold other tensors than the index lists"
+    assert index["metadata"]["total_size"] == total, (index["metadata"]["total_size"], total)
+    print(f"{folder}: {len(set(index['weight_map'].values()))} shards, {len(sd)} tensors, total_size {total}")
+    return sd
+
+
 def reload(folder, input_path, out_path):
     with open(f"{folder}/config.json") as f:
         cfg = json.load(f)
     assert cfg["architecture"] == "resnet18", cfg["architecture"]
     model = torchvision.models.resnet18(num_classes=cfg["num_classes"])
-    model.load_state_dict(load_safetensors(f"{folder}/model.safetensors"), strict=True)
+    model.load_state_dict(load_folder_weights(folder), strict=True)
     with torch.no_grad():
         y = model.eval()(load_safetensors(input_path)["input"])
     save_safetensors(out_path, {"logits": y})

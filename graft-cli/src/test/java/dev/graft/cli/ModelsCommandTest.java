@@ -134,6 +134,26 @@ class ModelsCommandTest {
     }
 
     @Test
+    void createWritesShardsWhenAskedAndTheyLoadBack(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sharded");
+        run(0, "--seed", "3", "models", "create", "small_cnn", "--num-classes", "3", "--out", out.toString(), "--max-shard-size", "40KB");
+        assertTrue(Files.isRegularFile(out.resolve("model.safetensors.index.json")) && !Files.exists(out.resolve("model.safetensors")));
+        try (Checkpoint ck = Checkpoint.open(out.resolve("model.safetensors.index.json"))) {
+            assertTrue(ck.shards().size() >= 2, ck.shards().toString());
+        }
+        Path single = dir.resolve("single");
+        run(0, "--seed", "3", "models", "create", "small_cnn", "--num-classes", "3", "--out", single.toString());
+        ModelBase a = (ModelBase) Zoo.create("local-dir:" + single);
+        ModelBase b = (ModelBase) Zoo.create("local-dir:" + out);
+        for (String k : a.stateDict().keySet()) {
+            assertArrayEquals(a.stateDict().get(k).getArray().toFloatArray(), b.stateDict().get(k).getArray().toFloatArray(), k);
+        }
+        String err = run(1, "models", "create", "small_cnn", "--out", dir.resolve("bad").toString(), "--max-shard-size", "big");
+        assertTrue(err.contains("'big' is not a size"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
     void runWritesTheLogitsOfTheModel() {
         ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(4).withSeed(2));
         Path w = home.resolve("w.safetensors");

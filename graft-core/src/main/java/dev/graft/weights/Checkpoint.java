@@ -211,6 +211,36 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /**
+     * A shard size as transformers' {@code max_shard_size} takes it: bytes ({@code 1000000}) or a
+     * number with a unit, decimal {@code KB}, {@code MB}, {@code GB} (transformers' {@code "5GB"} is
+     * 5 * 10^9 bytes) or binary {@code KiB}, {@code MiB}, {@code GiB}.
+     */
+    public static long parseSize(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([KMGT]i?B|B)?\\s*",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text == null ? "" : text);
+        if (!m.matches()) {
+            throw new GraftException("'" + text + "' is not a size", "write a size such as 5GB, 500MB, 10MiB or 1000000 (bytes)");
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+        double scale = switch (unit) {
+            case "B" -> 1;
+            case "KB" -> 1e3;
+            case "MB" -> 1e6;
+            case "GB" -> 1e9;
+            case "TB" -> 1e12;
+            case "KIB" -> 1L << 10;
+            case "MIB" -> 1L << 20;
+            case "GIB" -> 1L << 30;
+            default -> (double) (1L << 40);
+        };
+        double bytes = Double.parseDouble(m.group(1)) * scale;
+        if (bytes < 1 || bytes > Long.MAX_VALUE / 2.0) {
+            throw new GraftException("size '" + text + "' is out of range", "write a size such as 5GB, 500MB, 10MiB or 1000000 (bytes)");
+        }
+        return (long) bytes;
+    }
+
+    /**
      * Writes tensors as transformers' {@code save_pretrained(max_shard_size=...)} does: one
      * {@code model.safetensors} when they fit in {@code maxShardBytes}, else shards
      * {@code model-00001-of-0000N.safetensors} (tensors in order, a new shard when the next would

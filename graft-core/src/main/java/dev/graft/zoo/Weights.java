@@ -60,8 +60,8 @@ public final class Weights {
         } catch (IOException e) {
             throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
         }
-        saveStateDict(model, dir.resolve(ResolvedWeights.WEIGHTS_FILE));
-        cfg.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
+        // One model.safetensors; a sharded checkpoint saved there before goes, so one checkpoint remains.
+        save(model, dir, cfg, Long.MAX_VALUE);
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,6 +177,13 @@ class ShardedCheckpointTest {
         assertTrue(Files.isRegularFile(saved.resolve(Checkpoint.INDEX_FILE)));
         assertFalse(Files.exists(saved.resolve(Checkpoint.SINGLE_FILE)));
         assertSameWeights(original, Zoo.create("local-dir:" + saved));
+        // Saved again as one file into the same folder: the index and its shards go.
+        Weights.save(original, saved);
+        assertTrue(Files.isRegularFile(saved.resolve(Checkpoint.SINGLE_FILE)));
+        try (Stream<Path> left = Files.list(saved)) {
+            assertEquals(List.of(ResolvedWeights.CONFIG_FILE, Checkpoint.SINGLE_FILE),
+                    left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test
@@ -185,6 +193,19 @@ class ShardedCheckpointTest {
         GraftModel m = Zoo.create("small_cnn.sharded_test", CreateOptions.defaults().withPretrained(true));
         assertEquals(dir.toAbsolutePath(), m.weightsDir());
         assertSameWeights(original, m);
+    }
+
+    @Test
+    void shardSizesReadAsTransformersWritesThem() {
+        assertEquals(5_000_000_000L, Checkpoint.parseSize("5GB"));
+        assertEquals(500_000_000L, Checkpoint.parseSize("500MB"));
+        assertEquals(10L << 20, Checkpoint.parseSize("10MiB"));
+        assertEquals(1_500L, Checkpoint.parseSize("1.5kb"));
+        assertEquals(1_000_000L, Checkpoint.parseSize("1000000"));
+        for (String bad : List.of("", "5 parsecs", "-1MB", "0", "GB")) {
+            GraftException e = assertThrows(GraftException.class, () -> Checkpoint.parseSize(bad), bad);
+            assertTrue(e.fix().contains("5GB"), e.oneLine());
+        }
     }
 
     /** A heap copy of a mapped buffer, so the tensors outlive the file they were read from. */
