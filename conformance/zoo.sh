@@ -2,10 +2,12 @@
 # Numerical conformance of the model zoo against PyTorch: torchvision's resnet18, resnet50,
 # vit_b_16, convnext_tiny, efficientnet_b0 and mobilenet_v3_large (the last four with their keys
 # renamed to timm's) with seeded random weights are run by PyTorch and by `graft models run` on the
-# same input; logits must agree within 1e-4 * max(1, |ref|); so must
-# resnet18 saved as F16 and as BF16 (against the same rounded weights in float32). Then the other
-# way: a resnet18 with a new 7-class head that `graft models create` wrote loads into torchvision with
-# strict=True, and both give the same logits. Last, a folder in timm's push_to_hf_hub layout
+# same input; logits must agree within 1e-4 * max(1, |ref|); so must resnet18 saved as F16 and as
+# BF16 (against the same rounded weights in float32), and as transformers' sharded checkpoint (an
+# index and shards, keys behind DataParallel's module. prefix). Then the other way: a resnet18 with a
+# new 7-class head that `graft models create` wrote (one file, and shards with --max-shard-size)
+# loads into torchvision with strict=True, and both give the same logits. ViT in the transformers
+# layout is checked both ways too. Last, a folder in timm's push_to_hf_hub layout
 # (config.json with a nested pretrained_cfg, torchvision resnet18 weights) goes through
 # `graft models create local-dir:`, a one-epoch head fine-tune on digits and the export: the export
 # loads strictly into torchvision, gives `graft models run`'s logits, and its config.json is timm's
@@ -37,11 +39,22 @@ for half in f16 bf16; do
       --input "$out/input_224.safetensors" --output "$out/resnet18_${half}_graft.safetensors"
   "$py" conformance/zoo_reference.py check "$out/resnet18_${half}_ref.safetensors" "$out/resnet18_${half}_graft.safetensors" || status=1
 done
+# a sharded checkpoint as transformers writes it (index + shards), every key behind DataParallel's module.
+"$py" conformance/zoo_reference.py shards "$out"
+./graft --quiet models run resnet18 --weights "$out/resnet18-sharded/model.safetensors.index.json" \
+    --input "$out/input_224.safetensors" --output "$out/resnet18_sharded_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/resnet18_ref.safetensors" "$out/resnet18_sharded_graft.safetensors" || status=1
 ./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export" --overwrite
 "$py" conformance/zoo_reference.py reload "$out/resnet18-export" "$out/input_224.safetensors" "$out/resnet18_export_ref.safetensors" || status=1
 ./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
     --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
 "$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
+# and Graft's sharded export (--max-shard-size) as transformers' loader reads it: strictly into torchvision
+./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export-sharded" --overwrite --max-shard-size 10MB
+"$py" conformance/zoo_reference.py reload "$out/resnet18-export-sharded" "$out/input_224.safetensors" "$out/resnet18_export_sharded_ref.safetensors" || status=1
+./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export-sharded/model.safetensors.index.json" \
+    --input "$out/input_224.safetensors" --output "$out/resnet18_export_sharded_graft.safetensors"
+"$py" conformance/zoo_reference.py check "$out/resnet18_export_sharded_ref.safetensors" "$out/resnet18_export_sharded_graft.safetensors" || status=1
 
 # ViT in the transformers layout: a folder as google/vit-base-patch16-224 ships (config.json,
 # preprocessor_config.json, query/key/value weights) runs as NAME without --weights; a new 7-class

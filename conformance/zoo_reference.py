@@ -5,14 +5,18 @@ safetensors (torchvision's ViT keys renamed to timm's vit_base_patch16_224 names
 the reference logits. `python3 zoo_reference.py check REF.safetensors GOT.safetensors` compares
 every tensor the reference holds (named as Hugging Face names them: 'logits', 'last_hidden_state', ...)
 with max |diff| <= 1e-4 * max(1, |ref|) and exits non-zero on failure.
-`python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`)
-into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
+`python3 zoo_reference.py reload DIR INPUT OUT` loads a folder Graft exported (`graft models create`;
+model.safetensors, or an index and its shards as transformers reads them) into torchvision's resnet18 with strict=True (every key, num_batches_tracked included, and no other)
 and writes its logits on INPUT to OUT.
 `python3 zoo_reference.py timm DIR` writes a folder as timm's push_to_hf_hub lays it out: a seeded
 torchvision resnet18 as model.safetensors and config.json with the flat fields, label_names and a
 nested pretrained_cfg (3x32x32 input, values other than Graft's defaults), plus input_32.safetensors.
 `python3 zoo_reference.py timm-fields SRC DIR` checks that DIR/config.json, which Graft exported from
 SRC, is timm's layout and kept SRC's pretrained cfg (labels and class count may differ).
+`python3 zoo_reference.py shards OUT` (after `make`) writes its resnet18 as transformers'
+`save_pretrained(max_shard_size=...)` shards a checkpoint, with DataParallel's `module.` prefix on every key:
+OUT/resnet18-sharded/model.safetensors.index.json and model-0000i-of-0000n.safetensors; the same weights,
+so resnet18_ref.safetensors is its reference.
 The safetensors files are written by hand (struct + json) so only torch is needed.
 """
 import json
@@ -341,6 +345,33 @@ def halves(out):
         print(f"resnet18 as {code.upper()}: reference logits {tuple(y.shape)}, max |ref| {y.abs().max().item():.3g}")
 
 
+def shards(out, max_shard_bytes=16 * 1024 * 1024):
+    """transformers' sharding: tensors in state-dict order, a new shard when the next one would overflow."""
+    import os
+    full = load_safetensors(f"{out}/resnet18.safetensors")
+    groups, current, size = [], {}, 0
+    for name, t in full.items():
+        n = t.numel() * t.element_size()
+        if current and size + n > max_shard_bytes:
+            groups.append(current)
+            current, size = {}, 0
+        current["module." + name] = t
+        size += n
+    groups.append(current)
+    folder = f"{out}/resnet18-sharded"
+    os.makedirs(folder, exist_ok=True)
+    weight_map, total = {}, 0
+    for i, g in enumerate(groups):
+        shard = f"model-{i + 1:05d}-of-{len(groups):05d}.safetensors"
+        save_safetensors(f"{folder}/{shard}", g, {"format": "pt"})
+        for name, t in g.items():
+            weight_map[name] = shard
+            total += t.numel() * t.element_size()
+    with open(f"{folder}/model.safetensors.index.json", "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2, sort_keys=True)
+    print(f"resnet18 in {len(groups)} shards with prefix 'module.' ({total} bytes)")
+
+
 def check(ref_path, got_path):
     refs = load_safetensors(ref_path)
     got_all = load_safetensors(got_path)
@@ -365,12 +396,31 @@ def check(ref_path, got_path):
     return status
 
 
+def load_folder_weights(folder):
+    """model.safetensors, or as transformers' load_sharded_checkpoint reads it: the index, then every shard it names."""
+    import os
+    if os.path.exists(f"{folder}/model.safetensors"):
+        return load_safetensors(f"{folder}/model.safetensors")
+    with open(f"{folder}/model.safetensors.index.json") as f:
+        index = json.load(f)
+    sd, total = {}, 0
+    for shard in sorted(set(index["weight_map"].values())):
+        for name, t in load_safetensors(f"{folder}/{shard}").items():
+            assert index["weight_map"][name] == shard, f"{name} in {shard}, index says {index['weight_map'][name]}"
+            sd[name] = t
+            total += t.numel() * t.element_size()
+    assert sorted(sd) == sorted(index["weight_map"]), "the shards hold other tensors than the index lists"
+    assert index["metadata"]["total_size"] == total, (index["metadata"]["total_size"], total)
+    print(f"{folder}: {len(set(index['weight_map'].values()))} shards, {len(sd)} tensors, total_size {total}")
+    return sd
+
+
 def reload(folder, input_path, out_path):
     with open(f"{folder}/config.json") as f:
         cfg = json.load(f)
     assert cfg["architecture"] == "resnet18", cfg["architecture"]
     model = torchvision.models.resnet18(num_classes=cfg["num_classes"])
-    model.load_state_dict(load_safetensors(f"{folder}/model.safetensors"), strict=True)
+    model.load_state_dict(load_folder_weights(folder), strict=True)
     with torch.no_grad():
         y = model.eval()(load_safetensors(input_path)["input"])
     save_safetensors(out_path, {"logits": y})
@@ -458,6 +508,8 @@ def timm_fields(src, folder):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "shards":
+        shards(sys.argv[2])
     elif sys.argv[1] == "halves":
         halves(sys.argv[2])
     elif sys.argv[1] == "reload":

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
+import dev.graft.weights.Checkpoint;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.Weights;
@@ -38,11 +39,17 @@ public final class ModelsCreateCommand implements Callable<Integer> {
     @Option(names = "--in-chans", paramLabel = "C", description = "Input channels (pretrained first-conv filters are adapted).")
     Integer inChans;
 
+    @Option(names = "--max-shard-size", paramLabel = "SIZE",
+            description = "Split the weights as transformers' save_pretrained(max_shard_size=...) does when larger, e.g. 5GB, 500MB: "
+                    + "model-0000i-of-0000n.safetensors + model.safetensors.index.json.")
+    String maxShardSize;
+
     @Mixin
     OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {
+        Long shardBytes = maxShardSize == null ? null : Checkpoint.parseSize(maxShardSize);
         Path dir = overwrite.claim(out, null);
         CreateOptions o = CreateOptions.defaults().withPretrained(pretrained).withSeed(Globals.seed);
         if (numClasses != null) {
@@ -52,7 +59,11 @@ public final class ModelsCreateCommand implements Callable<Integer> {
             o = o.withInChans(inChans);
         }
         GraftModel model = Zoo.create(name, o);
-        Weights.save(model, dir);
+        if (shardBytes == null) {
+            Weights.save(model, dir);
+        } else {
+            Weights.save(model, dir, model.cfg(), shardBytes);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("name", model.name());
         result.put("out", dir.toString());

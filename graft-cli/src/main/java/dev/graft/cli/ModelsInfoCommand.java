@@ -2,11 +2,13 @@ package dev.graft.cli;
 
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
+import dev.graft.weights.Checkpoint;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.ShippedWeights;
+import dev.graft.zoo.Weights;
 import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
 import java.io.InputStream;
@@ -16,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -64,13 +67,13 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         if (source != null) {
             Path file = source.weightsFile();
             info.put("weights", file.toString());
-            info.put("sha256", sha256(file));
-            info.put("weights_bytes", Files.size(file));
+            putCheckpoint(info, file, model);
         } else if (cfg.tag() != null) {
-            Path file = Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
+            Path found = Checkpoint.find(Zoo.weightsDir(name));  // model.safetensors or a sharded checkpoint's index
+            Path file = found != null ? found : Zoo.weightsDir(name).resolve(ResolvedWeights.WEIGHTS_FILE);
             ShippedWeights shipped = Zoo.shippedWeights(name);
             String step = CliErrors.weightsStep(Zoo.weightsStep(name));
-            boolean here = Files.isRegularFile(file);
+            boolean here = found != null;
             info.put("weights", here ? file.toString() : step != null ? "not on this machine (" + step + ")"
                     : Zoo.isImported(name) ? "not on this machine yet (imported on first use into " + file.getParent() + ")"
                     : "shipped with Graft (copied on first use into " + file.getParent() + ")");
@@ -80,8 +83,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
                         : "shipped with Graft (" + ShippedWeights.ARTIFACT + "), sha256 checked on every load");
             }
             if (here) {
-                info.put("sha256", sha256(file));
-                info.put("weights_bytes", Files.size(file));
+                putCheckpoint(info, file, model);
             } else if (shipped != null && step == null) {
                 info.put("sha256", shipped.sha256().get(ResolvedWeights.WEIGHTS_FILE));
             }
@@ -103,6 +105,33 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             });
         }
         return 0;
+    }
+
+    /**
+     * The weights' files and contents: sha256 (each shard's for a sharded checkpoint), bytes, tensor
+     * count, dtypes and a key prefix loading strips. The same reader as loading, so a broken folder fails here too.
+     */
+    private static void putCheckpoint(Map<String, Object> info, Path file, GraftModel model) throws Exception {
+        try (Checkpoint ck = Checkpoint.open(file)) {
+            if (ck.sharded()) {
+                Map<String, String> shards = new LinkedHashMap<>();
+                for (Path shard : ck.shards()) {
+                    shards.put(shard.getFileName().toString(), sha256(shard));
+                }
+                info.put("shards", shards);
+            } else {
+                info.put("sha256", sha256(file));
+            }
+            info.put("weights_bytes", ck.totalFileBytes());
+            info.put("tensors", ck.names().size());
+            Map<String, Integer> dtypes = new TreeMap<>();
+            ck.tensors().values().forEach(t -> dtypes.merge(t.dtype().toString(), 1, Integer::sum));
+            info.put("dtypes", dtypes);
+            String prefix = Weights.strippablePrefix(ck.names(), model.stateDict().keySet());
+            if (!prefix.isEmpty()) {
+                info.put("key_prefix", prefix + " (on every key; stripped on load)");
+            }
+        }
     }
 
     static String sha256(Path file) throws Exception {

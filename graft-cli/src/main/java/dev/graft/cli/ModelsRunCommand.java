@@ -32,7 +32,8 @@ public final class ModelsRunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Architecture with --weights (resnet18), a pretrained name (arch.tag) or a source (local-dir:DIR, hf-hub:org/name).")
     String name;
 
-    @Option(names = "--weights", paramLabel = "W.safetensors", description = "State dict with PyTorch keys (for an architecture name).")
+    @Option(names = "--weights", paramLabel = "W.safetensors",
+            description = "State dict with PyTorch keys (for an architecture name): a safetensors file, or the model.safetensors.index.json of a sharded checkpoint.")
     Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "File holding the tensor 'pixel_values' (or 'input').")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.weights.Checkpoint;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.ModelBase;
@@ -82,6 +83,73 @@ class ModelsCommandTest {
         Files.writeString(folder.resolve("config.json"), TimmFolder.config("regnety_040", 10, 1280, 3, 32));
         String err = run(1, "models", "info", "local-dir:" + folder);
         assertTrue(err.contains(folder.resolve("config.json") + " names architecture 'regnety_040'"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
+    void infoReadsAShardedFolderAndNamesAMissingShard(@TempDir Path dir) throws Exception {
+        Path folder = TimmFolder.write(dir.resolve("r18"), "resnet18", 10, 3, 32, 7);
+        List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>();
+        try (SafeTensors st = SafeTensors.open(folder.resolve("model.safetensors"))) {
+            for (var t : st.tensors().values()) {
+                java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate((int) t.byteSize());
+                copy.put(st.bytes(t.name())).flip();
+                tensors.add(new SafeTensors.Tensor("module." + t.name(), t.dtype(), t.shape(), copy));
+            }
+        }
+        Path index = Checkpoint.writeSharded(folder, tensors, Map.of("format", "pt"), 16 << 20);
+        List<Path> shards;
+        try (Checkpoint ck = Checkpoint.open(index)) {
+            shards = ck.shards();
+        }
+        assertTrue(shards.size() >= 2, shards.toString());
+        String text = run(0, "models", "info", "local-dir:" + folder);
+        for (String line : List.of("weights        " + index, "tensors        " + tensors.size(), "dtypes         {F32=",
+                "shards         {" + String.format("model-00001-of-%05d.safetensors=", shards.size()), "key_prefix     module. (on every key; stripped on load)")) {
+            assertTrue(text.contains(line), line + " in:\n" + text);
+        }
+        assertTrue(!text.contains("sha256 "), text);
+        ModelBase m = (ModelBase) Zoo.create("local-dir:" + folder);
+        assertEquals("module.", m.loadReport().strippedPrefix());
+        assertTrue(m.loadReport().isExact(), m.loadReport().summary());
+
+        // The same folder as a catalogue tag made on this machine.
+        Path tagDir = Weights.catalogueDir("resnet18.sharded_here");
+        Files.createDirectories(tagDir);
+        for (Path p : Files.list(folder).toList()) {
+            Files.copy(p, tagDir.resolve(p.getFileName()));
+        }
+        String tag = run(0, "models", "info", "resnet18.sharded_here");
+        assertTrue(tag.contains("weights        " + tagDir.resolve("model.safetensors.index.json")) && tag.contains("shards         {"), tag);
+        assertTrue(run(0, "models", "list", "resnet18", "--pretrained").contains("resnet18.sharded_here"));
+        for (Path p : Files.list(tagDir).toList()) {
+            Files.delete(p);  // the home is shared by the class: leave no tag for the other tests
+        }
+        Files.delete(tagDir);
+
+        Files.delete(shards.get(1));
+        String err = run(1, "models", "info", "local-dir:" + folder);
+        assertTrue(err.contains("shard " + shards.get(1).getFileName() + " named by index " + index + " is missing"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
+    void createWritesShardsWhenAskedAndTheyLoadBack(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sharded");
+        run(0, "--seed", "3", "models", "create", "small_cnn", "--num-classes", "3", "--out", out.toString(), "--max-shard-size", "40KB");
+        assertTrue(Files.isRegularFile(out.resolve("model.safetensors.index.json")) && !Files.exists(out.resolve("model.safetensors")));
+        try (Checkpoint ck = Checkpoint.open(out.resolve("model.safetensors.index.json"))) {
+            assertTrue(ck.shards().size() >= 2, ck.shards().toString());
+        }
+        Path single = dir.resolve("single");
+        run(0, "--seed", "3", "models", "create", "small_cnn", "--num-classes", "3", "--out", single.toString());
+        ModelBase a = (ModelBase) Zoo.create("local-dir:" + single);
+        ModelBase b = (ModelBase) Zoo.create("local-dir:" + out);
+        for (String k : a.stateDict().keySet()) {
+            assertArrayEquals(a.stateDict().get(k).getArray().toFloatArray(), b.stateDict().get(k).getArray().toFloatArray(), k);
+        }
+        String err = run(1, "models", "create", "small_cnn", "--out", dir.resolve("bad").toString(), "--max-shard-size", "big");
+        assertTrue(err.contains("'big' is not a size"), err);
         assertEquals(1, err.strip().lines().count(), err);
     }
 

@@ -63,7 +63,7 @@ public final class TextClassifierFiles {
             throw new GraftException(dir + " is a plain encoder without a classifier", "fine-tune it first, or use zero-shot / few-shot");
         }
         try (NDManager nd = NDManager.newBaseManager()) {
-            Map<String, NDArray> sd = BertWeights.read(nd, dir.resolve("model.safetensors"));
+            Map<String, NDArray> sd = BertWeights.read(nd, dev.graft.weights.Checkpoint.locate(dir));
             NDArray w = sd.get("classifier.weight");
             NDArray b = sd.get("classifier.bias");
             if (w == null || b == null) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +92,15 @@ public final class TextEncoder implements AutoCloseable {
             bert.initialize(nd);
             try (NDManager tmp = nd.newSubManager()) {
                 // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
-                List<String> missing = bert.loadStateDict(BertWeights.read(tmp, dir.resolve("model.safetensors")), false);
+                // One file or a sharded checkpoint; keys behind a prefix every key carries (bert., module.) are found as in Weights.loadInto.
+                Map<String, NDArray> sd = BertWeights.read(tmp, dev.graft.weights.Checkpoint.locate(dir));
+                String prefix = dev.graft.zoo.Weights.strippablePrefix(new ArrayList<>(sd.keySet()), bert.stateDict().keySet());
+                if (!prefix.isEmpty()) {
+                    Map<String, NDArray> stripped = new LinkedHashMap<>();
+                    sd.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
+                    sd = stripped;
+                }
+                List<String> missing = bert.loadStateDict(sd, false);
                 if (!missing.isEmpty()) {
                     throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
                             "check that config.json and model.safetensors belong to the same model");

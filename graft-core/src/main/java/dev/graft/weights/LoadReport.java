@@ -11,11 +11,23 @@ import java.util.List;
  * @param adapted keys whose tensors were converted on the way (first conv for other input channels,
  *     resampled position embeddings)
  * @param skipped keys deliberately not loaded (the old classifier when the class count changes)
- * @param ignored keys accepted and dropped ({@code num_batches_tracked})
+ * @param ignored keys accepted and dropped: buffers PyTorch files carry that are no parameters
+ *     ({@code num_batches_tracked}, transformers' {@code position_ids}, GPT-2's attention masks
+ *     {@code attn.bias} / {@code attn.masked_bias})
+ * @param strippedPrefix the prefix every checkpoint key carried and that was removed to match the
+ *     model's keys ({@code module.} of DataParallel, {@code model.}, {@code bert.}, ...), or "" when none;
+ *     the other lists name keys without it
  */
 public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> adapted,
-        List<String> skipped, List<String> ignored) {
+        List<String> skipped, List<String> ignored, String strippedPrefix) {
+    /** A report of a checkpoint whose keys were used as they are. */
+    public LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> adapted,
+            List<String> skipped, List<String> ignored) {
+        this(loaded, missing, unexpected, adapted, skipped, ignored, "");
+    }
+
     public LoadReport {
+        strippedPrefix = strippedPrefix == null ? "" : strippedPrefix;
         loaded = List.copyOf(loaded);
         missing = List.copyOf(missing);
         unexpected = List.copyOf(unexpected);
@@ -32,6 +44,9 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
     /** One line for users: counts and the first few missing/unexpected keys. */
     public String summary() {
         StringBuilder sb = new StringBuilder("loaded " + loaded.size() + " tensors");
+        if (!strippedPrefix.isEmpty()) {
+            sb.append(" (prefix '").append(strippedPrefix).append("' stripped from every key)");
+        }
         if (!adapted.isEmpty()) {
             sb.append(", adapted ").append(adapted);
         }

@@ -8,7 +8,7 @@ import dev.graft.GraftException;
 import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.weights.LoadReport;
-import dev.graft.weights.SafeTensors;
+import dev.graft.weights.Checkpoint;
 import dev.graft.zoo.Zoo.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +138,7 @@ final class ModelBuilder {
             LoadReport report = Weights.loadInto(model, weights.weightsFile(), new Weights.LoadOptions(options.strict(), dropClassifier));
             model.setLoadReport(report);
             model.setWeightsDir(weights.weightsFile().toAbsolutePath().getParent());
-            if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty()) {
+            if (!report.isExact() || !report.adapted().isEmpty() || !report.skipped().isEmpty() || !report.strippedPrefix().isEmpty()) {
                 Output.note(model.name() + ": " + report.summary());
             }
         }
@@ -170,11 +170,13 @@ final class ModelBuilder {
                 }
             }
         }
-        if (!Files.isRegularFile(file)) {
+        // Weights made here: model.safetensors, or a sharded checkpoint's index and shards.
+        Path found = Checkpoint.find(dir);
+        if (found == null) {
             throw ZooException.weightsNotHere(archDotTag, dir, Zoo.weightsStep(archDotTag));
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
-        return new ResolvedWeights(file, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
+        return new ResolvedWeights(found, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
     }
 
     /**
@@ -195,9 +197,10 @@ final class ModelBuilder {
         if (classifier == null) {
             return null;
         }
-        try (var st = SafeTensors.open(file)) {
-            String key = classifier + ".weight";
-            return st.contains(key) && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
+        try (var st = Checkpoint.open(file)) {
+            // The key as loadInto will find it: possibly under a prefix every key carries (module., model.).
+            String key = Weights.keyInCheckpoint(st.names(), classifier + ".weight");
+            return key != null && st.info(key).shape().length == 2 ? (int) st.info(key).shape()[0] : null;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.graft.zoo;
 
 import dev.graft.GraftException;
+import dev.graft.weights.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,7 +11,8 @@ import java.nio.file.Path;
  * Weights found on this machine: the safetensors file, the configuration that travels with it
  * (null when the source has none, e.g. a bare {@code file:}) and a description for messages.
  *
- * @param weightsFile the {@code model.safetensors} (or any safetensors file)
+ * @param weightsFile the {@code model.safetensors} (or any safetensors file), or the
+ *     {@code model.safetensors.index.json} of a sharded checkpoint; open it with {@link Checkpoint#open}
  * @param cfg the accompanying {@code config.json}, or null
  * @param description where they came from, e.g. {@code local-dir:/models/mnist}
  */
@@ -20,8 +22,13 @@ public record ResolvedWeights(Path weightsFile, PretrainedCfg cfg, String descri
     /** Configuration file name inside a model folder. */
     public static final String CONFIG_FILE = "config.json";
 
+    /** The index of a sharded checkpoint inside a model folder (transformers' {@code save_pretrained}). */
+    public static final String INDEX_FILE = Checkpoint.INDEX_FILE;
+
     /** The weights file of transformers' and timm's older repos: a PyTorch pickle. */
     public static final String PICKLE_FILE = "pytorch_model.bin";
+    /** The index of a sharded pickle checkpoint. */
+    public static final String PICKLE_INDEX_FILE = "pytorch_model.bin.index.json";
 
     /**
      * Whether {@code file} is a PyTorch checkpoint made by {@code torch.save}: a zip archive (the
@@ -57,18 +64,27 @@ public record ResolvedWeights(Path weightsFile, PretrainedCfg cfg, String descri
                 + " save_file(torch.load('" + fileName + "', weights_only=True), 'model.safetensors')\"";
     }
 
-    /** A folder with {@code config.json} and {@code model.safetensors}. */
+    /**
+     * A folder with {@code config.json} and {@code model.safetensors}, or, as transformers writes
+     * large models, {@code model.safetensors.index.json} and the shards it names.
+     */
     public static ResolvedWeights ofDir(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new GraftException("model folder " + dir + " does not exist", "give a folder with config.json and model.safetensors");
         }
-        Path w = dir.resolve(WEIGHTS_FILE);
+        Path w = Checkpoint.find(dir);
         Path c = dir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(w) && Files.isRegularFile(dir.resolve(PICKLE_FILE))) {
+        if (w == null && Files.isRegularFile(dir.resolve(PICKLE_FILE))) {
             refusePickle(dir.resolve(PICKLE_FILE));
         }
-        if (!Files.isRegularFile(w)) {
-            throw new GraftException(dir + " has no " + WEIGHTS_FILE, "save the model with Weights.save (or timm's save_for_hf) into that folder");
+        if (w == null && Files.isRegularFile(dir.resolve(PICKLE_INDEX_FILE))) {
+            throw new GraftException(dir + " holds a sharded PyTorch pickle checkpoint (" + PICKLE_INDEX_FILE
+                    + "), which Graft never loads (unpickling can run code)",
+                    "re-save it as safetensors in Python: model.save_pretrained(DIR, safe_serialization=True)");
+        }
+        if (w == null) {
+            throw new GraftException(dir + " has no " + WEIGHTS_FILE + " (nor " + INDEX_FILE + ")",
+                    "save the model with Weights.save (or timm's save_for_hf) into that folder");
         }
         if (!Files.isRegularFile(c)) {
             throw new GraftException(dir + " has no " + CONFIG_FILE, "add the config.json written with the weights (it names the architecture)");

@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
 import dev.graft.GraftHome;
+import dev.graft.weights.Checkpoint;
 import dev.graft.weights.DType;
 import dev.graft.weights.LoadReport;
 import dev.graft.weights.SafeTensors;
-import dev.graft.weights.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,7 +60,18 @@ public final class Weights {
         } catch (IOException e) {
             throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
         }
-        saveStateDict(model, dir.resolve(ResolvedWeights.WEIGHTS_FILE));
+        // One model.safetensors; a sharded checkpoint saved there before goes, so one checkpoint remains.
+        save(model, dir, cfg, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #save(GraftModel, Path, PretrainedCfg)}, with the weights split as transformers'
+     * {@code save_pretrained(max_shard_size=...)} does when they exceed {@code maxShardBytes}:
+     * shards {@code model-00001-of-0000N.safetensors} and {@code model.safetensors.index.json}
+     * (see {@link Checkpoint#writeSharded}); one {@code model.safetensors} when they fit.
+     */
+    public static void save(GraftModel model, Path dir, PretrainedCfg cfg, long maxShardBytes) {
+        Checkpoint.writeSharded(dir, stateDictTensors(model.stateDict()), PYTORCH_METADATA, maxShardBytes);
         model.writeConfig(cfg, dir);
     }
 
@@ -79,6 +90,13 @@ public final class Weights {
      * atomically (a temporary file, then a rename).
      */
     public static void saveStateDict(Map<String, Parameter> stateDict, Path file, Map<String, String> extraMetadata) {
+        Map<String, String> metadata = new LinkedHashMap<>(PYTORCH_METADATA);
+        metadata.putAll(extraMetadata);
+        SafeTensors.writeTensors(file, stateDictTensors(stateDict), metadata);
+    }
+
+    /** A state dict as float32 tensors, with {@code num_batches_tracked} after each {@code running_var}. */
+    private static List<SafeTensors.Tensor> stateDictTensors(Map<String, Parameter> stateDict) {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
             NDArray a = e.getValue().getArray();
@@ -90,9 +108,7 @@ public final class Weights {
                 tensors.add(new SafeTensors.Tensor(key, DType.I64, new long[0], zero));
             }
         }
-        Map<String, String> metadata = new LinkedHashMap<>(PYTORCH_METADATA);
-        metadata.putAll(extraMetadata);
-        SafeTensors.writeTensors(file, tensors, metadata);
+        return tensors;
     }
 
     /** Creates the model a folder describes ({@code config.json} names the architecture) with its weights. */
@@ -117,10 +133,15 @@ public final class Weights {
     public record LoadOptions(boolean strict, boolean dropClassifier) {}
 
     /**
-     * Loads a safetensors state dict into a model. Keys are PyTorch state-dict keys; shape
-     * mismatches are always errors (after the model's own adaptations, e.g. first conv channels);
-     * {@code num_batches_tracked} is accepted and ignored. Nothing is copied unless the whole check
-     * passes.
+     * Loads a checkpoint into a model: one safetensors file or the index of a sharded checkpoint
+     * ({@code model.safetensors.index.json}, see {@link Checkpoint}). Keys are PyTorch state-dict
+     * keys; shape mismatches are always errors (after the model's own adaptations, e.g. first conv
+     * channels). Buffers PyTorch files carry that are no parameters of the model are accepted and
+     * reported as ignored: {@code num_batches_tracked}, transformers' {@code position_ids} and GPT-2's
+     * attention masks {@code attn.bias} / {@code attn.masked_bias}. A prefix that every key carries
+     * ({@code module.} of DataParallel, {@code model.}, {@code bert.}, {@code transformer.}) is
+     * stripped when the keys then match the model's, and reported. Nothing is copied unless the
+     * whole check passes.
      */
     public static LoadReport loadInto(GraftModel model, Path file, LoadOptions options) {
         Map<String, Parameter> state = model.stateDict();
@@ -132,12 +153,14 @@ public final class Weights {
         List<String> mismatched = new ArrayList<>();
         Map<String, NDArray> toCopy = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
-        try (SafeTensors st = SafeTensors.open(file);
+        try (Checkpoint ck = Checkpoint.open(file);
                 NDManager nd = NDManager.newBaseManager();
                 NoGrad ignoredGrad = NoGrad.enter()) {
-            for (TensorInfo t : st.tensors().values()) {
-                String key = t.name();
-                if (key.endsWith("." + NUM_BATCHES_TRACKED) || key.equals(NUM_BATCHES_TRACKED)) {
+            String prefix = strippablePrefix(ck.names(), state.keySet());
+            for (String fileKey : ck.names()) {
+                String key = fileKey.startsWith(prefix) ? fileKey.substring(prefix.length()) : fileKey;
+                Parameter p = state.get(key);
+                if (isNumBatchesTracked(key) || p == null && isBufferKey(key)) {
                     ignored.add(key);
                     continue;
                 }
@@ -146,14 +169,13 @@ public final class Weights {
                     seen.add(key);
                     continue;
                 }
-                Parameter p = state.get(key);
                 if (p == null) {
                     unexpected.add(key);
                     continue;
                 }
                 seen.add(key);
                 Shape target = p.getArray().getShape();
-                NDArray src = st.toNDArray(nd, key);
+                NDArray src = ck.toNDArray(nd, fileKey);
                 if (!src.getShape().equals(target)) {
                     NDArray a = model instanceof ModelBase mb ? mb.adaptCheckpointTensor(key, src, target) : null;
                     if (a == null || !a.getShape().equals(target)) {
@@ -200,7 +222,71 @@ public final class Weights {
                     dst.setRequiresGradient(true);
                 }
             }
-            return new LoadReport(new ArrayList<>(toCopy.keySet()), missing, unexpected, adapted, skipped, ignored);
+            return new LoadReport(new ArrayList<>(toCopy.keySet()), missing, unexpected, adapted, skipped, ignored, prefix);
         }
+    }
+
+    private static boolean isNumBatchesTracked(String key) {
+        return key.equals(NUM_BATCHES_TRACKED) || key.endsWith("." + NUM_BATCHES_TRACKED);
+    }
+
+    /**
+     * Buffers PyTorch state dicts carry that a model may have no parameter for: BatchNorm's counter,
+     * transformers' {@code position_ids} and GPT-2's causal masks ({@code attn.bias}, {@code attn.masked_bias}).
+     */
+    public static boolean isBufferKey(String key) {
+        for (String b : BUFFER_KEYS) {
+            if (key.equals(b) || key.endsWith("." + b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<String> BUFFER_KEYS = List.of(NUM_BATCHES_TRACKED, "position_ids", "attn.bias", "attn.masked_bias");
+
+    /** How deep prefixes are looked for, e.g. {@code module.model.} (DataParallel around a wrapper). */
+    private static final int MAX_PREFIX_SEGMENTS = 3;
+
+    /**
+     * The prefix to strip from a checkpoint's keys: "" when some key already is a model key;
+     * otherwise the leading dotted segments that every key (buffers aside) carries, when removing
+     * them makes some key a model key; otherwise "" (the keys are then reported as unexpected).
+     */
+    public static String strippablePrefix(List<String> fileKeys, Set<String> modelKeys) {
+        List<String> keys = fileKeys.stream().filter(k -> !isBufferKey(k)).toList();
+        if (keys.isEmpty() || keys.stream().anyMatch(modelKeys::contains)) {
+            return "";
+        }
+        String prefix = "";
+        for (int depth = 0; depth < MAX_PREFIX_SEGMENTS; depth++) {
+            String first = keys.get(0).substring(prefix.length());
+            int dot = first.indexOf('.');
+            if (dot <= 0) {
+                return "";
+            }
+            String candidate = prefix + first.substring(0, dot + 1);
+            if (!keys.stream().allMatch(k -> k.startsWith(candidate) && k.length() > candidate.length())) {
+                return "";
+            }
+            prefix = candidate;
+            String p = prefix;
+            if (keys.stream().anyMatch(k -> modelKeys.contains(k.substring(p.length())))) {
+                return prefix;
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The name under which a checkpoint holds a model key: the key itself, or the key behind a
+     * prefix that every key (buffers aside) carries, as {@link #loadInto} would strip it; null when absent.
+     */
+    static String keyInCheckpoint(List<String> fileKeys, String modelKey) {
+        if (fileKeys.contains(modelKey)) {
+            return modelKey;
+        }
+        String prefix = strippablePrefix(fileKeys, Set.of(modelKey));
+        return prefix.isEmpty() || !fileKeys.contains(prefix + modelKey) ? null : prefix + modelKey;
     }
 }

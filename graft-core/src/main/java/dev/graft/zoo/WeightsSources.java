@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * The weights sources {@code Zoo.create} understands, by prefix: {@code file:} (a safetensors
- * file), {@code local-dir:} (a folder with config.json + model.safetensors) and whatever other
+ * file or a sharded checkpoint's index), {@code local-dir:} (a folder with config.json + model.safetensors,
+ * or model.safetensors.index.json and its shards) and whatever other
  * modules register, such as {@code hf-hub:}.
  *
  * <pre>{@code
@@ -78,7 +79,7 @@ public final class WeightsSources {
         }
     }
 
-    /** {@code file:PATH}: one safetensors file. */
+    /** {@code file:PATH}: one safetensors file, or the index of a sharded checkpoint. */
     private static ResolvedWeights resolveFile(String spec) {
         Path p = Path.of(spec);
         if (!Files.isRegularFile(p)) {
@@ -89,7 +90,9 @@ public final class WeightsSources {
         }
         // A config.json next to the file is used when present (a model folder given by its file).
         Path cfg = p.resolveSibling(ResolvedWeights.CONFIG_FILE);
-        return new ResolvedWeights(p, Files.isRegularFile(cfg) && p.getFileName().toString().equals(ResolvedWeights.WEIGHTS_FILE)
+        String fileName = p.getFileName().toString();
+        boolean folderFile = fileName.equals(ResolvedWeights.WEIGHTS_FILE) || fileName.equals(ResolvedWeights.INDEX_FILE);
+        return new ResolvedWeights(p, Files.isRegularFile(cfg) && folderFile
                 ? dev.graft.zoo.PretrainedCfg.read(cfg) : null, FILE + spec);
     }
 

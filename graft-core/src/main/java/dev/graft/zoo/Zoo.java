@@ -195,8 +195,8 @@ public final class Zoo {
         if (imported != null) {
             return imported.importable().getAsBoolean() ? null : new WeightsStep(imported.step(), false, arch(archDotTag), null);
         }
-        if (Files.isRegularFile(Weights.catalogueDir(archDotTag).resolve(ResolvedWeights.WEIGHTS_FILE))) {
-            return null;
+        if (dev.graft.weights.Checkpoint.find(Weights.catalogueDir(archDotTag)) != null) {
+            return null;  // weights made here: one file, or a sharded checkpoint
         }
         if (shipped != null && shipped.onClassPath()) {
             return null;
@@ -279,7 +279,7 @@ public final class Zoo {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve(ResolvedWeights.WEIGHTS_FILE)))
+            return s.filter(p -> dev.graft.weights.Checkpoint.find(p) != null)
                     .map(p -> p.getFileName().toString())
                     .filter(n -> n.indexOf('.') > 0 && ARCHITECTURES.containsKey(arch(n)))
                     .toList();

@@ -37,7 +37,10 @@ import java.util.stream.Stream;
  * call is served from the cache or fails with an error that says what is missing.
  */
 public final class Hub {
-    /** What {@link #snapshotModel(String)} fetches: config, weights and the card. */
+    /**
+     * What {@link #snapshotModel(String)} fetches: config (and a sharded checkpoint's
+     * {@code model.safetensors.index.json}), weights (every shard too) and the card.
+     */
     public static final List<String> MODEL_FILES = List.of("*.json", "*.safetensors", "README.md");
 
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
@@ -160,7 +163,44 @@ public final class Hub {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        checkShards(repo, rev, dir);
         return dir;
+    }
+
+    /**
+     * A repository without {@code model.safetensors} but with {@code model.safetensors.index.json}
+     * (transformers' sharded checkpoint): every shard the index names came with the snapshot
+     * ({@link #MODEL_FILES} match them); one the repository lacks is named here, with the repository.
+     */
+    private void checkShards(String repo, String rev, Path dir) {
+        if (Files.exists(dir.resolve(ResolvedWeights.WEIGHTS_FILE)) || !Files.exists(dir.resolve(ResolvedWeights.INDEX_FILE))) {
+            return;
+        }
+        JsonNode map;
+        try {
+            map = Json.MAPPER.readTree(dir.resolve(ResolvedWeights.INDEX_FILE).toFile()).get("weight_map");
+        } catch (IOException e) {
+            return;  // the checkpoint reader says what is wrong with the index, naming it
+        }
+        if (map == null || !map.isObject()) {
+            return;
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        for (JsonNode v : map) {
+            if (v.isTextual() && !v.asText().contains("/") && !Files.exists(dir.resolve(v.asText()))) {
+                missing.add(v.asText());
+            }
+        }
+        if (!missing.isEmpty()) {
+            String shards = " names shard" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing);
+            String where = "model repository " + repo + (rev == null ? "" : "@" + rev) + ": " + ResolvedWeights.INDEX_FILE;
+            if (config.offline()) {
+                throw new GraftException(where + shards + ", which the cache does not hold (offline mode is on)",
+                        "download the repository once online (graft hub pull " + repo + "), then work offline");
+            }
+            throw new GraftException(where + shards + ", which the repository does not hold",
+                    "push every shard the index names (save_pretrained writes them together), or a single model.safetensors");
+        }
     }
 
     /** Whether the repository holds a {@code pytorch_model.bin}; false where that cannot be asked (offline). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.GraftException;
+import dev.graft.weights.Checkpoint;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.Weights;
 import java.nio.file.Files;
@@ -24,12 +25,12 @@ import java.util.Map;
 public final class BertWeights {
     private BertWeights() {}
 
-    /** Tensors by name, created in {@code manager}. */
+    /** Tensors by name, created in {@code manager}, of a safetensors file or a sharded checkpoint's index. */
     public static Map<String, NDArray> read(NDManager manager, Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new GraftException("no weights file at " + file, "a model folder needs model.safetensors");
+            throw new GraftException("no weights file at " + file, "a model folder needs model.safetensors (or model.safetensors.index.json and its shards)");
         }
-        try (SafeTensors st = SafeTensors.open(file)) {
+        try (Checkpoint st = Checkpoint.open(file)) {
             return st.toNDArrays(manager);
         }
     }
