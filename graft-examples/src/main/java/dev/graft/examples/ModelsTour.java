@@ -45,7 +45,15 @@ public final class ModelsTour {
         GraftModel d = Zoo.create("local-dir:runs/mnist/model");                 // architecture from config.json
         List<String> names = Zoo.list(List.of("resnet*"), List.of("*101"), false);
         // example:end create
+        // example:begin families
+        GraftModel convnext = Zoo.create("convnext_tiny", CreateOptions.defaults().withNumClasses(10));   // timm keys
+        GraftModel b0 = Zoo.create("efficientnet_b0", CreateOptions.defaults().withNumClasses(10));
+        GraftModel small = Zoo.create("mobilenetv3_small_100", CreateOptions.defaults().withNumClasses(10));
+        GraftModel hfVit = Zoo.create("hf_vit_base_patch16_224", CreateOptions.defaults().withNumClasses(3)); // transformers keys
+        Weights.save(hfVit, Path.of("out/vit-3"));          // transformers' config.json + preprocessor_config.json
+        // example:end families
         System.out.println(List.of(m.name(), a.name(), b.name(), c.name(), d.name()) + " of " + names);
+        System.out.println(List.of(convnext.name(), b0.name(), small.name(), hfVit.name()));
     }
 
     static void bert(NDManager manager, ParameterStore ps) {
