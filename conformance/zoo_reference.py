@@ -208,51 +208,55 @@ HF_VIT_PREPROCESSOR = {"do_normalize": True, "do_resize": True, "feature_extract
                        "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "resample": 2, "size": 224}
 
 
+# torchvision vit_b_16 name parts and transformers' ViTForImageClassification ones, applied in this order one way and
+# in reverse order the other way (the fused in_proj is split into query/key/value separately).
+VIT_TRANSFORMERS_NAMES = [
+    ("class_token", "vit.embeddings.cls_token"),
+    ("encoder.pos_embedding", "vit.embeddings.position_embeddings"),
+    ("conv_proj.", "vit.embeddings.patch_embeddings.projection."),
+    ("encoder.layers.encoder_layer_", "vit.encoder.layer."),
+    (".ln_1.", ".layernorm_before."),
+    (".ln_2.", ".layernorm_after."),
+    (".mlp.0.", ".intermediate.dense."),
+    (".mlp.3.", ".output.dense."),
+    (".self_attention.out_proj.", ".attention.output.dense."),  # after .output.dense., so the way back takes it first
+    ("encoder.ln.", "vit.layernorm."),
+    ("heads.head.", "classifier."),
+]
+
+
+def rename(key, pairs):
+    for old, new in pairs:
+        key = key.replace(old, new)
+    return key
+
+
 def vit_to_transformers(sd):
     """torchvision vit_b_16 keys -> transformers ViTForImageClassification keys (in_proj split into query, key, value)."""
     out = {}
     for k, v in sd.items():
+        k = k.replace(".mlp.linear_1.", ".mlp.0.").replace(".mlp.linear_2.", ".mlp.3.")  # torchvision's older names
         if ".self_attention.in_proj_" in k:
-            base = k.split(".self_attention.")[0].replace("encoder.layers.encoder_layer_", "vit.encoder.layer.")
+            base = rename(k.split(".self_attention.")[0], VIT_TRANSFORMERS_NAMES)
             kind = k.rsplit("_", 1)[1]  # weight or bias
             for name, part in zip(("query", "key", "value"), v.chunk(3, dim=0)):
                 out[f"{base}.attention.attention.{name}.{kind}"] = part.clone()
-            continue
-        n = k.replace("class_token", "vit.embeddings.cls_token")
-        n = n.replace("encoder.pos_embedding", "vit.embeddings.position_embeddings")
-        n = n.replace("conv_proj.", "vit.embeddings.patch_embeddings.projection.")
-        n = n.replace("encoder.layers.encoder_layer_", "vit.encoder.layer.")
-        n = n.replace(".ln_1.", ".layernorm_before.").replace(".ln_2.", ".layernorm_after.")
-        n = n.replace(".self_attention.out_proj.", ".attention.output.dense.")
-        n = n.replace(".mlp.0.", ".intermediate.dense.").replace(".mlp.3.", ".output.dense.")
-        n = n.replace(".mlp.linear_1.", ".intermediate.dense.").replace(".mlp.linear_2.", ".output.dense.")
-        n = n.replace("encoder.ln.", "vit.layernorm.")
-        n = n.replace("heads.head.", "classifier.")
-        out[n] = v
+        else:
+            out[rename(k, VIT_TRANSFORMERS_NAMES)] = v
     return out
 
 
 def transformers_to_vit(sd):
     """The way back: transformers ViT keys -> torchvision vit_b_16 keys (query, key, value fused into in_proj)."""
+    back = [(new, old) for old, new in reversed(VIT_TRANSFORMERS_NAMES)]
     out = {}
     for k, v in sd.items():
-        if ".attention.attention." in k:
-            if ".query." not in k:
-                continue
+        if ".attention.attention.query." in k:
             base, kind = k.split(".attention.attention.query.")
             fused = torch.cat([sd[f"{base}.attention.attention.{n}.{kind}"] for n in ("query", "key", "value")], dim=0)
-            out[base.replace("vit.encoder.layer.", "encoder.layers.encoder_layer_") + f".self_attention.in_proj_{kind}"] = fused
-            continue
-        n = k.replace("vit.embeddings.cls_token", "class_token")
-        n = n.replace("vit.embeddings.position_embeddings", "encoder.pos_embedding")
-        n = n.replace("vit.embeddings.patch_embeddings.projection.", "conv_proj.")
-        n = n.replace("vit.encoder.layer.", "encoder.layers.encoder_layer_")
-        n = n.replace(".layernorm_before.", ".ln_1.").replace(".layernorm_after.", ".ln_2.")
-        n = n.replace(".attention.output.dense.", ".self_attention.out_proj.")
-        n = n.replace(".intermediate.dense.", ".mlp.0.").replace(".output.dense.", ".mlp.3.")
-        n = n.replace("vit.layernorm.", "encoder.ln.")
-        n = n.replace("classifier.", "heads.head.")
-        out[n] = v
+            out[rename(base, back) + f".self_attention.in_proj_{kind}"] = fused
+        elif ".attention.attention." not in k:
+            out[rename(k, back)] = v
     return out
 
 

@@ -91,12 +91,11 @@ public final class ViTForImageClassification extends ModelBase {
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
         NDArray[] out = new NDArray[layers.size()];
         NDArray y = embeddings.forward(ps, x, training);
-        long n = x.getShape().get(0);
         long gh = x.getShape().get(2) / config.patchSize();
         long gw = x.getShape().get(3) / config.patchSize();
         for (int i = 0; i < layers.size() && i <= last; i++) {
             y = layers.get(i).forward(ps, y, training);
-            out[i] = y.get(":, 1:, :").transpose(0, 2, 1).reshape(n, config.hiddenSize(), gh, gw);
+            out[i] = VisionTransformer.spatial(y, gh, gw);
         }
         return out;
     }
@@ -118,12 +117,8 @@ public final class ViTForImageClassification extends ModelBase {
 
     @Override
     public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
-        if (key.equals("vit.embeddings.position_embeddings") && tensor.getShape().dimension() == 3 && tensor.getShape().get(2) == target.get(2)) {
-            int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
-            if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
-                return null;
-            }
-            return VisionTransformer.resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, gridSize, gridSize);
+        if (key.equals("vit.embeddings.position_embeddings")) {
+            return VisionTransformer.checkpointPosEmbed(tensor, target, gridSize);
         }
         return super.adaptCheckpointTensor(key, tensor, target);
     }
@@ -174,14 +169,12 @@ public final class ViTForImageClassification extends ModelBase {
 
     /** {@code cls_token}, {@code position_embeddings} and {@code patch_embeddings.projection}; other grids resampled as timm does. */
     static final class Embeddings extends Module {
-        private final int dim;
         private final int gridSize;
         private final Parameter clsToken;
         private final Parameter positionEmbeddings;
         private final PatchEmbeddings patchEmbeddings;
 
         Embeddings(int inChans, int dim, int patch, int gridSize, double initRange) {
-            this.dim = dim;
             this.gridSize = gridSize;
             clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, dim), Init.normal(initRange));
             positionEmbeddings = param("position_embeddings", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, dim),
@@ -191,17 +184,8 @@ public final class ViTForImageClassification extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            NDArray p = patchEmbeddings.forward(ps, x, training);
-            long n = p.getShape().get(0);
-            long gh = p.getShape().get(2);
-            long gw = p.getShape().get(3);
-            NDArray tokens = p.reshape(n, dim, gh * gw).transpose(0, 2, 1);
-            NDArray cls = value(ps, clsToken, x, training).broadcast(n, 1, dim);
-            NDArray pos = value(ps, positionEmbeddings, x, training);
-            if (gh != gridSize || gw != gridSize) {
-                pos = VisionTransformer.resamplePosEmbed(pos, gridSize, gridSize, (int) gh, (int) gw);
-            }
-            return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
+            return VisionTransformer.tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
+                    value(ps, positionEmbeddings, x, training), gridSize);
         }
     }
 

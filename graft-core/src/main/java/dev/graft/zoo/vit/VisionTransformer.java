@@ -81,17 +81,42 @@ public final class VisionTransformer extends ModelBase {
     }
 
     private NDArray embed(ParameterStore ps, NDArray x, boolean training) {
-        NDArray p = patchEmbed.forward(ps, x, training); // N, D, gh, gw
-        long n = p.getShape().get(0);
-        long gh = p.getShape().get(2);
-        long gw = p.getShape().get(3);
-        NDArray tokens = p.reshape(n, embedDim, gh * gw).transpose(0, 2, 1);
-        NDArray cls = value(ps, clsToken, x, training).broadcast(n, 1, embedDim);
-        NDArray pos = value(ps, posEmbed, x, training);
-        if (gh != gridSize || gw != gridSize) {
-            pos = resamplePosEmbed(pos, gridSize, gridSize, (int) gh, (int) gw);
-        }
+        return tokens(patchEmbed.forward(ps, x, training), value(ps, clsToken, x, training), value(ps, posEmbed, x, training), gridSize);
+    }
+
+    /**
+     * The token sequence of a ViT: patch embeddings (N, D, gh, gw) flattened to (N, gh*gw, D), the
+     * class token in front, position embeddings made for a {@code grid} x {@code grid} grid added
+     * (resampled when the patches form another grid).
+     */
+    static NDArray tokens(NDArray patches, NDArray clsToken, NDArray posEmbed, int grid) {
+        long n = patches.getShape().get(0);
+        long d = patches.getShape().get(1);
+        long gh = patches.getShape().get(2);
+        long gw = patches.getShape().get(3);
+        NDArray tokens = patches.reshape(n, d, gh * gw).transpose(0, 2, 1);
+        NDArray cls = clsToken.broadcast(n, 1, d);
+        NDArray pos = gh != grid || gw != grid ? resamplePosEmbed(posEmbed, grid, grid, (int) gh, (int) gw) : posEmbed;
         return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
+    }
+
+    /** Tokens after the class token as timm's spatial maps (N, D, gh, gw), for feature extraction. */
+    static NDArray spatial(NDArray tokens, long gh, long gw) {
+        long n = tokens.getShape().get(0);
+        long d = tokens.getShape().get(2);
+        return tokens.get(":, 1:, :").transpose(0, 2, 1).reshape(n, d, gh, gw);
+    }
+
+    /** A checkpoint's position embeddings made for another square grid, resampled to {@code grid}; null if not such. */
+    static NDArray checkpointPosEmbed(NDArray tensor, Shape target, int grid) {
+        if (tensor.getShape().dimension() != 3 || tensor.getShape().get(2) != target.get(2)) {
+            return null;
+        }
+        int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
+        if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
+            return null;
+        }
+        return resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, grid, grid);
     }
 
     @Override
@@ -112,13 +137,11 @@ public final class VisionTransformer extends ModelBase {
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
         NDArray[] out = new NDArray[blocks.size()];
         NDArray y = embed(ps, x, training);
-        long n = x.getShape().get(0);
         long gh = x.getShape().get(2) / patchSize;
         long gw = x.getShape().get(3) / patchSize;
         for (int i = 0; i < blocks.size() && i <= last; i++) {
             y = blocks.get(i).forward(ps, y, training);
-            // timm returns spatial maps (N, D, gh, gw) without the class token.
-            out[i] = y.get(":, 1:, :").transpose(0, 2, 1).reshape(n, embedDim, gh, gw);
+            out[i] = spatial(y, gh, gw);  // timm returns spatial maps without the class token
         }
         return out;
     }
@@ -140,12 +163,8 @@ public final class VisionTransformer extends ModelBase {
 
     @Override
     public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
-        if (key.equals("pos_embed") && tensor.getShape().dimension() == 3 && tensor.getShape().get(2) == target.get(2)) {
-            int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
-            if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
-                return null;
-            }
-            return resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, gridSize, gridSize);
+        if (key.equals("pos_embed")) {
+            return checkpointPosEmbed(tensor, target, gridSize);
         }
         return super.adaptCheckpointTensor(key, tensor, target);
     }
