@@ -1,9 +1,6 @@
 package dev.graft.zoo.vit;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -15,7 +12,6 @@ import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.Classifier;
-import dev.graft.zoo.nn.Conv2d;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
 import dev.graft.zoo.nn.Linear;
@@ -172,34 +168,20 @@ public final class ViTForImageClassification extends ModelBase {
         private final int gridSize;
         private final Parameter clsToken;
         private final Parameter positionEmbeddings;
-        private final PatchEmbeddings patchEmbeddings;
+        private final VisionTransformer.PatchEmbed patchEmbeddings;
 
         Embeddings(int inChans, int dim, int patch, int gridSize, double initRange) {
             this.gridSize = gridSize;
             clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, dim), Init.normal(initRange));
             positionEmbeddings = param("position_embeddings", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, dim),
                     Init.normal(initRange));
-            patchEmbeddings = module("patch_embeddings", new PatchEmbeddings(inChans, dim, patch));
+            patchEmbeddings = module("patch_embeddings", new VisionTransformer.PatchEmbed(inChans, dim, patch, "projection"));
         }
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
             return VisionTransformer.tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
                     value(ps, positionEmbeddings, x, training), gridSize);
-        }
-    }
-
-    /** {@code projection}: a patch-size conv with stride = patch size. */
-    static final class PatchEmbeddings extends Module {
-        private final Conv2d projection;
-
-        PatchEmbeddings(int in, int dim, int patch) {
-            projection = module("projection", new Conv2d(in, dim, patch, patch, 0, true, Init.defaultWeight()));
-        }
-
-        @Override
-        public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return projection.forward(ps, x, training);
         }
     }
 

@@ -63,7 +63,7 @@ public final class VisionTransformer extends ModelBase {
         // PyTorch lists a module's own parameters before its children's: cls_token, pos_embed, patch_embed...
         clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, embedDim), Init.normal(1e-6));
         posEmbed = param("pos_embed", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, embedDim), Init.normal(0.02));
-        patchEmbed = module("patch_embed", new PatchEmbed(args.inChans(), embedDim, patchSize));
+        patchEmbed = module("patch_embed", new PatchEmbed(args.inChans(), embedDim, patchSize, "proj"));
         Sequential blockList = new Sequential();
         for (int i = 0; i < depth; i++) {
             TransformerBlock b = new TransformerBlock(embedDim, heads, 4 * embedDim);
@@ -182,12 +182,15 @@ public final class VisionTransformer extends ModelBase {
         return NDArrays.concat(new NDList(prefix, back), 1);
     }
 
-    /** {@code patch_embed.proj}: a patch-size conv with stride = patch size. */
+    /**
+     * The patch embedding: a patch-size conv with stride = patch size, named {@code proj} (timm's
+     * {@code patch_embed.proj}) or {@code projection} (transformers' {@code patch_embeddings.projection}).
+     */
     static final class PatchEmbed extends Module {
         private final Conv2d proj;
 
-        PatchEmbed(int in, int dim, int patch) {
-            proj = module("proj", new Conv2d(in, dim, patch, patch, 0, true, Init.defaultWeight()));
+        PatchEmbed(int in, int dim, int patch, String convName) {
+            proj = module(convName, new Conv2d(in, dim, patch, patch, 0, true, Init.defaultWeight()));
         }
 
         @Override
