@@ -1,18 +1,24 @@
 package dev.graft.cli;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.progress.Output;
 import dev.graft.weights.DType;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.NoGrad;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
+import dev.graft.zoo.bert.BertSentenceModel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
-@Command(name = "run", description = "Run a model in inference mode on the tensor 'pixel_values' (or 'input'; NCHW float32) of a safetensors file; writes 'logits'.")
+@Command(name = "run", description = "Run a model in inference mode on a safetensors file: images as 'pixel_values' (or 'input'; NCHW float32) give 'logits'; "
+        + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output').")
 public final class ModelsRunCommand implements Callable<Integer> {
     /** Names the image batch may have, in the order they are looked for (transformers' first). */
     static final List<String> IMAGE_TENSORS = List.of("pixel_values", "input");
@@ -90,21 +97,23 @@ public final class ModelsRunCommand implements Callable<Integer> {
                 "save the images as '" + IMAGE_TENSORS.get(0) + "' (N, C, H, W) float32");
     }
 
+    /** transformers' names for a text batch, and for what the encoder returns. */
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String TOKEN_TYPE_IDS = "token_type_ids";
+    static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    static final String POOLER_OUTPUT = "pooler_output";
+
     @Override
     public Integer call() {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
+            if (in.contains(INPUT_IDS)) {
+                return runText(in, nd);
+            }
             String images = imagesTensor(in);
             long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
             CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
-            if (weights != null) {
-                o = o.withSource("file:" + weights.toAbsolutePath());
-            } else if (!name.contains(".") && !WeightsSources.hasPrefix(name)) {
-                throw new GraftException(name + " is an architecture without weights, so its outputs would be random",
-                        "pass --weights W.safetensors, a pretrained name (graft models list --pretrained) or a source (local-dir:DIR, hf-hub:org/name)");
-            }
-            if (numClasses != null) {
-                o = o.withNumClasses(numClasses);
-            }
+            o = withWeights(o);
             ModelBase model = (ModelBase) Zoo.create(name, o);
             NDArray x = in.toNDArray(nd, images).toType(DataType.FLOAT32, false);
             long t0 = System.nanoTime();
@@ -113,5 +122,64 @@ public final class ModelsRunCommand implements Callable<Integer> {
             SafeTensors.write(output, Map.of(LOGITS, y), Map.of("model", model.name(), "format", "pt"));
         }
         return 0;
+    }
+
+    /**
+     * A text encoder's pass as transformers' {@code BertModel} / {@code RobertaModel} makes it:
+     * {@code input_ids} (+ {@code attention_mask}, {@code token_type_ids}) in, {@code last_hidden_state}
+     * (+ {@code pooler_output} when the model has a pooler) out.
+     */
+    private int runText(SafeTensors in, NDManager nd) {
+        long[] shape = in.info(INPUT_IDS).shape();
+        if (shape.length != 2 || !List.of(DType.I64, DType.I32).contains(in.info(INPUT_IDS).dtype())) {
+            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " is " + in.info(INPUT_IDS).dtype() + " "
+                    + Arrays.toString(shape) + ", a text model takes int64 N x L token ids", "save the token ids as int64 (N, L)");
+        }
+        CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict);
+        o = withWeights(o);
+        GraftModel created = Zoo.create(name, o);
+        if (!(created instanceof BertSentenceModel model)) {
+            throw new GraftException(input + " holds '" + INPUT_IDS + "' but " + created.name() + " is an image model",
+                    "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (bert, roberta)");
+        }
+        NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
+        NDList inputs = new NDList(ids, optional(in, nd, ATTENTION_MASK, shape, ids.onesLike()),
+                optional(in, nd, TOKEN_TYPE_IDS, shape, ids.zerosLike()));
+        long t0 = System.nanoTime();
+        NDList out;
+        try (NoGrad ignored = NoGrad.enter()) {
+            out = model.bert().forward(new ParameterStore(nd, false), inputs, false);
+        }
+        Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), ids.getShape(), out.get(0).getShape(), (System.nanoTime() - t0) / 1e6));
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        tensors.put(LAST_HIDDEN_STATE, out.get(0));
+        if (out.size() > 1) {
+            tensors.put(POOLER_OUTPUT, out.get(1));
+        }
+        SafeTensors.write(output, tensors, Map.of("model", model.name(), "format", "pt"));
+        return 0;
+    }
+
+    /** The weights (--weights, or the name's own) and class count; an architecture alone would run random weights. */
+    private CreateOptions withWeights(CreateOptions o) {
+        if (weights != null) {
+            o = o.withSource("file:" + weights.toAbsolutePath());
+        } else if (!name.contains(".") && !WeightsSources.hasPrefix(name)) {
+            throw new GraftException(name + " is an architecture without weights, so its outputs would be random",
+                    "pass --weights W.safetensors, a pretrained name (graft models list --pretrained) or a source (local-dir:DIR, hf-hub:org/name)");
+        }
+        return numClasses == null ? o : o.withNumClasses(numClasses);
+    }
+
+    /** An int64 companion of the ids (mask or token types) of the same shape, or {@code absent}. */
+    private NDArray optional(SafeTensors in, NDManager nd, String tensor, long[] idsShape, NDArray absent) {
+        if (!in.contains(tensor)) {
+            return absent;
+        }
+        if (!Arrays.equals(in.info(tensor).shape(), idsShape)) {
+            throw new GraftException("tensor '" + tensor + "' of " + input + " is " + Arrays.toString(in.info(tensor).shape())
+                    + ", '" + INPUT_IDS + "' is " + Arrays.toString(idsShape), "save '" + tensor + "' with the shape of '" + INPUT_IDS + "'");
+        }
+        return in.toNDArray(nd, tensor).toType(DataType.INT64, false);
     }
 }

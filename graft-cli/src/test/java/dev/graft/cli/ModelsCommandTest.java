@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.weights.Checkpoint;
 import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.TimmFolder;
 import dev.graft.zoo.Weights;
@@ -180,6 +181,36 @@ class ModelsCommandTest {
             SafeTensors.write(in, Map.of("input", nd.randomUniform(0f, 1f, new Shape(1, 3, 224, 224))), null);
             String err = run(1, "models", "run", "resnet18", "--weights", w.toString(), "--input", in.toString(), "--output", out.toString());
             assertTrue(err.contains("do not match resnet18"), err);
+        }
+    }
+
+    @Test
+    void runTakesTextAsTransformersNamesIt(@TempDir Path dir) {
+        GraftModel m = Zoo.create("bert_minilm_l6_h384", CreateOptions.defaults().withSeed(3));
+        Path folder = dir.resolve("bert");
+        Weights.save(m, folder);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray ids = nd.create(new long[] {101, 2023, 2003, 102, 101, 7592, 102, 0}, new Shape(2, 4));
+            NDArray mask = ids.neq(0).toType(ai.djl.ndarray.types.DataType.INT64, false);
+            Path in = dir.resolve("ids.safetensors");
+            Path out = dir.resolve("hidden.safetensors");
+            SafeTensors.write(in, Map.of("input_ids", ids, "attention_mask", mask), null);
+            run(0, "--quiet", "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            NDArray expected = ((dev.graft.zoo.bert.BertSentenceModel) m).bert()
+                    .forward(new ai.djl.training.ParameterStore(nd, false), new ai.djl.ndarray.NDList(ids, mask), false).get(0);
+            try (SafeTensors st = SafeTensors.open(out)) {
+                assertArrayEquals(expected.toFloatArray(), st.toNDArray(nd, "last_hidden_state").toFloatArray(), 1e-5f);
+            }
+            SafeTensors.write(in, Map.of("input_ids", ids, "attention_mask", nd.ones(new Shape(2, 5))), null);
+            String shape = run(1, "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            assertTrue(shape.contains("tensor 'attention_mask'") && shape.contains("'input_ids' is [2, 4]"), shape);
+            ModelBase image = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(3));
+            Path w = dir.resolve("cnn.safetensors");
+            Weights.saveStateDict(image, w);
+            SafeTensors.write(in, Map.of("input_ids", ids), null);
+            String wrong = run(1, "models", "run", "small_cnn", "--weights", w.toString(), "--num-classes", "3", "--input", in.toString(),
+                    "--output", out.toString());
+            assertTrue(wrong.contains("holds 'input_ids' but small_cnn is an image model"), wrong);
         }
     }
 

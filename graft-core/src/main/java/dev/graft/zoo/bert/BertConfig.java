@@ -20,7 +20,7 @@ import java.util.List;
  * }</pre>
  *
  * @param architectures Hugging Face class names, e.g. {@code ["BertModel"]}
- * @param modelType always {@code bert}
+ * @param modelType {@code bert} or {@code roberta}
  * @param hiddenSize width of every token vector (384 for MiniLM-L6)
  * @param numHiddenLayers transformer layers
  * @param numAttentionHeads heads per layer (hiddenSize must divide by it)
@@ -62,9 +62,9 @@ public record BertConfig(
         hiddenAct = hiddenAct == null ? "gelu" : hiddenAct;
         addPoolingLayer = addPoolingLayer == null ? Boolean.TRUE : addPoolingLayer;
         id2label = id2label == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(id2label));
-        if (!"bert".equals(modelType)) {
-            throw new GraftException("config.json has model_type '" + modelType + "', not 'bert'",
-                    "use a BERT-architecture checkpoint (BERT, MiniLM, sentence-transformers BERT models)");
+        if (!"bert".equals(modelType) && !ROBERTA.equals(modelType)) {
+            throw new GraftException("config.json has model_type '" + modelType + "', not 'bert' or 'roberta'",
+                    "use a BERT-architecture checkpoint (BERT, RoBERTa, MiniLM, sentence-transformers BERT models)");
         }
         require(hiddenSize > 0, "hidden_size", hiddenSize);
         require(numHiddenLayers > 0, "num_hidden_layers", numHiddenLayers);
@@ -79,6 +79,19 @@ public record BertConfig(
         if (!"gelu".equals(hiddenAct)) {
             throw new GraftException("config.json has hidden_act '" + hiddenAct + "'", "Graft's BERT supports hidden_act \"gelu\"");
         }
+    }
+
+    /** transformers' RoBERTa: BERT's network with position ids counted from {@code pad_token_id + 1}. */
+    public static final String ROBERTA = "roberta";
+
+    /** Whether this is RoBERTa's variant (positions after the padding id, as {@code create_position_ids_from_input_ids}). */
+    public boolean isRoberta() {
+        return ROBERTA.equals(modelType);
+    }
+
+    /** The longest sequence the position table covers (RoBERTa's first {@code pad_token_id + 1} rows are never used). */
+    public int maxSequenceLength() {
+        return isRoberta() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
     private static void require(boolean ok, String field, int value) {

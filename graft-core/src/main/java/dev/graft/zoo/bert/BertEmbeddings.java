@@ -14,7 +14,11 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.Map;
 
-/** {@code embeddings}: word + position + token-type embeddings, LayerNorm, dropout. In: ids, type ids (B x L). */
+/**
+ * {@code embeddings}: word + position + token-type embeddings, LayerNorm, dropout. In: ids, type ids
+ * (B x L). Positions are 0..L-1 (BERT) or, for RoBERTa, counted over the non-padding tokens from
+ * {@code pad_token_id + 1}.
+ */
 final class BertEmbeddings extends BertModule {
     private final BertConfig cfg;
     private final Parameter word;
@@ -39,7 +43,14 @@ final class BertEmbeddings extends BertModule {
         NDArray ids = inputs.get(0);
         NDArray types = inputs.get(1);
         long length = ids.getShape().get(1);
-        NDArray positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
+        NDArray positions;
+        if (cfg.isRoberta()) {
+            // RoBERTa numbers the tokens from pad_token_id + 1 and gives padding the padding row.
+            NDArray tokens = ids.neq(cfg.padTokenId()).toType(DataType.INT64, false);
+            positions = tokens.cumSum(1).mul(tokens).add(cfg.padTokenId());
+        } else {
+            positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
+        }
         NDArray x = Embedding.embedding(ids, value(ps, word, ids, training), SparseFormat.DENSE).singletonOrThrow()
                 .add(Embedding.embedding(types, value(ps, tokenType, ids, training), SparseFormat.DENSE).singletonOrThrow())
                 .add(Embedding.embedding(positions, value(ps, position, ids, training), SparseFormat.DENSE).singletonOrThrow());

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A BERT encoder (Hugging Face {@code BertModel}) as a trainable DJL block. Parameters carry HF's
+ * A BERT encoder (Hugging Face {@code BertModel}, or {@code RobertaModel} for a {@code roberta} config) as a trainable DJL block. Parameters carry HF's
  * state-dict keys, so {@code model.safetensors} files of BERT checkpoints load without renaming.
  *
  * <p>Forward input: {@code input_ids} (B x L, int64), {@code attention_mask} (B x L, 1 = token,
@@ -85,9 +85,9 @@ public final class BertModel extends AbstractBlock {
      */
     public List<NDArray> hiddenStates(ParameterStore ps, NDArray ids, NDArray mask, NDArray types, boolean training, int last) {
         long length = ids.getShape().get(1);
-        if (length > cfg.maxPositionEmbeddings()) {
+        if (length > cfg.maxSequenceLength()) {
             throw new GraftException("a sequence of " + length + " tokens is longer than the model's "
-                    + cfg.maxPositionEmbeddings() + " positions", "truncate texts to at most " + cfg.maxPositionEmbeddings() + " tokens");
+                    + cfg.maxSequenceLength() + " positions", "truncate texts to at most " + cfg.maxSequenceLength() + " tokens");
         }
         NDArray hidden = embeddings.forward(ps, new NDList(ids, types), training).singletonOrThrow();
         NDArray additive = additiveMask(mask);

@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code bert_minilm_l6_h384.sentence_transformers}, whose weights are imported from the bundled
  * ONNX file on first use ({@link MiniLm#ensureImported()}). A Hugging Face BERT {@code config.json}
  * ({@code local-dir:}, {@code hf-hub:}) is read as the registered architecture of the same shape, or
- * as a new architecture {@code bert_l<layers>_h<hidden>_<hash>} registered on the fly.
+ * as a new architecture {@code bert_l<layers>_h<hidden>_<hash>} registered on the fly; a RoBERTa
+ * config ({@code model_type: roberta}, {@code RobertaModel}'s keys) likewise as {@code roberta_l<layers>_h<hidden>_<hash>}.
  *
  * <pre>{@code
  * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", CreateOptions.defaults().withPretrained(true));
@@ -46,6 +47,7 @@ public final class BertModels implements ModelFamily {
                 new Zoo.ImportedWeights(MiniLm::dir, MiniLm::ensureImported, MiniLm::importable,
                         "add " + MiniLm.ARTIFACT + " to the class path (the graft command has it)"));
         Zoo.registerConfigReader("bert", BertModels::readHuggingFaceConfig);
+        Zoo.registerConfigReader(BertConfig.ROBERTA, BertModels::readHuggingFaceConfig);
     }
 
     /**
@@ -77,7 +79,8 @@ public final class BertModels implements ModelFamily {
                     return e.getKey();
                 }
             }
-            String name = String.format("bert_l%d_h%d_%08x", shape.numHiddenLayers(), shape.hiddenSize(), shape.hashCode() & 0xffffffffL);
+            String name = String.format("%s_l%d_h%d_%08x", shape.modelType(), shape.numHiddenLayers(), shape.hiddenSize(),
+                    shape.hashCode() & 0xffffffffL);
             register(name, shape);
             return name;
         }

@@ -73,7 +73,7 @@ public final class BertSentenceModel extends ModelBase {
                     "tokenise texts with dev.graft.text.TextTokenizer (images need an image model)");
         }
         NDArray ids = x.toType(DataType.INT64, false);
-        NDArray mask = paddingMask(ids);
+        NDArray mask = paddingMask(ids, bert.config().padTokenId());
         NDArray keep = mask.toType(DataType.FLOAT32, false).expandDims(-1);
         List<NDArray> states = bert.hiddenStates(ps, ids, mask, ids.zerosLike(), training, last);
         NDArray[] out = new NDArray[bert.numLayers()];
@@ -83,9 +83,9 @@ public final class BertSentenceModel extends ModelBase {
         return out;
     }
 
-    /** 1 for tokens, 0 for padding (id 0), as the tokenizer's attention mask. */
-    static NDArray paddingMask(NDArray ids) {
-        return ids.neq(0).toType(DataType.INT64, false);
+    /** 1 for tokens, 0 for padding ({@code pad_token_id}: 0 for BERT, 1 for RoBERTa), as the tokenizer's attention mask. */
+    static NDArray paddingMask(NDArray ids, int padTokenId) {
+        return ids.neq(padTokenId).toType(DataType.INT64, false);
     }
 
     @Override

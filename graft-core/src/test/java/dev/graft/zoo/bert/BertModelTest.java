@@ -10,12 +10,14 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.engine.Engines;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +125,35 @@ class BertModelTest {
         assertThrows(GraftException.class, () -> BertConfig.of(10, 2, 3, 32, 64, 100, 2, false));
         assertThrows(GraftException.class, () -> new BertConfig(null, "bert", 16, 2, 2, 32, 64, 100, 2, 1e-12, "relu", 0.1, 0.1, 0,
                 false, null));
-        assertThrows(GraftException.class, () -> new BertConfig(null, "roberta", 16, 2, 2, 32, 64, 100, 2, 1e-12, "gelu", 0.1, 0.1,
-                0, false, null));
+        GraftException other = assertThrows(GraftException.class, () -> new BertConfig(null, "distilbert", 16, 2, 2, 32, 64, 100, 2,
+                1e-12, "gelu", 0.1, 0.1, 0, false, null));
+        assertTrue(other.getMessage().contains("model_type 'distilbert', not 'bert' or 'roberta'"), other.getMessage());
+    }
+
+    @Test
+    void robertaCountsPositionsFromAfterThePaddingId() throws Exception {
+        BertConfig roberta = new BertConfig(List.of("RobertaModel"), "roberta", 16, 2, 2, 32, 66, 100, 1, 1e-5, "gelu", 0.1, 0.1, 1, true, null);
+        assertEquals(64, roberta.maxSequenceLength(), "514 positions give RoBERTa 512 tokens; here 66 give 64");
+        BertConfig bert = new BertConfig(List.of("BertModel"), "bert", 16, 2, 2, 32, 64, 100, 1, 1e-5, "gelu", 0.1, 0.1, 1, true, null);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel r = new BertModel(roberta);
+            r.initialize(nd);
+            BertModel b = new BertModel(bert);
+            b.initialize(nd);
+            // The same weights, BERT's position table being RoBERTa's without its first pad_token_id + 1 rows.
+            Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+            r.stateDict().forEach((k, p) -> weights.put(k, k.equals("embeddings.position_embeddings.weight")
+                    ? p.getArray().get("2:, :") : p.getArray()));
+            b.loadStateDict(weights, true);
+            ParameterStore ps = new ParameterStore(nd, false);
+            NDArray ids = nd.create(new long[] {0, 17, 42, 9, 2, 1, 1}, new Shape(1, 7));   // <s> ... </s> <pad> <pad>
+            NDArray mask = ids.neq(1).toType(DataType.INT64, false);
+            NDArray fromRoberta = r.forward(ps, new NDList(ids, mask), false).get(0).get(":, :5, :");
+            NDArray fromBert = b.forward(ps, new NDList(ids, mask), false).get(0).get(":, :5, :");
+            assertArrayEquals(fromBert.toFloatArray(), fromRoberta.toFloatArray(), 1e-5f);
+        }
+        Path dir = Files.createDirectories(tmp.resolve("roberta"));
+        roberta.write(dir.resolve("config.json"));
+        assertTrue(dev.graft.zoo.PretrainedCfg.read(dir.resolve("config.json")).architecture().startsWith("roberta_l2_h16_"));
     }
 }

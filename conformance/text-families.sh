@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Numerical conformance of the text families against PyTorch: transformers' BertModel and RobertaModel,
+# written out in plain PyTorch from their published architecture (conformance/text_reference.py), run
+# on seeded random weights stored under transformers' keys next to transformers' config.json. `graft
+# models run local-dir:DIR` on the same input_ids / attention_mask (/ token_type_ids), padded rows
+# included, must give last_hidden_state and pooler_output within 1e-4 * max(1, |ref|).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=/usr/bin/python3   # only the system interpreter sees Debian's torch
+if ! "$py" -c 'import torch' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null
+  else
+    echo "conformance/text-families.sh needs python3-torch (apt-get install it as root)" >&2
+    exit 1
+  fi
+fi
+out=conformance/out/text
+mkdir -p "$out"
+"$py" conformance/text_reference.py make "$out"
+status=0
+for family in bert roberta; do
+  ./graft --quiet models run "local-dir:$out/$family" --input "$out/${family}_input.safetensors" \
+      --output "$out/${family}_graft.safetensors"
+  "$py" conformance/zoo_reference.py check "$out/${family}_ref.safetensors" "$out/${family}_graft.safetensors" || status=1
+done
+exit $status

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Reference side of conformance/text-families.sh: transformers' BertModel and RobertaModel written out
+in plain PyTorch from their published architecture (modeling_bert.py, modeling_roberta.py), run on
+seeded random weights stored under transformers' exact state-dict keys, next to the config.json
+transformers writes. No transformers package is needed: the point is an independent implementation.
+
+  text_reference.py make OUT      folders OUT/<family>/ (config.json, model.safetensors), inputs and references
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zoo_reference import save_safetensors  # noqa: E402
+
+# Small shapes of each family; the other fields are what transformers' configs of the real models say.
+FAMILIES = {
+    "bert": dict(architectures=["BertModel"], model_type="bert", hidden_size=64, num_hidden_layers=2,
+                 num_attention_heads=4, intermediate_size=128, max_position_embeddings=40, vocab_size=100,
+                 type_vocab_size=2, layer_norm_eps=1e-12, hidden_act="gelu", hidden_dropout_prob=0.1,
+                 attention_probs_dropout_prob=0.1, pad_token_id=0, position_embedding_type="absolute"),
+    "roberta": dict(architectures=["RobertaModel"], model_type="roberta", hidden_size=64, num_hidden_layers=2,
+                    num_attention_heads=4, intermediate_size=128, max_position_embeddings=42, vocab_size=100,
+                    type_vocab_size=1, layer_norm_eps=1e-5, hidden_act="gelu", hidden_dropout_prob=0.1,
+                    attention_probs_dropout_prob=0.1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                    position_embedding_type="absolute"),
+}
+
+
+def state_dict(cfg, seed):
+    """Random weights under BertModel's / RobertaModel's keys, in their order, with the position_ids buffer."""
+    g = torch.Generator().manual_seed(seed)
+    h, i = cfg["hidden_size"], cfg["intermediate_size"]
+    sd = {}
+
+    def lin(name, n_out, n_in):
+        sd[f"{name}.weight"] = torch.randn(n_out, n_in, generator=g) / math.sqrt(n_in)
+        sd[f"{name}.bias"] = torch.randn(n_out, generator=g) * 0.1
+
+    def norm(name):
+        sd[f"{name}.weight"] = 1 + torch.randn(h, generator=g) * 0.1
+        sd[f"{name}.bias"] = torch.randn(h, generator=g) * 0.1
+
+    sd["embeddings.position_ids"] = torch.arange(cfg["max_position_embeddings"]).unsqueeze(0)
+    for name, rows in (("word", cfg["vocab_size"]), ("position", cfg["max_position_embeddings"]),
+                       ("token_type", cfg["type_vocab_size"])):
+        sd[f"embeddings.{name}_embeddings.weight"] = torch.randn(rows, h, generator=g)
+    norm("embeddings.LayerNorm")
+    for n in range(cfg["num_hidden_layers"]):
+        p = f"encoder.layer.{n}"
+        for part in ("query", "key", "value"):
+            lin(f"{p}.attention.self.{part}", h, h)
+        lin(f"{p}.attention.output.dense", h, h)
+        norm(f"{p}.attention.output.LayerNorm")
+        lin(f"{p}.intermediate.dense", i, h)
+        lin(f"{p}.output.dense", h, i)
+        norm(f"{p}.output.LayerNorm")
+    lin("pooler.dense", h, h)
+    return sd
+
+
+def forward(sd, cfg, ids, mask, types):
+    """BertModel.forward / RobertaModel.forward in eval mode: last_hidden_state and pooler_output."""
+    h, heads, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"]
+    d = h // heads
+    if cfg["model_type"] == "roberta":  # create_position_ids_from_input_ids
+        keep = ids.ne(cfg["pad_token_id"]).int()
+        pos = (torch.cumsum(keep, dim=1) * keep).long() + cfg["pad_token_id"]
+    else:
+        pos = torch.arange(ids.shape[1]).unsqueeze(0).expand_as(ids)
+    x = (sd["embeddings.word_embeddings.weight"][ids] + sd["embeddings.position_embeddings.weight"][pos]
+         + sd["embeddings.token_type_embeddings.weight"][types])
+    x = F.layer_norm(x, (h,), sd["embeddings.LayerNorm.weight"], sd["embeddings.LayerNorm.bias"], eps)
+    extended = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+    def lin(t, name):
+        return F.linear(t, sd[f"{name}.weight"], sd[f"{name}.bias"])
+
+    def split(t):
+        return t.view(t.shape[0], t.shape[1], heads, d).permute(0, 2, 1, 3)
+
+    for n in range(cfg["num_hidden_layers"]):
+        p = f"encoder.layer.{n}"
+        q, k, v = (split(lin(x, f"{p}.attention.self.{part}")) for part in ("query", "key", "value"))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d) + extended
+        ctx = (scores.softmax(-1) @ v).permute(0, 2, 1, 3).reshape(x.shape)
+        a = F.layer_norm(lin(ctx, f"{p}.attention.output.dense") + x, (h,),
+                         sd[f"{p}.attention.output.LayerNorm.weight"], sd[f"{p}.attention.output.LayerNorm.bias"], eps)
+        ff = F.gelu(lin(a, f"{p}.intermediate.dense"))
+        x = F.layer_norm(lin(ff, f"{p}.output.dense") + a, (h,),
+                         sd[f"{p}.output.LayerNorm.weight"], sd[f"{p}.output.LayerNorm.bias"], eps)
+    return x, torch.tanh(lin(x[:, 0], "pooler.dense"))
+
+
+def make(out):
+    for seed, (family, cfg) in enumerate(FAMILIES.items()):
+        folder = f"{out}/{family}"
+        os.makedirs(folder, exist_ok=True)
+        sd = state_dict(cfg, 200 + seed)
+        save_safetensors(f"{folder}/model.safetensors", sd, {"format": "pt"})
+        with open(f"{folder}/config.json", "w") as f:
+            json.dump(dict(cfg, transformers_version="4.40.0"), f, indent=2)
+        g = torch.Generator().manual_seed(300 + seed)
+        pad = cfg["pad_token_id"]
+        ids = torch.randint(3, cfg["vocab_size"], (3, 12), generator=g)
+        ids[1, 9:] = pad  # padded rows, as a tokenizer pads a batch
+        ids[2, 5:] = pad
+        mask = ids.ne(pad).long()
+        types = torch.zeros_like(ids)
+        if cfg["type_vocab_size"] > 1:
+            types[:, 6:] = 1  # a second segment
+        inputs = {"input_ids": ids, "attention_mask": mask}
+        if cfg["type_vocab_size"] > 1:
+            inputs["token_type_ids"] = types
+        save_safetensors(f"{out}/{family}_input.safetensors", inputs)
+        with torch.no_grad():
+            hidden, pooled = forward(sd, cfg, ids, mask, types)
+        save_safetensors(f"{out}/{family}_ref.safetensors", {"last_hidden_state": hidden, "pooler_output": pooled})
+        print(f"{family}: reference last_hidden_state {tuple(hidden.shape)}, max |ref| {hidden.abs().max().item():.3g}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        sys.exit("usage: text_reference.py make OUT")
