@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Reference side of conformance/text-families.sh: transformers' BertModel and RobertaModel written out
-in plain PyTorch from their published architecture (modeling_bert.py, modeling_roberta.py), run on
+"""Reference side of conformance/text-families.sh: transformers' BertModel, RobertaModel and DistilBertModel
+written out in plain PyTorch from their published architecture (modeling_bert.py, modeling_roberta.py,
+modeling_distilbert.py), run on
 seeded random weights stored under transformers' exact state-dict keys, next to the config.json
 transformers writes. No transformers package is needed: the point is an independent implementation.
 
@@ -28,7 +29,67 @@ FAMILIES = {
                     type_vocab_size=1, layer_norm_eps=1e-5, hidden_act="gelu", hidden_dropout_prob=0.1,
                     attention_probs_dropout_prob=0.1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
                     position_embedding_type="absolute"),
+    # DistilBertConfig names its fields otherwise (dim, n_layers, ...); its LayerNorm eps is fixed at 1e-12.
+    "distilbert": dict(architectures=["DistilBertModel"], model_type="distilbert", dim=64, n_layers=2, n_heads=4,
+                       hidden_dim=128, max_position_embeddings=40, vocab_size=100, activation="gelu", dropout=0.1,
+                       attention_dropout=0.1, pad_token_id=0, sinusoidal_pos_embds=False, initializer_range=0.02,
+                       qa_dropout=0.1, seq_classif_dropout=0.2, tie_weights_=True),
 }
+
+
+def distilbert_state_dict(cfg, seed):
+    """Random weights under DistilBertModel's keys, in its order (no segment embeddings, no pooler)."""
+    g = torch.Generator().manual_seed(seed)
+    h, i = cfg["dim"], cfg["hidden_dim"]
+    sd = {}
+
+    def lin(name, n_out, n_in):
+        sd[f"{name}.weight"] = torch.randn(n_out, n_in, generator=g) / math.sqrt(n_in)
+        sd[f"{name}.bias"] = torch.randn(n_out, generator=g) * 0.1
+
+    def norm(name):
+        sd[f"{name}.weight"] = 1 + torch.randn(h, generator=g) * 0.1
+        sd[f"{name}.bias"] = torch.randn(h, generator=g) * 0.1
+
+    sd["embeddings.word_embeddings.weight"] = torch.randn(cfg["vocab_size"], h, generator=g)
+    sd["embeddings.position_embeddings.weight"] = torch.randn(cfg["max_position_embeddings"], h, generator=g)
+    norm("embeddings.LayerNorm")
+    for n in range(cfg["n_layers"]):
+        p = f"transformer.layer.{n}"
+        for part in ("q_lin", "k_lin", "v_lin", "out_lin"):
+            lin(f"{p}.attention.{part}", h, h)
+        norm(f"{p}.sa_layer_norm")
+        lin(f"{p}.ffn.lin1", i, h)
+        lin(f"{p}.ffn.lin2", h, i)
+        norm(f"{p}.output_layer_norm")
+    return sd
+
+
+def distilbert_forward(sd, cfg, ids, mask):
+    """DistilBertModel.forward in eval mode: last_hidden_state."""
+    h, heads, eps = cfg["dim"], cfg["n_heads"], 1e-12
+    d = h // heads
+    pos = torch.arange(ids.shape[1]).unsqueeze(0).expand_as(ids)
+    x = sd["embeddings.word_embeddings.weight"][ids] + sd["embeddings.position_embeddings.weight"][pos]
+    x = F.layer_norm(x, (h,), sd["embeddings.LayerNorm.weight"], sd["embeddings.LayerNorm.bias"], eps)
+
+    def lin(t, name):
+        return F.linear(t, sd[f"{name}.weight"], sd[f"{name}.bias"])
+
+    def split(t):
+        return t.view(t.shape[0], t.shape[1], heads, d).transpose(1, 2)
+
+    for n in range(cfg["n_layers"]):
+        p = f"transformer.layer.{n}"
+        q = split(lin(x, f"{p}.attention.q_lin")) / math.sqrt(d)
+        k, v = split(lin(x, f"{p}.attention.k_lin")), split(lin(x, f"{p}.attention.v_lin"))
+        scores = (q @ k.transpose(2, 3)).masked_fill((mask == 0).view(mask.shape[0], 1, 1, -1), torch.finfo(torch.float32).min)
+        ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(x.shape)
+        sa = F.layer_norm(lin(ctx, f"{p}.attention.out_lin") + x, (h,),
+                          sd[f"{p}.sa_layer_norm.weight"], sd[f"{p}.sa_layer_norm.bias"], eps)
+        ff = lin(F.gelu(lin(sa, f"{p}.ffn.lin1")), f"{p}.ffn.lin2")
+        x = F.layer_norm(ff + sa, (h,), sd[f"{p}.output_layer_norm.weight"], sd[f"{p}.output_layer_norm.bias"], eps)
+    return x
 
 
 def state_dict(cfg, seed):
@@ -100,7 +161,8 @@ def make(out):
     for seed, (family, cfg) in enumerate(FAMILIES.items()):
         folder = f"{out}/{family}"
         os.makedirs(folder, exist_ok=True)
-        sd = state_dict(cfg, 200 + seed)
+        distil = cfg["model_type"] == "distilbert"
+        sd = distilbert_state_dict(cfg, 200 + seed) if distil else state_dict(cfg, 200 + seed)
         save_safetensors(f"{folder}/model.safetensors", sd, {"format": "pt"})
         with open(f"{folder}/config.json", "w") as f:
             json.dump(dict(cfg, transformers_version="4.40.0"), f, indent=2)
@@ -111,15 +173,21 @@ def make(out):
         ids[2, 5:] = pad
         mask = ids.ne(pad).long()
         types = torch.zeros_like(ids)
-        if cfg["type_vocab_size"] > 1:
+        segments = cfg.get("type_vocab_size", 1) > 1
+        if segments:
             types[:, 6:] = 1  # a second segment
         inputs = {"input_ids": ids, "attention_mask": mask}
-        if cfg["type_vocab_size"] > 1:
+        if segments:
             inputs["token_type_ids"] = types
         save_safetensors(f"{out}/{family}_input.safetensors", inputs)
         with torch.no_grad():
-            hidden, pooled = forward(sd, cfg, ids, mask, types)
-        save_safetensors(f"{out}/{family}_ref.safetensors", {"last_hidden_state": hidden, "pooler_output": pooled})
+            if distil:
+                refs = {"last_hidden_state": distilbert_forward(sd, cfg, ids, mask)}
+            else:
+                hidden, pooled = forward(sd, cfg, ids, mask, types)
+                refs = {"last_hidden_state": hidden, "pooler_output": pooled}
+        hidden = refs["last_hidden_state"]
+        save_safetensors(f"{out}/{family}_ref.safetensors", refs)
         print(f"{family}: reference last_hidden_state {tuple(hidden.shape)}, max |ref| {hidden.abs().max().item():.3g}")
 
 

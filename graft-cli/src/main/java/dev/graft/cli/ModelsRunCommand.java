@@ -125,7 +125,7 @@ public final class ModelsRunCommand implements Callable<Integer> {
     }
 
     /**
-     * A text encoder's pass as transformers' {@code BertModel} / {@code RobertaModel} makes it:
+     * A text encoder's pass as transformers' {@code BertModel} / {@code RobertaModel} / {@code DistilBertModel} makes it:
      * {@code input_ids} (+ {@code attention_mask}, {@code token_type_ids}) in, {@code last_hidden_state}
      * (+ {@code pooler_output} when the model has a pooler) out.
      */
@@ -140,7 +140,7 @@ public final class ModelsRunCommand implements Callable<Integer> {
         GraftModel created = Zoo.create(name, o);
         if (!(created instanceof BertSentenceModel model)) {
             throw new GraftException(input + " holds '" + INPUT_IDS + "' but " + created.name() + " is an image model",
-                    "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (bert, roberta)");
+                    "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (BERT, RoBERTa, DistilBERT)");
         }
         NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
         NDList inputs = new NDList(ids, optional(in, nd, ATTENTION_MASK, shape, ids.onesLike()),

@@ -266,9 +266,11 @@ public final class TextFineTuner {
 
     /** The transformer layer a key belongs to: -1 for embeddings, layers for the pooler. */
     static int layerIndex(String key) {
-        if (key.startsWith("encoder.layer.")) {
-            int dot = key.indexOf('.', "encoder.layer.".length());
-            return Integer.parseInt(key.substring("encoder.layer.".length(), dot));
+        for (String prefix : List.of("encoder.layer.", "transformer.layer.")) {  // BERT/RoBERTa, DistilBERT
+            if (key.startsWith(prefix)) {
+                int dot = key.indexOf('.', prefix.length());
+                return Integer.parseInt(key.substring(prefix.length(), dot));
+            }
         }
         return key.startsWith("pooler.") ? Integer.MAX_VALUE : -1;
     }

@@ -3,6 +3,7 @@ package dev.graft.zoo.bert;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
 import dev.graft.zoo.Id2Label;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A BERT encoder's shape, read from and written as a Hugging Face {@code config.json}.
@@ -20,7 +22,7 @@ import java.util.List;
  * }</pre>
  *
  * @param architectures Hugging Face class names, e.g. {@code ["BertModel"]}
- * @param modelType {@code bert} or {@code roberta}
+ * @param modelType {@code bert}, {@code roberta} or {@code distilbert} (read from and written with DistilBERT's field names)
  * @param hiddenSize width of every token vector (384 for MiniLM-L6)
  * @param numHiddenLayers transformer layers
  * @param numAttentionHeads heads per layer (hiddenSize must divide by it)
@@ -62,9 +64,13 @@ public record BertConfig(
         hiddenAct = hiddenAct == null ? "gelu" : hiddenAct;
         addPoolingLayer = addPoolingLayer == null ? Boolean.TRUE : addPoolingLayer;
         id2label = id2label == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(id2label));
-        if (!"bert".equals(modelType) && !ROBERTA.equals(modelType)) {
-            throw new GraftException("config.json has model_type '" + modelType + "', not 'bert' or 'roberta'",
-                    "use a BERT-architecture checkpoint (BERT, RoBERTa, MiniLM, sentence-transformers BERT models)");
+        if (!"bert".equals(modelType) && !ROBERTA.equals(modelType) && !DISTILBERT.equals(modelType)) {
+            throw new GraftException("config.json has model_type '" + modelType + "', not 'bert', 'roberta' or 'distilbert'",
+                    "use a BERT-architecture checkpoint (BERT, RoBERTa, DistilBERT, MiniLM, sentence-transformers BERT models)");
+        }
+        if (DISTILBERT.equals(modelType)) {
+            typeVocabSize = Math.max(typeVocabSize, 1);  // no segment embeddings; kept positive for the shape checks
+            addPoolingLayer = Boolean.FALSE;              // DistilBertModel has no pooler
         }
         require(hiddenSize > 0, "hidden_size", hiddenSize);
         require(numHiddenLayers > 0, "num_hidden_layers", numHiddenLayers);
@@ -83,6 +89,24 @@ public record BertConfig(
 
     /** transformers' RoBERTa: BERT's network with position ids counted from {@code pad_token_id + 1}. */
     public static final String ROBERTA = "roberta";
+
+    /** transformers' DistilBERT: BERT's layer under other names, no segment embeddings, no pooler. */
+    public static final String DISTILBERT = "distilbert";
+
+    /** DistilBertConfig's names for BERT's fields (its config.json uses these). */
+    private static final Map<String, String> DISTILBERT_FIELDS = Map.of("dim", "hidden_size", "n_layers", "num_hidden_layers",
+            "n_heads", "num_attention_heads", "hidden_dim", "intermediate_size", "activation", "hidden_act",
+            "dropout", "hidden_dropout_prob", "attention_dropout", "attention_probs_dropout_prob");
+
+    /** The state-dict prefix of the transformer layers: {@code encoder.layer.} (DistilBERT: {@code transformer.layer.}). */
+    public String layerPrefix() {
+        return isDistilBert() ? "transformer.layer." : "encoder.layer.";
+    }
+
+    /** Whether this is DistilBERT's layout ({@code transformer.layer.N.attention.q_lin}, ...). */
+    public boolean isDistilBert() {
+        return DISTILBERT.equals(modelType);
+    }
 
     /** Whether this is RoBERTa's variant (positions after the padding id, as {@code create_position_ids_from_input_ids}). */
     public boolean isRoberta() {
@@ -127,7 +151,19 @@ public record BertConfig(
 
     public static BertConfig read(Path file) {
         try {
-            return Json.MAPPER.readValue(file.toFile(), BertConfig.class);
+            ObjectNode node = (ObjectNode) Json.MAPPER.readTree(file.toFile());
+            if (node.path("model_type").asText().equals(DISTILBERT)) {
+                if (node.path("sinusoidal_pos_embds").asBoolean(false)) {
+                    throw new GraftException(file + " asks for sinusoidal position embeddings", "Graft's DistilBERT reads learned ones only");
+                }
+                DISTILBERT_FIELDS.forEach((theirs, ours) -> {
+                    if (node.has(theirs)) {
+                        node.set(ours, node.remove(theirs));
+                    }
+                });
+                node.put("layer_norm_eps", 1e-12);  // fixed in transformers' DistilBERT
+            }
+            return Json.MAPPER.treeToValue(node, BertConfig.class);
         } catch (IOException e) {
             throw new GraftException("cannot read BERT config " + file + ": " + e.getMessage(),
                     "check that it is a Hugging Face config.json of a BERT model", e);
@@ -142,7 +178,12 @@ public record BertConfig(
     public void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            com.fasterxml.jackson.databind.node.ObjectNode node = Json.MAPPER.valueToTree(this);
+            ObjectNode node = Json.MAPPER.valueToTree(this);
+            if (isDistilBert()) {
+                DISTILBERT_FIELDS.forEach((theirs, ours) -> node.set(theirs, node.remove(ours)));
+                node.remove(List.of("type_vocab_size", "layer_norm_eps", "add_pooling_layer"));
+                node.put("sinusoidal_pos_embds", false);
+            }
             node.put("architecture", "bert");
             Json.MAPPER.writeValue(file.toFile(), node);
         } catch (IOException e) {

@@ -33,7 +33,8 @@ final class BertEmbeddings extends BertModule {
                 new Shape(cfg.vocabSize(), cfg.hiddenSize()), new NormalInitializer(0.02f));
         position = add("embeddings.position_embeddings.weight", Parameter.Type.WEIGHT,
                 new Shape(cfg.maxPositionEmbeddings(), cfg.hiddenSize()), new NormalInitializer(0.02f));
-        tokenType = add("embeddings.token_type_embeddings.weight", Parameter.Type.WEIGHT,
+        // DistilBERT has no segment embeddings.
+        tokenType = cfg.isDistilBert() ? null : add("embeddings.token_type_embeddings.weight", Parameter.Type.WEIGHT,
                 new Shape(cfg.typeVocabSize(), cfg.hiddenSize()), new NormalInitializer(0.02f));
         norm = layerNorm("embeddings.LayerNorm", cfg.hiddenSize());
     }
@@ -51,9 +52,11 @@ final class BertEmbeddings extends BertModule {
         } else {
             positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
         }
-        NDArray x = Embedding.embedding(ids, value(ps, word, ids, training), SparseFormat.DENSE).singletonOrThrow()
-                .add(Embedding.embedding(types, value(ps, tokenType, ids, training), SparseFormat.DENSE).singletonOrThrow())
-                .add(Embedding.embedding(positions, value(ps, position, ids, training), SparseFormat.DENSE).singletonOrThrow());
+        NDArray x = Embedding.embedding(ids, value(ps, word, ids, training), SparseFormat.DENSE).singletonOrThrow();
+        if (tokenType != null) {
+            x = x.add(Embedding.embedding(types, value(ps, tokenType, ids, training), SparseFormat.DENSE).singletonOrThrow());
+        }
+        x = x.add(Embedding.embedding(positions, value(ps, position, ids, training), SparseFormat.DENSE).singletonOrThrow());
         x = LayerNorm.layerNorm(x, new Shape(cfg.hiddenSize()), value(ps, norm[0], ids, training),
                 value(ps, norm[1], ids, training), (float) cfg.layerNormEps()).singletonOrThrow();
         return new NDList(Dropout.dropout(x, (float) cfg.hiddenDropoutProb(), training).singletonOrThrow());

@@ -13,8 +13,8 @@ import ai.djl.util.PairList;
 import java.util.Map;
 
 /**
- * {@code encoder.layer.N}: multi-head self-attention and feed-forward, each followed by a residual
- * and a LayerNorm (BERT's post-norm). In: hidden (B x L x H), additive mask (B x 1 x 1 x L).
+ * {@code encoder.layer.N} (DistilBERT: {@code transformer.layer.N}): multi-head self-attention and
+ * feed-forward, each followed by a residual and a LayerNorm (BERT's post-norm). In: hidden (B x L x H), additive mask (B x 1 x 1 x L).
  */
 final class BertLayer extends BertModule {
     private final BertConfig cfg;
@@ -30,8 +30,21 @@ final class BertLayer extends BertModule {
     BertLayer(BertConfig cfg, int index, Map<String, Parameter> stateDict) {
         super(stateDict);
         this.cfg = cfg;
-        String p = "encoder.layer." + index;
         int h = cfg.hiddenSize();
+        if (cfg.isDistilBert()) {
+            // DistilBERT's names for the same post-norm layer (transformers' TransformerBlock).
+            String p = cfg.layerPrefix() + index;
+            query = linear(p + ".attention.q_lin", h, h);
+            key = linear(p + ".attention.k_lin", h, h);
+            value = linear(p + ".attention.v_lin", h, h);
+            attnOut = linear(p + ".attention.out_lin", h, h);
+            attnNorm = layerNorm(p + ".sa_layer_norm", h);
+            intermediate = linear(p + ".ffn.lin1", h, cfg.intermediateSize());
+            output = linear(p + ".ffn.lin2", cfg.intermediateSize(), h);
+            outputNorm = layerNorm(p + ".output_layer_norm", h);
+            return;
+        }
+        String p = cfg.layerPrefix() + index;
         query = linear(p + ".attention.self.query", h, h);
         key = linear(p + ".attention.self.key", h, h);
         value = linear(p + ".attention.self.value", h, h);

@@ -15,7 +15,8 @@ import java.util.Map;
  * ONNX file on first use ({@link MiniLm#ensureImported()}). A Hugging Face BERT {@code config.json}
  * ({@code local-dir:}, {@code hf-hub:}) is read as the registered architecture of the same shape, or
  * as a new architecture {@code bert_l<layers>_h<hidden>_<hash>} registered on the fly; a RoBERTa
- * config ({@code model_type: roberta}, {@code RobertaModel}'s keys) likewise as {@code roberta_l<layers>_h<hidden>_<hash>}.
+ * config ({@code model_type: roberta}, {@code RobertaModel}'s keys) likewise as {@code roberta_l<layers>_h<hidden>_<hash>},
+ * a DistilBERT one ({@code model_type: distilbert}, {@code DistilBertModel}'s keys) as {@code distilbert_l<layers>_h<hidden>_<hash>}.
  *
  * <pre>{@code
  * GraftModel m = Zoo.create("bert_minilm_l6_h384.sentence_transformers", CreateOptions.defaults().withPretrained(true));
@@ -48,6 +49,7 @@ public final class BertModels implements ModelFamily {
                         "add " + MiniLm.ARTIFACT + " to the class path (the graft command has it)"));
         Zoo.registerConfigReader("bert", BertModels::readHuggingFaceConfig);
         Zoo.registerConfigReader(BertConfig.ROBERTA, BertModels::readHuggingFaceConfig);
+        Zoo.registerConfigReader(BertConfig.DISTILBERT, BertModels::readHuggingFaceConfig);
     }
 
     /**

@@ -105,7 +105,7 @@ public final class BertSentenceModel extends ModelBase {
     @Override
     public List<ParamGroup> groupMatcher() {
         return ParamGroup.stemStagesHead(new ParamGroup("embeddings", List.of("embeddings")), bert.numLayers(),
-                i -> new ParamGroup("layer" + i, List.of("encoder.layer." + i)), new ParamGroup("head", List.of("pooler", "classifier")));
+                i -> new ParamGroup("layer" + i, List.of(bert.config().layerPrefix() + i)), new ParamGroup("head", List.of("pooler", "classifier")));
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class BertSentenceModel extends ModelBase {
         List<FeatureInfo> info = new ArrayList<>();
         for (int i = 0; i < bert.numLayers(); i++) {
             // One vector per token: no spatial reduction.
-            info.add(new FeatureInfo("encoder.layer." + i, bert.config().hiddenSize(), 1));
+            info.add(new FeatureInfo(bert.config().layerPrefix() + i, bert.config().hiddenSize(), 1));
         }
         return info;
     }

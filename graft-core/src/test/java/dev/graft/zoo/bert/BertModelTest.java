@@ -125,9 +125,9 @@ class BertModelTest {
         assertThrows(GraftException.class, () -> BertConfig.of(10, 2, 3, 32, 64, 100, 2, false));
         assertThrows(GraftException.class, () -> new BertConfig(null, "bert", 16, 2, 2, 32, 64, 100, 2, 1e-12, "relu", 0.1, 0.1, 0,
                 false, null));
-        GraftException other = assertThrows(GraftException.class, () -> new BertConfig(null, "distilbert", 16, 2, 2, 32, 64, 100, 2,
+        GraftException other = assertThrows(GraftException.class, () -> new BertConfig(null, "electra", 16, 2, 2, 32, 64, 100, 2,
                 1e-12, "gelu", 0.1, 0.1, 0, false, null));
-        assertTrue(other.getMessage().contains("model_type 'distilbert', not 'bert' or 'roberta'"), other.getMessage());
+        assertTrue(other.getMessage().contains("model_type 'electra', not 'bert', 'roberta' or 'distilbert'"), other.getMessage());
     }
 
     @Test
@@ -155,5 +155,34 @@ class BertModelTest {
         Path dir = Files.createDirectories(tmp.resolve("roberta"));
         roberta.write(dir.resolve("config.json"));
         assertTrue(dev.graft.zoo.PretrainedCfg.read(dir.resolve("config.json")).architecture().startsWith("roberta_l2_h16_"));
+    }
+
+    @Test
+    void distilbertConfigsAndKeysAreTransformersOwn() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("distilbert"));
+        Files.writeString(dir.resolve("config.json"), """
+                {"architectures": ["DistilBertModel"], "model_type": "distilbert", "dim": 16, "n_layers": 2, "n_heads": 2,
+                 "hidden_dim": 32, "max_position_embeddings": 64, "vocab_size": 100, "activation": "gelu", "dropout": 0.1,
+                 "attention_dropout": 0.1, "pad_token_id": 0, "sinusoidal_pos_embds": false}""");
+        BertConfig c = BertConfig.read(dir.resolve("config.json"));
+        assertTrue(c.isDistilBert());
+        assertEquals(List.of(16, 2, 2, 32), List.of(c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.intermediateSize()));
+        assertEquals(1e-12, c.layerNormEps());
+        try (NDManager nd = NDManager.newBaseManager()) {
+            BertModel m = new BertModel(c);
+            m.initialize(nd);
+            List<String> keys = new ArrayList<>(m.stateDict().keySet());
+            assertEquals(List.of("embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight", "embeddings.LayerNorm.weight",
+                    "embeddings.LayerNorm.bias", "transformer.layer.0.attention.q_lin.weight", "transformer.layer.0.attention.q_lin.bias"),
+                    keys.subList(0, 6));
+            assertEquals("transformer.layer.1.output_layer_norm.bias", keys.get(keys.size() - 1), "no pooler");
+        }
+        c.write(dir.resolve("again.json"));
+        String written = Files.readString(dir.resolve("again.json"));
+        assertTrue(written.contains("\"n_layers\"") && written.contains("\"hidden_dim\"") && !written.contains("num_hidden_layers"), written);
+        assertEquals(c, BertConfig.read(dir.resolve("again.json")));
+        Files.writeString(dir.resolve("sin.json"), Files.readString(dir.resolve("config.json")).replace("false", "true"));
+        GraftException sin = assertThrows(GraftException.class, () -> BertConfig.read(dir.resolve("sin.json")));
+        assertTrue(sin.getMessage().contains("sinusoidal position embeddings"), sin.getMessage());
     }
 }
