@@ -21,7 +21,8 @@ import java.util.Map;
  * A fine-tuned text classifier on disk, in the layout of a Hugging Face model repository:
  * {@code config.json} (the BERT config with {@code id2label}), {@code model.safetensors} (encoder
  * plus {@code classifier.weight} / {@code classifier.bias}), {@code tokenizer.json},
- * {@code sentence_bert_config.json} and a model card {@code README.md}.
+ * {@code sentence_bert_config.json}, sentence-transformers' {@code modules.json} and
+ * {@code 1_Pooling/config.json}, and a model card {@code README.md}.
  *
  * <pre>{@code
  * TextClassifierFiles.save(encoder, head, dir, TextClassifierFiles.card(...));
@@ -41,6 +42,7 @@ public final class TextClassifierFiles {
                     Files.copy(enc.dir().resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            enc.pooling().write(dir, enc.model().config().hiddenSize());  // so sentence-transformers loads the folder too
             Files.writeString(dir.resolve("README.md"), modelCard);
         } catch (IOException e) {
             throw new GraftException("cannot write the model into " + dir + ": " + e.getMessage(), "check the folder is writable", e);

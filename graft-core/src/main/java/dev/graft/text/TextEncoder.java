@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * A sentence encoder: a BERT model and its tokenizer, loaded from a Hugging Face style folder,
- * turning texts into L2-normalised mean-pooled vectors (sentence-transformers' recipe).
+ * turning texts into L2-normalised sentence vectors pooled as the folder's sentence-transformers
+ * modules say ({@code modules.json}, {@code 1_Pooling/config.json}; mean pooling without them).
  *
  * <pre>{@code
  * try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2")) {
@@ -43,13 +44,15 @@ public final class TextEncoder implements AutoCloseable {
     private final NDManager manager;
     private final BertModel model;
     private final TextTokenizer tokenizer;
+    private final SentencePooling pooling;
 
-    private TextEncoder(String name, Path dir, NDManager manager, BertModel model, TextTokenizer tokenizer) {
+    private TextEncoder(String name, Path dir, NDManager manager, BertModel model, TextTokenizer tokenizer, SentencePooling pooling) {
         this.name = name;
         this.dir = dir;
         this.manager = manager;
         this.model = model;
         this.tokenizer = tokenizer;
+        this.pooling = pooling;
     }
 
     /**
@@ -107,7 +110,7 @@ public final class TextEncoder implements AutoCloseable {
                 }
             }
             TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg));
-            return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok);
+            return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok, SentencePooling.read(dir));
         } catch (RuntimeException e) {
             nd.close();
             throw e;
@@ -154,7 +157,12 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Width of the sentence vectors. */
     public int dimension() {
-        return model.config().hiddenSize();
+        return pooling.width(model.config().hiddenSize());
+    }
+
+    /** How token vectors become the sentence vector (the folder's sentence-transformers modules). */
+    public SentencePooling pooling() {
+        return pooling;
     }
 
     /** Sentence vectors (unit length), one row per text, in the input order. */
@@ -218,7 +226,8 @@ public final class TextEncoder implements AutoCloseable {
         NDArray ids = nd.create(b.ids(), new Shape(b.size(), b.length()));
         NDArray mask = nd.create(b.mask(), new Shape(b.size(), b.length()));
         NDArray hidden = model.forward(ps, new NDList(ids, mask), training).get(0);
-        return BertModel.normalize(BertModel.meanPool(hidden, mask));
+        // Unit length even where the folder has no Normalize module: cosine similarities are sentence-transformers' either way.
+        return BertModel.normalize(pooling.pool(hidden, mask));
     }
 
     @Override
