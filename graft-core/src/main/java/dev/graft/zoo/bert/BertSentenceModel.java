@@ -50,6 +50,22 @@ public final class BertSentenceModel extends ModelBase {
         this.dropRate = args.dropRate();
     }
 
+    /**
+     * transformers' config.json (BertConfig, RobertaConfig or DistilBertConfig fields, {@code id2label}
+     * from {@code cfg}'s classes), so transformers loads the export and Graft reads it back in any process.
+     */
+    @Override
+    public void writeConfig(PretrainedCfg cfg, java.nio.file.Path dir) {
+        List<String> labels = cfg.labelNames();
+        if (labels == null && cfg.numClasses() > 0) {
+            labels = new java.util.ArrayList<>();
+            for (int i = 0; i < cfg.numClasses(); i++) {
+                labels.add("LABEL_" + i);  // transformers' own names for unnamed classes
+            }
+        }
+        bert.config().withLabels(labels).write(dir.resolve(dev.graft.zoo.ResolvedWeights.CONFIG_FILE));
+    }
+
     /** The encoder (for token-level use, e.g. with an attention mask of your own). */
     public BertModel bert() {
         return bert;
