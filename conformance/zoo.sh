@@ -56,6 +56,17 @@ done
     --input "$out/input_224.safetensors" --output "$out/resnet18_export_sharded_graft.safetensors"
 "$py" conformance/zoo_reference.py check "$out/resnet18_export_sharded_ref.safetensors" "$out/resnet18_export_sharded_graft.safetensors" || status=1
 
+# and the other way for the timm-keyed families: the seeded weights with a new 7-class head, exported,
+# load strictly into the torchvision twin once the keys are mapped back, with `graft models run`'s logits
+for model in convnext_tiny efficientnet_b0 mobilenetv3_large_100; do
+  ./graft --quiet models create "$model" --out "$out/$model-seeded" --overwrite
+  cp "$out/$model.safetensors" "$out/$model-seeded/model.safetensors"
+  ./graft --quiet models create "local-dir:$out/$model-seeded" --num-classes 7 --out "$out/$model-export" --overwrite
+  "$py" conformance/zoo_reference.py reload-timm "$out/$model-export" "$out/input_224.safetensors" "$out/${model}_export_ref.safetensors" || status=1
+  ./graft --quiet models run "local-dir:$out/$model-export" --input "$out/input_224.safetensors" --output "$out/${model}_export_graft.safetensors"
+  "$py" conformance/zoo_reference.py check "$out/${model}_export_ref.safetensors" "$out/${model}_export_graft.safetensors" || status=1
+done
+
 # ViT in the transformers layout: a folder as google/vit-base-patch16-224 ships (config.json,
 # preprocessor_config.json, query/key/value weights) runs as NAME without --weights; a new 7-class
 # head is exported as transformers' files that load strictly into torchvision once the keys are mapped back.

@@ -431,6 +431,37 @@ def reload(folder, input_path, out_path):
     print(f"{folder}: loads strictly into torchvision resnet18 ({cfg['num_classes']} classes)")
 
 
+# The timm architectures whose torchvision twin conformance builds, with the key mapping to timm's.
+TIMM_TWINS = {
+    "convnext_tiny": (torchvision.models.convnext_tiny, lambda m: convnext_to_timm(m.state_dict())),
+    "efficientnet_b0": (torchvision.models.efficientnet_b0, mbconv_to_timm),
+    "mobilenetv3_large_100": (lambda **kw: timm_batchnorm(torchvision.models.mobilenet_v3_large(**kw)), mbconv_to_timm),
+}
+
+
+def reload_timm(folder, input_path, out_path):
+    """An export of a timm-keyed family: its config.json names the architecture and class count, and its weights,
+    renamed back to torchvision's keys (the mapping of `make`, inverted), load strictly into the torchvision twin."""
+    with open(f"{folder}/config.json") as f:
+        cfg = json.load(f)
+    make_model, to_timm = TIMM_TWINS[cfg["architecture"]]
+    model = make_model(num_classes=cfg["num_classes"])
+    tv = model.state_dict()
+    back = dict(zip(to_timm(model).keys(), tv.keys()))  # the mapping keeps the state dict's order
+    sd = {}
+    for k, v in load_folder_weights(folder).items():
+        name = back.get(k)
+        if name is None:
+            print(f"FAIL {folder}: key {k} is not one of timm's {cfg['architecture']} keys")
+            sys.exit(1)
+        sd[name] = v.reshape(tv[name].shape)  # gamma (C) -> layer_scale (C,1,1); 1x1 conv_head -> Linear
+    model.load_state_dict(sd, strict=True)
+    with torch.no_grad():
+        y = model.eval()(load_safetensors(input_path)["input"])
+    save_safetensors(out_path, {"logits": y})
+    print(f"{folder}: loads strictly into torchvision's {cfg['architecture']} twin ({cfg['num_classes']} classes)")
+
+
 # What timm's save_for_hf writes for a resnet18 (timm/resnet18.a1_in1k's config.json), with another
 # input size, interpolation, crop and normalisation than Graft's resnet18 defaults.
 TIMM_PRETRAINED_CFG = {
@@ -516,6 +547,8 @@ if __name__ == "__main__":
         shards(sys.argv[2])
     elif sys.argv[1] == "halves":
         halves(sys.argv[2])
+    elif sys.argv[1] == "reload-timm":
+        reload_timm(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "reload":
         reload(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "timm":
@@ -529,5 +562,5 @@ if __name__ == "__main__":
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: zoo_reference.py make OUT | halves OUT | check REF GOT | reload DIR INPUT OUT | timm DIR | timm-fields SRC DIR"
+        sys.exit("usage: zoo_reference.py make OUT | halves OUT | check REF GOT | reload DIR INPUT OUT | reload-timm DIR INPUT OUT | timm DIR | timm-fields SRC DIR"
                  " | transformers-vit DIR INPUT REF | transformers-vit-reload DIR INPUT OUT")
