@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Parameters;
 public final class ModelsInfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "arch, arch.tag or a source, e.g. small_cnn.graft_mnist, local-dir:DIR, hf-hub:org/name")
     String name;
+
+    /** Class names the table shows before "... (N in all)". */
+    static final int SHOWN_LABELS = 20;
 
     @Override
     public Integer call() throws Exception {
@@ -62,7 +66,10 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         info.put("license", cfg.license());
         info.put("source", cfg.source());
         if (cfg.labelNames() != null) {
-            info.put("label_names", cfg.labelNames());
+            // All of them in JSON; the table shows the first ones (an ImageNet head has 1000).
+            List<String> labels = cfg.labelNames();
+            info.put("label_names", Output.json() || labels.size() <= SHOWN_LABELS ? labels
+                    : labels.subList(0, SHOWN_LABELS) + " ... (" + labels.size() + " in all)");
         }
         if (source != null) {
             Path file = source.weightsFile();
