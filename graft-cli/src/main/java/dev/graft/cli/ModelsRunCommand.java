@@ -143,6 +143,13 @@ public final class ModelsRunCommand implements Callable<Integer> {
                     "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (BERT, RoBERTa, DistilBERT)");
         }
         NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
+        long vocab = model.bert().config().vocabSize();
+        long lowest = ids.min().getLong();
+        long highest = ids.max().getLong();
+        if (lowest < 0 || highest >= vocab) {
+            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " holds token ids " + lowest + ".." + highest + ", but "
+                    + model.name() + " has a vocabulary of " + vocab, "tokenise with the model's own tokenizer.json");
+        }
         NDList inputs = new NDList(ids, optional(in, nd, ATTENTION_MASK, shape, ids.onesLike()),
                 optional(in, nd, TOKEN_TYPE_IDS, shape, ids.zerosLike()));
         long t0 = System.nanoTime();

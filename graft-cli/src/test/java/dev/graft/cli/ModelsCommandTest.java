@@ -204,6 +204,9 @@ class ModelsCommandTest {
             SafeTensors.write(in, Map.of("input_ids", ids, "attention_mask", nd.ones(new Shape(2, 5))), null);
             String shape = run(1, "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
             assertTrue(shape.contains("tensor 'attention_mask'") && shape.contains("'input_ids' is [2, 4]"), shape);
+            SafeTensors.write(in, Map.of("input_ids", nd.create(new long[] {101, 40000}, new Shape(1, 2))), null);
+            String vocab = run(1, "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            assertTrue(vocab.contains("holds token ids 101..40000") && vocab.contains("vocabulary of 30522"), vocab);
             ModelBase image = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(3));
             Path w = dir.resolve("cnn.safetensors");
             Weights.saveStateDict(image, w);

@@ -164,7 +164,7 @@ public record BertConfig(
                 node.put("layer_norm_eps", 1e-12);  // fixed in transformers' DistilBERT
             }
             return Json.MAPPER.treeToValue(node, BertConfig.class);
-        } catch (IOException e) {
+        } catch (IOException | ClassCastException e) {
             throw new GraftException("cannot read BERT config " + file + ": " + e.getMessage(),
                     "check that it is a Hugging Face config.json of a BERT model", e);
         }
