@@ -6,15 +6,7 @@
 # included, must give last_hidden_state and (BERT, RoBERTa) pooler_output within 1e-4 * max(1, |ref|).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py=/usr/bin/python3   # only the system interpreter sees Debian's torch
-if ! "$py" -c 'import torch' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null
-  else
-    echo "conformance/text-families.sh needs python3-torch (apt-get install it as root)" >&2
-    exit 1
-  fi
-fi
+source conformance/lib/torch.sh
 out=conformance/out/text
 mkdir -p "$out"
 "$py" conformance/text_reference.py make "$out"

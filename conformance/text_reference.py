@@ -37,32 +37,42 @@ FAMILIES = {
 }
 
 
+class Weights(dict):
+    """A state dict filled with seeded random tensors: Linear weights scaled by 1/sqrt(fan_in), LayerNorms near 1/0."""
+
+    def __init__(self, seed, width):
+        super().__init__()
+        self.g = torch.Generator().manual_seed(seed)
+        self.width = width
+
+    def randn(self, *shape):
+        return torch.randn(*shape, generator=self.g)
+
+    def lin(self, name, n_out, n_in):
+        self[f"{name}.weight"] = self.randn(n_out, n_in) / math.sqrt(n_in)
+        self[f"{name}.bias"] = self.randn(n_out) * 0.1
+
+    def norm(self, name):
+        self[f"{name}.weight"] = 1 + self.randn(self.width) * 0.1
+        self[f"{name}.bias"] = self.randn(self.width) * 0.1
+
+
 def distilbert_state_dict(cfg, seed):
     """Random weights under DistilBertModel's keys, in its order (no segment embeddings, no pooler)."""
-    g = torch.Generator().manual_seed(seed)
     h, i = cfg["dim"], cfg["hidden_dim"]
-    sd = {}
-
-    def lin(name, n_out, n_in):
-        sd[f"{name}.weight"] = torch.randn(n_out, n_in, generator=g) / math.sqrt(n_in)
-        sd[f"{name}.bias"] = torch.randn(n_out, generator=g) * 0.1
-
-    def norm(name):
-        sd[f"{name}.weight"] = 1 + torch.randn(h, generator=g) * 0.1
-        sd[f"{name}.bias"] = torch.randn(h, generator=g) * 0.1
-
-    sd["embeddings.word_embeddings.weight"] = torch.randn(cfg["vocab_size"], h, generator=g)
-    sd["embeddings.position_embeddings.weight"] = torch.randn(cfg["max_position_embeddings"], h, generator=g)
-    norm("embeddings.LayerNorm")
+    sd = Weights(seed, h)
+    sd["embeddings.word_embeddings.weight"] = sd.randn(cfg["vocab_size"], h)
+    sd["embeddings.position_embeddings.weight"] = sd.randn(cfg["max_position_embeddings"], h)
+    sd.norm("embeddings.LayerNorm")
     for n in range(cfg["n_layers"]):
         p = f"transformer.layer.{n}"
         for part in ("q_lin", "k_lin", "v_lin", "out_lin"):
-            lin(f"{p}.attention.{part}", h, h)
-        norm(f"{p}.sa_layer_norm")
-        lin(f"{p}.ffn.lin1", i, h)
-        lin(f"{p}.ffn.lin2", h, i)
-        norm(f"{p}.output_layer_norm")
-    return sd
+            sd.lin(f"{p}.attention.{part}", h, h)
+        sd.norm(f"{p}.sa_layer_norm")
+        sd.lin(f"{p}.ffn.lin1", i, h)
+        sd.lin(f"{p}.ffn.lin2", h, i)
+        sd.norm(f"{p}.output_layer_norm")
+    return dict(sd)
 
 
 def distilbert_forward(sd, cfg, ids, mask):
@@ -94,34 +104,24 @@ def distilbert_forward(sd, cfg, ids, mask):
 
 def state_dict(cfg, seed):
     """Random weights under BertModel's / RobertaModel's keys, in their order, with the position_ids buffer."""
-    g = torch.Generator().manual_seed(seed)
     h, i = cfg["hidden_size"], cfg["intermediate_size"]
-    sd = {}
-
-    def lin(name, n_out, n_in):
-        sd[f"{name}.weight"] = torch.randn(n_out, n_in, generator=g) / math.sqrt(n_in)
-        sd[f"{name}.bias"] = torch.randn(n_out, generator=g) * 0.1
-
-    def norm(name):
-        sd[f"{name}.weight"] = 1 + torch.randn(h, generator=g) * 0.1
-        sd[f"{name}.bias"] = torch.randn(h, generator=g) * 0.1
-
+    sd = Weights(seed, h)
     sd["embeddings.position_ids"] = torch.arange(cfg["max_position_embeddings"]).unsqueeze(0)
     for name, rows in (("word", cfg["vocab_size"]), ("position", cfg["max_position_embeddings"]),
                        ("token_type", cfg["type_vocab_size"])):
-        sd[f"embeddings.{name}_embeddings.weight"] = torch.randn(rows, h, generator=g)
-    norm("embeddings.LayerNorm")
+        sd[f"embeddings.{name}_embeddings.weight"] = sd.randn(rows, h)
+    sd.norm("embeddings.LayerNorm")
     for n in range(cfg["num_hidden_layers"]):
         p = f"encoder.layer.{n}"
         for part in ("query", "key", "value"):
-            lin(f"{p}.attention.self.{part}", h, h)
-        lin(f"{p}.attention.output.dense", h, h)
-        norm(f"{p}.attention.output.LayerNorm")
-        lin(f"{p}.intermediate.dense", i, h)
-        lin(f"{p}.output.dense", h, i)
-        norm(f"{p}.output.LayerNorm")
-    lin("pooler.dense", h, h)
-    return sd
+            sd.lin(f"{p}.attention.self.{part}", h, h)
+        sd.lin(f"{p}.attention.output.dense", h, h)
+        sd.norm(f"{p}.attention.output.LayerNorm")
+        sd.lin(f"{p}.intermediate.dense", i, h)
+        sd.lin(f"{p}.output.dense", h, i)
+        sd.norm(f"{p}.output.LayerNorm")
+    sd.lin("pooler.dense", h, h)
+    return dict(sd)
 
 
 def forward(sd, cfg, ids, mask, types):

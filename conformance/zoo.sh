@@ -14,15 +14,7 @@
 # layout with the pretrained cfg kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py=/usr/bin/python3   # only the system interpreter sees Debian's torch
-if ! "$py" -c 'import torch, torchvision' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-torchvision >/dev/null
-  else
-    echo "conformance/zoo.sh needs python3-torch and python3-torchvision (apt-get install them as root)" >&2
-    exit 1
-  fi
-fi
+source conformance/lib/torch.sh
 out=conformance/out/zoo
 mkdir -p "$out"
 "$py" conformance/zoo_reference.py make "$out"

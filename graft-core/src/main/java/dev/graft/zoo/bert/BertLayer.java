@@ -31,28 +31,16 @@ final class BertLayer extends BertModule {
         super(stateDict);
         this.cfg = cfg;
         int h = cfg.hiddenSize();
-        if (cfg.isDistilBert()) {
-            // DistilBERT's names for the same post-norm layer (transformers' TransformerBlock).
-            String p = cfg.layerPrefix() + index;
-            query = linear(p + ".attention.q_lin", h, h);
-            key = linear(p + ".attention.k_lin", h, h);
-            value = linear(p + ".attention.v_lin", h, h);
-            attnOut = linear(p + ".attention.out_lin", h, h);
-            attnNorm = layerNorm(p + ".sa_layer_norm", h);
-            intermediate = linear(p + ".ffn.lin1", h, cfg.intermediateSize());
-            output = linear(p + ".ffn.lin2", cfg.intermediateSize(), h);
-            outputNorm = layerNorm(p + ".output_layer_norm", h);
-            return;
-        }
-        String p = cfg.layerPrefix() + index;
-        query = linear(p + ".attention.self.query", h, h);
-        key = linear(p + ".attention.self.key", h, h);
-        value = linear(p + ".attention.self.value", h, h);
-        attnOut = linear(p + ".attention.output.dense", h, h);
-        attnNorm = layerNorm(p + ".attention.output.LayerNorm", h);
-        intermediate = linear(p + ".intermediate.dense", h, cfg.intermediateSize());
-        output = linear(p + ".output.dense", cfg.intermediateSize(), h);
-        outputNorm = layerNorm(p + ".output.LayerNorm", h);
+        Names n = cfg.isDistilBert() ? Names.DISTILBERT : Names.BERT;
+        String p = cfg.layerPrefix() + index + ".";
+        query = linear(p + n.query, h, h);
+        key = linear(p + n.key, h, h);
+        value = linear(p + n.value, h, h);
+        attnOut = linear(p + n.attnOut, h, h);
+        attnNorm = layerNorm(p + n.attnNorm, h);
+        intermediate = linear(p + n.intermediate, h, cfg.intermediateSize());
+        output = linear(p + n.output, cfg.intermediateSize(), h);
+        outputNorm = layerNorm(p + n.outputNorm, h);
     }
 
     @Override
@@ -73,6 +61,15 @@ final class BertLayer extends BertModule {
         NDArray ff = Activation.gelu(dense(ps, attended, intermediate, training));
         NDArray out = norm(ps, dropout(dense(ps, ff, output, training), training).add(attended), outputNorm, training);
         return new NDList(out);
+    }
+
+    /** The layer's module names in transformers: BERT/RoBERTa's, and DistilBERT's for the same layer. */
+    private record Names(String query, String key, String value, String attnOut, String attnNorm, String intermediate, String output,
+            String outputNorm) {
+        static final Names BERT = new Names("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm");
+        static final Names DISTILBERT = new Names("attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin",
+                "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm");
     }
 
     private static NDArray heads(NDArray x, long b, long len, int heads, int hd) {
