@@ -72,7 +72,8 @@ public final class Hub {
 
     /**
      * The same client with another number of retries of a failed transfer (default 2): a cut
-     * connection, a 5xx or a 429 answer is retried after a short pause, resuming with Range.
+     * connection or a 5xx answer is retried after a short pause, resuming with Range. (A 429 is
+     * retried apart from these, up to 5 tries in all, after the wait the hub advertises.)
      */
     public Hub withRetries(int n) {
         if (n < 0) {
@@ -274,7 +275,7 @@ public final class Hub {
             if (++pages > 10_000) {
                 throw HubHttp.protocolError("more than 10000 pages of results; the hub's Link headers loop");
             }
-            HttpResponse<String> resp = http.send(http.request(next).GET().header("Accept", "application/json").build(),
+            HttpResponse<String> resp = http.sendFollowingRedirects(http.request(next).GET().header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
             http.raiseForStatus(resp, resp.body(), null, null, null);
             try {

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * unreachable.
  */
 final class HubDownloader {
-    private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_REDIRECTS = HubHttp.MAX_REDIRECTS;
     private static final int MAX_WORKERS = 8;
 
     private final Hub hub;
@@ -168,7 +168,8 @@ final class HubDownloader {
                 try {
                     fetchBlob(meta, blob, file, progress);
                 } catch (HubException e) {
-                    boolean transientFailure = e.status() == 0 || e.status() == 429 || e.status() >= 500;
+                    // a 429 was already retried after the advertised waits (HubHttp.send)
+                    boolean transientFailure = e.status() == 0 || e.status() >= 500;
                     if (!transientFailure || attempt >= retries) {
                         throw e;
                     }
@@ -289,43 +290,52 @@ final class HubDownloader {
     }
 
     /**
-     * Reads a file's metadata with {@code HEAD .../resolve/...} (following the hub's relative
-     * redirects, e.g. after a rename; an absolute redirect is where LFS bytes live).
+     * Reads a file's metadata with {@code HEAD .../resolve/...}. Redirects on the hub's own origin
+     * (e.g. after a rename) are followed with the token; a redirect that carries {@code X-Linked-Etag}
+     * is where LFS bytes live and is read, not followed; any other redirect to another host (a CDN or
+     * mirror) is followed without the token ({@link HubHttp#send} drops it off the endpoint's origin).
      */
     FileMetadata fileMetadata(RepoType type, String repo, String file, String revision) {
         String rev = Hub.revisionOrMain(revision);
         String url = hub.resolveUrl(type, repo, file, rev);
+        String commitSeen = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest req = http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody())
                     .header("Accept-Encoding", "identity").build();
             HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
             int code = resp.statusCode();
+            if (commitSeen == null) {
+                commitSeen = resp.headers().firstValue("X-Repo-Commit").orElse(null);
+            }
             if (code >= 300 && code < 400) {
                 String location = resp.headers().firstValue("Location").orElse(null);
                 if (location == null) {
                     throw HubHttp.protocolError("redirect without Location for " + url);
                 }
-                URI target = URI.create(url).resolve(location);
-                if (location.startsWith("/") || HubHttp.sameOrigin(target.toString(), url)) {
-                    if (resp.headers().firstValue("X-Linked-Etag").isEmpty()) {
-                        url = target.toString();
-                        continue;
-                    }
+                URI target;
+                try {
+                    target = URI.create(url).resolve(location);
+                } catch (IllegalArgumentException e) {
+                    throw HubHttp.protocolError("invalid redirect '" + location + "' from " + url);
                 }
-                return metadataFrom(resp, target.toString(), repo, file);
+                if (resp.headers().firstValue("X-Linked-Etag").isEmpty()) {
+                    url = target.toString();
+                    continue;
+                }
+                return metadataFrom(resp, target.toString(), repo, file, commitSeen);
             }
             if (code == 404 && "EntryNotFound".equals(resp.headers().firstValue("X-Error-Code").orElse(null))) {
                 resp.headers().firstValue("X-Repo-Commit").filter(RepoPaths::isCommitSha)
                         .ifPresent(c -> cache.markMissing(type, repo, c, file));
             }
             http.raiseForStatus(resp, null, repo, rev, file);
-            return metadataFrom(resp, url, repo, file);
+            return metadataFrom(resp, url, repo, file, commitSeen);
         }
         throw HubHttp.protocolError("too many redirects for " + url);
     }
 
-    private FileMetadata metadataFrom(HttpResponse<?> resp, String downloadUrl, String repo, String file) {
-        String commit = resp.headers().firstValue("X-Repo-Commit").orElse(null);
+    private FileMetadata metadataFrom(HttpResponse<?> resp, String downloadUrl, String repo, String file, String commitSeen) {
+        String commit = resp.headers().firstValue("X-Repo-Commit").orElse(commitSeen);
         String etag = resp.headers().firstValue("X-Linked-Etag").or(() -> resp.headers().firstValue("ETag"))
                 .map(Hub::unquoteEtag).orElse(null);
         String size = resp.headers().firstValue("X-Linked-Size")
@@ -388,23 +398,13 @@ final class HubDownloader {
     /** GET with {@code Range} when part of the file is here; appends to {@code incomplete}. */
     private MessageDigest transfer(FileMetadata meta, Path incomplete, long have, MessageDigest digest,
                                    FileProgress progress) throws IOException {
-        String url = meta.downloadUrl();
-        HttpResponse<InputStream> resp = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder b = HubHttp.sameOrigin(url, config.endpoint()) ? http.request(url) : http.bareRequest(url);
-            b.header("Accept-Encoding", "identity");
-            if (have > 0) {
-                b.header("Range", "bytes=" + have + "-");
-            }
-            resp = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            int code = resp.statusCode();
-            if (code >= 300 && code < 400 && resp.headers().firstValue("Location").isPresent()) {
-                resp.body().close();
-                url = URI.create(url).resolve(resp.headers().firstValue("Location").get()).toString();
-                continue;
-            }
-            break;
+        // the token goes with the request only while it stays on the endpoint's origin (HubHttp.send drops it elsewhere)
+        HttpRequest.Builder b = http.request(meta.downloadUrl()).header("Accept-Encoding", "identity");
+        if (have > 0) {
+            b.header("Range", "bytes=" + have + "-");
         }
+        HttpResponse<InputStream> resp = http.sendFollowingRedirects(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        String url = resp.request().uri().toString();
         int code = resp.statusCode();
         boolean append;
         if (code == 206 && have > 0) {
