@@ -4,6 +4,7 @@ import dev.graft.hub.protocol.RepoType;
 import dev.graft.GraftException;
 import dev.graft.progress.Output;
 import dev.graft.progress.Progress;
+import dev.graft.weights.SafeTensors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -332,6 +334,73 @@ final class HubDownloader {
             return metadataFrom(resp, url, repo, file, commitSeen);
         }
         throw HubHttp.protocolError("too many redirects for " + url);
+    }
+
+    /** The first request for a remote safetensors header asks for the length and this many bytes of the header. */
+    static final int HEADER_GUESS_BYTES = 64 * 1024;
+
+    /**
+     * Reads the header of the remote safetensors file {@code meta} describes with at most two ranged
+     * GETs: the 8-byte length and the first {@link #HEADER_GUESS_BYTES} bytes of the header, then, only
+     * when the header is longer, the rest. Checked as a local file's header is ({@link SafeTensors#parseHeader}).
+     */
+    SafeTensors.Header safetensorsHeader(FileMetadata meta, String where) {
+        String fix = "the file is not a valid safetensors file; re-export it (e.g. with safetensors.torch.save_file)";
+        if (meta.size() < 8) {
+            throw new GraftException(where + " is " + meta.size() + " bytes, shorter than the 8-byte safetensors header length", fix);
+        }
+        byte[] head = rangedGet(meta, 0, Math.min(meta.size(), 8L + HEADER_GUESS_BYTES), where);
+        long n = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 0 || n > SafeTensors.MAX_HEADER_BYTES) {
+            throw new GraftException(where + " declares a header of " + Long.toUnsignedString(n) + " bytes, more than the "
+                    + SafeTensors.MAX_HEADER_BYTES + " allowed", fix);
+        }
+        if (n > meta.size() - 8) {
+            throw new GraftException(where + " declares a header of " + n + " bytes but the file has only " + (meta.size() - 8)
+                    + " after the length", fix + " (the file may be truncated)");
+        }
+        byte[] json = new byte[(int) n];
+        int have = (int) Math.min(n, head.length - 8);
+        System.arraycopy(head, 8, json, 0, have);
+        if (have < n) {
+            byte[] rest = rangedGet(meta, 8L + have, 8L + n, where);
+            System.arraycopy(rest, 0, json, have, rest.length);
+        }
+        return SafeTensors.parseHeader(where, json, meta.size() - 8 - n);
+    }
+
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of a remote file, with {@code Range}. */
+    private byte[] rangedGet(FileMetadata meta, long from, long to, String where) {
+        HttpRequest req = http.request(meta.downloadUrl()).header("Accept-Encoding", "identity")
+                .header("Range", "bytes=" + from + "-" + (to - 1)).GET().build();
+        HttpResponse<InputStream> resp = http.sendFollowingRedirects(req, HttpResponse.BodyHandlers.ofInputStream());
+        int code = resp.statusCode();
+        int len = (int) (to - from);
+        try (InputStream in = resp.body()) {
+            if (code == 206 || code == 200) {
+                if (code == 206) {
+                    long start = contentRangeStart(resp.headers().firstValue("Content-Range").orElse(""));
+                    if (start != from) {
+                        throw HubHttp.protocolError("asked for bytes " + from + "- of " + where + ", the answer starts at " + start);
+                    }
+                } else {
+                    in.skipNBytes(from); // a server that ignores Range sends the whole file: read only what is needed
+                }
+                byte[] b = in.readNBytes(len);
+                if (b.length < len) {
+                    throw new HubException("the answer for " + where + " ended after " + (from + b.length) + " of " + to + " bytes",
+                            "run again", 0, null);
+                }
+                return b;
+            }
+            String body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            throw http.httpError(code, resp.headers().firstValue("X-Error-Code").orElse(null),
+                    HubHttp.errorMessage(resp.headers().firstValue("X-Error-Message").orElse(null), body), resp.request().uri().toString());
+        } catch (java.io.EOFException e) {
+            throw new HubException("the answer for " + where + " ended before byte " + to, "run again", 0, null);
+        } catch (IOException e) {
+            throw new HubException("reading the header of " + where + " failed: " + e.getMessage(), "run again", 0, null);
+        }
     }
 
     private FileMetadata metadataFrom(HttpResponse<?> resp, String downloadUrl, String repo, String file, String commitSeen) {
