@@ -1,5 +1,8 @@
 package dev.graft.cli;
 
+import dev.graft.hub.Hub;
+import dev.graft.hub.HubConfig;
+import dev.graft.hub.RemoteCheckpoint;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.weights.Checkpoint;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -31,8 +35,11 @@ public final class ModelsInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResolvedWeights source = WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
-        PretrainedCfg cfg = source != null ? source.cfg() : Zoo.cfg(name);
+        // hf-hub: online, the weights stay on the hub: config.json comes down, the headers with ranged requests
+        RemoteCheckpoint remote = name.startsWith(WeightsSources.HF_HUB) && !HubConfig.fromEnvironment().offline()
+                ? new Hub().remoteCheckpoint(name) : null;
+        ResolvedWeights source = remote == null && WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
+        PretrainedCfg cfg = remote != null ? PretrainedCfg.read(remote.config()) : source != null ? source.cfg() : Zoo.cfg(name);
         Zoo.Architecture arch = Zoo.architecture(cfg.architecture());
         // Random weights suffice to count parameters and list groups; nothing is loaded.
         dev.graft.zoo.CreateOptions options = dev.graft.zoo.CreateOptions.defaults().withNumClasses(cfg.numClasses());
@@ -64,7 +71,9 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         if (cfg.labelNames() != null) {
             info.put("label_names", cfg.labelNames());
         }
-        if (source != null) {
+        if (remote != null) {
+            putRemote(info, remote, model);
+        } else if (source != null) {
             Path file = source.weightsFile();
             info.put("weights", file.toString());
             putCheckpoint(info, file, model);
@@ -131,6 +140,28 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             if (!prefix.isEmpty()) {
                 info.put("key_prefix", prefix + " (on every key; stripped on load)");
             }
+        }
+    }
+
+    /** {@link #putCheckpoint} for weights left on the hub: what their headers and the hub's ETags say. */
+    private static void putRemote(Map<String, Object> info, RemoteCheckpoint remote, GraftModel model) {
+        info.put("weights", "on the hub, not downloaded (" + remote.repo() + " at " + remote.commit()
+                + "; headers read with ranged requests)");
+        if (remote.sharded()) {
+            Map<String, String> shards = new LinkedHashMap<>();
+            remote.files().forEach((f, size) -> shards.put(f, remote.sha256().getOrDefault(f, size + " bytes")));
+            info.put("shards", shards);
+        } else {
+            info.put("sha256", remote.sha256().get(ResolvedWeights.WEIGHTS_FILE));
+        }
+        info.put("weights_bytes", remote.totalBytes());
+        info.put("tensors", remote.tensors().size());
+        Map<String, Integer> dtypes = new TreeMap<>();
+        remote.tensors().values().forEach(t -> dtypes.merge(t.dtype().toString(), 1, Integer::sum));
+        info.put("dtypes", dtypes);
+        String prefix = Weights.strippablePrefix(List.copyOf(remote.tensors().keySet()), model.stateDict().keySet());
+        if (!prefix.isEmpty()) {
+            info.put("key_prefix", prefix + " (on every key; stripped on load)");
         }
     }
 
