@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
+import dev.graft.hub.HubException;
 import dev.graft.hub.RemoteCheckpoint;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
@@ -35,9 +36,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // hf-hub: online, the weights stay on the hub: config.json comes down, the headers with ranged requests
-        RemoteCheckpoint remote = name.startsWith(WeightsSources.HF_HUB) && !HubConfig.fromEnvironment().offline()
-                ? new Hub().remoteCheckpoint(name) : null;
+        RemoteCheckpoint remote = remoteCheckpoint(name);
         ResolvedWeights source = remote == null && WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
         PretrainedCfg cfg = remote != null ? PretrainedCfg.read(remote.config()) : source != null ? source.cfg() : Zoo.cfg(name);
         Zoo.Architecture arch = Zoo.architecture(cfg.architecture());
@@ -140,6 +139,25 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             if (!prefix.isEmpty()) {
                 info.put("key_prefix", prefix + " (on every key; stripped on load)");
             }
+        }
+    }
+
+    /**
+     * For {@code hf-hub:} online: the weights stay on the hub (config.json comes down, the headers with
+     * ranged requests). Null offline, for other names, or when the hub cannot be reached (the cache
+     * answers then, as for every hf-hub: source).
+     */
+    private static RemoteCheckpoint remoteCheckpoint(String name) {
+        if (!name.startsWith(WeightsSources.HF_HUB) || HubConfig.fromEnvironment().offline()) {
+            return null;
+        }
+        try {
+            return new Hub().remoteCheckpoint(name);
+        } catch (HubException e) {
+            if (e.status() == 0 && e.getMessage().startsWith("cannot reach the hub")) {
+                return null; // not a transfer cut midway: that is reported, not answered with a full download
+            }
+            throw e;
         }
     }
 

@@ -59,6 +59,20 @@ class ModelsInfoHubTest extends FakeHubCliTest {
         }
     }
 
+    @Test
+    void withTheHubDownTheCacheAnswers() throws Exception {
+        Path folder = TimmFolder.write(tmp.resolve("r18"), "resnet18", 10, 3, 32, 7);
+        String commit = fake.commit(fake.createRepo("model", "alice/r18", false), "main",
+                Map.of("config.json", Files.readAllBytes(folder.resolve("config.json")),
+                        "model.safetensors", Files.readAllBytes(folder.resolve("model.safetensors"))));
+        assertEquals(0, run("hub", "pull", "alice/r18"), last.err);
+        fake.close();
+        assertEquals(0, run("models", "info", "hf-hub:alice/r18"), last.err);
+        assertTrue(last.out.contains("weights        " + tmp.resolve("home/hub/cache/models--alice--r18/snapshots").resolve(commit)
+                .resolve("model.safetensors")), last.out);
+        assertTrue(last.out.contains("architecture   resnet18"), last.out);
+    }
+
     /** The sha256 the hub names for an LFS file (its ETag). */
     static String sha256(byte[] data) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
