@@ -1,5 +1,9 @@
 package dev.graft.cli;
 
+import dev.graft.hub.Hub;
+import dev.graft.hub.HubConfig;
+import dev.graft.hub.HubException;
+import dev.graft.hub.RemoteCheckpoint;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.weights.Checkpoint;
@@ -35,8 +39,9 @@ public final class ModelsInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResolvedWeights source = WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
-        PretrainedCfg cfg = source != null ? source.cfg() : Zoo.cfg(name);
+        RemoteCheckpoint remote = remoteCheckpoint(name);
+        ResolvedWeights source = remote == null && WeightsSources.hasPrefix(name) ? Zoo.source(name) : null;
+        PretrainedCfg cfg = remote != null ? PretrainedCfg.read(remote.config()) : source != null ? source.cfg() : Zoo.cfg(name);
         Zoo.Architecture arch = Zoo.architecture(cfg.architecture());
         // Random weights suffice to count parameters and list groups; nothing is loaded.
         dev.graft.zoo.CreateOptions options = dev.graft.zoo.CreateOptions.defaults().withNumClasses(cfg.numClasses());
@@ -71,7 +76,9 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             info.put("label_names", Output.json() || labels.size() <= SHOWN_LABELS ? labels
                     : labels.subList(0, SHOWN_LABELS) + " ... (" + labels.size() + " in all)");
         }
-        if (source != null) {
+        if (remote != null) {
+            putRemote(info, remote, model);
+        } else if (source != null) {
             Path file = source.weightsFile();
             info.put("weights", file.toString());
             putCheckpoint(info, file, model);
@@ -138,6 +145,47 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             if (!prefix.isEmpty()) {
                 info.put("key_prefix", prefix + " (on every key; stripped on load)");
             }
+        }
+    }
+
+    /**
+     * For {@code hf-hub:} online: the weights stay on the hub (config.json comes down, the headers with
+     * ranged requests). Null offline, for other names, or when the hub cannot be reached (the cache
+     * answers then, as for every hf-hub: source).
+     */
+    private static RemoteCheckpoint remoteCheckpoint(String name) {
+        if (!name.startsWith(WeightsSources.HF_HUB) || HubConfig.fromEnvironment().offline()) {
+            return null;
+        }
+        try {
+            return new Hub().remoteCheckpoint(name);
+        } catch (HubException e) {
+            if (e.status() == 0 && e.getMessage().startsWith("cannot reach the hub")) {
+                return null; // not a transfer cut midway: that is reported, not answered with a full download
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #putCheckpoint} for weights left on the hub: what their headers and the hub's ETags say. */
+    private static void putRemote(Map<String, Object> info, RemoteCheckpoint remote, GraftModel model) {
+        info.put("weights", "on the hub, not downloaded (" + remote.repo() + " at " + remote.commit()
+                + "; headers read with ranged requests)");
+        if (remote.sharded()) {
+            Map<String, String> shards = new LinkedHashMap<>();
+            remote.files().forEach((f, size) -> shards.put(f, remote.sha256().getOrDefault(f, size + " bytes")));
+            info.put("shards", shards);
+        } else {
+            info.put("sha256", remote.sha256().get(ResolvedWeights.WEIGHTS_FILE));
+        }
+        info.put("weights_bytes", remote.totalBytes());
+        info.put("tensors", remote.tensors().size());
+        Map<String, Integer> dtypes = new TreeMap<>();
+        remote.tensors().values().forEach(t -> dtypes.merge(t.dtype().toString(), 1, Integer::sum));
+        info.put("dtypes", dtypes);
+        String prefix = Weights.strippablePrefix(List.copyOf(remote.tensors().keySet()), model.stateDict().keySet());
+        if (!prefix.isEmpty()) {
+            info.put("key_prefix", prefix + " (on every key; stripped on load)");
         }
     }
 

@@ -109,7 +109,21 @@ public final class SafeTensors implements AutoCloseable {
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         readFully(ch, hb, 8);
-        String headerText = new String(hb.array(), StandardCharsets.UTF_8);
+        Header h = parseHeader(file.toString(), hb.array(), size - 8 - headerLen);
+        return new SafeTensors(file, ch, 8 + headerLen, h.tensors(), h.metadata());
+    }
+
+    /** A parsed safetensors header: the tensors in header order and {@code __metadata__}. */
+    public record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {}
+
+    /**
+     * Parses and checks a safetensors header (the JSON after the 8-byte length) against a data section
+     * of {@code dataSize} bytes, as {@link #open} does; {@code file} names the file in errors. Lets a
+     * header read some other way (e.g. with ranged requests of a remote file) get the same checks.
+     */
+    public static Header parseHeader(String file, byte[] json, long dataSize) {
+        String fix = "the file is not a valid safetensors file; re-export it (e.g. with safetensors.torch.save_file)";
+        String headerText = new String(json, StandardCharsets.UTF_8);
         JsonNode root;
         try {
             root = STRICT_JSON.readTree(headerText);
@@ -123,7 +137,6 @@ public final class SafeTensors implements AutoCloseable {
         if (root == null || !root.isObject()) {
             throw new GraftException(file + " has a header that is not a JSON object", fix);
         }
-        long dataSize = size - 8 - headerLen;
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, TensorInfo> infos = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -146,11 +159,10 @@ public final class SafeTensors implements AutoCloseable {
             infos.put(name, parseEntry(file, name, v, fix));
         }
         checkLayout(file, infos, dataSize, fix);
-        return new SafeTensors(file, ch, 8 + headerLen, Collections.unmodifiableMap(infos),
-                Collections.unmodifiableMap(meta));
+        return new Header(Collections.unmodifiableMap(infos), Collections.unmodifiableMap(meta));
     }
 
-    private static TensorInfo parseEntry(Path file, String name, JsonNode v, String fix) {
+    private static TensorInfo parseEntry(String file, String name, JsonNode v, String fix) {
         if (!v.isObject()) {
             throw new GraftException(file + ": header entry '" + name + "' is not an object", fix);
         }
@@ -198,7 +210,7 @@ public final class SafeTensors implements AutoCloseable {
         return new TensorInfo(name, dtype, shape, begin, end);
     }
 
-    private static long offset(Path file, String name, JsonNode n, String fix) {
+    private static long offset(String file, String name, JsonNode n, String fix) {
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
             throw new GraftException(file + ": tensor '" + name + "' has an invalid data offset " + n, fix);
         }
@@ -206,7 +218,7 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     /** The data section must be covered exactly once: no gaps, no overlaps, nothing past the end. */
-    private static void checkLayout(Path file, Map<String, TensorInfo> infos, long dataSize, String fix) {
+    private static void checkLayout(String file, Map<String, TensorInfo> infos, long dataSize, String fix) {
         List<TensorInfo> sorted = new ArrayList<>(infos.values());
         sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
         long expected = 0;

@@ -72,7 +72,8 @@ public final class Hub {
 
     /**
      * The same client with another number of retries of a failed transfer (default 2): a cut
-     * connection, a 5xx or a 429 answer is retried after a short pause, resuming with Range.
+     * connection or a 5xx answer is retried after a short pause, resuming with Range. (A 429 is
+     * retried apart from these, up to 5 tries in all, after the wait the hub advertises.)
      */
     public Hub withRetries(int n) {
         if (n < 0) {
@@ -137,6 +138,26 @@ public final class Hub {
      * }</pre>
      */
     public Path snapshotModel(String hfHubSpec) {
+        String[] rr = repoAndRevision(hfHubSpec);
+        String repo = rr[0];
+        String rev = rr[1];
+        Path dir = snapshot(RepoType.MODEL, repo, rev, MODEL_FILES);
+        if (!Files.exists(dir.resolve("config.json"))) {
+            throw noConfig(repo);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".safetensors"))) {
+                throw noSafetensors(repo, publishesPickle(repo, rev));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        checkShards(repo, rev, dir);
+        return dir;
+    }
+
+    /** {@code hf-hub:owner/name[@revision]} (the prefix optional) as {repo, revision or null}. */
+    private static String[] repoAndRevision(String hfHubSpec) {
         String spec = hfHubSpec.startsWith("hf-hub:") ? hfHubSpec.substring("hf-hub:".length()) : hfHubSpec;
         int at = spec.indexOf('@');
         String repo = at < 0 ? spec : spec.substring(0, at);
@@ -144,27 +165,108 @@ public final class Hub {
         if (rev != null && rev.isEmpty()) {
             throw new GraftException("empty revision in '" + hfHubSpec + "'", "write hf-hub:owner/name or hf-hub:owner/name@revision");
         }
-        Path dir = snapshot(RepoType.MODEL, repo, rev, MODEL_FILES);
-        if (!Files.exists(dir.resolve("config.json"))) {
-            throw new GraftException("model repository " + repo + " has no config.json",
-                    "push the model with its config.json (graft exports it next to model.safetensors)");
+        return new String[] {repo, rev};
+    }
+
+    private static GraftException noConfig(String repo) {
+        return new GraftException("model repository " + repo + " has no config.json",
+                "push the model with its config.json (graft exports it next to model.safetensors)");
+    }
+
+    private static GraftException noSafetensors(String repo, boolean pickle) {
+        if (pickle) {
+            return new GraftException("model repository " + repo + " publishes its weights only as "
+                    + ResolvedWeights.PICKLE_FILE + ", a PyTorch pickle, which Graft never loads (unpickling can run code)",
+                    "use a revision with model.safetensors, or download it, " + ResolvedWeights.convertPickle(ResolvedWeights.PICKLE_FILE)
+                            + " and load the folder with local-dir:");
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".safetensors"))) {
-                if (publishesPickle(repo, rev)) {
-                    throw new GraftException("model repository " + repo + " publishes its weights only as "
-                            + ResolvedWeights.PICKLE_FILE + ", a PyTorch pickle, which Graft never loads (unpickling can run code)",
-                            "use a revision with model.safetensors, or download it, " + ResolvedWeights.convertPickle(ResolvedWeights.PICKLE_FILE)
-                                    + " and load the folder with local-dir:");
-                }
-                throw new GraftException("model repository " + repo + " has no .safetensors weights",
-                        "push model.safetensors with the config");
+        return new GraftException("model repository " + repo + " has no .safetensors weights", "push model.safetensors with the config");
+    }
+
+    /**
+     * What a model repository's weights hold, without downloading them: {@code config.json} (and a
+     * sharded checkpoint's index) come into the cache, and each safetensors file gives its header to
+     * a HEAD and at most two ranged GETs. What {@code graft models info hf-hub:...} shows.
+     *
+     * <pre>{@code
+     * RemoteCheckpoint ck = new Hub().remoteCheckpoint("hf-hub:alice/mnist-resnet");
+     * ck.tensors().forEach((name, t) -> System.out.println(name + " " + t.dtype() + " " + Arrays.toString(t.shape())));
+     * }</pre>
+     */
+    public RemoteCheckpoint remoteCheckpoint(String hfHubSpec) {
+        String[] rr = repoAndRevision(hfHubSpec);
+        String repo = rr[0];
+        http.requireOnline("reading the weights' headers of " + repo);
+        RepoInfo info = info(RepoType.MODEL, repo, rr[1]);
+        if (!RepoPaths.isCommitSha(info.sha())) {
+            throw HubHttp.protocolError("the hub sent no commit sha for " + repo);
+        }
+        String commit = info.sha();
+        List<String> files = info.files();
+        if (!files.contains(ResolvedWeights.CONFIG_FILE)) {
+            throw noConfig(repo);
+        }
+        Path config = download(RepoType.MODEL, repo, ResolvedWeights.CONFIG_FILE, commit);
+        List<String> weights;
+        boolean sharded = false;
+        if (files.contains(ResolvedWeights.WEIGHTS_FILE)) {
+            weights = List.of(ResolvedWeights.WEIGHTS_FILE);
+        } else if (files.contains(ResolvedWeights.INDEX_FILE)) {
+            weights = shardsOf(repo, download(RepoType.MODEL, repo, ResolvedWeights.INDEX_FILE, commit), files);
+            sharded = true;
+        } else {
+            throw noSafetensors(repo, files.contains(ResolvedWeights.PICKLE_FILE));
+        }
+        java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> sha256 = new java.util.LinkedHashMap<>();
+        java.util.Map<String, dev.graft.weights.TensorInfo> tensors = new java.util.LinkedHashMap<>();
+        for (String f : weights) {
+            FileMetadata meta = fileMetadata(RepoType.MODEL, repo, f, commit);
+            sizes.put(f, meta.size());
+            if (meta.isSha256()) {
+                sha256.put(f, meta.etag());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            dev.graft.weights.SafeTensors.Header h = downloader.safetensorsHeader(meta, repo + "@" + commit.substring(0, 12) + ": " + f);
+            for (var e : h.tensors().entrySet()) {
+                if (tensors.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                    throw new GraftException("model repository " + repo + ": tensor '" + e.getKey() + "' is in more than one shard",
+                            "re-save the checkpoint (save_pretrained writes each tensor once)");
+                }
+            }
         }
-        checkShards(repo, rev, dir);
-        return dir;
+        return new RemoteCheckpoint(repo, commit, config, java.util.Collections.unmodifiableMap(sizes),
+                java.util.Collections.unmodifiableMap(sha256), java.util.Collections.unmodifiableMap(tensors), sharded);
+    }
+
+    /** The shards {@code index} names (each once, in order), each one the repository holds. */
+    private static List<String> shardsOf(String repo, Path index, List<String> files) {
+        JsonNode map;
+        try {
+            map = Json.MAPPER.readTree(index.toFile()).get("weight_map");
+        } catch (IOException e) {
+            throw new GraftException("model repository " + repo + ": " + ResolvedWeights.INDEX_FILE + " is not JSON: " + e.getMessage(),
+                    "re-save the checkpoint (save_pretrained writes the index with its shards)");
+        }
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new GraftException("model repository " + repo + ": " + ResolvedWeights.INDEX_FILE + " has no weight_map",
+                    "re-save the checkpoint (save_pretrained writes the index with its shards)");
+        }
+        java.util.Set<String> shards = new java.util.LinkedHashSet<>();
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        for (JsonNode v : map) {
+            String shard = v.asText();
+            if (!v.isTextual() || shard.contains("/") || !shard.endsWith(".safetensors")) {
+                throw new GraftException("model repository " + repo + ": " + ResolvedWeights.INDEX_FILE + " names '" + shard
+                        + "', not a .safetensors file beside it", "re-save the checkpoint (save_pretrained writes the index with its shards)");
+            }
+            (files.contains(shard) ? shards : missing).add(shard);
+        }
+        if (!missing.isEmpty()) {
+            throw new GraftException("model repository " + repo + ": " + ResolvedWeights.INDEX_FILE + " names shard"
+                    + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing) + ", which the repository does not hold",
+                    "push every shard the index names (save_pretrained writes them together), or a single model.safetensors");
+        }
+        return List.copyOf(shards);
     }
 
     /**
@@ -274,7 +376,7 @@ public final class Hub {
             if (++pages > 10_000) {
                 throw HubHttp.protocolError("more than 10000 pages of results; the hub's Link headers loop");
             }
-            HttpResponse<String> resp = http.send(http.request(next).GET().header("Accept", "application/json").build(),
+            HttpResponse<String> resp = http.sendFollowingRedirects(http.request(next).GET().header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
             http.raiseForStatus(resp, resp.body(), null, null, null);
             try {

@@ -22,7 +22,11 @@ import java.util.Map;
  *       {@code graft hub login} ({@code GRAFT_HOME/hub/token}), used only for the endpoint it was
  *       stored for ({@code GRAFT_HOME/hub/token-endpoint}) so it never travels to another hub;</li>
  *   <li>offline: {@code GRAFT_HUB_OFFLINE} or {@code HF_HUB_OFFLINE} set to 1/true/yes/on;</li>
- *   <li>cache: {@code GRAFT_HUB_CACHE}, else {@code GRAFT_HOME/hub/cache}.</li>
+ *   <li>cache: {@code GRAFT_HUB_CACHE}, else {@code HF_HUB_CACHE}, else {@code HF_HOME/hub} (when
+ *       {@code HF_HOME} is set), else {@code GRAFT_HOME/hub/cache} (see {@code cacheDirFrom}); a leading
+ *       {@code ~/} means the home folder, as in Python. The layout is huggingface_hub's, so a cache
+ *       that Python's huggingface_hub (or transformers, timm) filled is used as is, and the other way
+ *       round: what one downloaded the other finds, offline too.</li>
  * </ul>
  * System properties {@code graft.endpoint}, {@code graft.token}, {@code graft.hub.offline} and
  * {@code graft.hub.cache} win over the environment (tests use them).
@@ -64,9 +68,31 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
                 System.getenv("HF_TOKEN"), readStoredToken(normalizeEndpoint(endpoint)));
         boolean offline = truthy(System.getProperty("graft.hub.offline"))
                 || truthy(System.getenv("GRAFT_HUB_OFFLINE")) || truthy(System.getenv("HF_HUB_OFFLINE"));
-        String cache = first(System.getProperty("graft.hub.cache"), System.getenv("GRAFT_HUB_CACHE"));
-        Path cacheDir = cache != null ? Path.of(cache) : GraftHome.root().resolve("hub").resolve("cache");
-        return new HubConfig(endpoint, token, offline, cacheDir);
+        return new HubConfig(endpoint, token, offline, cacheDirFrom(System.getProperty("graft.hub.cache"), System.getenv()));
+    }
+
+    /**
+     * The cache folder that the system property {@code graft.hub.cache} (when set) or else {@code env}
+     * names: {@code GRAFT_HUB_CACHE}, else {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else
+     * {@code GRAFT_HOME/hub/cache}. A leading {@code ~/} is the home folder.
+     */
+    static Path cacheDirFrom(String property, Map<String, String> env) {
+        String cache = first(property, env.get("GRAFT_HUB_CACHE"), env.get("HF_HUB_CACHE"));
+        if (cache != null) {
+            return expandHome(cache.trim());
+        }
+        String hfHome = first(env.get("HF_HOME"));
+        if (hfHome != null) {
+            return expandHome(hfHome.trim()).resolve("hub");
+        }
+        return GraftHome.root().resolve("hub").resolve("cache");
+    }
+
+    private static Path expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(path.length() <= 2 ? "" : path.substring(2));
+        }
+        return Path.of(path);
     }
 
     /** Another endpoint with the same token: use {@link #fromEnvironment(String)} to pick the token for it. */
@@ -153,8 +179,12 @@ public record HubConfig(String endpoint, String token, boolean offline, Path cac
     public static Map<String, String> sources() {
         return Map.of("endpoint", "GRAFT_ENDPOINT / HF_ENDPOINT (default " + DEFAULT_ENDPOINT + ")",
                 "token", "GRAFT_TOKEN / HF_TOKEN / " + tokenFile(),
-                "offline", "GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE");
+                "offline", "GRAFT_HUB_OFFLINE / HF_HUB_OFFLINE",
+                "cache", CACHE_PRECEDENCE);
     }
+
+    /** How the cache folder is chosen, in words (for help texts and {@link #sources()}). */
+    public static final String CACHE_PRECEDENCE = "GRAFT_HUB_CACHE, else HF_HUB_CACHE, else HF_HOME/hub, else GRAFT_HOME/hub/cache";
 
     static String normalizeEndpoint(String endpoint) {
         String e = endpoint == null ? DEFAULT_ENDPOINT : endpoint.trim();

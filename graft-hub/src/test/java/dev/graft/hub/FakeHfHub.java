@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  * If-None-Match, X-Error-Code), {@code /api/{type}s} listings with Link paging, repo info,
  * repos create/delete, preupload, NDJSON commit and the Git LFS batch API. Faults can be injected
  * (cut a download after N bytes, corrupt bytes, ignore Range) to test the client's resilience.
+ * Behaviours of huggingface.co are replayed on demand: gated repositories (401/403 with
+ * {@code X-Error-Code: GatedRepo}), renamed repositories (307 to the new name, relative), regular
+ * files served from the CDN host (307, absolute) and rate limiting (429 with {@code Retry-After} or
+ * {@code RateLimit}).
  */
 public final class FakeHfHub implements AutoCloseable {
     public static final String TOKEN = "hf_fake_write_token";
@@ -60,11 +64,25 @@ public final class FakeHfHub implements AutoCloseable {
     public final AtomicInteger lfsUploadsBeforeCut = new AtomicInteger(-1);
     /** Send this many bytes of the next download, then stall (until the server closes). */
     volatile long stallAfterBytes = -1;
+    /** Old repository id to new one (models): every request naming the old id gets a relative 307 to the new, as after a rename. */
+    public final Map<String, String> renamed = new ConcurrentHashMap<>();
+    /** Answer HEAD of a regular file on the endpoint's host with an absolute 307 to the same path on the {@link #cdn} host. */
+    volatile boolean headRegularFromCdn;
+    /** Answer GET of a regular file on the endpoint's host with an absolute 307 to the same path on the {@link #cdn} host. */
+    volatile boolean getRegularFromCdn;
+    /** Answer this many requests whose log line starts with {@link #rateLimitPrefix} with 429 and {@link #rateLimitHeaders}. */
+    final AtomicInteger rateLimited = new AtomicInteger();
+    volatile String rateLimitPrefix = "";
+    final Map<String, String> rateLimitHeaders = new ConcurrentHashMap<>();
 
     public static final class Repo {
         final String type;
         final String id;
         final boolean isPrivate;
+        /** Files need a token whose account accepted the licence ({@link #accepted}), as on huggingface.co. */
+        public volatile boolean gated;
+        /** The tokens whose accounts accepted a gated repository's licence. */
+        public final java.util.Set<String> accepted = ConcurrentHashMap.newKeySet();
         public final Map<String, String> branches = new ConcurrentHashMap<>();
         public final Map<String, String> tags = new ConcurrentHashMap<>();
         final Map<String, Map<String, Blob>> commits = new ConcurrentHashMap<>();
@@ -153,9 +171,18 @@ public final class FakeHfHub implements AutoCloseable {
             String method = ex.getRequestMethod();
             String raw = ex.getRequestURI().getRawPath();
             String range = ex.getRequestHeaders().getFirst("Range");
-            log.add(method + " " + raw + (range != null ? " Range:" + range : ""));
+            String line = method + " " + raw + (range != null ? " Range:" + range : "");
+            log.add(line);
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             authSeen.put(ex.getRequestHeaders().getFirst("Host") + " " + method + " " + raw, auth == null ? "" : auth);
+            if (line.startsWith(rateLimitPrefix) && rateLimited.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0) {
+                rateLimitHeaders.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+                error(ex, 429, null, "You have been rate-limited; you can retry this action in about 1 minute.");
+                return;
+            }
+            if (redirectRenamed(ex, raw)) {
+                return;
+            }
             List<String> seg = new ArrayList<>();
             for (String s : raw.substring(1).split("/", -1)) {
                 seg.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
@@ -198,6 +225,27 @@ public final class FakeHfHub implements AutoCloseable {
             e.printStackTrace();
             throw e;
         }
+    }
+
+    /** A request naming a {@link #renamed} repository: 307 with a relative Location naming the new id. */
+    private boolean redirectRenamed(HttpExchange ex, String raw) throws IOException {
+        for (Map.Entry<String, String> e : renamed.entrySet()) {
+            for (String prefix : List.of("/", "/api/models/")) {
+                String from = prefix + e.getKey();
+                if (raw.equals(from) || raw.startsWith(from + "/")) {
+                    String q = ex.getRequestURI().getRawQuery();
+                    ex.getResponseHeaders().set("Location", prefix + e.getValue() + raw.substring(from.length()) + (q == null ? "" : "?" + q));
+                    ex.sendResponseHeaders(307, -1);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean onCdnHost(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return host != null && cdn.endsWith("//" + host);
     }
 
     private static String bearer(HttpExchange ex) {
@@ -246,11 +294,25 @@ public final class FakeHfHub implements AutoCloseable {
             error(ex, 404, "RevisionNotFound", "Invalid rev id: " + seg.get(i + 3));
             return;
         }
+        if (r.gated && (bearer(ex) == null || !r.accepted.contains(bearer(ex)))) {
+            // huggingface.co: 401 without a token, 403 for a token whose account has not accepted the licence
+            boolean anonymous = bearer(ex) == null;
+            error(ex, anonymous ? 401 : 403, "GatedRepo", "Access to " + type + " " + r.id + " is restricted"
+                    + (anonymous ? ". You must have access to it and be authenticated to access it. Please log in."
+                    : " and you are not in the authorized list. Visit " + endpoint + "/" + (type.equals("dataset") ? "datasets/" : "")
+                    + r.id + " to ask for access."));
+            return;
+        }
         String path = String.join("/", seg.subList(i + 4, seg.size()));
         Blob b = r.commits.get(commit).get(path);
         ex.getResponseHeaders().set("X-Repo-Commit", commit);
         if (b == null) {
             error(ex, 404, "EntryNotFound", path + " does not exist on \"" + seg.get(i + 3) + "\"");
+            return;
+        }
+        if (!b.lfs() && !onCdnHost(ex) && (method.equals("HEAD") ? headRegularFromCdn : getRegularFromCdn)) {
+            ex.getResponseHeaders().set("Location", cdn + ex.getRequestURI().getRawPath());
+            ex.sendResponseHeaders(307, -1);
             return;
         }
         if (b.lfs()) {

@@ -1,13 +1,15 @@
 package dev.graft.cli.hub;
 
 import dev.graft.cli.VerbGroup;
+import dev.graft.hub.HubConfig;
 import picocli.CommandLine.Command;
 
 /** {@code graft hub cache}: look after the download cache (the verbs of huggingface_hub's {@code hf cache}). */
 @Command(
         name = "cache",
         mixinStandardHelpOptions = true,
-        description = "Inspect, check and clean the download cache (GRAFT_HUB_CACHE, else GRAFT_HOME/hub/cache).",
+        description = "Inspect, check and clean the download cache (" + HubConfig.CACHE_PRECEDENCE
+                + "; a cache that Python's huggingface_hub filled is used as is).",
         subcommands = {
             HubCacheLsCommand.class,
             HubCacheVerifyCommand.class,
