@@ -160,7 +160,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
         try {
             return new Hub().remoteCheckpoint(name);
         } catch (HubException e) {
-            if (e.status() == 0 && e.getMessage().startsWith("cannot reach the hub")) {
+            if (HubException.UNREACHABLE.equals(e.errorCode())) {
                 return null; // not a transfer cut midway: that is reported, not answered with a full download
             }
             throw e;

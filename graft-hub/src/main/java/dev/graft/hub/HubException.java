@@ -17,6 +17,9 @@ public class HubException extends GraftException {
         this.errorCode = errorCode;
     }
 
+    /** The {@link #errorCode()} of a hub that gave no answer at all (connection refused or timed out): Graft's own code. */
+    public static final String UNREACHABLE = "GraftUnreachable";
+
     /** HTTP status, or 0 when no answer came (offline, connection refused). */
     public int status() {
         return status;

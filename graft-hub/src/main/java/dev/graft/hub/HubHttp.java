@@ -236,7 +236,7 @@ final class HubHttp {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new HubException("cannot reach the hub at " + config.endpoint() + " (" + e.getClass().getSimpleName() + ")",
                     "start one with 'graft hub serve', set GRAFT_ENDPOINT, or use the cache with GRAFT_HUB_OFFLINE=1",
-                    0, null);
+                    0, HubException.UNREACHABLE);
         } catch (IOException e) {
             // only downloads resume (from .incomplete); an upload starts its files over, so say what a rerun really does
             boolean download = req.method().equals("GET") || req.method().equals("HEAD");

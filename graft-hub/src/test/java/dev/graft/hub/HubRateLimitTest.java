@@ -50,13 +50,11 @@ class HubRateLimitTest extends TinyRepoFixture {
     }
 
     @Test
-    void apiJsonIsRetriedAfterTheRateLimitHeaderWithTheWaitCapped() {
+    void apiJsonIsRetriedAfterTheRateLimitHeader() {
+        // The waits (t=1 s) are capped by the test's max-wait property; the cap itself is checked below, without timing.
         rateLimit("GET /api/models/alice/tiny", 3, Map.of("RateLimit", "\"api\";r=0;t=1", "RateLimit-Policy", "\"api\";q=500;w=300"));
-        long t0 = System.nanoTime();
         assertEquals(commit, hub().info("alice/tiny").sha());
-        long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(4, fake.countRequests("GET /api/models/alice/tiny"));
-        assertTrue(millis < 2_000, "three waits of t=1 s capped at 20 ms took " + millis + " ms");
     }
 
     @Test
