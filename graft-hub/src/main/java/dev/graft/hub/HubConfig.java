@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>From the environment ({@link #fromEnvironment()}):
  * <ul>
  *   <li>endpoint: {@code GRAFT_ENDPOINT}, else {@code HF_ENDPOINT}, else {@link #DEFAULT_ENDPOINT}
- *       (the embedded hub that {@code graft hub serve} starts on this machine);</li>
+ *       (the Hugging Face Hub); this machine's hub ({@code graft hub serve}) is
+ *       {@link #LOCAL_ENDPOINT};</li>
  *   <li>token: {@code GRAFT_TOKEN}, else {@code HF_TOKEN}, else the file written by
  *       {@code graft hub login} ({@code GRAFT_HOME/hub/token}), used only for the endpoint it was
  *       stored for ({@code GRAFT_HOME/hub/token-endpoint}) so it never travels to another hub;</li>
@@ -41,8 +42,15 @@ import java.util.Map;
  * @param cacheDir root of the Hugging Face-layout cache
  */
 public record HubConfig(String endpoint, String token, boolean offline, Path cacheDir) {
-    /** The embedded local hub ({@code graft hub serve} with its default port). */
-    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8080";
+    /** The Hugging Face Hub: what {@code hf-hub:} means, as in timm, transformers and huggingface_hub. */
+    public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+    /**
+     * This machine's hub ({@code graft hub serve} with its default port), one setting away:
+     * {@code GRAFT_ENDPOINT=http://127.0.0.1:8080}. Publishing without an endpoint set
+     * ({@code --push-to}, the quickstart) writes into it directly, without a server.
+     */
+    public static final String LOCAL_ENDPOINT = "http://127.0.0.1:8080";
 
     public HubConfig {
         endpoint = normalizeEndpoint(endpoint);

@@ -235,7 +235,10 @@ final class HubHttp {
             return client.send(req, handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new HubException("cannot reach the hub at " + config.endpoint() + " (" + e.getClass().getSimpleName() + ")",
-                    "start one with 'graft hub serve', set GRAFT_ENDPOINT, or use the cache with GRAFT_HUB_OFFLINE=1",
+                    config.endpoint().equals(HubConfig.DEFAULT_ENDPOINT)
+                            ? "check the network; for this machine's hub set GRAFT_ENDPOINT=" + HubConfig.LOCAL_ENDPOINT
+                                    + " (graft hub serve), or use the cache with GRAFT_HUB_OFFLINE=1"
+                            : "start it (graft hub serve for this machine's hub), set GRAFT_ENDPOINT to another, or use the cache with GRAFT_HUB_OFFLINE=1",
                     0, HubException.UNREACHABLE);
         } catch (IOException e) {
             // only downloads resume (from .incomplete); an upload starts its files over, so say what a rerun really does

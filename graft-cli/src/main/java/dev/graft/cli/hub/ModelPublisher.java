@@ -104,7 +104,7 @@ public final class ModelPublisher {
             String endpoint = configuredEndpoint();
             if (endpoint == null) {
                 String commit = LocalHub.push(staged, repo, message, isPrivate);
-                return new Published(repo, commit, HubConfig.DEFAULT_ENDPOINT, true);
+                return new Published(repo, commit, HubConfig.LOCAL_ENDPOINT, true);
             }
             Hub hub = new Hub(HubConfig.fromEnvironment());
             CommitInfo info = hub.push(RepoType.MODEL, repo, staged, "main", message, isPrivate);
