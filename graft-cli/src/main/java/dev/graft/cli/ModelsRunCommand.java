@@ -12,6 +12,8 @@ import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.NoGrad;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
@@ -111,10 +113,20 @@ public final class ModelsRunCommand implements Callable<Integer> {
                 return runText(in, nd);
             }
             String images = imagesTensor(in);
-            long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), Zoo.cfg(name).inputSize());
+            // A source is resolved once (a hub snapshot checks its revision online): its cfg for the check, its folder for the model.
+            String created = name;
+            PretrainedCfg cfg;
+            if (name.startsWith(WeightsSources.HF_HUB)) {
+                ResolvedWeights source = Zoo.source(name);
+                cfg = source.cfg();
+                created = WeightsSources.LOCAL_DIR + source.weightsFile().toAbsolutePath().getParent();
+            } else {
+                cfg = Zoo.cfg(name);
+            }
+            long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), cfg.inputSize());
             CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
             o = withWeights(o);
-            ModelBase model = (ModelBase) Zoo.create(name, o);
+            ModelBase model = (ModelBase) Zoo.create(created, o);
             NDArray x = in.toNDArray(nd, images).toType(DataType.FLOAT32, false);
             long t0 = System.nanoTime();
             NDArray y = model.predict(x);

@@ -117,7 +117,7 @@ public final class TextEncoder implements AutoCloseable {
         }
     }
 
-    /** sentence-transformers' max_seq_length if the folder has one, else the model's position count. */
+    /** sentence-transformers' max_seq_length if the folder has one, else the longest sequence the model takes (RoBERTa: 2 fewer than its positions). */
     static int maxSeqLength(Path dir, BertConfig cfg) {
         Path st = dir.resolve("sentence_bert_config.json");
         if (Files.isRegularFile(st)) {
@@ -125,13 +125,13 @@ public final class TextEncoder implements AutoCloseable {
                 Map<?, ?> m = Json.MAPPER.readValue(st.toFile(), Map.class);
                 Object v = m.get("max_seq_length");
                 if (v instanceof Number n) {
-                    return Math.min(n.intValue(), cfg.maxPositionEmbeddings());
+                    return Math.min(n.intValue(), cfg.maxSequenceLength());
                 }
             } catch (IOException e) {
                 throw new GraftException("cannot read " + st + ": " + e.getMessage(), "fix or delete the file", e);
             }
         }
-        return cfg.maxPositionEmbeddings();
+        return cfg.maxSequenceLength();
     }
 
     public String name() {

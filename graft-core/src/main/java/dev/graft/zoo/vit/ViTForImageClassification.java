@@ -5,10 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.graft.GraftException;
-import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.Classifier;
@@ -33,27 +30,15 @@ import java.util.List;
  * GraftModel vit = Zoo.create("local-dir:vit-base-patch16-224");   // config.json with model_type "vit"
  * }</pre>
  */
-public final class ViTForImageClassification extends ModelBase {
+public final class ViTForImageClassification extends ViTBase {
     private final ViTConfig config;
-    private final int gridSize;
-    private final double dropRate;
     private final VitModel vit;
-    private final Embeddings embeddings;
-    private final List<Layer> layers = new ArrayList<>();
     private final Classifier classifier;
 
     public ViTForImageClassification(PretrainedCfg cfg, ModelArgs args, ViTConfig config) {
-        super(cfg);
-        if (args.imgSize() % config.patchSize() != 0) {
-            throw new GraftException("image size " + args.imgSize() + " is not a multiple of the patch size " + config.patchSize(),
-                    "use an image size divisible by " + config.patchSize());
-        }
+        super(cfg, args, config.patchSize(), config.hiddenSize());
         this.config = config;
-        this.gridSize = args.imgSize() / config.patchSize();
-        this.dropRate = args.dropRate();
         vit = module("vit", new VitModel(args.inChans(), config, gridSize));
-        embeddings = vit.embeddings;
-        layers.addAll(vit.layers);
         classifier = module("classifier", new Classifier(config.hiddenSize(), args.numClasses(), Init.normal(config.initializerRange()), true));
     }
 
@@ -74,49 +59,34 @@ public final class ViTForImageClassification extends ModelBase {
     }
 
     @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        return vit.forward(ps, x, training);
+    protected NDArray embed(ParameterStore ps, NDArray x, boolean training) {
+        return vit.embeddings.forward(ps, x, training);
     }
 
     @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        return classify(ps, features.get(":, 0, :"), dropRate, training, preLogits);
+    protected List<Layer> blocks() {
+        return vit.layers;
     }
 
     @Override
-    protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
-        NDArray[] out = new NDArray[layers.size()];
-        NDArray y = embeddings.forward(ps, x, training);
-        long gh = x.getShape().get(2) / config.patchSize();
-        long gw = x.getShape().get(3) / config.patchSize();
-        for (int i = 0; i < layers.size() && i <= last; i++) {
-            y = layers.get(i).forward(ps, y, training);
-            out[i] = VisionTransformer.spatial(y, gh, gw);
-        }
-        return out;
+    protected Module finalNorm() {
+        return vit.layernorm;
+    }
+
+    @Override
+    protected String blockName(int i) {
+        return "vit.encoder.layer." + i;
+    }
+
+    @Override
+    protected String posEmbedKey() {
+        return "vit.embeddings.position_embeddings";
     }
 
     @Override
     public List<ParamGroup> groupMatcher() {
-        return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("vit.embeddings")), layers.size(),
-                i -> new ParamGroup("block" + i, List.of("vit.encoder.layer." + i)), new ParamGroup("head", List.of("vit.layernorm", "classifier")));
-    }
-
-    @Override
-    public List<FeatureInfo> featureInfo() {
-        List<FeatureInfo> info = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            info.add(new FeatureInfo("vit.encoder.layer." + i, config.hiddenSize(), config.patchSize()));
-        }
-        return info;
-    }
-
-    @Override
-    public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
-        if (key.equals("vit.embeddings.position_embeddings")) {
-            return VisionTransformer.checkpointPosEmbed(tensor, target, gridSize);
-        }
-        return super.adaptCheckpointTensor(key, tensor, target);
+        return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("vit.embeddings")), vit.layers.size(),
+                i -> new ParamGroup("block" + i, List.of(blockName(i))), new ParamGroup("head", List.of("vit.layernorm", "classifier")));
     }
 
     /** transformers' {@code ViTModel} without a pooler: {@code embeddings}, {@code encoder}, {@code layernorm}. */
@@ -141,11 +111,8 @@ public final class ViTForImageClassification extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            NDArray y = embeddings.forward(ps, x, training);
-            for (Layer l : layers) {
-                y = l.forward(ps, y, training);
-            }
-            return layernorm.forward(ps, y, training);
+            // A container of transformers' names: ViTBase runs embeddings, layers and layernorm.
+            throw new UnsupportedOperationException("run through ViTForImageClassification");
         }
     }
 
@@ -180,7 +147,7 @@ public final class ViTForImageClassification extends ModelBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return VisionTransformer.tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
+            return tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
                     value(ps, positionEmbeddings, x, training), gridSize);
         }
     }

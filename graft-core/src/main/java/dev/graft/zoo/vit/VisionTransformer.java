@@ -3,14 +3,10 @@ package dev.graft.zoo.vit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.graft.GraftException;
-import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.Classifier;
@@ -35,14 +31,10 @@ import java.util.List;
  * GraftModel vit = Zoo.create("vit_tiny_patch16_224", CreateOptions.defaults().withNumClasses(10).withImgSize(32));
  * }</pre>
  */
-public final class VisionTransformer extends ModelBase {
+public final class VisionTransformer extends ViTBase {
     /** DJL passes Image.Interpolation codes to PyTorch interpolate (align_corners=False). */
     private static final int BILINEAR = ai.djl.modality.cv.Image.Interpolation.BILINEAR.ordinal();
 
-    private final int patchSize;
-    private final int embedDim;
-    private final int gridSize;
-    private final double dropRate;
     private final Parameter clsToken;
     private final Parameter posEmbed;
     private final PatchEmbed patchEmbed;
@@ -51,15 +43,7 @@ public final class VisionTransformer extends ModelBase {
     private final Classifier head;
 
     public VisionTransformer(PretrainedCfg cfg, ModelArgs args, int patchSize, int embedDim, int depth, int heads) {
-        super(cfg);
-        if (args.imgSize() % patchSize != 0) {
-            throw new GraftException("image size " + args.imgSize() + " is not a multiple of the patch size " + patchSize,
-                    "use an image size divisible by " + patchSize);
-        }
-        this.patchSize = patchSize;
-        this.embedDim = embedDim;
-        this.gridSize = args.imgSize() / patchSize;
-        this.dropRate = args.dropRate();
+        super(cfg, args, patchSize, embedDim);
         // PyTorch lists a module's own parameters before its children's: cls_token, pos_embed, patch_embed...
         clsToken = param("cls_token", Parameter.Type.OTHER, new Shape(1, 1, embedDim), Init.normal(1e-6));
         posEmbed = param("pos_embed", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, embedDim), Init.normal(0.02));
@@ -80,93 +64,35 @@ public final class VisionTransformer extends ModelBase {
         return head;
     }
 
-    private NDArray embed(ParameterStore ps, NDArray x, boolean training) {
+    @Override
+    protected NDArray embed(ParameterStore ps, NDArray x, boolean training) {
         return tokens(patchEmbed.forward(ps, x, training), value(ps, clsToken, x, training), value(ps, posEmbed, x, training), gridSize);
     }
 
-    /**
-     * The token sequence of a ViT: patch embeddings (N, D, gh, gw) flattened to (N, gh*gw, D), the
-     * class token in front, position embeddings made for a {@code grid} x {@code grid} grid added
-     * (resampled when the patches form another grid).
-     */
-    static NDArray tokens(NDArray patches, NDArray clsToken, NDArray posEmbed, int grid) {
-        long n = patches.getShape().get(0);
-        long d = patches.getShape().get(1);
-        long gh = patches.getShape().get(2);
-        long gw = patches.getShape().get(3);
-        NDArray tokens = patches.reshape(n, d, gh * gw).transpose(0, 2, 1);
-        NDArray cls = clsToken.broadcast(n, 1, d);
-        NDArray pos = gh != grid || gw != grid ? resamplePosEmbed(posEmbed, grid, grid, (int) gh, (int) gw) : posEmbed;
-        return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
-    }
-
-    /** Tokens after the class token as timm's spatial maps (N, D, gh, gw), for feature extraction. */
-    static NDArray spatial(NDArray tokens, long gh, long gw) {
-        long n = tokens.getShape().get(0);
-        long d = tokens.getShape().get(2);
-        return tokens.get(":, 1:, :").transpose(0, 2, 1).reshape(n, d, gh, gw);
-    }
-
-    /** A checkpoint's position embeddings made for another square grid, resampled to {@code grid}; null if not such. */
-    static NDArray checkpointPosEmbed(NDArray tensor, Shape target, int grid) {
-        if (tensor.getShape().dimension() != 3 || tensor.getShape().get(2) != target.get(2)) {
-            return null;
-        }
-        int oldGrid = (int) Math.round(Math.sqrt(tensor.getShape().get(1) - 1));
-        if ((long) oldGrid * oldGrid + 1 != tensor.getShape().get(1)) {
-            return null;
-        }
-        return resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, grid, grid);
+    @Override
+    protected List<TransformerBlock> blocks() {
+        return blocks;
     }
 
     @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = embed(ps, x, training);
-        for (TransformerBlock b : blocks) {
-            y = b.forward(ps, y, training);
-        }
-        return norm.forward(ps, y, training);
+    protected Module finalNorm() {
+        return norm;
     }
 
     @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        return classify(ps, features.get(":, 0, :"), dropRate, training, preLogits);
+    protected String blockName(int i) {
+        return "blocks." + i;
     }
 
     @Override
-    protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
-        NDArray[] out = new NDArray[blocks.size()];
-        NDArray y = embed(ps, x, training);
-        long gh = x.getShape().get(2) / patchSize;
-        long gw = x.getShape().get(3) / patchSize;
-        for (int i = 0; i < blocks.size() && i <= last; i++) {
-            y = blocks.get(i).forward(ps, y, training);
-            out[i] = spatial(y, gh, gw);  // timm returns spatial maps without the class token
-        }
-        return out;
+    protected String posEmbedKey() {
+        return "pos_embed";
     }
 
     @Override
     public List<ParamGroup> groupMatcher() {
         return ParamGroup.stemStagesHead(new ParamGroup("stem", List.of("cls_token", "pos_embed", "patch_embed")), blocks.size(),
                 i -> new ParamGroup("block" + i, List.of("blocks." + i)), new ParamGroup("head", List.of("norm", "head")));
-    }
-
-    @Override
-    public List<FeatureInfo> featureInfo() {
-        List<FeatureInfo> info = new ArrayList<>();
-        for (int i = 0; i < blocks.size(); i++) {
-            info.add(new FeatureInfo("blocks." + i, embedDim, patchSize));
-        }
-        return info;
-    }
-
-    @Override
-    public NDArray adaptCheckpointTensor(String key, NDArray tensor, Shape target) {
-        if (key.equals("pos_embed")) {
-            return checkpointPosEmbed(tensor, target, gridSize);
-        }
-        return super.adaptCheckpointTensor(key, tensor, target);
     }
 
     /**
