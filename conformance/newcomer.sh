@@ -94,6 +94,9 @@ for i in 15 29 38; do run "class 7 .* -> photos/seven/$i.png" graft data show mn
 run '^image +1x64x64 ' graft data info 'folder:photos?size=64x64'
 
 # --- docs/models.md ---
+run '^convnext_tiny\.fb_in1k$' graft models list 'convnext_tiny' --pretrained
+run '^weights +on the hub \(hf-hub:timm/convnext_tiny\.fb_in1k\), fetched into the hub cache on first use$' \
+  graft models info convnext_tiny.fb_in1k
 run '^resnet101$' graft models list 'resnet*'
 run '^mobilenetv3_small_100$' graft models list 'convnext*' 'efficientnet*' 'mobilenetv3*'
 grep -q '^convnext_tiny$' "$out" && grep -q '^efficientnet_b3$' "$out" || fail "convnext_tiny or efficientnet_b3 is not listed"

@@ -5,7 +5,11 @@ modeling_distilbert.py), run on
 seeded random weights stored under transformers' exact state-dict keys, next to the config.json
 transformers writes. No transformers package is needed: the point is an independent implementation.
 
-  text_reference.py make OUT      folders OUT/<family>/ (config.json, model.safetensors), inputs and references
+  text_reference.py make OUT      folders OUT/<family>/ (config.json, model.safetensors), inputs and references,
+                                  for the bare encoders and for their ...ForSequenceClassification (OUT/<family>_seq_cls/)
+  text_reference.py reload FAMILY ORIG EXPORT INPUT OUT
+                                  loads the folder EXPORT as transformers would (strictly: the keys of ORIG, no more,
+                                  no fewer; its config.json's architectures and id2label) and writes its logits to OUT
 """
 import json
 import math
@@ -16,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zoo_reference import save_safetensors  # noqa: E402
+from zoo_reference import load_safetensors, save_safetensors  # noqa: E402
 
 # Small shapes of each family; the other fields are what transformers' configs of the real models say.
 FAMILIES = {
@@ -126,6 +130,12 @@ def state_dict(cfg, seed):
 
 def forward(sd, cfg, ids, mask, types):
     """BertModel.forward / RobertaModel.forward in eval mode: last_hidden_state and pooler_output."""
+    x = forward_hidden(sd, cfg, ids, mask, types)
+    return x, torch.tanh(F.linear(x[:, 0], sd["pooler.dense.weight"], sd["pooler.dense.bias"]))
+
+
+def forward_hidden(sd, cfg, ids, mask, types):
+    """The encoder's last_hidden_state."""
     h, heads, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"]
     d = h // heads
     if cfg["model_type"] == "roberta":  # create_position_ids_from_input_ids
@@ -154,7 +164,77 @@ def forward(sd, cfg, ids, mask, types):
         ff = F.gelu(lin(a, f"{p}.intermediate.dense"))
         x = F.layer_norm(lin(ff, f"{p}.output.dense") + a, (h,),
                          sd[f"{p}.output.LayerNorm.weight"], sd[f"{p}.output.LayerNorm.bias"], eps)
-    return x, torch.tanh(lin(x[:, 0], "pooler.dense"))
+    return x
+
+
+LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
+SEQ_CLS = {"bert": "BertForSequenceClassification", "roberta": "RobertaForSequenceClassification",
+           "distilbert": "DistilBertForSequenceClassification"}
+
+
+def seq_cls_state_dict(family, cfg, seed):
+    """The encoder's weights behind transformers' base_model_prefix, then the classification head's."""
+    distil = family == "distilbert"
+    base = distilbert_state_dict(cfg, seed) if distil else state_dict(cfg, seed)
+    if family == "roberta":  # RobertaForSequenceClassification builds RobertaModel(add_pooling_layer=False)
+        base = {k: v for k, v in base.items() if not k.startswith("pooler.")}
+    h = cfg["dim"] if distil else cfg["hidden_size"]
+    head = Weights(seed + 50, h)
+    if family == "bert":
+        head.lin("classifier", len(LABELS), h)
+    elif family == "roberta":
+        head.lin("classifier.dense", h, h)
+        head.lin("classifier.out_proj", len(LABELS), h)
+    else:
+        head.lin("pre_classifier", h, h)
+        head.lin("classifier", len(LABELS), h)
+    sd = {f"{family}.{k}": v for k, v in base.items()}
+    sd.update(head)
+    return sd
+
+
+def seq_cls_logits(family, sd, cfg, ids, mask, types):
+    """BertForSequenceClassification / RobertaClassificationHead / DistilBertForSequenceClassification in eval mode."""
+    prefix = f"{family}."
+    base = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
+
+    def lin(t, name):
+        return F.linear(t, sd[f"{name}.weight"], sd[f"{name}.bias"])
+
+    if family == "distilbert":
+        hidden = distilbert_forward(base, cfg, ids, mask)
+        return lin(F.relu(lin(hidden[:, 0], "pre_classifier")), "classifier")
+    if family == "roberta":
+        hidden = forward_hidden(base, cfg, ids, mask, types)
+        return lin(torch.tanh(lin(hidden[:, 0], "classifier.dense")), "classifier.out_proj")
+    hidden, pooled = forward(base, cfg, ids, mask, types)
+    return lin(pooled, "classifier")
+
+
+def seq_cls_config(cfg):
+    return dict(cfg, architectures=[SEQ_CLS[cfg["model_type"]]], id2label=LABELS, label2id={v: int(k) for k, v in LABELS.items()})
+
+
+def reload(family, orig, export, input_path, out_path):
+    cfg = FAMILIES[family]
+    want = load_safetensors(f"{orig}/model.safetensors")
+    got = load_safetensors(f"{export}/model.safetensors")
+    buffers = {k for k in want if k.endswith("position_ids")}  # a buffer transformers recreates; not saved by every writer
+    missing = sorted(set(want) - set(got) - buffers)
+    unexpected = sorted(set(got) - set(want))
+    if missing or unexpected:
+        sys.exit(f"{export}: not loadable strictly as {SEQ_CLS[family]}: missing {missing}, unexpected {unexpected}")
+    with open(f"{export}/config.json") as f:
+        exported = json.load(f)
+    if exported.get("architectures") != [SEQ_CLS[family]] or exported.get("id2label") != LABELS:
+        sys.exit(f"{export}/config.json: architectures {exported.get('architectures')}, id2label {exported.get('id2label')}")
+    inputs = load_safetensors(input_path)
+    ids, mask = inputs["input_ids"], inputs["attention_mask"]
+    types = inputs.get("token_type_ids", torch.zeros_like(ids))
+    with torch.no_grad():
+        logits = seq_cls_logits(family, {k: v.float() for k, v in got.items()}, cfg, ids, mask, types)
+    save_safetensors(out_path, {"logits": logits})
+    print(f"{family}_seq_cls: the export loads strictly ({len(got)} tensors), logits {tuple(logits.shape)}")
 
 
 def make(out):
@@ -190,9 +270,23 @@ def make(out):
         save_safetensors(f"{out}/{family}_ref.safetensors", refs)
         print(f"{family}: reference last_hidden_state {tuple(hidden.shape)}, max |ref| {hidden.abs().max().item():.3g}")
 
+        # The same encoder shape under transformers' sequence classifier: other weights, the same inputs.
+        folder = f"{out}/{family}_seq_cls"
+        os.makedirs(folder, exist_ok=True)
+        sd = seq_cls_state_dict(family, cfg, 400 + seed)
+        save_safetensors(f"{folder}/model.safetensors", sd, {"format": "pt"})
+        with open(f"{folder}/config.json", "w") as f:
+            json.dump(dict(seq_cls_config(cfg), transformers_version="4.40.0"), f, indent=2)
+        with torch.no_grad():
+            logits = seq_cls_logits(family, sd, cfg, ids, mask, types)
+        save_safetensors(f"{out}/{family}_seq_cls_ref.safetensors", {"logits": logits})
+        print(f"{family}_seq_cls: reference logits {tuple(logits.shape)}, max |ref| {logits.abs().max().item():.3g}")
+
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "make":
         make(sys.argv[2])
+    elif len(sys.argv) == 7 and sys.argv[1] == "reload":
+        reload(*sys.argv[2:])
     else:
-        sys.exit("usage: text_reference.py make OUT")
+        sys.exit("usage: text_reference.py make OUT | reload FAMILY ORIG EXPORT INPUT OUT")

@@ -90,6 +90,7 @@ public final class ModelsInfoCommand implements Callable<Integer> {
             boolean here = found != null;
             info.put("weights", here ? file.toString() : step != null ? "not on this machine (" + step + ")"
                     : Zoo.isImported(name) ? "not on this machine yet (imported on first use into " + file.getParent() + ")"
+                    : Zoo.hubWeights(name) != null ? "on the hub (" + Zoo.hubWeights(name) + "), fetched into the hub cache on first use"
                     : "shipped with Graft (copied on first use into " + file.getParent() + ")");
             if (shipped != null) {
                 boolean own = here && !shipped.isCopyIn(file.getParent());

@@ -17,7 +17,9 @@ import dev.graft.zoo.ResolvedWeights;
 import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
+import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.bert.BertSentenceModel;
+import dev.graft.zoo.bert.BertSequenceClassifier;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
 @Command(name = "run", description = "Run a model in inference mode on a safetensors file: images as 'pixel_values' (or 'input'; NCHW float32) give 'logits'; "
-        + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output').")
+        + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output'), or a sequence classifier's 'logits'.")
 public final class ModelsRunCommand implements Callable<Integer> {
     /** Names the image batch may have, in the order they are looked for (transformers' first). */
     static final List<String> IMAGE_TENSORS = List.of("pixel_values", "input");
@@ -150,32 +152,38 @@ public final class ModelsRunCommand implements Callable<Integer> {
         CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict);
         o = withWeights(o);
         GraftModel created = Zoo.create(name, o);
-        if (!(created instanceof BertSentenceModel model)) {
+        BertModel encoder = created instanceof BertSentenceModel s ? s.bert() : created instanceof BertSequenceClassifier c ? c.bert() : null;
+        if (encoder == null) {
             throw new GraftException(input + " holds '" + INPUT_IDS + "' but " + created.name() + " is an image model",
                     "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (BERT, RoBERTa, DistilBERT)");
         }
         NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
-        long vocab = model.bert().config().vocabSize();
+        long vocab = encoder.config().vocabSize();
         long lowest = ids.min().getLong();
         long highest = ids.max().getLong();
         if (lowest < 0 || highest >= vocab) {
             throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " holds token ids " + lowest + ".." + highest + ", but "
-                    + model.name() + " has a vocabulary of " + vocab, "tokenise with the model's own tokenizer.json");
+                    + created.name() + " has a vocabulary of " + vocab, "tokenise with the model's own tokenizer.json");
         }
         NDList inputs = new NDList(ids, optional(in, nd, ATTENTION_MASK, shape, ids.onesLike()),
                 optional(in, nd, TOKEN_TYPE_IDS, shape, ids.zerosLike()));
         long t0 = System.nanoTime();
-        NDList out;
-        try (NoGrad ignored = NoGrad.enter()) {
-            out = model.bert().forward(new ParameterStore(nd, false), inputs, false);
-        }
-        Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), ids.getShape(), out.get(0).getShape(), (System.nanoTime() - t0) / 1e6));
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        tensors.put(LAST_HIDDEN_STATE, out.get(0));
-        if (out.size() > 1) {
-            tensors.put(POOLER_OUTPUT, out.get(1));
+        try (NoGrad ignored = NoGrad.enter()) {
+            ParameterStore ps = new ParameterStore(nd, false);
+            if (created instanceof BertSequenceClassifier classifier) {
+                tensors.put(LOGITS, classifier.logits(ps, inputs.get(0), inputs.get(1), inputs.get(2), false));
+            } else {
+                NDList out = encoder.forward(ps, inputs, false);
+                tensors.put(LAST_HIDDEN_STATE, out.get(0));
+                if (out.size() > 1) {
+                    tensors.put(POOLER_OUTPUT, out.get(1));
+                }
+            }
         }
-        SafeTensors.write(output, tensors, Map.of("model", model.name(), "format", "pt"));
+        NDArray first = tensors.values().iterator().next();
+        Output.note(String.format("%s: %s -> %s in %.0f ms", created.name(), ids.getShape(), first.getShape(), (System.nanoTime() - t0) / 1e6));
+        SafeTensors.write(output, tensors, Map.of("model", created.name(), "format", "pt"));
         return 0;
     }
 

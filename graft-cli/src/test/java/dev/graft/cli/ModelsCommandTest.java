@@ -49,7 +49,9 @@ class ModelsCommandTest {
     void listBehavesLikeTimm() {
         assertEquals("resnet18\nresnet34\nresnet50\nresnet101\n", run(0, "models", "list", "resnet*"));
         assertEquals("resnet18\nresnet34\n", run(0, "models", "list", "resnet*", "--exclude", "*50", "--exclude", "*101"));
-        assertEquals("", run(0, "models", "list", "vit_*", "--pretrained"));
+        assertEquals("", run(0, "models", "list", "vit_*", "--pretrained", "--exclude", "*_in1k"));
+        assertEquals("convnext_tiny.in12k_ft_in1k\nconvnext_tiny.fb_in22k_ft_in1k\nconvnext_tiny.fb_in1k\n".lines().sorted(dev.graft.zoo.Zoo.NATURAL).toList(),
+                run(0, "models", "list", "convnext_tiny", "--pretrained").lines().toList(), "timm's tags, fetched from the hub on first use");
         assertEquals("small_cnn.graft_fashion_mnist\nsmall_cnn.graft_mnist\n", run(0, "models", "list", "small_cnn", "--pretrained"));
     }
 

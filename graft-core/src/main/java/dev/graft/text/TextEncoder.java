@@ -88,7 +88,9 @@ public final class TextEncoder implements AutoCloseable {
     /** Loads the model in {@code dir}. */
     public static TextEncoder load(Path dir, String name) {
         Engines.pytorch();
-        BertConfig cfg = BertConfig.read(dir.resolve("config.json"));
+        BertConfig read = BertConfig.read(dir.resolve("config.json"));
+        // transformers' RoBERTa and DistilBERT classifiers keep no pooler; the sentence vector needs none.
+        BertConfig cfg = read.isSequenceClassifier() ? read.withArchitecture(read.architectures().get(0), read.isBert()) : read;
         NDManager nd = NDManager.newBaseManager();
         try {
             BertModel bert = new BertModel(cfg);
@@ -97,7 +99,10 @@ public final class TextEncoder implements AutoCloseable {
                 // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
                 // One file or a sharded checkpoint; keys behind a prefix every key carries (bert., module.) are found as in Weights.loadInto.
                 Map<String, NDArray> sd = BertWeights.read(tmp, dev.graft.weights.Checkpoint.locate(dir));
-                String prefix = dev.graft.zoo.Weights.strippablePrefix(new ArrayList<>(sd.keySet()), bert.stateDict().keySet());
+                String found = dev.graft.zoo.Weights.strippablePrefix(new ArrayList<>(sd.keySet()), bert.stateDict().keySet());
+                // A model with a head (BertForSequenceClassification): its encoder is behind transformers' base_model_prefix.
+                String prefix = found.isEmpty() && sd.keySet().stream().anyMatch(k -> k.startsWith(cfg.baseModelPrefix() + "embeddings."))
+                        ? cfg.baseModelPrefix() : found;
                 if (!prefix.isEmpty()) {
                     Map<String, NDArray> stripped = new LinkedHashMap<>();
                     sd.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
@@ -109,7 +114,7 @@ public final class TextEncoder implements AutoCloseable {
                             "check that config.json and model.safetensors belong to the same model");
                 }
             }
-            TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg));
+            TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg), cfg.padTokenId());
             return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok, SentencePooling.read(dir));
         } catch (RuntimeException e) {
             nd.close();

@@ -14,7 +14,7 @@ import java.util.Map;
  * Turns texts into BERT inputs with a Hugging Face {@code tokenizer.json} (DJL's Rust tokenizers,
  * natives inside the jar, so it runs offline): special tokens added, texts longer than
  * {@code maxLength} tokens truncated with a warning, empty texts rejected, a batch padded to its
- * longest text with the pad id 0.
+ * longest text with the model's pad id (BERT's 0, RoBERTa's 1: its {@code pad_token_id}).
  *
  * <pre>{@code
  * try (TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), 256)) {
@@ -26,14 +26,25 @@ import java.util.Map;
 public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
+    private final int padId;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, int padId) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.padId = padId;
     }
 
-    /** Loads {@code tokenizer.json}; texts are cut to {@code maxLength} tokens (special tokens included). */
+    /** Loads {@code tokenizer.json}, padding with BERT's id 0; texts are cut to {@code maxLength} tokens (special tokens included). */
     public static TextTokenizer load(Path tokenizerJson, int maxLength) {
+        return load(tokenizerJson, maxLength, 0);
+    }
+
+    /**
+     * Loads {@code tokenizer.json}; texts are cut to {@code maxLength} tokens (special tokens
+     * included) and a batch is padded with {@code padId}, the model's {@code pad_token_id}: the
+     * models tell padding from tokens by it (RoBERTa also counts its positions from it).
+     */
+    public static TextTokenizer load(Path tokenizerJson, int maxLength, int padId) {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new GraftException("no tokenizer at " + tokenizerJson, "a text model folder needs the Hugging Face tokenizer.json");
         }
@@ -46,7 +57,7 @@ public final class TextTokenizer implements AutoCloseable {
                     "truncation", "true",
                     "padding", "false",
                     "maxLength", Integer.toString(maxLength)));
-            return new TextTokenizer(t, maxLength);
+            return new TextTokenizer(t, maxLength, padId);
         } catch (IOException | RuntimeException e) {
             throw new GraftException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(),
                     "check that it is a Hugging Face tokenizer.json", e);
@@ -93,6 +104,7 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         long[] ids = new long[texts.size() * len];
+        java.util.Arrays.fill(ids, padId);
         long[] mask = new long[texts.size() * len];
         for (int i = 0; i < enc.length; i++) {
             long[] e = enc[i].getIds();

@@ -92,6 +92,15 @@ public interface GraftModel {
     }
 
     /** Total number of trainable parameter elements (buffers excluded). */
+    /**
+     * transformers' {@code base_model_prefix} of a model with a head ({@code vit.}, {@code bert.}):
+     * a checkpoint of the bare base model ({@code ViTModel}, {@code BertModel}) loads into it under
+     * this prefix, its head starting fresh, as {@code from_pretrained} does. Null for other models.
+     */
+    default String baseModelPrefix() {
+        return null;
+    }
+
     default long numParams() {
         long n = 0;
         for (Map.Entry<String, Parameter> e : stateDict().entrySet()) {

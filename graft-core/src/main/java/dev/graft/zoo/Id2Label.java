@@ -38,6 +38,21 @@ public final class Id2Label {
         return List.of(out);
     }
 
+    /**
+     * The class names a transformers export names in {@code id2label}: the cfg's, or transformers'
+     * own {@code LABEL_i} for unnamed classes (none for no head).
+     */
+    public static List<String> namesFor(PretrainedCfg cfg) {
+        if (cfg.labelNames() != null) {
+            return cfg.labelNames();
+        }
+        List<String> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < cfg.numClasses(); i++) {
+            labels.add("LABEL_" + i);
+        }
+        return labels;
+    }
+
     /** The id2label map of class names (keys in numeric order), or null for null. */
     public static Map<String, String> of(List<String> names) {
         if (names == null) {

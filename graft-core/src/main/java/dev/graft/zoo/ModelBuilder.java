@@ -172,11 +172,34 @@ final class ModelBuilder {
         }
         // Weights made here: model.safetensors, or a sharded checkpoint's index and shards.
         Path found = Checkpoint.find(dir);
+        String hub = Zoo.hubWeights(archDotTag);
+        if (found == null && hub != null) {
+            return fromHub(archDotTag, hub, cfg);
+        }
         if (found == null) {
             throw ZooException.weightsNotHere(archDotTag, dir, Zoo.weightsStep(archDotTag));
         }
         Path cfgFile = dir.resolve(ResolvedWeights.CONFIG_FILE);
         return new ResolvedWeights(found, Files.isRegularFile(cfgFile) ? PretrainedCfg.read(cfgFile) : cfg, archDotTag);
+    }
+
+    /**
+     * A tag's weights published on the hub: the repository's config.json (timm's, with its
+     * pretrained cfg) describes them, named by the catalogue tag it was fetched for.
+     */
+    private static ResolvedWeights fromHub(String archDotTag, String hub, PretrainedCfg catalogue) {
+        ResolvedWeights w = WeightsSources.resolve(hub);
+        PretrainedCfg cfg = w.cfg() == null ? catalogue : w.cfg();
+        if (!cfg.architecture().equals(catalogue.architecture())) {
+            throw new GraftException(hub + " holds architecture '" + cfg.architecture() + "', not the '" + catalogue.architecture()
+                    + "' of " + archDotTag, "create '" + cfg.architecture() + "' from " + hub + " instead");
+        }
+        if (cfg.tag() == null) {
+            cfg = cfg.withOrigin(catalogue.tag(), cfg.license() != null ? cfg.license() : catalogue.license(), hub, cfg.provenance());
+        }
+        ResolvedWeights described = new ResolvedWeights(w.weightsFile(), cfg, archDotTag);
+        checkClasses(described, cfg);
+        return described;
     }
 
     /**

@@ -126,6 +126,25 @@ public record PretrainedCfg(
                 newMean, newStd, firstConv, classifier, license, source, provenance, cropMode, globalPool, others);
     }
 
+    /**
+     * The catalogue entry of weights timm publishes on the Hub as {@code timm/<arch>.<tag>}: this
+     * (architecture default) configuration with the tag's licence and evaluation transform, as
+     * timm's per-tag {@code _cfg(...)} overrides. The repository's own config.json is read when the
+     * weights are fetched.
+     *
+     * @param newTag e.g. {@code fb_in1k}
+     * @param newLicense e.g. {@code apache-2.0}
+     * @param imgSize the tag's input height and width
+     * @param newInterpolation {@code bilinear} or {@code bicubic}
+     * @param newCropPct the tag's evaluation crop
+     */
+    public PretrainedCfg timmHubTag(String newTag, String newLicense, int imgSize, String newInterpolation, double newCropPct) {
+        List<Integer> size = List.of(inputSize.get(0), imgSize, imgSize);
+        return new PretrainedCfg(architecture, newTag, numClasses, numFeatures, labelNames, size, newInterpolation, newCropPct,
+                mean, std, firstConv, classifier, newLicense, WeightsSources.HF_HUB + "timm/" + architecture + "." + newTag, null,
+                cropMode, globalPool, size.equals(inputSize) ? otherFields : without(otherFields, SIZE_FIELDS));
+    }
+
     /** A copy naming how the features are pooled ({@code avg}, {@code token}; timm's {@code global_pool}). */
     public PretrainedCfg withGlobalPool(String pool) {
         return new PretrainedCfg(architecture, tag, numClasses, numFeatures, labelNames, inputSize, interpolation, cropPct,

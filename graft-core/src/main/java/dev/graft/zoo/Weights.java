@@ -140,8 +140,11 @@ public final class Weights {
      * reported as ignored: {@code num_batches_tracked}, transformers' {@code position_ids} and GPT-2's
      * attention masks {@code attn.bias} / {@code attn.masked_bias}. A prefix that every key carries
      * ({@code module.} of DataParallel, {@code model.}, {@code bert.}, {@code transformer.}) is
-     * stripped when the keys then match the model's, and reported. Nothing is copied unless the
-     * whole check passes.
+     * stripped when the keys then match the model's, and reported. A checkpoint of the bare base
+     * model of a model with a head ({@link GraftModel#baseModelPrefix}: {@code ViTModel} into
+     * {@code ViTForImageClassification}) loads under that prefix, as transformers does: its pooler,
+     * which the model with a head does not use, is ignored, and the head starts fresh (reported
+     * missing). Nothing is copied unless the whole check passes.
      */
     public static LoadReport loadInto(GraftModel model, Path file, LoadOptions options) {
         Map<String, Parameter> state = model.stateDict();
@@ -157,10 +160,11 @@ public final class Weights {
                 NDManager nd = NDManager.newBaseManager();
                 NoGrad ignoredGrad = NoGrad.enter()) {
             String prefix = strippablePrefix(ck.names(), state.keySet());
+            String base = prefix.isEmpty() ? bareBasePrefix(ck.names(), model) : null;
             for (String fileKey : ck.names()) {
-                String key = fileKey.startsWith(prefix) ? fileKey.substring(prefix.length()) : fileKey;
+                String key = base != null ? base + fileKey : fileKey.startsWith(prefix) ? fileKey.substring(prefix.length()) : fileKey;
                 Parameter p = state.get(key);
-                if (isNumBatchesTracked(key) || p == null && isBufferKey(key)) {
+                if (isNumBatchesTracked(key) || p == null && (isBufferKey(key) || base != null && key.startsWith(base + "pooler."))) {
                     ignored.add(key);
                     continue;
                 }
@@ -196,13 +200,15 @@ public final class Weights {
                     missing.add(k);
                 }
             }
-            if (!mismatched.isEmpty() || options.strict() && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            // From a bare base model, the head is new: only the base's own keys must all be there.
+            List<String> required = base == null ? missing : missing.stream().filter(k -> k.startsWith(base)).toList();
+            if (!mismatched.isEmpty() || options.strict() && (!required.isEmpty() || !unexpected.isEmpty())) {
                 List<String> parts = new ArrayList<>();
                 if (!mismatched.isEmpty()) {
                     parts.add(mismatched.size() + " with another shape " + LoadReport.head(mismatched));
                 }
-                if (options.strict() && !missing.isEmpty()) {
-                    parts.add(missing.size() + " missing " + LoadReport.head(missing));
+                if (options.strict() && !required.isEmpty()) {
+                    parts.add(required.size() + " missing " + LoadReport.head(required));
                 }
                 if (options.strict() && !unexpected.isEmpty()) {
                     parts.add(unexpected.size() + " unexpected " + LoadReport.head(unexpected));
@@ -224,6 +230,19 @@ public final class Weights {
             }
             return new LoadReport(new ArrayList<>(toCopy.keySet()), missing, unexpected, adapted, skipped, ignored, prefix);
         }
+    }
+
+    /**
+     * The model's base prefix when the checkpoint holds its bare base model: no checkpoint key is a
+     * model key, and with the prefix some are; else null.
+     */
+    private static String bareBasePrefix(List<String> fileKeys, GraftModel model) {
+        String base = model.baseModelPrefix();
+        Set<String> modelKeys = model.stateDict().keySet();
+        if (base == null || fileKeys.stream().anyMatch(modelKeys::contains)) {
+            return null;
+        }
+        return fileKeys.stream().anyMatch(k -> !isBufferKey(k) && modelKeys.contains(base + k)) ? base : null;
     }
 
     private static boolean isNumBatchesTracked(String key) {

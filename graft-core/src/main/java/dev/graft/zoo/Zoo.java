@@ -33,9 +33,11 @@ import java.util.stream.Stream;
  *
  * <p>A catalogue tag's weights either ship inside Graft ({@link ShippedWeights}, copied into
  * {@code GRAFT_HOME/weights/<arch>.<tag>/} on first use and checked against their sha256), are
- * imported by their family on first use ({@link ImportedWeights}), or are made on this machine
- * (by pretraining). Weights made on this machine win over shipped ones of the same name. Only tags
- * that can be created here without a further step are listed as pretrained.
+ * imported by their family on first use ({@link ImportedWeights}), are published on the Hugging Face
+ * Hub ({@link #registerHubWeights}, timm's {@code hf_hub_id}: fetched into the hub cache on first use),
+ * or are made on this machine (by pretraining). Weights made on this machine win over shipped or
+ * published ones of the same name. Only tags that can be created here without a further step (a
+ * download counts as none, as in timm's {@code list_models(pretrained=True)}) are listed as pretrained.
  *
  * <!-- example: ModelsTour#create -->
  * <pre>{@code
@@ -76,6 +78,7 @@ public final class Zoo {
     private static final Map<String, PretrainedCfg> PRETRAINED = new LinkedHashMap<>();
     private static final Map<String, ImportedWeights> IMPORTED = new LinkedHashMap<>();
     private static final Map<String, ShippedWeights> SHIPPED = new LinkedHashMap<>();
+    private static final Map<String, String> HUB_HOSTED = new LinkedHashMap<>();
     private static final Map<String, Function<Path, PretrainedCfg>> CONFIG_READERS = new LinkedHashMap<>();
     private static final Set<String> FAMILIES = new LinkedHashSet<>();
     private static boolean registered;
@@ -148,6 +151,36 @@ public final class Zoo {
     }
 
     /**
+     * Registers a catalogue tag whose weights are published as a Hugging Face Hub model repository
+     * ({@code timm/convnext_tiny.fb_in1k}), as timm's {@code hf_hub_id}: {@link #create} fetches the
+     * repository into the hub cache on first use, through the {@code hf-hub:} source.
+     */
+    public static synchronized void registerHubWeights(String archDotTag, String repoId) {
+        if (!PRETRAINED.containsKey(archDotTag)) {
+            throw new IllegalArgumentException("hub weights '" + archDotTag + "' need a registered pretrained cfg first");
+        }
+        HUB_HOSTED.put(archDotTag, repoId);
+    }
+
+    /**
+     * Registers tags whose weights timm publishes on the Hub as {@code timm/<arch>.<tag>}, in timm's
+     * order (the first tag of an architecture is its default): each cfg's {@link PretrainedCfg#name()}
+     * is the key, and its source the repository.
+     */
+    public static synchronized void registerTimmHubTags(List<PretrainedCfg> cfgs) {
+        for (PretrainedCfg c : cfgs) {
+            registerPretrained(Map.of(c.name(), c));
+            registerHubWeights(c.name(), "timm/" + c.name());
+        }
+    }
+
+    /** The {@code hf-hub:} source of a catalogue tag whose weights are published on the Hub, or null. */
+    public static String hubWeights(String archDotTag) {
+        String repo = lookup(HUB_HOSTED, archDotTag);
+        return repo == null ? null : WeightsSources.HF_HUB + repo;
+    }
+
+    /**
      * Registers how to read a foreign {@code config.json} by its {@code model_type} (a Hugging Face
      * transformers config, e.g. {@code bert}) as a {@link PretrainedCfg}; {@link PretrainedCfg#read} uses it.
      */
@@ -197,6 +230,9 @@ public final class Zoo {
         }
         if (dev.graft.weights.Checkpoint.find(Weights.catalogueDir(archDotTag)) != null) {
             return null;  // weights made here: one file, or a sharded checkpoint
+        }
+        if (hubWeights(archDotTag) != null) {
+            return null;  // fetched from the hub on first use, as timm does
         }
         if (shipped != null && shipped.onClassPath()) {
             return null;

@@ -43,9 +43,15 @@ class ZooListTest {
         List<String> small = Zoo.list(List.of("small_*"), List.of(), true);
         assertEquals(List.of("small_cnn.graft_fashion_mnist", "small_cnn.graft_mnist",
                 "small_resnet.graft_fashion_mnist", "small_resnet.graft_mnist"), small);
-        assertEquals(List.of(), Zoo.list(List.of("vit_*"), List.of(), true), "no ViT weights are registered here");
+        // timm's tags, whose weights the hub holds, are listed as timm lists them: fetched on first use.
+        assertEquals(List.of("vit_base_patch16_224.augreg2_in21k_ft_in1k", "vit_base_patch16_224.augreg_in21k_ft_in1k",
+                "vit_small_patch16_224.augreg_in21k_ft_in1k", "vit_tiny_patch16_224.augreg_in21k_ft_in1k"),
+                Zoo.list(List.of("vit_*"), List.of(), true));
+        assertEquals("hf-hub:timm/vit_base_patch16_224.augreg2_in21k_ft_in1k", Zoo.hubWeights("vit_base_patch16_224.augreg2_in21k_ft_in1k"));
+        assertEquals(List.of("augreg2_in21k_ft_in1k", "augreg_in21k_ft_in1k"), Zoo.tagsOf("vit_base_patch16_224"), "timm's order: its default first");
+        assertEquals(List.of("a1_in1k", "tv_in1k"), Zoo.tagsOf("resnet50"));
         assertEquals(List.of("bert_minilm_l6_h384.sentence_transformers", "small_cnn.graft_mnist", "small_resnet.graft_mnist"),
-                Zoo.list(List.of("*"), List.of("*fashion*"), true));
+                Zoo.list(List.of("*"), List.of("*fashion*", "*_in1k"), true));
         assertTrue(Zoo.list().stream().noneMatch(n -> n.contains(".")), "plain listing shows architectures");
         assertEquals(List.of("small_cnn.graft_fashion_mnist", "small_cnn.graft_mnist"), Zoo.list("small_cnn.*"));
     }
@@ -55,7 +61,7 @@ class ZooListTest {
         Path dir = home.dir().resolve("weights").resolve("resnet18.my_run");
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.write(dir.resolve("model.safetensors"), new byte[0]);
-        assertEquals(List.of("resnet18.my_run"), Zoo.list(List.of("resnet*"), List.of(), true));
+        assertEquals(List.of("resnet18.my_run"), Zoo.list(List.of("resnet*"), List.of("*_in1k"), true));
         java.nio.file.Files.delete(dir.resolve("model.safetensors"));
         assertFalse(Zoo.list(List.of("resnet*"), List.of(), true).contains("resnet18.my_run"));
     }

@@ -9,6 +9,7 @@ import dev.graft.weights.SafeTensors;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,8 +63,10 @@ public final class ModelsTour {
         NDArray ids = manager.create(new long[][] {{101, 7592, 2088, 102}});         // from TextTokenizer
         NDArray sentence = m.forwardHead(ps, m.forwardFeatures(ps, ids, false), false, true);   // 1 x 384
         GraftModel tuned = Zoo.create("local-dir:runs/topics/model");                 // a Graft/HF BERT folder
+        GraftModel sst2 = Zoo.create("local-dir:distilbert-sst2");                    // DistilBertForSequenceClassification
+        NDArray logits = ((ModelBase) sst2).predict(ids);                             // 1 x 2, as transformers computes them
         // example:end bert
-        System.out.println(sentence.getShape() + ", " + tuned.numClasses() + " classes");
+        System.out.println(sentence.getShape() + ", " + tuned.numClasses() + " classes, " + logits.getShape());
     }
 
     static void weights(GraftModel model) {

@@ -59,8 +59,8 @@ public record BertConfig(
         @JsonProperty("id2label") java.util.Map<String, String> id2label) {
 
     public BertConfig {
-        architectures = architectures == null ? List.of("BertModel") : List.copyOf(architectures);
         modelType = modelType == null ? "bert" : modelType;
+        architectures = architectures == null ? List.of(baseModelClass(modelType)) : List.copyOf(architectures);
         hiddenAct = hiddenAct == null ? "gelu" : hiddenAct;
         addPoolingLayer = addPoolingLayer == null ? Boolean.TRUE : addPoolingLayer;
         id2label = id2label == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(id2label));
@@ -98,6 +98,40 @@ public record BertConfig(
             "n_heads", "num_attention_heads", "hidden_dim", "intermediate_size", "activation", "hidden_act",
             "dropout", "hidden_dropout_prob", "attention_dropout", "attention_probs_dropout_prob");
 
+    /** transformers' class of the bare encoder: {@code BertModel}, {@code RobertaModel} or {@code DistilBertModel}. */
+    private static String baseModelClass(String modelType) {
+        return switch (modelType) {
+            case ROBERTA -> "RobertaModel";
+            case DISTILBERT -> "DistilBertModel";
+            default -> "BertModel";
+        };
+    }
+
+    /** transformers' class with a sequence-classification head: {@code BertForSequenceClassification}, .... */
+    public String sequenceClassificationClass() {
+        return baseModelClass(modelType).replace("Model", "ForSequenceClassification");
+    }
+
+    /** Whether the config names transformers' sequence-classification model ({@code architectures}). */
+    public boolean isSequenceClassifier() {
+        return architectures.contains(sequenceClassificationClass());
+    }
+
+    /**
+     * transformers' {@code base_model_prefix}: the encoder's keys carry it inside a model with a head
+     * ({@code bert.}, {@code roberta.}, {@code distilbert.}).
+     */
+    public String baseModelPrefix() {
+        return modelType + ".";
+    }
+
+    /** A copy naming other transformers classes (e.g. the sequence classifier) and saying whether there is a pooler. */
+    public BertConfig withArchitecture(String architecture, boolean pooler) {
+        return new BertConfig(List.of(architecture), modelType, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, vocabSize, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb,
+                attentionProbsDropoutProb, padTokenId, pooler, id2label);
+    }
+
     /** The state-dict prefix of the transformer layers: {@code encoder.layer.} (DistilBERT: {@code transformer.layer.}). */
     public String layerPrefix() {
         return isDistilBert() ? "transformer.layer." : "encoder.layer.";
@@ -106,6 +140,11 @@ public record BertConfig(
     /** Whether this is DistilBERT's layout ({@code transformer.layer.N.attention.q_lin}, ...). */
     public boolean isDistilBert() {
         return DISTILBERT.equals(modelType);
+    }
+
+    /** Whether this is BERT itself (not RoBERTa or DistilBERT). */
+    public boolean isBert() {
+        return "bert".equals(modelType);
     }
 
     /** Whether this is RoBERTa's variant (positions after the padding id, as {@code create_position_ids_from_input_ids}). */

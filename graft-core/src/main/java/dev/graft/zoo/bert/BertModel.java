@@ -99,6 +99,14 @@ public final class BertModel extends AbstractBlock {
         return out;
     }
 
+    /** {@code pooler_output} of a last hidden state: tanh(dense(first token)), as HF's BertPooler. */
+    public NDArray pool(ParameterStore ps, NDArray hidden, boolean training) {
+        if (pooler == null) {
+            throw new GraftException("this " + cfg.modelType() + " model has no pooler", "take the first token's vector instead");
+        }
+        return pooler.forward(ps, new NDList(hidden), training).singletonOrThrow();
+    }
+
     /** (1 - mask) * lowest float, shaped B x 1 x 1 x L, added to attention scores (as HF does). */
     static NDArray additiveMask(NDArray mask) {
         long b = mask.getShape().get(0);

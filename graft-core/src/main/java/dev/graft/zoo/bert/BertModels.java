@@ -88,17 +88,43 @@ public final class BertModels implements ModelFamily {
         }
     }
 
-    /** A Hugging Face BERT config.json as a zoo configuration (classes from {@code id2label}). */
+    /**
+     * The architecture of transformers' sequence classifier ({@code BertForSequenceClassification},
+     * ...) of a BERT shape: the encoder's architecture name with {@code _seq_cls}, registered now if new.
+     */
+    public static String sequenceClassifierFor(BertConfig config) {
+        String name = architectureFor(config) + "_seq_cls";
+        BertConfig shape = shapeOf(config).withArchitecture(config.sequenceClassificationClass(), config.isBert());
+        synchronized (Zoo.class) {
+            if (!CONFIGS.containsKey(name)) {
+                CONFIGS.put(name, shape);
+                Zoo.register(name, FAMILY, defaultCfg(name, shape, BertSequenceClassifier.classifierName(shape)),
+                        (cfg, args) -> new BertSequenceClassifier(cfg, args, shape));
+            }
+        }
+        return name;
+    }
+
+    /**
+     * A Hugging Face BERT config.json as a zoo configuration (classes from {@code id2label}): the
+     * sequence classifier when {@code architectures} names it, else the sentence encoder.
+     */
     static PretrainedCfg readHuggingFaceConfig(Path file) {
         BertConfig config = BertConfig.read(file);
         List<String> labels = config.labels();
-        PretrainedCfg base = defaultCfg(architectureFor(config), config);
+        PretrainedCfg base = config.isSequenceClassifier()
+                ? defaultCfg(sequenceClassifierFor(config), config, BertSequenceClassifier.classifierName(config))
+                : defaultCfg(architectureFor(config), config, "classifier");
         return labels.isEmpty() ? base : base.withNumClasses(labels.size(), labels);
     }
 
     private static PretrainedCfg defaultCfg(String name, BertConfig config) {
+        return defaultCfg(name, config, "classifier");
+    }
+
+    private static PretrainedCfg defaultCfg(String name, BertConfig config, String classifier) {
         // A text model: no image input size, normalisation or first conv.
-        return new PretrainedCfg(name, null, 0, config.hiddenSize(), null, null, null, 0, null, null, null, "classifier",
+        return new PretrainedCfg(name, null, 0, config.hiddenSize(), null, null, null, 0, null, null, null, classifier,
                 null, null, null);
     }
 

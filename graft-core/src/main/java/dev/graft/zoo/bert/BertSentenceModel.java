@@ -56,14 +56,8 @@ public final class BertSentenceModel extends ModelBase {
      */
     @Override
     public void writeConfig(PretrainedCfg cfg, java.nio.file.Path dir) {
-        List<String> labels = cfg.labelNames();
-        if (labels == null && cfg.numClasses() > 0) {
-            labels = new java.util.ArrayList<>();
-            for (int i = 0; i < cfg.numClasses(); i++) {
-                labels.add("LABEL_" + i);  // transformers' own names for unnamed classes
-            }
-        }
-        bert.config().withLabels(labels).write(dir.resolve(dev.graft.zoo.ResolvedWeights.CONFIG_FILE));
+        List<String> labels = dev.graft.zoo.Id2Label.namesFor(cfg);
+        bert.config().withLabels(labels.isEmpty() ? null : labels).write(dir.resolve(dev.graft.zoo.ResolvedWeights.CONFIG_FILE));
     }
 
     /** The encoder (for token-level use, e.g. with an attention mask of your own). */

@@ -20,6 +20,17 @@ public final class ConvNeXts implements ModelFamily {
         register("convnext_tiny", new int[] {3, 3, 9, 3}, new int[] {96, 192, 384, 768});
         register("convnext_small", new int[] {3, 3, 27, 3}, new int[] {96, 192, 384, 768});
         register("convnext_base", new int[] {3, 3, 27, 3}, new int[] {128, 256, 512, 1024});
+        // timm's weights on the Hub, in timm's order (ImageNet-12k fine-tunes crop at 0.95).
+        List<PretrainedCfg> tags = new java.util.ArrayList<>();
+        for (String arch : List.of("convnext_tiny", "convnext_small", "convnext_base")) {
+            PretrainedCfg d = Zoo.architecture(arch).defaultCfg();
+            if (!arch.equals("convnext_base")) {
+                tags.add(d.timmHubTag("in12k_ft_in1k", "apache-2.0", 224, "bicubic", 0.95));
+            }
+            tags.add(d.timmHubTag("fb_in22k_ft_in1k", "apache-2.0", 224, "bicubic", 0.875));
+            tags.add(d.timmHubTag("fb_in1k", "apache-2.0", 224, "bicubic", 0.875));
+        }
+        Zoo.registerTimmHubTags(tags);
     }
 
     /** timm's ConvNeXt defaults: 3x224x224, bicubic, crop 0.875, ImageNet mean/std, average pooling. */

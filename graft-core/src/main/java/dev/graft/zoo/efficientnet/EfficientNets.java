@@ -22,6 +22,14 @@ public final class EfficientNets implements ModelFamily {
         register("efficientnet_b1", 1.0, 1.1, 240, 1.0);
         register("efficientnet_b2", 1.1, 1.2, 256, 1.0);
         register("efficientnet_b3", 1.2, 1.4, 288, 1.0);
+        // timm's weights on the Hub (its default crop 0.875 unless a tag says otherwise).
+        Zoo.registerTimmHubTags(List.of(
+                tag("efficientnet_b0", "ra_in1k", 224), tag("efficientnet_b1", "ft_in1k", 224),
+                tag("efficientnet_b2", "ra_in1k", 256), tag("efficientnet_b3", "ra2_in1k", 288)));
+    }
+
+    private static PretrainedCfg tag(String arch, String tag, int size) {
+        return Zoo.architecture(arch).defaultCfg().timmHubTag(tag, "apache-2.0", size, "bicubic", 0.875);
     }
 
     /** timm's EfficientNet defaults: bicubic, ImageNet mean/std, first conv {@code conv_stem}, classifier {@code classifier}. */

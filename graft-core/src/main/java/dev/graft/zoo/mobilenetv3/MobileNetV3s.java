@@ -19,6 +19,10 @@ public final class MobileNetV3s implements ModelFamily {
     public void register() {
         register("mobilenetv3_large_100", MobileNetV3.LARGE, 1280);
         register("mobilenetv3_small_100", MobileNetV3.SMALL, 1024);
+        // timm's weights on the Hub, in timm's order.
+        Zoo.registerTimmHubTags(List.of(
+                Zoo.architecture("mobilenetv3_large_100").defaultCfg().timmHubTag("ra_in1k", "apache-2.0", 224, "bicubic", 0.875),
+                Zoo.architecture("mobilenetv3_small_100").defaultCfg().timmHubTag("lamb_in1k", "apache-2.0", 224, "bicubic", 0.875)));
     }
 
     /** timm's MobileNetV3 defaults: 3x224x224, bicubic, crop 0.875, ImageNet mean/std. */

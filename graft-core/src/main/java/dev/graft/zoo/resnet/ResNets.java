@@ -23,6 +23,17 @@ public final class ResNets implements ModelFamily {
         register("resnet34", BlockType.BASIC, 3, 4, 6, 3);
         register("resnet50", BlockType.BOTTLENECK, 3, 4, 6, 3);
         register("resnet101", BlockType.BOTTLENECK, 3, 4, 23, 3);
+        // timm's weights on the Hub, in timm's order: the RSB recipe (bicubic, crop 0.95) first, then torchvision's.
+        List<PretrainedCfg> tags = new java.util.ArrayList<>();
+        for (String arch : List.of("resnet18", "resnet34", "resnet50", "resnet101")) {
+            PretrainedCfg d = Zoo.architecture(arch).defaultCfg();
+            if (arch.equals("resnet101")) {
+                tags.add(d.timmHubTag("a1h_in1k", "apache-2.0", 224, "bicubic", 0.95));
+            }
+            tags.add(d.timmHubTag("a1_in1k", "apache-2.0", 224, "bicubic", 0.95));
+            tags.add(d.timmHubTag("tv_in1k", "bsd-3-clause", 224, "bilinear", 0.875));
+        }
+        Zoo.registerTimmHubTags(tags);
     }
 
     /**

@@ -134,13 +134,7 @@ public final class TransformersViT {
     static void write(ViTForImageClassification model, PretrainedCfg cfg, Path dir) {
         ViTConfig c = model.config();
         int size = cfg.inputSize() != null ? cfg.inputSize().get(1) : c.imageSize();
-        List<String> labels = cfg.labelNames();
-        if (labels == null) {
-            labels = new ArrayList<>();
-            for (int i = 0; i < cfg.numClasses(); i++) {
-                labels.add("LABEL_" + i);  // transformers' own names for unnamed classes
-            }
-        }
+        List<String> labels = dev.graft.zoo.Id2Label.namesFor(cfg);
         ViTConfig out = new ViTConfig(null, c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.intermediateSize(),
                 c.hiddenAct(), c.layerNormEps(), size, c.patchSize(), c.numChannels(), c.qkvBias(), c.hiddenDropoutProb(),
                 c.attentionProbsDropoutProb(), c.initializerRange(), null).withLabels(labels);

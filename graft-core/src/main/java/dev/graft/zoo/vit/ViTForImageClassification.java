@@ -54,6 +54,11 @@ public final class ViTForImageClassification extends ViTBase {
     }
 
     @Override
+    public String baseModelPrefix() {
+        return "vit.";
+    }
+
+    @Override
     protected Classifier classifier() {
         return classifier;
     }

@@ -20,6 +20,15 @@ public final class VisionTransformers implements ModelFamily {
         register("vit_tiny_patch16_224", 192, 3);
         register("vit_small_patch16_224", 384, 6);
         register("vit_base_patch16_224", 768, 12);
+        // timm's weights on the Hub, in timm's order.
+        List<PretrainedCfg> tags = new java.util.ArrayList<>();
+        for (String arch : List.of("vit_tiny_patch16_224", "vit_small_patch16_224")) {
+            tags.add(Zoo.architecture(arch).defaultCfg().timmHubTag("augreg_in21k_ft_in1k", "apache-2.0", 224, "bicubic", 0.9));
+        }
+        PretrainedCfg base = Zoo.architecture("vit_base_patch16_224").defaultCfg();
+        tags.add(base.timmHubTag("augreg2_in21k_ft_in1k", "apache-2.0", 224, "bicubic", 0.9));
+        tags.add(base.timmHubTag("augreg_in21k_ft_in1k", "apache-2.0", 224, "bicubic", 0.9));
+        Zoo.registerTimmHubTags(tags);
         TransformersViT.register();
     }
 

@@ -164,4 +164,34 @@ class TransformersViTTest {
         GraftException e = assertThrows(GraftException.class, () -> ViTConfig.read(dir.resolve("config.json")));
         assertTrue(e.getMessage().contains("hidden_act 'relu'"), e.getMessage());
     }
+
+    @Test
+    void aBareViTModelCheckpointLoadsUnderTheBasePrefixWithAFreshHead() throws Exception {
+        // google/vit-base-patch16-224-in21k's layout: ViTModel's keys (no "vit." prefix), its pooler, no classifier.
+        Path dir = folder(CONFIG.replace("ViTForImageClassification", "ViTModel")
+                .replace("\"id2label\": {\"0\": \"cat\", \"1\": \"dog\", \"2\": \"owl\"}, \"label2id\": {\"cat\": 0, \"dog\": 1, \"owl\": 2},", ""));
+        String arch = TransformersViT.architectureFor(ViTConfig.read(dir.resolve("config.json")));
+        GraftModel withHead = Zoo.create(arch, CreateOptions.defaults().withNumClasses(3).withSeed(7));
+        Map<String, NDArray> bare = new LinkedHashMap<>();
+        try (NDManager nd = NDManager.newBaseManager()) {
+            withHead.stateDict().forEach((k, v) -> {
+                if (k.startsWith("vit.")) {
+                    bare.put(k.substring("vit.".length()), v.getArray());
+                }
+            });
+            bare.put("pooler.dense.weight", nd.ones(new Shape(32, 32)));
+            bare.put("pooler.dense.bias", nd.zeros(new Shape(32)));
+            SafeTensors.write(dir.resolve("model.safetensors"), bare, Map.of("format", "pt"));
+        }
+        GraftModel plain = Zoo.create("local-dir:" + dir);
+        assertEquals(0, plain.numClasses(), "a ViTModel config has no head");
+        var report = ((ModelBase) plain).loadReport();
+        assertTrue(report.isExact() && report.ignored().containsAll(List.of("vit.pooler.dense.weight", "vit.pooler.dense.bias")), report.summary());
+        GraftModel tuned = Zoo.create("local-dir:" + dir, CreateOptions.defaults().withNumClasses(5).withSeed(1));
+        var tunedReport = ((ModelBase) tuned).loadReport();
+        assertEquals(List.of(), tunedReport.unexpected(), tunedReport.summary());
+        assertTrue(tunedReport.missing().stream().allMatch(k -> k.startsWith("classifier.")), tunedReport.summary());
+        assertArrayEquals(withHead.stateDict().get("vit.layernorm.weight").getArray().toFloatArray(),
+                tuned.stateDict().get("vit.layernorm.weight").getArray().toFloatArray());
+    }
 }
