@@ -15,12 +15,10 @@ import dev.graft.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * shard, and the model loads as it was saved; a shard the repository lacks is one line naming it.
  */
 class HubShardedDownloadTest extends TinyRepoFixture {
-    private final Map<String, String> saved = new HashMap<>();
     private GraftModel original;
     private Map<String, byte[]> files;
 
@@ -38,16 +35,9 @@ class HubShardedDownloadTest extends TinyRepoFixture {
         super(64, 11);
     }
 
-    private void setProperty(String key, String value) {
-        saved.putIfAbsent(key, System.getProperty(key));
-        System.setProperty(key, value);
-    }
-
     @BeforeEach
     void shardedRepo() throws IOException {
-        setProperty("graft.home", tmp.resolve("home").toString());
-        setProperty("graft.endpoint", fake.endpoint);
-        setProperty("graft.hub.cache", tmp.resolve("cache").toString());
+        useFakeHubAndFreshHome();
         original = Zoo.create("small_cnn", CreateOptions.defaults().withSeed(5).withNumClasses(3));
         Path export = tmp.resolve("export");
         Weights.save(original, export, original.cfg(), 40_000);
@@ -58,17 +48,6 @@ class HubShardedDownloadTest extends TinyRepoFixture {
             }
         }
         assertTrue(files.containsKey(Checkpoint.INDEX_FILE) && !files.containsKey(Checkpoint.SINGLE_FILE), files.keySet().toString());
-    }
-
-    @AfterEach
-    void restoreProperties() {
-        saved.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
     }
 
     @Test

@@ -15,12 +15,10 @@ import dev.graft.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,35 +29,16 @@ import org.junit.jupiter.api.Test;
  */
 class HubTimmTagTest extends TinyRepoFixture {
     private static final String TAG = "small_cnn.hub_test";
-    private final Map<String, String> saved = new HashMap<>();
 
     HubTimmTagTest() {
         super(16, 3);
     }
 
-    private void setProperty(String key, String value) {
-        saved.putIfAbsent(key, System.getProperty(key));
-        System.setProperty(key, value);
-    }
-
     @BeforeEach
     void catalogueTag() {
-        setProperty("graft.home", tmp.resolve("home").toString());
-        setProperty("graft.endpoint", fake.endpoint);
-        setProperty("graft.hub.cache", tmp.resolve("cache").toString());
+        useFakeHubAndFreshHome();
         PretrainedCfg d = Zoo.architecture("small_cnn").defaultCfg();
         Zoo.registerTimmHubTags(List.of(d.timmHubTag("hub_test", "apache-2.0", 28, "bilinear", 1.0)));
-    }
-
-    @AfterEach
-    void restoreProperties() {
-        saved.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
     }
 
     /** The files of a small_cnn with 4 classes as timm pushes them: config.json (timm's layout) and model.safetensors. */

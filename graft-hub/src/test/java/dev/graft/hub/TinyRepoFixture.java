@@ -51,5 +51,27 @@ abstract class TinyRepoFixture {
     @AfterEach
     void stopFakeHub() {
         fake.close();
+        saved.forEach((k, v) -> {
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    private final Map<String, String> saved = new java.util.HashMap<>();
+
+    /** Sets a system property for this test; the old value comes back after it. */
+    void setProperty(String key, String value) {
+        saved.putIfAbsent(key, System.getProperty(key));
+        System.setProperty(key, value);
+    }
+
+    /** This test's home, endpoint (the fake hub) and hub cache, all under its temporary folder. */
+    void useFakeHubAndFreshHome() {
+        setProperty("graft.home", tmp.resolve("home").toString());
+        setProperty("graft.endpoint", fake.endpoint);
+        setProperty("graft.hub.cache", tmp.resolve("cache").toString());
     }
 }

@@ -78,11 +78,7 @@ public final class BertSentenceModel extends ModelBase {
 
     @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
-        if (x.getShape().dimension() != 2) {
-            throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + x.getShape(),
-                    "tokenise texts with dev.graft.text.TextTokenizer (images need an image model)");
-        }
-        NDArray ids = x.toType(DataType.INT64, false);
+        NDArray ids = tokenIds(name(), x);
         NDArray mask = paddingMask(ids, bert.config().padTokenId());
         NDArray keep = mask.toType(DataType.FLOAT32, false).expandDims(-1);
         List<NDArray> states = bert.hiddenStates(ps, ids, mask, ids.zerosLike(), training, last);
@@ -91,6 +87,15 @@ public final class BertSentenceModel extends ModelBase {
             out[i] = states.get(i).mul(keep);
         }
         return out;
+    }
+
+    /** The token ids (N x L) a text model takes, as int64; one clear error for anything else (an image batch). */
+    static NDArray tokenIds(String model, NDArray x) {
+        if (x.getShape().dimension() != 2) {
+            throw new GraftException(model + " takes token ids (N x L), not a tensor of shape " + x.getShape(),
+                    "tokenise texts with dev.graft.text.TextTokenizer (images need an image model)");
+        }
+        return x.toType(DataType.INT64, false);
     }
 
     /** 1 for tokens, 0 for padding ({@code pad_token_id}: 0 for BERT, 1 for RoBERTa), as the tokenizer's attention mask. */

@@ -87,23 +87,23 @@ public final class BertSequenceClassifier extends ModelBase {
 
     /** Logits (N x classes) for token ids with their attention mask and token types (N x L each), as transformers computes them. */
     public NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, NDArray types, boolean training) {
-        NDArray hidden = encoder.hiddenStates(ps, ids, mask, types, training, encoder.numLayers() - 1).get(encoder.numLayers() - 1);
-        return forwardHead(ps, hidden, training, false);
+        return forwardHead(ps, lastHidden(ps, ids, mask, types, training), training, false);
+    }
+
+    private NDArray lastHidden(ParameterStore ps, NDArray ids, NDArray mask, NDArray types, boolean training) {
+        int n = encoder.numLayers();
+        return encoder.hiddenStates(ps, ids, mask, types, training, n - 1).get(n - 1);
     }
 
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray[] states = intermediates(ps, x, training, encoder.numLayers() - 1);
-        return states[states.length - 1];
+        NDArray ids = BertSentenceModel.tokenIds(name(), x);
+        return lastHidden(ps, ids, BertSentenceModel.paddingMask(ids, encoder.config().padTokenId()), ids.zerosLike(), training);
     }
 
     @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
-        if (x.getShape().dimension() != 2) {
-            throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + x.getShape(),
-                    "tokenise texts with dev.graft.text.TextTokenizer (images need an image model)");
-        }
-        NDArray ids = x.toType(DataType.INT64, false);
+        NDArray ids = BertSentenceModel.tokenIds(name(), x);
         NDArray mask = BertSentenceModel.paddingMask(ids, encoder.config().padTokenId());
         return encoder.hiddenStates(ps, ids, mask, ids.zerosLike(), training, last).toArray(new NDArray[0]);
     }
