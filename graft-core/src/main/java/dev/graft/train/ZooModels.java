@@ -20,8 +20,13 @@ public final class ZooModels {
      * initialised, with the same input configuration.
      */
     public static ModelFactory factory(String name, double dropRate) {
+        return factory(name, dropRate, 0);
+    }
+
+    /** As {@link #factory(String, double)}, with timm's stochastic depth ({@code drop_path_rate}) for training. */
+    public static ModelFactory factory(String name, double dropRate, double dropPathRate) {
         return pretrained -> {
-            CreateOptions o = CreateOptions.defaults().withPretrained(pretrained).withDropRate(dropRate);
+            CreateOptions o = CreateOptions.defaults().withPretrained(pretrained).withDropRate(dropRate).withDropPathRate(dropPathRate);
             if (pretrained || !name.contains(":")) {
                 return Zoo.create(name, o);
             }

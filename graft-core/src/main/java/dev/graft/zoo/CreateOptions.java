@@ -25,14 +25,16 @@ import dev.graft.GraftException;
  *     timm's {@code adapt_input_conv}
  * @param imgSize input height/width for models with position embeddings (ViT), or null; others accept any size anyway
  * @param dropRate dropout before the classifier, in [0, 1)
+ * @param dropPathRate timm's {@code drop_path_rate}, stochastic depth in [0, 1) for the families with residual
+ *     blocks (ViT, ConvNeXt, EfficientNet, MobileNetV3); active in training only
  * @param source where the weights come from (implies pretrained), or null: a catalogue tag ({@code graft_mnist}),
  *     {@code file:W.safetensors}, {@code local-dir:FOLDER} or {@code hf-hub:org/name[@revision]}
  * @param strict fail on missing or unexpected keys (default); false reports them and goes on
  * @param seed seeds the engine's random generator before initialising, for reproducible random weights; or null
  * @param manager the manager that owns the parameters, or null for a new base manager closed with the JVM
  */
-public record CreateOptions(boolean pretrained, Integer numClasses, Integer inChans, Integer imgSize, double dropRate, String source,
-                            boolean strict, Long seed, NDManager manager) {
+public record CreateOptions(boolean pretrained, Integer numClasses, Integer inChans, Integer imgSize, double dropRate, double dropPathRate,
+                            String source, boolean strict, Long seed, NDManager manager) {
 
     public CreateOptions {
         if (numClasses != null && numClasses < 0) {
@@ -47,21 +49,25 @@ public record CreateOptions(boolean pretrained, Integer numClasses, Integer inCh
         if (dropRate < 0 || dropRate >= 1) {
             throw new GraftException("drop_rate must be in [0, 1), got " + dropRate, "use e.g. 0.1");
         }
+        if (dropPathRate < 0 || dropPathRate >= 1) {
+            throw new GraftException("drop_path_rate must be in [0, 1), got " + dropPathRate, "use e.g. 0.1");
+        }
         pretrained = pretrained || source != null;
     }
 
     /** Random initialisation, the architecture's classes and input, strict loading. */
     public static CreateOptions defaults() {
-        return new CreateOptions(false, null, null, null, 0.0, null, true, null, null);
+        return new CreateOptions(false, null, null, null, 0.0, 0.0, null, true, null, null);
     }
 
-    public CreateOptions withPretrained(boolean v) { return new CreateOptions(v, numClasses, inChans, imgSize, dropRate, v ? source : null, strict, seed, manager); }
-    public CreateOptions withNumClasses(int v) { return new CreateOptions(pretrained, v, inChans, imgSize, dropRate, source, strict, seed, manager); }
-    public CreateOptions withInChans(int v) { return new CreateOptions(pretrained, numClasses, v, imgSize, dropRate, source, strict, seed, manager); }
-    public CreateOptions withImgSize(int v) { return new CreateOptions(pretrained, numClasses, inChans, v, dropRate, source, strict, seed, manager); }
-    public CreateOptions withDropRate(double v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, v, source, strict, seed, manager); }
-    public CreateOptions withSource(String v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, v, strict, seed, manager); }
-    public CreateOptions withStrict(boolean v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, v, seed, manager); }
-    public CreateOptions withSeed(long v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, strict, v, manager); }
-    public CreateOptions withManager(NDManager v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, source, strict, seed, v); }
+    public CreateOptions withPretrained(boolean v) { return new CreateOptions(v, numClasses, inChans, imgSize, dropRate, dropPathRate, v ? source : null, strict, seed, manager); }
+    public CreateOptions withNumClasses(int v) { return new CreateOptions(pretrained, v, inChans, imgSize, dropRate, dropPathRate, source, strict, seed, manager); }
+    public CreateOptions withInChans(int v) { return new CreateOptions(pretrained, numClasses, v, imgSize, dropRate, dropPathRate, source, strict, seed, manager); }
+    public CreateOptions withImgSize(int v) { return new CreateOptions(pretrained, numClasses, inChans, v, dropRate, dropPathRate, source, strict, seed, manager); }
+    public CreateOptions withDropRate(double v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, v, dropPathRate, source, strict, seed, manager); }
+    public CreateOptions withDropPathRate(double v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, v, source, strict, seed, manager); }
+    public CreateOptions withSource(String v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, dropPathRate, v, strict, seed, manager); }
+    public CreateOptions withStrict(boolean v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, dropPathRate, source, v, seed, manager); }
+    public CreateOptions withSeed(long v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, dropPathRate, source, strict, v, manager); }
+    public CreateOptions withManager(NDManager v) { return new CreateOptions(pretrained, numClasses, inChans, imgSize, dropRate, dropPathRate, source, strict, seed, v); }
 }

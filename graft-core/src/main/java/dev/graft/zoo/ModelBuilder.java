@@ -79,7 +79,7 @@ final class ModelBuilder {
         int numClasses = options.numClasses() != null ? options.numClasses() : weightsClasses;
         int inChans = options.inChans() != null ? options.inChans() : size.get(0);
         int imgSize = options.imgSize() != null ? options.imgSize() : size.get(1);
-        ModelArgs args = new ModelArgs(numClasses, inChans, imgSize, options.dropRate());
+        ModelArgs args = new ModelArgs(numClasses, inChans, imgSize, options.dropRate(), options.dropPathRate());
         PretrainedCfg cfg = base;
         if (numClasses != weightsClasses) {
             cfg = cfg.withNumClasses(numClasses, null);

@@ -45,6 +45,10 @@ public final class FinetuneCommand extends TrainingVerb {
     @Option(names = "--drop-rate", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double dropRate;
 
+    @Option(names = "--drop-path", description = "Stochastic depth, timm's drop_path_rate: residual blocks dropped per sample in training,"
+            + " rising to this rate at the last block (ViT, ConvNeXt, EfficientNet, MobileNetV3; default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    double dropPathRate;
+
     @Option(names = "--probe-folds", defaultValue = "3", description = "With auto on small data: cross-validate every strategy in"
             + " K folds of the training labels and take the best (default: ${DEFAULT-VALUE}); 0 = the advisor's rules only.")
     int probeFolds;
@@ -73,14 +77,14 @@ public final class FinetuneCommand extends TrainingVerb {
         FineTune ft;
         if (resume != null) {
             FineTune.RunSpec spec = FineTune.RunSpec.read(resume);
-            ft = FineTune.resume(resume, spec, ZooModels.factory(spec.model(), dropRate), Datasets.load(spec.data(), spec.config().seed()));
+            ft = FineTune.resume(resume, spec, ZooModels.factory(spec.model(), dropRate, dropPathRate), Datasets.load(spec.data(), spec.config().seed()));
         } else {
             if (model == null || data == null) {
                 throw new GraftException("--model and --data are needed", "e.g. graft finetune --model small_cnn.graft_mnist --data digits");
             }
             Path outDir = out != null ? out : FineTune.defaultOutDir(data, model, Strategy.parse(strategy));
             Path dir = overwrite.claim(outDir, "--resume " + outDir);
-            ft = FineTune.of(model, ZooModels.factory(model, dropRate), data, Datasets.load(data, Globals.seed))
+            ft = FineTune.of(model, ZooModels.factory(model, dropRate, dropPathRate), data, Datasets.load(data, Globals.seed))
                     .withStrategy(Strategy.parse(strategy)).withFreezeStages(freezeStages).withProbeFolds(probeFolds)
                     .withLabelsPerClass(labelsPerClass).withEvalLimit(evalLimit).withFit(fit).withConfig(train.toConfig())
                     .withCacheFeatures(!noCache).withOutDir(dir)

@@ -12,6 +12,7 @@ import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.Classifier;
 import dev.graft.zoo.nn.Conv2d;
+import dev.graft.zoo.nn.DropPath;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
 import dev.graft.zoo.nn.Mlp;
@@ -53,11 +54,14 @@ public final class ConvNeXt extends ModelBase {
                 .add(LayerNorm.channelsFirst(dims[0], EPS)));
         Sequential stageList = new Sequential();
         int reduction = 4;
+        double[] dropPath = DropPath.rates(args.dropPathRate(), java.util.Arrays.stream(depths).sum());
+        int first = 0;
         for (int s = 0; s < depths.length; s++) {
             if (s > 0) {
                 reduction *= 2;
             }
-            Stage stage = new Stage(s == 0 ? dims[0] : dims[s - 1], dims[s], depths[s]);
+            Stage stage = new Stage(s == 0 ? dims[0] : dims[s - 1], dims[s], java.util.Arrays.copyOfRange(dropPath, first, first + depths[s]));
+            first += depths[s];
             stages.add(stage);
             stageList.add(stage);
             featureInfo.add(new FeatureInfo("stages." + s, dims[s], reduction));
@@ -118,13 +122,14 @@ public final class ConvNeXt extends ModelBase {
         private final Sequential downsample;
         private final Sequential blocks;
 
-        Stage(int in, int out, int depth) {
+        /** @param dropPath each block's stochastic-depth rate (one per block) */
+        Stage(int in, int out, double[] dropPath) {
             downsample = in == out ? null : module("downsample", new Sequential()
                     .add(LayerNorm.channelsFirst(in, EPS))
                     .add(new Conv2d(in, out, 2, 2, 0, true, Init.normal(0.02))));
             blocks = new Sequential();
-            for (int b = 0; b < depth; b++) {
-                blocks.add(new Block(out));
+            for (double rate : dropPath) {
+                blocks.add(new Block(out, rate));
             }
             module("blocks", blocks);
         }
@@ -154,8 +159,10 @@ public final class ConvNeXt extends ModelBase {
         private final Conv2d convDw;
         private final LayerNorm norm;
         private final Mlp mlp;
+        private final double dropPath;
 
-        Block(int dim) {
+        Block(int dim, double dropPath) {
+            this.dropPath = dropPath;
             // PyTorch lists a module's own parameters before its children's: gamma, then conv_dw, ...
             gamma = param("gamma", Parameter.Type.GAMMA, new Shape(dim), (m, s, t) -> m.full(s, 1e-6f, t));
             convDw = module("conv_dw", new Conv2d(dim, dim, 7, 1, 3, dim, true, Init.normal(0.02)));
@@ -174,7 +181,7 @@ public final class ConvNeXt extends ModelBase {
             normed.close();
             NDArray scaled = h.mul(value(ps, gamma, x, training));
             h.close();
-            NDArray y = scaled.transpose(0, 3, 1, 2).add(x);
+            NDArray y = DropPath.apply(scaled.transpose(0, 3, 1, 2), dropPath, training).add(x);
             scaled.close();
             return y;
         }

@@ -40,7 +40,7 @@ public final class EfficientNet extends MbConvNet {
 
     public EfficientNet(PretrainedCfg cfg, ModelArgs args, double widthMultiplier, double depthMultiplier) {
         super(cfg, args.inChans(), BlockArgs.roundChannels(32, widthMultiplier), BlockArgs.parseStages(ARCH),
-                new BuildRules(widthMultiplier, depthMultiplier, Act.SILU, Act.SILU, Act.SIGMOID, false));
+                new BuildRules(widthMultiplier, depthMultiplier, Act.SILU, Act.SILU, Act.SIGMOID, false, args.dropPathRate()));
         this.dropRate = args.dropRate();
         int features = BlockArgs.roundChannels(1280, widthMultiplier);
         convHead = module("conv_head", new Conv2d(blocksOut, features, 1, 1, 0, false, Init.kaimingNormalFanOut()));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.nn.BatchNorm2d;
 import dev.graft.zoo.nn.Conv2d;
+import dev.graft.zoo.nn.DropPath;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.Module;
 
@@ -26,6 +27,7 @@ public final class MbBlock extends Module {
     private final String type;
     private final Act act;
     private final boolean skip;
+    private final double dropPath;
     private final Conv2d first;
     private final BatchNorm2d firstBn;
     private final Conv2d second;
@@ -43,6 +45,12 @@ public final class MbBlock extends Module {
      * @param seAct the squeeze-excite activation
      */
     public MbBlock(BlockArgs args, int in, int mid, int seChannels, Act act, Act seAct, Act seGate) {
+        this(args, in, mid, seChannels, act, seAct, seGate, 0);
+    }
+
+    /** As above, with timm's stochastic depth: the residual branch dropped per sample at rate {@code dropPath} in training. */
+    public MbBlock(BlockArgs args, int in, int mid, int seChannels, Act act, Act seAct, Act seGate, double dropPath) {
+        this.dropPath = dropPath;
         this.type = args.type();
         this.act = args.act() != null ? args.act() : act;
         int out = args.outChs();
@@ -99,7 +107,13 @@ public final class MbBlock extends Module {
             y = next;
         }
         if (skip) {
-            y.addi(x);
+            if (training && dropPath > 0) {
+                NDArray branch = y;
+                y = DropPath.apply(branch, dropPath, true).add(x);
+                branch.close();
+            } else {
+                y.addi(x);
+            }
         }
         return y;
     }

@@ -25,8 +25,12 @@ import java.util.List;
  * }</pre>
  */
 public abstract class MbConvNet extends ModelBase {
-    /** How a model family builds its blocks from {@link BlockArgs}. */
-    public record BuildRules(double widthMultiplier, double depthMultiplier, Act act, Act seAct, Act seGate, boolean seFromExp) {}
+    /**
+     * How a model family builds its blocks from {@link BlockArgs}; {@code dropPathRate} is timm's
+     * stochastic depth, {@code rate * i / blocks} for block {@code i} (0 = none).
+     */
+    public record BuildRules(double widthMultiplier, double depthMultiplier, Act act, Act seAct, Act seGate, boolean seFromExp,
+            double dropPathRate) {}
 
     private final Act stemAct;
     private final Conv2d convStem;
@@ -45,6 +49,9 @@ public abstract class MbConvNet extends ModelBase {
         Sequential blocks = new Sequential();
         int in = stemChs;
         int reduction = 2;
+        int total = arch.stream().mapToInt(st -> java.util.Arrays.stream(scaleDepth(st.stream().mapToInt(BlockArgs::repeats).toArray(),
+                rules.depthMultiplier())).sum()).sum();
+        int index = 0;
         for (int s = 0; s < arch.size(); s++) {
             List<BlockArgs> stage = arch.get(s);
             int[] repeats = scaleDepth(stage.stream().mapToInt(BlockArgs::repeats).toArray(), rules.depthMultiplier());
@@ -60,7 +67,7 @@ public abstract class MbConvNet extends ModelBase {
                     int se = args.seRatio() <= 0 ? 0
                             : rules.seFromExp() ? BlockArgs.makeDivisible((args.type().equals("ir") ? mid : in) * args.seRatio(), 8)
                             : (int) Math.round(in * args.seRatio());
-                    seq.add(new MbBlock(block, in, mid, se, rules.act(), rules.seAct(), rules.seGate()));
+                    seq.add(new MbBlock(block, in, mid, se, rules.act(), rules.seAct(), rules.seGate(), rules.dropPathRate() * index++ / total));
                     in = out;
                 }
             }

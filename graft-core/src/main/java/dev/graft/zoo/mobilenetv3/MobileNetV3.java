@@ -53,7 +53,7 @@ public final class MobileNetV3 extends MbConvNet {
     /** @param headChs width of {@code conv_head} (1280 large, 1024 small) */
     public MobileNetV3(PretrainedCfg cfg, ModelArgs args, String[][] arch, int headChs) {
         super(cfg, args.inChans(), 16, BlockArgs.parseStages(arch),
-                new MbConvNet.BuildRules(1.0, 1.0, Act.HARD_SWISH, Act.RELU, Act.HARD_SIGMOID, true));
+                new MbConvNet.BuildRules(1.0, 1.0, Act.HARD_SWISH, Act.RELU, Act.HARD_SIGMOID, true, args.dropPathRate()));
         this.dropRate = args.dropRate();
         convHead = module("conv_head", new Conv2d(blocksOut, headChs, 1, 1, 0, true, Init.kaimingNormalFanOut()));
         classifier = module("classifier", new Classifier(headChs, args.numClasses(), Init.uniformFanOut(), true));

@@ -11,6 +11,7 @@ import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.Classifier;
 import dev.graft.zoo.nn.Conv2d;
+import dev.graft.zoo.nn.DropPath;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
 import dev.graft.zoo.nn.Linear;
@@ -49,8 +50,9 @@ public final class VisionTransformer extends ViTBase {
         posEmbed = param("pos_embed", Parameter.Type.OTHER, new Shape(1, 1 + (long) gridSize * gridSize, embedDim), Init.normal(0.02));
         patchEmbed = module("patch_embed", new PatchEmbed(args.inChans(), embedDim, patchSize, "proj"));
         Sequential blockList = new Sequential();
+        double[] dropPath = DropPath.rates(args.dropPathRate(), depth);
         for (int i = 0; i < depth; i++) {
-            TransformerBlock b = new TransformerBlock(embedDim, heads, 4 * embedDim);
+            TransformerBlock b = new TransformerBlock(embedDim, heads, 4 * embedDim, dropPath[i]);
             blocks.add(b);
             blockList.add(b);
         }
@@ -162,8 +164,10 @@ public final class VisionTransformer extends ViTBase {
         private final Attention attn;
         private final LayerNorm norm2;
         private final Mlp mlp;
+        private final double dropPath;
 
-        TransformerBlock(int dim, int heads, int hidden) {
+        TransformerBlock(int dim, int heads, int hidden, double dropPath) {
+            this.dropPath = dropPath;
             norm1 = module("norm1", new LayerNorm(dim, 1e-6f));
             attn = module("attn", new Attention(dim, heads));
             norm2 = module("norm2", new LayerNorm(dim, 1e-6f));
@@ -172,8 +176,8 @@ public final class VisionTransformer extends ViTBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            NDArray y = x.add(attn.forward(ps, norm1.forward(ps, x, training), training));
-            return y.add(mlp.forward(ps, norm2.forward(ps, y, training), training));
+            NDArray y = x.add(DropPath.apply(attn.forward(ps, norm1.forward(ps, x, training), training), dropPath, training));
+            return y.add(DropPath.apply(mlp.forward(ps, norm2.forward(ps, y, training), training), dropPath, training));
         }
     }
 }
