@@ -95,8 +95,20 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new GraftException("image " + file + " is missing", "check the path");
         }
+        return decode(file.toFile(), file.toString(), height, width);
+    }
+
+    /**
+     * Reads an image held in memory (e.g. the PNG bytes of a Parquet image column) as {@link #read(Path, int, int)}
+     * reads a file; {@code where} names it in errors (e.g. {@code FILE row 12}).
+     */
+    public static Pixels read(byte[] bytes, String where, int height, int width) {
+        return toPixels(decode(new java.io.ByteArrayInputStream(bytes), where, height, width));
+    }
+
+    private static BufferedImage decode(Object source, String file, int height, int width) {
         ImageReader reader = null;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(source)) {
             if (in == null) {
                 throw new GraftException("cannot open image " + file, "check the path and permissions");
             }
@@ -176,6 +188,56 @@ public final class ImageFiles {
      * {@code scale x scale} block so small images are visible.
      */
     public static void writePng(Pixels p, int scale, Path out) {
+        BufferedImage img = image(p, scale);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (!ImageIO.write(img, "png", out.toFile())) {
+                throw new GraftException("no PNG writer is available", "use a full JDK");
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + out + ": " + e.getMessage(), "check the path and permissions");
+        }
+    }
+
+    /**
+     * One image as PNG bytes, one pixel per pixel: 8 bits per channel when every value is a whole
+     * number of 255ths (so it reads back exactly), otherwise a gray image is written with 16 bits
+     * (e.g. the 17 levels of the digits data set, which 8 bits cannot hold exactly).
+     */
+    public static byte[] png(Pixels p) {
+        BufferedImage img = image(p, 1);
+        if (p.channels() == 1 && !exactIn8Bits(p.values())) {
+            img = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_USHORT_GRAY);
+            for (int y = 0; y < p.height(); y++) {
+                for (int x = 0; x < p.width(); x++) {
+                    img.getRaster().setSample(x, y, 0, Math.round(Math.max(0f, Math.min(1f, p.get(0, y, x))) * 65535f));
+                }
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new GraftException("no PNG writer is available", "use a full JDK");
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot encode an image as PNG: " + e.getMessage(), "use a full JDK");
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean exactIn8Bits(float[] values) {
+        for (float v : values) {
+            if (Math.round(v * 255f) / 255f != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BufferedImage image(Pixels p, int scale) {
         if (p.channels() != 1 && p.channels() != 3) {
             throw new GraftException("cannot write a " + p.channels() + "-channel image as PNG", "only 1 (gray) or 3 (RGB) channels");
         }
@@ -196,17 +258,7 @@ public final class ImageFiles {
                 }
             }
         }
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (!ImageIO.write(img, "png", out.toFile())) {
-                throw new GraftException("no PNG writer is available", "use a full JDK");
-            }
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + out + ": " + e.getMessage(), "check the path and permissions");
-        }
+        return img;
     }
 
     private static int toByte(float v) {
