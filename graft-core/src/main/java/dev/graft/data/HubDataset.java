@@ -22,7 +22,7 @@ final class HubDataset implements DatasetSource {
 
     @Override
     public String description() {
-        return "data set repository " + spec.repo() + " on the hub";
+        return HubDatasetLayout.describe(spec);
     }
 
     @Override

@@ -301,7 +301,7 @@ public final class HubDatasetLayout {
 
             @Override
             public String description() {
-                return "data set repository " + spec.repo() + " on the hub";
+                return describe(spec);
             }
 
             @Override
@@ -309,6 +309,11 @@ public final class HubDatasetLayout {
                 return pull(spec).texts(spec, seed);
             }
         };
+    }
+
+    /** One line naming the repository a {@code hf-hub:datasets/...} spec names. */
+    static String describe(DataSpec spec) {
+        return "data set repository " + spec.repo() + " on the hub";
     }
 
     /** The splits as labelled texts; validation and test come from the repository or are carved from train with {@code seed}. */

@@ -156,7 +156,16 @@ public final class ParquetTables {
             throw new GraftException("reading Parquet needs DuckDB's JDBC driver (org.duckdb:duckdb_jdbc), which is not on the class path",
                     "add it to the class path, or publish the data set as CSV, JSON Lines or image folders");
         }
-        return DriverManager.getConnection("jdbc:duckdb:");
+        Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement st = c.createStatement()) {
+            // local files only: no extension is fetched or loaded behind the user's back
+            st.execute("SET autoinstall_known_extensions = false");
+            st.execute("SET autoload_known_extensions = false");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** A SQL string literal. */
