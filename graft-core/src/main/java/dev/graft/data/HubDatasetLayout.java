@@ -156,6 +156,10 @@ public final class HubDatasetLayout {
         Map<String, List<String>> classLabels = new HashMap<>();
         Map<String, String> dtypes = new HashMap<>();
         features(card, classLabels, dtypes);
+        SplitFiles train = splits.get(Split.TRAIN);
+        if (train.format() == Format.PARQUET) {
+            parquetFeatures(train.files().get(0), classLabels, dtypes);
+        }
         return new HubDatasetLayout(root, name, splits, classLabels, dtypes);
     }
 
@@ -538,6 +542,41 @@ public final class HubDatasetLayout {
                 dtypes.put(col, "text");
             }
         }
+    }
+
+    /**
+     * The features {@code datasets} writes into a Parquet file's {@code huggingface} metadata
+     * ({@code info.features}: {@code ClassLabel} names, {@code Image}, string {@code Value}), for the
+     * columns the card does not describe.
+     */
+    private static void parquetFeatures(Path file, Map<String, List<String>> classLabels, Map<String, String> dtypes) {
+        String json = ParquetTables.metadata(file, "huggingface");
+        if (json == null) {
+            return;
+        }
+        JsonNode features;
+        try {
+            features = Json.MAPPER.readTree(json).path("info").path("features");
+        } catch (IOException e) {
+            return; // unreadable metadata describes nothing; the columns are found by name and type
+        }
+        features.fields().forEachRemaining(f -> {
+            String col = f.getKey();
+            String type = f.getValue().path("_type").asText();
+            if (dtypes.containsKey(col)) {
+                return;
+            }
+            if (type.equals("ClassLabel") && f.getValue().path("names").isArray()) {
+                List<String> names = new ArrayList<>();
+                f.getValue().path("names").forEach(n -> names.add(n.asText()));
+                classLabels.put(col, names);
+                dtypes.put(col, "label");
+            } else if (type.equals("Image")) {
+                dtypes.put(col, "image");
+            } else if (type.equals("Value") && f.getValue().path("dtype").asText().equals("string")) {
+                dtypes.put(col, "text");
+            }
+        });
     }
 
     /** The data files of the repository, relative, sorted ({@code README.md}, dot files and {@code .gitattributes} left out). */

@@ -69,6 +69,16 @@ class HubDatasetLayoutTest {
     }
 
     @Test
+    void withoutACardTheParquetMetadataNamesTheClasses() throws Exception {
+        Path repo = tmp.resolve("nocard");
+        HubDatasetWriter.writeImages(Map.of("train", levels("n", 9, 4)), repo, new HubDatasetWriter.Info("n", "mit", "made up"));
+        Files.delete(repo.resolve("README.md"));
+        HubDatasetLayout l = HubDatasetLayout.detect(repo, "n");
+        assertEquals(List.of("a", "b", "c"), l.declaredClassNames("label"));
+        assertEquals(List.of("a", "b", "c"), l.images(SPEC, 1, 0.0).test().classNames());
+    }
+
+    @Test
     void eightBitImagesComeBackExactly() {
         float[] px = new float[2 * 3 * 2 * 2];
         for (int i = 0; i < px.length; i++) {

@@ -76,6 +76,19 @@ public final class ParquetTables {
         }
     }
 
+    /** The value of {@code key} in the file's key-value metadata (e.g. {@code huggingface}, the features {@code datasets} wrote), or null. */
+    public static String metadata(Path file, String key) {
+        try (Connection c = open(); PreparedStatement ps = c.prepareStatement(
+                "SELECT decode(value) FROM parquet_kv_metadata(" + literal(file) + ") WHERE decode(key) = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw unreadable(file, e);
+        }
+    }
+
     /** Calls {@code reader} for every row of {@code file} with the values of {@code expressions} (SQL over its columns). */
     public static void read(Path file, List<String> expressions, RowReader reader) {
         String sql = "SELECT " + String.join(", ", expressions) + " FROM read_parquet(" + literal(file) + ", file_row_number = true)"
