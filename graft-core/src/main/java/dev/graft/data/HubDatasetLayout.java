@@ -619,7 +619,13 @@ public final class HubDatasetLayout {
         List<String> globs = patterns instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(patterns));
         List<String> out = new ArrayList<>();
         for (String g : globs) {
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + g);
+            PathMatcher m;
+            try {
+                m = FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) { // PatternSyntaxException included
+                throw new GraftException("README.md configs: the data_files path '" + g + "' is not a glob pattern",
+                        "write e.g. path: data/train-*");
+            }
             files.stream().filter(f -> m.matches(Path.of(f)) && !out.contains(f)).forEach(out::add);
         }
         return out;
