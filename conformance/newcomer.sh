@@ -210,6 +210,7 @@ token="$(tail -n 1 "$out")"
 run '^logged in as alice' graft hub login --token "$token"
 run 'Pushed to .* as alice/digits-cnn' \
   graft finetune --model small_cnn.graft_mnist --data digits --strategy head --epochs 5 --push-to alice/digits-cnn
+digits_run=$n
 run 'test top-1 [0-9.]+%' \
   graft finetune --model hf-hub:alice/digits-cnn --data 'folder:photos?size=28x28' --strategy head --epochs 5
 run 'alice/mnist-resnet' graft hub create alice/mnist-resnet
@@ -222,6 +223,15 @@ run '^alice/mnist-resnet ' graft hub ls --author alice
 grep -q '^alice/digits-cnn ' "$out" || fail "alice/digits-cnn is not listed"
 run '^ +model\.safetensors +[0-9]+ B +\(LFS\)$' graft hub info alice/mnist-resnet
 
+# docs/hub.md, "Data sets on the hub": digits published, then trained from by its hub name
+digits_top1="$(grep -oE 'test top-1 [0-9.]+%' "$work/log/$digits_run.out" | head -1)"
+run '^pushed digits to .* as data set alice/digits \(train 1438, test 359; commit [0-9a-f]{40}\)' graft data push digits alice/digits
+run '"count" : 1438' graft --json data info hf-hub:datasets/alice/digits
+run 'test top-1 [0-9.]+%' \
+  graft finetune --model small_cnn.graft_mnist --data hf-hub:datasets/alice/digits --strategy head --epochs 5
+grep -q "$digits_top1" "$out" || fail "from the hub it did not reach the $digits_top1 of --data digits"
+run '^image +1x8x8 ' env GRAFT_HUB_OFFLINE=1 "$root/graft" data info hf-hub:datasets/alice/digits
+run '^pushed wordnet-topics-small to .* \(train [0-9]+, validation [0-9]+, test [0-9]+' graft data push wordnet-topics-small alice/wordnet-topics-small
 run '^deleted alice/mnist-resnet$' graft hub rm alice/mnist-resnet --yes
 run '^deleted [0-9]+ unreferenced objects' graft hub gc --data-dir hub-data
 run '^revoked 1 token named token of alice$' graft hub token revoke --user alice --name token --data-dir hub-data

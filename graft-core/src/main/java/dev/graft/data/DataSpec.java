@@ -20,7 +20,10 @@ import java.util.function.UnaryOperator;
  *       {@code t10k-*} or {@code test-*} (raw or .gz), class names from {@code classes.txt};
  *       options {@code test}, {@code val};
  *   <li>{@code csv:FILE} label + pixel columns or path,label rows; options {@code label},
- *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code max-classes=N}, {@code test}, {@code val}.
+ *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code max-classes=N}, {@code test}, {@code val};
+ *   <li>{@code hf-hub:datasets/owner/name[@revision]} a data set repository on the hub, laid out as
+ *       Hugging Face's (see {@link HubDatasetLayout}); options {@code size}, {@code test}, {@code val},
+ *       {@code label}, {@code image}, {@code text} (column names).
  * </ul>
  * {@code test} is the fraction held out as test when the data has no test split (default 0.2,
  * always with the fixed seed {@link Splits#FIXED_TEST_SEED}); {@code val} the validation fraction
@@ -43,7 +46,8 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         BUILTIN(Set.of()),
         FOLDER(Set.of("size", "test", "val")),
         IDX(Set.of("test", "val")),
-        CSV(Set.of("label", "shape", "max", "size", "header", "test", "val", "max-classes"));
+        CSV(Set.of("label", "shape", "max", "size", "header", "test", "val", "max-classes")),
+        HUB(Set.of("size", "test", "val", "label", "image", "text"));
 
         private final Set<String> keys;
 
@@ -58,12 +62,17 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
 
         /** The prefix users type, e.g. {@code folder}. */
         public String prefix() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == HUB ? "hf-hub" : name().toLowerCase(Locale.ROOT);
         }
     }
 
     /** The prefixes of user data, as typed. */
     public static final List<String> PREFIXES = List.of("folder:", "idx:", "csv:");
+
+    /** How a data set repository on the hub is written: {@code hf-hub:datasets/owner/name[@revision]}. */
+    public static final String HUB_PREFIX = "hf-hub:";
+
+    private static final String HUB_DATASETS = "datasets/";
 
     public DataSpec {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -83,6 +92,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
             case "folder" -> Kind.FOLDER;
             case "idx" -> Kind.IDX;
             case "csv" -> Kind.CSV;
+            case "hf-hub" -> Kind.HUB;
             default -> throw DataException.unknownPrefix(prefix, text, String.join(", ", PREFIXES));
         };
         String rest = text.substring(colon + 1);
@@ -94,6 +104,10 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         }
         if (rest.isBlank()) {
             throw new GraftException("'" + text + "' names no path", "write " + prefix + ":PATH");
+        }
+        if (kind == Kind.HUB && !rest.startsWith(HUB_DATASETS) || kind == Kind.HUB && rest.substring(HUB_DATASETS.length()).split("/").length != 2) {
+            throw new GraftException("'" + text + "' does not name a data set repository",
+                    "write hf-hub:datasets/owner/name[@revision] (hf-hub:owner/name is a model)");
         }
         Map<String, String> options = new LinkedHashMap<>();
         if (!query.isEmpty()) {
@@ -120,6 +134,24 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         spec.testFraction();
         spec.validationFraction();
         return spec;
+    }
+
+    /** For {@code hf-hub:datasets/owner/name[@revision]}: {@code owner/name[@revision]}. */
+    public String repo() {
+        if (kind != Kind.HUB) {
+            throw new IllegalStateException(text + " is not a hub data set");
+        }
+        return path.toString().replace('\\', '/').substring(HUB_DATASETS.length());
+    }
+
+    /** {@code text=COLUMN} (hub data sets: the text column), or null to find it. */
+    public String textColumn() {
+        return options.get("text");
+    }
+
+    /** {@code image=COLUMN} (hub data sets: the image column), or null to find it. */
+    public String imageColumn() {
+        return options.get("image");
     }
 
     /** {@code size=HxW} or {@code size=N} as {H, W}, or null. */

@@ -18,6 +18,14 @@ public interface DatasetSource {
     /** One line: what it is and where it comes from. */
     String description();
 
+    /**
+     * Its licence as a Hugging Face licence id ({@code mit}, {@code cc-by-4.0}, {@code other}), what
+     * {@code graft data push} writes on the card; {@code unknown} by default.
+     */
+    default String license() {
+        return "unknown";
+    }
+
     /** Whether it is already in the local cache (no fetching needed). */
     boolean isCached();
 

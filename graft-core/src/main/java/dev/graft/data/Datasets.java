@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * Datasets.names();                       // [digits, fashion-mnist, mnist, ...]
  * DataSplits s = Datasets.load("digits", 42);
  * DataSplits mine = Datasets.load("folder:/data/photos?size=64x64", 42);
+ * DataSplits hub = Datasets.load("hf-hub:datasets/alice/digits", 42);   // pulled once, then offline
  * }</pre>
  */
 public final class Datasets {
@@ -35,7 +36,7 @@ public final class Datasets {
 
     /**
      * The source a data-set argument names: a registered name, or the user's data as
-     * {@code folder:DIR}, {@code idx:DIR} or {@code csv:FILE} with options (see {@link DataSpec}).
+     * {@code folder:DIR}, {@code idx:DIR}, {@code csv:FILE} or {@code hf-hub:datasets/owner/name} with options (see {@link DataSpec}).
      * An unknown name is an error listing the known names.
      */
     public static synchronized DatasetSource source(String name) {
@@ -49,7 +50,7 @@ public final class Datasets {
             throw new GraftException("unknown data set '" + name + "'", "known data sets: " + String.join(", ", SOURCES.keySet())
                     + "; or your own data as " + String.join("DIR, ", DataSpec.PREFIXES) + "FILE");
         }
-        return new UserDataset(spec);
+        return spec.kind() == DataSpec.Kind.HUB ? new HubDataset(spec) : new UserDataset(spec);
     }
 
     /**

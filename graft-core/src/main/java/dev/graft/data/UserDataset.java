@@ -32,7 +32,7 @@ final class UserDataset implements DatasetSource {
             case FOLDER -> "image folder " + spec.path();
             case IDX -> "IDX files in " + spec.path();
             case CSV -> "CSV file " + spec.path();
-            case BUILTIN -> spec.text();
+            case BUILTIN, HUB -> spec.text();
         };
     }
 

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * TextDatasets.names();                                  // [wordnet-topics, wordnet-topics-small]
  * TextSplits s = TextDatasets.load("wordnet-topics-small", 42);
  * TextSplits mine = TextDatasets.load("reviews.csv", 42);  // 20% test, 10% of the rest validation
+ * TextSplits hub = TextDatasets.load("hf-hub:datasets/alice/reviews?text=body", 42);
  * }</pre>
  */
 public final class TextDatasets {
@@ -52,12 +53,16 @@ public final class TextDatasets {
         if (s != null) {
             return s;
         }
+        if (name.startsWith(dev.graft.data.DataSpec.HUB_PREFIX)) {
+            dev.graft.data.DataSpec spec = dev.graft.data.DataSpec.parse(name);
+            return dev.graft.data.HubDatasetLayout.textSource(spec);
+        }
         Path p = Path.of(name);
         if (Files.isRegularFile(p)) {
             return TextFiles.source(p);
         }
         throw new GraftException("unknown text data set '" + name + "'",
-                "known: " + String.join(", ", SOURCES.keySet()) + ", or a .csv/.jsonl file with text,label");
+                "known: " + String.join(", ", SOURCES.keySet()) + ", a .csv/.jsonl file with text,label, or hf-hub:datasets/owner/name");
     }
 
     /** Loads the splits of {@code name}. */

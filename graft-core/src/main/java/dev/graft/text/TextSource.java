@@ -14,6 +14,11 @@ public interface TextSource {
     /** One line: what it is and where it comes from. */
     String description();
 
+    /** Its licence as a Hugging Face licence id, what {@code graft data push} writes on the card; {@code unknown} by default. */
+    default String license() {
+        return "unknown";
+    }
+
     /** Loads the splits; validation is carved from train deterministically with {@code seed}. */
     TextSplits load(long seed);
 }

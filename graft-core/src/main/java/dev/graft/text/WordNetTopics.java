@@ -210,4 +210,9 @@ public final class WordNetTopics implements TextSource {
         }
         throw new IllegalArgumentException("lexicographer file " + v + " is not a topic");
     }
+
+    @Override
+    public String license() {
+        return "other";
+    }
 }

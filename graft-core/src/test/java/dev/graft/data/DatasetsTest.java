@@ -43,6 +43,20 @@ class DatasetsTest {
     }
 
     @Test
+    void hubSpecsNameADataSetRepositoryWithColumnOptions() {
+        DataSpec s = DataSpec.parse("hf-hub:datasets/alice/reviews@v1?text=body&label=stars&val=0.2");
+        assertEquals(DataSpec.Kind.HUB, s.kind());
+        assertEquals("alice/reviews@v1", s.repo());
+        assertEquals("body", s.textColumn());
+        assertEquals("stars", s.label());
+        assertEquals(0.2, s.validationFraction());
+        GraftException model = assertThrows(GraftException.class, () -> DataSpec.parse("hf-hub:alice/reviews"));
+        assertTrue(model.getMessage().contains("does not name a data set repository"), model.getMessage());
+        assertThrows(GraftException.class, () -> DataSpec.parse("hf-hub:datasets/alice"));
+        assertThrows(GraftException.class, () -> DataSpec.parse("hf-hub:datasets/alice/x?shape=3x2x2"));
+    }
+
+    @Test
     void badSpecsSayWhatIsAllowed() {
         GraftException prefix = assertThrows(GraftException.class, () -> DataSpec.parse("zip:/x"));
         assertTrue(prefix.fix().contains("folder:") && prefix.fix().contains("csv:"), prefix.oneLine());

@@ -3,8 +3,6 @@ package dev.graft.examples;
 import dev.graft.hub.Hub;
 import dev.graft.hub.RepoInfo;
 import dev.graft.hub.protocol.RepoType;
-import dev.graft.hub.server.HubLimits;
-import dev.graft.hub.server.HubServer;
 import dev.graft.train.RunDirectory;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
@@ -25,25 +23,13 @@ import java.util.Map;
 public final class HubPushPull {
     private HubPushPull() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         Path work = Examples.outDir(args, "hub");
-        try (HubServer server = HubServer.start(new HubServer.Config("127.0.0.1", 0, work.resolve("hub-data"), null,
-                HubLimits.defaults()))) {
-            String token = server.hub().createToken("alice", "examples", true);
-            // the client and the hf-hub: weights source read these (or GRAFT_ENDPOINT, GRAFT_TOKEN)
-            System.setProperty("graft.endpoint", server.url());
-            System.setProperty("graft.token", token);
-            System.setProperty("graft.hub.cache", work.resolve("hub-cache").toString());
-            try {
-                GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
-                Path export = work.resolve("export");
-                pushAndPull(model, export);
-            } finally {
-                for (String p : List.of("graft.endpoint", "graft.token", "graft.hub.cache")) {
-                    System.clearProperty(p);
-                }
-            }
-        }
+        // the client and the hf-hub: weights source read the hub's settings (GRAFT_ENDPOINT, GRAFT_TOKEN)
+        Examples.onLocalHub(work, () -> {
+            GraftModel model = Zoo.create("small_cnn.graft_mnist", CreateOptions.defaults().withPretrained(true));
+            pushAndPull(model, work.resolve("export"));
+        });
     }
 
     static void pushAndPull(GraftModel model, Path export) throws IOException {

@@ -67,6 +67,14 @@ class ExamplesRunTest {
     }
 
     @Test
+    void hubDataSetsPublishesADataSetAndLoadsItByItsHubName(@TempDir Path work) throws Exception {
+        List<String> out = output(() -> HubDataSets.main(new String[] {work.toString()}));
+        // 12 training images per class, a tenth of each class (1) carved out as validation; 8 test images per class
+        String expected = "alice/textures: train 44 + validation 4, test 32, classes " + ToyImages.CLASSES;
+        assertTrue(out.contains(expected), out + " vs " + expected);
+    }
+
+    @Test
     void hubPushPullPublishesAModelAndCreatesItAgainFromTheHub(@TempDir Path work) throws Exception {
         List<String> out = output(() -> HubPushPull.main(new String[] {work.toString()}));
         assertTrue(out.stream().anyMatch(l -> l.matches("alice/small-cnn at [0-9a-f]{40}: small_cnn\\.graft_mnist, 10 classes")),

@@ -35,6 +35,11 @@ public final class LocalHub {
 
     /** As {@link #push(Path, String, String)}; {@code isPrivate} applies when the repository is created. */
     public static String push(Path dir, String repo, String message, boolean isPrivate) {
+        return push(RepoType.MODEL, dir, repo, message, isPrivate);
+    }
+
+    /** As {@link #push(Path, String, String, boolean)} into a repository of {@code type} (a model or a data set). */
+    public static String push(RepoType type, Path dir, String repo, String message, boolean isPrivate) {
         RepoPaths.checkNewRepoId(repo); // before a server starts: the namespace below needs owner/name
         Path data = GraftHome.dir("hub");
         String namespace = repo.substring(0, repo.indexOf('/'));
@@ -49,7 +54,7 @@ public final class LocalHub {
             String token = server.hub().createToken(namespace, "graft-local-push", true);
             Path cache = GraftHome.dir("cache", "hub-push");
             Hub hub = new Hub(new HubConfig(server.url(), token, false, cache));
-            CommitInfo info = hub.push(RepoType.MODEL, repo, dir, "main", message, isPrivate);
+            CommitInfo info = hub.push(type, repo, dir, "main", message, isPrivate);
             server.hub().revokeTokens(namespace, "graft-local-push");
             return info.commitOid();
         } catch (GraftException e) {

@@ -81,7 +81,7 @@ public final class ModelPublisher {
     }
 
     /** The endpoint the environment sets ({@code graft.endpoint}, {@code GRAFT_ENDPOINT}, {@code HF_ENDPOINT}), or null. */
-    static String configuredEndpoint() {
+    public static String configuredEndpoint() {
         for (String v : new String[] {System.getProperty("graft.endpoint"), System.getenv("GRAFT_ENDPOINT"), System.getenv("HF_ENDPOINT")}) {
             if (v != null && !v.isBlank()) {
                 return v;

@@ -58,4 +58,9 @@ public final class DigitsDataset extends CachedDataset {
         ImageData all = CsvImages.load(dir.resolve("digits.csv"), name(), FORMAT);
         return Splits.fromUnsplit(name(), all, Splits.DEFAULT_TEST_FRACTION, validationFraction, seed);
     }
+
+    @Override
+    public String license() {
+        return "cc-by-4.0";
+    }
 }

@@ -56,4 +56,9 @@ public final class FashionMnistDataset extends CachedDataset {
     protected DataSplits read(Path dir, long seed, double validationFraction) {
         return MnistDataset.readIdxPair(name(), dir, CLASSES, seed, validationFraction);
     }
+
+    @Override
+    public String license() {
+        return "mit";
+    }
 }

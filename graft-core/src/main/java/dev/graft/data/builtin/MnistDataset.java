@@ -66,4 +66,9 @@ public final class MnistDataset extends CachedDataset {
         ImageData test = IdxImages.load(name + "/test", dir.resolve(TEST_IMAGES), dir.resolve(TEST_LABELS), classes);
         return Splits.withValidation(name, train, test, validationFraction, seed);
     }
+
+    @Override
+    public String license() {
+        return "mit";
+    }
 }

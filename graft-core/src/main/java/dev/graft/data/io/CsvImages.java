@@ -268,7 +268,7 @@ public final class CsvImages {
     }
 
     /** The class names of the labels: 0..max for dense whole numbers, else the distinct labels in order. */
-    static List<String> classNames(List<String> labels, Path file, int maxClasses) {
+    public static List<String> classNames(List<String> labels, Path file, int maxClasses) {
         List<String> names = new ArrayList<>();
         if (labels.stream().allMatch(CsvImages::isWholeNumber)) {
             TreeSet<Integer> distinct = new TreeSet<>();

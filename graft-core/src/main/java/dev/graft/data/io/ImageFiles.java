@@ -83,7 +83,10 @@ public final class ImageFiles {
      * @param width the size the caller needs (0 = full resolution)
      */
     public static Pixels read(Path file, int height, int width) {
-        return toPixels(decode(file, height, width));
+        if (!Files.isRegularFile(file)) {
+            throw new GraftException("image " + file + " is missing", "check the path");
+        }
+        return toPixels(decode(file.toFile(), file.toString(), height, width));
     }
 
     /**
@@ -95,8 +98,26 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new GraftException("image " + file + " is missing", "check the path");
         }
+        return decode(file.toFile(), file.toString(), height, width).image();
+    }
+
+    /** PNG text keyword of a 16-bit gray image whose values are whole numbers of 1/L: its L (see {@link #png}). */
+    static final String LEVELS_KEY = "Graft-Levels";
+
+    /** A decoded image and, for a 16-bit gray PNG written by {@link #png}, the number of levels its values take (else 0). */
+    private record Decoded(BufferedImage image, int levels) {}
+
+    /**
+     * Reads an image held in memory (e.g. the PNG bytes of a Parquet image column) as {@link #read(Path, int, int)}
+     * reads a file; {@code where} names it in errors (e.g. {@code FILE row 12}).
+     */
+    public static Pixels read(byte[] bytes, String where, int height, int width) {
+        return toPixels(decode(new java.io.ByteArrayInputStream(bytes), where, height, width));
+    }
+
+    private static Decoded decode(Object source, String file, int height, int width) {
         ImageReader reader = null;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(source)) {
             if (in == null) {
                 throw new GraftException("cannot open image " + file, "check the path and permissions");
             }
@@ -105,7 +126,7 @@ public final class ImageFiles {
                 throw new GraftException("image " + file + " is not in a format Java can read", "use PNG, JPEG, BMP or GIF files");
             }
             reader = readers.next();
-            reader.setInput(in, true, true);
+            reader.setInput(in, true, false);
             long w = reader.getWidth(0);
             long h = reader.getHeight(0);
             long limit = maxPixels();
@@ -121,7 +142,8 @@ public final class ImageFiles {
             if (step > 1) {
                 param.setSourceSubsampling(step, step, 0, 0);
             }
-            return reader.read(0, param);
+            BufferedImage img = reader.read(0, param);
+            return new Decoded(img, step == 1 ? levels(reader) : 0);
         } catch (IOException | RuntimeException e) {
             if (e instanceof GraftException g) {
                 throw g;
@@ -142,7 +164,28 @@ public final class ImageFiles {
         return (int) Math.max(1, Math.min(w / (2L * width), h / (2L * height)));
     }
 
-    private static Pixels toPixels(BufferedImage img) {
+    private static int levels(ImageReader reader) throws IOException {
+        javax.imageio.metadata.IIOMetadata meta = reader.getImageMetadata(0);
+        if (meta == null || !java.util.Arrays.asList(meta.getMetadataFormatNames()).contains("javax_imageio_png_1.0")) {
+            return 0;
+        }
+        org.w3c.dom.NodeList entries = ((org.w3c.dom.Element) meta.getAsTree("javax_imageio_png_1.0")).getElementsByTagName("tEXtEntry");
+        for (int i = 0; i < entries.getLength(); i++) {
+            org.w3c.dom.Element e = (org.w3c.dom.Element) entries.item(i);
+            if (LEVELS_KEY.equals(e.getAttribute("keyword"))) {
+                try {
+                    int l = Integer.parseInt(e.getAttribute("value").trim());
+                    return l > 0 && l < 65535 ? l : 0;
+                } catch (NumberFormatException x) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static Pixels toPixels(Decoded d) {
+        BufferedImage img = d.image();
         int w = img.getWidth();
         int h = img.getHeight();
         boolean gray = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
@@ -151,10 +194,13 @@ public final class ImageFiles {
             // Read the raster directly: getRGB would pass gray values through a gamma conversion.
             Raster r = img.getRaster();
             float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+            int levels = max == 65535 ? d.levels() : 0;
             float[] v = new float[h * w];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    v[y * w + x] = r.getSample(x, y, 0) / max;
+                    // a value j/L written as 16 bits reads back as exactly j/L, as (float) (j / (double) L)
+                    v[y * w + x] = levels > 0 ? (float) (Math.round(r.getSample(x, y, 0) * (double) levels / 65535.0) / (double) levels)
+                            : r.getSample(x, y, 0) / max;
                 }
             }
             return new Pixels(1, h, w, v);
@@ -176,6 +222,91 @@ public final class ImageFiles {
      * {@code scale x scale} block so small images are visible.
      */
     public static void writePng(Pixels p, int scale, Path out) {
+        BufferedImage img = image(p, scale);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (!ImageIO.write(img, "png", out.toFile())) {
+                throw new GraftException("no PNG writer is available", "use a full JDK");
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + out + ": " + e.getMessage(), "check the path and permissions");
+        }
+    }
+
+    /**
+     * One image as PNG bytes, one pixel per pixel: 8 bits per channel when every value is a whole
+     * number of 255ths (so it reads back exactly), otherwise a gray image is written with 16 bits
+     * (e.g. the 17 levels of the digits data set, which 8 bits cannot hold exactly). When its values
+     * are whole numbers of 1/L (L up to 4096, e.g. 16 for digits) a {@code Graft-Levels: L} text chunk
+     * says so, and {@link #read(byte[], String, int, int)} gives back exactly those values; any other
+     * PNG reader sees an ordinary 16-bit gray image.
+     */
+    public static byte[] png(Pixels p) {
+        BufferedImage img = image(p, 1);
+        int levels = 0;
+        if (p.channels() == 1 && !exactIn8Bits(p.values())) {
+            img = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_USHORT_GRAY);
+            for (int y = 0; y < p.height(); y++) {
+                for (int x = 0; x < p.width(); x++) {
+                    img.getRaster().setSample(x, y, 0, Math.round(Math.max(0f, Math.min(1f, p.get(0, y, x))) * 65535f));
+                }
+            }
+            levels = levels(p.values());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+            javax.imageio.ImageTypeSpecifier type = javax.imageio.ImageTypeSpecifier.createFromRenderedImage(img);
+            javax.imageio.metadata.IIOMetadata meta = writer.getDefaultImageMetadata(type, null);
+            if (levels > 0) {
+                javax.imageio.metadata.IIOMetadataNode entry = new javax.imageio.metadata.IIOMetadataNode("tEXtEntry");
+                entry.setAttribute("keyword", LEVELS_KEY);
+                entry.setAttribute("value", Integer.toString(levels));
+                javax.imageio.metadata.IIOMetadataNode text = new javax.imageio.metadata.IIOMetadataNode("tEXt");
+                text.appendChild(entry);
+                javax.imageio.metadata.IIOMetadataNode root = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_png_1.0");
+                root.appendChild(text);
+                meta.mergeTree("javax_imageio_png_1.0", root);
+            }
+            writer.setOutput(ios);
+            writer.write(new javax.imageio.IIOImage(img, null, meta));
+            writer.dispose();
+        } catch (IOException | java.util.NoSuchElementException e) {
+            throw new GraftException("cannot encode an image as PNG: " + e.getMessage(), "use a full JDK");
+        }
+        return out.toByteArray();
+    }
+
+    /** The smallest L up to 4096 with every value a whole number of 1/L (as a float), or 0. */
+    private static int levels(float[] values) {
+        for (int l = 2; l <= 4096; l++) {
+            boolean all = true;
+            for (float v : values) {
+                if ((float) (Math.round(v * (double) l) / (double) l) != v) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return l;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean exactIn8Bits(float[] values) {
+        for (float v : values) {
+            if (Math.round(v * 255f) / 255f != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BufferedImage image(Pixels p, int scale) {
         if (p.channels() != 1 && p.channels() != 3) {
             throw new GraftException("cannot write a " + p.channels() + "-channel image as PNG", "only 1 (gray) or 3 (RGB) channels");
         }
@@ -196,17 +327,7 @@ public final class ImageFiles {
                 }
             }
         }
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (!ImageIO.write(img, "png", out.toFile())) {
-                throw new GraftException("no PNG writer is available", "use a full JDK");
-            }
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + out + ": " + e.getMessage(), "check the path and permissions");
-        }
+        return img;
     }
 
     private static int toByte(float v) {

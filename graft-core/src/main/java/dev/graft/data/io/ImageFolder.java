@@ -61,7 +61,11 @@ public final class ImageFolder {
         return new Loaded(readSplit(name, root, classFolders(root), size), null);
     }
 
-    private static ImageData readSplit(String name, Path dir, List<String> classes, int[] size) {
+    /**
+     * Reads one split folder {@code dir/<class>/*} whose classes are {@code classes} (a class missing
+     * from {@code dir} is allowed), as the split of a larger data set.
+     */
+    public static ImageData readSplit(String name, Path dir, List<String> classes, int[] size) {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int c = 0; c < classes.size(); c++) {
@@ -83,7 +87,8 @@ public final class ImageFolder {
         return ImageStack.read(name, files, lb, classes, size, "folder:DIR?size=HxW");
     }
 
-    private static List<String> classFolders(Path dir) {
+    /** The class folders of {@code dir}, sorted; none is an error. */
+    public static List<String> classFolders(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             List<String> classes = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
                     .filter(n -> !n.startsWith(".")).sorted().toList();
@@ -97,7 +102,8 @@ public final class ImageFolder {
         }
     }
 
-    private static List<Path> imagesIn(Path dir) {
+    /** The image files directly in {@code dir}, sorted. */
+    public static List<Path> imagesIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> {
                 String f = p.getFileName().toString();

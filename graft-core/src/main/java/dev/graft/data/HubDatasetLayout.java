@@ -1,0 +1,763 @@
+package dev.graft.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.graft.GraftException;
+import dev.graft.data.io.CsvImages;
+import dev.graft.data.io.ImageFiles;
+import dev.graft.data.io.ImageFolder;
+import dev.graft.data.io.ImageStack;
+import dev.graft.data.io.ParquetTables;
+import dev.graft.hub.protocol.HubProtocolException;
+import dev.graft.hub.protocol.ModelCardData;
+import dev.graft.text.TextData;
+import dev.graft.text.TextFiles;
+import dev.graft.text.TextSource;
+import dev.graft.text.TextSplits;
+import dev.graft.util.Json;
+import dev.graft.util.Permutations;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * How a data set repository is laid out, by Hugging Face's data-files conventions, and its splits read
+ * as images or texts. The splits are, in this order of precedence:
+ * <ol>
+ *   <li>the {@code configs:} {@code data_files} of the README card's YAML (the {@code default} config, else the first);
+ *   <li>files or folders named after a split at the top or under {@code data/}: {@code train*}, {@code test*}
+ *       ({@code testing}, {@code eval}), {@code validation*} ({@code valid}, {@code val}, {@code dev}), e.g.
+ *       {@code data/train-00000-of-00001.parquet}, {@code train.csv}, {@code test/cat/1.png}.
+ * </ol>
+ * A split is Parquet (an image column of {@code {bytes, path}} structs, or a text column, and a label
+ * column), CSV or JSON Lines (text and label columns), or an image folder: one folder per class, or
+ * images with a {@code metadata.csv} / {@code metadata.jsonl} giving each {@code file_name} its label.
+ * Columns are found by name and type unless the spec names them ({@code ?image=}, {@code ?text=},
+ * {@code ?label=}); class names are those the card's {@code dataset_info.features} declare for the label
+ * column ({@code class_label.names}), else the labels found (numbers in order, else sorted).
+ *
+ * <pre>{@code
+ * HubDatasetLayout l = HubDatasetLayout.detect(snapshotDir, "digits");
+ * l.splits().keySet();                                        // [TRAIN, TEST]
+ * DataSplits s = l.images(DataSpec.parse("hf-hub:datasets/alice/digits"), 42, 0.1);
+ * }</pre>
+ */
+public final class HubDatasetLayout {
+    /** The splits a repository may hold, with the words that name each in file and folder names. */
+    public enum Split {
+        TRAIN("train", "training"),
+        VALIDATION("validation", "valid", "val", "dev"),
+        TEST("test", "testing", "eval", "evaluation");
+
+        private final List<String> words;
+
+        Split(String... words) {
+            this.words = List.of(words);
+        }
+
+        /** The split's name in a card and a file name, e.g. {@code train}. */
+        public String id() {
+            return words.get(0);
+        }
+
+        static Split of(String name) {
+            for (Split s : values()) {
+                if (s.words.contains(name.toLowerCase(Locale.ROOT))) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** How a split's rows are stored. */
+    public enum Format { PARQUET, CSV, JSONL, IMAGE_FOLDER }
+
+    /**
+     * One split's files.
+     *
+     * @param files the data files in order, or for {@link Format#IMAGE_FOLDER} the one split folder
+     */
+    public record SplitFiles(Split split, Format format, List<Path> files) {}
+
+    /** Names that mark a column by what it holds. */
+    private static final List<String> LABEL_NAMES = List.of("label", "labels", "class", "category", "intent", "target");
+    private static final List<String> TEXT_NAMES = List.of("text", "sentence", "content", "review", "document", "utterance", "question");
+    private static final List<String> IMAGE_NAMES = List.of("image", "img", "picture", "photo");
+    private static final String EXPECTED = "expected train*/test*/validation* files or folders (e.g. data/train-00000-of-00001.parquet,"
+            + " train.csv, train.jsonl, train/<class>/*.png) or configs: data_files in README.md";
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private final Path root;
+    private final String name;
+    private final Map<Split, SplitFiles> splits;
+    private final Map<String, List<String>> classLabels;
+    private final Map<String, String> dtypes;
+
+    private HubDatasetLayout(Path root, String name, Map<Split, SplitFiles> splits, Map<String, List<String>> classLabels,
+            Map<String, String> dtypes) {
+        this.root = root;
+        this.name = name;
+        this.splits = splits;
+        this.classLabels = classLabels;
+        this.dtypes = dtypes;
+    }
+
+    /** Pulls the repository a {@code hf-hub:datasets/...} spec names (through {@link DatasetRepoResolver}) and reads its layout. */
+    public static HubDatasetLayout pull(DataSpec spec) {
+        String repo = spec.repo();
+        int at = repo.indexOf('@');
+        String rev = at < 0 ? null : repo.substring(at + 1);
+        String id = at < 0 ? repo : repo.substring(0, at);
+        if (rev != null && rev.isEmpty()) {
+            throw new GraftException("empty revision in '" + spec.text() + "'", "write hf-hub:datasets/owner/name or ...@revision");
+        }
+        Path dir = DatasetRepoResolver.find().snapshot(id, rev);
+        return detect(dir, id.substring(id.indexOf('/') + 1));
+    }
+
+    /** Reads the layout of a repository's files in {@code root}; {@code name} names the splits ({@code NAME/train}). */
+    public static HubDatasetLayout detect(Path root, String name) {
+        if (!Files.isDirectory(root)) {
+            throw new GraftException("data set folder " + root + " does not exist", "pull the data set again");
+        }
+        Map<String, Object> card = card(root);
+        List<String> files = files(root);
+        Map<Split, List<String>> bySplit = fromConfigs(card, files);
+        if (bySplit.isEmpty()) {
+            bySplit = byConvention(files);
+        }
+        if (bySplit.isEmpty()) {
+            List<String> shown = files.size() > 8 ? files.subList(0, 8) : files;
+            throw new GraftException("data set " + name + " has no split files: it holds " + (files.isEmpty() ? "no data files"
+                    : String.join(", ", shown) + (files.size() > shown.size() ? ", ... (" + files.size() + " files)" : "")) + "; " + EXPECTED,
+                    "rename the files after their split, or list them under configs: data_files in README.md");
+        }
+        if (!bySplit.containsKey(Split.TRAIN)) {
+            throw new GraftException("data set " + name + " has " + bySplit.keySet().stream().map(Split::id).toList() + " but no train split; "
+                    + EXPECTED, "add the training files (train*)");
+        }
+        Map<Split, SplitFiles> splits = new EnumMap<>(Split.class);
+        bySplit.forEach((s, list) -> splits.put(s, splitFiles(root, s, list, name)));
+        Map<String, List<String>> classLabels = new HashMap<>();
+        Map<String, String> dtypes = new HashMap<>();
+        features(card, classLabels, dtypes);
+        SplitFiles train = splits.get(Split.TRAIN);
+        if (train.format() == Format.PARQUET) {
+            parquetFeatures(train.files().get(0), classLabels, dtypes);
+        }
+        return new HubDatasetLayout(root, name, splits, classLabels, dtypes);
+    }
+
+    /** The splits found, train first. */
+    public Map<Split, SplitFiles> splits() {
+        return splits;
+    }
+
+    /** The class names the card declares for {@code column}, or null. */
+    public List<String> declaredClassNames(String column) {
+        return classLabels.get(column);
+    }
+
+    // ------------------------------------------------------------------ images
+
+    /** The splits as images; validation comes from the repository or is carved from train with {@code seed}. */
+    public DataSplits images(DataSpec spec, long seed, double validationFraction) {
+        Map<Split, List<Object>> raw = new EnumMap<>(Split.class);
+        Map<Split, List<String>> labels = new EnumMap<>(Split.class);
+        Map<Split, List<String>> where = new EnumMap<>(Split.class);
+        String labelColumn = null;
+        for (SplitFiles sf : splits.values()) {
+            List<Object> images = new ArrayList<>();
+            List<String> lb = new ArrayList<>();
+            List<String> wh = new ArrayList<>();
+            switch (sf.format()) {
+                case PARQUET -> labelColumn = parquetImages(sf, spec, images, lb, wh);
+                case IMAGE_FOLDER -> labelColumn = folderImages(sf, spec, images, lb, wh);
+                default -> throw new GraftException("data set " + name + " holds " + sf.format().name().toLowerCase(Locale.ROOT)
+                        + " files (" + rel(sf.files().get(0)) + "), not images", "train a text model on it (text-finetune --data "
+                        + spec.text() + "), or publish images as Parquet or image folders");
+            }
+            raw.put(sf.split(), images);
+            labels.put(sf.split(), lb);
+            where.put(sf.split(), wh);
+        }
+        List<String> names = classNames(labelColumn, labels, where);
+        Map<Split, ImageData> data = new EnumMap<>(Split.class);
+        int[] size = spec.size();
+        for (Split s : raw.keySet()) {
+            List<Object> images = raw.get(s);
+            List<String> wh = where.get(s);
+            int[] lb = indices(labelColumn, names, labels.get(s), wh);
+            data.put(s, ImageStack.stack(name + "/" + s.id(), images.size(), i -> {
+                Object im = images.get(i);
+                if (im instanceof Path p) {
+                    return size != null ? ImageFiles.read(p, size[0], size[1]) : ImageFiles.read(p);
+                }
+                return ImageFiles.read((byte[]) im, wh.get(i), size == null ? 0 : size[0], size == null ? 0 : size[1]);
+            }, wh::get, lb, names, size, spec.text() + "?size=HxW"));
+        }
+        ImageData train = data.get(Split.TRAIN);
+        ImageData test = data.get(Split.TEST);
+        ImageData val = data.get(Split.VALIDATION);
+        if (test == null && val == null) {
+            return Splits.fromUnsplit(name, train, spec.testFraction(), validationFraction, seed);
+        }
+        if (test == null) {
+            Splits.Part t = Splits.stratified(train, spec.testFraction(), Splits.FIXED_TEST_SEED, name + "/train", name + "/test");
+            return new DataSplits(t.kept(), val, t.heldOut());
+        }
+        if (val == null) {
+            return Splits.withValidation(name, train, test, validationFraction, seed);
+        }
+        return new DataSplits(train, val, test);
+    }
+
+    private String parquetImages(SplitFiles sf, DataSpec spec, List<Object> images, List<String> labels, List<String> where) {
+        String labelColumn = null;
+        for (Path file : sf.files()) {
+            List<ParquetTables.Column> cols = ParquetTables.columns(file);
+            ParquetTables.Column image = column(cols, cols, spec.imageColumn(), "image", file, ParquetTables.Column::isImage, IMAGE_NAMES,
+                    "(a struct of bytes and path, as Hugging Face writes an Image feature)");
+            ParquetTables.Column label = labelColumn(cols, spec, file, image.name());
+            labelColumn = label.name();
+            ParquetTables.read(file, List.of(quote(image.name()) + ".bytes", quote(label.name())), (row, rs) -> {
+                String at = rel(file) + " row " + row;
+                byte[] b = ParquetTables.bytes(rs, 1);
+                if (b == null) {
+                    throw new GraftException(at + " has no image bytes in column '" + image.name() + "'", "give every row its image's bytes");
+                }
+                images.add(b);
+                labels.add(labelText(rs.getObject(2), at, label.name()));
+                where.add(at);
+            });
+        }
+        return labelColumn;
+    }
+
+    private String folderImages(SplitFiles sf, DataSpec spec, List<Object> images, List<String> labels, List<String> where) {
+        Path dir = sf.files().get(0);
+        Path meta = Files.isRegularFile(dir.resolve("metadata.csv")) ? dir.resolve("metadata.csv")
+                : Files.isRegularFile(dir.resolve("metadata.jsonl")) ? dir.resolve("metadata.jsonl") : null;
+        if (meta == null) {
+            for (String c : ImageFolder.classFolders(dir)) {
+                for (Path p : ImageFolder.imagesIn(dir.resolve(c))) {
+                    images.add(p);
+                    labels.add(c);
+                    where.add(rel(p));
+                }
+            }
+            if (images.isEmpty()) {
+                throw new GraftException("image folder " + rel(dir) + " holds no images", "put them in one folder per class");
+            }
+            return "label";
+        }
+        List<Row> rows = rows(meta, Format.valueOf(meta.toString().endsWith(".csv") ? "CSV" : "JSONL"));
+        String label = spec.label();
+        if (label == null && !rows.isEmpty()) {
+            label = rows.get(0).values().keySet().stream().filter(k -> LABEL_NAMES.contains(k.toLowerCase(Locale.ROOT))).findFirst()
+                    .orElse(rows.get(0).values().keySet().stream().filter(k -> !k.equals("file_name")).findFirst().orElse(null));
+        }
+        for (Row r : rows) {
+            String at = rel(meta) + " row " + r.row();
+            Object f = r.values().get("file_name");
+            if (f == null) {
+                throw new GraftException(at + " has no file_name", "give every row the image's file_name, relative to " + rel(meta));
+            }
+            Path p = dir.resolve(f.toString()).normalize();
+            if (!p.startsWith(dir) || !Files.isRegularFile(p)) {
+                throw new GraftException(at + " names " + f + ", which the repository does not hold", "file_name is relative to " + rel(dir));
+            }
+            if (label == null || !r.values().containsKey(label)) {
+                throw new GraftException(at + " has no label column" + (label == null ? "" : " '" + label + "'"),
+                        "give metadata a label column, or name it with ?label=COLUMN");
+            }
+            images.add(p);
+            labels.add(labelText(r.values().get(label), at, label));
+            where.add(rel(p));
+        }
+        return label;
+    }
+
+    // ------------------------------------------------------------------ texts
+
+    /** A text source over a {@code hf-hub:datasets/...} spec: the repository is pulled when it is loaded. */
+    public static TextSource textSource(DataSpec spec) {
+        return new TextSource() {
+            @Override
+            public String name() {
+                return spec.text();
+            }
+
+            @Override
+            public String description() {
+                return describe(spec);
+            }
+
+            @Override
+            public TextSplits load(long seed) {
+                return pull(spec).texts(spec, seed);
+            }
+        };
+    }
+
+    /** One line naming the repository a {@code hf-hub:datasets/...} spec names. */
+    static String describe(DataSpec spec) {
+        return "data set repository " + spec.repo() + " on the hub";
+    }
+
+    /** The splits as labelled texts; validation and test come from the repository or are carved from train with {@code seed}. */
+    public TextSplits texts(DataSpec spec, long seed) {
+        Map<Split, List<String>> texts = new EnumMap<>(Split.class);
+        Map<Split, List<String>> labels = new EnumMap<>(Split.class);
+        Map<Split, List<String>> where = new EnumMap<>(Split.class);
+        String labelColumn = null;
+        for (SplitFiles sf : splits.values()) {
+            if (sf.format() == Format.IMAGE_FOLDER) {
+                throw new GraftException("data set " + name + " holds images (" + rel(sf.files().get(0)) + "), not texts",
+                        "train an image model on it: finetune --data " + spec.text());
+            }
+            List<String> tx = new ArrayList<>();
+            List<String> lb = new ArrayList<>();
+            List<String> wh = new ArrayList<>();
+            for (Path file : sf.files()) {
+                List<Row> rows;
+                List<ParquetTables.Column> cols;
+                if (sf.format() == Format.PARQUET) {
+                    cols = ParquetTables.columns(file);
+                    List<String> exprs = cols.stream().map(c -> quote(c.name())).toList();
+                    rows = new ArrayList<>();
+                    List<Row> out = rows;
+                    ParquetTables.read(file, exprs, (row, rs) -> {
+                        Map<String, Object> v = new LinkedHashMap<>();
+                        for (int i = 0; i < cols.size(); i++) {
+                            v.put(cols.get(i).name(), rs.getObject(i + 1));
+                        }
+                        out.add(new Row(v, row));
+                    });
+                } else {
+                    rows = rows(file, sf.format());
+                    cols = rows.isEmpty() ? List.of() : rows.get(0).values().entrySet().stream()
+                            .map(e -> new ParquetTables.Column(e.getKey(), e.getValue() instanceof Number ? "BIGINT" : "VARCHAR")).toList();
+                }
+                if (rows.isEmpty()) {
+                    throw new GraftException(rel(file) + " holds no rows", "give one row per labelled text");
+                }
+                ParquetTables.Column label = labelColumn(cols, spec, file, null);
+                ParquetTables.Column text = column(cols.stream().filter(c -> !c.name().equals(label.name())).toList(), cols, spec.textColumn(),
+                        "text", file, ParquetTables.Column::isText, TEXT_NAMES, "(a string column)");
+                labelColumn = label.name();
+                for (Row r : rows) {
+                    String at = rel(file) + " row " + r.row();
+                    Object t = r.values().get(text.name());
+                    if (t == null || t.toString().isBlank()) {
+                        throw new GraftException(at + " has an empty text in column '" + text.name() + "'", "give every row a text or remove it");
+                    }
+                    tx.add(t.toString().strip());
+                    lb.add(labelText(r.values().get(label.name()), at, label.name()));
+                    wh.add(at);
+                }
+            }
+            texts.put(sf.split(), tx);
+            labels.put(sf.split(), lb);
+            where.put(sf.split(), wh);
+        }
+        List<String> names = classNames(labelColumn, labels, where);
+        Map<Split, TextData> data = new EnumMap<>(Split.class);
+        for (Split s : texts.keySet()) {
+            data.put(s, new TextData(name + "/" + s.id(), names, texts.get(s), indices(labelColumn, names, labels.get(s), where.get(s))));
+        }
+        TextData train = data.get(Split.TRAIN);
+        TextData val = data.get(Split.VALIDATION);
+        TextData test = data.get(Split.TEST);
+        double valFraction = spec.validationFraction();
+        if (test == null && val == null) {
+            return TextFiles.stratifiedSplit(renamed(train, name), seed, spec.testFraction(), valFraction);
+        }
+        if (val == null || test == null) {
+            TextSplits carved = TextFiles.stratifiedSplit(renamed(train, name), seed, test == null ? spec.testFraction() : 0,
+                    val == null ? valFraction : 0);
+            return new TextSplits(carved.train(), val == null ? carved.validation() : val, test == null ? carved.test() : test);
+        }
+        return new TextSplits(train, val, test);
+    }
+
+    private static TextData renamed(TextData d, String name) {
+        return d.subset(name, Permutations.identity(d.size()));
+    }
+
+    // ------------------------------------------------------------------ columns and labels
+
+    /** A labelled row of CSV, JSON Lines or Parquet, numbered from 1. */
+    private record Row(Map<String, Object> values, long row) {}
+
+    private ParquetTables.Column labelColumn(List<ParquetTables.Column> cols, DataSpec spec, Path file, String not) {
+        List<ParquetTables.Column> rest = cols.stream().filter(c -> !c.name().equals(not)).toList();
+        if (spec.label() == null) {
+            for (ParquetTables.Column c : rest) {
+                if (classLabels.containsKey(c.name())) {
+                    return c;
+                }
+            }
+        }
+        return column(rest, cols, spec.label(), "label", file, ParquetTables.Column::isInteger, LABEL_NAMES, "(class ids or names)");
+    }
+
+    /** The column {@code given}, else one with a telling name, else the first of the right type; else an error listing the columns. */
+    private ParquetTables.Column column(List<ParquetTables.Column> cols, List<ParquetTables.Column> all, String given, String what,
+            Path file, java.util.function.Predicate<ParquetTables.Column> type, List<String> names, String shape) {
+        if (given != null) {
+            return cols.stream().filter(c -> c.name().equals(given)).findFirst().orElseThrow(() -> new GraftException(
+                    rel(file) + " has no column '" + given + "'; its columns: " + all, "name one of its columns with ?" + what + "=COLUMN"));
+        }
+        for (ParquetTables.Column c : cols) {
+            if (what.equals(dtypes.get(c.name())) && type.test(c)) {
+                return c;
+            }
+        }
+        for (ParquetTables.Column c : cols) {
+            if (names.contains(c.name().toLowerCase(Locale.ROOT)) && (type.test(c) || !what.equals("image"))) {
+                return c;
+            }
+        }
+        return cols.stream().filter(type).findFirst().orElseThrow(() -> new GraftException(rel(file) + " has no " + what + " column "
+                + shape + "; its columns: " + (all.isEmpty() ? "none" : all.toString()), "name it with ?" + what + "=COLUMN"));
+    }
+
+    private static String labelText(Object v, String at, String column) {
+        if (v == null || v.toString().isBlank()) {
+            throw new GraftException(at + " has no label in column '" + column + "'", "give every row a label");
+        }
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return Long.toString(n.longValue());
+        }
+        return v.toString().strip();
+    }
+
+    /** The declared class names of the label column, else those of the labels found (numbers in order, else sorted). */
+    private List<String> classNames(String column, Map<Split, List<String>> labels, Map<Split, List<String>> where) {
+        List<String> declared = classLabels.get(column);
+        if (declared != null) {
+            return declared;
+        }
+        List<String> all = new ArrayList<>();
+        labels.values().forEach(all::addAll);
+        return CsvImages.classNames(all, root.resolve(where.get(Split.TRAIN).get(0).split(" row ")[0]), CsvImages.DEFAULT_MAX_CLASSES);
+    }
+
+    private int[] indices(String column, List<String> names, List<String> labels, List<String> where) {
+        boolean declared = classLabels.containsKey(column);
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        int[] out = new int[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            String l = labels.get(i);
+            Integer k = null;
+            if (declared && isWholeNumber(l)) {
+                long v = Long.parseLong(l);
+                k = v >= 0 && v < names.size() ? (int) v : null;
+            } else {
+                k = index.get(l);
+            }
+            if (k == null) {
+                throw new GraftException(where.get(i) + ": label " + l + " is outside the " + names.size() + " class names"
+                        + (declared ? " README.md declares for '" + column + "'" : "") + " (" + shortList(names) + ")",
+                        declared ? "fix the label, or add its class to dataset_info.features in README.md" : "fix the label");
+            }
+            out[i] = k;
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ files and card
+
+    private static Map<String, Object> card(Path root) {
+        Path readme = root.resolve("README.md");
+        if (!Files.isRegularFile(readme)) {
+            return Map.of();
+        }
+        try {
+            return ModelCardData.read(Files.readString(readme, StandardCharsets.UTF_8)).data();
+        } catch (HubProtocolException e) {
+            throw new GraftException(e.getMessage(), e.fix());
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + readme + ": " + e.getMessage(), "pull the data set again");
+        }
+    }
+
+    /** {@code dataset_info.features}: the class names of each class_label column, and each column's dtype. */
+    @SuppressWarnings("unchecked")
+    private static void features(Map<String, Object> card, Map<String, List<String>> classLabels, Map<String, String> dtypes) {
+        Object info = card.get("dataset_info");
+        if (info instanceof List<?> l) {
+            info = l.stream().<Object>map(o -> o).filter(o -> o instanceof Map<?, ?> m && "default".equals(m.get("config_name")))
+                    .findFirst().orElse(l.isEmpty() ? null : l.get(0));
+        }
+        if (!(info instanceof Map<?, ?> m) || !(m.get("features") instanceof List<?> features)) {
+            return;
+        }
+        for (Object f : features) {
+            if (!(f instanceof Map<?, ?> feature) || feature.get("name") == null) {
+                continue;
+            }
+            String col = feature.get("name").toString();
+            Object dtype = feature.get("dtype");
+            Object cl = dtype instanceof Map<?, ?> d ? d.get("class_label") : feature.get("class_label");
+            if (cl instanceof Map<?, ?> c && c.get("names") != null) {
+                Object names = c.get("names");
+                List<String> out = new ArrayList<>();
+                if (names instanceof Map<?, ?> byIndex) {
+                    for (int i = 0; i < byIndex.size(); i++) {
+                        Object n = byIndex.containsKey(Integer.toString(i)) ? byIndex.get(Integer.toString(i)) : byIndex.get(i);
+                        if (n == null) {
+                            throw new GraftException("README.md dataset_info: class_label of '" + col + "' has no name for " + i,
+                                    "number the names 0..N-1");
+                        }
+                        out.add(n.toString());
+                    }
+                } else if (names instanceof List<?> list) {
+                    list.forEach(n -> out.add(String.valueOf(n)));
+                }
+                classLabels.put(col, out);
+                dtypes.put(col, "label");
+            } else if ("image".equals(dtype)) {
+                dtypes.put(col, "image");
+            } else if ("string".equals(dtype)) {
+                dtypes.put(col, "text");
+            }
+        }
+    }
+
+    /**
+     * The features {@code datasets} writes into a Parquet file's {@code huggingface} metadata
+     * ({@code info.features}: {@code ClassLabel} names, {@code Image}, string {@code Value}), for the
+     * columns the card does not describe.
+     */
+    private static void parquetFeatures(Path file, Map<String, List<String>> classLabels, Map<String, String> dtypes) {
+        String json = ParquetTables.metadata(file, "huggingface");
+        if (json == null) {
+            return;
+        }
+        JsonNode features;
+        try {
+            features = Json.MAPPER.readTree(json).path("info").path("features");
+        } catch (IOException e) {
+            return; // unreadable metadata describes nothing; the columns are found by name and type
+        }
+        features.fields().forEachRemaining(f -> {
+            String col = f.getKey();
+            String type = f.getValue().path("_type").asText();
+            if (dtypes.containsKey(col)) {
+                return;
+            }
+            if (type.equals("ClassLabel") && f.getValue().path("names").isArray()) {
+                List<String> names = new ArrayList<>();
+                f.getValue().path("names").forEach(n -> names.add(n.asText()));
+                classLabels.put(col, names);
+                dtypes.put(col, "label");
+            } else if (type.equals("Image")) {
+                dtypes.put(col, "image");
+            } else if (type.equals("Value") && f.getValue().path("dtype").asText().equals("string")) {
+                dtypes.put(col, "text");
+            }
+        });
+    }
+
+    /** The data files of the repository, relative, sorted ({@code README.md}, dot files and {@code .gitattributes} left out). */
+    private static List<String> files(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(r -> !r.equals("README.md") && Stream.of(r.split("/")).noneMatch(c -> c.startsWith(".")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new GraftException("cannot list " + root + ": " + e.getMessage(), "pull the data set again");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Split, List<String>> fromConfigs(Map<String, Object> card, List<String> files) {
+        Map<Split, List<String>> out = new EnumMap<>(Split.class);
+        if (!(card.get("configs") instanceof List<?> configs) || configs.isEmpty()) {
+            return out;
+        }
+        Object config = configs.stream().<Object>map(o -> o).filter(o -> o instanceof Map<?, ?> m && "default".equals(m.get("config_name")))
+                .findFirst().orElse(configs.get(0));
+        Object dataFiles = config instanceof Map<?, ?> m ? m.get("data_files") : null;
+        if (dataFiles instanceof String || dataFiles instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String) {
+            out.put(Split.TRAIN, matching(files, dataFiles));
+        } else if (dataFiles instanceof List<?> entries) {
+            for (Object e : entries) {
+                if (e instanceof Map<?, ?> entry && entry.get("split") != null) {
+                    Split s = Split.of(entry.get("split").toString());
+                    if (s != null) {
+                        out.put(s, matching(files, entry.get("path")));
+                    }
+                }
+            }
+        }
+        out.values().removeIf(List::isEmpty);
+        return out;
+    }
+
+    private static List<String> matching(List<String> files, Object patterns) {
+        List<String> globs = patterns instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(patterns));
+        List<String> out = new ArrayList<>();
+        for (String g : globs) {
+            PathMatcher m;
+            try {
+                m = FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) { // PatternSyntaxException included
+                throw new GraftException("README.md configs: the data_files path '" + g + "' is not a glob pattern",
+                        "write e.g. path: data/train-*");
+            }
+            files.stream().filter(f -> m.matches(Path.of(f)) && !out.contains(f)).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static Map<Split, List<String>> byConvention(List<String> files) {
+        Map<Split, List<String>> out = new EnumMap<>(Split.class);
+        for (String f : files) {
+            String[] c = f.split("/");
+            Split s;
+            if (c.length == 1) {
+                s = splitWord(stem(c[0]));
+            } else {
+                s = splitWord(c[0]);
+                if (s == null && c[0].equals("data")) {
+                    s = splitWord(c.length > 2 ? c[1] : stem(c[1]));
+                }
+            }
+            if (s != null) {
+                out.computeIfAbsent(s, k -> new ArrayList<>()).add(f);
+            }
+        }
+        return out;
+    }
+
+    /** The split a file or folder name stands for: a split word alone or followed by {@code - _ . } or a digit. */
+    private static Split splitWord(String component) {
+        String c = component.toLowerCase(Locale.ROOT);
+        for (Split s : Split.values()) {
+            for (String w : s.words) {
+                if (c.equals(w) || c.startsWith(w) && "-_. 0123456789".indexOf(c.charAt(w.length())) >= 0) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String stem(String file) {
+        int dot = file.indexOf('.');
+        return dot < 0 ? file : file.substring(0, dot);
+    }
+
+    private static SplitFiles splitFiles(Path root, Split split, List<String> files, String name) {
+        List<Path> parquet = files.stream().filter(f -> f.endsWith(".parquet")).map(root::resolve).toList();
+        if (!parquet.isEmpty()) {
+            return new SplitFiles(split, Format.PARQUET, parquet);
+        }
+        List<String> images = files.stream().filter(f -> f.contains("/") && ImageFolder.EXTENSIONS.contains(ext(f))).toList();
+        if (!images.isEmpty()) {
+            String first = images.get(0);
+            String[] c = first.split("/");
+            Path dir = root.resolve(c[0].equals("data") && c.length > 2 && splitWord(c[0]) == null ? c[0] + "/" + c[1] : c[0]);
+            return new SplitFiles(split, Format.IMAGE_FOLDER, List.of(dir));
+        }
+        List<Path> jsonl = files.stream().filter(f -> ext(f).equals("jsonl") || ext(f).equals("json")).map(root::resolve).toList();
+        if (!jsonl.isEmpty()) {
+            return new SplitFiles(split, Format.JSONL, jsonl);
+        }
+        List<Path> csv = files.stream().filter(f -> ext(f).equals("csv")).map(root::resolve).toList();
+        if (!csv.isEmpty()) {
+            return new SplitFiles(split, Format.CSV, csv);
+        }
+        throw new GraftException("data set " + name + ": the " + split.id() + " split has no file Graft reads (" + String.join(", ",
+                files.size() > 5 ? files.subList(0, 5) : files) + ")", "publish it as .parquet, .csv, .jsonl or image folders");
+    }
+
+    private static String ext(String f) {
+        int dot = f.lastIndexOf('.');
+        return dot < 0 ? "" : f.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Rows of a CSV (with a header) or JSON Lines file. */
+    private static List<Row> rows(Path file, Format format) {
+        List<Row> rows = new ArrayList<>();
+        if (format == Format.CSV) {
+            try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
+                    .readValues(file.toFile())) {
+                long row = 0;
+                while (it.hasNextValue()) {
+                    rows.add(new Row(new LinkedHashMap<>(it.nextValue()), ++row));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new GraftException("cannot read CSV " + file.getFileName() + ": " + e.getMessage().lines().findFirst().orElse(""),
+                        "give it a header row and quote fields with commas");
+            }
+            return rows;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long row = 0;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                row++;
+                JsonNode node;
+                try {
+                    node = Json.MAPPER.readTree(line);
+                } catch (IOException e) {
+                    node = null;
+                }
+                if (node == null || !node.isObject()) {
+                    throw new GraftException(file.getFileName() + " row " + row + " is not a JSON object",
+                            "write one object per line, e.g. {\"text\": \"a cat\", \"label\": \"animal\"}");
+                }
+                Map<String, Object> v = new LinkedHashMap<>();
+                node.fields().forEachRemaining(e -> v.put(e.getKey(), e.getValue().isNull() ? null
+                        : e.getValue().isIntegralNumber() ? (Object) e.getValue().longValue() : e.getValue().asText()));
+                rows.add(new Row(v, row));
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "pull the data set again");
+        }
+        return rows;
+    }
+
+    private String rel(Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    private static String quote(String column) {
+        return "\"" + column.replace("\"", "\"\"") + "\"";
+    }
+
+    private static boolean isWholeNumber(String s) {
+        return !s.isEmpty() && s.length() < 18 && (s.chars().allMatch(Character::isDigit) || s.startsWith("-") && s.length() > 1
+                && s.substring(1).chars().allMatch(Character::isDigit));
+    }
+
+    private static String shortList(List<String> names) {
+        return names.size() <= 6 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + String.join(", ", names.subList(names.size() - 2, names.size()));
+    }
+}
