@@ -159,6 +159,12 @@ public final class Weights {
             String prefix = strippablePrefix(ck.names(), state.keySet());
             for (String fileKey : ck.names()) {
                 String key = fileKey.startsWith(prefix) ? fileKey.substring(prefix.length()) : fileKey;
+                String mapped = model instanceof ModelBase mb ? mb.checkpointKey(key) : key;
+                if (mapped == null) {
+                    ignored.add(key);
+                    continue;
+                }
+                key = mapped;
                 Parameter p = state.get(key);
                 if (isNumBatchesTracked(key) || p == null && isBufferKey(key)) {
                     ignored.add(key);
