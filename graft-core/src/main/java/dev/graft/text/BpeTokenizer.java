@@ -81,6 +81,19 @@ public final class BpeTokenizer implements AutoCloseable {
         return null;
     }
 
+    /** A {@code tokenizer.json} file, or a folder as {@link #forFolder} reads it (an error when it holds neither). */
+    public static BpeTokenizer open(Path fileOrDir) {
+        if (!Files.isDirectory(fileOrDir)) {
+            return load(fileOrDir);
+        }
+        BpeTokenizer t = forFolder(fileOrDir);
+        if (t == null) {
+            throw new GraftException(fileOrDir + " holds no " + TOKENIZER_JSON + " and no " + VOCAB_JSON + " + " + MERGES_TXT,
+                    "give a tokenizer.json or a folder with one");
+        }
+        return t;
+    }
+
     /** GPT-2's own vocabulary and merges (50257 tokens), fetched once into GRAFT_HOME ({@link Gpt2Vocabulary}). */
     public static BpeTokenizer gpt2() {
         Path dir = Gpt2Vocabulary.ensureFetched();

@@ -69,9 +69,17 @@ public final class TextGenerator implements AutoCloseable {
      * ({@link BpeTokenizer#gpt2()}) when the model has GPT-2's 50257 tokens.
      */
     public static TextGenerator load(String name) {
+        return load(name, null);
+    }
+
+    /** As {@link #load(String)} with the tokenizer in {@code tokenizer} ({@link BpeTokenizer#open}); null for the default. */
+    public static TextGenerator load(String name, Path tokenizer) {
         GraftModel m = Zoo.create(name);
         if (!(m instanceof Gpt2Model gpt2)) {
             throw new GraftException(m.name() + " is not a language model", "give a GPT-2 model (graft models list 'gpt2*', or a folder with model_type gpt2)");
+        }
+        if (tokenizer != null) {
+            return new TextGenerator(gpt2, BpeTokenizer.open(tokenizer));
         }
         Path dir = gpt2.weightsDir();
         BpeTokenizer tok = dir == null ? null : BpeTokenizer.forFolder(dir);
@@ -106,17 +114,7 @@ public final class TextGenerator implements AutoCloseable {
      * @param onText receives each piece of new text as soon as it is final, or null
      */
     public Result generate(String prompt, GenerationConfig config, Consumer<String> onText) {
-        if (prompt == null || prompt.isEmpty()) {
-            throw new GraftException("the prompt is empty", "give a text for the model to continue");
-        }
-        long[] promptIds = tokenizer.encode(prompt);
-        int positions = model.config().nPositions();
-        if (promptIds.length + config.maxNewTokens() > positions) {
-            String fix = promptIds.length >= positions ? "shorten the prompt to fewer than " + positions + " tokens"
-                    : "ask for at most " + (positions - promptIds.length) + " new tokens (--max-new-tokens)";
-            throw new GraftException("the prompt's " + promptIds.length + " tokens and " + config.maxNewTokens() + " new ones are more than "
-                    + model.name() + "'s " + positions + " positions (n_positions)", fix);
-        }
+        long[] promptIds = check(prompt, config);
         Integer eos = config.stopAtEos() ? model.config().eosTokenId() : null;
         Random random = new Random(config.seed() != null ? config.seed() : new Random().nextLong());
         List<Long> out = new ArrayList<>();
@@ -148,6 +146,25 @@ public final class TextGenerator implements AutoCloseable {
         long[] ids = toArray(out);
         String text = stream.finish(tokenizer.decode(ids));
         return new Result(text, promptIds, ids, finish);
+    }
+
+    /**
+     * The prompt's token ids, once it is known that generation can start: the prompt is not empty and
+     * it fits with {@code max_new_tokens} in the model's {@code n_positions}.
+     */
+    public long[] check(String prompt, GenerationConfig config) {
+        if (prompt == null || prompt.isEmpty()) {
+            throw new GraftException("the prompt is empty", "give a text for the model to continue");
+        }
+        long[] promptIds = tokenizer.encode(prompt);
+        int positions = model.config().nPositions();
+        if (promptIds.length + config.maxNewTokens() > positions) {
+            String fix = promptIds.length >= positions ? "shorten the prompt to fewer than " + positions + " tokens"
+                    : "ask for at most " + (positions - promptIds.length) + " new tokens (--max-new-tokens)";
+            throw new GraftException("the prompt's " + promptIds.length + " tokens and " + config.maxNewTokens() + " new ones are more than "
+                    + model.name() + "'s " + positions + " positions (n_positions)", fix);
+        }
+        return promptIds;
     }
 
     /** The logits of the position after {@code input} (1 x L), the cache extended with it. */

@@ -168,6 +168,9 @@ public record Gpt2Config(
      */
     public ObjectNode toJson() {
         ObjectNode node = Json.MAPPER.valueToTree(this);
+        if (nInner == null) {
+            node.putNull("n_inner");  // transformers writes it so: 4 x n_embd
+        }
         node.put("n_ctx", nPositions);
         node.put("scale_attn_by_inverse_layer_idx", false);
         node.put("reorder_and_upcast_attn", false);
