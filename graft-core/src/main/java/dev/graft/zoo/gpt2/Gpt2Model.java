@@ -114,7 +114,8 @@ public final class Gpt2Model extends ModelBase {
 
     /** Next-token logits of hidden states (... x H -> ... x vocab): the tied {@code lm_head}, no bias. */
     public NDArray lmHead(ParameterStore ps, NDArray hidden, boolean training) {
-        return hidden.matMul(transformer.wte.table(ps, hidden, training).transpose());
+        // x W^T as torch's linear, on the table as stored (no transposed copy of it per call).
+        return hidden.getNDArrayInternal().linear(hidden, transformer.wte.table(ps, hidden, training), null).singletonOrThrow();
     }
 
     @Override
