@@ -196,13 +196,15 @@ public final class ModelsRunCommand implements Callable<Integer> {
         checkIds(ids, model.config().vocabSize(), model.name());
         NDArray mask = in.contains(ATTENTION_MASK) ? optional(in, nd, ATTENTION_MASK, shape, null) : null;
         long t0 = System.nanoTime();
-        NDList out;
+        NDArray result;
         try (NoGrad ignored = NoGrad.enter()) {
-            out = model.forwardTokens(new ParameterStore(nd, false), ids, mask, null, false);
+            ParameterStore ps = new ParameterStore(nd, false);
+            // A classifier pools at the last non-padding token (pad_token_id), as GPT2ForSequenceClassification does.
+            NDList out = model.numClasses() > 0 ? new NDList(model.forward(ps, ids, false)) : model.forwardTokens(ps, ids, mask, null, false);
+            result = model.hasLmHead() ? out.get(1) : out.get(0);
         }
-        NDArray result = model.hasLmHead() ? out.get(1) : out.get(0);
         Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), ids.getShape(), result.getShape(), (System.nanoTime() - t0) / 1e6));
-        SafeTensors.write(output, Map.of(model.hasLmHead() ? LOGITS : LAST_HIDDEN_STATE, result), Map.of("model", model.name(), "format", "pt"));
+        SafeTensors.write(output, Map.of(model.hasLmHead() || model.numClasses() > 0 ? LOGITS : LAST_HIDDEN_STATE, result), Map.of("model", model.name(), "format", "pt"));
         return 0;
     }
 

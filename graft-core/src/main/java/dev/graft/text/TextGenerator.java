@@ -51,7 +51,8 @@ public final class TextGenerator implements AutoCloseable {
      */
     public TextGenerator(Gpt2Model model, BpeTokenizer tokenizer) {
         if (!model.hasLmHead()) {
-            throw new GraftException(model.name() + " is a bare GPT2Model without a language-model head",
+            throw new GraftException(model.name() + (model.numClasses() > 0 ? " is a classifier (GPT2ForSequenceClassification)"
+                    : " is a bare GPT2Model") + " without a language-model head",
                     "generate with a GPT2LMHeadModel (\"architectures\": [\"GPT2LMHeadModel\"] in config.json)");
         }
         int vocab = model.config().vocabSize();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Generation with the KV cache on a tiny random GPT-2 (32 positions) whose vocabulary is {@link TinyBpe}'s. */
 class TextGeneratorTest {
     static final Gpt2Config CONFIG = new Gpt2Config(List.of(Gpt2Config.LM_HEAD_MODEL), "gpt2", TinyBpe.SIZE, 32, 32, 2, 4, null,
-            "gelu_new", 0.1, 0.1, 0.1, 1e-5, 0.02, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true);
+            "gelu_new", 0.1, 0.1, 0.1, 1e-5, 0.02, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true, null, null);
 
     @TempDir
     static Path dir;
@@ -39,7 +39,7 @@ class TextGeneratorTest {
         tokenizer = BpeTokenizer.forFolder(dir);
         // Large weights, so the random model's next-token distribution is far from uniform.
         Gpt2Config sharp = new Gpt2Config(CONFIG.architectures(), "gpt2", CONFIG.vocabSize(), 32, 32, 2, 4, null, "gelu_new", 0.1, 0.1, 0.1,
-                1e-5, 0.5, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true);
+                1e-5, 0.5, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true, null, null);
         model = (Gpt2Model) Zoo.create(Gpt2Models.architectureFor(sharp), CreateOptions.defaults().withSeed(11L));
     }
 

@@ -38,7 +38,7 @@ class GenerateCommandTest {
     static void tinyModel() throws Exception {
         env = ClientEnv.home(home);
         Gpt2Config c = new Gpt2Config(List.of(Gpt2Config.LM_HEAD_MODEL), "gpt2", TinyBpe.SIZE, 24, 32, 2, 4, null, "gelu_new",
-                0.1, 0.1, 0.1, 1e-5, 0.3, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true);
+                0.1, 0.1, 0.1, 1e-5, 0.3, true, TinyBpe.ENDOFTEXT, TinyBpe.ENDOFTEXT, true, null, null);
         model = home.resolve("tiny-gpt2");
         GraftModel m = Zoo.create(Gpt2Models.architectureFor(c), CreateOptions.defaults().withSeed(3L));
         Weights.save(m, model);

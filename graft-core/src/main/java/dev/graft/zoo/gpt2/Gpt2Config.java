@@ -10,6 +10,7 @@ import dev.graft.zoo.PretrainedCfg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,6 +41,8 @@ import java.util.Set;
  * @param bosTokenId id of the beginning-of-text token ({@code <|endoftext|>}, 50256)
  * @param eosTokenId id of the end-of-text token (50256)
  * @param tieWordEmbeddings whether {@code lm_head} shares {@code wte}'s weight (GPT-2 always does)
+ * @param padTokenId the padding id a classifier pools before (its last non-padding token), or null (the last position)
+ * @param id2label class names of {@code GPT2ForSequenceClassification} by output index, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,12 +64,16 @@ public record Gpt2Config(
         @JsonProperty("scale_attn_weights") boolean scaleAttnWeights,
         @JsonProperty("bos_token_id") Integer bosTokenId,
         @JsonProperty("eos_token_id") Integer eosTokenId,
-        @JsonProperty("tie_word_embeddings") boolean tieWordEmbeddings) {
+        @JsonProperty("tie_word_embeddings") boolean tieWordEmbeddings,
+        @JsonProperty("pad_token_id") Integer padTokenId,
+        @JsonProperty("id2label") Map<String, String> id2label) {
 
     /** The model_type transformers gives GPT-2. */
     public static final String MODEL_TYPE = "gpt2";
     /** transformers' GPT-2 with the language-model head tied to the token embeddings. */
     public static final String LM_HEAD_MODEL = "GPT2LMHeadModel";
+    /** transformers' GPT-2 with a linear {@code score} on the last non-padding token. */
+    public static final String SEQUENCE_CLASSIFICATION = "GPT2ForSequenceClassification";
     /** transformers' bare GPT-2: hidden states, no head. */
     public static final String BARE_MODEL = "GPT2Model";
     /** GPT-2's {@code <|endoftext|>}, its bos, eos and only special token. */
@@ -78,15 +85,16 @@ public record Gpt2Config(
         architectures = architectures == null || architectures.isEmpty() ? List.of(LM_HEAD_MODEL) : List.copyOf(architectures);
         modelType = modelType == null ? MODEL_TYPE : modelType;
         activationFunction = activationFunction == null ? "gelu_new" : activationFunction;
+        id2label = id2label == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(id2label));
     }
 
     /** GPT2Config's defaults with this shape, as an LM-head model ({@code n_inner} = 4 x {@code n_embd}). */
     public static Gpt2Config of(int nLayer, int nHead, int nEmbd, int nPositions, int vocabSize) {
         return new Gpt2Config(List.of(LM_HEAD_MODEL), MODEL_TYPE, vocabSize, nPositions, nEmbd, nLayer, nHead, null, "gelu_new",
-                0.1, 0.1, 0.1, 1e-5, 0.02, true, ENDOFTEXT, ENDOFTEXT, true);
+                0.1, 0.1, 0.1, 1e-5, 0.02, true, ENDOFTEXT, ENDOFTEXT, true, null, null);
     }
 
-    /** Whether this is {@code GPT2LMHeadModel} (logits over the vocabulary) rather than the bare {@code GPT2Model}. */
+    /** Whether this is {@code GPT2LMHeadModel} (logits over the vocabulary; keys under {@code transformer.}) rather than the bare {@code GPT2Model}. */
     public boolean hasLmHead() {
         return !architectures.contains(BARE_MODEL);
     }
@@ -101,11 +109,41 @@ public record Gpt2Config(
         return nEmbd / nHead;
     }
 
-    /** The same network as the other head ({@code GPT2LMHeadModel} or {@code GPT2Model}). */
+    /** The same network as another head ({@code GPT2LMHeadModel}, {@code GPT2Model} or {@code GPT2ForSequenceClassification}). */
     public Gpt2Config withArchitecture(String architecture) {
         return new Gpt2Config(List.of(architecture), modelType, vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activationFunction,
                 residPdrop, embdPdrop, attnPdrop, layerNormEpsilon, initializerRange, scaleAttnWeights, bosTokenId, eosTokenId,
-                tieWordEmbeddings);
+                tieWordEmbeddings, padTokenId, id2label);
+    }
+
+    /** A copy with these class names ({@code GPT2ForSequenceClassification} when there are any) and padding id. */
+    public Gpt2Config withLabels(List<String> labels, Integer padTokenId) {
+        boolean classes = labels != null && !labels.isEmpty();
+        List<String> arch = classes ? List.of(SEQUENCE_CLASSIFICATION) : hasLmHead() ? List.of(LM_HEAD_MODEL) : List.of(BARE_MODEL);
+        return new Gpt2Config(arch, modelType, vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activationFunction,
+                residPdrop, embdPdrop, attnPdrop, layerNormEpsilon, initializerRange, scaleAttnWeights, bosTokenId, eosTokenId,
+                tieWordEmbeddings, padTokenId, classes ? dev.graft.zoo.Id2Label.of(labels) : null);
+    }
+
+    /** Whether the config is {@code GPT2ForSequenceClassification}'s. */
+    public boolean isSequenceClassification() {
+        return architectures.contains(SEQUENCE_CLASSIFICATION);
+    }
+
+    /** Class names in output order from {@code id2label}, or an empty list. */
+    public List<String> labels() {
+        return dev.graft.zoo.Id2Label.names(id2label);
+    }
+
+    /**
+     * What decides the architecture: the network and whether its keys carry {@code transformer.}
+     * (the bare model's do not); the head's classes and transformers' class name aside.
+     */
+    public Gpt2Config shape() {
+        String arch = hasLmHead() ? LM_HEAD_MODEL : BARE_MODEL;
+        return new Gpt2Config(List.of(arch), modelType, vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activationFunction,
+                residPdrop, embdPdrop, attnPdrop, layerNormEpsilon, initializerRange, scaleAttnWeights, bosTokenId, eosTokenId,
+                tieWordEmbeddings, padTokenId, null);
     }
 
     /** Reads transformers' config.json; unknown keys are ignored, missing ones take GPT2Config's defaults. */
@@ -168,6 +206,10 @@ public record Gpt2Config(
      */
     public ObjectNode toJson() {
         ObjectNode node = Json.MAPPER.valueToTree(this);
+        if (id2label != null) {
+            ObjectNode l2i = node.putObject("label2id");
+            id2label.forEach((i, name) -> l2i.put(name, Integer.parseInt(i)));
+        }
         if (nInner == null) {
             node.putNull("n_inner");  // transformers writes it so: 4 x n_embd
         }

@@ -52,14 +52,10 @@ public final class Gpt2Model extends ModelBase {
 
     public Gpt2Model(PretrainedCfg cfg, ModelArgs args, Gpt2Config config) {
         super(cfg);
-        if (args.numClasses() != 0) {
-            throw new GraftException(cfg.architecture() + " is a language model without a classification head",
-                    "create it without num_classes (its outputs are next-token logits)");
-        }
         this.config = config;
         this.transformer = module("transformer", new Gpt2Transformer(config));
-        // No classifier: the LM head is the tied embedding table.
-        this.score = module("score", new Classifier(config.nEmbd(), 0, Init.normal(config.initializerRange()), true));
+        // transformers' GPT2ForSequenceClassification head: no bias, N(0, initializer_range); none for the LM (tied wte).
+        this.score = module("score", Classifier.withoutBias(config.nEmbd(), args.numClasses(), Init.normal(config.initializerRange())));
     }
 
     /** The transformers config this model computes. */
@@ -67,9 +63,9 @@ public final class Gpt2Model extends ModelBase {
         return config;
     }
 
-    /** Whether the model has the language-model head ({@code GPT2LMHeadModel}). */
+    /** Whether the model has the language-model head ({@code GPT2LMHeadModel}) and no classifier. */
     public boolean hasLmHead() {
-        return config.hasLmHead();
+        return config.hasLmHead() && numClasses() == 0;
     }
 
     @Override
@@ -77,10 +73,20 @@ public final class Gpt2Model extends ModelBase {
         return score;
     }
 
-    /** transformers' config.json, so {@code GPT2LMHeadModel.from_pretrained} (or {@code GPT2Model}) loads the export. */
+    /**
+     * transformers' config.json, so {@code GPT2LMHeadModel.from_pretrained} (or {@code GPT2Model}, or
+     * {@code GPT2ForSequenceClassification} with {@code id2label} from {@code cfg}'s classes) loads the export.
+     */
     @Override
     public void writeConfig(PretrainedCfg cfg, Path dir) {
-        config.write(dir.resolve(ResolvedWeights.CONFIG_FILE));
+        List<String> labels = cfg.labelNames();
+        if (labels == null && numClasses() > 0) {
+            labels = new ArrayList<>();
+            for (int i = 0; i < numClasses(); i++) {
+                labels.add("LABEL_" + i);  // transformers' own names for unnamed classes
+            }
+        }
+        config.withLabels(numClasses() > 0 ? labels : null, config.padTokenId()).write(dir.resolve(ResolvedWeights.CONFIG_FILE));
     }
 
     /**
@@ -92,7 +98,7 @@ public final class Gpt2Model extends ModelBase {
      */
     public NDList forwardTokens(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         NDArray hidden = hidden(ps, ids, mask, cache, training);
-        return config.hasLmHead() ? new NDList(hidden, lmHead(ps, hidden, training)) : new NDList(hidden);
+        return hasLmHead() ? new NDList(hidden, lmHead(ps, hidden, training)) : new NDList(hidden);
     }
 
     /** The hidden states after {@code ln_f} (B x L x H); see {@link #forwardTokens}. */
@@ -118,17 +124,45 @@ public final class Gpt2Model extends ModelBase {
         return hidden.getNDArrayInternal().linear(hidden, transformer.wte.table(ps, hidden, training), null).singletonOrThrow();
     }
 
+    /**
+     * The last hidden state; with a classifier and a {@code pad_token_id}, the rows of padding tokens
+     * are set to zero, so that {@link #forwardHead} finds the last non-padding token without the ids.
+     */
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        return hidden(ps, x, null, null, training);
+        NDArray hidden = hidden(ps, x, null, null, training);
+        if (numClasses() > 0 && config.padTokenId() != null) {
+            NDArray keep = x.neq(config.padTokenId()).toType(DataType.FLOAT32, false).expandDims(-1);
+            hidden = hidden.mul(keep);
+        }
+        return hidden;
     }
 
+    /**
+     * With a classifier: {@code score} of the hidden state at the last non-padding token, as
+     * {@code GPT2ForSequenceClassification}. Else the LM logits of every position; with {@code preLogits}
+     * (or for the bare model) the hidden state of the last position (of the last non-padding token for a classifier).
+     */
     @Override
     public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
+        if (numClasses() > 0) {
+            NDArray pooled = lastToken(features);
+            return preLogits ? pooled : score.forward(ps, pooled, training);
+        }
         if (preLogits || !config.hasLmHead()) {
             return features.get(":, -1, :");
         }
         return lmHead(ps, features, training);
+    }
+
+    /** Each row's hidden state at its last position that is not zero (padding rows are zeroed by {@link #forwardFeatures}). */
+    static NDArray lastToken(NDArray features) {
+        long len = features.getShape().get(1);
+        NDArray token = features.abs().sum(new int[] {2}).gt(0f).toType(DataType.FLOAT32, false);
+        NDArray positions = features.getManager().arange(1f, len + 1f).reshape(1, len);
+        NDArray last = token.mul(positions).argMax(1);  // padding at 0, so the last token wins
+        NDArray oneHot = last.oneHot((int) len).toType(DataType.FLOAT32, false).expandDims(-1);
+        return features.mul(oneHot).sum(new int[] {1});
     }
 
     @Override
@@ -149,18 +183,22 @@ public final class Gpt2Model extends ModelBase {
     public List<ParamGroup> groupMatcher() {
         String p = prefix();
         return ParamGroup.stemStagesHead(new ParamGroup("embeddings", List.of(p + "wte", p + "wpe")), config.nLayer(),
-                i -> new ParamGroup("block" + i, List.of(p + "h." + i)), new ParamGroup("head", List.of(p + "ln_f")));
+                i -> new ParamGroup("block" + i, List.of(p + "h." + i)), new ParamGroup("head", List.of(p + "ln_f", "score")));
     }
 
     private String prefix() {
-        return config.hasLmHead() ? PREFIX : "";
+        return config.hasLmHead() || numClasses() > 0 ? PREFIX : "";
     }
 
-    /** transformers' keys: {@code transformer.*} for the LM-head model (no {@code lm_head.weight}: tied), the bare keys otherwise. */
+    /**
+     * transformers' keys: {@code transformer.*} for the LM-head model (no {@code lm_head.weight}: tied),
+     * {@code transformer.*} and {@code score.weight} for a classifier, the bare keys otherwise.
+     */
     @Override
     public Map<String, Parameter> stateDict() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         transformer.stateDict(prefix(), out);
+        score.stateDict("score.", out);
         return out;
     }
 
@@ -172,6 +210,9 @@ public final class Gpt2Model extends ModelBase {
     public String checkpointKey(String key) {
         if (key.equals(LM_HEAD_KEY)) {
             return null;
+        }
+        if (key.startsWith("score.")) {
+            return key;
         }
         String bare = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
         return prefix() + bare;

@@ -5,6 +5,7 @@ import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Map;
  * vocabulary. Architectures only: no weights are registered, so a checkpoint loads through a source.
  * A transformers {@code config.json} with {@code model_type: gpt2} ({@code local-dir:}, {@code hf-hub:})
  * is read as the registered architecture of the same shape, or as a new one
- * {@code gpt2_l<layers>_h<width>_<hash>} registered on the fly; {@code GPT2Model} configs give the bare network.
+ * {@code gpt2_l<layers>_h<width>_<hash>} registered on the fly; {@code GPT2Model} configs give the bare network,
+ * {@code GPT2ForSequenceClassification} ones (classes from {@code id2label}) the same network with a {@code score} head.
  *
  * <pre>{@code
  * GraftModel random = Zoo.create("gpt2_tiny");
@@ -44,9 +46,10 @@ public final class Gpt2Models implements ModelFamily {
     }
 
     private static void register(String name, Gpt2Config config) {
+        Gpt2Config shape = config.shape();
         synchronized (Zoo.class) {
-            CONFIGS.put(name, config);
-            Zoo.register(name, FAMILY, defaultCfg(name, config), (cfg, args) -> new Gpt2Model(cfg, args, config));
+            CONFIGS.put(name, shape);
+            Zoo.register(name, FAMILY, defaultCfg(name, shape), (cfg, args) -> new Gpt2Model(cfg, args, shape));
         }
     }
 
@@ -59,22 +62,32 @@ public final class Gpt2Models implements ModelFamily {
 
     /** The architecture of a GPT-2 config: a registered one of the same shape, else one registered now. */
     public static String architectureFor(Gpt2Config config) {
+        Gpt2Config shape = config.shape();
         synchronized (Zoo.class) {
             for (Map.Entry<String, Gpt2Config> e : CONFIGS.entrySet()) {
-                if (e.getValue().equals(config)) {
+                if (e.getValue().equals(shape)) {
                     return e.getKey();
                 }
             }
-            String name = String.format("gpt2_l%d_h%d_%08x", config.nLayer(), config.nEmbd(), config.hashCode() & 0xffffffffL);
-            register(name, config);
+            String name = String.format("gpt2_l%d_h%d_%08x", shape.nLayer(), shape.nEmbd(), shape.hashCode() & 0xffffffffL);
+            register(name, shape);
             return name;
         }
     }
 
-    /** A transformers GPT-2 config.json as a zoo configuration. */
+    /** A transformers GPT-2 config.json as a zoo configuration ({@code GPT2ForSequenceClassification}: classes from {@code id2label}). */
     static PretrainedCfg read(Path file) {
         Gpt2Config config = Gpt2Config.read(file);
-        return defaultCfg(architectureFor(config), config);
+        PretrainedCfg cfg = defaultCfg(architectureFor(config), config);
+        List<String> labels = config.labels();
+        if (config.isSequenceClassification()) {
+            if (labels.isEmpty()) {
+                throw new dev.graft.GraftException(file + " is a GPT2ForSequenceClassification config without id2label",
+                        "add id2label, e.g. {\"0\": \"LABEL_0\", \"1\": \"LABEL_1\"}, as transformers writes it");
+            }
+            return cfg.withNumClasses(labels.size(), labels);
+        }
+        return cfg;
     }
 
     private static PretrainedCfg defaultCfg(String name, Gpt2Config config) {

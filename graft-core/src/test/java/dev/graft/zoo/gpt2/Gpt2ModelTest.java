@@ -56,7 +56,6 @@ class Gpt2ModelTest {
         long expected = 50257L * 64 + 128L * 64 + 2 * (4 * 64 + 64 * 192 + 192 + 64 * 64 + 64 + 64 * 256 + 256 + 256 * 64 + 64) + 2 * 64;
         assertEquals(expected, m.numParams());
         assertEquals(0, m.numClasses());
-        assertThrows(GraftException.class, () -> Zoo.create(Gpt2Models.TINY, CreateOptions.defaults().withNumClasses(2)));
     }
 
     @Test
@@ -171,6 +170,40 @@ class Gpt2ModelTest {
                 assertEquals(alone[i], padded[i], 1e-5f);
             }
         }
+    }
+
+    @Test
+    void aSequenceClassifierScoresTheLastNonPaddingToken() throws Exception {
+        Gpt2Config padded = Gpt2Config.of(2, 4, 32, 16, 300).withLabels(null, 299);
+        GraftModel m = Zoo.create(Gpt2Models.architectureFor(padded), CreateOptions.defaults().withSeed(8L).withNumClasses(3));
+        Gpt2Model g = (Gpt2Model) m;
+        List<String> keys = new ArrayList<>(m.stateDict().keySet());
+        assertEquals("score.weight", keys.get(keys.size() - 1));
+        assertFalse(keys.contains("score.bias"));
+        assertEquals(new Shape(3, 32), m.stateDict().get("score.weight").getArray().getShape());
+        assertFalse(g.hasLmHead());
+        try (NDManager nd = NDManager.newBaseManager(); NoGrad ignored = NoGrad.enter()) {
+            NDArray ids = nd.create(new long[] {5, 6, 7, 299, 299, 8, 9, 10, 11, 12}).reshape(2, 5);
+            float[] logits = m.forward(null, ids, false).toFloatArray();
+            // By hand: score . hidden of the last real token (position 2 of row 0, 4 of row 1), no bias.
+            NDArray hidden = g.forwardTokens(null, ids, null, null, false).get(0);
+            NDArray w = m.stateDict().get("score.weight").getArray();
+            float[] row0 = hidden.get("0, 2, :").reshape(1, 32).matMul(w.transpose()).toFloatArray();
+            float[] row1 = hidden.get("1, 4, :").reshape(1, 32).matMul(w.transpose()).toFloatArray();
+            for (int c = 0; c < 3; c++) {
+                assertEquals(row0[c], logits[c], 1e-5f);
+                assertEquals(row1[c], logits[3 + c], 1e-5f);
+            }
+            Weights.save(m, dir);
+            JsonNode json = Json.MAPPER.readTree(dir.resolve("config.json").toFile());
+            assertEquals("GPT2ForSequenceClassification", json.get("architectures").get(0).asText());
+            assertEquals("LABEL_2", json.get("id2label").get("2").asText());
+            assertEquals(299, json.get("pad_token_id").asInt());
+            GraftModel again = Zoo.create("local-dir:" + dir);
+            assertEquals(3, again.numClasses());
+            assertArrayEquals(logits, again.forward(null, ids, false).toFloatArray());
+        }
+        assertThrows(GraftException.class, () -> new dev.graft.text.TextGenerator(g, null));
     }
 
     @Test
