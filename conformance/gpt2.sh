@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Numerical conformance of GPT-2 against PyTorch: transformers' GPT2LMHeadModel and GPT2Model written
 # out in plain PyTorch from the published architecture (conformance/gpt2_reference.py), on seeded random
-# weights under transformers' exact keys next to transformers' config.json, in three layouts: what
+# weights under transformers' exact keys next to transformers' config.json, in four layouts: what
 # save_pretrained writes (transformer.*, the tied lm_head left out), OpenAI's converted files (no
-# transformer. prefix, attn.bias / attn.masked_bias buffers) and the bare GPT2Model. `graft models run
+# transformer. prefix, attn.bias / attn.masked_bias buffers), the bare GPT2Model and
+# GPT2ForSequenceClassification (score at the last non-padding token). `graft models run
 # local-dir:DIR` on the same input_ids / attention_mask (right-padded rows included) must give logits
 # (last_hidden_state for the bare model) within 1e-4 * max(1, |ref|). Then the other way: folders
 # `graft models create` writes load into the PyTorch modules strictly (only the tied lm_head.weight
@@ -21,16 +22,17 @@ rm -rf "$out"
 mkdir -p "$out"
 "$py" conformance/gpt2_reference.py make "$out"
 status=0
-for variant in lm old bare; do
+for variant in lm old bare cls; do
   ./graft --quiet models run "local-dir:$out/$variant" --input "$out/input.safetensors" --output "$out/${variant}_graft.safetensors"
   "$py" conformance/zoo_reference.py check "$out/${variant}_ref.safetensors" "$out/${variant}_graft.safetensors" || status=1
 done
 
-# Graft writes, PyTorch loads: a random gpt2_tiny (GPT-2's vocabulary) and the bare model re-saved.
+# Graft writes, PyTorch loads: a random gpt2_tiny (GPT-2's vocabulary), the bare model and the classifier re-saved.
 ./graft --quiet models create gpt2_tiny --out "$out/graft_lm"
 ./graft --quiet models create "local-dir:$out/bare" --out "$out/graft_bare"
+./graft --quiet models create "local-dir:$out/cls" --out "$out/graft_cls"
 "$py" conformance/gpt2_reference.py input "$out/input_50257.safetensors" 50257 128
-for pair in "graft_lm input_50257" "graft_bare input"; do
+for pair in "graft_lm input_50257" "graft_bare input" "graft_cls input"; do
   set -- $pair
   ./graft --quiet models run "local-dir:$out/$1" --input "$out/$2.safetensors" --output "$out/$1_graft.safetensors"
   "$py" conformance/gpt2_reference.py reload "$out/$1" "$out/$2.safetensors" "$out/$1_torch.safetensors" || { status=1; continue; }

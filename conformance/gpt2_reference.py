@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Reference side of conformance/gpt2.sh: transformers' GPT2Model and GPT2LMHeadModel written out in
-plain PyTorch from the published architecture (modeling_gpt2.py: Conv1D projections stored [in, out],
+plain PyTorch (and GPT2ForSequenceClassification) from the published architecture (modeling_gpt2.py: Conv1D projections stored [in, out],
 fused c_attn, causal attention, gelu_new, pre-norm blocks, ln_f, lm_head tied to wte), as nn.Modules
 with transformers' exact names, so load_state_dict checks every key and shape. No transformers package
 is needed: the point is an independent implementation.
 
-  gpt2_reference.py make OUT           folders OUT/{lm,old,bare}/ (config.json, model.safetensors), input, references
+  gpt2_reference.py make OUT           folders OUT/{lm,old,bare,cls}/ (config.json, model.safetensors), input, references
   gpt2_reference.py reload DIR IN OUT  loads a folder Graft wrote (strictly: only the tied lm_head.weight may be absent),
                                        runs IN's input_ids / attention_mask, writes OUT's logits
 """
@@ -127,6 +127,21 @@ class GPT2LMHeadModel(nn.Module):
         return self.lm_head(self.transformer(ids, mask))
 
 
+class GPT2ForSequenceClassification(nn.Module):
+    """A bias-free score over the hidden state of each row's last token that is not pad_token_id."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.pad = c["pad_token_id"]
+        self.transformer = GPT2Model(c)
+        self.score = nn.Linear(c["n_embd"], len(c["id2label"]), bias=False)
+
+    def forward(self, ids, mask=None):
+        logits = self.score(self.transformer(ids, mask))
+        last = (torch.arange(ids.shape[1]) * ids.ne(self.pad).long()).argmax(-1)
+        return logits[torch.arange(ids.shape[0]), last]
+
+
 def randomise(model, seed):
     """Seeded weights far from the initial ones: projections ~ 1/sqrt(fan_in), LayerNorms near 1/0."""
     g = torch.Generator().manual_seed(seed)
@@ -144,20 +159,28 @@ def randomise(model, seed):
 
 
 def build(config):
+    if config["architectures"] == ["GPT2ForSequenceClassification"]:
+        return GPT2ForSequenceClassification(config)
     return GPT2Model(config) if config["architectures"] == ["GPT2Model"] else GPT2LMHeadModel(config)
 
 
 def make(out):
     os.makedirs(out, exist_ok=True)
     g = torch.Generator().manual_seed(500)
-    ids = torch.randint(0, CONFIG["vocab_size"], (3, 12), generator=g)
+    ids = torch.randint(0, CONFIG["vocab_size"] - 1, (3, 12), generator=g)  # the last id pads
     mask = torch.ones_like(ids)
     mask[1, 9:] = 0  # right-padded rows, as a batch of prompts is padded for a causal model
     mask[2, 5:] = 0
     ids = ids.masked_fill(mask == 0, CONFIG["eos_token_id"])
     save_safetensors(f"{out}/input.safetensors", {"input_ids": ids, "attention_mask": mask})
-    for seed, variant in enumerate(("lm", "old", "bare")):
-        config = dict(CONFIG, architectures=["GPT2Model"]) if variant == "bare" else dict(CONFIG)
+    for seed, variant in enumerate(("lm", "old", "bare", "cls")):
+        config = dict(CONFIG)
+        if variant == "bare":
+            config["architectures"] = ["GPT2Model"]
+        if variant == "cls":
+            labels = ["negative", "neutral", "positive"]
+            config.update(architectures=["GPT2ForSequenceClassification"], pad_token_id=CONFIG["eos_token_id"],
+                          id2label={str(i): n for i, n in enumerate(labels)}, label2id={n: i for i, n in enumerate(labels)})
         model = build(config).eval()
         randomise(model, 600 + seed)
         # transformers' save_pretrained: the tied lm_head.weight is left out, no buffers.
