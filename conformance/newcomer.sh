@@ -189,6 +189,10 @@ run '^The quick brown fox' graft generate --model local-dir:gpt2-demo --prompt "
 run '"prompt_ids" : \[ 15496, 995 \]' graft --json generate --model local-dir:gpt2-demo --prompt "Hello world" --max-new-tokens 0
 run '^Once upon a time' graft --seed 7 generate --model local-dir:gpt2-demo --prompt "Once upon a time" --do-sample --temperature 0.8 \
   --top-k 40 --top-p 0.95 --repetition-penalty 1.2 --max-new-tokens 30 --stop "."
+printf 'the cat sat on the mat. %.0s' {1..200} > story.txt
+run 'held-out perplexity [0-9.]+ -> [0-9.]+ ' graft lm-finetune --model local-dir:gpt2-demo --data story.txt --out gpt2-story --epochs 2 --block-size 64 --lr 1e-3
+need_file gpt2-story/tokenizer.json
+run '^the cat' graft generate --model local-dir:gpt2-story --prompt "the cat" --max-new-tokens 10
 
 # --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
 start_server() { # start_server CMD...: a hub server in the background until it prints its URL

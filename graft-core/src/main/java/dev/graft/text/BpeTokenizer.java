@@ -42,9 +42,11 @@ public final class BpeTokenizer implements AutoCloseable {
     private final int vocabSize;
     private final Map<String, Integer> special;
     private final String source;
+    private final byte[] json;
 
-    private BpeTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, Map<String, Integer> special, String source) {
+    private BpeTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, Map<String, Integer> special, String source, byte[] json) {
         this.tokenizer = tokenizer;
+        this.json = json;
         this.vocabSize = vocabSize;
         this.special = special;
         this.source = source;
@@ -192,9 +194,19 @@ public final class BpeTokenizer implements AutoCloseable {
         try (InputStream in = new ByteArrayInputStream(json)) {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "false", "truncation", "false",
                     "padding", "false", "maxLength", Integer.toString(Integer.MAX_VALUE / 2)));
-            return new BpeTokenizer(t, size, Map.copyOf(special), source);
+            return new BpeTokenizer(t, size, Map.copyOf(special), source, json);
         } catch (IOException | RuntimeException e) {
             throw new GraftException("cannot load tokenizer " + source + ": " + e.getMessage(), "check that it is a Hugging Face tokenizer.json", e);
+        }
+    }
+
+    /** Writes this tokenizer as {@code dir/tokenizer.json}, so a model folder carries its tokenizer. */
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(TOKENIZER_JSON), json);
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + dir.resolve(TOKENIZER_JSON) + ": " + e.getMessage(), "check the folder is writable", e);
         }
     }
 

@@ -85,6 +85,21 @@ class GenerateCommandTest {
     }
 
     @Test
+    void lmFinetuneLowersHeldOutPerplexityAndWritesAFolderGenerateTakes() throws Exception {
+        Path text = home.resolve("story.txt");
+        java.nio.file.Files.writeString(text, "the cat sat at the mat. ".repeat(30));
+        Path out = home.resolve("tuned");
+        JsonNode doc = Json.MAPPER.readTree(CliRun.run("--json", "lm-finetune", "--model", "local-dir:" + model, "--data", text.toString(),
+                "--out", out.toString(), "--epochs", "3", "--block-size", "16", "--lr", "3e-3").expect(0).out);
+        assertTrue(doc.get("perplexity_after").asDouble() < doc.get("perplexity_before").asDouble(), doc.toString());
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("tokenizer.json")));
+        assertTrue(CliRun.run("generate", "--model", "local-dir:" + out, "--prompt", "the cat", "--max-new-tokens", "5").expect(0).out
+                .startsWith("the cat"));
+        assertTrue(CliRun.run("lm-finetune", "--model", "local-dir:" + model, "--data", home.resolve("none.txt").toString(),
+                "--out", home.resolve("x").toString()).expect(1).err.contains("no text file"));
+    }
+
+    @Test
     void modelsRunGivesLogits() throws Exception {
         Path in = home.resolve("ids.safetensors");
         Path out = home.resolve("logits.safetensors");
