@@ -165,9 +165,10 @@ public final class Gpt2Model extends ModelBase {
         return features.mul(oneHot).sum(new int[] {1});
     }
 
+    /** The output of each block {@code h.N} (N x L x H), as transformers' {@code hidden_states[1..]}. */
     @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
-        throw new GraftException(name() + " does not return intermediate layers", "use forwardTokens for its hidden states");
+        return transformer.blockOutputs(ps, x.toType(DataType.INT64, false), training).toArray(new NDArray[0]);
     }
 
     @Override

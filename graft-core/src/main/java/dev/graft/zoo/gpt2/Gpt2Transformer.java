@@ -50,6 +50,17 @@ final class Gpt2Transformer extends Module {
      * @param cache earlier positions' keys and values (extended with these), or null
      */
     NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
+        return run(ps, ids, mask, cache, training, null);
+    }
+
+    /** The output of each block {@code h.0..}, as transformers' {@code hidden_states[1..]} (the last one before {@code ln_f}). */
+    List<NDArray> blockOutputs(ParameterStore ps, NDArray ids, boolean training) {
+        List<NDArray> out = new ArrayList<>();
+        run(ps, ids, null, null, training, out);
+        return out;
+    }
+
+    private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training, List<NDArray> blockOutputs) {
         long len = ids.getShape().get(1);
         long past = cache == null ? 0 : cache.length();
         if (past + len > config.nPositions()) {
@@ -63,6 +74,9 @@ final class Gpt2Transformer extends Module {
         NDArray attnMask = len == 1 && mask == null ? null : causalMask(nd, len, past, mask);
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(ps, x, attnMask, cache, i, training);
+            if (blockOutputs != null) {
+                blockOutputs.add(x);
+            }
         }
         return lnF.forward(ps, x, training);
     }

@@ -159,6 +159,18 @@ class Gpt2ModelTest {
     }
 
     @Test
+    void intermediatesAreTheBlockOutputs() {
+        Gpt2Model m = tiny(7);
+        try (NDManager nd = NDManager.newBaseManager(); NoGrad ignored = NoGrad.enter()) {
+            NDArray ids = nd.create(new long[] {3, 4, 5}).reshape(1, 3);
+            ai.djl.ndarray.NDList out = m.forwardIntermediates(null, ids, new int[] {0, 1}, false);
+            assertEquals(new Shape(1, 3, 32), out.get(1).getShape());
+            assertEquals("transformer.h.1", m.featureInfo().get(1).module());
+            assertFalse(java.util.Arrays.equals(out.get(0).toFloatArray(), out.get(1).toFloatArray()));
+        }
+    }
+
+    @Test
     void paddingIsMaskedOut() {
         Gpt2Model m = tiny(6);
         float[] alone = logits(m, new long[] {21, 22, 23});
