@@ -116,6 +116,10 @@ grep -q '"model_type" : "vit"' vit-3/config.json || fail "vit-3/config.json is n
 run '^architecture +hf_vit_base_patch16_224$' graft models info local-dir:vit-3
 run '^bert_minilm_l6_h384' graft models list 'bert*'
 run '^parameters +22565376$' graft models info bert_minilm_l6_h384.sentence_transformers
+run '^gpt2_tiny$' graft models list 'gpt2*' 'distilgpt2'
+run '^parameters +124439808$' graft models info gpt2
+run '^gpt2_tiny -> tiny-gpt2 \(3,324,736 parameters, 0 classes\)$' graft models create gpt2_tiny --out tiny-gpt2
+need_file tiny-gpt2/model.safetensors
 
 # --- docs/finetuning.md (some-digit.png: the digit written by `data show` above) ---
 cp five.png some-digit.png
@@ -181,6 +185,17 @@ run '5-way 1-shot, .*accuracy [0-9.]+% ± [0-9.]+ \(95% CI\)' graft fewshot --ep
 run '^partial on reviews.csv: test accuracy [0-9.]+%' \
   graft text-finetune --data reviews.csv --strategy partial --push local/reviews-minilm --epochs 1
 grep -q 'local hub as local/reviews-minilm' "$out" "$err" || fail "it did not publish local/reviews-minilm"
+
+# --- docs/text.md, generation: a random gpt2_tiny, GPT-2's vocabulary fetched by the first generate ---
+run '^gpt2_tiny -> gpt2-demo ' graft models create gpt2_tiny --out gpt2-demo
+run '^The quick brown fox' graft generate --model local-dir:gpt2-demo --prompt "The quick brown fox" --max-new-tokens 20
+run '"prompt_ids" : \[ 15496, 995 \]' graft --json generate --model local-dir:gpt2-demo --prompt "Hello world" --max-new-tokens 0
+run '^Once upon a time' graft --seed 7 generate --model local-dir:gpt2-demo --prompt "Once upon a time" --do-sample --temperature 0.8 \
+  --top-k 40 --top-p 0.95 --repetition-penalty 1.2 --max-new-tokens 30 --stop "."
+printf 'the cat sat on the mat. %.0s' {1..200} > story.txt
+run 'held-out perplexity [0-9.]+ -> [0-9.]+ ' graft lm-finetune --model local-dir:gpt2-demo --data story.txt --out gpt2-story --epochs 2 --block-size 64 --lr 1e-3
+need_file gpt2-story/tokenizer.json
+run '^the cat' graft generate --model local-dir:gpt2-story --prompt "the cat" --max-new-tokens 10
 
 # --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
 start_server() { # start_server CMD...: a hub server in the background until it prints its URL

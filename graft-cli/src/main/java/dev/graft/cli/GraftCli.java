@@ -36,6 +36,8 @@ import picocli.CommandLine;
             dev.graft.cli.text.EmbedCommand.class,
             dev.graft.cli.text.ZeroShotCommand.class,
             dev.graft.cli.text.FewShotCommand.class,
+            dev.graft.cli.text.GenerateCommand.class,
+            dev.graft.cli.text.LmFinetuneCommand.class,
             dev.graft.cli.train.FinetuneCommand.class,
             dev.graft.cli.train.AdviseCommand.class,
             dev.graft.cli.train.EvalCommand.class,

@@ -20,6 +20,7 @@ import dev.graft.zoo.Zoo;
 import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.bert.BertSentenceModel;
 import dev.graft.zoo.bert.BertSequenceClassifier;
+import dev.graft.zoo.gpt2.Gpt2Model;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
 @Command(name = "run", description = "Run a model in inference mode on a safetensors file: images as 'pixel_values' (or 'input'; NCHW float32) give 'logits'; "
-        + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output'), or a sequence classifier's 'logits'.")
+        + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output'), or a sequence classifier's 'logits'; "
+        + "for GPT-2, 'logits' (the bare GPT2Model: 'last_hidden_state').")
 public final class ModelsRunCommand implements Callable<Integer> {
     /** Names the image batch may have, in the order they are looked for (transformers' first). */
     static final List<String> IMAGE_TENSORS = List.of("pixel_values", "input");
@@ -152,19 +154,16 @@ public final class ModelsRunCommand implements Callable<Integer> {
         CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict);
         o = withWeights(o);
         GraftModel created = Zoo.create(name, o);
+        NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
+        if (created instanceof Gpt2Model gpt2) {
+            return runCausal(in, nd, gpt2, ids, shape);
+        }
         BertModel encoder = created instanceof BertSentenceModel s ? s.bert() : created instanceof BertSequenceClassifier c ? c.bert() : null;
         if (encoder == null) {
             throw new GraftException(input + " holds '" + INPUT_IDS + "' but " + created.name() + " is an image model",
-                    "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (BERT, RoBERTa, DistilBERT)");
+                    "give an image batch as '" + IMAGE_TENSORS.get(0) + "', or a text model (BERT, RoBERTa, DistilBERT, GPT-2)");
         }
-        NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
-        long vocab = encoder.config().vocabSize();
-        long lowest = ids.min().getLong();
-        long highest = ids.max().getLong();
-        if (lowest < 0 || highest >= vocab) {
-            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " holds token ids " + lowest + ".." + highest + ", but "
-                    + created.name() + " has a vocabulary of " + vocab, "tokenise with the model's own tokenizer.json");
-        }
+        checkIds(ids, encoder.config().vocabSize(), created.name());
         NDList inputs = new NDList(ids, optional(in, nd, ATTENTION_MASK, shape, ids.onesLike()),
                 optional(in, nd, TOKEN_TYPE_IDS, shape, ids.zerosLike()));
         long t0 = System.nanoTime();
@@ -184,6 +183,36 @@ public final class ModelsRunCommand implements Callable<Integer> {
         NDArray first = tensors.values().iterator().next();
         Output.note(String.format("%s: %s -> %s in %.0f ms", created.name(), ids.getShape(), first.getShape(), (System.nanoTime() - t0) / 1e6));
         SafeTensors.write(output, tensors, Map.of("model", created.name(), "format", "pt"));
+        return 0;
+    }
+
+    /** Refuses token ids outside the model's vocabulary, naming the range found. */
+    private void checkIds(NDArray ids, long vocab, String model) {
+        long lowest = ids.min().getLong();
+        long highest = ids.max().getLong();
+        if (lowest < 0 || highest >= vocab) {
+            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " holds token ids " + lowest + ".." + highest + ", but "
+                    + model + " has a vocabulary of " + vocab, "tokenise with the model's own tokenizer.json");
+        }
+    }
+
+    /**
+     * A GPT-2 pass as transformers' {@code GPT2LMHeadModel} makes it: {@code input_ids} (+ {@code attention_mask})
+     * in, {@code logits} out; the bare {@code GPT2Model} gives {@code last_hidden_state}.
+     */
+    private int runCausal(SafeTensors in, NDManager nd, Gpt2Model model, NDArray ids, long[] shape) {
+        checkIds(ids, model.config().vocabSize(), model.name());
+        NDArray mask = in.contains(ATTENTION_MASK) ? optional(in, nd, ATTENTION_MASK, shape, null) : null;
+        long t0 = System.nanoTime();
+        NDArray result;
+        try (NoGrad ignored = NoGrad.enter()) {
+            ParameterStore ps = new ParameterStore(nd, false);
+            // A classifier pools at the last non-padding token (pad_token_id), as GPT2ForSequenceClassification does.
+            NDList out = model.numClasses() > 0 ? new NDList(model.forward(ps, ids, false)) : model.forwardTokens(ps, ids, mask, null, false);
+            result = model.hasLmHead() ? out.get(1) : out.get(0);
+        }
+        Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), ids.getShape(), result.getShape(), (System.nanoTime() - t0) / 1e6));
+        SafeTensors.write(output, Map.of(model.hasLmHead() || model.numClasses() > 0 ? LOGITS : LAST_HIDDEN_STATE, result), Map.of("model", model.name(), "format", "pt"));
         return 0;
     }
 

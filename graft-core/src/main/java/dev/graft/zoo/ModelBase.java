@@ -186,6 +186,15 @@ public abstract class ModelBase extends Module implements GraftModel {
     }
 
     /**
+     * The model key a checkpoint key is loaded into, or null to ignore it (reported as ignored). By
+     * default the key itself; a family whose checkpoints come in several layouts maps them here
+     * (GPT-2: with or without {@code transformer.}, the tied {@code lm_head.weight} ignored).
+     */
+    public String checkpointKey(String key) {
+        return key;
+    }
+
+    /**
      * Adapts a checkpoint tensor whose shape differs from this model's parameter; null when it
      * cannot. Here: the first conv for other input channels (timm's {@code adapt_input_conv});
      * families add their own (ViT position embeddings for another grid).

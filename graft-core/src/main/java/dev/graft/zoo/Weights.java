@@ -163,6 +163,12 @@ public final class Weights {
             String base = prefix.isEmpty() ? bareBasePrefix(ck.names(), model) : null;
             for (String fileKey : ck.names()) {
                 String key = base != null ? base + fileKey : fileKey.startsWith(prefix) ? fileKey.substring(prefix.length()) : fileKey;
+                String mapped = model instanceof ModelBase mb ? mb.checkpointKey(key) : key;
+                if (mapped == null) {
+                    ignored.add(key);
+                    continue;
+                }
+                key = mapped;
                 Parameter p = state.get(key);
                 if (isNumBatchesTracked(key) || p == null && (isBufferKey(key) || base != null && key.startsWith(base + "pooler."))) {
                     ignored.add(key);

@@ -21,6 +21,7 @@ public final class Classifier extends Module {
     public final int inFeatures;
     private final Initializer weightInit;
     private final boolean zeroBias;
+    private final boolean hasBias;
     private int outFeatures;
     private Parameter weight;
     private Parameter bias;
@@ -29,17 +30,27 @@ public final class Classifier extends Module {
      * @param zeroBias zero bias (timm ViT) instead of PyTorch's uniform default
      */
     public Classifier(int in, int out, Initializer weightInit, boolean zeroBias) {
+        this(in, out, weightInit, zeroBias, true);
+    }
+
+    private Classifier(int in, int out, Initializer weightInit, boolean zeroBias, boolean hasBias) {
         this.inFeatures = in;
         this.weightInit = weightInit;
         this.zeroBias = zeroBias;
+        this.hasBias = hasBias;
         create(out);
+    }
+
+    /** A head with a weight only (transformers' GPT-2 {@code score}: {@code nn.Linear(..., bias=False)}). */
+    public static Classifier withoutBias(int in, int out, Initializer weightInit) {
+        return new Classifier(in, out, weightInit, true, false);
     }
 
     private void create(int out) {
         outFeatures = out;
         if (out > 0) {
             weight = param("weight", Parameter.Type.WEIGHT, new Shape(out, inFeatures), weightInit);
-            bias = param("bias", Parameter.Type.BIAS, new Shape(out), zeroBias ? Init.ZEROS : Init.uniformFanIn(inFeatures));
+            bias = hasBias ? param("bias", Parameter.Type.BIAS, new Shape(out), zeroBias ? Init.ZEROS : Init.uniformFanIn(inFeatures)) : null;
         } else {
             weight = null;
             bias = null;
@@ -63,14 +74,18 @@ public final class Classifier extends Module {
     public void reset(int out, NDManager manager) {
         if (weight != null) {
             weight.close();
-            bias.close();
+            if (bias != null) {
+                bias.close();
+            }
         }
         dropParam("weight");
         dropParam("bias");
         create(out);
         if (manager != null && weight != null) {
             weight.initialize(manager, DataType.FLOAT32);
-            bias.initialize(manager, DataType.FLOAT32);
+            if (bias != null) {
+                bias.initialize(manager, DataType.FLOAT32);
+            }
         }
     }
 
@@ -80,7 +95,7 @@ public final class Classifier extends Module {
             return x;
         }
         NDArray w = value(ps, weight, x, training);
-        NDArray b = value(ps, bias, x, training);
+        NDArray b = bias == null ? null : value(ps, bias, x, training);
         return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
     }
 }

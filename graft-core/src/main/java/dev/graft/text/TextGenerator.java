@@ -1,0 +1,308 @@
+package dev.graft.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.graft.GraftException;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.NoGrad;
+import dev.graft.zoo.Zoo;
+import dev.graft.zoo.gpt2.Gpt2Config;
+import dev.graft.zoo.gpt2.Gpt2Model;
+import dev.graft.zoo.gpt2.KvCache;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Continues a prompt with a GPT-2 language model and its byte-level BPE tokenizer, one position a
+ * step: the prompt runs once, then each new token runs alone against the {@link KvCache} of the
+ * positions before it. Greedy or sampled as the {@link GenerationConfig} says; the new text can be
+ * streamed as it grows (whole UTF-8 characters only, nothing that could still turn into a stop string).
+ *
+ * <pre>{@code
+ * try (TextGenerator gen = TextGenerator.load("local-dir:runs/gpt2")) {
+ *     TextGenerator.Result r = gen.generate("The cat", GenerationConfig.defaults().withMaxNewTokens(20), System.out::print);
+ *     System.out.println(r.finishReason() + ", " + r.ids().length + " tokens");
+ * }
+ * }</pre>
+ */
+public final class TextGenerator implements AutoCloseable {
+    private final Gpt2Model model;
+    private final BpeTokenizer tokenizer;
+
+    /**
+     * What a call generated.
+     *
+     * @param text the new text (the prompt not included, a stop string cut off)
+     * @param promptIds the prompt's token ids
+     * @param ids the new token ids (an end-of-text token not included)
+     * @param finishReason {@code length} (max_new_tokens reached), {@code eos} or {@code stop} (a stop string)
+     */
+    public record Result(String text, long[] promptIds, long[] ids, String finishReason) {}
+
+    /**
+     * A generator for {@code model} with {@code tokenizer}, whose ids must be the model's: the two
+     * vocabularies must have the same size.
+     */
+    public TextGenerator(Gpt2Model model, BpeTokenizer tokenizer) {
+        if (!model.hasLmHead()) {
+            throw new GraftException(model.name() + (model.numClasses() > 0 ? " is a classifier (GPT2ForSequenceClassification)"
+                    : " is a bare GPT2Model") + " without a language-model head",
+                    "generate with a GPT2LMHeadModel (\"architectures\": [\"GPT2LMHeadModel\"] in config.json)");
+        }
+        int vocab = model.config().vocabSize();
+        if (tokenizer.vocabSize() != vocab) {
+            throw new GraftException("the tokenizer " + tokenizer.source() + " has " + tokenizer.vocabSize() + " token ids but "
+                    + model.name() + " has vocab_size " + vocab, "use the tokenizer the model was trained with (its folder's tokenizer.json)");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * A GPT-2 model by zoo name or source with its tokenizer: the {@code tokenizer.json} (or
+     * {@code vocab.json} + {@code merges.txt}) of the weights' folder, else GPT-2's own vocabulary
+     * ({@link BpeTokenizer#gpt2()}) when the model has GPT-2's 50257 tokens.
+     */
+    public static TextGenerator load(String name) {
+        return load(name, null);
+    }
+
+    /** As {@link #load(String)} with the tokenizer in {@code tokenizer} ({@link BpeTokenizer#open}); null for the default. */
+    public static TextGenerator load(String name, Path tokenizer) {
+        GraftModel m = Zoo.create(name);
+        if (!(m instanceof Gpt2Model gpt2)) {
+            throw new GraftException(m.name() + " is not a language model", "give a GPT-2 model (graft models list 'gpt2*', or a folder with model_type gpt2)");
+        }
+        if (tokenizer != null) {
+            return new TextGenerator(gpt2, BpeTokenizer.open(tokenizer));
+        }
+        Path dir = gpt2.weightsDir();
+        BpeTokenizer tok = dir == null ? null : BpeTokenizer.forFolder(dir);
+        if (tok == null) {
+            if (gpt2.config().vocabSize() != Gpt2Config.ENDOFTEXT + 1) {
+                throw new GraftException((dir == null ? name : dir) + " has no tokenizer.json (or vocab.json + merges.txt) and its vocab_size "
+                        + gpt2.config().vocabSize() + " is not GPT-2's " + (Gpt2Config.ENDOFTEXT + 1),
+                        "put the model's tokenizer.json next to its config.json");
+            }
+            tok = BpeTokenizer.gpt2();
+        }
+        return new TextGenerator(gpt2, tok);
+    }
+
+    public Gpt2Model model() {
+        return model;
+    }
+
+    public BpeTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Generates without streaming. */
+    public Result generate(String prompt, GenerationConfig config) {
+        return generate(prompt, config, null);
+    }
+
+    /**
+     * Continues {@code prompt}. The prompt plus {@code max_new_tokens} must fit in the model's
+     * {@code n_positions}; an empty prompt is refused (GPT-2 continues a text).
+     *
+     * @param onText receives each piece of new text as soon as it is final, or null
+     */
+    public Result generate(String prompt, GenerationConfig config, Consumer<String> onText) {
+        long[] promptIds = check(prompt, config);
+        Integer eos = config.stopAtEos() ? model.config().eosTokenId() : null;
+        Random random = new Random(config.seed() != null ? config.seed() : new Random().nextLong());
+        List<Long> out = new ArrayList<>();
+        Set<Long> seen = new LinkedHashSet<>();
+        for (long id : promptIds) {
+            seen.add(id);
+        }
+        Stream stream = new Stream(config.stopStrings(), onText);
+        String finish = "length";
+        KvCache cache = new KvCache(model.config().nLayer());
+        try (NDManager nd = model.manager().newSubManager(); NoGrad ignored = NoGrad.enter()) {
+            NDArray input = nd.create(promptIds).reshape(1, promptIds.length);
+            for (int step = 0; step < config.maxNewTokens(); step++) {
+                float[] logits = nextLogits(input, cache);
+                long next = choose(logits, seen, config, random);
+                if (eos != null && next == eos) {
+                    finish = "eos";
+                    break;
+                }
+                out.add(next);
+                seen.add(next);
+                if (stream.update(tokenizer.decode(toArray(out)), false)) {
+                    finish = "stop";
+                    break;
+                }
+                input = nd.create(new long[] {next}).reshape(1, 1);
+            }
+        }
+        long[] ids = toArray(out);
+        String text = stream.finish(tokenizer.decode(ids));
+        return new Result(text, promptIds, ids, finish);
+    }
+
+    /**
+     * The prompt's token ids, once it is known that generation can start: the prompt is not empty and
+     * it fits with {@code max_new_tokens} in the model's {@code n_positions}.
+     */
+    public long[] check(String prompt, GenerationConfig config) {
+        if (prompt == null || prompt.isEmpty()) {
+            throw new GraftException("the prompt is empty", "give a text for the model to continue");
+        }
+        long[] promptIds = tokenizer.encode(prompt);
+        int positions = model.config().nPositions();
+        if (promptIds.length + config.maxNewTokens() > positions) {
+            String fix = promptIds.length >= positions ? "shorten the prompt to fewer than " + positions + " tokens"
+                    : "ask for at most " + (positions - promptIds.length) + " new tokens (--max-new-tokens)";
+            throw new GraftException("the prompt's " + promptIds.length + " tokens and " + config.maxNewTokens() + " new ones are more than "
+                    + model.name() + "'s " + positions + " positions (n_positions)", fix);
+        }
+        return promptIds;
+    }
+
+    /** The logits of the position after {@code input} (1 x L), the cache extended with it. */
+    private float[] nextLogits(NDArray input, KvCache cache) {
+        NDArray hidden = model.hidden(null, input, null, cache, false);
+        NDArray last = hidden.get(":, -1:, :");
+        return model.lmHead(null, last, false).toFloatArray();
+    }
+
+    /** The next token: arg-max, or a sample from the processed distribution (repetition penalty, temperature, top-k, top-p). */
+    static long choose(float[] logits, Set<Long> seen, GenerationConfig c, Random random) {
+        float[] s = logits.clone();
+        if (c.repetitionPenalty() != 1.0) {
+            float p = (float) c.repetitionPenalty();
+            for (long id : seen) {
+                int i = (int) id;
+                s[i] = s[i] < 0 ? s[i] * p : s[i] / p;
+            }
+        }
+        if (!c.doSample()) {
+            return argMax(s);
+        }
+        int n = s.length;
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = s[i] / c.temperature();
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]) != 0 ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
+        int keep = c.topK() > 0 ? Math.min(c.topK(), n) : n;
+        double max = scores[order[0]];
+        double[] p = new double[keep];
+        double total = 0;
+        for (int r = 0; r < keep; r++) {
+            p[r] = Math.exp(scores[order[r]] - max);
+            total += p[r];
+        }
+        if (c.topP() < 1) {
+            // The smallest prefix of the sorted tokens whose probability reaches top_p (at least one token).
+            double cumulative = 0;
+            int cut = keep;
+            for (int r = 0; r < keep; r++) {
+                cumulative += p[r] / total;
+                if (cumulative >= c.topP()) {
+                    cut = r + 1;
+                    break;
+                }
+            }
+            keep = cut;
+            total = 0;
+            for (int r = 0; r < keep; r++) {
+                total += p[r];
+            }
+        }
+        double u = random.nextDouble() * total;
+        double acc = 0;
+        for (int r = 0; r < keep; r++) {
+            acc += p[r];
+            if (u < acc) {
+                return order[r];
+            }
+        }
+        return order[keep - 1];
+    }
+
+    static long argMax(float[] s) {
+        int best = 0;
+        for (int i = 1; i < s.length; i++) {
+            if (s[i] > s[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static long[] toArray(List<Long> ids) {
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The new text as it grows: handed on once it is whole characters and past every possible stop string. */
+    private static final class Stream {
+        private final List<String> stops;
+        private final Consumer<String> onText;
+        private final int holdBack;
+        private int emitted;
+        private String stopped;
+
+        Stream(List<String> stops, Consumer<String> onText) {
+            this.stops = stops;
+            this.onText = onText;
+            this.holdBack = stops.stream().mapToInt(String::length).max().orElse(1) - 1;
+        }
+
+        /** Takes the whole new text so far; true when a stop string has appeared. */
+        boolean update(String text, boolean last) {
+            int cut = -1;
+            for (String stop : stops) {
+                int at = text.indexOf(stop);
+                if (at >= 0 && (cut < 0 || at < cut)) {
+                    cut = at;
+                }
+            }
+            if (cut >= 0) {
+                stopped = text.substring(0, cut);
+                emit(stopped, stopped.length());
+                return true;
+            }
+            // A byte sequence cut inside a character decodes to U+FFFD until the rest arrives.
+            int end = text.length();
+            while (!last && end > 0 && text.charAt(end - 1) == '\uFFFD') {
+                end--;
+            }
+            emit(text, last ? end : Math.max(emitted, end - holdBack));
+            return false;
+        }
+
+        private void emit(String text, int upTo) {
+            if (onText != null && upTo > emitted) {
+                onText.accept(text.substring(emitted, upTo));
+            }
+            emitted = Math.max(emitted, upTo);
+        }
+
+        String finish(String text) {
+            if (stopped != null) {
+                return stopped;
+            }
+            update(text, true);
+            return text;
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
