@@ -36,8 +36,8 @@ public final class TransformersViT {
     public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
 
     private static final Map<String, ViTConfig> CONFIGS = new LinkedHashMap<>();
-    /** PIL's resampling codes, as transformers writes them. */
-    private static final Map<String, Integer> PIL = Map.of("nearest", 0, "bilinear", 2, "bicubic", 3);
+    /** PIL's resampling codes by interpolation name, as transformers writes them. */
+    public static final Map<String, Integer> PIL = Map.of("nearest", 0, "bilinear", 2, "bicubic", 3);
 
     private TransformersViT() {}
 
@@ -97,7 +97,11 @@ public final class TransformersViT {
                 .withGlobalPool("token");
     }
 
-    private static PretrainedCfg withPreprocessor(PretrainedCfg cfg, Path file) {
+    /**
+     * {@code cfg} with the mean, std and resampling of transformers' {@code preprocessor_config.json}
+     * ({@code image_mean}, {@code image_std}, {@code resample} as PIL's code); what the file leaves out stays.
+     */
+    public static PretrainedCfg withPreprocessor(PretrainedCfg cfg, Path file) {
         JsonNode p;
         try {
             p = Json.MAPPER.readTree(file.toFile());

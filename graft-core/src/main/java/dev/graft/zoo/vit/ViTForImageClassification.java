@@ -147,7 +147,7 @@ public final class ViTForImageClassification extends ViTBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
+            return VisionTransformer.tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
                     value(ps, positionEmbeddings, x, training), gridSize);
         }
     }
@@ -185,34 +185,21 @@ public final class ViTForImageClassification extends ViTBase {
     /** Scaled dot-product attention over separate {@code query}, {@code key} and {@code value} projections. */
     static final class SelfAttention extends Module {
         private final int heads;
-        private final int headDim;
-        private final float scale;
         private final Linear query;
         private final Linear key;
         private final Linear value;
 
         SelfAttention(int dim, int heads, boolean bias, double initRange) {
             this.heads = heads;
-            this.headDim = dim / heads;
-            this.scale = (float) (1.0 / Math.sqrt(headDim));
             query = module("query", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
             key = module("key", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
             value = module("value", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
         }
 
-        private NDArray heads(NDArray x, long b, long n) {
-            return x.reshape(b, n, heads, headDim).transpose(0, 2, 1, 3);
-        }
-
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            long b = x.getShape().get(0);
-            long n = x.getShape().get(1);
-            NDArray q = heads(query.forward(ps, x, training), b, n).mul(scale);
-            NDArray k = heads(key.forward(ps, x, training), b, n);
-            NDArray v = heads(value.forward(ps, x, training), b, n);
-            NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-            return attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, x.getShape().get(2));
+            return dev.graft.zoo.nn.Attention.scaledDotProduct(query.forward(ps, x, training), key.forward(ps, x, training),
+                    value.forward(ps, x, training), heads, null);
         }
     }
 
