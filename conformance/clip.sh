@@ -6,6 +6,7 @@
 # same pixel_values / input_ids / attention_mask (padded texts) must give logits_per_image, logits_per_text,
 # image_embeds and text_embeds within 1e-4 * max(1, |ref|). Then the reverse: the folder Graft writes for
 # the model (`graft models create`) loads strictly in the reference and gives the same outputs as Graft.
+# The same for transformers' VisionTextDualEncoderModel with a ViT and a BERT tower ("dual").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source conformance/lib/torch.sh
@@ -13,8 +14,9 @@ out=conformance/out/clip
 rm -rf "$out"
 mkdir -p "$out"
 "$py" conformance/clip_reference.py make "$out"
+"$py" conformance/clip_reference.py make-dual "$out"
 status=0
-for variant in clip clip_legacy; do
+for variant in clip clip_legacy dual; do
   ./graft --quiet models run "local-dir:$out/$variant" --input "$out/${variant}_input.safetensors" \
       --output "$out/${variant}_graft.safetensors"
   "$py" conformance/zoo_reference.py check "$out/${variant}_ref.safetensors" "$out/${variant}_graft.safetensors" || status=1

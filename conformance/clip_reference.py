@@ -6,8 +6,12 @@ position_ids buffers real files carry included), next to the config.json transfo
 transformers package is needed: the point is an independent implementation.
 
   clip_reference.py make OUT               folders OUT/<variant>/ (config.json, model.safetensors), inputs and references
+  clip_reference.py make-dual OUT          the same for a VisionTextDualEncoderModel (ViT + BERT): OUT/dual/
   clip_reference.py run DIR INPUT OUTPUT   loads a CLIP folder (e.g. one Graft wrote) strictly, every key and no other,
                                            and writes its outputs on INPUT
+
+The same for transformers' VisionTextDualEncoderModel (variant "dual"): a ViTModel vision tower (its pooler
+included) and a BertModel text tower (text_reference.py's), projected from their pooler outputs.
 """
 import json
 import math
@@ -18,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import text_reference  # noqa: E402
 from text_reference import Weights  # noqa: E402
 from zoo_reference import load_safetensors, save_safetensors  # noqa: E402
 
@@ -198,10 +203,120 @@ def make(out):
               f"max |ref| {refs['logits_per_image'].abs().max().item():.3g}")
 
 
+# VisionTextDualEncoderModel: a tiny ViTModel and a tiny BertModel, as transformers writes their sub-configs.
+DUAL_VISION = dict(architectures=["ViTModel"], model_type="vit", hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                   intermediate_size=64, hidden_act="gelu", layer_norm_eps=1e-12, image_size=32, patch_size=8, num_channels=3,
+                   qkv_bias=True, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, initializer_range=0.02, encoder_stride=8)
+DUAL_TEXT = dict(text_reference.FAMILIES["bert"], hidden_size=48, num_attention_heads=4, intermediate_size=96)
+
+
+def dual_config():
+    return dict(architectures=["VisionTextDualEncoderModel"], model_type="vision-text-dual-encoder", projection_dim=24,
+                logit_scale_init_value=2.6592, vision_config=DUAL_VISION, text_config=DUAL_TEXT, transformers_version="4.40.0")
+
+
+def vit_state_dict(cfg, sd):
+    """ViTModel's keys (with its pooler) under vision_model., in its order."""
+    h, i, p = cfg["hidden_size"], cfg["intermediate_size"], cfg["patch_size"]
+    n = (cfg["image_size"] // p) ** 2 + 1
+    sd["vision_model.embeddings.cls_token"] = sd.randn(1, 1, h)
+    sd["vision_model.embeddings.position_embeddings"] = sd.randn(1, n, h) * 0.1
+    sd["vision_model.embeddings.patch_embeddings.projection.weight"] = sd.randn(h, cfg["num_channels"], p, p) / p
+    sd["vision_model.embeddings.patch_embeddings.projection.bias"] = sd.randn(h) * 0.1
+    for k in range(cfg["num_hidden_layers"]):
+        q = f"vision_model.encoder.layer.{k}"
+        for part in ("query", "key", "value"):
+            sd.lin(f"{q}.attention.attention.{part}", h, h)
+        sd.lin(f"{q}.attention.output.dense", h, h)
+        sd.lin(f"{q}.intermediate.dense", i, h)
+        sd.lin(f"{q}.output.dense", h, i)
+        norm(sd, f"{q}.layernorm_before", h)
+        norm(sd, f"{q}.layernorm_after", h)
+    norm(sd, "vision_model.layernorm", h)
+    sd.lin("vision_model.pooler.dense", h, h)
+
+
+def dual_state_dict(cfg, seed):
+    v, t, p = cfg["vision_config"], cfg["text_config"], cfg["projection_dim"]
+    sd = Weights(seed, 0)
+    sd["logit_scale"] = torch.tensor(math.log(1 / 0.07)) + sd.randn(()) * 0.1
+    vit_state_dict(v, sd)
+    for k, x in text_reference.state_dict(t, seed + 1).items():
+        sd[f"text_model.{k}"] = x
+    sd["visual_projection.weight"] = sd.randn(p, v["hidden_size"]) / math.sqrt(v["hidden_size"])
+    sd["text_projection.weight"] = sd.randn(p, t["hidden_size"]) / math.sqrt(t["hidden_size"])
+    return dict(sd)
+
+
+def vit_pooled(sd, v, pixels):
+    """ViTModel.forward's pooler_output: patches + class token + positions, pre-norm layers, layernorm, tanh(pooler.dense(cls))."""
+    h, heads, eps = v["hidden_size"], v["num_attention_heads"], v["layer_norm_eps"]
+    d = h // heads
+    pre = "vision_model"
+    x = F.conv2d(pixels, sd[f"{pre}.embeddings.patch_embeddings.projection.weight"], sd[f"{pre}.embeddings.patch_embeddings.projection.bias"],
+                 stride=v["patch_size"]).flatten(2).transpose(1, 2)
+    x = torch.cat([sd[f"{pre}.embeddings.cls_token"].expand(x.shape[0], -1, -1), x], dim=1) + sd[f"{pre}.embeddings.position_embeddings"]
+
+    def lin(t, name):
+        return F.linear(t, sd[f"{name}.weight"], sd[f"{name}.bias"])
+
+    def ln(t, name):
+        return F.layer_norm(t, (h,), sd[f"{name}.weight"], sd[f"{name}.bias"], eps)
+
+    def split(t):
+        return t.view(t.shape[0], t.shape[1], heads, d).transpose(1, 2)
+
+    for k in range(v["num_hidden_layers"]):
+        q = f"{pre}.encoder.layer.{k}"
+        y = ln(x, f"{q}.layernorm_before")
+        qq, kk, vv = (split(lin(y, f"{q}.attention.attention.{part}")) for part in ("query", "key", "value"))
+        y = ((qq @ kk.transpose(2, 3) / math.sqrt(d)).softmax(-1) @ vv).transpose(1, 2).reshape(x.shape)
+        x = x + lin(y, f"{q}.attention.output.dense")
+        x = x + lin(F.gelu(lin(ln(x, f"{q}.layernorm_after"), f"{q}.intermediate.dense")), f"{q}.output.dense")
+    x = ln(x, f"{pre}.layernorm")
+    return torch.tanh(lin(x[:, 0], f"{pre}.pooler.dense"))
+
+
+def dual_forward(sd, cfg, pixels, ids, attention_mask):
+    """VisionTextDualEncoderModel.forward: the towers' pooler outputs projected, normalised, scaled by exp(logit_scale)."""
+    image = vit_pooled(sd, cfg["vision_config"], pixels) @ sd["visual_projection.weight"].T
+    text_sd = {k[len("text_model."):]: x for k, x in sd.items() if k.startswith("text_model.")}
+    _, pooled = text_reference.forward(text_sd, cfg["text_config"], ids, attention_mask, torch.zeros_like(ids))
+    text = pooled @ sd["text_projection.weight"].T
+    image = image / image.norm(p=2, dim=-1, keepdim=True)
+    text = text / text.norm(p=2, dim=-1, keepdim=True)
+    per_text = text @ image.T * sd["logit_scale"].exp()
+    return {"logits_per_image": per_text.T.contiguous(), "logits_per_text": per_text, "image_embeds": image, "text_embeds": text}
+
+
+def make_dual(out):
+    folder = f"{out}/dual"
+    os.makedirs(folder, exist_ok=True)
+    cfg = dual_config()
+    sd = dual_state_dict(cfg, 600)
+    save_safetensors(f"{folder}/model.safetensors", sd, {"format": "pt"})
+    with open(f"{folder}/config.json", "w") as f:
+        json.dump(cfg, f, indent=2)
+    g = torch.Generator().manual_seed(700)
+    pixels = torch.randn(3, 3, 32, 32, generator=g)
+    ids = torch.randint(3, 100, (4, 12), generator=g)
+    ids[1, 9:] = 0
+    ids[2, 5:] = 0
+    mask = ids.ne(0).long()
+    save_safetensors(f"{out}/dual_input.safetensors", {"pixel_values": pixels, "input_ids": ids, "attention_mask": mask})
+    with torch.no_grad():
+        refs = dual_forward(sd, cfg, pixels, ids, mask)
+    save_safetensors(f"{out}/dual_ref.safetensors", refs)
+    print(f"dual: ViT + BERT reference logits_per_image {tuple(refs['logits_per_image'].shape)}, "
+          f"max |ref| {refs['logits_per_image'].abs().max().item():.3g}")
+
+
 def run(folder, input_path, output_path):
     """Loads a CLIP folder as CLIPModel.from_pretrained would, strictly: its config.json, then exactly CLIPModel's keys."""
     with open(f"{folder}/config.json") as f:
         cfg = json.load(f)
+    if cfg["model_type"] == "vision-text-dual-encoder":
+        return run_dual(folder, cfg, input_path, output_path)
     assert cfg["model_type"] == "clip" and cfg["architectures"] == ["CLIPModel"], (cfg.get("model_type"), cfg.get("architectures"))
     for tower, kind in (("text_config", "clip_text_model"), ("vision_config", "clip_vision_model")):
         assert cfg[tower]["model_type"] == kind, cfg[tower]
@@ -223,10 +338,35 @@ def run(folder, input_path, output_path):
     print(f"{folder}: loaded strictly ({len(got)} tensors, CLIPModel's keys), outputs written")
 
 
+def run_dual(folder, cfg, input_path, output_path):
+    """A VisionTextDualEncoderModel folder loaded strictly: ViT and BERT sub-configs, exactly its keys."""
+    assert cfg["architectures"] == ["VisionTextDualEncoderModel"], cfg["architectures"]
+    assert cfg["vision_config"]["model_type"] == "vit" and cfg["text_config"]["model_type"] == "bert", cfg
+    for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "image_size", "patch_size"):
+        assert cfg["vision_config"][k] == DUAL_VISION[k], (k, cfg["vision_config"][k])
+    for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size", "max_position_embeddings"):
+        assert cfg["text_config"][k] == DUAL_TEXT[k], (k, cfg["text_config"][k])
+    sd = load_safetensors(f"{folder}/model.safetensors")
+    expected = dual_state_dict(cfg, 0)
+    want = {k for k in expected if not k.endswith("position_ids")}
+    got = {k for k in sd if not k.endswith("position_ids")}
+    if want != got:
+        sys.exit(f"FAIL {folder}: missing {sorted(want - got)}, unexpected {sorted(got - want)}")
+    for k in want:
+        assert sd[k].shape == expected[k].shape, (k, tuple(sd[k].shape), tuple(expected[k].shape))
+    x = load_safetensors(input_path)
+    with torch.no_grad():
+        refs = dual_forward(sd, cfg, x["pixel_values"], x["input_ids"], x["attention_mask"])
+    save_safetensors(output_path, refs)
+    print(f"{folder}: loaded strictly ({len(got)} tensors, VisionTextDualEncoderModel's keys), outputs written")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "make":
         make(sys.argv[2])
     elif len(sys.argv) == 5 and sys.argv[1] == "run":
         run(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "make-dual":
+        make_dual(sys.argv[2])
     else:
-        sys.exit("usage: clip_reference.py make OUT | run DIR INPUT OUTPUT")
+        sys.exit("usage: clip_reference.py make OUT | make-dual OUT | run DIR INPUT OUTPUT")

@@ -18,7 +18,7 @@ import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.WeightsSources;
 import dev.graft.zoo.Zoo;
 import dev.graft.zoo.bert.BertSentenceModel;
-import dev.graft.zoo.clip.ClipModel;
+import dev.graft.zoo.clip.ImageTextModel;
 import dev.graft.zoo.clip.ClipModels;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -122,7 +122,7 @@ public final class ModelsRunCommand implements Callable<Integer> {
             } else {
                 cfg = Zoo.cfg(name);
             }
-            if (ClipModels.FAMILY.equals(Zoo.architecture(cfg.architecture()).family())) {
+            if (ClipModels.IMAGE_TEXT_FAMILIES.contains(Zoo.architecture(cfg.architecture()).family())) {
                 return runClip(in, nd, created, cfg);
             }
             if (in.contains(INPUT_IDS)) {
@@ -198,25 +198,25 @@ public final class ModelsRunCommand implements Callable<Integer> {
     static final String TEXT_EMBEDS = "text_embeds";
 
     /**
-     * An image-text model's pass as transformers' {@code CLIPModel} makes it: {@code pixel_values} and
+     * An image-text model's pass as transformers' {@code CLIPModel} (or {@code VisionTextDualEncoderModel}) makes it: {@code pixel_values} and
      * {@code input_ids} (+ {@code attention_mask}) in, {@code logits_per_image}, {@code logits_per_text},
      * {@code image_embeds} and {@code text_embeds} (L2-normalised) out.
      */
     private int runClip(SafeTensors in, NDManager nd, String source, PretrainedCfg cfg) {
         if (!in.contains(INPUT_IDS) || !in.contains(IMAGE_TENSORS.get(0))) {
             throw new GraftException(input + " has no tensor '" + (in.contains(INPUT_IDS) ? IMAGE_TENSORS.get(0) : INPUT_IDS) + "', and "
-                    + cfg.architecture() + " (CLIP) takes images and texts together",
+                    + cfg.architecture() + " (an image-text model) takes images and texts together",
                     "save both '" + IMAGE_TENSORS.get(0) + "' (N, C, H, W) float32 and '" + INPUT_IDS + "' (M, L) int64, as CLIPProcessor makes them");
         }
         long[] shape = checkInput(IMAGE_TENSORS.get(0), in.info(IMAGE_TENSORS.get(0)).dtype(), in.info(IMAGE_TENSORS.get(0)).shape(), cfg.inputSize());
         long[] idsShape = idsShape(in);
         CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
-        ClipModel model = (ClipModel) Zoo.create(source, withWeights(o));
+        ImageTextModel model = (ImageTextModel) Zoo.create(source, withWeights(o));
         NDArray pixels = in.toNDArray(nd, IMAGE_TENSORS.get(0)).toType(DataType.FLOAT32, false);
         NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
         NDArray mask = in.contains(ATTENTION_MASK) ? optional(in, nd, ATTENTION_MASK, idsShape, null) : null;
         long t0 = System.nanoTime();
-        ClipModel.Output out = model.run(pixels, ids, mask);
+        ImageTextModel.Output out = model.run(pixels, ids, mask);
         Output.note(String.format("%s: %s + %s -> %s in %.0f ms", model.name(), pixels.getShape(), ids.getShape(), out.logitsPerImage().getShape(),
                 (System.nanoTime() - t0) / 1e6));
         Map<String, NDArray> tensors = new LinkedHashMap<>();

@@ -15,7 +15,6 @@ import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.NoGrad;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
-import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.nn.Classifier;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.Linear;
@@ -40,14 +39,14 @@ import java.util.List;
  *
  * <pre>{@code
  * ClipModel clip = (ClipModel) Zoo.create("local-dir:clip-vit-base-patch32");
- * ClipModel.Output out = clip.run(pixelValues, inputIds, attentionMask);  // logits_per_image, ...
+ * ImageTextModel.Output out = clip.run(pixelValues, inputIds, attentionMask);  // logits_per_image, ...
  * try (TextTokenizer tok = clip.tokenizer(dir.resolve("tokenizer.json"))) {
  *     ZeroShotClassifier zs = clip.zeroShot(tok, List.of("cat", "dog"), ZeroShotClassifier.IMAGE_TEMPLATES);
  *     int best = zs.predict(clip.encodeImages(pixelValues)[0]);
  * }
  * }</pre>
  */
-public final class ClipModel extends ModelBase {
+public final class ClipModel extends ModelBase implements ImageTextModel {
     private final ClipConfig config;
     private final Parameter logitScale;
     private final ClipTowers.TextTransformer textModel;
@@ -130,15 +129,18 @@ public final class ClipModel extends ModelBase {
                 new ParamGroup("head", List.of("vision_model.post_layernorm", "visual_projection", "classifier")));
     }
 
-    /** Image embeddings (B, projection_dim) of normalised pixel values (B, C, H, W): transformers' {@code get_image_features}. */
+    @Override
+    public NDArray logitScale() {
+        return logitScale.getArray();
+    }
+
+    @Override
     public NDArray imageFeatures(ParameterStore ps, NDArray pixelValues, boolean training) {
         return forwardHead(ps, forwardFeatures(ps, pixelValues, training), training, true);
     }
 
-    /**
-     * Text embeddings (B, projection_dim) of int64 token ids (B, L) and their 1/0 attention mask
-     * (null: no padding): transformers' {@code get_text_features}, pooled at the end-of-text token.
-     */
+    /** {@inheritDoc} Pooled at the end-of-text token. */
+    @Override
     public NDArray textFeatures(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
         checkIds(inputIds);
         NDArray ids = inputIds.toType(DataType.INT64, false);
@@ -165,30 +167,6 @@ public final class ClipModel extends ModelBase {
         }
     }
 
-    /** What {@code CLIPModel.forward} returns: the similarity logits and the L2-normalised embeddings. */
-    public record Output(NDArray logitsPerImage, NDArray logitsPerText, NDArray imageEmbeds, NDArray textEmbeds) {}
-
-    /**
-     * transformers' {@code CLIPModel.forward} in inference mode: both towers, embeddings L2-normalised,
-     * {@code logits_per_text = exp(logit_scale) * text_embeds @ image_embeds^T} and its transpose.
-     */
-    public Output run(NDArray pixelValues, NDArray inputIds, NDArray attentionMask) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            NDArray image = BertModel.normalize(imageFeatures(null, pixelValues, false));
-            NDArray text = BertModel.normalize(textFeatures(null, inputIds, attentionMask, false));
-            NDArray scale = logitScale.getArray().exp();
-            NDArray perText = text.matMul(image.transpose()).mul(scale);
-            return new Output(perText.transpose(), perText, image, text);
-        }
-    }
-
-    /** Image embeddings of a batch, one row per image (not normalised; open_clip's {@code encode_image}). */
-    public float[][] encodeImages(NDArray pixelValues) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            return rows(imageFeatures(null, pixelValues.toType(DataType.FLOAT32, false), false));
-        }
-    }
-
     /** Text embeddings, one row per text (not normalised; open_clip's {@code encode_text}), tokenised with {@code tokenizer}. */
     public float[][] encodeTexts(TextTokenizer tokenizer, List<String> texts) {
         TextTokenizer.Batch b = tokenizer.encode(texts);
@@ -197,7 +175,7 @@ public final class ClipModel extends ModelBase {
         NDArray ids = manager().create(b.ids(), new Shape(b.size(), b.length()));
         NDArray mask = manager().create(b.mask(), new Shape(b.size(), b.length()));
         try (NoGrad ignored = NoGrad.enter()) {
-            return rows(textFeatures(null, ids, mask, false));
+            return ImageTextModel.rows(textFeatures(null, ids, mask, false));
         }
     }
 
@@ -215,16 +193,5 @@ public final class ClipModel extends ModelBase {
      */
     public ZeroShotClassifier zeroShot(TextTokenizer tokenizer, List<String> labels, List<String> templates) {
         return ZeroShotClassifier.build(texts -> encodeTexts(tokenizer, texts), labels, null, templates);
-    }
-
-    private static float[][] rows(NDArray x) {
-        int n = (int) x.getShape().get(0);
-        int d = (int) x.getShape().get(1);
-        float[] flat = x.toFloatArray();
-        float[][] out = new float[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * d, out[i], 0, d);
-        }
-        return out;
     }
 }

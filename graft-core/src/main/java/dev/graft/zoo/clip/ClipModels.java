@@ -43,7 +43,13 @@ public final class ClipModels implements ModelFamily {
     public static final List<Double> MEAN = List.of(0.48145466, 0.4578275, 0.40821073);
     public static final List<Double> STD = List.of(0.26862954, 0.26130258, 0.27577711);
 
+    /** The family of transformers' {@code VisionTextDualEncoderModel} ({@link VisionTextDualEncoder}). */
+    public static final String DUAL_ENCODER_FAMILY = "vision-text-dual-encoder";
+    /** The families whose models are {@link ImageTextModel}s. */
+    public static final java.util.Set<String> IMAGE_TEXT_FAMILIES = java.util.Set.of(FAMILY, DUAL_ENCODER_FAMILY);
+
     private static final Map<String, ClipConfig> CONFIGS = new LinkedHashMap<>();
+    private static final Map<String, DualEncoderConfig> DUAL_CONFIGS = new LinkedHashMap<>();
 
     /** Created by the zoo through {@link java.util.ServiceLoader}. */
     public ClipModels() {}
@@ -54,6 +60,46 @@ public final class ClipModels implements ModelFamily {
         register(VIT_BASE_PATCH16, openai(512, 8, 2048, 768, 12, 12, 3072, 16, 512));
         register(VIT_LARGE_PATCH14, openai(768, 12, 3072, 1024, 24, 16, 4096, 14, 768));
         Zoo.registerConfigReader(ClipConfig.MODEL_TYPE, ClipModels::read);
+        Zoo.registerConfigReader(DualEncoderConfig.MODEL_TYPE, ClipModels::readDualEncoder);
+    }
+
+    /**
+     * The architecture of a dual encoder's towers: one registered with the same config, else
+     * {@code vtde_vit_l<layers>_h<width>_<text type>_l<layers>_h<width>_<hash>} registered now.
+     */
+    public static String architectureFor(DualEncoderConfig config) {
+        synchronized (Zoo.class) {
+            for (Map.Entry<String, DualEncoderConfig> e : DUAL_CONFIGS.entrySet()) {
+                if (e.getValue().equals(config)) {
+                    return e.getKey();
+                }
+            }
+            String name = String.format("vtde_vit_l%d_h%d_%s_l%d_h%d_%08x", config.visionConfig().numHiddenLayers(),
+                    config.visionConfig().hiddenSize(), config.textConfig().modelType(), config.textConfig().numHiddenLayers(),
+                    config.textConfig().hiddenSize(), config.hashCode() & 0xffffffffL);
+            DUAL_CONFIGS.put(name, config);
+            int size = config.visionConfig().imageSize();
+            // ViTImageProcessor's defaults (the vision tower's), until a preprocessor_config.json says otherwise.
+            PretrainedCfg cfg = new PretrainedCfg(name, null, 0, config.projectionDim(), null, List.of(config.visionConfig().numChannels(), size, size),
+                    "bilinear", 1.0, List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "vision_model.embeddings.patch_embeddings.projection",
+                    "classifier", null, null, null).withGlobalPool("token");
+            Zoo.register(name, DUAL_ENCODER_FAMILY, cfg, (c, args) -> new VisionTextDualEncoder(c, args, config));
+            return name;
+        }
+    }
+
+    /** A transformers dual-encoder config.json (and its preprocessor_config.json) as a zoo configuration. */
+    static PretrainedCfg readDualEncoder(Path file) {
+        String arch = architectureFor(DualEncoderConfig.read(file));
+        PretrainedCfg cfg = Zoo.architecture(arch).defaultCfg();
+        Path pre = file.resolveSibling(TransformersViT.PREPROCESSOR_FILE);
+        return Files.isRegularFile(pre) ? TransformersViT.withPreprocessor(cfg, pre) : cfg;
+    }
+
+    /** Writes transformers' config.json and ViTImageProcessor's preprocessor_config.json for a dual encoder. */
+    static void write(VisionTextDualEncoder model, PretrainedCfg cfg, Path dir) {
+        PretrainedCfg.writeJson(model.config().toJson(), dir.resolve(ResolvedWeights.CONFIG_FILE));
+        TransformersViT.writePreprocessor(cfg, cfg.inputSize() != null ? cfg.inputSize().get(1) : model.config().visionConfig().imageSize(), dir);
     }
 
     /** An OpenAI checkpoint's config as its config.json has it: 12 text layers, 77 positions, the legacy eos_token_id 2. */

@@ -150,6 +150,11 @@ public final class TransformersViT {
                 c.attentionProbsDropoutProb(), c.initializerRange(), null).withLabels(labels);
         ObjectNode json = out.toJson();  // an empty id2label for no head: else transformers assumes 2 classes
         PretrainedCfg.writeJson(json, dir.resolve(ResolvedWeights.CONFIG_FILE));
+        writePreprocessor(cfg, size, dir);
+    }
+
+    /** Writes {@code ViTImageProcessor}'s preprocessor_config.json: resize to {@code size} x {@code size}, {@code cfg}'s resampling, mean and std. */
+    public static void writePreprocessor(PretrainedCfg cfg, int size, Path dir) {
         ObjectNode pre = Json.MAPPER.createObjectNode();
         pre.put("image_processor_type", "ViTImageProcessor");
         pre.put("do_resize", true);

@@ -38,7 +38,7 @@ public final class ViTForImageClassification extends ViTBase {
     public ViTForImageClassification(PretrainedCfg cfg, ModelArgs args, ViTConfig config) {
         super(cfg, args, config.patchSize(), config.hiddenSize());
         this.config = config;
-        vit = module("vit", new VitModel(args.inChans(), config, gridSize));
+        vit = module("vit", new VitModel(args.inChans(), config, gridSize, false));
         classifier = module("classifier", new Classifier(config.hiddenSize(), args.numClasses(), Init.normal(config.initializerRange()), true));
     }
 
@@ -89,13 +89,18 @@ public final class ViTForImageClassification extends ViTBase {
                 i -> new ParamGroup("block" + i, List.of(blockName(i))), new ParamGroup("head", List.of("vit.layernorm", "classifier")));
     }
 
-    /** transformers' {@code ViTModel} without a pooler: {@code embeddings}, {@code encoder}, {@code layernorm}. */
-    static final class VitModel extends Module {
+    /**
+     * transformers' {@code ViTModel}: {@code embeddings}, {@code encoder}, {@code layernorm}, and with
+     * {@code pooler} its {@code pooler.dense} (tanh of a Linear on the class token), which
+     * {@code ViTForImageClassification} leaves out and a {@code VisionTextDualEncoderModel}'s tower has.
+     */
+    public static final class VitModel extends Module {
         final Embeddings embeddings;
         final List<Layer> layers = new ArrayList<>();
         final LayerNorm layernorm;
+        private final Dense pooler;
 
-        VitModel(int inChans, ViTConfig config, int gridSize) {
+        public VitModel(int inChans, ViTConfig config, int gridSize, boolean pooler) {
             int dim = config.hiddenSize();
             float eps = (float) config.layerNormEps();
             embeddings = module("embeddings", new Embeddings(inChans, dim, config.patchSize(), gridSize, config.initializerRange()));
@@ -107,12 +112,22 @@ public final class ViTForImageClassification extends ViTBase {
             }
             module("encoder", new Encoder(layerList));
             layernorm = module("layernorm", new LayerNorm(dim, eps));
+            this.pooler = pooler ? module("pooler", new Dense(dim, dim, config.initializerRange())) : null;
         }
 
+        /** {@code last_hidden_state}: embeddings, every layer, layernorm (N, 1 + patches, D). */
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            // A container of transformers' names: ViTBase runs embeddings, layers and layernorm.
-            throw new UnsupportedOperationException("run through ViTForImageClassification");
+            NDArray y = embeddings.forward(ps, x, training);
+            for (Layer l : layers) {
+                y = l.forward(ps, y, training);
+            }
+            return layernorm.forward(ps, y, training);
+        }
+
+        /** {@code pooler_output}: tanh(pooler.dense(class token of last_hidden_state)) (N, D); only made with a pooler. */
+        public NDArray pooled(ParameterStore ps, NDArray lastHiddenState, boolean training) {
+            return pooler.forward(ps, lastHiddenState.get(":, 0, :"), training).tanh();
         }
     }
 
