@@ -3,21 +3,15 @@ package dev.graft.zoo.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.ConstantInitializer;
 import dev.graft.GraftException;
 import dev.graft.text.TextTokenizer;
 import dev.graft.zeroshot.ZeroShotClassifier;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.NoGrad;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
-import dev.graft.zoo.nn.Classifier;
-import dev.graft.zoo.nn.Init;
-import dev.graft.zoo.nn.Linear;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,26 +40,18 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class ClipModel extends ModelBase implements ImageTextModel {
+public final class ClipModel extends ImageTextBase {
     private final ClipConfig config;
-    private final Parameter logitScale;
     private final ClipTowers.TextTransformer textModel;
     private final ClipTowers.VisionTower visionModel;
-    private final Linear visualProjection;
-    private final Linear textProjection;
-    private final Classifier classifier;
 
     public ClipModel(PretrainedCfg cfg, ModelArgs args, ClipConfig config) {
-        super(cfg);
+        super(cfg, config.logitScaleInitValue());
         this.config = config;
-        int p = config.projectionDim();
-        // PyTorch lists a module's own parameters first: logit_scale, then text_model, vision_model, the projections.
-        logitScale = param("logit_scale", Parameter.Type.OTHER, new Shape(), new ConstantInitializer((float) config.logitScaleInitValue()));
+        // CLIPModel's order: logit_scale (its own parameter), text_model, vision_model, the projections.
         textModel = module("text_model", new ClipTowers.TextTransformer(config.textConfig()));
         visionModel = module("vision_model", new ClipTowers.VisionTower(config.visionConfig(), args.inChans()));
-        visualProjection = module("visual_projection", new Linear(config.visionConfig().hiddenSize(), p, Init.normal(0.02), null));
-        textProjection = module("text_projection", new Linear(config.textConfig().hiddenSize(), p, Init.normal(0.02), null));
-        classifier = module("classifier", new Classifier(p, args.numClasses(), Init.normal(0.02), true));
+        projections(config.visionConfig().hiddenSize(), config.textConfig().hiddenSize(), config.projectionDim(), args.numClasses());
     }
 
     /** The transformers config this model has. */
@@ -80,19 +66,8 @@ public final class ClipModel extends ModelBase implements ImageTextModel {
     }
 
     @Override
-    protected Classifier classifier() {
-        return classifier;
-    }
-
-    @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         return visionModel.forward(ps, x, training);
-    }
-
-    @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        NDArray embeds = visualProjection.forward(ps, visionModel.pooled(ps, features, training), training);
-        return preLogits ? embeds : classifier.forward(ps, embeds, training);
     }
 
     @Override
@@ -130,23 +105,18 @@ public final class ClipModel extends ModelBase implements ImageTextModel {
     }
 
     @Override
-    public NDArray logitScale() {
-        return logitScale.getArray();
+    protected NDArray pooledImage(ParameterStore ps, NDArray features, boolean training) {
+        return visionModel.pooled(ps, features, training);
     }
 
+    /** The text tower's output at the end-of-text token. */
     @Override
-    public NDArray imageFeatures(ParameterStore ps, NDArray pixelValues, boolean training) {
-        return forwardHead(ps, forwardFeatures(ps, pixelValues, training), training, true);
-    }
-
-    /** {@inheritDoc} Pooled at the end-of-text token. */
-    @Override
-    public NDArray textFeatures(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
+    protected NDArray pooledText(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
         checkIds(inputIds);
         NDArray ids = inputIds.toType(DataType.INT64, false);
         NDArray mask = attentionMask == null ? null : attentionMask.toType(DataType.INT64, false);
         NDArray hidden = textModel.lastHiddenState(ps, ids, mask, training);
-        return textProjection.forward(ps, textModel.pooled(hidden, ids), training);
+        return textModel.pooled(hidden, ids);
     }
 
     /** Token ids the text tower can take: int64-convertible (B, L), within the vocabulary, at most max_position_embeddings long. */

@@ -3,20 +3,14 @@ package dev.graft.zoo.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.ConstantInitializer;
 import dev.graft.GraftException;
 import dev.graft.zoo.FeatureInfo;
 import dev.graft.zoo.ModelArgs;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
-import dev.graft.zoo.ModelBase;
 import dev.graft.zoo.bert.BertModel;
-import dev.graft.zoo.nn.Classifier;
-import dev.graft.zoo.nn.Init;
-import dev.graft.zoo.nn.Linear;
 import dev.graft.zoo.vit.ViTForImageClassification;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,26 +30,18 @@ import java.util.Map;
  * ImageTextModel m = (ImageTextModel) Zoo.create("local-dir:vit-bert");   // model_type vision-text-dual-encoder
  * }</pre>
  */
-public final class VisionTextDualEncoder extends ModelBase implements ImageTextModel {
+public final class VisionTextDualEncoder extends ImageTextBase {
     private final DualEncoderConfig config;
-    private final Parameter logitScale;
     private final ViTForImageClassification.VitModel visionModel;
     private final BertModel textModel;
-    private final Linear visualProjection;
-    private final Linear textProjection;
-    private final Classifier classifier;
 
     public VisionTextDualEncoder(PretrainedCfg cfg, ModelArgs args, DualEncoderConfig config) {
-        super(cfg);
+        super(cfg, config.logitScaleInitValue());
         this.config = config;
-        int p = config.projectionDim();
         int grid = args.imgSize() / config.visionConfig().patchSize();
-        logitScale = param("logit_scale", Parameter.Type.OTHER, new Shape(), new ConstantInitializer((float) config.logitScaleInitValue()));
         visionModel = module("vision_model", new ViTForImageClassification.VitModel(args.inChans(), config.visionConfig(), grid, true));
         textModel = addChildBlock("text_model", new BertModel(config.textConfig()));
-        visualProjection = module("visual_projection", new Linear(config.visionConfig().hiddenSize(), p, Init.normal(0.02), null));
-        textProjection = module("text_projection", new Linear(config.textConfig().hiddenSize(), p, Init.normal(0.02), null));
-        classifier = module("classifier", new Classifier(p, args.numClasses(), Init.normal(0.02), true));
+        projections(config.visionConfig().hiddenSize(), config.textConfig().hiddenSize(), config.projectionDim(), args.numClasses());
     }
 
     /** The transformers config this model has. */
@@ -71,24 +57,16 @@ public final class VisionTextDualEncoder extends ModelBase implements ImageTextM
     /** {@code VisionTextDualEncoderModel}'s keys in its order: logit_scale, vision_model, text_model, the projections (and a classifier). */
     @Override
     public Map<String, Parameter> stateDict() {
+        // The module tree holds all but the text tower (a BertModel, with its own keys): it goes after vision_model.
+        Map<String, Parameter> modules = super.stateDict();
         Map<String, Parameter> out = new LinkedHashMap<>();
-        out.put("logit_scale", logitScale);
-        visionModel.stateDict("vision_model.", out);
-        textModel.stateDict().forEach((k, v) -> out.put("text_model." + k, v));
-        visualProjection.stateDict("visual_projection.", out);
-        textProjection.stateDict("text_projection.", out);
-        classifier.stateDict("classifier.", out);
+        modules.forEach((k, v) -> {
+            if (k.startsWith("visual_projection.")) {
+                textModel.stateDict().forEach((tk, tv) -> out.putIfAbsent("text_model." + tk, tv));
+            }
+            out.put(k, v);
+        });
         return out;
-    }
-
-    @Override
-    protected Classifier classifier() {
-        return classifier;
-    }
-
-    @Override
-    public NDArray logitScale() {
-        return logitScale.getArray();
     }
 
     @Override
@@ -97,18 +75,13 @@ public final class VisionTextDualEncoder extends ModelBase implements ImageTextM
     }
 
     @Override
-    public NDArray forwardHead(ParameterStore ps, NDArray features, boolean training, boolean preLogits) {
-        NDArray embeds = visualProjection.forward(ps, visionModel.pooled(ps, features, training), training);
-        return preLogits ? embeds : classifier.forward(ps, embeds, training);
+    protected NDArray pooledImage(ParameterStore ps, NDArray features, boolean training) {
+        return visionModel.pooled(ps, features, training);
     }
 
+    /** BertModel's pooler_output (tanh of a Linear on the first token). */
     @Override
-    public NDArray imageFeatures(ParameterStore ps, NDArray pixelValues, boolean training) {
-        return forwardHead(ps, forwardFeatures(ps, pixelValues, training), training, true);
-    }
-
-    @Override
-    public NDArray textFeatures(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
+    protected NDArray pooledText(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
         long vocab = config.textConfig().vocabSize();
         NDArray ids = inputIds.toType(DataType.INT64, false);
         if (ids.getShape().dimension() != 2 || ids.min().getLong() < 0 || ids.max().getLong() >= vocab) {
@@ -116,8 +89,7 @@ public final class VisionTextDualEncoder extends ModelBase implements ImageTextM
                     "tokenise with the text tower's own tokenizer.json into int64 (N, L)");
         }
         NDArray mask = attentionMask == null ? ids.onesLike() : attentionMask.toType(DataType.INT64, false);
-        NDArray pooled = textModel.forward(ps, new NDList(ids, mask, ids.zerosLike()), training).get(1);
-        return textProjection.forward(ps, pooled, training);
+        return textModel.forward(ps, new NDList(ids, mask, ids.zerosLike()), training).get(1);
     }
 
     @Override
