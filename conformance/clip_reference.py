@@ -92,8 +92,16 @@ def state_dict(cfg, seed):
 ACT = {"quick_gelu": lambda x: x * torch.sigmoid(1.702 * x), "gelu": F.gelu}
 
 
-def encoder(sd, prefix, cfg, x, mask):
-    """CLIPEncoder: pre-norm layers, CLIPAttention (q scaled by head_dim^-0.5, additive masks), CLIPMLP."""
+# The pre-norm layer's modules in CLIP's encoder and in ViT's (transformers' names).
+CLIP_NAMES = dict(layers="encoder.layers", norm1="layer_norm1", q="self_attn.q_proj", k="self_attn.k_proj", v="self_attn.v_proj",
+                  out="self_attn.out_proj", norm2="layer_norm2", fc1="mlp.fc1", fc2="mlp.fc2")
+VIT_NAMES = dict(layers="encoder.layer", norm1="layernorm_before", q="attention.attention.query", k="attention.attention.key",
+                 v="attention.attention.value", out="attention.output.dense", norm2="layernorm_after", fc1="intermediate.dense",
+                 fc2="output.dense")
+
+
+def encoder(sd, prefix, cfg, x, mask, names=CLIP_NAMES):
+    """CLIPEncoder (or ViTEncoder by its names): pre-norm layers, attention with q scaled by head_dim^-0.5 and additive masks, MLP."""
     h, heads, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"]
     d = h // heads
     act = ACT[cfg["hidden_act"]]
@@ -108,17 +116,17 @@ def encoder(sd, prefix, cfg, x, mask):
         return t.view(t.shape[0], t.shape[1], heads, d).transpose(1, 2)
 
     for n in range(cfg["num_hidden_layers"]):
-        p = f"{prefix}.encoder.layers.{n}"
+        p = f"{prefix}.{names['layers']}.{n}."
         r = x
-        y = ln(x, f"{p}.layer_norm1")
-        q = split(lin(y, f"{p}.self_attn.q_proj") * d ** -0.5)
-        k, v = split(lin(y, f"{p}.self_attn.k_proj")), split(lin(y, f"{p}.self_attn.v_proj"))
+        y = ln(x, p + names["norm1"])
+        q = split(lin(y, p + names["q"]) * d ** -0.5)
+        k, v = split(lin(y, p + names["k"])), split(lin(y, p + names["v"]))
         w = q @ k.transpose(2, 3)
         if mask is not None:
             w = w + mask
         y = (w.softmax(-1) @ v).transpose(1, 2).reshape(x.shape)
-        x = r + lin(y, f"{p}.self_attn.out_proj")
-        x = x + lin(act(lin(ln(x, f"{p}.layer_norm2"), f"{p}.mlp.fc1")), f"{p}.mlp.fc2")
+        x = r + lin(y, p + names["out"])
+        x = x + lin(act(lin(ln(x, p + names["norm2"]), p + names["fc1"])), p + names["fc2"])
     return x
 
 
@@ -250,31 +258,13 @@ def dual_state_dict(cfg, seed):
 
 def vit_pooled(sd, v, pixels):
     """ViTModel.forward's pooler_output: patches + class token + positions, pre-norm layers, layernorm, tanh(pooler.dense(cls))."""
-    h, heads, eps = v["hidden_size"], v["num_attention_heads"], v["layer_norm_eps"]
-    d = h // heads
     pre = "vision_model"
     x = F.conv2d(pixels, sd[f"{pre}.embeddings.patch_embeddings.projection.weight"], sd[f"{pre}.embeddings.patch_embeddings.projection.bias"],
                  stride=v["patch_size"]).flatten(2).transpose(1, 2)
     x = torch.cat([sd[f"{pre}.embeddings.cls_token"].expand(x.shape[0], -1, -1), x], dim=1) + sd[f"{pre}.embeddings.position_embeddings"]
-
-    def lin(t, name):
-        return F.linear(t, sd[f"{name}.weight"], sd[f"{name}.bias"])
-
-    def ln(t, name):
-        return F.layer_norm(t, (h,), sd[f"{name}.weight"], sd[f"{name}.bias"], eps)
-
-    def split(t):
-        return t.view(t.shape[0], t.shape[1], heads, d).transpose(1, 2)
-
-    for k in range(v["num_hidden_layers"]):
-        q = f"{pre}.encoder.layer.{k}"
-        y = ln(x, f"{q}.layernorm_before")
-        qq, kk, vv = (split(lin(y, f"{q}.attention.attention.{part}")) for part in ("query", "key", "value"))
-        y = ((qq @ kk.transpose(2, 3) / math.sqrt(d)).softmax(-1) @ vv).transpose(1, 2).reshape(x.shape)
-        x = x + lin(y, f"{q}.attention.output.dense")
-        x = x + lin(F.gelu(lin(ln(x, f"{q}.layernorm_after"), f"{q}.intermediate.dense")), f"{q}.output.dense")
-    x = ln(x, f"{pre}.layernorm")
-    return torch.tanh(lin(x[:, 0], f"{pre}.pooler.dense"))
+    x = encoder(sd, pre, v, x, None, VIT_NAMES)
+    x = F.layer_norm(x, (v["hidden_size"],), sd[f"{pre}.layernorm.weight"], sd[f"{pre}.layernorm.bias"], v["layer_norm_eps"])
+    return torch.tanh(F.linear(x[:, 0], sd[f"{pre}.pooler.dense.weight"], sd[f"{pre}.pooler.dense.bias"]))
 
 
 def dual_forward(sd, cfg, pixels, ids, attention_mask):

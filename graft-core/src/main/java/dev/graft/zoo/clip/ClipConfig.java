@@ -49,16 +49,7 @@ public record ClipConfig(ClipTextConfig textConfig, ClipVisionConfig visionConfi
 
     /** Reads a transformers CLIP config.json; a bad field is one {@link GraftException} naming the file and the fix. */
     public static ClipConfig read(Path file) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new GraftException("cannot read CLIP config " + file + ": " + e.getMessage().lines().findFirst().orElse(""),
-                    "check that it is transformers' config.json of a CLIP model (model_type \"clip\")", e);
-        }
-        if (!(node instanceof ObjectNode root)) {
-            throw new GraftException(file + " is not a JSON object", "use transformers' config.json of a CLIP model");
-        }
+        ObjectNode root = readObject(file, "CLIPModel");
         try {
             ClipTextConfig text = Json.MAPPER.treeToValue(tower(root, "text_config", ClipTextConfig.MODEL_TYPE,
                     Json.MAPPER.valueToTree(ClipTextConfig.defaults()), file), ClipTextConfig.class);
@@ -74,6 +65,21 @@ public record ClipConfig(ClipTextConfig textConfig, ClipVisionConfig visionConfi
             throw new GraftException("cannot read CLIP config " + file + ": " + e.getMessage().lines().findFirst().orElse(""),
                     "check the types of its fields against transformers' CLIPConfig", e);
         }
+    }
+
+    /** A config.json's JSON object; an unreadable file or another JSON value is one {@link GraftException} naming {@code modelClass}. */
+    static ObjectNode readObject(Path file, String modelClass) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""),
+                    "check that it is transformers' config.json of a " + modelClass, e);
+        }
+        if (!(node instanceof ObjectNode root)) {
+            throw new GraftException(file + " is not a JSON object", "use transformers' config.json of a " + modelClass);
+        }
+        return root;
     }
 
     /** A tower's config: transformers' defaults overlaid with the file's fields; another model_type is refused. */

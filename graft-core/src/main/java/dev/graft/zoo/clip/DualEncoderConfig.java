@@ -6,7 +6,6 @@ import dev.graft.GraftException;
 import dev.graft.util.Json;
 import dev.graft.zoo.bert.BertConfig;
 import dev.graft.zoo.vit.ViTConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -37,13 +36,7 @@ public record DualEncoderConfig(ViTConfig visionConfig, BertConfig textConfig, i
 
     /** Reads a transformers dual-encoder config.json; a tower of another model_type is one {@link GraftException}. */
     public static DualEncoderConfig read(Path file) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new GraftException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""),
-                    "check that it is transformers' config.json of a VisionTextDualEncoderModel", e);
-        }
+        ObjectNode node = ClipConfig.readObject(file, MODEL_CLASS);
         ObjectNode vision = tower(node, "vision_config", VISION_TYPES, file);
         ObjectNode text = tower(node, "text_config", TEXT_TYPES, file);
         text.put("add_pooling_layer", true);  // AutoModel's BertModel always has its pooler
