@@ -302,42 +302,26 @@ def make_dual(out):
 
 
 def run(folder, input_path, output_path):
-    """Loads a CLIP folder as CLIPModel.from_pretrained would, strictly: its config.json, then exactly CLIPModel's keys."""
+    """Loads a CLIP (or dual-encoder) folder as from_pretrained would, strictly: its config.json, then exactly the model's keys."""
     with open(f"{folder}/config.json") as f:
         cfg = json.load(f)
     if cfg["model_type"] == "vision-text-dual-encoder":
-        return run_dual(folder, cfg, input_path, output_path)
-    assert cfg["model_type"] == "clip" and cfg["architectures"] == ["CLIPModel"], (cfg.get("model_type"), cfg.get("architectures"))
-    for tower, kind in (("text_config", "clip_text_model"), ("vision_config", "clip_vision_model")):
-        assert cfg[tower]["model_type"] == kind, cfg[tower]
-    with open(f"{folder}/preprocessor_config.json") as f:
-        pre = json.load(f)
-    assert pre["image_processor_type"] == "CLIPImageProcessor" and pre["crop_size"]["height"] == cfg["vision_config"]["image_size"], pre
+        assert cfg["architectures"] == ["VisionTextDualEncoderModel"], cfg["architectures"]
+        assert cfg["vision_config"]["model_type"] == "vit" and cfg["text_config"]["model_type"] == "bert", cfg
+        for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "image_size", "patch_size"):
+            assert cfg["vision_config"][k] == DUAL_VISION[k], (k, cfg["vision_config"][k])
+        for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size", "max_position_embeddings"):
+            assert cfg["text_config"][k] == DUAL_TEXT[k], (k, cfg["text_config"][k])
+        expected, model_forward, name = dual_state_dict(cfg, 0), dual_forward, "VisionTextDualEncoderModel"
+    else:
+        assert cfg["model_type"] == "clip" and cfg["architectures"] == ["CLIPModel"], (cfg.get("model_type"), cfg.get("architectures"))
+        for tower, kind in (("text_config", "clip_text_model"), ("vision_config", "clip_vision_model")):
+            assert cfg[tower]["model_type"] == kind, cfg[tower]
+        with open(f"{folder}/preprocessor_config.json") as f:
+            pre = json.load(f)
+        assert pre["image_processor_type"] == "CLIPImageProcessor" and pre["crop_size"]["height"] == cfg["vision_config"]["image_size"], pre
+        expected, model_forward, name = state_dict(cfg, 0), forward, "CLIPModel"
     sd = load_safetensors(f"{folder}/model.safetensors")
-    want = {k for k in state_dict(cfg, 0) if not k.endswith("position_ids")}
-    got = {k for k in sd if not k.endswith("position_ids")}
-    if want != got:
-        sys.exit(f"FAIL {folder}: missing {sorted(want - got)}, unexpected {sorted(got - want)}")
-    expected = state_dict(cfg, 0)
-    for k in want:
-        assert sd[k].shape == expected[k].shape, (k, tuple(sd[k].shape), tuple(expected[k].shape))
-    x = load_safetensors(input_path)
-    with torch.no_grad():
-        refs = forward(sd, cfg, x["pixel_values"], x["input_ids"], x["attention_mask"])
-    save_safetensors(output_path, refs)
-    print(f"{folder}: loaded strictly ({len(got)} tensors, CLIPModel's keys), outputs written")
-
-
-def run_dual(folder, cfg, input_path, output_path):
-    """A VisionTextDualEncoderModel folder loaded strictly: ViT and BERT sub-configs, exactly its keys."""
-    assert cfg["architectures"] == ["VisionTextDualEncoderModel"], cfg["architectures"]
-    assert cfg["vision_config"]["model_type"] == "vit" and cfg["text_config"]["model_type"] == "bert", cfg
-    for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "image_size", "patch_size"):
-        assert cfg["vision_config"][k] == DUAL_VISION[k], (k, cfg["vision_config"][k])
-    for k in ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size", "max_position_embeddings"):
-        assert cfg["text_config"][k] == DUAL_TEXT[k], (k, cfg["text_config"][k])
-    sd = load_safetensors(f"{folder}/model.safetensors")
-    expected = dual_state_dict(cfg, 0)
     want = {k for k in expected if not k.endswith("position_ids")}
     got = {k for k in sd if not k.endswith("position_ids")}
     if want != got:
@@ -346,9 +330,9 @@ def run_dual(folder, cfg, input_path, output_path):
         assert sd[k].shape == expected[k].shape, (k, tuple(sd[k].shape), tuple(expected[k].shape))
     x = load_safetensors(input_path)
     with torch.no_grad():
-        refs = dual_forward(sd, cfg, x["pixel_values"], x["input_ids"], x["attention_mask"])
+        refs = model_forward(sd, cfg, x["pixel_values"], x["input_ids"], x["attention_mask"])
     save_safetensors(output_path, refs)
-    print(f"{folder}: loaded strictly ({len(got)} tensors, VisionTextDualEncoderModel's keys), outputs written")
+    print(f"{folder}: loaded strictly ({len(got)} tensors, {name}'s keys), outputs written")
 
 
 if __name__ == "__main__":
