@@ -121,6 +121,20 @@ run '^parameters +124439808$' graft models info gpt2
 run '^gpt2_tiny -> tiny-gpt2 \(3,324,736 parameters, 0 classes\)$' graft models create gpt2_tiny --out tiny-gpt2
 need_file tiny-gpt2/model.safetensors
 
+run '^clip_vit_large_patch14$' graft models list 'clip*'
+run '^parameters +151277313$' graft models info clip_vit_base_patch32
+cat > tiny-clip.json <<'EOF'
+{"model_type": "clip", "projection_dim": 16,
+ "text_config": {"vocab_size": 100, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                 "num_attention_heads": 2, "max_position_embeddings": 16},
+ "vision_config": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                   "image_size": 32, "patch_size": 8}}
+EOF
+run '^clip_l2_h32_p8_32_[0-9a-f]{8} -> tiny-clip \(45,825 parameters, 0 classes\)$' graft models create tiny-clip.json --out tiny-clip
+for f in model.safetensors config.json preprocessor_config.json; do need_file "tiny-clip/$f"; done
+grep -q '"model_type" : "clip"' tiny-clip/config.json || fail "tiny-clip/config.json is not transformers' layout"
+run '^family +clip$' graft models info local-dir:tiny-clip
+
 # --- docs/finetuning.md (some-digit.png: the digit written by `data show` above) ---
 cp five.png some-digit.png
 run_dir=runs/digits-small_cnn.graft_mnist-auto

@@ -5,8 +5,10 @@ import dev.graft.util.Json;
 import dev.graft.weights.Checkpoint;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.Zoo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "create", description = "Create a model by name (random, or --pretrained weights; a new head with --num-classes) "
         + "and write it as config.json + model.safetensors.")
 public final class ModelsCreateCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "arch or arch.tag, e.g. resnet18 or small_cnn.graft_mnist")
+    @Parameters(paramLabel = "NAME", description = "arch or arch.tag, e.g. resnet18 or small_cnn.graft_mnist, "
+            + "or a config.json file (transformers' or timm's) whose architecture is made with random weights")
     String name;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model folder to write.")
@@ -58,7 +61,17 @@ public final class ModelsCreateCommand implements Callable<Integer> {
         if (inChans != null) {
             o = o.withInChans(inChans);
         }
-        GraftModel model = Zoo.create(name, o);
+        String arch = name;
+        Path config = Path.of(name);
+        if (name.endsWith(".json") && Files.isRegularFile(config)) {
+            // Reading the config registers its architecture (a transformers shape is registered on the fly).
+            PretrainedCfg cfg = PretrainedCfg.read(config);
+            arch = cfg.architecture();
+            if (numClasses == null) {
+                o = o.withNumClasses(cfg.numClasses());
+            }
+        }
+        GraftModel model = Zoo.create(arch, o);
         if (shardBytes == null) {
             Weights.save(model, dir);
         } else {

@@ -21,6 +21,8 @@ import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.bert.BertSentenceModel;
 import dev.graft.zoo.bert.BertSequenceClassifier;
 import dev.graft.zoo.gpt2.Gpt2Model;
+import dev.graft.zoo.clip.ImageTextModel;
+import dev.graft.zoo.clip.ClipModels;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Parameters;
 /** {@code graft models run}: one inference pass from safetensors to safetensors. */
 @Command(name = "run", description = "Run a model in inference mode on a safetensors file: images as 'pixel_values' (or 'input'; NCHW float32) give 'logits'; "
         + "text as 'input_ids' (+ 'attention_mask', 'token_type_ids') gives 'last_hidden_state' (+ 'pooler_output'), or a sequence classifier's 'logits'; "
-        + "for GPT-2, 'logits' (the bare GPT2Model: 'last_hidden_state').")
+        + "for GPT-2, 'logits' (the bare GPT2Model: 'last_hidden_state'); "
+        + "a CLIP model takes both 'pixel_values' and 'input_ids' (+ 'attention_mask') and gives 'logits_per_image', 'logits_per_text', 'image_embeds', 'text_embeds'.")
 public final class ModelsRunCommand implements Callable<Integer> {
     /** Names the image batch may have, in the order they are looked for (transformers' first). */
     static final List<String> IMAGE_TENSORS = List.of("pixel_values", "input");
@@ -113,10 +116,6 @@ public final class ModelsRunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SafeTensors in = SafeTensors.open(input); NDManager nd = NDManager.newBaseManager()) {
-            if (in.contains(INPUT_IDS)) {
-                return runText(in, nd);
-            }
-            String images = imagesTensor(in);
             // A source is resolved once (a hub snapshot checks its revision online): its cfg for the check, its folder for the model.
             String created = name;
             PretrainedCfg cfg;
@@ -127,6 +126,13 @@ public final class ModelsRunCommand implements Callable<Integer> {
             } else {
                 cfg = Zoo.cfg(name);
             }
+            if (ClipModels.IMAGE_TEXT_FAMILIES.contains(Zoo.architecture(cfg.architecture()).family())) {
+                return runClip(in, nd, created, cfg);
+            }
+            if (in.contains(INPUT_IDS)) {
+                return runText(in, nd, created);
+            }
+            String images = imagesTensor(in);
             long[] shape = checkInput(images, in.info(images).dtype(), in.info(images).shape(), cfg.inputSize());
             CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
             o = withWeights(o);
@@ -145,15 +151,11 @@ public final class ModelsRunCommand implements Callable<Integer> {
      * {@code input_ids} (+ {@code attention_mask}, {@code token_type_ids}) in, {@code last_hidden_state}
      * (+ {@code pooler_output} when the model has a pooler) out.
      */
-    private int runText(SafeTensors in, NDManager nd) {
-        long[] shape = in.info(INPUT_IDS).shape();
-        if (shape.length != 2 || !List.of(DType.I64, DType.I32).contains(in.info(INPUT_IDS).dtype())) {
-            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " is " + in.info(INPUT_IDS).dtype() + " "
-                    + Arrays.toString(shape) + ", a text model takes int64 N x L token ids", "save the token ids as int64 (N, L)");
-        }
+    private int runText(SafeTensors in, NDManager nd, String source) {
+        long[] shape = idsShape(in);
         CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict);
         o = withWeights(o);
-        GraftModel created = Zoo.create(name, o);
+        GraftModel created = Zoo.create(source, o);
         NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
         if (created instanceof Gpt2Model gpt2) {
             return runCausal(in, nd, gpt2, ids, shape);
@@ -213,6 +215,53 @@ public final class ModelsRunCommand implements Callable<Integer> {
         }
         Output.note(String.format("%s: %s -> %s in %.0f ms", model.name(), ids.getShape(), result.getShape(), (System.nanoTime() - t0) / 1e6));
         SafeTensors.write(output, Map.of(model.hasLmHead() || model.numClasses() > 0 ? LOGITS : LAST_HIDDEN_STATE, result), Map.of("model", model.name(), "format", "pt"));
+        return 0;
+    }
+
+    /** The shape of 'input_ids', refused unless int64 (or int32) N x L. */
+    private long[] idsShape(SafeTensors in) {
+        long[] shape = in.info(INPUT_IDS).shape();
+        if (shape.length != 2 || !List.of(DType.I64, DType.I32).contains(in.info(INPUT_IDS).dtype())) {
+            throw new GraftException("tensor '" + INPUT_IDS + "' of " + input + " is " + in.info(INPUT_IDS).dtype() + " "
+                    + Arrays.toString(shape) + ", a text model takes int64 N x L token ids", "save the token ids as int64 (N, L)");
+        }
+        return shape;
+    }
+
+    /** transformers' CLIPModel outputs. */
+    static final String LOGITS_PER_IMAGE = "logits_per_image";
+    static final String LOGITS_PER_TEXT = "logits_per_text";
+    static final String IMAGE_EMBEDS = "image_embeds";
+    static final String TEXT_EMBEDS = "text_embeds";
+
+    /**
+     * An image-text model's pass as transformers' {@code CLIPModel} (or {@code VisionTextDualEncoderModel}) makes it: {@code pixel_values} and
+     * {@code input_ids} (+ {@code attention_mask}) in, {@code logits_per_image}, {@code logits_per_text},
+     * {@code image_embeds} and {@code text_embeds} (L2-normalised) out.
+     */
+    private int runClip(SafeTensors in, NDManager nd, String source, PretrainedCfg cfg) {
+        if (!in.contains(INPUT_IDS) || !in.contains(IMAGE_TENSORS.get(0))) {
+            throw new GraftException(input + " has no tensor '" + (in.contains(INPUT_IDS) ? IMAGE_TENSORS.get(0) : INPUT_IDS) + "', and "
+                    + cfg.architecture() + " (an image-text model) takes images and texts together",
+                    "save both '" + IMAGE_TENSORS.get(0) + "' (N, C, H, W) float32 and '" + INPUT_IDS + "' (M, L) int64, as CLIPProcessor makes them");
+        }
+        long[] shape = checkInput(IMAGE_TENSORS.get(0), in.info(IMAGE_TENSORS.get(0)).dtype(), in.info(IMAGE_TENSORS.get(0)).shape(), cfg.inputSize());
+        long[] idsShape = idsShape(in);
+        CreateOptions o = CreateOptions.defaults().withStrict(!nonStrict).withInChans((int) shape[1]).withImgSize((int) shape[2]);
+        ImageTextModel model = (ImageTextModel) Zoo.create(source, withWeights(o));
+        NDArray pixels = in.toNDArray(nd, IMAGE_TENSORS.get(0)).toType(DataType.FLOAT32, false);
+        NDArray ids = in.toNDArray(nd, INPUT_IDS).toType(DataType.INT64, false);
+        NDArray mask = in.contains(ATTENTION_MASK) ? optional(in, nd, ATTENTION_MASK, idsShape, null) : null;
+        long t0 = System.nanoTime();
+        ImageTextModel.Output out = model.run(pixels, ids, mask);
+        Output.note(String.format("%s: %s + %s -> %s in %.0f ms", model.name(), pixels.getShape(), ids.getShape(), out.logitsPerImage().getShape(),
+                (System.nanoTime() - t0) / 1e6));
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        tensors.put(LOGITS_PER_IMAGE, out.logitsPerImage());
+        tensors.put(LOGITS_PER_TEXT, out.logitsPerText());
+        tensors.put(IMAGE_EMBEDS, out.imageEmbeds());
+        tensors.put(TEXT_EMBEDS, out.textEmbeds());
+        SafeTensors.write(output, tensors, Map.of("model", model.name(), "format", "pt"));
         return 0;
     }
 

@@ -220,6 +220,42 @@ class ModelsCommandTest {
     }
 
     @Test
+    void runTakesImagesAndTextsTogetherForClip(@TempDir Path dir) throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("clip"));
+        java.nio.file.Files.writeString(folder.resolve("config.json"), """
+                {"architectures": ["CLIPModel"], "model_type": "clip", "projection_dim": 8,
+                 "text_config": {"vocab_size": 50, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                   "num_attention_heads": 2, "max_position_embeddings": 8, "eos_token_id": 49},
+                 "vision_config": {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                   "image_size": 16, "patch_size": 8}}
+                """);
+        String arch = dev.graft.zoo.clip.ClipModels.architectureFor(dev.graft.zoo.clip.ClipConfig.read(folder.resolve("config.json")));
+        dev.graft.zoo.clip.ClipModel m = (dev.graft.zoo.clip.ClipModel) Zoo.create(arch, CreateOptions.defaults().withSeed(6));
+        Weights.save(m, folder);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.randomUniform(-1f, 1f, new Shape(2, 3, 16, 16));
+            NDArray ids = nd.create(new long[] {0, 7, 9, 49, 0, 12, 49, 1}, new Shape(2, 4));
+            NDArray mask = nd.create(new long[] {1, 1, 1, 1, 1, 1, 1, 0}, new Shape(2, 4));
+            Path in = dir.resolve("in.safetensors");
+            Path out = dir.resolve("out.safetensors");
+            SafeTensors.write(in, Map.of("pixel_values", x, "input_ids", ids, "attention_mask", mask), null);
+            run(0, "--quiet", "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            dev.graft.zoo.clip.ClipModel.Output expected = m.run(x, ids, mask);
+            try (SafeTensors st = SafeTensors.open(out)) {
+                assertArrayEquals(expected.logitsPerImage().toFloatArray(), st.toNDArray(nd, "logits_per_image").toFloatArray(), 1e-5f);
+                assertArrayEquals(expected.textEmbeds().toFloatArray(), st.toNDArray(nd, "text_embeds").toFloatArray(), 1e-6f);
+                assertEquals(List.of("image_embeds", "logits_per_image", "logits_per_text", "text_embeds"), st.names().stream().sorted().toList());
+            }
+            SafeTensors.write(in, Map.of("pixel_values", x), null);
+            String noText = run(1, "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            assertTrue(noText.contains("has no tensor 'input_ids'") && noText.contains("takes images and texts together"), noText);
+            SafeTensors.write(in, Map.of("input_ids", ids), null);
+            String noImages = run(1, "models", "run", "local-dir:" + folder, "--input", in.toString(), "--output", out.toString());
+            assertTrue(noImages.contains("has no tensor 'pixel_values'"), noImages);
+        }
+    }
+
+    @Test
     void runTakesASourceWithoutWeightsAndRefusesAnArchitectureWithout(@TempDir Path dir) {
         ModelBase m = (ModelBase) Zoo.create("small_cnn", CreateOptions.defaults().withNumClasses(3).withSeed(5));
         Path folder = dir.resolve("model");

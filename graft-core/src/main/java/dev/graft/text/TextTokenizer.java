@@ -73,7 +73,28 @@ public final class TextTokenizer implements AutoCloseable {
      *
      * @param truncated how many texts were cut to the maximum length
      */
-    public record Batch(int size, int length, long[] ids, long[] mask, int truncated) {}
+    public record Batch(int size, int length, long[] ids, long[] mask, int truncated) {
+        /**
+         * The batch padded to {@code newLength} tokens per text with {@code padId} (mask 0), as a
+         * tokenizer called with {@code padding="max_length"} pads (CLIP's 77 tokens); longer batches stay as they are.
+         */
+        public Batch padTo(int newLength, long padId) {
+            if (newLength <= length) {
+                return this;
+            }
+            long[] newIds = new long[size * newLength];
+            long[] newMask = new long[size * newLength];
+            java.util.Arrays.fill(newIds, padId);
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j < length; j++) {
+                    boolean token = mask[i * length + j] != 0;
+                    newIds[i * newLength + j] = token ? ids[i * length + j] : padId;
+                    newMask[i * newLength + j] = mask[i * length + j];
+                }
+            }
+            return new Batch(size, newLength, newIds, newMask, truncated);
+        }
+    }
 
     /** Encodes a batch; empty or blank texts are an error, over-long ones are truncated with a warning. */
     public Batch encode(List<String> texts) {

@@ -37,6 +37,13 @@ public final class ZeroShotClassifier implements dev.graft.text.VectorClassifier
     public static final List<String> TEXT_TEMPLATES = List.of(
             "{}", "a description of {}.", "this text is about {}.", "a dictionary definition of {}.", "something related to {}.");
 
+    /**
+     * Prompt templates for images with an image-text model (CLIP): open_clip's {@code SIMPLE_IMAGENET_TEMPLATES},
+     * the seven-prompt ensemble of the CLIP paper's ImageNet evaluation.
+     */
+    public static final List<String> IMAGE_TEMPLATES = List.of("itap of a {}.", "a bad photo of the {}.", "a origami {}.",
+            "a photo of the large {}.", "a {} in a video game.", "art of the {}.", "a photo of the small {}.");
+
     private final List<String> classNames;
     private final float[][] weights;
 

@@ -127,7 +127,7 @@ class ConfigJsonTest {
         String channels = oneLine(dir, TimmFolder.config("resnet18", 3, 512, 3, 32).replace("[0.5, 0.4, 0.3]", "[0.5]"));
         assertTrue(channels.contains("1 mean values for 3 input channels"), channels);
         String swin = oneLine(dir, "{\"model_type\": \"swin\", \"architectures\": [\"SwinForImageClassification\"], \"image_size\": 224}");
-        assertTrue(swin.contains("transformers config of model_type 'swin'") && swin.contains("model_type bert, distilbert, gpt2, roberta, vit"), swin);
+        assertTrue(swin.contains("transformers config of model_type 'swin'") && swin.contains("model_type bert, clip, distilbert, gpt2, roberta, vision-text-dual-encoder, vit"), swin);
         assertTrue(oneLine(dir, "[1, 2]").contains("is not a JSON object"));
         assertTrue(oneLine(dir, "{\"architecture\": ").contains("cannot read"));
     }

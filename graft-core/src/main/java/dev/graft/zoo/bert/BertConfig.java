@@ -190,10 +190,20 @@ public record BertConfig(
 
     public static BertConfig read(Path file) {
         try {
-            ObjectNode node = (ObjectNode) Json.MAPPER.readTree(file.toFile());
+            return fromJson((ObjectNode) Json.MAPPER.readTree(file.toFile()), file.toString());
+        } catch (IOException | ClassCastException e) {
+            throw new GraftException("cannot read BERT config " + file + ": " + e.getMessage(),
+                    "check that it is a Hugging Face config.json of a BERT model", e);
+        }
+    }
+
+    /** A config from its JSON object (a config.json, or the {@code text_config} of a dual encoder's); {@code where} names it in messages. */
+    public static BertConfig fromJson(ObjectNode given, String where) {
+        ObjectNode node = given.deepCopy();
+        try {
             if (node.path("model_type").asText().equals(DISTILBERT)) {
                 if (node.path("sinusoidal_pos_embds").asBoolean(false)) {
-                    throw new GraftException(file + " asks for sinusoidal position embeddings", "Graft's DistilBERT reads learned ones only");
+                    throw new GraftException(where + " asks for sinusoidal position embeddings", "Graft's DistilBERT reads learned ones only");
                 }
                 DISTILBERT_FIELDS.forEach((theirs, ours) -> {
                     if (node.has(theirs)) {
@@ -203,8 +213,8 @@ public record BertConfig(
                 node.put("layer_norm_eps", 1e-12);  // fixed in transformers' DistilBERT
             }
             return Json.MAPPER.treeToValue(node, BertConfig.class);
-        } catch (IOException | ClassCastException e) {
-            throw new GraftException("cannot read BERT config " + file + ": " + e.getMessage(),
+        } catch (IOException e) {
+            throw new GraftException("cannot read BERT config " + where + ": " + e.getMessage(),
                     "check that it is a Hugging Face config.json of a BERT model", e);
         }
     }
@@ -217,16 +227,22 @@ public record BertConfig(
     public void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            ObjectNode node = Json.MAPPER.valueToTree(this);
-            if (isDistilBert()) {
-                DISTILBERT_FIELDS.forEach((theirs, ours) -> node.set(theirs, node.remove(ours)));
-                node.remove(List.of("type_vocab_size", "layer_norm_eps", "add_pooling_layer"));
-                node.put("sinusoidal_pos_embds", false);
-            }
+            ObjectNode node = toJson();
             node.put("architecture", "bert");
             Json.MAPPER.writeValue(file.toFile(), node);
         } catch (IOException e) {
             throw new GraftException("cannot write " + file + ": " + e.getMessage(), "check the folder is writable", e);
         }
+    }
+
+    /** transformers' fields of this config (DistilBERT's under its own names), as its config.json has them. */
+    public ObjectNode toJson() {
+        ObjectNode node = Json.MAPPER.valueToTree(this);
+        if (isDistilBert()) {
+            DISTILBERT_FIELDS.forEach((theirs, ours) -> node.set(theirs, node.remove(ours)));
+            node.remove(List.of("type_vocab_size", "layer_norm_eps", "add_pooling_layer"));
+            node.put("sinusoidal_pos_embds", false);
+        }
+        return node;
     }
 }

@@ -90,7 +90,7 @@ public final class BertModel extends AbstractBlock {
                     + cfg.maxSequenceLength() + " positions", "truncate texts to at most " + cfg.maxSequenceLength() + " tokens");
         }
         NDArray hidden = embeddings.forward(ps, new NDList(ids, types), training).singletonOrThrow();
-        NDArray additive = additiveMask(mask);
+        NDArray additive = dev.graft.zoo.nn.Attention.paddingMask(mask);
         List<NDArray> out = new ArrayList<>();
         for (int i = 0; i <= last && i < layers.size(); i++) {
             hidden = layers.get(i).forward(ps, new NDList(hidden, additive), training).singletonOrThrow();
@@ -105,13 +105,6 @@ public final class BertModel extends AbstractBlock {
             throw new GraftException("this " + cfg.modelType() + " model has no pooler", "take the first token's vector instead");
         }
         return pooler.forward(ps, new NDList(hidden), training).singletonOrThrow();
-    }
-
-    /** (1 - mask) * lowest float, shaped B x 1 x 1 x L, added to attention scores (as HF does). */
-    static NDArray additiveMask(NDArray mask) {
-        long b = mask.getShape().get(0);
-        long len = mask.getShape().get(1);
-        return mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE).reshape(b, 1, 1, len);
     }
 
     /** Mean of the token vectors where {@code mask} is 1 (sentence-transformers' mean pooling): B x H. */

@@ -36,8 +36,8 @@ public final class TransformersViT {
     public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
 
     private static final Map<String, ViTConfig> CONFIGS = new LinkedHashMap<>();
-    /** PIL's resampling codes, as transformers writes them. */
-    private static final Map<String, Integer> PIL = Map.of("nearest", 0, "bilinear", 2, "bicubic", 3);
+    /** PIL's resampling codes by interpolation name, as transformers writes them. */
+    public static final Map<String, Integer> PIL = Map.of("nearest", 0, "bilinear", 2, "bicubic", 3);
 
     private TransformersViT() {}
 
@@ -97,7 +97,11 @@ public final class TransformersViT {
                 .withGlobalPool("token");
     }
 
-    private static PretrainedCfg withPreprocessor(PretrainedCfg cfg, Path file) {
+    /**
+     * {@code cfg} with the mean, std and resampling of transformers' {@code preprocessor_config.json}
+     * ({@code image_mean}, {@code image_std}, {@code resample} as PIL's code); what the file leaves out stays.
+     */
+    public static PretrainedCfg withPreprocessor(PretrainedCfg cfg, Path file) {
         JsonNode p;
         try {
             p = Json.MAPPER.readTree(file.toFile());
@@ -140,6 +144,11 @@ public final class TransformersViT {
                 c.attentionProbsDropoutProb(), c.initializerRange(), null).withLabels(labels);
         ObjectNode json = out.toJson();  // an empty id2label for no head: else transformers assumes 2 classes
         PretrainedCfg.writeJson(json, dir.resolve(ResolvedWeights.CONFIG_FILE));
+        writePreprocessor(cfg, size, dir);
+    }
+
+    /** Writes {@code ViTImageProcessor}'s preprocessor_config.json: resize to {@code size} x {@code size}, {@code cfg}'s resampling, mean and std. */
+    public static void writePreprocessor(PretrainedCfg cfg, int size, Path dir) {
         ObjectNode pre = Json.MAPPER.createObjectNode();
         pre.put("image_processor_type", "ViTImageProcessor");
         pre.put("do_resize", true);

@@ -1,8 +1,6 @@
 package dev.graft.zoo.vit;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -39,7 +37,7 @@ abstract class ViTBase extends ModelBase {
         this.dropRate = args.dropRate();
     }
 
-    /** The token sequence of an image batch (see {@link #tokens}). */
+    /** The token sequence of an image batch (see {@link VisionTransformer#tokens}). */
     protected abstract NDArray embed(ParameterStore ps, NDArray x, boolean training);
 
     /** The transformer blocks, in order. */
@@ -103,21 +101,5 @@ abstract class ViTBase extends ModelBase {
             return VisionTransformer.resamplePosEmbed(tensor.toType(DataType.FLOAT32, false), oldGrid, oldGrid, gridSize, gridSize);
         }
         return super.adaptCheckpointTensor(key, tensor, target);
-    }
-
-    /**
-     * The token sequence of a ViT: patch embeddings (N, D, gh, gw) flattened to (N, gh*gw, D), the
-     * class token in front, position embeddings made for a {@code grid} x {@code grid} grid added
-     * (resampled when the patches form another grid).
-     */
-    static NDArray tokens(NDArray patches, NDArray clsToken, NDArray posEmbed, int grid) {
-        long n = patches.getShape().get(0);
-        long d = patches.getShape().get(1);
-        long gh = patches.getShape().get(2);
-        long gw = patches.getShape().get(3);
-        NDArray tokens = patches.reshape(n, d, gh * gw).transpose(0, 2, 1);
-        NDArray cls = clsToken.broadcast(n, 1, d);
-        NDArray pos = gh != grid || gw != grid ? VisionTransformer.resamplePosEmbed(posEmbed, grid, grid, (int) gh, (int) gw) : posEmbed;
-        return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
     }
 }

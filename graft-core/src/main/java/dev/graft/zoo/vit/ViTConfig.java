@@ -60,21 +60,30 @@ public record ViTConfig(
     /** Reads a transformers ViT config.json; unknown keys are ignored, missing ones take transformers' defaults. */
     public static ViTConfig read(Path file) {
         try {
-            ObjectNode defaults = Json.MAPPER.valueToTree(base(List.of()));
-            defaults.remove("architectures");
-            ObjectNode node = (ObjectNode) Json.MAPPER.readTree(file.toFile());
-            ObjectNode merged = defaults.deepCopy();
-            merged.setAll(node);
-            ViTConfig c = Json.MAPPER.treeToValue(merged, ViTConfig.class);
-            c.check(file);
-            return c;
+            return fromJson((ObjectNode) Json.MAPPER.readTree(file.toFile()), file.toString());
         } catch (IOException | ClassCastException e) {
             throw new GraftException("cannot read ViT config " + file + ": " + e.getMessage(),
                     "check that it is a transformers config.json of a ViT model (model_type \"vit\")", e);
         }
     }
 
-    private void check(Path file) {
+    /** A config from its JSON object (a config.json, or the {@code vision_config} of a dual encoder's); {@code where} names it in messages. */
+    public static ViTConfig fromJson(ObjectNode node, String where) {
+        try {
+            ObjectNode defaults = Json.MAPPER.valueToTree(base(List.of()));
+            defaults.remove("architectures");
+            ObjectNode merged = defaults.deepCopy();
+            merged.setAll(node);
+            ViTConfig c = Json.MAPPER.treeToValue(merged, ViTConfig.class);
+            c.check(where);
+            return c;
+        } catch (IOException e) {
+            throw new GraftException("cannot read ViT config " + where + ": " + e.getMessage(),
+                    "check that it is a transformers config.json of a ViT model (model_type \"vit\")", e);
+        }
+    }
+
+    private void check(String file) {
         if (!"gelu".equals(hiddenAct)) {
             throw new GraftException(file + " asks for hidden_act '" + hiddenAct + "'", "Graft's ViT computes exact GELU ('gelu') only");
         }

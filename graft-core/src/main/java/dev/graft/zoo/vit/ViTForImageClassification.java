@@ -38,7 +38,7 @@ public final class ViTForImageClassification extends ViTBase {
     public ViTForImageClassification(PretrainedCfg cfg, ModelArgs args, ViTConfig config) {
         super(cfg, args, config.patchSize(), config.hiddenSize());
         this.config = config;
-        vit = module("vit", new VitModel(args.inChans(), config, gridSize));
+        vit = module("vit", new VitModel(args.inChans(), config, gridSize, false));
         classifier = module("classifier", new Classifier(config.hiddenSize(), args.numClasses(), Init.normal(config.initializerRange()), true));
     }
 
@@ -94,13 +94,18 @@ public final class ViTForImageClassification extends ViTBase {
                 i -> new ParamGroup("block" + i, List.of(blockName(i))), new ParamGroup("head", List.of("vit.layernorm", "classifier")));
     }
 
-    /** transformers' {@code ViTModel} without a pooler: {@code embeddings}, {@code encoder}, {@code layernorm}. */
-    static final class VitModel extends Module {
+    /**
+     * transformers' {@code ViTModel}: {@code embeddings}, {@code encoder}, {@code layernorm}, and with
+     * {@code pooler} its {@code pooler.dense} (tanh of a Linear on the class token), which
+     * {@code ViTForImageClassification} leaves out and a {@code VisionTextDualEncoderModel}'s tower has.
+     */
+    public static final class VitModel extends Module {
         final Embeddings embeddings;
         final List<Layer> layers = new ArrayList<>();
         final LayerNorm layernorm;
+        private final Dense pooler;
 
-        VitModel(int inChans, ViTConfig config, int gridSize) {
+        public VitModel(int inChans, ViTConfig config, int gridSize, boolean pooler) {
             int dim = config.hiddenSize();
             float eps = (float) config.layerNormEps();
             embeddings = module("embeddings", new Embeddings(inChans, dim, config.patchSize(), gridSize, config.initializerRange()));
@@ -112,12 +117,22 @@ public final class ViTForImageClassification extends ViTBase {
             }
             module("encoder", new Encoder(layerList));
             layernorm = module("layernorm", new LayerNorm(dim, eps));
+            this.pooler = pooler ? module("pooler", new Dense(dim, dim, config.initializerRange())) : null;
         }
 
+        /** {@code last_hidden_state}: embeddings, every layer, layernorm (N, 1 + patches, D). */
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            // A container of transformers' names: ViTBase runs embeddings, layers and layernorm.
-            throw new UnsupportedOperationException("run through ViTForImageClassification");
+            NDArray y = embeddings.forward(ps, x, training);
+            for (Layer l : layers) {
+                y = l.forward(ps, y, training);
+            }
+            return layernorm.forward(ps, y, training);
+        }
+
+        /** {@code pooler_output}: tanh(pooler.dense(class token of last_hidden_state)) (N, D); only made with a pooler. */
+        public NDArray pooled(ParameterStore ps, NDArray lastHiddenState, boolean training) {
+            return pooler.forward(ps, lastHiddenState.get(":, 0, :"), training).tanh();
         }
     }
 
@@ -152,7 +167,7 @@ public final class ViTForImageClassification extends ViTBase {
 
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            return tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
+            return VisionTransformer.tokens(patchEmbeddings.forward(ps, x, training), value(ps, clsToken, x, training),
                     value(ps, positionEmbeddings, x, training), gridSize);
         }
     }
@@ -190,34 +205,21 @@ public final class ViTForImageClassification extends ViTBase {
     /** Scaled dot-product attention over separate {@code query}, {@code key} and {@code value} projections. */
     static final class SelfAttention extends Module {
         private final int heads;
-        private final int headDim;
-        private final float scale;
         private final Linear query;
         private final Linear key;
         private final Linear value;
 
         SelfAttention(int dim, int heads, boolean bias, double initRange) {
             this.heads = heads;
-            this.headDim = dim / heads;
-            this.scale = (float) (1.0 / Math.sqrt(headDim));
             query = module("query", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
             key = module("key", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
             value = module("value", new Linear(dim, dim, Init.normal(initRange), bias ? Init.ZEROS : null));
         }
 
-        private NDArray heads(NDArray x, long b, long n) {
-            return x.reshape(b, n, heads, headDim).transpose(0, 2, 1, 3);
-        }
-
         @Override
         public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-            long b = x.getShape().get(0);
-            long n = x.getShape().get(1);
-            NDArray q = heads(query.forward(ps, x, training), b, n).mul(scale);
-            NDArray k = heads(key.forward(ps, x, training), b, n);
-            NDArray v = heads(value.forward(ps, x, training), b, n);
-            NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-            return attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, x.getShape().get(2));
+            return dev.graft.zoo.nn.Attention.scaledDotProduct(query.forward(ps, x, training), key.forward(ps, x, training),
+                    value.forward(ps, x, training), heads, null);
         }
     }
 

@@ -111,6 +111,22 @@ public final class VisionTransformer extends ViTBase {
     }
 
     /**
+     * The token sequence of a ViT: patch embeddings (N, D, gh, gw) flattened to (N, gh*gw, D), the
+     * class token in front, position embeddings made for a {@code grid} x {@code grid} grid added
+     * (resampled when the patches form another grid).
+     */
+    public static NDArray tokens(NDArray patches, NDArray clsToken, NDArray posEmbed, int grid) {
+        long n = patches.getShape().get(0);
+        long d = patches.getShape().get(1);
+        long gh = patches.getShape().get(2);
+        long gw = patches.getShape().get(3);
+        NDArray tokens = patches.reshape(n, d, gh * gw).transpose(0, 2, 1);
+        NDArray cls = clsToken.broadcast(n, 1, d);
+        NDArray pos = gh != grid || gw != grid ? resamplePosEmbed(posEmbed, grid, grid, (int) gh, (int) gw) : posEmbed;
+        return NDArrays.concat(new NDList(cls, tokens), 1).add(pos);
+    }
+
+    /**
      * The patch embedding: a patch-size conv with stride = patch size, named {@code proj} (timm's
      * {@code patch_embed.proj}) or {@code projection} (transformers' {@code patch_embeddings.projection}).
      */

@@ -1,0 +1,197 @@
+package dev.graft.zoo.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.util.Json;
+import dev.graft.zoo.ModelFamily;
+import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.Zoo;
+import dev.graft.zoo.vit.TransformersViT;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code clip} family: transformers' {@code CLIPModel} ({@link ClipModel}). Named architectures
+ * with the shapes of OpenAI's checkpoints ({@code clip_vit_base_patch32}, {@code clip_vit_base_patch16},
+ * {@code clip_vit_large_patch14}, as {@code openai/clip-vit-*} on the Hugging Face Hub; no weights are
+ * registered), and a reader of {@code model_type: clip} configs: a folder's config.json becomes the
+ * registered architecture of the same shape, or {@code clip_l<vision layers>_h<vision width>_p<patch>_<size>_<hash>}
+ * registered on the fly. The image preparation is CLIP's (bicubic, shortest side to the input size,
+ * centre crop, OpenAI's mean and std), or what the folder's {@code preprocessor_config.json} says.
+ *
+ * <pre>{@code
+ * GraftModel clip = Zoo.create("local-dir:clip-vit-base-patch32");   // transformers' files
+ * GraftModel random = Zoo.create(ClipModels.VIT_BASE_PATCH32);        // the shape alone
+ * }</pre>
+ */
+public final class ClipModels implements ModelFamily {
+    /** The family name shown by {@code graft models info}. */
+    public static final String FAMILY = "clip";
+    /** {@code openai/clip-vit-base-patch32}'s shape. */
+    public static final String VIT_BASE_PATCH32 = "clip_vit_base_patch32";
+    /** {@code openai/clip-vit-base-patch16}'s shape. */
+    public static final String VIT_BASE_PATCH16 = "clip_vit_base_patch16";
+    /** {@code openai/clip-vit-large-patch14}'s shape. */
+    public static final String VIT_LARGE_PATCH14 = "clip_vit_large_patch14";
+    /** OpenAI's CLIP normalisation (transformers' {@code OPENAI_CLIP_MEAN} / {@code OPENAI_CLIP_STD}). */
+    public static final List<Double> MEAN = List.of(0.48145466, 0.4578275, 0.40821073);
+    public static final List<Double> STD = List.of(0.26862954, 0.26130258, 0.27577711);
+
+    /** The family of transformers' {@code VisionTextDualEncoderModel} ({@link VisionTextDualEncoder}). */
+    public static final String DUAL_ENCODER_FAMILY = "vision-text-dual-encoder";
+    /** The families whose models are {@link ImageTextModel}s. */
+    public static final java.util.Set<String> IMAGE_TEXT_FAMILIES = java.util.Set.of(FAMILY, DUAL_ENCODER_FAMILY);
+
+    private static final Map<String, ClipConfig> CONFIGS = new LinkedHashMap<>();
+    private static final Map<String, DualEncoderConfig> DUAL_CONFIGS = new LinkedHashMap<>();
+
+    /** Created by the zoo through {@link java.util.ServiceLoader}. */
+    public ClipModels() {}
+
+    @Override
+    public void register() {
+        register(VIT_BASE_PATCH32, openai(512, 8, 2048, 768, 12, 12, 3072, 32, 512));
+        register(VIT_BASE_PATCH16, openai(512, 8, 2048, 768, 12, 12, 3072, 16, 512));
+        register(VIT_LARGE_PATCH14, openai(768, 12, 3072, 1024, 24, 16, 4096, 14, 768));
+        Zoo.registerConfigReader(ClipConfig.MODEL_TYPE, ClipModels::read);
+        Zoo.registerConfigReader(DualEncoderConfig.MODEL_TYPE, ClipModels::readDualEncoder);
+    }
+
+    /**
+     * The architecture of a dual encoder's towers: one registered with the same config, else
+     * {@code vtde_vit_l<layers>_h<width>_<text type>_l<layers>_h<width>_<hash>} registered now.
+     */
+    public static String architectureFor(DualEncoderConfig config) {
+        synchronized (Zoo.class) {
+            for (Map.Entry<String, DualEncoderConfig> e : DUAL_CONFIGS.entrySet()) {
+                if (e.getValue().equals(config)) {
+                    return e.getKey();
+                }
+            }
+            String name = String.format("vtde_vit_l%d_h%d_%s_l%d_h%d_%08x", config.visionConfig().numHiddenLayers(),
+                    config.visionConfig().hiddenSize(), config.textConfig().modelType(), config.textConfig().numHiddenLayers(),
+                    config.textConfig().hiddenSize(), config.hashCode() & 0xffffffffL);
+            DUAL_CONFIGS.put(name, config);
+            int size = config.visionConfig().imageSize();
+            // ViTImageProcessor's defaults (the vision tower's), until a preprocessor_config.json says otherwise.
+            PretrainedCfg cfg = new PretrainedCfg(name, null, 0, config.projectionDim(), null, List.of(config.visionConfig().numChannels(), size, size),
+                    "bilinear", 1.0, List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "vision_model.embeddings.patch_embeddings.projection",
+                    "classifier", null, null, null).withGlobalPool("token");
+            Zoo.register(name, DUAL_ENCODER_FAMILY, cfg, (c, args) -> new VisionTextDualEncoder(c, args, config));
+            return name;
+        }
+    }
+
+    /** A transformers dual-encoder config.json (and its preprocessor_config.json) as a zoo configuration. */
+    static PretrainedCfg readDualEncoder(Path file) {
+        String arch = architectureFor(DualEncoderConfig.read(file));
+        PretrainedCfg cfg = Zoo.architecture(arch).defaultCfg();
+        Path pre = file.resolveSibling(TransformersViT.PREPROCESSOR_FILE);
+        return Files.isRegularFile(pre) ? TransformersViT.withPreprocessor(cfg, pre) : cfg;
+    }
+
+    /** Writes transformers' config.json and ViTImageProcessor's preprocessor_config.json for a dual encoder. */
+    static void write(VisionTextDualEncoder model, PretrainedCfg cfg, Path dir) {
+        PretrainedCfg.writeJson(model.config().toJson(), dir.resolve(ResolvedWeights.CONFIG_FILE));
+        TransformersViT.writePreprocessor(cfg, cfg.inputSize() != null ? cfg.inputSize().get(1) : model.config().visionConfig().imageSize(), dir);
+    }
+
+    /** An OpenAI checkpoint's config as its config.json has it: 12 text layers, 77 positions, the legacy eos_token_id 2. */
+    private static ClipConfig openai(int textWidth, int textHeads, int textMlp, int visionWidth, int visionLayers, int visionHeads,
+            int visionMlp, int patch, int projection) {
+        ClipTextConfig text = new ClipTextConfig(null, 49408, textWidth, textMlp, projection, 12, textHeads, 77, "quick_gelu", 1e-5, 1, 0,
+                ClipTextConfig.LEGACY_EOS);
+        ClipVisionConfig vision = new ClipVisionConfig(null, visionWidth, visionMlp, projection, visionLayers, visionHeads, 3, 224, patch,
+                "quick_gelu", 1e-5);
+        return ClipConfig.of(text, vision, projection);
+    }
+
+    private static void register(String name, ClipConfig config) {
+        synchronized (Zoo.class) {
+            CONFIGS.put(name, config);
+            Zoo.register(name, FAMILY, defaultCfg(name, config), (cfg, args) -> new ClipModel(cfg, args, config));
+        }
+    }
+
+    /** The architecture of a CLIP config: a registered one of the same shape, else one registered now. */
+    public static String architectureFor(ClipConfig config) {
+        synchronized (Zoo.class) {
+            for (Map.Entry<String, ClipConfig> e : CONFIGS.entrySet()) {
+                if (e.getValue().equals(config)) {
+                    return e.getKey();
+                }
+            }
+            ClipVisionConfig v = config.visionConfig();
+            String name = String.format("clip_l%d_h%d_p%d_%d_%08x", v.numHiddenLayers(), v.hiddenSize(), v.patchSize(), v.imageSize(),
+                    config.hashCode() & 0xffffffffL);
+            register(name, config);
+            return name;
+        }
+    }
+
+    /** The CLIP config of a registered architecture, or null. */
+    public static ClipConfig config(String architecture) {
+        synchronized (Zoo.class) {
+            return CONFIGS.get(architecture);
+        }
+    }
+
+    private static PretrainedCfg defaultCfg(String name, ClipConfig c) {
+        int size = c.visionConfig().imageSize();
+        // CLIPImageProcessor: shortest side to 224 (bicubic), centre crop 224: timm's crop_pct 1.0, crop_mode center.
+        return new PretrainedCfg(name, null, 0, c.projectionDim(), null, List.of(c.visionConfig().numChannels(), size, size), "bicubic", 1.0,
+                MEAN, STD, "vision_model.embeddings.patch_embedding", "classifier", null, null, null).withGlobalPool("token");
+    }
+
+    /** A transformers CLIP config.json (and its preprocessor_config.json) as a zoo configuration. */
+    static PretrainedCfg read(Path file) {
+        ClipConfig config = ClipConfig.read(file);
+        PretrainedCfg cfg = defaultCfg(architectureFor(config), config);
+        Path pre = file.resolveSibling(TransformersViT.PREPROCESSOR_FILE);
+        if (!Files.isRegularFile(pre)) {
+            return cfg;
+        }
+        cfg = TransformersViT.withPreprocessor(cfg, pre);
+        try {
+            JsonNode p = Json.MAPPER.readTree(pre.toFile());
+            int shortest = p.path("size").path("shortest_edge").asInt(0);
+            int crop = p.path("crop_size").path("height").asInt(0);
+            if (shortest > 0 && crop > 0 && p.path("do_center_crop").asBoolean(true)) {
+                // transformers resizes the shortest side to `shortest`, then crops `crop`: timm's crop_pct = crop / shortest.
+                cfg = new PretrainedCfg(cfg.architecture(), cfg.tag(), cfg.numClasses(), cfg.numFeatures(), cfg.labelNames(), cfg.inputSize(),
+                        cfg.interpolation(), (double) crop / shortest, cfg.mean(), cfg.std(), cfg.firstConv(), cfg.classifier(), cfg.license(),
+                        cfg.source(), cfg.provenance(), "center", cfg.globalPool(), cfg.otherFields());
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + pre + ": " + e.getMessage(), "check that it is transformers' preprocessor_config.json", e);
+        }
+        return cfg;
+    }
+
+    /** Writes transformers' config.json and CLIPImageProcessor's preprocessor_config.json for {@code model} with {@code cfg}'s image preparation. */
+    static void write(ClipModel model, PretrainedCfg cfg, Path dir) {
+        PretrainedCfg.writeJson(model.config().toJson(), dir.resolve(ResolvedWeights.CONFIG_FILE));
+        int size = cfg.inputSize() != null ? cfg.inputSize().get(1) : model.config().visionConfig().imageSize();
+        int shortest = (int) Math.round(size / (cfg.cropPct() > 0 ? cfg.cropPct() : 1.0));
+        ObjectNode pre = Json.MAPPER.createObjectNode();
+        pre.put("image_processor_type", "CLIPImageProcessor");
+        pre.put("do_resize", true);
+        pre.putObject("size").put("shortest_edge", shortest);
+        pre.put("resample", TransformersViT.PIL.getOrDefault(cfg.interpolation(), 3));
+        pre.put("do_center_crop", true);
+        pre.putObject("crop_size").put("height", size).put("width", size);
+        pre.put("do_rescale", true);
+        pre.put("rescale_factor", 1.0 / 255);
+        pre.put("do_normalize", true);
+        pre.set("image_mean", Json.MAPPER.valueToTree(cfg.mean()));
+        pre.set("image_std", Json.MAPPER.valueToTree(cfg.std()));
+        pre.put("do_convert_rgb", true);
+        PretrainedCfg.writeJson(pre, dir.resolve(TransformersViT.PREPROCESSOR_FILE));
+    }
+}
