@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import dev.graft.GraftException;
 import dev.graft.SettingException;
+import dev.graft.util.Records;
 
 /**
  * Hyper-parameters of one training run, validated on construction (Smile-style {@code record Options}).
@@ -105,17 +106,17 @@ public record TrainConfig(
                 DEFAULT_BACKBONE_LR_SCALE, DEFAULT_LAYER_DECAY, DEFAULT_PATIENCE, DEFAULT_SEED);
     }
 
-    public TrainConfig withOptimizer(OptimizerKind v) { return new TrainConfig(v, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withLr(double v) { return new TrainConfig(optimizer, v, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withMomentum(double v) { return new TrainConfig(optimizer, lr, v, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withWeightDecay(double v) { return new TrainConfig(optimizer, lr, momentum, v, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withEpochs(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, v, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withBatchSize(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, v, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withWarmupEpochs(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, v, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withLabelSmoothing(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, v, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withClipNorm(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, v, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withBackboneLrScale(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, v, layerDecay, patience, seed); }
-    public TrainConfig withLayerDecay(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, v, patience, seed); }
-    public TrainConfig withPatience(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, v, seed); }
-    public TrainConfig withSeed(long v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, v); }
+    public TrainConfig withOptimizer(OptimizerKind v) { return Records.with(this, "optimizer", v); }
+    public TrainConfig withLr(double v) { return Records.with(this, "lr", v); }
+    public TrainConfig withMomentum(double v) { return Records.with(this, "momentum", v); }
+    public TrainConfig withWeightDecay(double v) { return Records.with(this, "weightDecay", v); }
+    public TrainConfig withEpochs(int v) { return Records.with(this, "epochs", v); }
+    public TrainConfig withBatchSize(int v) { return Records.with(this, "batchSize", v); }
+    public TrainConfig withWarmupEpochs(double v) { return Records.with(this, "warmupEpochs", v); }
+    public TrainConfig withLabelSmoothing(double v) { return Records.with(this, "labelSmoothing", v); }
+    public TrainConfig withClipNorm(double v) { return Records.with(this, "clipNorm", v); }
+    public TrainConfig withBackboneLrScale(double v) { return Records.with(this, "backboneLrScale", v); }
+    public TrainConfig withLayerDecay(double v) { return Records.with(this, "layerDecay", v); }
+    public TrainConfig withPatience(int v) { return Records.with(this, "patience", v); }
+    public TrainConfig withSeed(long v) { return Records.with(this, "seed", v); }
 }
