@@ -6,14 +6,9 @@
 # included, must give last_hidden_state and (BERT, RoBERTa) pooler_output within 1e-4 * max(1, |ref|).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source conformance/lib/torch.sh
-out=conformance/out/text
-mkdir -p "$out"
-"$py" conformance/text_reference.py make "$out"
-status=0
+source conformance/lib/reference.sh
+reference_out text conformance/text_reference.py
 for family in bert roberta distilbert; do
-  ./graft --quiet models run "local-dir:$out/$family" --input "$out/${family}_input.safetensors" \
-      --output "$out/${family}_graft.safetensors"
-  "$py" conformance/zoo_reference.py check "$out/${family}_ref.safetensors" "$out/${family}_graft.safetensors" || status=1
+  models_run_matches "$family" "$family" "local-dir:$out/$family" --input "$out/${family}_input.safetensors"
 done
 exit $status
