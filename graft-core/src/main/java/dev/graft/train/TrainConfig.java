@@ -106,17 +106,30 @@ public record TrainConfig(
                 DEFAULT_BACKBONE_LR_SCALE, DEFAULT_LAYER_DECAY, DEFAULT_PATIENCE, DEFAULT_SEED);
     }
 
+    /** This configuration with another optimizer. */
     public TrainConfig withOptimizer(OptimizerKind v) { return Records.with(this, "optimizer", v); }
+    /** This configuration with another peak learning rate of the head. */
     public TrainConfig withLr(double v) { return Records.with(this, "lr", v); }
+    /** This configuration with another momentum (AdamW: beta1). */
     public TrainConfig withMomentum(double v) { return Records.with(this, "momentum", v); }
+    /** This configuration with another weight decay. */
     public TrainConfig withWeightDecay(double v) { return Records.with(this, "weightDecay", v); }
+    /** This configuration with another maximum number of epochs. */
     public TrainConfig withEpochs(int v) { return Records.with(this, "epochs", v); }
+    /** This configuration with another training batch size. */
     public TrainConfig withBatchSize(int v) { return Records.with(this, "batchSize", v); }
+    /** This configuration with another warm-up length in epochs. */
     public TrainConfig withWarmupEpochs(double v) { return Records.with(this, "warmupEpochs", v); }
+    /** This configuration with another label smoothing. */
     public TrainConfig withLabelSmoothing(double v) { return Records.with(this, "labelSmoothing", v); }
+    /** This configuration with another gradient clip norm (0 = off). */
     public TrainConfig withClipNorm(double v) { return Records.with(this, "clipNorm", v); }
+    /** This configuration with another backbone learning-rate scale. */
     public TrainConfig withBackboneLrScale(double v) { return Records.with(this, "backboneLrScale", v); }
+    /** This configuration with another layer-wise LR decay (1 = off). */
     public TrainConfig withLayerDecay(double v) { return Records.with(this, "layerDecay", v); }
+    /** This configuration with another early-stopping patience (0 = off). */
     public TrainConfig withPatience(int v) { return Records.with(this, "patience", v); }
+    /** This configuration with another seed. */
     public TrainConfig withSeed(long v) { return Records.with(this, "seed", v); }
 }
