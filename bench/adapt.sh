@@ -27,9 +27,8 @@ CLIP="${CLIP:-1}"
 WORKERS="${WORKERS:-3}"
 mkdir -p "$out/runs"
 
-"$root/graft" --version >/dev/null   # builds the jar once, before the workers start
-# Runs use a copy of the jar, so rebuilding Graft while the benchmark runs cannot disturb it.
-rm -rf "$out/jar" && mkdir -p "$out/jar" && cp -r "$root/graft-cli/target/graft.jar" "$root/graft-cli/target/lib" "$out/jar/"
+source "$root/bench/lib/app.sh"
+private_app "$out/jar"   # built once, before the workers start
 for pair in $PAIRS; do
   for d in ${pair//:/ }; do "$root/graft" --quiet data get "$d" >/dev/null; done
 done

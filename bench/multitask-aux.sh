@@ -9,6 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source bench/lib/app.sh
 SEEDS=${SEEDS:-"1 2 3"}
 FRACTION=${FRACTION:-0.1}
 TRAIN=${TRAIN:-5000}
@@ -19,8 +20,7 @@ WEIGHTINGS=${WEIGHTINGS:-"ew uw"}
 OUT=${OUT:-bench/out/multitask-aux}
 mkdir -p "$OUT"
 if [ -z "${SUMMARY_ONLY:-}" ]; then
-  ./graft --version >/dev/null
-  rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -a graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
+  private_app "$OUT/app"
   run() { nice -n 19 java -Dai.djl.pytorch.num_threads="${THREADS:-1}" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data mnist-tasks --epochs "$EPOCHS" --train-limit "$TRAIN" --test-limit "$TEST"
           --val-limit 500 --label-fraction "digit=$FRACTION")

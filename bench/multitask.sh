@@ -11,6 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source bench/lib/app.sh
 SEEDS=${SEEDS:-"1 2 3"}
 EPOCHS=${EPOCHS:-3}
 TRAIN=${TRAIN:-10000}
@@ -24,9 +25,7 @@ OUT=${OUT:-bench/out/multitask}
 mkdir -p "$OUT"
 
 if [ -z "${SUMMARY_ONLY:-}" ]; then
-  # Build once and run a private copy of the jar, so editing sources meanwhile cannot trigger a rebuild.
-  ./graft --version >/dev/null
-  rm -rf "$OUT/app" && mkdir -p "$OUT/app" && cp -a graft-cli/target/graft.jar graft-cli/target/lib "$OUT/app/"
+  private_app "$OUT/app"
   threads=${THREADS:-$([ -n "${PARALLEL:-}" ] && echo 1 || nproc)}
   run() { nice -n 10 java -Dai.djl.pytorch.num_threads="$threads" ${GRAFT_JAVA_OPTS:-} -jar "$OUT/app/graft.jar" --quiet "$@"; }
   common=(--model "$MODEL" --data "$DATA" --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR"

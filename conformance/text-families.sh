@@ -8,19 +8,13 @@
 # (`graft models create local-dir:DIR --out EXPORT`) must load strictly in the reference and give the same logits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source conformance/lib/torch.sh
-out=conformance/out/text
-rm -rf "$out"
-mkdir -p "$out"
-"$py" conformance/text_reference.py make "$out"
-status=0
+source conformance/lib/reference.sh
+reference_out text conformance/text_reference.py
 for family in bert roberta distilbert; do
   for model in "$family" "${family}_seq_cls"; do
-    ./graft --quiet models run "local-dir:$out/$model" --input "$out/${family}_input.safetensors" \
-        --output "$out/${model}_graft.safetensors"
-    "$py" conformance/zoo_reference.py check "$out/${model}_ref.safetensors" "$out/${model}_graft.safetensors" || status=1
+    models_run_matches "$model" "$model" "local-dir:$out/$model" --input "$out/${family}_input.safetensors"
   done
-  ./graft --quiet models create "local-dir:$out/${family}_seq_cls" --out "$out/${family}_seq_cls_export" >/dev/null
+  ./graft --quiet models create "local-dir:$out/${family}_seq_cls" --out "$out/${family}_seq_cls_export" --overwrite >/dev/null
   "$py" conformance/text_reference.py reload "$family" "$out/${family}_seq_cls" "$out/${family}_seq_cls_export" \
       "$out/${family}_input.safetensors" "$out/${family}_seq_cls_reload.safetensors"
   "$py" conformance/zoo_reference.py check "$out/${family}_seq_cls_ref.safetensors" "$out/${family}_seq_cls_reload.safetensors" || status=1

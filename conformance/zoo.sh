@@ -14,39 +14,30 @@
 # layout with the pretrained cfg kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source conformance/lib/torch.sh
-out=conformance/out/zoo
-mkdir -p "$out"
-"$py" conformance/zoo_reference.py make "$out"
-status=0
+source conformance/lib/reference.sh
+reference_out zoo conformance/zoo_reference.py
 for model in resnet18 resnet50 vit_base_patch16_224 convnext_tiny efficientnet_b0 mobilenetv3_large_100; do
-  ./graft --quiet models run "$model" --weights "$out/$model.safetensors" \
-      --input "$out/input_224.safetensors" --output "$out/${model}_graft.safetensors"
-  "$py" conformance/zoo_reference.py check "$out/${model}_ref.safetensors" "$out/${model}_graft.safetensors" || status=1
+  models_run_matches "$model" "$model" "$model" --weights "$out/$model.safetensors" --input "$out/input_224.safetensors"
 done
 # half-precision checkpoints (F16, BF16) load into the float32 model exactly
 "$py" conformance/zoo_reference.py halves "$out"
 for half in f16 bf16; do
-  ./graft --quiet models run resnet18 --weights "$out/resnet18_$half.safetensors" \
-      --input "$out/input_224.safetensors" --output "$out/resnet18_${half}_graft.safetensors"
-  "$py" conformance/zoo_reference.py check "$out/resnet18_${half}_ref.safetensors" "$out/resnet18_${half}_graft.safetensors" || status=1
+  models_run_matches "resnet18_$half" "resnet18_$half" resnet18 --weights "$out/resnet18_$half.safetensors" \
+      --input "$out/input_224.safetensors"
 done
 # a sharded checkpoint as transformers writes it (index + shards), every key behind DataParallel's module.
 "$py" conformance/zoo_reference.py shards "$out"
-./graft --quiet models run resnet18 --weights "$out/resnet18-sharded/model.safetensors.index.json" \
-    --input "$out/input_224.safetensors" --output "$out/resnet18_sharded_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/resnet18_ref.safetensors" "$out/resnet18_sharded_graft.safetensors" || status=1
+models_run_matches resnet18 resnet18_sharded resnet18 --weights "$out/resnet18-sharded/model.safetensors.index.json" \
+    --input "$out/input_224.safetensors"
 ./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export" --overwrite
 "$py" conformance/zoo_reference.py reload "$out/resnet18-export" "$out/input_224.safetensors" "$out/resnet18_export_ref.safetensors" || status=1
-./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
-    --input "$out/input_224.safetensors" --output "$out/resnet18_export_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/resnet18_export_ref.safetensors" "$out/resnet18_export_graft.safetensors" || status=1
+models_run_matches resnet18_export resnet18_export resnet18 --num-classes 7 --weights "$out/resnet18-export/model.safetensors" \
+    --input "$out/input_224.safetensors"
 # and Graft's sharded export (--max-shard-size) as transformers' loader reads it: strictly into torchvision
 ./graft --quiet models create resnet18 --num-classes 7 --out "$out/resnet18-export-sharded" --overwrite --max-shard-size 10MB
 "$py" conformance/zoo_reference.py reload "$out/resnet18-export-sharded" "$out/input_224.safetensors" "$out/resnet18_export_sharded_ref.safetensors" || status=1
-./graft --quiet models run resnet18 --num-classes 7 --weights "$out/resnet18-export-sharded/model.safetensors.index.json" \
-    --input "$out/input_224.safetensors" --output "$out/resnet18_export_sharded_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/resnet18_export_sharded_ref.safetensors" "$out/resnet18_export_sharded_graft.safetensors" || status=1
+models_run_matches resnet18_export_sharded resnet18_export_sharded resnet18 --num-classes 7 \
+    --weights "$out/resnet18-export-sharded/model.safetensors.index.json" --input "$out/input_224.safetensors"
 
 # and the other way for the timm-keyed families: the seeded weights with a new 7-class head, exported,
 # load strictly into the torchvision twin once the keys are mapped back, with `graft models run`'s logits
@@ -55,8 +46,7 @@ for model in convnext_tiny efficientnet_b0 mobilenetv3_large_100; do
   cp "$out/$model.safetensors" "$out/$model-seeded/model.safetensors"
   ./graft --quiet models create "local-dir:$out/$model-seeded" --num-classes 7 --out "$out/$model-export" --overwrite
   "$py" conformance/zoo_reference.py reload-timm "$out/$model-export" "$out/input_224.safetensors" "$out/${model}_export_ref.safetensors" || status=1
-  ./graft --quiet models run "local-dir:$out/$model-export" --input "$out/input_224.safetensors" --output "$out/${model}_export_graft.safetensors"
-  "$py" conformance/zoo_reference.py check "$out/${model}_export_ref.safetensors" "$out/${model}_export_graft.safetensors" || status=1
+  models_run_matches "${model}_export" "${model}_export" "local-dir:$out/$model-export" --input "$out/input_224.safetensors"
 done
 
 # ViT in the transformers layout: a folder as google/vit-base-patch16-224 ships (config.json,
@@ -64,12 +54,10 @@ done
 # head is exported as transformers' files that load strictly into torchvision once the keys are mapped back.
 hf="$out/hf-vit"
 "$py" conformance/zoo_reference.py transformers-vit "$hf" "$out/input_224.safetensors" "$out/hf_vit_ref.safetensors"
-./graft --quiet models run "local-dir:$hf" --input "$out/input_224.safetensors" --output "$out/hf_vit_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/hf_vit_ref.safetensors" "$out/hf_vit_graft.safetensors" || status=1
+models_run_matches hf_vit hf_vit "local-dir:$hf" --input "$out/input_224.safetensors"
 ./graft --quiet models create "local-dir:$hf" --num-classes 7 --out "$out/hf-vit-export" --overwrite
 "$py" conformance/zoo_reference.py transformers-vit-reload "$out/hf-vit-export" "$out/input_224.safetensors" "$out/hf_vit_export_ref.safetensors" || status=1
-./graft --quiet models run "local-dir:$out/hf-vit-export" --input "$out/input_224.safetensors" --output "$out/hf_vit_export_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/hf_vit_export_ref.safetensors" "$out/hf_vit_export_graft.safetensors" || status=1
+models_run_matches hf_vit_export hf_vit_export "local-dir:$out/hf-vit-export" --input "$out/input_224.safetensors"
 
 timm="$out/timm-resnet18"
 "$py" conformance/zoo_reference.py timm "$timm"
@@ -80,7 +68,6 @@ timm="$out/timm-resnet18"
     --epochs 1 --out "$out/timm-finetuned" --overwrite
 "$py" conformance/zoo_reference.py timm-fields "$timm" "$out/timm-finetuned" || status=1
 "$py" conformance/zoo_reference.py reload "$out/timm-finetuned" "$out/input_32.safetensors" "$out/timm_finetuned_ref.safetensors" || status=1
-./graft --quiet models run resnet18 --num-classes 10 --img-size 32 --weights "$out/timm-finetuned/model.safetensors" \
-    --input "$out/input_32.safetensors" --output "$out/timm_finetuned_graft.safetensors"
-"$py" conformance/zoo_reference.py check "$out/timm_finetuned_ref.safetensors" "$out/timm_finetuned_graft.safetensors" || status=1
+models_run_matches timm_finetuned timm_finetuned resnet18 --num-classes 10 --img-size 32 \
+    --weights "$out/timm-finetuned/model.safetensors" --input "$out/input_32.safetensors"
 exit $status

@@ -2,6 +2,7 @@ package dev.graft.adapt;
 
 import dev.graft.GraftException;
 import dev.graft.SettingException;
+import dev.graft.util.Records;
 
 /**
  * Hyperparameters of a domain-adaptation run, validated on construction. The defaults are TLlib's
@@ -58,34 +59,34 @@ public record AdaptOptions(int epochs, int iterationsPerEpoch, int batchSize, do
     }
 
     public AdaptOptions withEpochs(int n) {
-        return new AdaptOptions(n, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
+        return Records.with(this, "epochs", n);
     }
 
     public AdaptOptions withIterationsPerEpoch(int n) {
-        return new AdaptOptions(epochs, n, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
+        return Records.with(this, "iterationsPerEpoch", n);
     }
 
     public AdaptOptions withBatchSize(int n) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, n, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
+        return Records.with(this, "batchSize", n);
     }
 
     public AdaptOptions withLearningRate(double lr) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, lr, momentum, weightDecay, tradeoff, discriminatorHidden, seed, clipGradient);
+        return Records.with(this, "learningRate", lr);
     }
 
     public AdaptOptions withTradeoff(double t) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, t, discriminatorHidden, seed, clipGradient);
+        return Records.with(this, "tradeoff", t);
     }
 
     public AdaptOptions withDiscriminatorHidden(int h) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, h, seed, clipGradient);
+        return Records.with(this, "discriminatorHidden", h);
     }
 
     public AdaptOptions withClipGradient(double c) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, seed, c);
+        return Records.with(this, "clipGradient", c);
     }
 
     public AdaptOptions withSeed(long s) {
-        return new AdaptOptions(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, weightDecay, tradeoff, discriminatorHidden, s, clipGradient);
+        return Records.with(this, "seed", s);
     }
 }

@@ -10,6 +10,7 @@ import dev.graft.train.TensorSet;
 import dev.graft.train.TrainConfig;
 import dev.graft.util.FlatRows;
 import dev.graft.util.Labels;
+import dev.graft.util.Softmax;
 import dev.graft.zoo.GraftModel;
 import java.util.List;
 import java.util.Locale;
@@ -189,21 +190,11 @@ public final class Advisor {
     private static float[][] softmax(float[][] logits) {
         float[][] out = new float[logits.length][];
         for (int i = 0; i < logits.length; i++) {
-            float[] r = logits[i];
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : r) {
-                max = Math.max(max, v);
+            double[] p = Softmax.of(logits[i]);
+            out[i] = new float[p.length];
+            for (int k = 0; k < p.length; k++) {
+                out[i][k] = (float) p[k];
             }
-            double sum = 0;
-            float[] p = new float[r.length];
-            for (int k = 0; k < r.length; k++) {
-                p[k] = (float) Math.exp(r[k] - max);
-                sum += p[k];
-            }
-            for (int k = 0; k < r.length; k++) {
-                p[k] /= (float) sum;
-            }
-            out[i] = p;
         }
         return out;
     }

@@ -7,6 +7,7 @@ import dev.graft.GraftException;
 import dev.graft.data.transform.Transform;
 import dev.graft.train.loop.Batches;
 import dev.graft.util.Permutations;
+import dev.graft.util.Records;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -48,80 +49,74 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class DataLoader implements Batches {
-    private final ImageData data;
-    private final int batchSize;
-    private final boolean shuffle;
-    private final long seed;
-    private final Transform transform;
-    private final boolean dropLast;
-    private final int prefetch;
+    private final Settings s;
     private final int[] outShape;
     private int cachedEpoch;
     private int[] cachedOrder;
 
-    private DataLoader(ImageData data, int batchSize, boolean shuffle, long seed, Transform transform, boolean dropLast, int prefetch) {
-        if (data == null) {
-            throw new GraftException("DataLoader needs data", "pass an ImageData, e.g. splits.train()");
+    /** What a loader is set to; the withers copy it with one setting changed. */
+    private record Settings(ImageData data, int batchSize, boolean shuffle, long seed, Transform transform, boolean dropLast, int prefetch) {
+        Settings {
+            if (data == null) {
+                throw new GraftException("DataLoader needs data", "pass an ImageData, e.g. splits.train()");
+            }
+            if (batchSize <= 0) {
+                throw new GraftException("batch size " + batchSize + " is not positive", "use e.g. 32");
+            }
+            if (prefetch <= 0) {
+                throw new GraftException("prefetch " + prefetch + " is not positive", "use 1 or more");
+            }
         }
-        if (batchSize <= 0) {
-            throw new GraftException("batch size " + batchSize + " is not positive", "use e.g. 32");
-        }
-        if (prefetch <= 0) {
-            throw new GraftException("prefetch " + prefetch + " is not positive", "use 1 or more");
-        }
-        this.data = data;
-        this.batchSize = batchSize;
-        this.shuffle = shuffle;
-        this.seed = seed;
-        this.transform = transform;
-        this.dropLast = dropLast;
-        this.prefetch = prefetch;
-        this.outShape = transform == null ? new int[] {data.channels(), data.height(), data.width()} : probeShape();
+    }
+
+    private DataLoader(Settings s) {
+        this.s = s;
+        this.outShape = probeShape();
     }
 
     /** A loader over {@code data} with the defaults: batches of 32 in order, no transform, 2 batches prepared ahead. */
     public static DataLoader of(ImageData data) {
-        return new DataLoader(data, 32, false, 0, null, false, 2);
+        return new DataLoader(new Settings(data, 32, false, 0, null, false, 2));
     }
 
     /** Samples per batch (default 32). */
     public DataLoader withBatchSize(int n) {
-        return new DataLoader(data, n, shuffle, seed, transform, dropLast, prefetch);
+        return new DataLoader(Records.with(s, "batchSize", n));
     }
 
     /** Shuffles every epoch with a permutation drawn from {@code seed} and the epoch number. */
     public DataLoader withShuffle(long seed) {
-        return new DataLoader(data, batchSize, true, seed, transform, dropLast, prefetch);
+        return new DataLoader(Records.with(s, "shuffle", true, "seed", seed));
     }
 
     /** Seed of random transforms without shuffling (default 0). */
     public DataLoader withSeed(long seed) {
-        return new DataLoader(data, batchSize, shuffle, seed, transform, dropLast, prefetch);
+        return new DataLoader(Records.with(s, "seed", seed));
     }
 
     /** Applied to every sample as it is batched (random steps are redrawn every epoch). */
     public DataLoader withTransform(Transform t) {
-        return new DataLoader(data, batchSize, shuffle, seed, t, dropLast, prefetch);
+        return new DataLoader(Records.with(s, "transform", t));
     }
 
     /** Drops the last batch if it is smaller than the batch size (default false). */
     public DataLoader withDropLast(boolean drop) {
-        return new DataLoader(data, batchSize, shuffle, seed, transform, drop, prefetch);
+        return new DataLoader(Records.with(s, "dropLast", drop));
     }
 
     /** Batches prepared ahead (default 2). */
     public DataLoader withPrefetch(int n) {
-        return new DataLoader(data, batchSize, shuffle, seed, transform, dropLast, n);
+        return new DataLoader(Records.with(s, "prefetch", n));
     }
 
     /** The data it batches. */
     public ImageData data() {
-        return data;
+        return s.data();
     }
 
     /** Batches per epoch. */
     public int numBatches() {
-        return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+        return s.dropLast() ? s.data().size() / s.batchSize() : (s.data().size() + s.batchSize() - 1) / s.batchSize();
     }
 
     @Override
@@ -136,8 +131,8 @@ public final class DataLoader implements Batches {
             cachedEpoch = epoch;
         }
         int[] order = cachedOrder;
-        int from = batch * batchSize;
-        return java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+        int from = batch * s.batchSize();
+        return java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + s.batchSize()));
     }
 
     /**
@@ -145,7 +140,7 @@ public final class DataLoader implements Batches {
      * (in a loop's step: {@code c.manager()}, so it is freed with the step).
      */
     public Batch batch(NDManager manager, int epoch, int batch) {
-        return make(manager, epoch, batch * batchSize, indices(epoch, batch));
+        return make(manager, epoch, batch * s.batchSize(), indices(epoch, batch));
     }
 
     /** Shape of one transformed image, {C, H, W}. */
@@ -158,8 +153,8 @@ public final class DataLoader implements Batches {
      * (the last partial batch dropped if asked).
      */
     public int[] order(int epoch) {
-        int n = data.size();
-        return shuffle ? Permutations.ofEpoch(n, seed, epoch) : Splits.allIndices(n);
+        int n = s.data().size();
+        return s.shuffle() ? Permutations.ofEpoch(n, s.seed(), epoch) : Splits.allIndices(n);
     }
 
     /**
@@ -182,7 +177,7 @@ public final class DataLoader implements Batches {
 
         private Epoch(NDManager manager, int epoch) {
             this.total = numBatches();
-            this.queue = new ArrayBlockingQueue<>(prefetch);
+            this.queue = new ArrayBlockingQueue<>(s.prefetch());
             int[] order = order(epoch);
             this.worker = new Thread(() -> produce(manager, epoch, order), "graft-data-loader");
             worker.setDaemon(true);
@@ -192,8 +187,8 @@ public final class DataLoader implements Batches {
         private void produce(NDManager manager, int epoch, int[] order) {
             try {
                 for (int b = 0; b < total && !closed; b++) {
-                    int from = b * batchSize;
-                    int to = Math.min(order.length, from + batchSize);
+                    int from = b * s.batchSize();
+                    int to = Math.min(order.length, from + s.batchSize());
                     int[] indices = java.util.Arrays.copyOfRange(order, from, to);
                     Batch batch = make(manager, epoch, from, indices);
                     while (!closed && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
@@ -281,15 +276,14 @@ public final class DataLoader implements Batches {
         NDManager nd = parent.newSubManager();
         try {
             NDArray x;
-            if (transform == null) {
-                x = data.images(nd, indices);
+            if (s.transform() == null) {
+                x = s.data().images(nd, indices);
             } else {
                 int per = outShape[0] * outShape[1] * outShape[2];
                 float[] px = new float[indices.length * per];
                 for (int k = 0; k < indices.length; k++) {
                     int i = indices[k];
-                    Pixels out = transform.apply(new Pixels(data.channels(), data.height(), data.width(), data.image(i)),
-                            new Random(mix(seed, epoch, position + k)));
+                    Pixels out = s.transform().apply(sample(i), new Random(mix(s.seed(), epoch, position + k)));
                     if (out.channels() != outShape[0] || out.height() != outShape[1] || out.width() != outShape[2]) {
                         throw new GraftException("the transform made sample " + i + " " + out.channels() + "x" + out.height() + "x"
                                 + out.width() + " but the first sample " + outShape[0] + "x" + outShape[1] + "x" + outShape[2],
@@ -299,7 +293,7 @@ public final class DataLoader implements Batches {
                 }
                 x = nd.create(px, new Shape(indices.length, outShape[0], outShape[1], outShape[2]));
             }
-            NDArray y = data.labels(nd, indices);
+            NDArray y = s.data().labels(nd, indices);
             return new Batch(nd, x, y, indices);
         } catch (RuntimeException e) {
             nd.close();
@@ -307,11 +301,19 @@ public final class DataLoader implements Batches {
         }
     }
 
+    /** Sample {@code i} as the transform takes it. */
+    private Pixels sample(int i) {
+        ImageData d = s.data();
+        return new Pixels(d.channels(), d.height(), d.width(), d.image(i));
+    }
+
+    /** {C, H, W} of the batches: the data's, or what the transform makes of the first sample. */
     private int[] probeShape() {
-        if (data.size() == 0) {
-            return new int[] {data.channels(), data.height(), data.width()};
+        ImageData d = s.data();
+        if (s.transform() == null || d.size() == 0) {
+            return new int[] {d.channels(), d.height(), d.width()};
         }
-        Pixels p = transform.apply(new Pixels(data.channels(), data.height(), data.width(), data.image(0)), new Random(seed));
+        Pixels p = s.transform().apply(sample(0), new Random(s.seed()));
         return new int[] {p.channels(), p.height(), p.width()};
     }
 

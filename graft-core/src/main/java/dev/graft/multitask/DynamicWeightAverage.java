@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.util.Softmax;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,19 +66,13 @@ public final class DynamicWeightAverage implements Weighting {
         }
         double[] last = epochLosses.get(epochLosses.size() - 1);
         double[] before = epochLosses.get(epochLosses.size() - 2);
-        double[] e = new double[numTasks];
-        double max = Double.NEGATIVE_INFINITY;
+        double[] ratio = new double[numTasks];
         for (int t = 0; t < numTasks; t++) {
-            e[t] = last[t] / before[t] / temperature;
-            max = Math.max(max, e[t]);
+            ratio[t] = last[t] / before[t] / temperature;
         }
-        double sum = 0;
+        double[] p = Softmax.of(ratio);
         for (int t = 0; t < numTasks; t++) {
-            e[t] = Math.exp(e[t] - max); // shifted for stability; the ratio is unchanged
-            sum += e[t];
-        }
-        for (int t = 0; t < numTasks; t++) {
-            w[t] = numTasks * e[t] / sum;
+            w[t] = numTasks * p[t];
         }
         return w;
     }

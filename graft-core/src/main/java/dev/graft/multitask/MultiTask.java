@@ -16,6 +16,7 @@ import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
 import dev.graft.train.loop.Step;
 import dev.graft.train.loop.StepContext;
+import dev.graft.util.Records;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
 import java.nio.file.Path;
@@ -126,79 +127,79 @@ public record MultiTask(
 
     /** A weighting by name: ew, uw, dwa, gradnorm, pcgrad (default ew). */
     public MultiTask withWeighting(String name) {
-        return new MultiTask(backboneName, backbone, dataName, splits, name, null, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "weightingName", name, "weighting", null);
     }
 
     /** A weighting object (e.g. GradNorm with another alpha). */
     public MultiTask withWeighting(Weighting w) {
-        return new MultiTask(backboneName, backbone, dataName, splits, w.name(), w, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "weightingName", w.name(), "weighting", w);
     }
 
     /** Epochs (default 3). */
     public MultiTask withEpochs(int n) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, n, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "epochs", n);
     }
 
     /** Images per batch (default 64). */
     public MultiTask withBatchSize(int n) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, n, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "batchSize", n);
     }
 
     /** AdamW learning rate (default 1e-3). */
     public MultiTask withLearningRate(double lr) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, lr, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "learningRate", lr);
     }
 
     /** AdamW weight decay (default 0). */
     public MultiTask withWeightDecay(double wd) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, wd, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "weightDecay", wd);
     }
 
     /** Seed of initialisation, data order and the weighting (default 42). */
     public MultiTask withSeed(long s) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, s, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "seed", s);
     }
 
     /** Train on the first {@code n} training images only (0 = all, the default). */
     public MultiTask withTrainLimit(int n) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, n, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "trainLimit", n);
     }
 
     /** Evaluate on the first {@code n} test images only (0 = all, the default). */
     public MultiTask withTestLimit(int n) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, n, validationLimit, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "testLimit", n);
     }
 
     /** Validation images evaluated after each epoch (0 = none; default 1000). */
     public MultiTask withValidationLimit(int n) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, n, outDir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "validationLimit", n);
     }
 
     /** Run directory to write (none when null, the default). */
     public MultiTask withOutDir(Path dir) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, dir, baselines, taskNames, labelFractions, singleTask);
+        return Records.with(this, "outDir", dir);
     }
 
     /** Single-task baseline metrics per task, for Delta_m. */
     public MultiTask withBaselines(Map<String, Double> b) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, b, taskNames, labelFractions, singleTask);
+        return Records.with(this, "baselines", b);
     }
 
     /** Train only these tasks of the data set, in this order. */
     public MultiTask withTasks(List<String> names) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, names, labelFractions, singleTask);
+        return Records.with(this, "taskNames", names);
     }
 
     /** Keep task {@code task}'s labels on only a fraction of the training images (the rest are missing). */
     public MultiTask withLabelFraction(String task, double fraction) {
         Map<String, Double> f = new LinkedHashMap<>(labelFractions);
         f.put(task, fraction);
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, f, singleTask);
+        return Records.with(this, "labelFractions", f);
     }
 
     /** Train one single-task model per task instead (the baselines of Delta_m). */
     public MultiTask withSingleTask(boolean s) {
-        return new MultiTask(backboneName, backbone, dataName, splits, weightingName, weighting, epochs, batchSize, learningRate, weightDecay, seed, trainLimit, testLimit, validationLimit, outDir, baselines, taskNames, labelFractions, s);
+        return Records.with(this, "singleTask", s);
     }
 
     /** Trains (one model, or one per task with {@link #withSingleTask}), evaluates and writes the run directory. */

@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import dev.graft.GraftException;
 import dev.graft.SettingException;
+import dev.graft.util.Records;
 
 /**
  * Hyper-parameters of one training run, validated on construction (Smile-style {@code record Options}).
@@ -105,17 +106,30 @@ public record TrainConfig(
                 DEFAULT_BACKBONE_LR_SCALE, DEFAULT_LAYER_DECAY, DEFAULT_PATIENCE, DEFAULT_SEED);
     }
 
-    public TrainConfig withOptimizer(OptimizerKind v) { return new TrainConfig(v, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withLr(double v) { return new TrainConfig(optimizer, v, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withMomentum(double v) { return new TrainConfig(optimizer, lr, v, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withWeightDecay(double v) { return new TrainConfig(optimizer, lr, momentum, v, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withEpochs(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, v, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withBatchSize(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, v, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withWarmupEpochs(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, v, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withLabelSmoothing(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, v, clipNorm, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withClipNorm(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, v, backboneLrScale, layerDecay, patience, seed); }
-    public TrainConfig withBackboneLrScale(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, v, layerDecay, patience, seed); }
-    public TrainConfig withLayerDecay(double v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, v, patience, seed); }
-    public TrainConfig withPatience(int v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, v, seed); }
-    public TrainConfig withSeed(long v) { return new TrainConfig(optimizer, lr, momentum, weightDecay, epochs, batchSize, warmupEpochs, minLrRatio, labelSmoothing, clipNorm, backboneLrScale, layerDecay, patience, v); }
+    /** This configuration with another optimizer. */
+    public TrainConfig withOptimizer(OptimizerKind v) { return Records.with(this, "optimizer", v); }
+    /** This configuration with another peak learning rate of the head. */
+    public TrainConfig withLr(double v) { return Records.with(this, "lr", v); }
+    /** This configuration with another momentum (AdamW: beta1). */
+    public TrainConfig withMomentum(double v) { return Records.with(this, "momentum", v); }
+    /** This configuration with another weight decay. */
+    public TrainConfig withWeightDecay(double v) { return Records.with(this, "weightDecay", v); }
+    /** This configuration with another maximum number of epochs. */
+    public TrainConfig withEpochs(int v) { return Records.with(this, "epochs", v); }
+    /** This configuration with another training batch size. */
+    public TrainConfig withBatchSize(int v) { return Records.with(this, "batchSize", v); }
+    /** This configuration with another warm-up length in epochs. */
+    public TrainConfig withWarmupEpochs(double v) { return Records.with(this, "warmupEpochs", v); }
+    /** This configuration with another label smoothing. */
+    public TrainConfig withLabelSmoothing(double v) { return Records.with(this, "labelSmoothing", v); }
+    /** This configuration with another gradient clip norm (0 = off). */
+    public TrainConfig withClipNorm(double v) { return Records.with(this, "clipNorm", v); }
+    /** This configuration with another backbone learning-rate scale. */
+    public TrainConfig withBackboneLrScale(double v) { return Records.with(this, "backboneLrScale", v); }
+    /** This configuration with another layer-wise LR decay (1 = off). */
+    public TrainConfig withLayerDecay(double v) { return Records.with(this, "layerDecay", v); }
+    /** This configuration with another early-stopping patience (0 = off). */
+    public TrainConfig withPatience(int v) { return Records.with(this, "patience", v); }
+    /** This configuration with another seed. */
+    public TrainConfig withSeed(long v) { return Records.with(this, "seed", v); }
 }

@@ -9,6 +9,7 @@ import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
 import dev.graft.train.loop.StepContext;
 import dev.graft.util.Permutations;
+import dev.graft.util.Records;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,27 +82,27 @@ public record TrainLoop(
 
     /** Where a checkpoint is written after each epoch (and on a stop); null = none. */
     public TrainLoop withCheckpointDir(Path dir) {
-        return new TrainLoop(config, forward, optimizer, stateDict, dir, bestDir, stopSignal, onEpoch, label, stopAfterBatches);
+        return Records.with(this, "checkpointDir", dir);
     }
 
     /** Where the weights of the best validation epoch are kept; null = none. */
     public TrainLoop withBestDir(Path dir) {
-        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, dir, stopSignal, onEpoch, label, stopAfterBatches);
+        return Records.with(this, "bestDir", dir);
     }
 
     /** A stop request ends the run with a checkpoint before the next batch. */
     public TrainLoop withStopSignal(StopSignal s) {
-        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, s, onEpoch, label, stopAfterBatches);
+        return Records.with(this, "stopSignal", s);
     }
 
     /** Called with each finished epoch's record (e.g. to append to metrics.jsonl). */
     public TrainLoop withOnEpoch(Consumer<Map<String, Object>> listener) {
-        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, stopSignal, listener, label, stopAfterBatches);
+        return Records.with(this, "onEpoch", listener);
     }
 
     /** Progress label prefix. */
     public TrainLoop withLabel(String l) {
-        return new TrainLoop(config, forward, optimizer, stateDict, checkpointDir, bestDir, stopSignal, onEpoch, l, stopAfterBatches);
+        return Records.with(this, "label", l);
     }
 
     /** Test hook: behave as if stopped after this many batches in this process (-1 = never). */

@@ -34,7 +34,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public final class Checkpoint implements AutoCloseable {
+public final class Checkpoint implements TensorIndex, AutoCloseable {
     /** The single-file checkpoint inside a model folder. */
     public static final String SINGLE_FILE = "model.safetensors";
     /** The index of a sharded checkpoint inside a model folder. */
@@ -337,19 +337,10 @@ public final class Checkpoint implements AutoCloseable {
         return shards.stream().map(SafeTensors::file).toList();
     }
 
-    /** Tensor names in header order; for shards, shard by shard (by file name), each in its header's order. */
-    public List<String> names() {
-        return List.copyOf(tensors.keySet());
-    }
-
     /** Every tensor's description (offsets are within its own shard). */
+    @Override
     public Map<String, TensorInfo> tensors() {
         return tensors;
-    }
-
-    /** Whether a tensor of that name exists. */
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
     }
 
     /** A tensor's description; a {@link GraftException} naming the checkpoint if absent. */

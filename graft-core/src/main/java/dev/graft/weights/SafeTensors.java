@@ -43,7 +43,7 @@ import java.util.Map;
  * SafeTensors.write(Path.of("out.safetensors"), Map.of("x", array), Map.of("format", "pt"));
  * }</pre>
  */
-public final class SafeTensors implements AutoCloseable {
+public final class SafeTensors implements TensorIndex, AutoCloseable {
     /** Largest header accepted (the reference implementation's limit). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final String METADATA = "__metadata__";
@@ -260,19 +260,10 @@ public final class SafeTensors implements AutoCloseable {
         return file;
     }
 
-    /** Tensor names in header order. */
-    public List<String> names() {
-        return List.copyOf(tensors.keySet());
-    }
-
     /** Every tensor's description, in header order. */
+    @Override
     public Map<String, TensorInfo> tensors() {
         return tensors;
-    }
-
-    /** Whether a tensor of that name exists. */
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
     }
 
     /** A tensor's description; a {@link GraftException} naming the file if absent. */

@@ -314,21 +314,35 @@ public final class HubCache {
 
     /** The hex hash of a file: {@code sha256} or {@code git sha1}. */
     static String hash(Path file, String algorithm) throws IOException {
+        java.security.MessageDigest d = etagDigest(algorithm.equals("sha256"), Files.size(file));
+        feed(d, file);
+        return java.util.HexFormat.of().formatHex(d.digest());
+    }
+
+    /**
+     * The digest an ETag of a file of {@code size} bytes is: sha256 of the bytes (LFS files), else git's
+     * blob sha1, which hashes {@code "blob <size>\0"} before them (regular files).
+     */
+    static java.security.MessageDigest etagDigest(boolean sha256, long size) {
         try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-1");
-            if (!algorithm.equals("sha256")) {
-                d.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance(sha256 ? "SHA-256" : "SHA-1");
+            if (!sha256) {
+                d.update(("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
             }
-            try (java.io.InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    d.update(buf, 0, n);
-                }
-            }
-            return java.util.HexFormat.of().formatHex(d.digest());
+            return d;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds the bytes of {@code file} to {@code d}. */
+    static void feed(java.security.MessageDigest d, Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
         }
     }
 

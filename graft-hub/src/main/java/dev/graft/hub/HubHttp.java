@@ -42,6 +42,7 @@ final class HubHttp {
     /** System property: the cap of one wait after a 429, in seconds (decimals allowed; tests use tiny ones). */
     static final String MAX_WAIT_PROPERTY = "graft.hub.rate-limit.max-wait";
     static final int MAX_REDIRECTS = 5;
+    private static final java.util.regex.Pattern CONTENT_RANGE = java.util.regex.Pattern.compile("bytes\\s+(\\d+)-");
     private static final java.util.regex.Pattern RATELIMIT_T = java.util.regex.Pattern.compile("(?:^|;)\\s*t\\s*=\\s*(\\d+)");
 
     private final HubConfig config;
@@ -83,6 +84,31 @@ final class HubHttp {
             b.header("Authorization", "Bearer " + config.token());
         }
         return b;
+    }
+
+    /**
+     * A GET of a file's bytes as stored (no content encoding), to the hub or where it redirects;
+     * {@code range} is a {@code Range} header value ({@code bytes=0-99}) or {@code null} for all of it.
+     */
+    HttpRequest byteRequest(String url, String range) {
+        HttpRequest.Builder b = request(url).header("Accept-Encoding", "identity");
+        if (range != null) {
+            b.header("Range", range);
+        }
+        return b.GET().build();
+    }
+
+    /** The first byte a {@code 206} answer holds ({@code Content-Range: bytes N-...}), or -1 when it does not say. */
+    static long contentRangeStart(HttpResponse<?> resp) {
+        java.util.regex.Matcher m = CONTENT_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The error of an answer to {@link #byteRequest} that holds no bytes of the file; reads the start of its body. */
+    HubException streamError(HttpResponse<?> resp, java.io.InputStream body) throws IOException {
+        String text = new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        return httpError(resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(null),
+                errorMessage(resp.headers().firstValue("X-Error-Message").orElse(null), text), resp.request().uri().toString());
     }
 
     HttpRequest.Builder bareRequest(String url) {
@@ -207,11 +233,16 @@ final class HubHttp {
     }
 
     private static void sleep(long millis) {
+        pause(millis, "the hub's rate limit");
+    }
+
+    /** Sleeps before a retry; an interrupt ends the wait with an error naming {@code forWhat}. */
+    static void pause(long millis, String forWhat) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GraftException("interrupted while waiting for the hub's rate limit");
+            throw new GraftException("interrupted while waiting for " + forWhat);
         }
     }
 

@@ -55,4 +55,31 @@ public record ListQuery(String search, String author, List<String> filters, Stri
     public ListQuery full(boolean f) {
         return new ListQuery(search, author, filters, sort, direction, limit, f);
     }
+
+    /** The query's URL parameters, quoted, as {@code ?search=...&filter=...}; empty when it sets none. */
+    String queryString() {
+        List<String> params = new ArrayList<>();
+        if (search != null) {
+            params.add("search=" + RepoPaths.quoteQuery(search));
+        }
+        if (author != null) {
+            params.add("author=" + RepoPaths.quoteQuery(author));
+        }
+        for (String f : filters) {
+            params.add("filter=" + RepoPaths.quoteQuery(f));
+        }
+        if (sort != null) {
+            params.add("sort=" + RepoPaths.quoteQuery(sort));
+        }
+        if (direction != null) {
+            params.add("direction=" + direction);
+        }
+        if (limit != null) {
+            params.add("limit=" + limit);
+        }
+        if (full) {
+            params.add("full=true");
+        }
+        return params.isEmpty() ? "" : "?" + String.join("&", params);
+    }
 }

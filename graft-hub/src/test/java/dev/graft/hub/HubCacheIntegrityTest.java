@@ -198,13 +198,13 @@ class HubCacheIntegrityTest extends TinyRepoFixture {
         Files.writeString(dir.resolve("config.json"), "{}");
         Files.createSymbolicLink(dir.resolve("notes.txt"), outside);
         Files.createSymbolicLink(dir.resolve("same.json"), dir.resolve("config.json"));
-        GraftException e = assertThrows(GraftException.class, () -> Hub.folderOperations(dir, false));
+        GraftException e = assertThrows(GraftException.class, () -> FolderUpload.operations(dir, false));
         assertTrue(e.getMessage().contains("notes.txt") && !e.getMessage().contains("same.json"), e.getMessage());
         assertTrue(e.fix().contains("--follow-symlinks"), e.fix());
         Hub writer = new Hub(new HubConfig(fake.endpoint, FakeHfHub.TOKEN, false, tmp.resolve("cache")));
         assertThrows(GraftException.class, () -> writer.push(RepoType.MODEL, "alice/new", dir, null, "m", false));
         assertFalse(fake.repos.containsKey("model:alice/new"), "refused before the repository is created");
-        List<String> paths = Hub.folderOperations(dir, true).stream().map(CommitOperation::pathInRepo).toList();
+        List<String> paths = FolderUpload.operations(dir, true).stream().map(CommitOperation::pathInRepo).toList();
         assertEquals(List.of("config.json", "notes.txt", "same.json"), paths);
         CommitInfo c = writer.push(RepoType.MODEL, "alice/new", dir, null, "m", false, true);
         assertEquals(3, c.uploadedFiles());

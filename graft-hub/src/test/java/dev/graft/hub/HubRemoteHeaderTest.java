@@ -63,7 +63,7 @@ class HubRemoteHeaderTest {
             assertArrayEquals(CONFIG, Files.readAllBytes(ck.config()));
             List<String> gets = lfsGets(fake);
             assertEquals(1, gets.size(), gets.toString());
-            assertEquals("Range:bytes=0-" + (8 + HubDownloader.HEADER_GUESS_BYTES - 1), gets.get(0).replaceAll(".* Range:", "Range:"));
+            assertEquals("Range:bytes=0-" + (8 + RemoteFiles.HEADER_GUESS_BYTES - 1), gets.get(0).replaceAll(".* Range:", "Range:"));
             try (Stream<Path> blobs = Files.list(tmp.resolve("cache/models--alice--net/blobs"))) {
                 assertEquals(1, blobs.count(), "only config.json was downloaded");
             }
@@ -75,13 +75,13 @@ class HubRemoteHeaderTest {
         try (FakeHfHub fake = new FakeHfHub()) {
             byte[] weights = safetensors(2_000, 1, "model.encoder.a_rather_long_module_name_to_make_the_header_long.");
             long headerLen = ByteBuffer.wrap(weights, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            assertTrue(headerLen > HubDownloader.HEADER_GUESS_BYTES, "the header is " + headerLen + " bytes");
+            assertTrue(headerLen > RemoteFiles.HEADER_GUESS_BYTES, "the header is " + headerLen + " bytes");
             fake.commit(fake.createRepo("model", "alice/long", false), "main", Map.of("config.json", CONFIG, "model.safetensors", weights));
             RemoteCheckpoint ck = hub(fake).remoteCheckpoint("hf-hub:alice/long");
             assertEquals(2_001, ck.tensors().size());
             List<String> gets = lfsGets(fake);
             assertEquals(2, gets.size(), gets.toString());
-            assertTrue(gets.get(1).endsWith("Range:bytes=" + (8 + HubDownloader.HEADER_GUESS_BYTES) + "-" + (8 + headerLen - 1)), gets.toString());
+            assertTrue(gets.get(1).endsWith("Range:bytes=" + (8 + RemoteFiles.HEADER_GUESS_BYTES) + "-" + (8 + headerLen - 1)), gets.toString());
         }
     }
 

@@ -152,9 +152,9 @@ class HubUploadTest {
         assertEquals(List.of("alice/a1", "alice/a2", "alice/a3"), a.stream().map(RepoInfo::id).toList());
         assertEquals(List.of("alice/a1", "alice/a2", "alice/a3"),
                 hub.search("a", 3).stream().map(RepoInfo::id).toList());
-        assertEquals("http://h/api/models?cursor=2", Hub.nextLink(
+        assertEquals("http://h/api/models?cursor=2", HubRepos.nextLink(
                 List.of("<http://h/api/models?cursor=2>; rel=\"next\""), "http://h/api/models"));
-        assertEquals("http://h/api/models?c=3", Hub.nextLink(
+        assertEquals("http://h/api/models?c=3", HubRepos.nextLink(
                 List.of("<http://h/api/models?c=1>; rel=\"prev\", </api/models?c=3>; rel=\"next\""), "http://h/api/models"));
     }
 

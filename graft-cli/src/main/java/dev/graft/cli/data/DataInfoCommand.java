@@ -2,7 +2,6 @@ package dev.graft.cli.data;
 
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
-import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.data.Splits;
 import dev.graft.progress.Output;
@@ -12,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code graft data info NAME}: counts per split and per class, image shape, class names. */
 @Command(name = "info", description = "Show a data set's counts per split and per class, image shape and class names.",
@@ -23,13 +22,13 @@ import picocli.CommandLine.Parameters;
             "Options follow '?', joined by '&', e.g. 'folder:photos?size=64x64&test=0.2'",
             "or 'csv:d.csv?label=last&shape=1x8x8&max=16'. See docs/data.md."})
 public final class DataInfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "Data set name or user-data spec.")
-    String name;
+    @Mixin
+    DataSetArgument data;
 
     @Override
     public Integer call() throws Exception {
-        DatasetSource source = Datasets.source(name);
-        DataSplits s = DataCommand.officialSplits(source);
+        DatasetSource source = data.source();
+        DataSplits s = DataSetArgument.officialSplits(source);
         ImageData train = s.train();
         ImageData test = s.test();
         int validation = (int) Math.round(train.size() * Splits.DEFAULT_VALIDATION_FRACTION);

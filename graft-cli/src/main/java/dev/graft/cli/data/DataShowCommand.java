@@ -3,7 +3,6 @@ package dev.graft.cli.data;
 import dev.graft.GraftException;
 import dev.graft.data.DataSplits;
 import dev.graft.data.DatasetSource;
-import dev.graft.data.Datasets;
 import dev.graft.data.ImageData;
 import dev.graft.data.Pixels;
 import dev.graft.data.io.ImageFiles;
@@ -14,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code graft data show NAME --index I --out x.png}: one sample as an enlarged PNG. */
 @Command(name = "show", description = "Write one sample of a data set as a PNG, enlarged so it is visible.")
@@ -23,8 +22,8 @@ public final class DataShowCommand implements Callable<Integer> {
     /** Which official split to take the sample from. */
     public enum Split { train, test }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Data set name or user-data spec (see `graft data info --help`).")
-    String name;
+    @Mixin
+    DataSetArgument data;
 
     @Option(names = "--index", required = true, paramLabel = "I", description = "Sample index within the split (from 0).")
     int index;
@@ -40,8 +39,8 @@ public final class DataShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DatasetSource source = Datasets.source(name);
-        DataSplits s = DataCommand.officialSplits(source);
+        DatasetSource source = data.source();
+        DataSplits s = DataSetArgument.officialSplits(source);
         ImageData d = split == Split.train ? s.train() : s.test();
         if (index < 0 || index >= d.size()) {
             throw new GraftException("--index " + index + " is outside the " + split + " split of " + source.name(),

@@ -7,6 +7,7 @@ import dev.graft.progress.Output;
 import dev.graft.train.FeatureExtractor;
 import dev.graft.train.TensorSet;
 import dev.graft.util.Json;
+import dev.graft.util.Softmax;
 import dev.graft.zoo.GraftModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,19 +48,9 @@ public final class PredictCommand implements Callable<Integer> {
             ImageData one = new ImageData(file.getFileName().toString(), List.of("?"), p.channels(), p.height(), p.width(), p.values(), new int[] {0});
             TensorSet x = fit.prepare(one, m.cfg());
             float[] logits = FeatureExtractor.logits(m, x, 1).values();
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : logits) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            double[] prob = new double[logits.length];
-            for (int k = 0; k < logits.length; k++) {
-                prob[k] = Math.exp(logits[k] - max);
-                sum += prob[k];
-            }
+            double[] prob = Softmax.of(logits);
             Integer[] order = new Integer[logits.length];
             for (int k = 0; k < order.length; k++) {
-                prob[k] /= sum;
                 order[k] = k;
             }
             java.util.Arrays.sort(order, (a, b) -> Double.compare(prob[b], prob[a]));

@@ -12,6 +12,7 @@ import dev.graft.train.Divergence;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.StopSignal;
 import dev.graft.util.Permutations;
+import dev.graft.util.Records;
 import dev.graft.zoo.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,59 +172,59 @@ public record Loop(
 
     /** Epochs to run (default 1); a run resumed at a later {@link Position} runs the rest. */
     public Loop withEpochs(int n) {
-        return new Loop(optimizer, batches, step, n, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "epochs", n);
     }
 
     /** The learning rate of each update from the 0-based step count, e.g. {@code new LrSchedule(...)::lr}. */
     public Loop withSchedule(LongToDoubleFunction lrOfStep) {
-        return new Loop(optimizer, batches, step, epochs, lrOfStep, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "schedule", lrOfStep);
     }
 
     /** Scales gradients to this global L2 norm at most (0 = only measure it, for the divergence check). */
     public Loop withClipNorm(double maxNorm) {
-        return new Loop(optimizer, batches, step, epochs, schedule, maxNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "clipNorm", maxNorm);
     }
 
     /** Clamps every gradient element to {@code [-c, c]} first (0 = not). */
     public Loop withClipValue(double c) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, c, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "clipValue", c);
     }
 
     /** Re-seeds the engine's generator from {@code s} and the step before every update. */
     public Loop withSeed(long s) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, s, label, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "seed", s);
     }
 
     /** Progress bar label prefix ({@code "epoch"} by default); null shows no progress. */
     public Loop withLabel(String l) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, l, status, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "label", l);
     }
 
     /** One progress bar over the whole run (many short epochs) instead of one per epoch. */
     public Loop withOneProgressBar(boolean one) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, one, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "oneProgressBar", one);
     }
 
     /** The progress bar's status after each batch (by default the epoch's mean loss). */
     public Loop withStatus(Supplier<String> s) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, s, oneProgressBar, stopSignal, stopAfterBatches, listeners);
+        return Records.with(this, "status", s);
     }
 
     /** Adds a listener (called after those added before). */
     public Loop withListener(Listener l) {
         List<Listener> all = new ArrayList<>(listeners);
         all.add(l);
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, stopAfterBatches, all);
+        return Records.with(this, "listeners", all);
     }
 
     /** A stop request ends the run cleanly before the next batch. */
     public Loop withStopSignal(StopSignal s) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, s, stopAfterBatches, listeners);
+        return Records.with(this, "stopSignal", s);
     }
 
     /** Acts as if a stop was requested after this many batches in this process (-1 = never; tests). */
     public Loop withStopAfterBatches(int n) {
-        return new Loop(optimizer, batches, step, epochs, schedule, clipNorm, clipValue, seed, label, status, oneProgressBar, stopSignal, n, listeners);
+        return Records.with(this, "stopAfterBatches", n);
     }
 
     /** Trains from {@code start} to the last epoch, a stop request or a listener's early stopSignal. */

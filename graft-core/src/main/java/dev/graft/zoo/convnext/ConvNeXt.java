@@ -77,13 +77,7 @@ public final class ConvNeXt extends ModelBase {
 
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = stem.forward(ps, x, training);
-        for (Stage stage : stages) {
-            NDArray next = stage.forward(ps, y, training);
-            y.close();
-            y = next;
-        }
-        return y;
+        return Sequential.applyClosing(ps, stages, stem.forward(ps, x, training), training, true);
     }
 
     /** timm's {@code NormMlpClassifierHead}: average pool, LayerNorm, dropout, {@code fc}; pre-logits are the normed features. */
@@ -142,14 +136,7 @@ public final class ConvNeXt extends ModelBase {
                 y = downsample.get(1).forward(ps, normed, training);
                 normed.close();
             }
-            for (Module block : blocks.items()) {
-                NDArray next = block.forward(ps, y, training);
-                if (y != x) {
-                    y.close();
-                }
-                y = next;
-            }
-            return y;
+            return Sequential.applyClosing(ps, blocks.items(), y, training, y != x);
         }
     }
 

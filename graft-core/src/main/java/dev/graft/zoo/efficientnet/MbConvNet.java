@@ -9,7 +9,6 @@ import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.nn.BatchNorm2d;
 import dev.graft.zoo.nn.Conv2d;
 import dev.graft.zoo.nn.Init;
-import dev.graft.zoo.nn.Module;
 import dev.graft.zoo.nn.Sequential;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,17 +104,7 @@ public abstract class MbConvNet extends ModelBase {
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray y = stemAct.applyAndClose(convStem.forwardWithBn(ps, bn1, x, training));
         for (Sequential stage : stages) {
-            y = runStage(ps, stage, y, training);
-        }
-        return y;
-    }
-
-    private static NDArray runStage(ParameterStore ps, Sequential stage, NDArray x, boolean training) {
-        NDArray y = x;
-        for (Module block : stage.items()) {
-            NDArray next = block.forward(ps, y, training);
-            y.close();
-            y = next;
+            y = Sequential.applyClosing(ps, stage.items(), y, training, true);
         }
         return y;
     }

@@ -42,4 +42,22 @@ public final class Sequential extends Module {
         }
         return y;
     }
+
+    /**
+     * Applies {@code modules} in order and closes each intermediate output as soon as the next module
+     * has read it, and {@code x} too when {@code closeInput}: a deep stack frees its activations as it
+     * goes (inference and feature extraction, where nothing needs them afterwards).
+     */
+    public static NDArray applyClosing(ParameterStore ps, Iterable<? extends Module> modules, NDArray x, boolean training,
+                                       boolean closeInput) {
+        NDArray y = x;
+        for (Module m : modules) {
+            NDArray next = m.forward(ps, y, training);
+            if (y != x || closeInput) {
+                y.close();
+            }
+            y = next;
+        }
+        return y;
+    }
 }

@@ -110,13 +110,7 @@ public final class ResNet extends PooledConvNet {
             act.close();
         }
         for (Sequential layer : layers) {
-            for (Module block : layer.items()) {
-                NDArray next = block.forward(ps, y, training);
-                if (y != x) {
-                    y.close();
-                }
-                y = next;
-            }
+            y = Sequential.applyClosing(ps, layer.items(), y, training, y != x);
         }
         return y;
     }
