@@ -69,7 +69,7 @@ public final class DataPushCommand extends PrintingVerb {
                 if (name.startsWith("hf-hub:")) {
                     throw new GraftException("'" + name + "' is already on the hub", "copy it with graft hub pull, then graft hub push --type dataset");
                 }
-                DataSplits d = DataCommand.officialSplits(s);
+                DataSplits d = DataSetArgument.officialSplits(s);
                 Map<String, ImageData> splits = new LinkedHashMap<>();
                 splits.put("train", d.train());
                 splits.put("test", d.test());
