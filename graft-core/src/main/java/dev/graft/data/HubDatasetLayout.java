@@ -10,8 +10,6 @@ import dev.graft.data.io.ImageFiles;
 import dev.graft.data.io.ImageFolder;
 import dev.graft.data.io.ImageStack;
 import dev.graft.data.io.ParquetTables;
-import dev.graft.hub.protocol.HubProtocolException;
-import dev.graft.hub.protocol.ModelCardData;
 import dev.graft.text.TextData;
 import dev.graft.text.TextFiles;
 import dev.graft.text.TextSource;
@@ -21,10 +19,8 @@ import dev.graft.util.Permutations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -32,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * How a data set repository is laid out, by Hugging Face's data-files conventions, and its splits read
@@ -63,7 +58,7 @@ public final class HubDatasetLayout {
         VALIDATION("validation", "valid", "val", "dev"),
         TEST("test", "testing", "eval", "evaluation");
 
-        private final List<String> words;
+        final List<String> words;
 
         Split(String... words) {
             this.words = List.of(words);
@@ -135,11 +130,11 @@ public final class HubDatasetLayout {
         if (!Files.isDirectory(root)) {
             throw new GraftException("data set folder " + root + " does not exist", "pull the data set again");
         }
-        Map<String, Object> card = card(root);
-        List<String> files = files(root);
-        Map<Split, List<String>> bySplit = fromConfigs(card, files);
+        Map<String, Object> card = HubDatasetFiles.card(root);
+        List<String> files = HubDatasetFiles.files(root);
+        Map<Split, List<String>> bySplit = HubDatasetFiles.fromConfigs(card, files);
         if (bySplit.isEmpty()) {
-            bySplit = byConvention(files);
+            bySplit = HubDatasetFiles.byConvention(files);
         }
         if (bySplit.isEmpty()) {
             List<String> shown = files.size() > 8 ? files.subList(0, 8) : files;
@@ -152,13 +147,13 @@ public final class HubDatasetLayout {
                     + EXPECTED, "add the training files (train*)");
         }
         Map<Split, SplitFiles> splits = new EnumMap<>(Split.class);
-        bySplit.forEach((s, list) -> splits.put(s, splitFiles(root, s, list, name)));
+        bySplit.forEach((s, list) -> splits.put(s, HubDatasetFiles.splitFiles(root, s, list, name)));
         Map<String, List<String>> classLabels = new HashMap<>();
         Map<String, String> dtypes = new HashMap<>();
-        features(card, classLabels, dtypes);
+        HubDatasetFiles.features(card, classLabels, dtypes);
         SplitFiles train = splits.get(Split.TRAIN);
         if (train.format() == Format.PARQUET) {
-            parquetFeatures(train.files().get(0), classLabels, dtypes);
+            HubDatasetFiles.parquetFeatures(train.files().get(0), classLabels, dtypes);
         }
         return new HubDatasetLayout(root, name, splits, classLabels, dtypes);
     }
@@ -483,219 +478,6 @@ public final class HubDatasetLayout {
             out[i] = k;
         }
         return out;
-    }
-
-    // ------------------------------------------------------------------ files and card
-
-    private static Map<String, Object> card(Path root) {
-        Path readme = root.resolve("README.md");
-        if (!Files.isRegularFile(readme)) {
-            return Map.of();
-        }
-        try {
-            return ModelCardData.read(Files.readString(readme, StandardCharsets.UTF_8)).data();
-        } catch (HubProtocolException e) {
-            throw new GraftException(e.getMessage(), e.fix());
-        } catch (IOException e) {
-            throw new GraftException("cannot read " + readme + ": " + e.getMessage(), "pull the data set again");
-        }
-    }
-
-    /** {@code dataset_info.features}: the class names of each class_label column, and each column's dtype. */
-    @SuppressWarnings("unchecked")
-    private static void features(Map<String, Object> card, Map<String, List<String>> classLabels, Map<String, String> dtypes) {
-        Object info = card.get("dataset_info");
-        if (info instanceof List<?> l) {
-            info = l.stream().<Object>map(o -> o).filter(o -> o instanceof Map<?, ?> m && "default".equals(m.get("config_name")))
-                    .findFirst().orElse(l.isEmpty() ? null : l.get(0));
-        }
-        if (!(info instanceof Map<?, ?> m) || !(m.get("features") instanceof List<?> features)) {
-            return;
-        }
-        for (Object f : features) {
-            if (!(f instanceof Map<?, ?> feature) || feature.get("name") == null) {
-                continue;
-            }
-            String col = feature.get("name").toString();
-            Object dtype = feature.get("dtype");
-            Object cl = dtype instanceof Map<?, ?> d ? d.get("class_label") : feature.get("class_label");
-            if (cl instanceof Map<?, ?> c && c.get("names") != null) {
-                Object names = c.get("names");
-                List<String> out = new ArrayList<>();
-                if (names instanceof Map<?, ?> byIndex) {
-                    for (int i = 0; i < byIndex.size(); i++) {
-                        Object n = byIndex.containsKey(Integer.toString(i)) ? byIndex.get(Integer.toString(i)) : byIndex.get(i);
-                        if (n == null) {
-                            throw new GraftException("README.md dataset_info: class_label of '" + col + "' has no name for " + i,
-                                    "number the names 0..N-1");
-                        }
-                        out.add(n.toString());
-                    }
-                } else if (names instanceof List<?> list) {
-                    list.forEach(n -> out.add(String.valueOf(n)));
-                }
-                classLabels.put(col, out);
-                dtypes.put(col, "label");
-            } else if ("image".equals(dtype)) {
-                dtypes.put(col, "image");
-            } else if ("string".equals(dtype)) {
-                dtypes.put(col, "text");
-            }
-        }
-    }
-
-    /**
-     * The features {@code datasets} writes into a Parquet file's {@code huggingface} metadata
-     * ({@code info.features}: {@code ClassLabel} names, {@code Image}, string {@code Value}), for the
-     * columns the card does not describe.
-     */
-    private static void parquetFeatures(Path file, Map<String, List<String>> classLabels, Map<String, String> dtypes) {
-        String json = ParquetTables.metadata(file, "huggingface");
-        if (json == null) {
-            return;
-        }
-        JsonNode features;
-        try {
-            features = Json.MAPPER.readTree(json).path("info").path("features");
-        } catch (IOException e) {
-            return; // unreadable metadata describes nothing; the columns are found by name and type
-        }
-        features.fields().forEachRemaining(f -> {
-            String col = f.getKey();
-            String type = f.getValue().path("_type").asText();
-            if (dtypes.containsKey(col)) {
-                return;
-            }
-            if (type.equals("ClassLabel") && f.getValue().path("names").isArray()) {
-                List<String> names = new ArrayList<>();
-                f.getValue().path("names").forEach(n -> names.add(n.asText()));
-                classLabels.put(col, names);
-                dtypes.put(col, "label");
-            } else if (type.equals("Image")) {
-                dtypes.put(col, "image");
-            } else if (type.equals("Value") && f.getValue().path("dtype").asText().equals("string")) {
-                dtypes.put(col, "text");
-            }
-        });
-    }
-
-    /** The data files of the repository, relative, sorted ({@code README.md}, dot files and {@code .gitattributes} left out). */
-    private static List<String> files(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(r -> !r.equals("README.md") && Stream.of(r.split("/")).noneMatch(c -> c.startsWith(".")))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new GraftException("cannot list " + root + ": " + e.getMessage(), "pull the data set again");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Split, List<String>> fromConfigs(Map<String, Object> card, List<String> files) {
-        Map<Split, List<String>> out = new EnumMap<>(Split.class);
-        if (!(card.get("configs") instanceof List<?> configs) || configs.isEmpty()) {
-            return out;
-        }
-        Object config = configs.stream().<Object>map(o -> o).filter(o -> o instanceof Map<?, ?> m && "default".equals(m.get("config_name")))
-                .findFirst().orElse(configs.get(0));
-        Object dataFiles = config instanceof Map<?, ?> m ? m.get("data_files") : null;
-        if (dataFiles instanceof String || dataFiles instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String) {
-            out.put(Split.TRAIN, matching(files, dataFiles));
-        } else if (dataFiles instanceof List<?> entries) {
-            for (Object e : entries) {
-                if (e instanceof Map<?, ?> entry && entry.get("split") != null) {
-                    Split s = Split.of(entry.get("split").toString());
-                    if (s != null) {
-                        out.put(s, matching(files, entry.get("path")));
-                    }
-                }
-            }
-        }
-        out.values().removeIf(List::isEmpty);
-        return out;
-    }
-
-    private static List<String> matching(List<String> files, Object patterns) {
-        List<String> globs = patterns instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(patterns));
-        List<String> out = new ArrayList<>();
-        for (String g : globs) {
-            PathMatcher m;
-            try {
-                m = FileSystems.getDefault().getPathMatcher("glob:" + g);
-            } catch (IllegalArgumentException e) { // PatternSyntaxException included
-                throw new GraftException("README.md configs: the data_files path '" + g + "' is not a glob pattern",
-                        "write e.g. path: data/train-*");
-            }
-            files.stream().filter(f -> m.matches(Path.of(f)) && !out.contains(f)).forEach(out::add);
-        }
-        return out;
-    }
-
-    private static Map<Split, List<String>> byConvention(List<String> files) {
-        Map<Split, List<String>> out = new EnumMap<>(Split.class);
-        for (String f : files) {
-            String[] c = f.split("/");
-            Split s;
-            if (c.length == 1) {
-                s = splitWord(stem(c[0]));
-            } else {
-                s = splitWord(c[0]);
-                if (s == null && c[0].equals("data")) {
-                    s = splitWord(c.length > 2 ? c[1] : stem(c[1]));
-                }
-            }
-            if (s != null) {
-                out.computeIfAbsent(s, k -> new ArrayList<>()).add(f);
-            }
-        }
-        return out;
-    }
-
-    /** The split a file or folder name stands for: a split word alone or followed by {@code - _ . } or a digit. */
-    private static Split splitWord(String component) {
-        String c = component.toLowerCase(Locale.ROOT);
-        for (Split s : Split.values()) {
-            for (String w : s.words) {
-                if (c.equals(w) || c.startsWith(w) && "-_. 0123456789".indexOf(c.charAt(w.length())) >= 0) {
-                    return s;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String stem(String file) {
-        int dot = file.indexOf('.');
-        return dot < 0 ? file : file.substring(0, dot);
-    }
-
-    private static SplitFiles splitFiles(Path root, Split split, List<String> files, String name) {
-        List<Path> parquet = files.stream().filter(f -> f.endsWith(".parquet")).map(root::resolve).toList();
-        if (!parquet.isEmpty()) {
-            return new SplitFiles(split, Format.PARQUET, parquet);
-        }
-        List<String> images = files.stream().filter(f -> f.contains("/") && ImageFolder.EXTENSIONS.contains(ext(f))).toList();
-        if (!images.isEmpty()) {
-            String first = images.get(0);
-            String[] c = first.split("/");
-            Path dir = root.resolve(c[0].equals("data") && c.length > 2 && splitWord(c[0]) == null ? c[0] + "/" + c[1] : c[0]);
-            return new SplitFiles(split, Format.IMAGE_FOLDER, List.of(dir));
-        }
-        List<Path> jsonl = files.stream().filter(f -> ext(f).equals("jsonl") || ext(f).equals("json")).map(root::resolve).toList();
-        if (!jsonl.isEmpty()) {
-            return new SplitFiles(split, Format.JSONL, jsonl);
-        }
-        List<Path> csv = files.stream().filter(f -> ext(f).equals("csv")).map(root::resolve).toList();
-        if (!csv.isEmpty()) {
-            return new SplitFiles(split, Format.CSV, csv);
-        }
-        throw new GraftException("data set " + name + ": the " + split.id() + " split has no file Graft reads (" + String.join(", ",
-                files.size() > 5 ? files.subList(0, 5) : files) + ")", "publish it as .parquet, .csv, .jsonl or image folders");
-    }
-
-    private static String ext(String f) {
-        int dot = f.lastIndexOf('.');
-        return dot < 0 ? "" : f.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     /** Rows of a CSV (with a header) or JSON Lines file. */
