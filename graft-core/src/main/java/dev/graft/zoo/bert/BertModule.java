@@ -16,17 +16,18 @@ import java.util.Map;
  */
 abstract class BertModule extends AbstractBlock {
     private final Map<String, Parameter> stateDict;
+    final java.util.List<BertLinear> linears = new java.util.ArrayList<>();
 
     BertModule(Map<String, Parameter> stateDict) {
         this.stateDict = stateDict;
     }
 
-    /** A Linear's weight [out, in] and bias [out] under {@code prefix.weight} / {@code prefix.bias}. */
-    Parameter[] linear(String prefix, int in, int out) {
-        return new Parameter[] {
-            add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
-            add(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), new ConstantInitializer(0f)),
-        };
+    /** A Linear: weight [out, in] and bias [out] under {@code prefix.weight} / {@code prefix.bias}. */
+    BertLinear linear(String prefix, int in, int out) {
+        BertLinear l = new BertLinear(prefix, add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
+                add(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), new ConstantInitializer(0f)));
+        linears.add(l);
+        return l;
     }
 
     /** A LayerNorm's weight and bias, initialised to 1 and 0. */
