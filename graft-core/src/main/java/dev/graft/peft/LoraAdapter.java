@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * <!-- example: LoraText#adapter -->
  * <pre>{@code
- * LoraAdapter a = LoraAdapter.create(model, LoraConfig.defaults("bert").withModulesToSave(List.of("classifier")));
+ * LoraAdapter a = LoraAdapter.create(model, LoraConfig.defaults().withModulesToSave(List.of("classifier")));
  * // train a.trainable(...) ...
  * a.save(dir);                                   // adapter_config.json + adapter_model.safetensors
  * LoraAdapter b = LoraAdapter.load(dir).apply(otherCopyOfTheBase);
@@ -81,7 +81,8 @@ public final class LoraAdapter implements AutoCloseable {
      * parameter is frozen except what the adapter trains, A is Kaiming-uniform (the engine's seed)
      * and B zero. Fails before any training when the targets match no linear layer.
      */
-    public static LoraAdapter create(String name, Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict, LoraConfig config) {
+    public static LoraAdapter create(String name, Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict, LoraConfig given) {
+        LoraConfig config = given.withTargetsFor(linears.keySet());
         List<String> paths = targetPaths(linears, config);
         NDManager nd = NDManager.newBaseManager();
         LoraAdapter ad = new LoraAdapter(name, config, nd, Map.of());
@@ -109,6 +110,14 @@ public final class LoraAdapter implements AutoCloseable {
         Parameter pa = Parameter.builder().setName(path + ".lora_A.weight").setType(Parameter.Type.WEIGHT).optArray(a).build();
         Parameter pb = Parameter.builder().setName(path + ".lora_B.weight").setType(Parameter.Type.WEIGHT).optArray(b).build();
         return new LoraLayer(path, target, pa, pb, config.scale(), config.dropout());
+    }
+
+    /**
+     * The module paths {@code config} adapts among {@code linears}; targets that match none fail here
+     * with one line naming the model's layer names, so a run can check before it trains anything.
+     */
+    public static List<String> checkTargets(Map<String, AdaptableLinear> linears, LoraConfig config) {
+        return targetPaths(linears, config.withTargetsFor(linears.keySet()));
     }
 
     /** The layers the config's targets match; none is an error that lists what there is. */
@@ -334,6 +343,38 @@ public final class LoraAdapter implements AutoCloseable {
         Map<String, Parameter> all = new LinkedHashMap<>(stateDict());
         saved.forEach((k, p) -> all.put(PREFIX + k, p));
         Weights.saveStateDict(all, dir.resolve(WEIGHTS_FILE), Map.of());
+    }
+
+    /**
+     * {@link #save} plus a model card {@code README.md} whose front matter has {@code library_name: peft}
+     * and {@code base_model} (the Hub's adapter convention, so the Hub links the adapter to its base).
+     */
+    public void save(Path dir, String pipelineTag, String cardBody) {
+        save(dir);
+        Map<String, Object> fm = new dev.graft.train.CardFrontMatter("apache-2.0", pipelineTag).withBaseModel(config.baseModel())
+                .withTags("graft", "lora", "peft").toMap();
+        fm.put("library_name", "peft");
+        try {
+            dev.graft.train.RunDirectory.writeCard(dir.resolve("README.md"), fm, cardBody);
+        } catch (java.io.IOException e) {
+            throw new GraftException("cannot write the adapter card into " + dir + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+
+    /** A model card body for an adapter: what it adapts and how to load it. */
+    public String cardBody(String title, String trainedOn) {
+        return "# " + title + "\n\n"
+                + "A LoRA adapter (r " + config.r() + ", alpha " + fmt(config.alpha()) + (config.useRslora() ? ", rsLoRA" : "") + ") of `"
+                + config.baseModel() + "` on " + String.join(", ", config.targetModules().isEmpty() ? List.of(config.targetRegex()) : config.targetModules())
+                + (config.modulesToSave().isEmpty() ? "" : ", with " + String.join(", ", config.modulesToSave()) + " trained fully")
+                + (trainedOn == null ? "" : ", trained on " + trainedOn) + ": " + layers.size() + " adapted layers, " + numTrainable()
+                + " trained parameters.\n\n"
+                + "In Python: `PeftModel.from_pretrained(base, \"<this folder>\")`. In Graft: `--model local-dir:<this folder>` (the base is"
+                + " loaded and the adapter merged), or `graft peft merge <this folder> --out DIR`.\n";
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Folds the update into the base weights, W + scale·B·A, and takes the extra term off the layers. */

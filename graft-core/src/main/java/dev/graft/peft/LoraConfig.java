@@ -24,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
  * classifier) that are trained fully and saved whole, matched as a suffix the same way.
  *
  * <pre>{@code
- * LoraConfig c = LoraConfig.defaults("bert").withR(16).withTargets(List.of("query", "key", "value"));
+ * LoraConfig c = LoraConfig.defaults().withR(16).withTargets(List.of("query", "key", "value"));
  * c.targets("encoder.layer.0.attention.self.query");   // true
  * c.write(dir.resolve("adapter_config.json"));
  * }</pre>
@@ -32,7 +32,8 @@ import java.util.regex.PatternSyntaxException;
  * @param r the rank of the update B·A (1 or more)
  * @param alpha {@code lora_alpha}: the update is scaled by alpha / r (alpha / sqrt(r) with {@code useRslora})
  * @param dropout {@code lora_dropout} on the adapter's input while training, in [0, 1)
- * @param targetModules module names matched as suffixes of the module path; empty when {@code targetRegex} is set
+ * @param targetModules module names matched as suffixes of the module path; empty when {@code targetRegex} is set,
+ *        or when neither is (then {@link #withTargetsFor} picks the model's)
  * @param targetRegex PEFT's single-string form of {@code target_modules}: a full-match regular expression; null for names
  * @param modulesToSave modules trained fully and stored whole in the adapter (e.g. {@code classifier})
  * @param bias which biases train and are saved: {@code none}, {@code lora_only} (those of adapted layers) or {@code all}
@@ -65,9 +66,6 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         }
         targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
         modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
-        if (targetRegex == null && targetModules.isEmpty()) {
-            throw new GraftException("LoRA has no target modules", "name the linear layers to adapt, e.g. --target-modules query,value");
-        }
         if (targetRegex != null) {
             try {
                 Pattern.compile(targetRegex);
@@ -83,33 +81,39 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
     }
 
     /**
-     * The defaults for a model family, as PEFT's {@code TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING}:
-     * r 8, alpha 16, dropout 0.1, no bias, and the family's attention projections ({@link #defaultTargets}).
+     * r 8, alpha 16, dropout 0.1, no bias, and no target modules yet: the model's attention projections
+     * are picked when the adapter is created ({@link #withTargetsFor}).
      */
-    public static LoraConfig defaults(String family) {
-        return new LoraConfig(DEFAULT_R, DEFAULT_ALPHA, DEFAULT_DROPOUT, defaultTargets(family), null, List.of(), "none", false, null, null, null);
+    public static LoraConfig defaults() {
+        return new LoraConfig(DEFAULT_R, DEFAULT_ALPHA, DEFAULT_DROPOUT, List.of(), null, List.of(), "none", false, null, null, null);
+    }
+
+    /** Whether target modules are given (else {@link #withTargetsFor} picks the model's defaults). */
+    public boolean hasTargets() {
+        return targetRegex != null || !targetModules.isEmpty();
     }
 
     /**
-     * PEFT's default target modules of a family: {@code query,value} for BERT, RoBERTa and ViT,
-     * {@code q_lin,v_lin} for DistilBERT, {@code c_attn} for GPT-2, {@code q_proj,v_proj} for CLIP,
-     * and {@code qkv} for timm's ViT (fused attention input, which PEFT's mapping leaves to the user).
+     * This config, with PEFT's default target modules for a model given by its linear layers' module
+     * paths when it names none: PEFT's mapping read off the names the model has ({@code query}+{@code value}: BERT, RoBERTa, transformers' ViT; {@code q_lin}+{@code v_lin}:
+     * DistilBERT; {@code q_proj}+{@code v_proj}: CLIP; {@code c_attn}: GPT-2; {@code qkv}: timm's ViT). A
+     * model with none of them (a CNN's classifier only) fails with the names it has.
      */
-    public static List<String> defaultTargets(String family) {
-        String f = family == null ? "" : family.toLowerCase(Locale.ROOT);
-        if (f.contains("distilbert")) {
-            return List.of("q_lin", "v_lin");
+    public LoraConfig withTargetsFor(java.util.Collection<String> linearPaths) {
+        if (hasTargets()) {
+            return this;
         }
-        if (f.contains("gpt2") || f.contains("gpt-2")) {
-            return List.of("c_attn");
+        for (List<String> names : List.of(List.of("query", "value"), List.of("q_lin", "v_lin"), List.of("q_proj", "v_proj"), List.of("c_attn"),
+                List.of("qkv"))) {
+            if (names.stream().allMatch(n -> linearPaths.stream().anyMatch(p -> p.equals(n) || p.endsWith("." + n)))) {
+                return withTargets(names);
+            }
         }
-        if (f.contains("clip")) {
-            return List.of("q_proj", "v_proj");
-        }
-        if (f.equals("vit") || f.contains("vision_transformer") || f.contains("timm")) {
-            return List.of("qkv");
-        }
-        return List.of("query", "value");  // bert, roberta, transformers' vit
+        TreeSet<String> have = new TreeSet<>();
+        linearPaths.forEach(p -> have.add(p.substring(p.lastIndexOf('.') + 1)));
+        throw new GraftException("the model has no attention projections LoRA adapts by default (its linear layers: "
+                + (have.isEmpty() ? "none" : String.join(", ", have)) + ")", have.isEmpty()
+                ? "use lora on a transformer (ViT, BERT), or another strategy" : "name the layers to adapt with --target-modules");
     }
 
     /** Parses the command line's {@code --target-modules}: names separated by commas, or one regular expression. */
@@ -157,7 +161,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
 
     /** {@code target_modules} as the user gave it, for messages. */
     public String targetsText() {
-        return targetRegex != null ? "'" + targetRegex + "'" : String.join(",", targetModules);
+        return targetRegex != null ? "'" + targetRegex + "'" : targetModules.isEmpty() ? "(the model's defaults)" : String.join(",", targetModules);
     }
 
     public LoraConfig withR(int v) {

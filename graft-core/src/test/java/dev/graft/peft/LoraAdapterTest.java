@@ -69,7 +69,7 @@ class LoraAdapterTest {
     }
 
     private static LoraConfig config() {
-        return LoraConfig.defaults("bert");
+        return LoraConfig.defaults().withTargetsFor(List.of("x.query", "x.value"));
     }
 
     @Test
