@@ -276,6 +276,19 @@ public final class LoraAdapter implements AutoCloseable {
         return this;
     }
 
+    /** Rows of the first 2-D weight a loaded adapter stores for its modules_to_save (a classifier's class count), or null. */
+    Integer savedRows() {
+        for (String m : config.modulesToSave()) {
+            for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
+                String k = e.getKey();
+                if ((k.equals(m + ".weight") || k.endsWith("." + m + ".weight")) && e.getValue().getShape().dimension() == 2) {
+                    return (int) e.getValue().getShape().get(0);
+                }
+            }
+        }
+        return null;
+    }
+
     /** The adapter's name ({@code default} unless given). */
     public String name() {
         return name;
