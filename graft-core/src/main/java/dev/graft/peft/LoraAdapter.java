@@ -36,11 +36,14 @@ import java.util.TreeSet;
  *
  * <!-- example: LoraText#adapter -->
  * <pre>{@code
- * LoraAdapter a = LoraAdapter.create(model, LoraConfig.defaults().withModulesToSave(List.of("classifier")));
- * // train a.trainable(...) ...
- * a.save(dir);                                   // adapter_config.json + adapter_model.safetensors
- * LoraAdapter b = LoraAdapter.load(dir).apply(otherCopyOfTheBase);
- * b.merge();                                     // W + scale B A, no extra parameters
+ * try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2")) {
+ *     TextFineTuner.Result r = TextFineTuner.fit(enc, train, null, TextFineTuner.Options.defaults(Strategy.LORA), null, "lora",
+ *             TextFineTuner.defaultLora(enc).withR(4));
+ *     LoraAdapter adapter = r.adapter();            // on the encoder, unmerged: W x + b + scale B(A x)
+ *     adapter.save(out.resolve("adapter"));         // adapter_config.json + adapter_model.safetensors, PEFT's
+ *     adapter.merge();                              // W + scale B A: a plain encoder, no extra parameters
+ * }
+ * GraftModel merged = Zoo.create("local-dir:" + out.resolve("adapter"), CreateOptions.defaults());  // base + adapter
  * }</pre>
  */
 public final class LoraAdapter implements AutoCloseable {
