@@ -17,13 +17,13 @@ import java.util.Map;
  */
 final class BertLayer extends BertModule {
     private final BertConfig cfg;
-    private final BertLinear query;
-    private final BertLinear key;
-    private final BertLinear value;
-    private final BertLinear attnOut;
+    private final dev.graft.zoo.nn.Linear query;
+    private final dev.graft.zoo.nn.Linear key;
+    private final dev.graft.zoo.nn.Linear value;
+    private final dev.graft.zoo.nn.Linear attnOut;
     private final Parameter[] attnNorm;
-    private final BertLinear intermediate;
-    private final BertLinear output;
+    private final dev.graft.zoo.nn.Linear intermediate;
+    private final dev.graft.zoo.nn.Linear output;
     private final Parameter[] outputNorm;
 
     BertLayer(BertConfig cfg, int index, Map<String, Parameter> stateDict) {

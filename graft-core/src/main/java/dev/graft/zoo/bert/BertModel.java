@@ -136,10 +136,10 @@ public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.L
     public Map<String, dev.graft.zoo.nn.AdaptableLinear> linearLayers() {
         Map<String, dev.graft.zoo.nn.AdaptableLinear> out = new LinkedHashMap<>();
         for (BertLayer l : layers) {
-            l.linears.forEach(x -> out.put(x.path, x));
+            out.putAll(l.linears);
         }
         if (pooler != null) {
-            pooler.linears.forEach(x -> out.put(x.path, x));
+            out.putAll(pooler.linears);
         }
         return out;
     }

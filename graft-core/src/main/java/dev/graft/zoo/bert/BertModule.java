@@ -16,17 +16,19 @@ import java.util.Map;
  */
 abstract class BertModule extends AbstractBlock {
     private final Map<String, Parameter> stateDict;
-    final java.util.List<BertLinear> linears = new java.util.ArrayList<>();
+    /** This block's linear layers by module path ({@code encoder.layer.0.attention.self.query}). */
+    final Map<String, dev.graft.zoo.nn.Linear> linears = new java.util.LinkedHashMap<>();
 
     BertModule(Map<String, Parameter> stateDict) {
         this.stateDict = stateDict;
     }
 
     /** A Linear: weight [out, in] and bias [out] under {@code prefix.weight} / {@code prefix.bias}. */
-    BertLinear linear(String prefix, int in, int out) {
-        BertLinear l = new BertLinear(prefix, add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
+    dev.graft.zoo.nn.Linear linear(String prefix, int in, int out) {
+        dev.graft.zoo.nn.Linear l = dev.graft.zoo.nn.Linear.over(
+                add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
                 add(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), new ConstantInitializer(0f)));
-        linears.add(l);
+        linears.put(prefix, l);
         return l;
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** {@code pooler}: tanh(dense(hidden of the first token)), as HF's BertPooler. */
 final class BertPooler extends BertModule {
-    private final BertLinear dense;
+    private final dev.graft.zoo.nn.Linear dense;
 
     BertPooler(BertConfig cfg, Map<String, Parameter> stateDict) {
         super(stateDict);

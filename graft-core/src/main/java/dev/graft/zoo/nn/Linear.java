@@ -31,6 +31,22 @@ public final class Linear extends Module implements AdaptableLinear {
         bias = biasInit == null ? null : param("bias", Parameter.Type.BIAS, new Shape(out), biasInit);
     }
 
+    /**
+     * A linear layer over parameters another block owns and registers (BERT's, under their full
+     * state-dict keys): it computes with them and takes an adapter's {@link LinearDelta}, but
+     * registers nothing itself.
+     */
+    public static Linear over(Parameter weight, Parameter bias) {
+        return new Linear(weight, bias);
+    }
+
+    private Linear(Parameter weight, Parameter bias) {
+        this.weight = weight;
+        this.bias = bias;
+        this.outFeatures = (int) weight.getShape().get(0);
+        this.inFeatures = (int) weight.getShape().get(1);
+    }
+
     @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = value(ps, weight, x, training);
