@@ -211,6 +211,20 @@ run 'held-out perplexity [0-9.]+ -> [0-9.]+ ' graft lm-finetune --model local-di
 need_file gpt2-story/tokenizer.json
 run '^the cat' graft generate --model local-dir:gpt2-story --prompt "the cat" --max-new-tokens 10
 
+# --- docs/peft.md: LoRA adapters in PEFT's format ---
+run '^lora on reviews.csv: test accuracy [0-9.]+%' \
+  graft text-finetune --data reviews.csv --strategy lora --out runs/reviews-lora --push local/reviews-lora --epochs 1
+for f in adapter/adapter_config.json adapter/adapter_model.safetensors adapter/README.md model/model.safetensors; do
+  need_file "runs/reviews-lora/$f"
+done
+grep -q '"peft_type" : "LORA"' runs/reviews-lora/adapter/adapter_config.json || fail "adapter_config.json is not a LoRA config"
+grep -q 'local hub as local/reviews-lora' "$out" "$err" || fail "it did not publish local/reviews-lora"
+run '^merged runs/reviews-lora/adapter into .*none extra' graft peft merge runs/reviews-lora/adapter --out reviews-merged
+run '^took runs/reviews-lora/adapter out of reviews-merged' \
+  graft peft unmerge reviews-merged --adapter runs/reviews-lora/adapter --out minilm-again
+run '^lora on reviews.csv: test accuracy [0-9.]+%' \
+  graft text-finetune --data reviews.csv --strategy lora --lora-r 4 --lora-alpha 8 --target-modules query,key,value --out runs/reviews-qkv --epochs 1
+
 # --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
 start_server() { # start_server CMD...: a hub server in the background until it prints its URL
   n=$((n + 1)); label="$(describe "$@")"

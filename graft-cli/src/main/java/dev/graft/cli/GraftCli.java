@@ -44,6 +44,7 @@ import picocli.CommandLine;
             dev.graft.cli.train.PredictCommand.class,
             dev.graft.cli.train.PretrainCommand.class,
             dev.graft.cli.text.TextFinetuneCommand.class,
+            dev.graft.cli.peft.PeftCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli extends VerbGroup {

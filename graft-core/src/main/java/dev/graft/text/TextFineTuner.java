@@ -8,6 +8,8 @@ import ai.djl.nn.core.Linear;
 import dev.graft.GraftException;
 import dev.graft.SettingException;
 import dev.graft.engine.Engines;
+import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.LoraConfig;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
 import dev.graft.train.LrSchedule;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import dev.graft.zoo.nn.LinearLayers;
 
 /**
  * Fine-tunes a text encoder with a linear head for classification, by one of three strategies
@@ -34,7 +37,9 @@ import java.util.function.DoubleSupplier;
  *       only the linear head is trained on them (a linear probe; DL4J's featurize trick);</li>
  *   <li>{@code partial}: the top {@code topLayers} transformer layers and the head are trained, the
  *       rest stays frozen (keeps the general knowledge, adapts the last layers);</li>
- *   <li>{@code full}: every parameter is trained.</li>
+ *   <li>{@code full}: every parameter is trained;</li>
+ *   <li>{@code lora}: the encoder is frozen and low-rank adapters on its attention projections are
+ *       trained with the head ({@link LoraAdapter}, PEFT's LoRA), returned in {@link Result#adapter()}.</li>
  * </ul>
  * All use the training module's AdamW ({@link GroupedOptimizer}: no weight decay on biases and
  * LayerNorms, the head at its own learning rate) with linear warm-up and cosine decay
@@ -51,7 +56,7 @@ public final class TextFineTuner {
     private TextFineTuner() {}
 
     /** The strategies a text encoder supports: what is trained ({@code auto} and {@code scratch} are the image verbs'). */
-    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL));
+    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.LORA));
 
     /** Parses {@code head|partial|full}, case-insensitively. */
     public static Strategy parseStrategy(String s) {
@@ -60,7 +65,7 @@ public final class TextFineTuner {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use head, partial or full");
+        throw new GraftException("unknown strategy '" + s + "'", "use head, partial, full or lora");
     }
 
     /**
@@ -77,10 +82,10 @@ public final class TextFineTuner {
             int topLayers, float weightDecay, long seed) {
         public Options {
             if (strategy == null) {
-                throw new GraftException("no fine-tuning strategy", "use head, partial or full");
+                throw new GraftException("no fine-tuning strategy", "use head, partial, full or lora");
             }
             if (!STRATEGIES.contains(strategy)) {
-                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial or full");
+                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial, full or lora");
             }
             if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || !(headLearningRate > 0) || weightDecay < 0) {
                 throw new GraftException("invalid fine-tuning options: epochs " + epochs + ", batch " + batchSize + ", lr "
@@ -99,7 +104,8 @@ public final class TextFineTuner {
                 case HEAD -> new Options(s, 60, 1e-2f, 1e-2f, 64, 0, 1e-4f, 42);
                 case PARTIAL -> new Options(s, 3, 1e-4f, 1e-3f, 16, 2, 1e-2f, 42);
                 case FULL -> new Options(s, 3, 5e-5f, 1e-3f, 16, 0, 1e-2f, 42);
-                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial or full");
+                case LORA -> new Options(s, 3, 1e-3f, 1e-3f, 16, 0, 1e-2f, 42);
+                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial, full or lora");
             };
         }
 
@@ -128,8 +134,18 @@ public final class TextFineTuner {
      * @param history one entry per epoch
      * @param trainedParameters number of parameter elements that were trained
      * @param seconds wall time of training (excluding any embedding cache built before)
+     * @param adapter for {@code lora}: the trained adapter, still on the encoder and unmerged; else null
      */
-    public record Result(TextHead head, List<Epoch> history, long trainedParameters, double seconds) {}
+    public record Result(TextHead head, List<Epoch> history, long trainedParameters, double seconds, LoraAdapter adapter) {}
+
+    /**
+     * The LoRA settings {@code lora} uses unless told otherwise: {@link LoraConfig#defaults} (the
+     * family's attention projections), the head saved whole as {@code classifier}, task type {@code SEQ_CLS}.
+     */
+    public static LoraConfig defaultLora(TextEncoder encoder) {
+        return LoraConfig.defaults().withTargetsFor(LinearLayers.of(encoder.model()).keySet()).withModulesToSave(List.of("classifier")).withTaskType("SEQ_CLS")
+                .withBaseModel(TextEncoder.MINILM_NAMES.contains(encoder.name()) ? dev.graft.zoo.bert.MiniLm.ID : encoder.name());
+    }
 
     /**
      * Trains only a linear head on cached sentence vectors ({@code head}).
@@ -159,7 +175,7 @@ public final class TextFineTuner {
                 NDArray by = y.get(idx);
                 return new NDArray[] {Linear.linear(x.get(idx), w, b).singletonOrThrow(), by};
             }, () -> valX == null || valX.length == 0 ? Double.NaN : TextHead.of(classNames, w, b).accuracy(valX, valY));
-            return new Result(TextHead.of(classNames, w, b), history, w.size() + b.size(), (System.nanoTime() - t0) / 1e9);
+            return new Result(TextHead.of(classNames, w, b), history, w.size() + b.size(), (System.nanoTime() - t0) / 1e9, null);
         }
     }
 
@@ -172,6 +188,16 @@ public final class TextFineTuner {
      */
     public static Result fit(TextEncoder encoder, TextData train, TextData validation, Options o, TextHead init,
             String progressLabel) {
+        return fit(encoder, train, validation, o, init, progressLabel, o.strategy() == Strategy.LORA ? defaultLora(encoder) : null);
+    }
+
+    /**
+     * As {@link #fit(TextEncoder, TextData, TextData, Options, TextHead, String)}, with the LoRA settings
+     * for {@code lora} ({@code lora} ignored by the other strategies; null = {@link #defaultLora}). Targets
+     * that match no layer fail here, before training.
+     */
+    public static Result fit(TextEncoder encoder, TextData train, TextData validation, Options o, TextHead init,
+            String progressLabel, LoraConfig lora) {
         if (o.strategy() == Strategy.HEAD) {
             float[][] tx = encoder.embed(train.texts());
             float[][] vx = validation == null || validation.size() == 0 ? null : encoder.embed(validation.texts());
@@ -186,8 +212,9 @@ public final class TextFineTuner {
                     "set Options.topLayers between 1 and " + layers + " (or use strategy full)");
         }
         Map<String, Parameter> trainable = new LinkedHashMap<>();
+        boolean isLora = o.strategy() == Strategy.LORA;
         for (Map.Entry<String, Parameter> e : encoder.model().stateDict().entrySet()) {
-            boolean learn = o.strategy() == Strategy.FULL || layerIndex(e.getKey()) >= layers - o.topLayers();
+            boolean learn = !isLora && (o.strategy() == Strategy.FULL || layerIndex(e.getKey()) >= layers - o.topLayers());
             e.getValue().freeze(!learn);
             if (learn) {
                 trainable.put(e.getKey(), e.getValue());
@@ -198,8 +225,9 @@ public final class TextFineTuner {
         NDManager nd = encoder.manager();
         long t0 = System.nanoTime();
         try (NDManager headManager = nd.newSubManager()) {
-            NDArray w = start.weightArray(headManager);
-            NDArray b = start.biasArray(headManager);
+            // a LoRA adapter keeps the head as its saved classifier, so the head lives as long as the encoder
+            NDArray w = start.weightArray(isLora ? nd : headManager);
+            NDArray b = start.biasArray(isLora ? nd : headManager);
             List<TrainableParam> params = new ArrayList<>();
             long count = w.size() + b.size();
             for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
@@ -207,7 +235,21 @@ public final class TextFineTuner {
                 params.add(new TrainableParam(e.getKey(), e.getValue(), 1.0, noDecay ? 0 : o.weightDecay(), "encoder"));
                 count += e.getValue().getArray().size();
             }
-            params.addAll(headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay()));
+            List<TrainableParam> head = headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay());
+            LoraAdapter adapter = null;
+            if (isLora) {
+                // the head is the adapter's module to save, "classifier", beside the encoder's own keys
+                Map<String, Parameter> withHead = new LinkedHashMap<>(encoder.model().stateDict());
+                head.forEach(p -> withHead.put(p.key(), p.parameter()));
+                adapter = LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, lora == null ? defaultLora(encoder) : lora);
+                for (TrainableParam p : adapter.trainable(o.weightDecay())) {
+                    boolean isHead = p.group().equals("head");
+                    params.add(isHead ? head.get(p.key().endsWith("bias") ? 1 : 0) : p);
+                    count += isHead ? 0 : p.parameter().getArray().size();
+                }
+            } else {
+                params.addAll(head);
+            }
             GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, params);
             long total = (long) o.epochs() * Batches.shuffled(train.size(), o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.learningRate(), Math.max(1, total / 10), total, 0.01);
@@ -223,7 +265,7 @@ public final class TextFineTuner {
                 return new NDArray[] {Linear.linear(v, w, b).singletonOrThrow(), c.manager().create(labels)};
             }, () -> validation == null || validation.size() == 0 ? Double.NaN
                     : TextHead.of(classNames, w, b).accuracy(encoder.embed(validation.texts()), validation.labels()));
-            return new Result(TextHead.of(classNames, w, b), history, count, (System.nanoTime() - t0) / 1e9);
+            return new Result(TextHead.of(classNames, w, b), history, count, (System.nanoTime() - t0) / 1e9, adapter);
         } finally {
             for (Parameter p : encoder.model().stateDict().values()) {
                 p.freeze(false);

@@ -9,6 +9,7 @@ import dev.graft.advise.Advice;
 import dev.graft.advise.Advisor;
 import dev.graft.data.DataSplits;
 import dev.graft.data.ImageData;
+import dev.graft.peft.LoraConfig;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.Zoo;
@@ -56,6 +57,7 @@ import java.util.Objects;
  * @param stopSignal see {@link #withStopSignal}
  * @param reproduce see {@link #withReproduce}; may be null
  * @param resumed the recorded settings of the run being continued ({@link #resume}), else null
+ * @param lora see {@link #withLora}; null = the defaults for the model
  */
 public record FineTune(
         String modelName,
@@ -75,7 +77,8 @@ public record FineTune(
         long probeMaxValues,
         StopSignal stopSignal,
         String reproduce,
-        RunSpec resumed) {
+        RunSpec resumed,
+        LoraConfig lora) {
 
     public FineTune {
         if (factory == null || splits == null || modelName == null || dataName == null) {
@@ -100,7 +103,7 @@ public record FineTune(
     /** A run of {@code factory}'s model on {@code splits} with the defaults: strategy auto, {@link TrainConfig#defaults()}. */
     public static FineTune of(String modelName, ModelFactory factory, String dataName, DataSplits splits) {
         return new FineTune(modelName, factory, dataName, splits, Strategy.AUTO, -1, TrainConfig.defaults(), 0, 0, 0, null, null, true,
-                StrategyProbe.DEFAULT_FOLDS, LinearProbe.MAX_VALUES, new StopSignal(), null, null);
+                StrategyProbe.DEFAULT_FOLDS, LinearProbe.MAX_VALUES, new StopSignal(), null, null, null);
     }
 
     /**
@@ -110,47 +113,47 @@ public record FineTune(
     public static FineTune resume(Path runDir, RunSpec recorded, ModelFactory factory, DataSplits splits) {
         return new FineTune(recorded.model(), factory, recorded.data(), splits, recorded.strategy(), recorded.freezeStages(), recorded.config(),
                 recorded.labelsPerClass(), recorded.evalLimit(), recorded.fit(), runDir, null, recorded.cacheFeatures(), StrategyProbe.DEFAULT_FOLDS,
-                LinearProbe.MAX_VALUES, new StopSignal(), recorded.reproduce(), recorded);
+                LinearProbe.MAX_VALUES, new StopSignal(), recorded.reproduce(), recorded, recorded.lora());
     }
 
     /** The strategy (default {@link Strategy#AUTO}: the advisor picks). */
     public FineTune withStrategy(Strategy v) {
-        return new FineTune(modelName, factory, dataName, splits, v, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, v, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** For {@code partial}: how many groups (stem first) stay frozen; -1 (default) = half of the stages plus the stem. */
     public FineTune withFreezeStages(int v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, v, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, v, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** The hyper-parameters (default {@link TrainConfig#defaults()}). */
     public FineTune withConfig(TrainConfig v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, v, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, v, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** Keep only this many training samples per class (seeded); 0 (default) = all. */
     public FineTune withLabelsPerClass(int v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, v, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, v, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** Evaluate on at most this many validation and test samples (a seeded, class-balanced subset); 0 (default) = all. */
     public FineTune withEvalLimit(int v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, v, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, v, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** Resize images into a {@code box x box} square centred on the model's input (see {@link ModelInput#fit}); 0 (default) = off. */
     public FineTune withFit(int v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, v, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, v, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** The run folder (default {@link #defaultOutDir}). */
     public FineTune withOutDir(Path v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, v, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, v, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** Feature statistics of the pretraining data (for {@code auto}); default: next to the weights ({@link #weightsDir}). */
     public FineTune withFeatureStats(Path v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, v, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, v, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** For {@code head}: compute backbone features once and fit the classifier on them to convergence
@@ -158,27 +161,36 @@ public record FineTune(
      * Off: the classifier is trained by SGD for the configured epochs, the frozen backbone running every step.
      */
     public FineTune withCacheFeatures(boolean v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, v, probeFolds, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, v, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** For {@code auto} on small data: folds of the strategy probe ({@link Advisor#probeIfSmall}); 0 = rules only. */
     public FineTune withProbeFolds(int v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, v, probeMaxValues, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, v, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }
 
     /** Stops the run at the next batch boundary with a checkpoint (default: a signal nobody triggers). */
     public FineTune withStopSignal(StopSignal v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, v, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, v, reproduce, resumed, lora);
     }
 
     /** The command that reproduces the run, shown in the report. */
     public FineTune withReproduce(String v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, v, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, v, resumed, lora);
+    }
+
+    /**
+     * For {@code lora}: the adapters' settings (rank, alpha, target modules...); default null =
+     * {@link LoraConfig#defaults()}, whose targets are the model's attention projections. The classifier is always trained fully
+     * and saved with the adapter ({@code modules_to_save}).
+     */
+    public FineTune withLora(LoraConfig v) {
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, v);
     }
 
     /** Test hook: the largest cached training set (samples x features) fitted by the probe; larger ones train by SGD epochs. */
     FineTune withProbeMaxValues(long v) {
-        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, v, stopSignal, reproduce, resumed);
+        return new FineTune(modelName, factory, dataName, splits, strategy, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, v, stopSignal, reproduce, resumed, lora);
     }
 
     /** Runs it: trains, evaluates and writes the run folder. */
@@ -211,7 +223,8 @@ public record FineTune(
             @JsonProperty("cache_features") boolean cacheFeatures,
             @JsonProperty("config") TrainConfig config,
             @JsonProperty("advice") Advice advice,
-            @JsonProperty("reproduce") String reproduce) {
+            @JsonProperty("reproduce") String reproduce,
+            @JsonProperty("lora") LoraConfig lora) {
 
         public static RunSpec read(Path runDir) {
             Path f = runDir.resolve(RunDirectory.SPEC);
@@ -250,7 +263,7 @@ public record FineTune(
         }
         int stages = Math.max(0, model.groupMatcher().size() - 2);
         switch (strategy) {
-            case HEAD -> {
+            case HEAD, LORA -> {
                 ModelParts.freezeAllButClassifier(model);
                 return stages + 1;
             }

@@ -19,6 +19,10 @@ import java.util.Map;
 final class FineTuneReport {
     private final FineTune.RunSpec spec;
 
+    /** A lora run's folders: PEFT's adapter, and the merged model (other strategies export the model into the run folder itself). */
+    static final String ADAPTER_DIR = "adapter";
+    static final String MERGED_DIR = "model";
+
     FineTuneReport(FineTune.RunSpec spec) {
         this.spec = spec;
     }
@@ -56,7 +60,8 @@ final class FineTuneReport {
         String license = baseCfg.license() == null ? "apache-2.0" : baseCfg.license();
         PretrainedCfg cfg = model.cfg().withNumClasses(r.test().classNames().size(), r.test().classNames())
                 .withOrigin(tag, license, "graft finetune", provenance);
-        run.exportModel(model, cfg, modelCard(base, license, r), cardBody(base, r, trainSize));
+        RunDirectory export = spec.strategy() == Strategy.LORA ? new RunDirectory(run.root().resolve(MERGED_DIR)) : run;
+        export.exportModel(model, cfg, modelCard(base, license, r), cardBody(base, r, trainSize));
         try {
             Files.writeString(run.root().resolve(RunDirectory.REPORT), report(base, r, trainSize));
         } catch (IOException e) {

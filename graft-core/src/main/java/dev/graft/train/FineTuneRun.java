@@ -14,11 +14,14 @@ import dev.graft.advise.Advisor;
 import dev.graft.advise.FeatureStats;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.LoraConfig;
 import dev.graft.progress.Output;
 import dev.graft.train.FineTune.RunSpec;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
+import dev.graft.zoo.nn.LinearLayers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +81,11 @@ final class FineTuneRun {
         PretrainedCfg baseCfg = model.cfg();
         engine.setRandomSeed((int) config.seed() + 1);
         freezeStages = applyStrategy(model, strategy, freezeStages, classes);
+        // lora: the adapters go on the frozen model (A seeded here, B zero) and train with the new classifier
+        LoraAdapter adapter = strategy == Strategy.LORA ? LoraAdapter.create(model, loraConfig(model)) : null;
         if (spec == null) {
-            spec = new RunSpec(job.modelName(), job.dataName(), requested, strategy, freezeStages, job.labelsPerClass(), job.evalLimit(), job.fit(), job.cacheFeatures(), config, advice, job.reproduce());
+            spec = new RunSpec(job.modelName(), job.dataName(), requested, strategy, freezeStages, job.labelsPerClass(), job.evalLimit(), job.fit(),
+                    job.cacheFeatures(), config, advice, job.reproduce(), adapter == null ? null : adapter.config());
             try {
                 Json.MAPPER.writeValue(run.root().resolve(RunDirectory.SPEC).toFile(), spec);
             } catch (IOException e) {
@@ -115,10 +121,15 @@ final class FineTuneRun {
         }
 
         GroupedOptimizer optimizer = new GroupedOptimizer(config.optimizer(), config.momentum(),
-                ModelParts.trainable(model, strategy, config));
+                adapter != null ? adapter.trainable(config.weightDecay()) : ModelParts.trainable(model, strategy, config));
+        // what a checkpoint holds: the model, and a lora run's adapters beside it
+        Map<String, ai.djl.nn.Parameter> state0 = new LinkedHashMap<>(model.stateDict());
+        if (adapter != null) {
+            state0.putAll(adapter.stateDict());
+        }
         LoopState state = null;
         if (resuming) {
-            state = Checkpoint.load(run.checkpointDir(), model.stateDict(), optimizer);
+            state = Checkpoint.load(run.checkpointDir(), state0, optimizer);
             run.rewriteMetrics(state.history());
             Output.note(String.format(Locale.ROOT, "resuming %s at epoch %d, batch %d", run.root(), state.epoch() + 1, state.batch()));
         } else {
@@ -127,7 +138,7 @@ final class FineTuneRun {
         Output.note(String.format(Locale.ROOT, "%s on %s: strategy %s%s, %d training samples (%d classes), %d trainable tensors",
                 job.modelName(), job.dataName(), strategy.id(), strategy == Strategy.PARTIAL ? " (" + freezeStages + " groups frozen)" : "",
                 trainSet.size(), classes, optimizer.params().size()));
-        TrainLoop loop = new TrainLoop(config, forward, optimizer, model.stateDict())
+        TrainLoop loop = new TrainLoop(config, forward, optimizer, state0)
                 .withCheckpointDir(run.checkpointDir())
                 .withBestDir(run.bestDir())
                 .withStopSignal(job.stopSignal())
@@ -149,7 +160,7 @@ final class FineTuneRun {
         Path best = run.bestDir().resolve(Checkpoint.MODEL_FILE);
         if (Files.isRegularFile(best)) {
             try (NDManager nd = NDManager.newBaseManager()) {
-                Checkpoint.readInto(best, model.stateDict(), nd);
+                Checkpoint.readInto(best, state0, nd);
             } catch (IOException e) {
                 throw new GraftException("cannot read " + best + ": " + e.getMessage(), "rerun the training", e);
             }
@@ -164,8 +175,28 @@ final class FineTuneRun {
         run.appendMetrics(RunDirectory.record("test", test));
         FineTuneResult out = new FineTuneResult(run.root(), strategy, freezeStages, advice, result.history(), result.bestEpoch(), val,
                 test, result.trainSeconds(), ips, false, result.stoppedEarly(), null);
+        if (adapter != null) {
+            // adapter/ is PEFT's folder; the report then exports the merged model (no extra parameters) into model/
+            adapter.save(run.root().resolve(FineTuneReport.ADAPTER_DIR), "image-classification",
+                    adapter.cardBody("LoRA adapter of " + adapter.config().baseModel() + " for " + FineTune.publicDataName(job.dataName()),
+                            FineTune.publicDataName(job.dataName())));
+            adapter.merge();
+        }
         new FineTuneReport(spec).write(run, model, baseCfg, out, trainSet.size());
+        if (adapter != null) {
+            adapter.close();
+        }
         return out;
+    }
+
+    /**
+     * The LoRA settings of this run: the ones given, else the defaults for the model's linear layers; the
+     * classifier always trains fully and is saved with the adapter, whose base is the model's name.
+     */
+    private LoraConfig loraConfig(GraftModel model) {
+        LoraConfig c = (job.lora() != null ? job.lora() : LoraConfig.defaults()).withTargetsFor(LinearLayers.of(model).keySet());
+        String base = job.modelName().startsWith("hf-hub:") ? job.modelName().substring(7) : model.cfg().name();
+        return c.withModulesToSave(List.of(model.cfg().classifier())).withBaseModel(base);
     }
 
     /**

@@ -20,21 +20,26 @@ public enum Strategy {
     /** Pretrained; freeze the whole backbone and train only a new classifier on cached features (small data, high similarity). */
     HEAD,
     /** Pretrained; train everything with discriminative learning rates. */
-    FULL;
+    FULL,
+    /**
+     * Pretrained and frozen; train low-rank adapters (LoRA, {@code dev.graft.peft}) on the chosen linear
+     * layers and a new head, saved as a small PEFT adapter and as the merged model.
+     */
+    LORA;
 
     /** The lower-case name users type. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code auto|scratch|partial|head|full}. */
+    /** Parses {@code auto|scratch|partial|head|full|lora}. */
     public static Strategy parse(String s) {
         for (Strategy v : values()) {
             if (v.id().equalsIgnoreCase(s.trim())) {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full");
+        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full, lora");
     }
 
     /** Whether the strategy starts from pretrained weights. */

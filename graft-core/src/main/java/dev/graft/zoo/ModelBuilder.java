@@ -26,6 +26,10 @@ final class ModelBuilder {
 
     static GraftModel create(String name, CreateOptions options) {
         Engines.pytorch();
+        if (name.startsWith(WeightsSources.LOCAL_DIR) && dev.graft.peft.LoraModels.isAdapter(java.nio.file.Path.of(name.substring(WeightsSources.LOCAL_DIR.length())))) {
+            // a PEFT adapter folder: its base (base_model_name_or_path) with the adapter merged in
+            return dev.graft.peft.LoraModels.create(java.nio.file.Path.of(name.substring(WeightsSources.LOCAL_DIR.length())), options);
+        }
         String source = options.source();
         String modelName = name;
         ResolvedWeights weights = null;

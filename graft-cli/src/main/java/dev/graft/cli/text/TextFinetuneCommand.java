@@ -5,6 +5,8 @@ import dev.graft.GraftHome;
 import dev.graft.cli.Globals;
 import dev.graft.cli.hub.LocalHub;
 import dev.graft.cli.hub.ModelPublisher;
+import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.LoraConfig;
 import dev.graft.progress.Output;
 import dev.graft.text.TextCharts;
 import dev.graft.text.TextClassifierFiles;
@@ -15,6 +17,7 @@ import dev.graft.text.TextFineTuner;
 import dev.graft.text.TextSplits;
 import dev.graft.train.Strategy;
 import dev.graft.util.Json;
+import dev.graft.zoo.nn.LinearLayers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +32,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft text-finetune}: a text classifier from a pretrained encoder, by head, partial or full fine-tuning. */
-@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial or full.")
+@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial, full or lora.")
 public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set or a .csv/.jsonl file with text,label (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--strategy", defaultValue = "head", paramLabel = "S",
-            description = "head (frozen encoder, cached vectors), partial (top layers + head) or full (default: ${DEFAULT-VALUE}).")
+            description = "head (frozen encoder, cached vectors), partial (top layers + head), full, or lora (low-rank adapters + head)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String strategy;
+
+    @Mixin
+    dev.graft.cli.train.LoraOptions lora;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 60 for head, 3 otherwise).")
     Integer epochs;
@@ -45,7 +52,7 @@ public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--top-layers", defaultValue = "2", paramLabel = "K", description = "Layers partial trains (default: ${DEFAULT-VALUE}).")
     int topLayers;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full).")
+    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full, 1e-3 lora).")
     Float lr;
 
     @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
@@ -80,17 +87,29 @@ public final class TextFinetuneCommand extends TextVerb {
         PrintWriter w = stdout();
         try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
+            LoraConfig loraConfig = s == Strategy.LORA ? lora.apply(TextFineTuner.defaultLora(enc)) : null;
+            if (loraConfig != null) {
+                LoraAdapter.checkTargets(LinearLayers.of(enc.model()), loraConfig);  // before any training
+            }
             if (s == Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");
             } else {
                 TextFineTuner.Result probe = noProbe ? null : TextFineTuner.fit(enc, train, splits.validation(),
                         TextFineTuner.Options.defaults(Strategy.HEAD).withSeed(Globals.seed), null, "linear probe");
-                r = TextFineTuner.fit(enc, train, splits.validation(), o, probe == null ? null : probe.head(), s.id());
+                r = TextFineTuner.fit(enc, train, splits.validation(), o, probe == null ? null : probe.head(), s.id(), loraConfig);
             }
             double acc = r.head().accuracy(enc.embed(test.texts(), "embed test"), test.labels());
             Path modelDir = run.resolve("model");
             String recipe = s.id() + (s == Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
+                    + (loraConfig != null ? " (r " + loraConfig.r() + " on " + loraConfig.targetsText() + " + head)" : "")
                     + ", " + o.epochs() + " epochs";
+            Path adapterDir = run.resolve("adapter");
+            if (r.adapter() != null) {
+                // adapter/ is PEFT's folder; model/ the merged classifier, the encoder's own layout with no extra parameters
+                r.adapter().save(adapterDir, "text-classification", r.adapter().cardBody("LoRA adapter of " + loraConfig.baseModel()
+                        + " for " + data, data));
+                r.adapter().merge();
+            }
             TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
                     Globals.seed));
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -99,6 +118,10 @@ public final class TextFinetuneCommand extends TextVerb {
             metrics.put("options", o);
             metrics.put("history", r.history());
             metrics.put("trained_parameters", r.trainedParameters());
+            if (r.adapter() != null) {
+                metrics.put("lora", loraConfig);
+                metrics.put("adapter_bytes", Files.size(adapterDir.resolve(LoraAdapter.WEIGHTS_FILE)));
+            }
             metrics.put("seconds", r.seconds());
             metrics.put("test_accuracy", acc);
             Files.createDirectories(run);
@@ -106,7 +129,7 @@ public final class TextFinetuneCommand extends TextVerb {
             curves(r, run);
             String pushed = null;
             if (push != null) {
-                pushed = LocalHub.push(modelDir, push, "text-finetune " + recipe + " on " + data);
+                pushed = LocalHub.push(r.adapter() != null ? adapterDir : modelDir, push, "text-finetune " + recipe + " on " + data);
             }
             if (Output.json()) {
                 metrics.put("run", run.toString());
@@ -121,7 +144,7 @@ public final class TextFinetuneCommand extends TextVerb {
                 }
                 w.printf(Locale.ROOT, "%n%s on %s: test accuracy %.1f%% (%d texts), %,d parameters trained in %.1f s%n", s.id(), data,
                         acc * 100, test.size(), r.trainedParameters(), r.seconds());
-                w.println("Run directory: " + run + " (metrics.json, loss.png, model/)");
+                w.println("Run directory: " + run + " (metrics.json, loss.png, model/" + (r.adapter() != null ? ", adapter/" : "") + ")");
                 if (pushed != null) {
                     w.println("Published to the local hub as " + push + "; see it with ./graft hub serve");
                 }

@@ -4,6 +4,8 @@ import dev.graft.GraftException;
 import dev.graft.cli.Globals;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.data.Datasets;
+import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.LoraConfig;
 import dev.graft.progress.Output;
 import dev.graft.train.FineTune;
 import dev.graft.train.FineTuneResult;
@@ -16,10 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft finetune}: one of the transfer strategies, or the advisor's pick, on a data set. */
-@Command(name = "finetune", description = "Fine-tune a model on a data set (strategy auto|scratch|partial|head|full); writes a run folder.")
+@Command(name = "finetune", description = "Fine-tune a model on a data set (strategy auto|scratch|partial|head|full|lora); writes a run folder.")
 public final class FinetuneCommand extends TrainingVerb {
     @Option(names = "--model", description = "Model: arch.tag (pretrained weights), arch, local-dir:FOLDER or hf-hub:owner/name[@rev].")
     String model;
@@ -27,8 +30,11 @@ public final class FinetuneCommand extends TrainingVerb {
     @Option(names = "--data", description = "Data set name (see `graft data list`).")
     String data;
 
-    @Option(names = "--strategy", description = "auto, scratch, partial, head or full (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+    @Option(names = "--strategy", description = "auto, scratch, partial, head, full or lora (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
     String strategy;
+
+    @Mixin
+    LoraOptions lora;
 
     @Option(names = "--freeze-stages", description = "For partial: groups frozen, stem first (default: stem + half of the stages).", defaultValue = "-1")
     int freezeStages;
@@ -88,6 +94,7 @@ public final class FinetuneCommand extends TrainingVerb {
                     .withStrategy(Strategy.parse(strategy)).withFreezeStages(freezeStages).withProbeFolds(probeFolds)
                     .withLabelsPerClass(labelsPerClass).withEvalLimit(evalLimit).withFit(fit).withConfig(train.toConfig())
                     .withCacheFeatures(!noCache).withOutDir(dir)
+                    .withLora(Strategy.parse(strategy) == Strategy.LORA ? lora.apply(LoraConfig.defaults()) : null)
                     .withReproduce(String.format(Locale.ROOT, "graft finetune --model %s --data %s --strategy %s --epochs %d"
                             + " --batch-size %d --seed %d%s%s%s", model, data, strategy, train.epochs, train.batchSize, Globals.seed,
                             labelsPerClass > 0 ? " --labels-per-class " + labelsPerClass : "",
@@ -127,7 +134,10 @@ public final class FinetuneCommand extends TrainingVerb {
         }
         ModelPublisher.Published pushed = null;
         if (push.requested() && !r.interrupted() && r.test() != null) {
-            pushed = push.publish(r.runDir(), ModelPublisher.RUN_FILES, String.format(Locale.ROOT,
+            // a lora run publishes its small adapter, which names its base model
+            boolean adapter = r.strategy() == Strategy.LORA;
+            pushed = push.publish(adapter ? r.runDir().resolve("adapter") : r.runDir(), adapter ? LoraAdapter.FILES : ModelPublisher.RUN_FILES,
+                    String.format(Locale.ROOT,
                     "graft finetune: %s on %s, strategy %s, test top-1 %.2f%%", modelName, dataName, r.strategy().id(), 100 * r.test().top1()));
             summary.put("hub", pushed.toMap());
         }

@@ -135,6 +135,6 @@ class TextCommandsTest {
         assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
         assertTrue(run(0, "embed", "--model", "local-dir:" + run.resolve("model"), "a cat")[0].contains("16 dims"));
         assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
-                .contains("use head, partial or full"));
+                .contains("use head, partial, full or lora"));
     }
 }

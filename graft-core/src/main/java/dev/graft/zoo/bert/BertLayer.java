@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -18,13 +17,13 @@ import java.util.Map;
  */
 final class BertLayer extends BertModule {
     private final BertConfig cfg;
-    private final Parameter[] query;
-    private final Parameter[] key;
-    private final Parameter[] value;
-    private final Parameter[] attnOut;
+    private final dev.graft.zoo.nn.Linear query;
+    private final dev.graft.zoo.nn.Linear key;
+    private final dev.graft.zoo.nn.Linear value;
+    private final dev.graft.zoo.nn.Linear attnOut;
     private final Parameter[] attnNorm;
-    private final Parameter[] intermediate;
-    private final Parameter[] output;
+    private final dev.graft.zoo.nn.Linear intermediate;
+    private final dev.graft.zoo.nn.Linear output;
     private final Parameter[] outputNorm;
 
     BertLayer(BertConfig cfg, int index, Map<String, Parameter> stateDict) {
@@ -51,15 +50,15 @@ final class BertLayer extends BertModule {
         long len = x.getShape().get(1);
         int heads = cfg.numAttentionHeads();
         int hd = cfg.headSize();
-        NDArray q = heads(dense(ps, x, query, training), b, len, heads, hd);
-        NDArray k = heads(dense(ps, x, key, training), b, len, heads, hd);
-        NDArray v = heads(dense(ps, x, value, training), b, len, heads, hd);
+        NDArray q = heads(query.forward(ps, x, training), b, len, heads, hd);
+        NDArray k = heads(key.forward(ps, x, training), b, len, heads, hd);
+        NDArray v = heads(value.forward(ps, x, training), b, len, heads, hd);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hd)).add(mask);
         NDArray probs = Dropout.dropout(scores.softmax(-1), (float) cfg.attentionProbsDropoutProb(), training).singletonOrThrow();
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, cfg.hiddenSize());
-        NDArray attended = norm(ps, dropout(dense(ps, context, attnOut, training), training).add(x), attnNorm, training);
-        NDArray ff = Activation.gelu(dense(ps, attended, intermediate, training));
-        NDArray out = norm(ps, dropout(dense(ps, ff, output, training), training).add(attended), outputNorm, training);
+        NDArray attended = norm(ps, dropout(attnOut.forward(ps, context, training), training).add(x), attnNorm, training);
+        NDArray ff = Activation.gelu(intermediate.forward(ps, attended, training));
+        NDArray out = norm(ps, dropout(output.forward(ps, ff, training), training).add(attended), outputNorm, training);
         return new NDList(out);
     }
 
@@ -74,10 +73,6 @@ final class BertLayer extends BertModule {
 
     private static NDArray heads(NDArray x, long b, long len, int heads, int hd) {
         return x.reshape(b, len, heads, hd).transpose(0, 2, 1, 3);
-    }
-
-    private static NDArray dense(ParameterStore ps, NDArray x, Parameter[] wb, boolean training) {
-        return Linear.linear(x, value(ps, wb[0], x, training), value(ps, wb[1], x, training)).singletonOrThrow();
     }
 
     private NDArray norm(ParameterStore ps, NDArray x, Parameter[] wb, boolean training) {

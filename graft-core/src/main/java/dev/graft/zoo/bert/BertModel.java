@@ -32,7 +32,7 @@ import java.util.Map;
  * NDArray sentence = BertModel.normalize(BertModel.meanPool(hidden, mask));
  * }</pre>
  */
-public final class BertModel extends AbstractBlock {
+public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.LinearLayers {
     private final BertConfig cfg;
     private final Map<String, Parameter> stateDict = new LinkedHashMap<>();
     private final BertEmbeddings embeddings;
@@ -130,6 +130,19 @@ public final class BertModel extends AbstractBlock {
     /** Every parameter under its Hugging Face key, in PyTorch's order. */
     public Map<String, Parameter> stateDict() {
         return Collections.unmodifiableMap(stateDict);
+    }
+
+    /** The encoder's linear layers by Hugging Face module path ({@code encoder.layer.0.attention.self.query}, ...). */
+    @Override
+    public Map<String, dev.graft.zoo.nn.AdaptableLinear> linearLayers() {
+        Map<String, dev.graft.zoo.nn.AdaptableLinear> out = new LinkedHashMap<>();
+        for (BertLayer l : layers) {
+            out.putAll(l.linears);
+        }
+        if (pooler != null) {
+            out.putAll(pooler.linears);
+        }
+        return out;
     }
 
     /** Number of transformer layers. */

@@ -16,17 +16,20 @@ import java.util.Map;
  */
 abstract class BertModule extends AbstractBlock {
     private final Map<String, Parameter> stateDict;
+    /** This block's linear layers by module path ({@code encoder.layer.0.attention.self.query}). */
+    final Map<String, dev.graft.zoo.nn.Linear> linears = new java.util.LinkedHashMap<>();
 
     BertModule(Map<String, Parameter> stateDict) {
         this.stateDict = stateDict;
     }
 
-    /** A Linear's weight [out, in] and bias [out] under {@code prefix.weight} / {@code prefix.bias}. */
-    Parameter[] linear(String prefix, int in, int out) {
-        return new Parameter[] {
-            add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
-            add(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), new ConstantInitializer(0f)),
-        };
+    /** A Linear: weight [out, in] and bias [out] under {@code prefix.weight} / {@code prefix.bias}. */
+    dev.graft.zoo.nn.Linear linear(String prefix, int in, int out) {
+        dev.graft.zoo.nn.Linear l = dev.graft.zoo.nn.Linear.over(
+                add(prefix + ".weight", Parameter.Type.WEIGHT, new Shape(out, in), new NormalInitializer(0.02f)),
+                add(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), new ConstantInitializer(0f)));
+        linears.put(prefix, l);
+        return l;
     }
 
     /** A LayerNorm's weight and bias, initialised to 1 and 0. */

@@ -5,14 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
 
 /** {@code pooler}: tanh(dense(hidden of the first token)), as HF's BertPooler. */
 final class BertPooler extends BertModule {
-    private final Parameter[] dense;
+    private final dev.graft.zoo.nn.Linear dense;
 
     BertPooler(BertConfig cfg, Map<String, Parameter> stateDict) {
         super(stateDict);
@@ -22,8 +21,7 @@ final class BertPooler extends BertModule {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray first = inputs.get(0).get(new NDIndex(":, 0, :"));
-        return new NDList(Linear.linear(first, value(ps, dense[0], first, training), value(ps, dense[1], first, training))
-                .singletonOrThrow().tanh());
+        return new NDList(dense.forward(ps, first, training).tanh());
     }
 
     @Override

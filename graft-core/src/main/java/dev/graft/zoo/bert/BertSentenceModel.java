@@ -37,7 +37,7 @@ import java.util.Map;
  * NDArray sentence = m.forwardHead(ps, m.forwardFeatures(ps, ids, false), false, true);   // 1 x 384
  * }</pre>
  */
-public final class BertSentenceModel extends ModelBase {
+public final class BertSentenceModel extends ModelBase implements dev.graft.zoo.nn.LinearLayers {
     private final BertModel bert;
     private final Classifier classifier;
     private final double dropRate;
@@ -131,6 +131,12 @@ public final class BertSentenceModel extends ModelBase {
             info.add(new FeatureInfo(bert.config().layerPrefix() + i, bert.config().hiddenSize(), 1));
         }
         return info;
+    }
+
+    /** The encoder's linear layers under the paths of {@link #stateDict()} (the classifier is replaced, not adapted). */
+    @Override
+    public Map<String, dev.graft.zoo.nn.AdaptableLinear> linearLayers() {
+        return bert.linearLayers();
     }
 
     /** Hugging Face keys: the encoder's (embeddings, encoder, pooler), then {@code classifier.*}. */

@@ -1,0 +1,497 @@
+package dev.graft.peft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.graft.GraftException;
+import dev.graft.train.ModelParts;
+import dev.graft.train.TrainableParam;
+import dev.graft.weights.Checkpoint;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Weights;
+import dev.graft.zoo.nn.AdaptableLinear;
+import dev.graft.zoo.nn.LinearLayers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A LoRA adapter (Hugging Face PEFT's format) on a model's linear layers: the layers that
+ * {@link LoraConfig#targets} names get {@code y = W x + b + scale * B(A(dropout(x)))}, A initialised
+ * Kaiming-uniform (a = sqrt(5)) and B zero, so a fresh adapter changes nothing. The base weights are
+ * never touched unless {@link #merge()} folds the update into them (W + scale·B·A), which
+ * {@link #unmerge()} undoes. Modules in {@code modules_to_save} (a new classifier) and, with
+ * {@code bias} {@code lora_only} or {@code all}, biases are trained fully and stored whole.
+ *
+ * <p>On disk ({@link #save}) it is PEFT's folder: {@code adapter_config.json} and
+ * {@code adapter_model.safetensors} with keys {@code base_model.model.<module path>.lora_A.weight} /
+ * {@code .lora_B.weight} and {@code base_model.model.<path>.<param>} for saved modules, so
+ * {@code PeftModel.from_pretrained} loads it on the same transformers model.
+ *
+ * <!-- example: LoraText#adapter -->
+ * <pre>{@code
+ * try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2")) {
+ *     TextFineTuner.Result r = TextFineTuner.fit(enc, train, null, TextFineTuner.Options.defaults(Strategy.LORA), null, "lora",
+ *             TextFineTuner.defaultLora(enc).withR(4));
+ *     LoraAdapter adapter = r.adapter();            // on the encoder, unmerged: W x + b + scale B(A x)
+ *     adapter.save(out.resolve("adapter"));         // adapter_config.json + adapter_model.safetensors, PEFT's
+ *     adapter.merge();                              // W + scale B A: a plain encoder, no extra parameters
+ * }
+ * GraftModel merged = Zoo.create("local-dir:" + out.resolve("adapter"), CreateOptions.defaults());  // base + adapter
+ * }</pre>
+ */
+public final class LoraAdapter implements AutoCloseable {
+    /** The weights file PEFT writes. */
+    public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    /** The files of an adapter folder, as published. */
+    public static final List<String> FILES = List.of(LoraConfig.FILE, WEIGHTS_FILE, "README.md");
+    /** PEFT's prefix of every key (the adapted model inside the PeftModel). */
+    public static final String PREFIX = "base_model.model.";
+
+    private final String name;
+    private final LoraConfig config;
+    private final NDManager manager;
+    /** The tensors read from a file, before {@link #apply}: lora keys and saved modules, without {@link #PREFIX}. */
+    private final Map<String, NDArray> loaded;
+    private final Map<String, LoraLayer> layers = new LinkedHashMap<>();
+    /** Model parameters the adapter trains and stores whole (modules_to_save, biases), by their key in the adapter file. */
+    private final Map<String, Parameter> saved = new LinkedHashMap<>();
+    /** The base's values of {@link #saved}, kept while the adapter is active so {@link #deactivate} restores them. */
+    private final Map<String, float[]> original = new LinkedHashMap<>();
+    private boolean merged;
+    private boolean active;
+
+    private LoraAdapter(String name, LoraConfig config, NDManager manager, Map<String, NDArray> loaded) {
+        this.name = name;
+        this.config = config;
+        this.manager = manager;
+        this.loaded = loaded;
+    }
+
+    /** A fresh adapter named {@code default} on a zoo model (see {@link #create(String, Map, Map, LoraConfig)}). */
+    public static LoraAdapter create(GraftModel model, LoraConfig config) {
+        return create("default", LinearLayers.of(model), model.stateDict(), config);
+    }
+
+    /**
+     * A fresh adapter on a model given by its linear layers and state dict (PyTorch keys): every
+     * parameter is frozen except what the adapter trains, A is Kaiming-uniform (the engine's seed)
+     * and B zero. Fails before any training when the targets match no linear layer.
+     */
+    public static LoraAdapter create(String name, Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict, LoraConfig given) {
+        LoraConfig config = given.withTargetsFor(linears.keySet());
+        List<String> paths = targetPaths(linears, config);
+        NDManager nd = NDManager.newBaseManager();
+        LoraAdapter ad = new LoraAdapter(name, config, nd, Map.of());
+        for (String path : paths) {
+            AdaptableLinear l = linears.get(path);
+            Shape w = l.weight().getArray().getShape();
+            long out = w.get(0);
+            long in = w.get(1);
+            double bound = 1 / Math.sqrt(in);   // kaiming_uniform_(a=sqrt(5)) on (r, in): gain sqrt(1/3), bound gain*sqrt(3/in)
+            NDArray a = nd.randomUniform((float) -bound, (float) bound, new Shape(config.r(), in));
+            NDArray b = nd.zeros(new Shape(out, config.r()));
+            ad.layers.put(path, ad.layer(path, l, a, b));
+        }
+        ad.bindSaved(linears, stateDict);
+        for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
+            e.getValue().freeze(!ad.saved.containsValue(e.getValue()));
+        }
+        ad.activate();
+        return ad;
+    }
+
+    private LoraLayer layer(String path, AdaptableLinear target, NDArray a, NDArray b) {
+        a.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        Parameter pa = Parameter.builder().setName(path + ".lora_A.weight").setType(Parameter.Type.WEIGHT).optArray(a).build();
+        Parameter pb = Parameter.builder().setName(path + ".lora_B.weight").setType(Parameter.Type.WEIGHT).optArray(b).build();
+        return new LoraLayer(path, target, pa, pb, config.scale(), config.dropout());
+    }
+
+    /**
+     * The module paths {@code config} adapts among {@code linears}; targets that match none fail here
+     * with one line naming the model's layer names, so a run can check before it trains anything.
+     */
+    public static List<String> checkTargets(Map<String, AdaptableLinear> linears, LoraConfig config) {
+        return targetPaths(linears, config.withTargetsFor(linears.keySet()));
+    }
+
+    /** The layers the config's targets match; none is an error that lists what there is. */
+    static List<String> targetPaths(Map<String, AdaptableLinear> linears, LoraConfig config) {
+        List<String> paths = new ArrayList<>();
+        for (String p : linears.keySet()) {
+            if (config.targets(p) && !config.saves(p)) {
+                paths.add(p);
+            }
+        }
+        if (paths.isEmpty()) {
+            TreeSet<String> names = new TreeSet<>();
+            linears.keySet().forEach(p -> names.add(p.substring(p.lastIndexOf('.') + 1)));
+            throw new GraftException("target modules " + config.targetsText() + " match no linear layer of the model",
+                    "use names of its linear layers, e.g. --target-modules " + String.join(",", names));
+        }
+        return paths;
+    }
+
+    /** Finds the parameters stored whole: modules_to_save, and biases per {@code bias}. */
+    private void bindSaved(Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict) {
+        for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
+            String key = e.getKey();
+            if (ModelParts.isBuffer(key)) {
+                continue;
+            }
+            int dot = key.lastIndexOf('.');
+            String module = dot < 0 ? "" : key.substring(0, dot);
+            boolean keep = saves(module);
+            if (!keep && key.endsWith(".bias")) {
+                keep = config.bias().equals("all") || config.bias().equals("lora_only") && layers.containsKey(module);
+            }
+            if (keep) {
+                // an adapted layer's own parameters sit under base_layer in PEFT's wrapper
+                String fileKey = layers.containsKey(module) ? module + ".base_layer" + key.substring(dot) : key;
+                saved.put(fileKey, e.getValue());
+            }
+        }
+        if (!config.modulesToSave().isEmpty() && saved.keySet().stream().noneMatch(k -> saves(k.substring(0, Math.max(0, k.lastIndexOf('.')))))) {
+            throw new GraftException("modules_to_save " + config.modulesToSave() + " match no module of the model",
+                    "name modules of the model, e.g. classifier");
+        }
+    }
+
+    private boolean saves(String module) {
+        for (String m : config.modulesToSave()) {
+            if (module.equals(m) || module.endsWith("." + m) || module.startsWith(m + ".") || module.contains("." + m + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads a PEFT LoRA folder ({@code adapter_config.json}, {@code adapter_model.safetensors}); {@link #apply} puts it on a model. */
+    public static LoraAdapter load(Path dir) {
+        return load(dir, "default");
+    }
+
+    /** As {@link #load(Path)}, under {@code name} (several adapters on one base are told apart by name). */
+    public static LoraAdapter load(Path dir, String name) {
+        LoraConfig cfg = LoraConfig.read(dir.resolve(LoraConfig.FILE));
+        Path file = dir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new GraftException("no " + WEIGHTS_FILE + " in " + dir, "a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors"
+                    + " (convert an adapter_model.bin with PEFT first)");
+        }
+        NDManager nd = NDManager.newBaseManager();
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (Checkpoint st = Checkpoint.open(file)) {
+            st.toNDArrays(nd).forEach((k, v) -> tensors.put(stripPrefix(k), v.toType(DataType.FLOAT32, false)));
+        } catch (RuntimeException e) {
+            nd.close();
+            throw e;
+        }
+        return new LoraAdapter(name, cfg, nd, tensors);
+    }
+
+    private static String stripPrefix(String key) {
+        String k = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+        return k.replace(".lora_A.default.", ".lora_A.").replace(".lora_B.default.", ".lora_B.");
+    }
+
+    /** Puts a loaded adapter on a zoo model (unmerged, active); see {@link #apply(Map, Map)}. */
+    public LoraAdapter apply(GraftModel model) {
+        return apply(LinearLayers.of(model), model.stateDict());
+    }
+
+    /**
+     * Puts a loaded adapter on the model given by its linear layers and state dict: each
+     * {@code lora_A}/{@code lora_B} pair must name one of its linear layers with the same in and out
+     * features, each saved tensor one of its parameters with the same shape; else one clear error
+     * before anything changes. The adapter is unmerged afterwards, and active unless another adapter
+     * is active on the same layers (then {@link Adapters#use} switches).
+     */
+    public LoraAdapter apply(Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict) {
+        if (!layers.isEmpty() || !saved.isEmpty()) {
+            throw new GraftException("adapter '" + name + "' is already on a model", "load it again to put it on another model");
+        }
+        Map<String, NDArray[]> pairs = new LinkedHashMap<>();
+        Map<String, NDArray> whole = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
+            String k = e.getKey();
+            for (String part : new String[] {".lora_A.weight", ".lora_B.weight"}) {
+                if (k.endsWith(part)) {
+                    pairs.computeIfAbsent(k.substring(0, k.length() - part.length()), x -> new NDArray[2])[part.contains("_A") ? 0 : 1] = e.getValue();
+                }
+            }
+            if (!k.contains(".lora_")) {
+                whole.put(k, e.getValue());
+            }
+        }
+        if (pairs.isEmpty()) {
+            throw new GraftException("the adapter '" + name + "' has no lora_A / lora_B weights", "give the folder of a LoRA adapter");
+        }
+        for (Map.Entry<String, NDArray[]> e : pairs.entrySet()) {
+            String path = e.getKey();
+            AdaptableLinear l = linears.get(path);
+            if (l == null) {
+                throw new GraftException("the adapter adapts '" + path + "', which the model has no linear layer at",
+                        "load the adapter on its base model " + (config.baseModel() == null ? "" : "(" + config.baseModel() + ")"));
+            }
+            NDArray a = e.getValue()[0];
+            NDArray b = e.getValue()[1];
+            Shape w = l.weight().getArray().getShape();
+            if (a == null || b == null || a.getShape().dimension() != 2 || b.getShape().dimension() != 2 || a.getShape().get(1) != w.get(1)
+                    || b.getShape().get(0) != w.get(0) || a.getShape().get(0) != b.getShape().get(1)) {
+                throw new GraftException("the adapter's '" + path + "' (lora_A " + (a == null ? "missing" : a.getShape()) + ", lora_B "
+                        + (b == null ? "missing" : b.getShape()) + ") does not fit the model's layer of weight " + w,
+                        "the base model has other dimensions; load the adapter on " + (config.baseModel() == null ? "its base model" : config.baseModel()));
+            }
+        }
+        for (Map.Entry<String, NDArray> e : whole.entrySet()) {
+            Parameter p = stateDict.get(e.getKey().replace(".base_layer.", "."));
+            if (p == null) {
+                throw new GraftException("the adapter stores '" + e.getKey() + "', which the model has no parameter for",
+                        "load the adapter on its base model" + (config.baseModel() == null ? "" : " (" + config.baseModel() + ")"));
+            }
+            if (!p.getArray().getShape().equals(e.getValue().getShape())) {
+                throw new GraftException("the adapter's '" + e.getKey() + "' has shape " + e.getValue().getShape() + " but the model's has "
+                        + p.getArray().getShape(), "the base model has other dimensions (a classifier of another class count?)");
+            }
+        }
+        for (Map.Entry<String, NDArray[]> e : pairs.entrySet()) {
+            NDArray a = e.getValue()[0].duplicate();
+            NDArray b = e.getValue()[1].duplicate();
+            a.attach(manager);
+            b.attach(manager);
+            layers.put(e.getKey(), layer(e.getKey(), linears.get(e.getKey()), a, b));
+        }
+        for (Map.Entry<String, NDArray> e : whole.entrySet()) {
+            saved.put(e.getKey(), stateDict.get(e.getKey().replace(".base_layer.", ".")));
+        }
+        if (layers.values().stream().allMatch(l -> l.target.delta() == null)) {
+            activate();  // else another adapter is active on these layers; Adapters.use switches
+        }
+        return this;
+    }
+
+    /** Rows of the first 2-D weight a loaded adapter stores for its modules_to_save (a classifier's class count), or null. */
+    Integer savedRows() {
+        for (String m : config.modulesToSave()) {
+            for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
+                String k = e.getKey();
+                if ((k.equals(m + ".weight") || k.endsWith("." + m + ".weight")) && e.getValue().getShape().dimension() == 2) {
+                    return (int) e.getValue().getShape().get(0);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The adapter's name ({@code default} unless given). */
+    public String name() {
+        return name;
+    }
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** Whether the update is folded into the base weights. */
+    public boolean merged() {
+        return merged;
+    }
+
+    /** Whether the adapter changes the model now. */
+    public boolean active() {
+        return active;
+    }
+
+    /** Module paths of the adapted layers. */
+    public List<String> targets() {
+        return List.copyOf(layers.keySet());
+    }
+
+    /** Elements the adapter trains: A and B of every layer plus the saved modules and biases. */
+    public long numTrainable() {
+        long n = 0;
+        for (LoraLayer l : layers.values()) {
+            n += l.a.getArray().size() + l.b.getArray().size();
+        }
+        for (Parameter p : saved.values()) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+
+    /**
+     * What the optimizer updates: every A and B (weight decay {@code weightDecay}), the saved modules
+     * and biases (no decay on biases and norms), all at the full learning rate.
+     */
+    public List<TrainableParam> trainable(double weightDecay) {
+        requireUnmerged("train");
+        List<TrainableParam> out = new ArrayList<>();
+        for (LoraLayer l : layers.values()) {
+            out.add(new TrainableParam(PREFIX + l.a.getName(), l.a, 1.0, weightDecay, "lora"));
+            out.add(new TrainableParam(PREFIX + l.b.getName(), l.b, 1.0, weightDecay, "lora"));
+        }
+        saved.forEach((k, p) -> out.add(new TrainableParam(k, p, 1.0, ModelParts.isNoDecay(k, p) ? 0 : weightDecay, "head")));
+        return out;
+    }
+
+    /** The adapter's own tensors under their file keys (what a checkpoint of a LoRA run must hold besides the model). */
+    public Map<String, Parameter> stateDict() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (LoraLayer l : layers.values()) {
+            out.put(PREFIX + l.a.getName(), l.a);
+            out.put(PREFIX + l.b.getName(), l.b);
+        }
+        return out;
+    }
+
+    /** Writes PEFT's folder: {@code adapter_config.json} and {@code adapter_model.safetensors} (A, B, saved modules). */
+    public void save(Path dir) {
+        config.write(dir.resolve(LoraConfig.FILE));
+        Map<String, Parameter> all = new LinkedHashMap<>(stateDict());
+        saved.forEach((k, p) -> all.put(PREFIX + k, p));
+        Weights.saveStateDict(all, dir.resolve(WEIGHTS_FILE), Map.of());
+    }
+
+    /**
+     * {@link #save} plus a model card {@code README.md} whose front matter has {@code library_name: peft}
+     * and {@code base_model} (the Hub's adapter convention, so the Hub links the adapter to its base).
+     */
+    public void save(Path dir, String pipelineTag, String cardBody) {
+        save(dir);
+        Map<String, Object> fm = new dev.graft.train.CardFrontMatter("apache-2.0", pipelineTag).withBaseModel(config.baseModel())
+                .withTags("graft", "lora", "peft").toMap();
+        fm.put("library_name", "peft");
+        try {
+            dev.graft.train.RunDirectory.writeCard(dir.resolve("README.md"), fm, cardBody);
+        } catch (java.io.IOException e) {
+            throw new GraftException("cannot write the adapter card into " + dir + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+
+    /** A model card body for an adapter: what it adapts and how to load it. */
+    public String cardBody(String title, String trainedOn) {
+        return "# " + title + "\n\n"
+                + "A LoRA adapter (r " + config.r() + ", alpha " + fmt(config.alpha()) + (config.useRslora() ? ", rsLoRA" : "") + ") of `"
+                + config.baseModel() + "` on " + String.join(", ", config.targetModules().isEmpty() ? List.of(config.targetRegex()) : config.targetModules())
+                + (config.modulesToSave().isEmpty() ? "" : ", with " + String.join(", ", config.modulesToSave()) + " trained fully")
+                + (trainedOn == null ? "" : ", trained on " + trainedOn) + ": " + layers.size() + " adapted layers, " + numTrainable()
+                + " trained parameters.\n\n"
+                + "In Python: `PeftModel.from_pretrained(base, \"<this folder>\")`. In Graft: `--model local-dir:<this folder>` (the base is"
+                + " loaded and the adapter merged), or `graft peft merge <this folder> --out DIR`.\n";
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** Folds the update into the base weights, W + scale·B·A, and takes the extra term off the layers. */
+    public void merge() {
+        requireActive("merge");
+        requireUnmerged("merge");
+        for (LoraLayer l : layers.values()) {
+            l.fold(1);
+            l.target.setDelta(null);
+        }
+        merged = true;
+    }
+
+    /** Undoes {@link #merge()}: W - scale·B·A, the adapter again a separate term. */
+    public void unmerge() {
+        requireActive("unmerge");
+        if (!merged) {
+            throw new GraftException("adapter '" + name + "' is not merged", "merge it first, or load the merged model with markMerged()");
+        }
+        for (LoraLayer l : layers.values()) {
+            l.fold(-1);
+            l.target.setDelta(l);
+        }
+        merged = false;
+    }
+
+    /**
+     * Declares that the model this adapter was applied to already holds the merged weights (a model
+     * written by {@link #merge()}), so {@link #unmerge()} recovers the base.
+     */
+    public LoraAdapter markMerged() {
+        requireUnmerged("mark as merged");
+        for (LoraLayer l : layers.values()) {
+            l.target.setDelta(null);
+        }
+        merged = true;
+        return this;
+    }
+
+    /** Makes the adapter change the model: the extra term on its layers, its saved modules' values in place. */
+    public void activate() {
+        if (active) {
+            return;
+        }
+        for (LoraLayer l : layers.values()) {
+            if (l.target.delta() != null && l.target.delta() != l) {
+                throw new GraftException("layer '" + l.path + "' already carries another adapter", "deactivate the other adapter first (Adapters.use)");
+            }
+            l.target.setDelta(l);
+        }
+        original.clear();
+        for (Map.Entry<String, Parameter> e : saved.entrySet()) {
+            NDArray v = e.getValue().getArray();
+            original.put(e.getKey(), v.toFloatArray());
+            NDArray file = loaded.get(e.getKey());
+            if (file != null) {
+                v.set(file.toFloatArray());
+            }
+        }
+        active = true;
+    }
+
+    /** Takes the adapter off: the layers compute W x + b again and the saved modules get the base's values back. */
+    public void deactivate() {
+        requireUnmerged("deactivate");
+        if (!active) {
+            return;
+        }
+        for (LoraLayer l : layers.values()) {
+            l.target.setDelta(null);
+        }
+        for (Map.Entry<String, Parameter> e : saved.entrySet()) {
+            float[] v = original.get(e.getKey());
+            if (v != null) {
+                if (!loaded.containsKey(e.getKey())) {
+                    continue;  // a fresh adapter's saved modules are the trained ones; nothing to restore them from
+                }
+                e.getValue().getArray().set(v);
+            }
+        }
+        active = false;
+    }
+
+    private void requireActive(String what) {
+        if (layers.isEmpty()) {
+            throw new GraftException("adapter '" + name + "' is not on a model, so there is nothing to " + what, "apply it to its base model first");
+        }
+        if (!active) {
+            throw new GraftException("adapter '" + name + "' is not active", "activate it (Adapters.use(\"" + name + "\")) first");
+        }
+    }
+
+    private void requireUnmerged(String what) {
+        if (merged) {
+            throw new GraftException("adapter '" + name + "' is merged into the weights; cannot " + what, "unmerge() it first");
+        }
+    }
+
+    /** Frees the adapter's tensors (not the model's). */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

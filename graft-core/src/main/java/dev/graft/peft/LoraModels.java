@@ -1,0 +1,132 @@
+package dev.graft.peft;
+
+import dev.graft.GraftException;
+import dev.graft.zoo.CreateOptions;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Weights;
+import dev.graft.zoo.WeightsSources;
+import dev.graft.zoo.Zoo;
+import dev.graft.zoo.bert.MiniLm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Models from LoRA adapters: the base that {@code base_model_name_or_path} names with the adapter
+ * merged in ({@link #create}, what {@code Zoo.create("local-dir:ADAPTER")} does), and the two folder
+ * operations of {@code graft peft}: {@link #merge} (adapter to a plain model in the family's layout)
+ * and {@link #unmerge} (merged model plus adapter back to the base).
+ *
+ * <pre>{@code
+ * GraftModel m = LoraModels.create(Path.of("runs/x/adapter"), CreateOptions.defaults());   // base + adapter, merged
+ * LoraModels.merge(Path.of("runs/x/adapter"), Path.of("merged"));
+ * LoraModels.unmerge(Path.of("merged"), Path.of("runs/x/adapter"), Path.of("base-again"));
+ * }</pre>
+ */
+public final class LoraModels {
+    /** Files a text model's folder carries besides its weights and config, copied from the base. */
+    private static final List<String> TEXT_FILES = List.of("tokenizer.json", "sentence_bert_config.json", "modules.json");
+
+    private LoraModels() {}
+
+    /** Whether {@code dir} holds a PEFT adapter ({@code adapter_config.json}). */
+    public static boolean isAdapter(Path dir) {
+        return Files.isRegularFile(dir.resolve(LoraConfig.FILE));
+    }
+
+    /**
+     * The base model named by the adapter's {@code base_model_name_or_path}, pretrained, with the adapter
+     * applied and merged: a plain model of the base's family, which every verb takes. The classifier's
+     * class count comes from the adapter's saved classifier unless {@code options} give one.
+     */
+    public static GraftModel create(Path adapterDir, CreateOptions options) {
+        try (LoraAdapter a = LoraAdapter.load(adapterDir)) {
+            GraftModel base = base(a, options);
+            a.apply(base);
+            a.merge();
+            return base;
+        }
+    }
+
+    /** Writes the merged model of {@code adapterDir} into {@code out} in the base's own layout (no extra parameters). */
+    public static GraftModel merge(Path adapterDir, Path out) {
+        GraftModel m = create(adapterDir, CreateOptions.defaults());
+        save(m, out);
+        return m;
+    }
+
+    /**
+     * Recovers the base from a merged model and its adapter: W - scale·B·A on every adapted layer,
+     * written into {@code out}. Modules the adapter trained whole (the classifier) keep the merged
+     * model's values: the base's are not in either folder. The merged model must have the adapter's
+     * dimensions.
+     */
+    public static GraftModel unmerge(Path mergedDir, Path adapterDir, Path out) {
+        if (isAdapter(mergedDir)) {
+            throw new GraftException(mergedDir + " is an adapter, not a merged model", "give the merged model's folder first, then --adapter");
+        }
+        GraftModel m = Zoo.create(WeightsSources.LOCAL_DIR + mergedDir, CreateOptions.defaults());
+        try (LoraAdapter a = LoraAdapter.load(adapterDir)) {
+            a.apply(m).markMerged().unmerge();
+            a.deactivate();
+        }
+        save(m, out);
+        return m;
+    }
+
+    private static GraftModel base(LoraAdapter a, CreateOptions options) {
+        String name = a.config().baseModel();
+        if (name == null || name.isBlank()) {
+            throw new GraftException("the adapter does not name its base model (base_model_name_or_path is null)",
+                    "set base_model_name_or_path in adapter_config.json to a Graft model, a folder or a hub repository");
+        }
+        CreateOptions o = options.withPretrained(true);
+        Integer classes = a.savedRows();
+        if (options.numClasses() == null && classes != null) {
+            o = o.withNumClasses(classes);
+        }
+        String source = baseSource(name);
+        try {
+            return Zoo.create(source, o);
+        } catch (GraftException e) {
+            throw new GraftException("the adapter's base model '" + name + "' cannot be loaded: " + e.getMessage(),
+                    "make the base available (a Graft model name, a folder, or hf-hub:owner/name), or fix base_model_name_or_path", e);
+        }
+    }
+
+    /** What Graft loads for a {@code base_model_name_or_path}: its zoo name, a folder, a source, or a hub repository. */
+    static String baseSource(String name) {
+        if (name.equals(MiniLm.ID)) {
+            return "bert_minilm_l6_h384.sentence_transformers";   // the shipped MiniLM, by its zoo name
+        }
+        if (WeightsSources.hasPrefix(name)) {
+            return name;
+        }
+        if (Files.isDirectory(Path.of(name))) {
+            return WeightsSources.LOCAL_DIR + name;
+        }
+        if (!Zoo.pretrainedNames().contains(name) && name.contains("/")) {
+            return WeightsSources.HF_HUB + name;
+        }
+        return name;
+    }
+
+    private static void save(GraftModel m, Path out) {
+        Weights.save(m, out);
+        Path from = m.weightsDir();
+        if (from == null) {
+            return;
+        }
+        try {
+            for (String f : TEXT_FILES) {
+                if (Files.isRegularFile(from.resolve(f))) {
+                    Files.copy(from.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot write into " + out + ": " + e.getMessage(), "check the folder is writable", e);
+        }
+    }
+}

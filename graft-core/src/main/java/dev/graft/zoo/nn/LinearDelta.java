@@ -1,0 +1,19 @@
+package dev.graft.zoo.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A term added to a linear layer's output, {@code y = x W^T + b + delta(x)}: how an adapter such as
+ * LoRA ({@code dev.graft.peft}) changes a layer without touching its weights.
+ *
+ * <pre>{@code
+ * layer.setDelta((ps, x, training) -> x.mul(0));   // adds nothing
+ * layer.setDelta(null);                             // removes it
+ * }</pre>
+ */
+@FunctionalInterface
+public interface LinearDelta {
+    /** The term added for input {@code x} (last axis = the layer's input features). */
+    NDArray apply(ParameterStore ps, NDArray x, boolean training);
+}
