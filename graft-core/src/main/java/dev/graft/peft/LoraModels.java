@@ -50,6 +50,16 @@ public final class LoraModels {
         }
     }
 
+    /** The configuration of the base an adapter names (nothing is built or loaded), as {@link Zoo#cfg} gives it. */
+    public static dev.graft.zoo.PretrainedCfg baseCfg(Path adapterDir) {
+        String name = LoraConfig.read(adapterDir.resolve(LoraConfig.FILE)).baseModel();
+        if (name == null || name.isBlank()) {
+            throw new GraftException("the adapter in " + adapterDir + " does not name its base model (base_model_name_or_path is null)",
+                    "set base_model_name_or_path in adapter_config.json to a Graft model, a folder or a hub repository");
+        }
+        return Zoo.cfg(baseSource(name));
+    }
+
     /** Writes the merged model of {@code adapterDir} into {@code out} in the base's own layout (no extra parameters). */
     public static GraftModel merge(Path adapterDir, Path out) {
         GraftModel m = create(adapterDir, CreateOptions.defaults());
