@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
+import dev.graft.util.Records;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,15 +166,15 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
     }
 
     public LoraConfig withR(int v) {
-        return new LoraConfig(v, alpha, dropout, targetModules, targetRegex, modulesToSave, bias, useRslora, baseModel, revision, taskType);
+        return Records.with(this, "r", v);
     }
 
     public LoraConfig withAlpha(double v) {
-        return new LoraConfig(r, v, dropout, targetModules, targetRegex, modulesToSave, bias, useRslora, baseModel, revision, taskType);
+        return Records.with(this, "alpha", v);
     }
 
     public LoraConfig withDropout(double v) {
-        return new LoraConfig(r, alpha, v, targetModules, targetRegex, modulesToSave, bias, useRslora, baseModel, revision, taskType);
+        return Records.with(this, "dropout", v);
     }
 
     /** Target modules by name (suffix of the module path). */
@@ -187,23 +188,23 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
     }
 
     public LoraConfig withModulesToSave(List<String> v) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, v, bias, useRslora, baseModel, revision, taskType);
+        return Records.with(this, "modulesToSave", v);
     }
 
     public LoraConfig withBias(String v) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, modulesToSave, v, useRslora, baseModel, revision, taskType);
+        return Records.with(this, "bias", v);
     }
 
     public LoraConfig withRslora(boolean v) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, modulesToSave, bias, v, baseModel, revision, taskType);
+        return Records.with(this, "useRslora", v);
     }
 
     public LoraConfig withBaseModel(String v) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, modulesToSave, bias, useRslora, v, revision, taskType);
+        return Records.with(this, "baseModel", v);
     }
 
     public LoraConfig withTaskType(String v) {
-        return new LoraConfig(r, alpha, dropout, targetModules, targetRegex, modulesToSave, bias, useRslora, baseModel, revision, v);
+        return Records.with(this, "taskType", v);
     }
 
     /** Writes PEFT's {@code adapter_config.json} (every field PEFT writes, with its defaults for those Graft does not use). */

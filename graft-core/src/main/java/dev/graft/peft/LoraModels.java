@@ -31,6 +31,15 @@ public final class LoraModels {
 
     private LoraModels() {}
 
+    /** The folder of a {@code local-dir:} name that holds a PEFT adapter, or null for any other name. */
+    public static Path adapterIn(String name) {
+        if (!name.startsWith(dev.graft.zoo.WeightsSources.LOCAL_DIR)) {
+            return null;
+        }
+        Path dir = Path.of(name.substring(dev.graft.zoo.WeightsSources.LOCAL_DIR.length()));
+        return isAdapter(dir) ? dir : null;
+    }
+
     /** Whether {@code dir} holds a PEFT adapter ({@code adapter_config.json}). */
     public static boolean isAdapter(Path dir) {
         return Files.isRegularFile(dir.resolve(LoraConfig.FILE));

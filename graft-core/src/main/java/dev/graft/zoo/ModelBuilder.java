@@ -26,9 +26,10 @@ final class ModelBuilder {
 
     static GraftModel create(String name, CreateOptions options) {
         Engines.pytorch();
-        if (name.startsWith(WeightsSources.LOCAL_DIR) && dev.graft.peft.LoraModels.isAdapter(java.nio.file.Path.of(name.substring(WeightsSources.LOCAL_DIR.length())))) {
+        Path adapter = dev.graft.peft.LoraModels.adapterIn(name);
+        if (adapter != null) {
             // a PEFT adapter folder: its base (base_model_name_or_path) with the adapter merged in
-            return dev.graft.peft.LoraModels.create(java.nio.file.Path.of(name.substring(WeightsSources.LOCAL_DIR.length())), options);
+            return dev.graft.peft.LoraModels.create(adapter, options);
         }
         String source = options.source();
         String modelName = name;

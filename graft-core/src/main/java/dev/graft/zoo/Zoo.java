@@ -383,8 +383,9 @@ public final class Zoo {
      * the architecture's default.
      */
     public static PretrainedCfg cfg(String name) {
-        if (name.startsWith(WeightsSources.LOCAL_DIR) && dev.graft.peft.LoraModels.isAdapter(Path.of(name.substring(WeightsSources.LOCAL_DIR.length())))) {
-            return dev.graft.peft.LoraModels.baseCfg(Path.of(name.substring(WeightsSources.LOCAL_DIR.length())));  // a PEFT adapter: its base's
+        Path adapter = dev.graft.peft.LoraModels.adapterIn(name);
+        if (adapter != null) {
+            return dev.graft.peft.LoraModels.baseCfg(adapter);  // a PEFT adapter: its base's configuration
         }
         if (WeightsSources.hasPrefix(name)) {
             return source(name).cfg();
