@@ -32,7 +32,9 @@ done
 ./graft --quiet models create "local-dir:$out/bare" --out "$out/graft_bare"
 ./graft --quiet models create "local-dir:$out/cls" --out "$out/graft_cls"
 "$py" conformance/gpt2_reference.py input "$out/input_50257.safetensors" 50257 128
-for pair in "graft_lm input_50257" "graft_bare input" "graft_cls input"; do
+# The GPT Graft ships (gpt2_graft_small.graft_wordnet_glosses, float16 file) loads into PyTorch's GPT-2 too.
+cp -r graft-weights/src/main/resources/dev/graft/weights/shipped/gpt2_graft_small.graft_wordnet_glosses "$out/graft_small"
+for pair in "graft_lm input_50257" "graft_bare input" "graft_cls input" "graft_small input_50257"; do
   set -- $pair
   ./graft --quiet models run "local-dir:$out/$1" --input "$out/$2.safetensors" --output "$out/$1_graft.safetensors"
   "$py" conformance/gpt2_reference.py reload "$out/$1" "$out/$2.safetensors" "$out/$1_torch.safetensors" || { status=1; continue; }

@@ -210,6 +210,11 @@ printf 'the cat sat on the mat. %.0s' {1..200} > story.txt
 run 'held-out perplexity [0-9.]+ -> [0-9.]+ ' graft lm-finetune --model local-dir:gpt2-demo --data story.txt --out gpt2-story --epochs 2 --block-size 64 --lr 1e-3
 need_file gpt2-story/tokenizer.json
 run '^the cat' graft generate --model local-dir:gpt2-story --prompt "the cat" --max-new-tokens 10
+# Graft's own GPT, shipped in the jar, and a quick lm-pretrain
+run '^guitar:' graft generate --model gpt2_graft_small.graft_wordnet_glosses --prompt "guitar:" --max-new-tokens 20
+run '^gpt2_tiny on wordnet-glosses \(19,977 characters\): held-out perplexity [0-9.]+ ' \
+  graft lm-pretrain --model gpt2_tiny --data wordnet-glosses --max-chars 20000 --out gpt-mini
+need_file gpt-mini/README.md
 
 # --- docs/peft.md: LoRA adapters in PEFT's format ---
 run '^lora on reviews.csv: test accuracy [0-9.]+%' \

@@ -70,7 +70,18 @@ public record ShippedWeights(String name, Map<String, String> sha256) {
     public PretrainedCfg cfg() {
         byte[] bytes = read(ResolvedWeights.CONFIG_FILE);
         try {
-            return ConfigJson.read(Json.MAPPER.readTree(bytes), "the shipped config.json of " + name);
+            com.fasterxml.jackson.databind.JsonNode root = Json.MAPPER.readTree(bytes);
+            if (root != null && root.has("model_type")) {
+                // transformers' config.json (a family reads it from a file): read a copy of the checked bytes
+                Path tmp = Files.createTempFile("graft-shipped-", "-" + ResolvedWeights.CONFIG_FILE);
+                try {
+                    Files.write(tmp, bytes);
+                    return PretrainedCfg.read(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return ConfigJson.read(root, "the shipped config.json of " + name);
         } catch (IOException e) {
             throw new GraftException("the shipped config.json of " + name + " cannot be read: " + e.getMessage(),
                     "rebuild Graft (./graft or mvn package)", e);

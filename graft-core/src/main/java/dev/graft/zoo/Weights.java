@@ -55,13 +55,7 @@ public final class Weights {
 
     /** As {@link #save(GraftModel, Path)} with another configuration (e.g. new label names or provenance). */
     public static void save(GraftModel model, Path dir, PretrainedCfg cfg) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
-        }
-        // One model.safetensors; a sharded checkpoint saved there before goes, so one checkpoint remains.
-        save(model, dir, cfg, Long.MAX_VALUE);
+        save(model, dir, cfg, DType.F32);
     }
 
     /**
@@ -71,7 +65,23 @@ public final class Weights {
      * (see {@link Checkpoint#writeSharded}); one {@code model.safetensors} when they fit.
      */
     public static void save(GraftModel model, Path dir, PretrainedCfg cfg, long maxShardBytes) {
-        Checkpoint.writeSharded(dir, stateDictTensors(model.stateDict()), PYTORCH_METADATA, maxShardBytes);
+        Checkpoint.writeSharded(dir, stateDictTensors(model.stateDict(), DType.F32), PYTORCH_METADATA, maxShardBytes);
+        model.writeConfig(cfg, dir);
+    }
+
+    /**
+     * As {@link #save(GraftModel, Path, PretrainedCfg)}, the floating-point tensors stored as
+     * {@code dtype} (F16 or BF16 halve the file, as transformers' {@code torch_dtype=float16} does);
+     * loading converts them back to the model's float32.
+     */
+    public static void save(GraftModel model, Path dir, PretrainedCfg cfg, DType dtype) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new GraftException("cannot create " + dir + ": " + e.getMessage(), "check the path is writable", e);
+        }
+        // One model.safetensors; a sharded checkpoint saved there before goes, so one checkpoint remains.
+        Checkpoint.writeSharded(dir, stateDictTensors(model.stateDict(), dtype), PYTORCH_METADATA, Long.MAX_VALUE);
         model.writeConfig(cfg, dir);
     }
 
@@ -92,16 +102,16 @@ public final class Weights {
     public static void saveStateDict(Map<String, Parameter> stateDict, Path file, Map<String, String> extraMetadata) {
         Map<String, String> metadata = new LinkedHashMap<>(PYTORCH_METADATA);
         metadata.putAll(extraMetadata);
-        SafeTensors.writeTensors(file, stateDictTensors(stateDict), metadata);
+        SafeTensors.writeTensors(file, stateDictTensors(stateDict, DType.F32), metadata);
     }
 
-    /** A state dict as float32 tensors, with {@code num_batches_tracked} after each {@code running_var}. */
-    private static List<SafeTensors.Tensor> stateDictTensors(Map<String, Parameter> stateDict) {
+    /** A state dict as {@code dtype} tensors, with {@code num_batches_tracked} after each {@code running_var}. */
+    private static List<SafeTensors.Tensor> stateDictTensors(Map<String, Parameter> stateDict, DType dtype) {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
             NDArray a = e.getValue().getArray();
-            NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
-            tensors.add(SafeTensors.Tensor.of(e.getKey(), f));
+            tensors.add(dtype == DType.F32 ? SafeTensors.Tensor.of(e.getKey(), a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false))
+                    : SafeTensors.Tensor.of(e.getKey(), a, dtype));
             if (e.getKey().endsWith(".running_var")) {
                 String key = e.getKey().substring(0, e.getKey().length() - "running_var".length()) + NUM_BATCHES_TRACKED;
                 ByteBuffer zero = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0L);

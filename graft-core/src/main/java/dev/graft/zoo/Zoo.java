@@ -428,6 +428,13 @@ public final class Zoo {
             prov.put("notes", entry.provenance().get("notes"));
         }
         prov.put("shipped_in", ShippedWeights.ARTIFACT);
+        if (c.tag() == null) {
+            // transformers' config.json carries no tag, licence or recipe: the catalogue entry's
+            if (entry.provenance() != null) {
+                entry.provenance().forEach(prov::putIfAbsent);
+            }
+            return c.withOrigin(entry.tag(), entry.license(), entry.source(), prov);
+        }
         return c.withOrigin(c.tag(), c.license(), c.source(), prov);
     }
 

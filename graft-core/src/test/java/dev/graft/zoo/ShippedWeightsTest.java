@@ -61,7 +61,7 @@ class ShippedWeightsTest {
     void everyPretrainedEntryIsCreatableOnAnEmptyHome() {
         List<String> names = Zoo.list(List.of(), List.of(), true);
         assertTrue(names.containsAll(List.of("small_cnn.graft_mnist", "small_cnn.graft_fashion_mnist",
-                "small_resnet.graft_mnist", "small_resnet.graft_fashion_mnist")), names.toString());
+                "small_resnet.graft_mnist", "small_resnet.graft_fashion_mnist", "gpt2_graft_small.graft_wordnet_glosses")), names.toString());
         for (String name : names) {
             assertNull(Zoo.missingStep(name), name);
             ShippedWeights shipped = Zoo.shippedWeights(name);
@@ -75,17 +75,28 @@ class ShippedWeightsTest {
             }
             GraftModel m = Zoo.create(name, CreateOptions.defaults().withPretrained(true));
             assertEquals(name, m.cfg().name());
-            assertEquals(10, m.cfg().labelNames().size());
-            try (NDManager nd = NDManager.newBaseManager()) {
-                assertEquals(new Shape(2, 10), ((ModelBase) m).predict(nd.zeros(new Shape(2, 1, 28, 28))).getShape());
-            }
             Path dir = Weights.catalogueDir(name);
             for (Map.Entry<String, String> f : shipped.sha256().entrySet()) {
                 assertEquals(f.getValue(), Manifest.sha256(dir.resolve(f.getKey())), name + " " + f.getKey());
             }
+            assertTrue(shipped.isCopyIn(dir));
+            if (m instanceof dev.graft.zoo.gpt2.Gpt2Model gpt) {
+                // Graft's GPT: transformers' config.json, float16 file read as float32; the licence and recipe from the catalogue.
+                assertEquals("apache-2.0", m.cfg().license());
+                assertTrue(m.cfg().provenance().get("recipe").toString().startsWith("graft lm-pretrain"), m.cfg().provenance().toString());
+                try (NDManager nd = NDManager.newBaseManager()) {
+                    ai.djl.ndarray.NDArray logits = gpt.forwardTokens(null, nd.create(new long[] {464, 3290}).reshape(1, 2), null, null, false).get(1);
+                    assertEquals(new Shape(1, 2, 50257), logits.getShape());
+                    assertTrue(logits.isInfinite().logicalOr(logits.isNaN()).none().getBoolean(), "finite logits");
+                }
+                continue;
+            }
+            assertEquals(10, m.cfg().labelNames().size());
+            try (NDManager nd = NDManager.newBaseManager()) {
+                assertEquals(new Shape(2, 10), ((ModelBase) m).predict(nd.zeros(new Shape(2, 1, 28, 28))).getShape());
+            }
             // The advisor finds the pretraining feature statistics next to the weights.
             assertEquals(m.numFeatures(), FeatureStats.read(dir.resolve(FeatureStats.FILE)).dim(), name);
-            assertTrue(shipped.isCopyIn(dir));
         }
     }
 

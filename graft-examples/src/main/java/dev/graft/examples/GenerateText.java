@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * Generates text with GPT-2: a test-sized random {@code gpt2_tiny} is written as a transformers folder
  * (config.json + model.safetensors) and loaded back with GPT-2's own tokenizer, fetched once into
  * GRAFT_HOME. With a real checkpoint's folder (e.g. one downloaded from the Hugging Face Hub) the same
- * lines write sensible English; the random network writes noise.
+ * lines write sensible English; the random network writes noise. Last, Graft's own small GPT
+ * ({@code gpt2_graft_small.graft_wordnet_glosses}, pretrained by Graft on WordNet's glosses) continues a prompt.
  */
 public final class GenerateText {
     private GenerateText() {}
@@ -32,5 +33,10 @@ public final class GenerateText {
             System.out.println(gpt2.generate("Once upon a time", sampled).text());
         }
         // example:end generate
+        // example:begin graft-gpt
+        try (TextGenerator own = TextGenerator.load("gpt2_graft_small.graft_wordnet_glosses")) {   // Graft's own GPT, shipped in the jar
+            System.out.println(own.generate("guitar:", GenerationConfig.defaults().withMaxNewTokens(20)).text());
+        }
+        // example:end graft-gpt
     }
 }

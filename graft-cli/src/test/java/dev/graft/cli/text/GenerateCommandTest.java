@@ -100,6 +100,13 @@ class GenerateCommandTest {
     }
 
     @Test
+    void lmPretrainRefusesAnUnknownDataSetInOneLine() {
+        CliRun r = CliRun.run("lm-pretrain", "--model", Gpt2Models.TINY, "--data", "no-such-text", "--out", home.resolve("p").toString()).expect(1);
+        assertTrue(r.err.contains("no data set or text file 'no-such-text'") && r.err.contains("wordnet-glosses"), r.err);
+        assertTrue(r.err.strip().lines().count() <= 2, r.err);
+    }
+
+    @Test
     void modelsRunGivesLogits() throws Exception {
         Path in = home.resolve("ids.safetensors");
         Path out = home.resolve("logits.safetensors");
