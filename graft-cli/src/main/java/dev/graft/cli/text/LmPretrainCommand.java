@@ -40,17 +40,8 @@ public final class LmPretrainCommand extends PrintingVerb {
     @Option(names = "--out", paramLabel = "DIR", description = "The folder to write (default: the catalogue folder of <arch>.graft_<data>).")
     Path out;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training blocks (default 1).")
-    Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Blocks a step (default 8).")
-    Integer batchSize;
-
-    @Option(names = "--block-size", paramLabel = "N", description = "Tokens a block (default 128, at most the model's n_positions).")
-    Integer blockSize;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "AdamW's peak learning rate (default 2e-3).")
-    Double lr;
+    @Mixin
+    LmTrainingOptions training;
 
     @Mixin
     OverwriteOption overwrite;
@@ -73,18 +64,7 @@ public final class LmPretrainCommand extends PrintingVerb {
             dataName = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         }
         LmFineTuner.Options o = LmPretrainer.defaults().withSeed(Globals.seed);
-        if (epochs != null) {
-            o = o.withEpochs(epochs);
-        }
-        if (batchSize != null) {
-            o = o.withBatchSize(batchSize);
-        }
-        if (blockSize != null) {
-            o = o.withBlockSize(blockSize);
-        }
-        if (lr != null) {
-            o = o.withLearningRate(lr);
-        }
+        o = training.apply(o);
         Path dir = overwrite.claim(out != null ? out : Weights.catalogueDir(model + "." + Pretrain.tagFor(dataName)), null);
         String recipe = "graft --seed " + o.seed() + " lm-pretrain --model " + model + " --data " + data
                 + (maxChars != null ? " --max-chars " + maxChars : "");
