@@ -83,7 +83,7 @@ class ShippedWeightsTest {
             if (m instanceof dev.graft.zoo.gpt2.Gpt2Model gpt) {
                 // Graft's GPT: transformers' config.json, float16 file read as float32; the licence and recipe from the catalogue.
                 assertEquals("apache-2.0", m.cfg().license());
-                assertTrue(m.cfg().provenance().get("recipe").toString().startsWith("graft lm-pretrain"), m.cfg().provenance().toString());
+                assertTrue(m.cfg().provenance().get("recipe").toString().startsWith("graft --seed 42 lm-pretrain --model gpt2_graft_small"), m.cfg().provenance().toString());
                 try (NDManager nd = NDManager.newBaseManager()) {
                     ai.djl.ndarray.NDArray logits = gpt.forwardTokens(null, nd.create(new long[] {464, 3290}).reshape(1, 2), null, null, false).get(1);
                     assertEquals(new Shape(1, 2, 50257), logits.getShape());

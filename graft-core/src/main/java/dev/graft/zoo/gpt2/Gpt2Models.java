@@ -76,7 +76,7 @@ public final class Gpt2Models implements ModelFamily {
                 null, null, null, base.classifier(), "apache-2.0", "trained by Graft on " + data,
                 Map.of("dataset", data, "notes", "weights trained by Graft, apache-2.0; the text is WordNet 3.1's glosses (WordNet licence, "
                         + "Princeton University), wordnet-topics' test definitions left out",
-                        "recipe", "graft lm-pretrain --model " + GRAFT_SMALL + " --data " + data + " --max-chars " + GRAFT_SMALL_CHARS))));
+                        "recipe", "graft --seed 42 lm-pretrain --model " + GRAFT_SMALL + " --data " + data + " --max-chars " + GRAFT_SMALL_CHARS))));
         Zoo.registerShippedWeights(new ShippedWeights(name, GRAFT_SMALL_SHIPPED));
     }
 
