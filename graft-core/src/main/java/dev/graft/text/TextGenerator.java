@@ -75,10 +75,7 @@ public final class TextGenerator implements AutoCloseable {
 
     /** As {@link #load(String)} with the tokenizer in {@code tokenizer} ({@link BpeTokenizer#open}); null for the default. */
     public static TextGenerator load(String name, Path tokenizer) {
-        GraftModel m = Zoo.create(name);
-        if (!(m instanceof Gpt2Model gpt2)) {
-            throw new GraftException(m.name() + " is not a language model", "give a GPT-2 model (graft models list 'gpt2*', or a folder with model_type gpt2)");
-        }
+        Gpt2Model gpt2 = model(name);
         if (tokenizer != null) {
             return new TextGenerator(gpt2, BpeTokenizer.open(tokenizer));
         }
@@ -93,6 +90,20 @@ public final class TextGenerator implements AutoCloseable {
             tok = BpeTokenizer.gpt2();
         }
         return new TextGenerator(gpt2, tok);
+    }
+
+    /**
+     * The GPT-2 a name stands for: a source ({@code local-dir:}, {@code hf-hub:}) with its weights, a
+     * catalogue tag ({@code gpt2_graft_small.graft_wordnet_glosses}) with the tag's weights, or an
+     * architecture with random ones.
+     */
+    public static Gpt2Model model(String name) {
+        boolean tag = !dev.graft.zoo.WeightsSources.hasPrefix(name) && name.contains(".");
+        GraftModel m = Zoo.create(name, dev.graft.zoo.CreateOptions.defaults().withPretrained(tag));
+        if (!(m instanceof Gpt2Model gpt2)) {
+            throw new GraftException(m.name() + " is not a language model", "give a GPT-2 model (graft models list 'gpt2*', or a folder with model_type gpt2)");
+        }
+        return gpt2;
     }
 
     public Gpt2Model model() {

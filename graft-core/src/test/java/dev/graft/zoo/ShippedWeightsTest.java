@@ -89,6 +89,11 @@ class ShippedWeightsTest {
                     assertEquals(new Shape(1, 2, 50257), logits.getShape());
                     assertTrue(logits.isInfinite().logicalOr(logits.isNaN()).none().getBoolean(), "finite logits");
                 }
+                // What generate and lm-finetune load by the tag's name: the shipped weights, not a random network.
+                dev.graft.zoo.gpt2.Gpt2Model byName = dev.graft.text.TextGenerator.model(name);
+                assertEquals(dir.toAbsolutePath(), byName.weightsDir());
+                assertTrue(byName.stateDict().get("transformer.wte.weight").getArray()
+                        .contentEquals(gpt.stateDict().get("transformer.wte.weight").getArray()));
                 continue;
             }
             assertEquals(10, m.cfg().labelNames().size());
