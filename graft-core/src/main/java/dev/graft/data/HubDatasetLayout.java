@@ -10,6 +10,7 @@ import dev.graft.data.io.ImageFiles;
 import dev.graft.data.io.ImageFolder;
 import dev.graft.data.io.ImageStack;
 import dev.graft.data.io.ParquetTables;
+import dev.graft.hub.protocol.DataFiles;
 import dev.graft.text.TextData;
 import dev.graft.text.TextFiles;
 import dev.graft.text.TextSource;
@@ -52,30 +53,18 @@ import java.util.Map;
  * }</pre>
  */
 public final class HubDatasetLayout {
-    /** The splits a repository may hold, with the words that name each in file and folder names. */
+    /** The splits a repository may hold (named in file and folder names as {@link DataFiles} reads them). */
     public enum Split {
-        TRAIN("train", "training"),
-        VALIDATION("validation", "valid", "val", "dev"),
-        TEST("test", "testing", "eval", "evaluation");
-
-        final List<String> words;
-
-        Split(String... words) {
-            this.words = List.of(words);
-        }
+        TRAIN, VALIDATION, TEST;
 
         /** The split's name in a card and a file name, e.g. {@code train}. */
         public String id() {
-            return words.get(0);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Split of(String name) {
-            for (Split s : values()) {
-                if (s.words.contains(name.toLowerCase(Locale.ROOT))) {
-                    return s;
-                }
-            }
-            return null;
+            String id = DataFiles.split(name);
+            return id == null ? null : valueOf(id.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -132,10 +121,7 @@ public final class HubDatasetLayout {
         }
         Map<String, Object> card = HubDatasetFiles.card(root);
         List<String> files = HubDatasetFiles.files(root);
-        Map<Split, List<String>> bySplit = HubDatasetFiles.fromConfigs(card, files);
-        if (bySplit.isEmpty()) {
-            bySplit = HubDatasetFiles.byConvention(files);
-        }
+        Map<Split, List<String>> bySplit = HubDatasetFiles.splits(card, files);
         if (bySplit.isEmpty()) {
             List<String> shown = files.size() > 8 ? files.subList(0, 8) : files;
             throw new GraftException("data set " + name + " has no split files: it holds " + (files.isEmpty() ? "no data files"
