@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
  * Writes a large image data set in Hugging Face's layout: ROWS noise RGB PNGs of SIDE x SIDE (noise does
  * not compress, so the Parquet is about ROWS * 3 * SIDE^2 bytes) in SHARDS train Parquet files
  * (data/train-0000k-of-0000n.parquet, image {bytes, path} + int64 label, 10 classes) and a card with
- * dataset_info. Rows are written as they are made: the generator holds one shard's database, not the data set.
+ * dataset_info, in row groups of 100 rows as datasets writes image data sets. Rows are written as they are made: the generator holds one shard's database, not the data set.
  *
  * usage: java -cp GRAFT_CLASSPATH ParquetImagesGen.java OUT_DIR ROWS SIDE SHARDS
  */
@@ -48,7 +48,7 @@ public final class ParquetImagesGen {
                         ps.execute();
                     }
                 }
-                st.execute("COPY t TO '" + file.toString().replace("'", "''") + "' (FORMAT parquet)");
+                st.execute("COPY t TO '" + file.toString().replace("'", "''") + "' (FORMAT parquet, ROW_GROUP_SIZE 100)");
             }
         }
         StringBuilder card = new StringBuilder("---\nlicense: cc0-1.0\ndataset_info:\n  features:\n  - name: image\n    dtype: image\n"

@@ -12,9 +12,7 @@ root="$PWD"
 rows="${1:-40000}"
 side="${2:-96}"
 heap="${3:-512m}"
-work="$(mktemp -d)"
-server_pid=""
-trap '[ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; }; rm -rf "$work"' EXIT
+source conformance/lib/serve-hub.sh   # $work, removed on exit with the server
 . bench/lib/app.sh
 private_app "$work/app"
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-SSE41}" GRAFT_HOME="$work/home"
@@ -25,10 +23,8 @@ cp="$work/app/graft.jar:$(ls "$work/app/lib/"*.jar | tr '\n' ':')"
 java -cp "$cp" bench/data/ParquetImagesGen.java "$work/noise" "$rows" "$side" 4
 parquet_mb="$(du -cm "$work/noise/data/"*.parquet | tail -1 | cut -f1)"
 
-graft hub serve --port 0 --data-dir "$work/hub" >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 120); do grep -q '^listening on ' "$work/serve.out" 2>/dev/null && break; sleep 1; done
-export GRAFT_ENDPOINT="$(sed -n 's/^listening on //p' "$work/serve.out")"
+serve_hub hub-parquet-rss --data-dir "$work/hub"
+export GRAFT_ENDPOINT="$url"
 export GRAFT_TOKEN="$(graft hub token create --user bench --write --data-dir "$work/hub" | tail -n 1)"
 graft --quiet hub push "$work/noise" bench/noise --type dataset >/dev/null
 

@@ -24,6 +24,9 @@ import java.util.List;
  * }</pre>
  */
 public final class ParquetTables {
+    /** Rows per row group of a file holding blobs (images): {@code datasets}' {@code PARQUET_ROW_GROUP_SIZE_FOR_IMAGE_DATASETS}. */
+    public static final int IMAGE_ROW_GROUP = 100;
+
     private ParquetTables() {}
 
     /**
@@ -157,8 +160,10 @@ public final class ParquetTables {
                 }
             }
             String kv = huggingface == null ? "" : ", KV_METADATA {huggingface: " + literal(huggingface) + "}";
+            // rows of images in row groups of IMAGE_ROW_GROUP rows, as datasets writes them, so a reader holds one small group at a time
+            String groups = columns.stream().anyMatch(d -> d.toUpperCase(java.util.Locale.ROOT).contains("BLOB")) ? ", ROW_GROUP_SIZE " + IMAGE_ROW_GROUP : "";
             try (Statement st = c.createStatement()) {
-                st.execute("COPY t TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd" + kv + ")");
+                st.execute("COPY t TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd" + groups + kv + ")");
             }
         } catch (SQLException e) {
             throw new GraftException("cannot write Parquet file " + out + ": " + firstLine(e.getMessage()), "check the folder is writable");
@@ -185,6 +190,10 @@ public final class ParquetTables {
         try (Statement st = c.createStatement()) {
             // results in the files' order without sorting them (DuckDB's default, relied on by read)
             st.execute("SET preserve_insertion_order = true");
+            if (streaming) {
+                // one scan thread: a streamed read holds one row group at a time, not one per core
+                st.execute("SET threads = 1");
+            }
             // local files only: no extension is fetched or loaded behind the user's back
             st.execute("SET autoinstall_known_extensions = false");
             st.execute("SET autoload_known_extensions = false");
