@@ -56,8 +56,16 @@ public final class DatasetViewer {
         this.blobs = blobs;
     }
 
-    /** A feature (column) and its type as the card or the file declares it, e.g. {@code label class_label (cat, dog)}. */
-    public record Feature(String name, String type) {}
+    /**
+     * A feature (column) and its type as the card or the file declares it, e.g. {@code label class_label (cat, dog)}.
+     *
+     * @param classNames a class label's names, by index (empty for other features)
+     */
+    public record Feature(String name, String type, List<String> classNames) {
+        Feature(String name, String type) {
+            this(name, type, List.of());
+        }
+    }
 
     /** A split of a config: its row count (null when unknown) and files. */
     public record SplitView(String config, String split, Long rows, List<String> files) {}
@@ -175,10 +183,17 @@ public final class DatasetViewer {
                 if (f instanceof Map<?, ?> m && m.get("name") != null) {
                     Object dtype = m.get("dtype");
                     Object cl = dtype instanceof Map<?, ?> d ? d.get("class_label") : m.get("class_label");
-                    String type = cl instanceof Map<?, ?> c && c.get("names") instanceof Map<?, ?> names ? "class_label (" + join(names.values()) + ")"
-                            : cl instanceof Map<?, ?> c2 && c2.get("names") instanceof List<?> list ? "class_label (" + join(list) + ")"
-                            : dtype == null ? "?" : dtype.toString();
-                    out.add(new Feature(m.get("name").toString(), type));
+                    List<String> names = new ArrayList<>();
+                    if (cl instanceof Map<?, ?> c && c.get("names") instanceof Map<?, ?> byIndex) {
+                        for (int i = 0; byIndex.containsKey(Integer.toString(i)) || byIndex.containsKey(i); i++) {
+                            Object n = byIndex.containsKey(Integer.toString(i)) ? byIndex.get(Integer.toString(i)) : byIndex.get(i);
+                            names.add(String.valueOf(n));
+                        }
+                    } else if (cl instanceof Map<?, ?> c && c.get("names") instanceof List<?> list) {
+                        list.forEach(n -> names.add(String.valueOf(n)));
+                    }
+                    String type = cl instanceof Map<?, ?> ? "class_label (" + join(names) + ")" : dtype == null ? "?" : dtype.toString();
+                    out.add(new Feature(m.get("name").toString(), type, names));
                 }
             }
         }
@@ -277,7 +292,7 @@ public final class DatasetViewer {
                 while (rs.next()) {
                     List<Cell> row = new ArrayList<>();
                     for (int i = 0; i < columns.size(); i++) {
-                        row.add(isImage(types.get(i)) ? image(rs.getBytes(i + 1)) : text(rs.getString(i + 1)));
+                        row.add(isImage(types.get(i)) ? image(rs.getBytes(i + 1)) : label(text(rs.getString(i + 1)), columns.get(i), features));
                     }
                     rows.add(row);
                 }
@@ -326,6 +341,21 @@ public final class DatasetViewer {
     }
 
     // ------------------------------------------------------------------ values
+
+    /** A class label's index shown with its declared name, e.g. {@code 3 (cat)}, as the Hub's viewer names labels. */
+    private static Cell label(Cell value, String column, List<Feature> features) {
+        for (Feature f : features) {
+            if (f.name().equals(column) && !f.classNames().isEmpty()) {
+                try {
+                    int i = Integer.parseInt(value.text());
+                    return i >= 0 && i < f.classNames().size() ? new Cell(i + " (" + f.classNames().get(i) + ")", null) : value;
+                } catch (NumberFormatException e) {
+                    return value;
+                }
+            }
+        }
+        return value;
+    }
 
     private static Cell text(String s) {
         return new Cell(s == null ? "" : s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + "…" : s, null);

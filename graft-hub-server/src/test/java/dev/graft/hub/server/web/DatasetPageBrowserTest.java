@@ -54,7 +54,7 @@ class DatasetPageBrowserTest {
                     assertEquals(8L, ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", t));
                 }
                 List<String> labels = driver.findElements(By.cssSelector("#preview tbody tr td:nth-child(2)")).stream().map(WebElement::getText).toList();
-                assertEquals(List.of("0", "1", "0", "1", "0", "1"), labels);
+                assertEquals(List.of("0 (even)", "1 (odd)", "0 (even)", "1 (odd)", "0 (even)", "1 (odd)"), labels, "class labels by name");
                 Path target = Path.of("target", "hub-dataset-page.png");
                 Files.createDirectories(target.getParent());
                 Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target,
