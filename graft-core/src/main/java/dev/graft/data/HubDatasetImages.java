@@ -33,6 +33,8 @@ final class HubDatasetImages {
         long[] rows = new long[64];
         int[] source = new int[64];
         final List<String> labels = new ArrayList<>();
+        /** Multi-column reads: each row's values of the label columns, in {@link #labelColumns} order. */
+        final List<Object[]> values = new ArrayList<>();
 
         void add(int src, long row, String label) {
             int n = labels.size();
@@ -55,6 +57,76 @@ final class HubDatasetImages {
         this.layout = layout;
         this.spec = spec;
         this.bad = BadRows.of(spec);
+    }
+
+    /** The label columns of a multi-column read, found in the first train file. */
+    private List<ParquetTables.Column> labelColumns;
+
+    /**
+     * Every split's images with the values of all label columns (ClassLabel and floating point columns
+     * but the image), row for row: the same two passes, bad rows and {@code --skip-bad} as {@link #read()}.
+     * A null cell is kept as null (a missing label).
+     */
+    Map<Split, HubDatasetLayout.ColumnImages> readColumns() {
+        Map<Split, HubDatasetLayout.ColumnImages> out = new EnumMap<>(Split.class);
+        for (SplitFiles sf : layout.splits().values()) {
+            if (sf.format() != HubDatasetLayout.Format.PARQUET) {
+                throw new GraftException("data set " + layout.name() + " holds " + sf.format().name().toLowerCase(java.util.Locale.ROOT)
+                        + " files (" + layout.rel(sf.files().get(0)) + "), not Parquet", "publish a multi-task set as Parquet with one column per task");
+            }
+            Rows r = new Rows();
+            for (Path file : sf.files()) {
+                List<ParquetTables.Column> cols = ParquetTables.columns(file);
+                ParquetTables.Column image = layout.column(cols, cols, spec.imageColumn(), "image", file, ParquetTables.Column::isImage,
+                        HubDatasetLayout.IMAGE_NAMES, "(a struct of bytes and path, as Hugging Face writes an Image feature)");
+                List<ParquetTables.Column> mine = cols.stream().filter(c -> !c.name().equals(image.name())
+                        && (layout.declaredClassNames(c.name()) != null || c.isFloat())).toList();
+                if (labelColumns == null) {
+                    if (mine.isEmpty()) {
+                        throw new GraftException(layout.rel(file) + " has no label columns (ClassLabel or float) beside '" + image.name()
+                                + "'; its columns: " + cols, "give each task a ClassLabel column (names in dataset_info.features) or a float column");
+                    }
+                    labelColumns = mine;
+                } else if (!mine.stream().map(ParquetTables.Column::name).toList().equals(labelColumns.stream().map(ParquetTables.Column::name).toList())) {
+                    throw new GraftException(layout.rel(file) + " has label columns " + mine + ", not " + labelColumns + " as the first file",
+                            "give every file the same columns");
+                }
+                int src = r.sources.size();
+                r.sources.add(file);
+                r.imageColumns.add(image.name());
+                List<String> exprs = new ArrayList<>();
+                exprs.add(HubDatasetLayout.quote(image.name()) + ".bytes IS NULL");
+                labelColumns.forEach(c -> exprs.add(HubDatasetLayout.quote(c.name())));
+                ParquetTables.read(file, exprs, (row, rs) -> {
+                    String at = layout.rel(file) + " row " + row;
+                    try {
+                        if (rs.getBoolean(1)) {
+                            throw new GraftException(at + " has no image bytes in column '" + image.name() + "'", "give every row its image's bytes");
+                        }
+                        Object[] v = new Object[labelColumns.size()];
+                        for (int c = 0; c < v.length; c++) {
+                            v[c] = rs.getObject(c + 2);
+                        }
+                        r.add(src, row, "");
+                        r.values.add(v);
+                    } catch (GraftException e) {
+                        bad.skip(e);
+                    }
+                });
+            }
+            int[] index = new int[r.labels.size()];
+            int[] kept = new int[index.length];
+            ImageData d = images(layout.name() + "/" + sf.split().id(), r, index, List.of("row"), sf.format(), kept);
+            Object[][] values = new Object[labelColumns.size()][d.size()];
+            for (int k = 0; k < d.size(); k++) {
+                for (int c = 0; c < values.length; c++) {
+                    values[c][k] = r.values.get(kept[k])[c];
+                }
+            }
+            out.put(sf.split(), new HubDatasetLayout.ColumnImages(d, labelColumns, values));
+        }
+        bad.report();
+        return out;
     }
 
     /** Every split as images (the repository's splits; validation and test are carved by the caller). */
@@ -84,7 +156,7 @@ final class HubDatasetImages {
         for (Map.Entry<Split, Rows> e : rows.entrySet()) {
             Rows r = e.getValue();
             int[] index = layout.indices(labelColumn, names, r.labels, i -> where(r, i), bad);
-            out.put(e.getKey(), images(layout.name() + "/" + e.getKey().id(), r, index, names, layout.splits().get(e.getKey()).format()));
+            out.put(e.getKey(), images(layout.name() + "/" + e.getKey().id(), r, index, names, layout.splits().get(e.getKey()).format(), null));
         }
         bad.report();
         return out;
@@ -177,7 +249,8 @@ final class HubDatasetImages {
 
     // ------------------------------------------------------------------ pass 2: images
 
-    private ImageData images(String name, Rows r, int[] index, List<String> names, HubDatasetLayout.Format format) {
+    /** The images of the rows {@code index} keeps; {@code rowOf} (when not null) gets each image's row in {@code r}. */
+    private ImageData images(String name, Rows r, int[] index, List<String> names, HubDatasetLayout.Format format, int[] rowOf) {
         int kept = (int) Arrays.stream(index).filter(i -> i >= 0).count();
         int[] size = spec.size();
         ImageStack.Builder b = new ImageStack.Builder(name, kept, size, spec.text() + "?size=HxW");
@@ -198,7 +271,7 @@ final class HubDatasetImages {
                             return;
                         }
                         String at = layout.rel(file) + " row " + row;
-                        add(b, labels, index[i], () -> ImageFiles.read(ParquetTables.bytes(rs, 1), at, size == null ? 0 : size[0], size == null ? 0 : size[1]), at);
+                        add(b, labels, index[i], () -> ImageFiles.read(ParquetTables.bytes(rs, 1), at, size == null ? 0 : size[0], size == null ? 0 : size[1]), at, rowOf, i);
                         progress.step(1);
                     });
                 }
@@ -206,7 +279,7 @@ final class HubDatasetImages {
                 for (int i = 0; i < index.length; i++) {
                     if (index[i] >= 0) {
                         Path p = r.sources.get(r.source[i]);
-                        add(b, labels, index[i], () -> size != null ? ImageFiles.read(p, size[0], size[1]) : ImageFiles.read(p), layout.rel(p));
+                        add(b, labels, index[i], () -> size != null ? ImageFiles.read(p, size[0], size[1]) : ImageFiles.read(p), layout.rel(p), rowOf, i);
                         progress.step(1);
                     }
                 }
@@ -225,11 +298,14 @@ final class HubDatasetImages {
         Pixels get() throws java.sql.SQLException;
     }
 
-    private void add(ImageStack.Builder b, int[] labels, int label, ImageSource image, String where) {
+    private void add(ImageStack.Builder b, int[] labels, int label, ImageSource image, String where, int[] kept, int row) {
         try {
             int n = b.size();
             b.add(image.get(), where);
             labels[n] = label;
+            if (kept != null) {
+                kept[n] = row;
+            }
         } catch (GraftException e) {
             bad.skip(e);
         } catch (java.sql.SQLException e) {

@@ -180,6 +180,24 @@ public final class HubDatasetLayout {
         return new DataSplits(train, val, test);
     }
 
+    /**
+     * A split's images with the values of its label columns, row for row.
+     *
+     * @param images the decoded images (their single class label means nothing)
+     * @param columns the label columns: ClassLabel ({@link #declaredClassNames} not null) or floating point
+     * @param values {@code values[c][i]}: column {@code c}'s cell of image {@code i} (a number, a string, or null where missing)
+     */
+    public record ColumnImages(ImageData images, List<ParquetTables.Column> columns, Object[][] values) {}
+
+    /**
+     * The repository's splits (nothing carved) as images with the values of every label column, for
+     * multi-task training: streamed in the same two passes as {@link #images}, with the same bad-row
+     * messages and {@code skip-bad}.
+     */
+    public Map<Split, ColumnImages> imagesWithColumns(DataSpec spec) {
+        return new HubDatasetImages(this, spec).readColumns();
+    }
+
     // ------------------------------------------------------------------ texts
 
     /** A text source over a {@code hf-hub:datasets/...} spec: the repository is pulled when it is loaded. */

@@ -49,6 +49,11 @@ public final class ParquetTables {
         }
 
         /** Whether it holds text. */
+        /** Whether it holds floating point numbers (a float32 or float64 {@code Value}). */
+        public boolean isFloat() {
+            return List.of("FLOAT", "DOUBLE", "REAL").contains(type.toUpperCase(java.util.Locale.ROOT));
+        }
+
         public boolean isText() {
             return type.equalsIgnoreCase("VARCHAR");
         }
