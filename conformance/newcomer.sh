@@ -279,7 +279,28 @@ run 'test top-1 [0-9.]+%' \
   graft finetune --model small_cnn.graft_mnist --data hf-hub:datasets/alice/digits --strategy head --epochs 5
 grep -q "$digits_top1" "$out" || fail "from the hub it did not reach the $digits_top1 of --data digits"
 run '^image +1x8x8 ' env GRAFT_HUB_OFFLINE=1 "$root/graft" data info hf-hub:datasets/alice/digits
+run '^train +1438$' graft --skip-bad data info hf-hub:datasets/alice/digits
 run '^pushed wordnet-topics-small to .* \(train [0-9]+, validation [0-9]+, test [0-9]+' graft data push wordnet-topics-small alice/wordnet-topics-small
+run '^\{"default":\{"train":\[".*/api/datasets/alice/digits/parquet/default/train/0\.parquet"\]' \
+  curl -s "$GRAFT_ENDPOINT/api/datasets/alice/digits/parquet"
+run '^head on wordnet-topics-small: test accuracy [0-9.]+%' \
+  graft text-finetune --data wordnet-topics-small --strategy head --epochs 1 --out runs/topics-builtin
+topics_builtin="$(grep -ohE 'test accuracy [0-9.]+% \([0-9]+ texts\)' "$out" | head -1)"
+run '^head on hf-hub:datasets/alice/wordnet-topics-small: test accuracy [0-9.]+%' \
+  graft text-finetune --data hf-hub:datasets/alice/wordnet-topics-small --strategy head --epochs 1 --out runs/topics-hub
+grep -qF "$topics_builtin" "$out" || fail "from the hub it did not reach the $topics_builtin of --data wordnet-topics-small"
+run '/datasets/alice/photos$' graft hub create alice/photos --type dataset
+mkdir -p photos-repo/train && cp -r photos/three photos/seven photos-repo/train/
+run '^pushed 6 files' graft hub push photos-repo alice/photos --type dataset
+run '^alice/photos ' graft hub ls --type dataset --search photo
+run 'test top-1 [0-9.]+%' graft finetune --model small_cnn --data 'hf-hub:datasets/alice/photos?size=28x28' --strategy scratch --epochs 1
+mkdir -p topics
+printf '%s\n' '{"text": "a cat", "label": "animal"}' '{"text": "a saw", "label": "tool"}' '{"text": "a dog", "label": "animal"}' \
+  '{"text": "a drill", "label": "tool"}' '{"text": "a cow", "label": "animal"}' '{"text": "an axe", "label": "tool"}' > topics/train.jsonl
+printf '%s\n' '{"text": "a hen", "label": "animal"}' '{"text": "a wrench", "label": "tool"}' > topics/test.jsonl
+run '^pushed 2 files' graft hub push topics alice/topics --type dataset
+run 'test accuracy [0-9.]+%' graft text-finetune --data hf-hub:datasets/alice/topics --strategy head --epochs 1 --out runs/topics-jsonl
+run '^alice/digits +' graft hub ls --type dataset
 run '^deleted alice/mnist-resnet$' graft hub rm alice/mnist-resnet --yes
 run '^deleted [0-9]+ unreferenced objects' graft hub gc --data-dir hub-data
 run '^revoked 1 token named token of alice$' graft hub token revoke --user alice --name token --data-dir hub-data

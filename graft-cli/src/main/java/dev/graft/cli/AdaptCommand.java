@@ -11,6 +11,7 @@ import dev.graft.engine.Engines;
 import dev.graft.progress.Output;
 import dev.graft.util.Json;
 import dev.graft.zoo.GraftModel;
+import dev.graft.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -73,7 +74,8 @@ public final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long seed = Globals.seed;
-        Path dir = overwrite.claim(out != null ? out : Path.of("runs", String.format(Locale.ROOT, "adapt-%s-%s-%s-s%d", method, source, target, seed)), null);
+        Path dir = overwrite.claim(out != null ? out
+                : RunDirectory.defaultDir(String.format(Locale.ROOT, "adapt-%s-%s-%s-s%d", method, source, target, seed)), null);
         AdaptOptions options = AdaptOptions.defaults().withEpochs(epochs).withIterationsPerEpoch(iterations).withBatchSize(batchSize)
                 .withLearningRate(lr).withClipGradient(clipGrad).withSeed(seed);
         if (tradeoff != null) {

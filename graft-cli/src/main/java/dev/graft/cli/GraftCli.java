@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
+import dev.graft.data.BadRows;
 import dev.graft.engine.EngineNumerics;
 import dev.graft.engine.Engines;
 import dev.graft.hub.protocol.HubProtocolException;
@@ -65,6 +66,12 @@ public final class GraftCli extends VerbGroup {
         Globals.seed = s;
     }
 
+    @Option(names = "--skip-bad", scope = ScopeType.INHERIT,
+            description = "Leave bad rows of hub data sets out (counted and reported) instead of stopping at the first.")
+    void skipBad(boolean s) {
+        BadRows.skipByDefault(s);
+    }
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     void debug(boolean d) {
         Globals.debug = d;
@@ -97,6 +104,7 @@ public final class GraftCli extends VerbGroup {
         Output.configure(false, false);
         Globals.seed = Globals.DEFAULT_SEED;
         Globals.debug = false;
+        BadRows.skipByDefault(false);
         CommandLine cl = new CommandLine(new GraftCli());
         cl.setExecutionExceptionHandler(GraftCli::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

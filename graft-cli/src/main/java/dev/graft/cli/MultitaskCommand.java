@@ -33,7 +33,7 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--pretrained", description = "Load the backbone's pretrained weights (for arch.tag names).")
     boolean pretrained;
 
-    @Option(names = "--data", defaultValue = "multimnist", description = "Multi-task data set: multimnist, mnist-tasks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "multimnist", description = "Multi-task data set: multimnist, mnist-tasks, or hf-hub:datasets/owner/name (one task per ClassLabel or float column) (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--weighting", defaultValue = MultiTask.DEFAULT_WEIGHTING, description = "ew, uw, dwa, gradnorm or pcgrad (default: ${DEFAULT-VALUE}).")
@@ -63,7 +63,7 @@ public final class MultitaskCommand implements Callable<Integer> {
     @Option(names = "--val-limit", defaultValue = "" + MultiTask.DEFAULT_VALIDATION_LIMIT, description = "Validation images evaluated each epoch (default: ${DEFAULT-VALUE}).")
     int valLimit;
 
-    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Train only these tasks, e.g. digit,parity.")
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Train only these tasks (label columns of a hub data set), e.g. digit,parity.")
     List<String> tasks;
 
     @Option(names = "--label-fraction", paramLabel = "TASK=F", description = "TASK=F keeps task TASK's labels on a fraction F of the training images.")

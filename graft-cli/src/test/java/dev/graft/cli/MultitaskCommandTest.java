@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class MultitaskCommandTest {
@@ -28,7 +29,15 @@ class MultitaskCommandTest {
 
         @Override
         public MultiTaskSplits load(long seed) {
-            return new MultiTaskSplits(make(48, 1), make(8, 2), make(16, 3));
+            return load(seed, dev.graft.data.Splits.DEFAULT_VALIDATION_FRACTION);
+        }
+
+        /** 56 training images, a stratified {@code validationFraction} of them for validation, 16 test images. */
+        @Override
+        public MultiTaskSplits load(long seed, double validationFraction) {
+            MultiTaskData all = make(56, 1);
+            int[][] p = all.stratifiedIndices(validationFraction, seed);
+            return new MultiTaskSplits(all.subset("toy/train", p[0]), all.subset("toy/validation", p[1]), make(16, 3));
         }
 
         static MultiTaskData make(int n, long seed) {
@@ -39,15 +48,21 @@ class MultitaskCommandTest {
                 int side = rnd.nextInt(2);
                 double sum = 0;
                 for (int p = 0; p < 144; p++) {
-                    float v = (float) (rnd.nextDouble() * ((p % 12 < 6) == (side == 0) ? 1 : 0.2));
+                    // whole steps of 1/255, which a PNG of a pushed data set holds exactly
+                    float v = Math.round(rnd.nextDouble() * ((p % 12 < 6) == (side == 0) ? 1 : 0.2) * 255) / 255f;
                     px[i * 144 + p] = v;
                     sum += v;
                 }
                 y[0][i] = side;
                 y[1][i] = (float) (sum / 144);
             }
+            boolean[][] present = new boolean[2][n];
+            for (int i = 0; i < n; i++) {
+                present[0][i] = true;
+                present[1][i] = i % 5 != 0; // "mass" is missing on every fifth image
+            }
             return new MultiTaskData("toy", 1, 12, 12, px,
-                    List.of(TaskSpec.classification("bright", List.of("left", "right")), TaskSpec.regression("mass")), y, null);
+                    List.of(TaskSpec.classification("bright", List.of("left", "right")), TaskSpec.regression("mass")), y, present);
         }
     }
 
@@ -69,6 +84,55 @@ class MultitaskCommandTest {
         assertEquals("regression", cfg.get("tasks").get(1).get("kind").asText());
         assertTrue(Files.readString(tmp.resolve("README.md")).contains("heads.mass"));
         assertTrue(Files.isRegularFile(tmp.resolve("curves.png")));
+    }
+
+    @RegisterExtension
+    final TrainingSandbox box = new TrainingSandbox();
+
+    @Test
+    void aPushedMultiTaskSetTrainsFromTheHubWithTheNumbersOfTheBuiltInName(@TempDir Path tmp) throws Exception {
+        try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
+            box.useHub(server.url(), server.token("alice", true));
+            CliRun pushed = CliRun.run("--json", "data", "push", "toy-multitask", "alice/toy-tasks");
+            assertEquals(0, pushed.code, pushed.err);
+            JsonNode splits = Json.MAPPER.readTree(pushed.out).get("splits");
+            assertEquals(56, splits.get("train").asInt());
+            assertEquals(16, splits.get("test").asInt());
+            String hub = "hf-hub:datasets/alice/toy-tasks";
+
+            MultiTaskSplits local = MultiTaskDatasets.load("toy-multitask", 4);
+            MultiTaskSplits remote = MultiTaskDatasets.load(hub, 4);
+            assertEquals(local.train().tasks(), remote.train().tasks(), "ClassLabel bright with its names, float mass");
+            for (MultiTaskData[] pair : new MultiTaskData[][] {{local.train(), remote.train()}, {local.validation(), remote.validation()},
+                {local.test(), remote.test()}}) {
+                assertEquals(pair[0].size(), pair[1].size());
+                assertEquals(pair[0].labelledCount(1), pair[1].labelledCount(1), "null cells are missing labels");
+                for (int i = 0; i < pair[0].size(); i++) {
+                    assertEquals(pair[0].target(0, i), pair[1].target(0, i));
+                    assertEquals(pair[0].hasLabel(1, i), pair[1].hasLabel(1, i));
+                }
+            }
+
+            List<JsonNode> runs = new java.util.ArrayList<>();
+            for (String data : List.of("toy-multitask", hub)) {
+                CliRun r = CliRun.run("--seed", "4", "--json", "multitask", "--model", "small_cnn", "--data", data,
+                        "--epochs", "1", "--batch-size", "16", "--out", tmp.resolve("run" + runs.size()).toString());
+                assertEquals(0, r.code, r.err);
+                runs.add(Json.MAPPER.readTree(r.out).get("metrics"));
+            }
+            assertEquals(runs.get(0), runs.get(1));
+            assertTrue(runs.get(1).has("bright") && runs.get(1).has("mass"), runs.get(1).toString());
+
+            CliRun one = CliRun.run("--seed", "4", "--json", "multitask", "--model", "small_cnn", "--data", hub, "--tasks", "mass",
+                    "--epochs", "1", "--batch-size", "16", "--out", tmp.resolve("mass").toString());
+            assertEquals(0, one.code, one.err);
+            assertEquals(1, Json.MAPPER.readTree(one.out).get("metrics").size());
+
+            CliRun bad = CliRun.run("multitask", "--data", hub, "--tasks", "bright,size", "--epochs", "1", "--out", tmp.resolve("bad").toString());
+            assertEquals(1, bad.code);
+            assertEquals("error: data set '" + hub + "/train' has no task 'size' (its tasks are bright, mass)", bad.err.strip().lines()
+                    .findFirst().orElse(""));
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  *       {@code shape=CxHxW}, {@code max}, {@code size=HxW}, {@code header=true|false}, {@code max-classes=N}, {@code test}, {@code val};
  *   <li>{@code hf-hub:datasets/owner/name[@revision]} a data set repository on the hub, laid out as
  *       Hugging Face's (see {@link HubDatasetLayout}); options {@code size}, {@code test}, {@code val},
- *       {@code label}, {@code image}, {@code text} (column names).
+ *       {@code label}, {@code image}, {@code text} (column names), {@code skip-bad=true} (see {@link BadRows}).
  * </ul>
  * {@code test} is the fraction held out as test when the data has no test split (default 0.2,
  * always with the fixed seed {@link Splits#FIXED_TEST_SEED}); {@code val} the validation fraction
@@ -47,7 +47,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         FOLDER(Set.of("size", "test", "val")),
         IDX(Set.of("test", "val")),
         CSV(Set.of("label", "shape", "max", "size", "header", "test", "val", "max-classes")),
-        HUB(Set.of("size", "test", "val", "label", "image", "text"));
+        HUB(Set.of("size", "test", "val", "label", "image", "text", "skip-bad"));
 
         private final Set<String> keys;
 
@@ -130,6 +130,7 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         spec.shape();
         spec.maxValue();
         spec.header();
+        spec.skipBad();
         spec.maxClasses();
         spec.testFraction();
         spec.validationFraction();
@@ -191,12 +192,21 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
 
     /** {@code header=true|false}, or null (recognise it). */
     public Boolean header() {
-        String s = options.get("header");
+        return bool("header");
+    }
+
+    /** {@code skip-bad=true|false} (hub data sets: leave bad rows out and report them, see {@link BadRows}), or null for the default. */
+    public Boolean skipBad() {
+        return bool("skip-bad");
+    }
+
+    private Boolean bool(String key) {
+        String s = options.get(key);
         if (s == null) {
             return null;
         }
         if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
-            throw new GraftException("header '" + s + "' in '" + text + "' is not true or false", "write header=true or header=false");
+            throw new GraftException(key + " '" + s + "' in '" + text + "' is not true or false", "write " + key + "=true or " + key + "=false");
         }
         return Boolean.parseBoolean(s);
     }

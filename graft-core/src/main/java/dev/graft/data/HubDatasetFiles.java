@@ -7,15 +7,14 @@ import dev.graft.data.HubDatasetLayout.Split;
 import dev.graft.data.HubDatasetLayout.SplitFiles;
 import dev.graft.data.io.ImageFolder;
 import dev.graft.data.io.ParquetTables;
+import dev.graft.hub.protocol.DataFiles;
 import dev.graft.hub.protocol.HubProtocolException;
 import dev.graft.hub.protocol.ModelCardData;
 import dev.graft.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -135,83 +134,25 @@ final class HubDatasetFiles {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<Split, List<String>> fromConfigs(Map<String, Object> card, List<String> files) {
+    /**
+     * The files of each split of the config a reader trains on ({@link DataFiles#defaultConfig}): the card's
+     * {@code configs: data_files}, else the naming conventions; splits other than train, validation and test are left out.
+     */
+    static Map<Split, List<String>> splits(Map<String, Object> card, List<String> files) {
+        Map<String, List<String>> byName;
+        try {
+            byName = DataFiles.defaultConfig(card, files);
+        } catch (HubProtocolException e) {
+            throw new GraftException(e.getMessage(), e.fix());
+        }
         Map<Split, List<String>> out = new EnumMap<>(Split.class);
-        if (!(card.get("configs") instanceof List<?> configs) || configs.isEmpty()) {
-            return out;
-        }
-        Object config = configs.stream().<Object>map(o -> o).filter(o -> o instanceof Map<?, ?> m && "default".equals(m.get("config_name")))
-                .findFirst().orElse(configs.get(0));
-        Object dataFiles = config instanceof Map<?, ?> m ? m.get("data_files") : null;
-        if (dataFiles instanceof String || dataFiles instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String) {
-            out.put(Split.TRAIN, matching(files, dataFiles));
-        } else if (dataFiles instanceof List<?> entries) {
-            for (Object e : entries) {
-                if (e instanceof Map<?, ?> entry && entry.get("split") != null) {
-                    Split s = Split.of(entry.get("split").toString());
-                    if (s != null) {
-                        out.put(s, matching(files, entry.get("path")));
-                    }
-                }
-            }
-        }
-        out.values().removeIf(List::isEmpty);
-        return out;
-    }
-
-    static List<String> matching(List<String> files, Object patterns) {
-        List<String> globs = patterns instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(patterns));
-        List<String> out = new ArrayList<>();
-        for (String g : globs) {
-            PathMatcher m;
-            try {
-                m = FileSystems.getDefault().getPathMatcher("glob:" + g);
-            } catch (IllegalArgumentException e) { // PatternSyntaxException included
-                throw new GraftException("README.md configs: the data_files path '" + g + "' is not a glob pattern",
-                        "write e.g. path: data/train-*");
-            }
-            files.stream().filter(f -> m.matches(Path.of(f)) && !out.contains(f)).forEach(out::add);
-        }
-        return out;
-    }
-
-    static Map<Split, List<String>> byConvention(List<String> files) {
-        Map<Split, List<String>> out = new EnumMap<>(Split.class);
-        for (String f : files) {
-            String[] c = f.split("/");
-            Split s;
-            if (c.length == 1) {
-                s = splitWord(stem(c[0]));
-            } else {
-                s = splitWord(c[0]);
-                if (s == null && c[0].equals("data")) {
-                    s = splitWord(c.length > 2 ? c[1] : stem(c[1]));
-                }
-            }
+        byName.forEach((name, list) -> {
+            Split s = Split.of(name);
             if (s != null) {
-                out.computeIfAbsent(s, k -> new ArrayList<>()).add(f);
+                out.merge(s, list, (a, b) -> Stream.concat(a.stream(), b.stream()).distinct().toList());
             }
-        }
+        });
         return out;
-    }
-
-    /** The split a file or folder name stands for: a split word alone or followed by {@code - _ . } or a digit. */
-    static Split splitWord(String component) {
-        String c = component.toLowerCase(Locale.ROOT);
-        for (Split s : Split.values()) {
-            for (String w : s.words) {
-                if (c.equals(w) || c.startsWith(w) && "-_. 0123456789".indexOf(c.charAt(w.length())) >= 0) {
-                    return s;
-                }
-            }
-        }
-        return null;
-    }
-
-    static String stem(String file) {
-        int dot = file.indexOf('.');
-        return dot < 0 ? file : file.substring(0, dot);
     }
 
     static SplitFiles splitFiles(Path root, Split split, List<String> files, String name) {
@@ -223,7 +164,7 @@ final class HubDatasetFiles {
         if (!images.isEmpty()) {
             String first = images.get(0);
             String[] c = first.split("/");
-            Path dir = root.resolve(c[0].equals("data") && c.length > 2 && splitWord(c[0]) == null ? c[0] + "/" + c[1] : c[0]);
+            Path dir = root.resolve(c[0].equals("data") && c.length > 2 && DataFiles.splitWord(c[0]) == null ? c[0] + "/" + c[1] : c[0]);
             return new SplitFiles(split, Format.IMAGE_FOLDER, List.of(dir));
         }
         List<Path> jsonl = files.stream().filter(f -> ext(f).equals("jsonl") || ext(f).equals("json")).map(root::resolve).toList();

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.graft.GraftException;
 import dev.graft.data.io.CsvImages;
-import dev.graft.data.io.ImageFiles;
-import dev.graft.data.io.ImageFolder;
-import dev.graft.data.io.ImageStack;
 import dev.graft.data.io.ParquetTables;
+import dev.graft.hub.protocol.DataFiles;
 import dev.graft.text.TextData;
 import dev.graft.text.TextFiles;
 import dev.graft.text.TextSource;
@@ -52,30 +50,18 @@ import java.util.Map;
  * }</pre>
  */
 public final class HubDatasetLayout {
-    /** The splits a repository may hold, with the words that name each in file and folder names. */
+    /** The splits a repository may hold (named in file and folder names as {@link DataFiles} reads them). */
     public enum Split {
-        TRAIN("train", "training"),
-        VALIDATION("validation", "valid", "val", "dev"),
-        TEST("test", "testing", "eval", "evaluation");
-
-        final List<String> words;
-
-        Split(String... words) {
-            this.words = List.of(words);
-        }
+        TRAIN, VALIDATION, TEST;
 
         /** The split's name in a card and a file name, e.g. {@code train}. */
         public String id() {
-            return words.get(0);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Split of(String name) {
-            for (Split s : values()) {
-                if (s.words.contains(name.toLowerCase(Locale.ROOT))) {
-                    return s;
-                }
-            }
-            return null;
+            String id = DataFiles.split(name);
+            return id == null ? null : valueOf(id.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -90,9 +76,9 @@ public final class HubDatasetLayout {
     public record SplitFiles(Split split, Format format, List<Path> files) {}
 
     /** Names that mark a column by what it holds. */
-    private static final List<String> LABEL_NAMES = List.of("label", "labels", "class", "category", "intent", "target");
+    static final List<String> LABEL_NAMES = List.of("label", "labels", "class", "category", "intent", "target");
     private static final List<String> TEXT_NAMES = List.of("text", "sentence", "content", "review", "document", "utterance", "question");
-    private static final List<String> IMAGE_NAMES = List.of("image", "img", "picture", "photo");
+    static final List<String> IMAGE_NAMES = List.of("image", "img", "picture", "photo");
     private static final String EXPECTED = "expected train*/test*/validation* files or folders (e.g. data/train-00000-of-00001.parquet,"
             + " train.csv, train.jsonl, train/<class>/*.png) or configs: data_files in README.md";
     private static final CsvMapper CSV = new CsvMapper();
@@ -132,10 +118,7 @@ public final class HubDatasetLayout {
         }
         Map<String, Object> card = HubDatasetFiles.card(root);
         List<String> files = HubDatasetFiles.files(root);
-        Map<Split, List<String>> bySplit = HubDatasetFiles.fromConfigs(card, files);
-        if (bySplit.isEmpty()) {
-            bySplit = HubDatasetFiles.byConvention(files);
-        }
+        Map<Split, List<String>> bySplit = HubDatasetFiles.splits(card, files);
         if (bySplit.isEmpty()) {
             List<String> shown = files.size() > 8 ? files.subList(0, 8) : files;
             throw new GraftException("data set " + name + " has no split files: it holds " + (files.isEmpty() ? "no data files"
@@ -158,6 +141,11 @@ public final class HubDatasetLayout {
         return new HubDatasetLayout(root, name, splits, classLabels, dtypes);
     }
 
+    /** The repository's name, which names its splits ({@code NAME/train}). */
+    String name() {
+        return name;
+    }
+
     /** The splits found, train first. */
     public Map<Split, SplitFiles> splits() {
         return splits;
@@ -170,42 +158,12 @@ public final class HubDatasetLayout {
 
     // ------------------------------------------------------------------ images
 
-    /** The splits as images; validation comes from the repository or is carved from train with {@code seed}. */
+    /**
+     * The splits as images; validation comes from the repository or is carved from train with {@code seed}.
+     * The rows stream from the files ({@link HubDatasetImages}): memory holds the decoded pixels only.
+     */
     public DataSplits images(DataSpec spec, long seed, double validationFraction) {
-        Map<Split, List<Object>> raw = new EnumMap<>(Split.class);
-        Map<Split, List<String>> labels = new EnumMap<>(Split.class);
-        Map<Split, List<String>> where = new EnumMap<>(Split.class);
-        String labelColumn = null;
-        for (SplitFiles sf : splits.values()) {
-            List<Object> images = new ArrayList<>();
-            List<String> lb = new ArrayList<>();
-            List<String> wh = new ArrayList<>();
-            switch (sf.format()) {
-                case PARQUET -> labelColumn = parquetImages(sf, spec, images, lb, wh);
-                case IMAGE_FOLDER -> labelColumn = folderImages(sf, spec, images, lb, wh);
-                default -> throw new GraftException("data set " + name + " holds " + sf.format().name().toLowerCase(Locale.ROOT)
-                        + " files (" + rel(sf.files().get(0)) + "), not images", "train a text model on it (text-finetune --data "
-                        + spec.text() + "), or publish images as Parquet or image folders");
-            }
-            raw.put(sf.split(), images);
-            labels.put(sf.split(), lb);
-            where.put(sf.split(), wh);
-        }
-        List<String> names = classNames(labelColumn, labels, where);
-        Map<Split, ImageData> data = new EnumMap<>(Split.class);
-        int[] size = spec.size();
-        for (Split s : raw.keySet()) {
-            List<Object> images = raw.get(s);
-            List<String> wh = where.get(s);
-            int[] lb = indices(labelColumn, names, labels.get(s), wh);
-            data.put(s, ImageStack.stack(name + "/" + s.id(), images.size(), i -> {
-                Object im = images.get(i);
-                if (im instanceof Path p) {
-                    return size != null ? ImageFiles.read(p, size[0], size[1]) : ImageFiles.read(p);
-                }
-                return ImageFiles.read((byte[]) im, wh.get(i), size == null ? 0 : size[0], size == null ? 0 : size[1]);
-            }, wh::get, lb, names, size, spec.text() + "?size=HxW"));
-        }
+        Map<Split, ImageData> data = new HubDatasetImages(this, spec).read();
         ImageData train = data.get(Split.TRAIN);
         ImageData test = data.get(Split.TEST);
         ImageData val = data.get(Split.VALIDATION);
@@ -222,70 +180,22 @@ public final class HubDatasetLayout {
         return new DataSplits(train, val, test);
     }
 
-    private String parquetImages(SplitFiles sf, DataSpec spec, List<Object> images, List<String> labels, List<String> where) {
-        String labelColumn = null;
-        for (Path file : sf.files()) {
-            List<ParquetTables.Column> cols = ParquetTables.columns(file);
-            ParquetTables.Column image = column(cols, cols, spec.imageColumn(), "image", file, ParquetTables.Column::isImage, IMAGE_NAMES,
-                    "(a struct of bytes and path, as Hugging Face writes an Image feature)");
-            ParquetTables.Column label = labelColumn(cols, spec, file, image.name());
-            labelColumn = label.name();
-            ParquetTables.read(file, List.of(quote(image.name()) + ".bytes", quote(label.name())), (row, rs) -> {
-                String at = rel(file) + " row " + row;
-                byte[] b = ParquetTables.bytes(rs, 1);
-                if (b == null) {
-                    throw new GraftException(at + " has no image bytes in column '" + image.name() + "'", "give every row its image's bytes");
-                }
-                images.add(b);
-                labels.add(labelText(rs.getObject(2), at, label.name()));
-                where.add(at);
-            });
-        }
-        return labelColumn;
-    }
+    /**
+     * A split's images with the values of its label columns, row for row.
+     *
+     * @param images the decoded images (their single class label means nothing)
+     * @param columns the label columns: ClassLabel ({@link #declaredClassNames} not null) or floating point
+     * @param values {@code values[c][i]}: column {@code c}'s cell of image {@code i} (a number, a string, or null where missing)
+     */
+    public record ColumnImages(ImageData images, List<ParquetTables.Column> columns, Object[][] values) {}
 
-    private String folderImages(SplitFiles sf, DataSpec spec, List<Object> images, List<String> labels, List<String> where) {
-        Path dir = sf.files().get(0);
-        Path meta = Files.isRegularFile(dir.resolve("metadata.csv")) ? dir.resolve("metadata.csv")
-                : Files.isRegularFile(dir.resolve("metadata.jsonl")) ? dir.resolve("metadata.jsonl") : null;
-        if (meta == null) {
-            for (String c : ImageFolder.classFolders(dir)) {
-                for (Path p : ImageFolder.imagesIn(dir.resolve(c))) {
-                    images.add(p);
-                    labels.add(c);
-                    where.add(rel(p));
-                }
-            }
-            if (images.isEmpty()) {
-                throw new GraftException("image folder " + rel(dir) + " holds no images", "put them in one folder per class");
-            }
-            return "label";
-        }
-        List<Row> rows = rows(meta, Format.valueOf(meta.toString().endsWith(".csv") ? "CSV" : "JSONL"));
-        String label = spec.label();
-        if (label == null && !rows.isEmpty()) {
-            label = rows.get(0).values().keySet().stream().filter(k -> LABEL_NAMES.contains(k.toLowerCase(Locale.ROOT))).findFirst()
-                    .orElse(rows.get(0).values().keySet().stream().filter(k -> !k.equals("file_name")).findFirst().orElse(null));
-        }
-        for (Row r : rows) {
-            String at = rel(meta) + " row " + r.row();
-            Object f = r.values().get("file_name");
-            if (f == null) {
-                throw new GraftException(at + " has no file_name", "give every row the image's file_name, relative to " + rel(meta));
-            }
-            Path p = dir.resolve(f.toString()).normalize();
-            if (!p.startsWith(dir) || !Files.isRegularFile(p)) {
-                throw new GraftException(at + " names " + f + ", which the repository does not hold", "file_name is relative to " + rel(dir));
-            }
-            if (label == null || !r.values().containsKey(label)) {
-                throw new GraftException(at + " has no label column" + (label == null ? "" : " '" + label + "'"),
-                        "give metadata a label column, or name it with ?label=COLUMN");
-            }
-            images.add(p);
-            labels.add(labelText(r.values().get(label), at, label));
-            where.add(rel(p));
-        }
-        return label;
+    /**
+     * The repository's splits (nothing carved) as images with the values of every label column, for
+     * multi-task training: streamed in the same two passes as {@link #images}, with the same bad-row
+     * messages and {@code skip-bad}.
+     */
+    public Map<Split, ColumnImages> imagesWithColumns(DataSpec spec) {
+        return new HubDatasetImages(this, spec).readColumns();
     }
 
     // ------------------------------------------------------------------ texts
@@ -317,6 +227,7 @@ public final class HubDatasetLayout {
 
     /** The splits as labelled texts; validation and test come from the repository or are carved from train with {@code seed}. */
     public TextSplits texts(DataSpec spec, long seed) {
+        BadRows bad = BadRows.of(spec);
         Map<Split, List<String>> texts = new EnumMap<>(Split.class);
         Map<Split, List<String>> labels = new EnumMap<>(Split.class);
         Map<Split, List<String>> where = new EnumMap<>(Split.class);
@@ -334,48 +245,65 @@ public final class HubDatasetLayout {
                 List<ParquetTables.Column> cols;
                 if (sf.format() == Format.PARQUET) {
                     cols = ParquetTables.columns(file);
-                    List<String> exprs = cols.stream().map(c -> quote(c.name())).toList();
-                    rows = new ArrayList<>();
-                    List<Row> out = rows;
-                    ParquetTables.read(file, exprs, (row, rs) -> {
-                        Map<String, Object> v = new LinkedHashMap<>();
-                        for (int i = 0; i < cols.size(); i++) {
-                            v.put(cols.get(i).name(), rs.getObject(i + 1));
-                        }
-                        out.add(new Row(v, row));
-                    });
+                    rows = null;
                 } else {
                     rows = rows(file, sf.format());
-                    cols = rows.isEmpty() ? List.of() : rows.get(0).values().entrySet().stream()
+                    if (rows.isEmpty()) {
+                        throw new GraftException(rel(file) + " holds no rows", "give one row per labelled text");
+                    }
+                    cols = rows.get(0).values().entrySet().stream()
                             .map(e -> new ParquetTables.Column(e.getKey(), e.getValue() instanceof Number ? "BIGINT" : "VARCHAR")).toList();
-                }
-                if (rows.isEmpty()) {
-                    throw new GraftException(rel(file) + " holds no rows", "give one row per labelled text");
                 }
                 ParquetTables.Column label = labelColumn(cols, spec, file, null);
                 ParquetTables.Column text = column(cols.stream().filter(c -> !c.name().equals(label.name())).toList(), cols, spec.textColumn(),
                         "text", file, ParquetTables.Column::isText, TEXT_NAMES, "(a string column)");
                 labelColumn = label.name();
-                for (Row r : rows) {
-                    String at = rel(file) + " row " + r.row();
-                    Object t = r.values().get(text.name());
-                    if (t == null || t.toString().isBlank()) {
-                        throw new GraftException(at + " has an empty text in column '" + text.name() + "'", "give every row a text or remove it");
+                java.util.function.BiConsumer<Long, Object[]> add = (row, v) -> {
+                    String at = rel(file) + " row " + row;
+                    try {
+                        if (v[0] == null || v[0].toString().isBlank()) {
+                            throw new GraftException(at + " has an empty text in column '" + text.name() + "'", "give every row a text or remove it");
+                        }
+                        String l = labelText(v[1], at, label.name());
+                        tx.add(v[0].toString().strip());
+                        lb.add(l);
+                        wh.add(at);
+                    } catch (GraftException e) {
+                        bad.skip(e);
                     }
-                    tx.add(t.toString().strip());
-                    lb.add(labelText(r.values().get(label.name()), at, label.name()));
-                    wh.add(at);
+                };
+                if (rows == null) {
+                    // only the two columns are read, a chunk of rows at a time
+                    ParquetTables.read(file, List.of(quote(text.name()), quote(label.name())),
+                            (row, rs) -> add.accept(row, new Object[] {rs.getObject(1), rs.getObject(2)}));
+                } else {
+                    rows.forEach(r -> add.accept(r.row(), new Object[] {r.values().get(text.name()), r.values().get(label.name())}));
                 }
             }
             texts.put(sf.split(), tx);
             labels.put(sf.split(), lb);
             where.put(sf.split(), wh);
         }
-        List<String> names = classNames(labelColumn, labels, where);
+        if (texts.get(Split.TRAIN).isEmpty()) {
+            bad.report();
+            throw new GraftException("data set " + name + " has no usable train rows", "check the data set (bad rows are listed above)");
+        }
+        List<String> names = classNames(labelColumn, labels, root.resolve(where.get(Split.TRAIN).get(0).split(" row ")[0]));
         Map<Split, TextData> data = new EnumMap<>(Split.class);
         for (Split s : texts.keySet()) {
-            data.put(s, new TextData(name + "/" + s.id(), names, texts.get(s), indices(labelColumn, names, labels.get(s), where.get(s))));
+            List<String> wh = where.get(s);
+            int[] index = indices(labelColumn, names, labels.get(s), wh::get, bad);
+            List<String> kept = new ArrayList<>();
+            List<Integer> keptLabels = new ArrayList<>();
+            for (int i = 0; i < index.length; i++) {
+                if (index[i] >= 0) {
+                    kept.add(texts.get(s).get(i));
+                    keptLabels.add(index[i]);
+                }
+            }
+            data.put(s, new TextData(name + "/" + s.id(), names, kept, keptLabels.stream().mapToInt(Integer::intValue).toArray()));
         }
+        bad.report();
         TextData train = data.get(Split.TRAIN);
         TextData val = data.get(Split.VALIDATION);
         TextData test = data.get(Split.TEST);
@@ -398,9 +326,9 @@ public final class HubDatasetLayout {
     // ------------------------------------------------------------------ columns and labels
 
     /** A labelled row of CSV, JSON Lines or Parquet, numbered from 1. */
-    private record Row(Map<String, Object> values, long row) {}
+    record Row(Map<String, Object> values, long row) {}
 
-    private ParquetTables.Column labelColumn(List<ParquetTables.Column> cols, DataSpec spec, Path file, String not) {
+    ParquetTables.Column labelColumn(List<ParquetTables.Column> cols, DataSpec spec, Path file, String not) {
         List<ParquetTables.Column> rest = cols.stream().filter(c -> !c.name().equals(not)).toList();
         if (spec.label() == null) {
             for (ParquetTables.Column c : rest) {
@@ -413,7 +341,7 @@ public final class HubDatasetLayout {
     }
 
     /** The column {@code given}, else one with a telling name, else the first of the right type; else an error listing the columns. */
-    private ParquetTables.Column column(List<ParquetTables.Column> cols, List<ParquetTables.Column> all, String given, String what,
+    ParquetTables.Column column(List<ParquetTables.Column> cols, List<ParquetTables.Column> all, String given, String what,
             Path file, java.util.function.Predicate<ParquetTables.Column> type, List<String> names, String shape) {
         if (given != null) {
             return cols.stream().filter(c -> c.name().equals(given)).findFirst().orElseThrow(() -> new GraftException(
@@ -433,7 +361,7 @@ public final class HubDatasetLayout {
                 + shape + "; its columns: " + (all.isEmpty() ? "none" : all.toString()), "name it with ?" + what + "=COLUMN"));
     }
 
-    private static String labelText(Object v, String at, String column) {
+    static String labelText(Object v, String at, String column) {
         if (v == null || v.toString().isBlank()) {
             throw new GraftException(at + " has no label in column '" + column + "'", "give every row a label");
         }
@@ -444,17 +372,18 @@ public final class HubDatasetLayout {
     }
 
     /** The declared class names of the label column, else those of the labels found (numbers in order, else sorted). */
-    private List<String> classNames(String column, Map<Split, List<String>> labels, Map<Split, List<String>> where) {
+    List<String> classNames(String column, Map<Split, List<String>> labels, Path firstFile) {
         List<String> declared = classLabels.get(column);
         if (declared != null) {
             return declared;
         }
         List<String> all = new ArrayList<>();
         labels.values().forEach(all::addAll);
-        return CsvImages.classNames(all, root.resolve(where.get(Split.TRAIN).get(0).split(" row ")[0]), CsvImages.DEFAULT_MAX_CLASSES);
+        return CsvImages.classNames(all, firstFile, CsvImages.DEFAULT_MAX_CLASSES);
     }
 
-    private int[] indices(String column, List<String> names, List<String> labels, List<String> where) {
+    /** Each label's class index; a label outside the class names is a bad row ({@code -1} when {@code bad} skips it). */
+    int[] indices(String column, List<String> names, List<String> labels, java.util.function.IntFunction<String> where, BadRows bad) {
         boolean declared = classLabels.containsKey(column);
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
@@ -463,7 +392,7 @@ public final class HubDatasetLayout {
         int[] out = new int[labels.size()];
         for (int i = 0; i < out.length; i++) {
             String l = labels.get(i);
-            Integer k = null;
+            Integer k;
             if (declared && isWholeNumber(l)) {
                 long v = Long.parseLong(l);
                 k = v >= 0 && v < names.size() ? (int) v : null;
@@ -471,17 +400,19 @@ public final class HubDatasetLayout {
                 k = index.get(l);
             }
             if (k == null) {
-                throw new GraftException(where.get(i) + ": label " + l + " is outside the " + names.size() + " class names"
+                out[i] = -1;
+                bad.skip(new GraftException(where.apply(i) + ": label " + l + " is outside the " + names.size() + " class names"
                         + (declared ? " README.md declares for '" + column + "'" : "") + " (" + shortList(names) + ")",
-                        declared ? "fix the label, or add its class to dataset_info.features in README.md" : "fix the label");
+                        declared ? "fix the label, or add its class to dataset_info.features in README.md" : "fix the label"));
+            } else {
+                out[i] = k;
             }
-            out[i] = k;
         }
         return out;
     }
 
     /** Rows of a CSV (with a header) or JSON Lines file. */
-    private static List<Row> rows(Path file, Format format) {
+    static List<Row> rows(Path file, Format format) {
         List<Row> rows = new ArrayList<>();
         if (format == Format.CSV) {
             try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
@@ -525,11 +456,11 @@ public final class HubDatasetLayout {
         return rows;
     }
 
-    private String rel(Path p) {
+    String rel(Path p) {
         return root.relativize(p).toString().replace('\\', '/');
     }
 
-    private static String quote(String column) {
+    static String quote(String column) {
         return "\"" + column.replace("\"", "\"\"") + "\"";
     }
 

@@ -74,6 +74,83 @@ public final class HubDatasetWriter {
         writeCard(dir, info, classes, counts, "image", "image", "image-classification");
     }
 
+    /**
+     * Writes image splits with several label columns (a multi-task set) into {@code dir}: a column with
+     * class names in {@code classNames} is a ClassLabel (int64), any other a float64 {@code Value}; null
+     * cells stay null (missing labels). The card's features list every column.
+     */
+    public static void writeImageColumns(Map<String, HubDatasetLayout.ColumnImages> splits, Map<String, List<String>> classNames,
+            Path dir, Info info) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        List<ParquetTables.Column> columns = null;
+        for (Map.Entry<String, HubDatasetLayout.ColumnImages> e : splits.entrySet()) {
+            HubDatasetLayout.ColumnImages c = e.getValue();
+            ImageData d = c == null ? null : c.images();
+            if (d == null || d.size() == 0) {
+                continue;
+            }
+            columns = c.columns();
+            List<String> sql = new ArrayList<>(List.of("image STRUCT(bytes BLOB, path VARCHAR)"));
+            StringBuilder values = new StringBuilder("{'bytes': ?::BLOB, 'path': ?}");
+            Map<String, Object> features = new LinkedHashMap<>();
+            features.put("image", Map.of("_type", "Image"));
+            for (ParquetTables.Column col : columns) {
+                List<String> names = classNames.get(col.name());
+                sql.add(quote(col.name()) + (names != null ? " BIGINT" : " DOUBLE"));
+                values.append(", ?");
+                features.put(col.name(), names != null ? Map.of("names", names, "_type", "ClassLabel") : Map.of("dtype", "float64", "_type", "Value"));
+            }
+            String split = e.getKey();
+            int k = columns.size();
+            ParquetTables.write(dir.resolve(parquetFile(split)), sql, values.toString(), rows(d.size(), i -> {
+                Object[] row = new Object[2 + k];
+                row[0] = ImageFiles.png(new Pixels(d.channels(), d.height(), d.width(), d.image(i)));
+                row[1] = String.format(Locale.ROOT, "%s-%06d.png", split, i);
+                for (int t = 0; t < k; t++) {
+                    Object v = c.values()[t][i];
+                    row[2 + t] = v == null ? null : classNames.containsKey(c.columns().get(t).name()) ? (Object) ((Number) v).longValue()
+                            : (Object) ((Number) v).doubleValue();
+                }
+                return row;
+            }), json(Map.of("info", Map.of("features", features))));
+            counts.put(split, d.size());
+        }
+        if (columns == null) {
+            throw new GraftException("data set " + info.name() + " has no samples to publish", "give it a train split");
+        }
+        List<Object> features = new ArrayList<>();
+        features.add(Map.of("name", "image", "dtype", "image"));
+        for (ParquetTables.Column col : columns) {
+            List<String> names = classNames.get(col.name());
+            features.add(names != null ? Map.of("name", col.name(), "dtype", Map.of("class_label", Map.of("names", numbered(names))))
+                    : Map.of("name", col.name(), "dtype", "float64"));
+        }
+        StringBuilder body = new StringBuilder("\nTasks, one label column each: ");
+        body.append(String.join(", ", columns.stream().map(col -> col.name() + (classNames.containsKey(col.name())
+                ? " (" + classNames.get(col.name()).size() + " classes)" : " (regression)")).toList())).append(".\n");
+        writeCard(dir, info, features, counts, "image-classification", body.toString());
+    }
+
+    private static String quote(String column) {
+        return "\"" + column.replace("\"", "\"\"") + "\"";
+    }
+
+    private static Map<String, Object> numbered(List<String> classes) {
+        Map<String, Object> names = new LinkedHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            names.put(Integer.toString(i), classes.get(i));
+        }
+        return names;
+    }
+
+    private static String json(Object o) {
+        try {
+            return Json.MAPPER.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Writes text splits (in order; empty ones left out) into {@code dir}. */
     public static void writeTexts(Map<String, TextData> splits, Path dir, Info info) {
         List<String> classes = null;
@@ -113,11 +190,7 @@ public final class HubDatasetWriter {
         Map<String, Object> features = new LinkedHashMap<>();
         features.put(column, feature);
         features.put("label", Map.of("names", classes, "_type", "ClassLabel"));
-        try {
-            return Json.MAPPER.writeValueAsString(Map.of("info", Map.of("features", features)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(Map.of("info", Map.of("features", features)));
     }
 
     private static void writeCard(Path dir, Info info, List<String> classes, Map<String, Integer> counts, String column, String dtype,
@@ -125,12 +198,13 @@ public final class HubDatasetWriter {
         if (classes == null) {
             throw new GraftException("data set " + info.name() + " has no samples to publish", "give it a train split");
         }
-        Map<String, Object> names = new LinkedHashMap<>();
-        for (int i = 0; i < classes.size(); i++) {
-            names.put(Integer.toString(i), classes.get(i));
-        }
         List<Object> features = List.of(Map.of("name", column, "dtype", dtype),
-                Map.of("name", "label", "dtype", Map.of("class_label", Map.of("names", names))));
+                Map.of("name", "label", "dtype", Map.of("class_label", Map.of("names", numbered(classes)))));
+        writeCard(dir, info, features, counts, task, "\n" + classes.size() + " classes: " + String.join(", ", classes.size() > 20
+                ? classes.subList(0, 20) : classes) + (classes.size() > 20 ? ", ..." : "") + ".\n");
+    }
+
+    private static void writeCard(Path dir, Info info, List<Object> features, Map<String, Integer> counts, String task, String tail) {
         List<Object> splits = new ArrayList<>();
         List<Object> dataFiles = new ArrayList<>();
         long bytes = 0;
@@ -159,8 +233,7 @@ public final class HubDatasetWriter {
         StringBuilder body = new StringBuilder("# ").append(info.name()).append("\n\n").append("Source: ").append(info.source())
                 .append("\n\n| split | examples |\n|---|---|\n");
         counts.forEach((k, v) -> body.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        body.append("\n").append(classes.size()).append(" classes: ").append(String.join(", ", classes.size() > 20
-                ? classes.subList(0, 20) : classes)).append(classes.size() > 20 ? ", ..." : "").append(".\n");
+        body.append(tail);
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("README.md"), "---\n" + YAML.writeValueAsString(card) + "---\n" + body, StandardCharsets.UTF_8);

@@ -40,7 +40,13 @@ public final class MnistTasks implements MultiTaskSource {
 
     @Override
     public MultiTaskSplits load(long seed) {
-        DataSplits s = Datasets.load("mnist", seed);
+        return load(seed, dev.graft.data.Splits.DEFAULT_VALIDATION_FRACTION);
+    }
+
+    @Override
+    public MultiTaskSplits load(long seed, double validationFraction) {
+        Datasets.source("mnist").fetch();
+        DataSplits s = Datasets.source("mnist").load(seed, validationFraction);
         return new MultiTaskSplits(fromDigits(s.train()), fromDigits(s.validation()), fromDigits(s.test()));
     }
 

@@ -186,6 +186,27 @@ public final class MultiTaskData {
         return new MultiTaskData(subsetName, channels, height, width, px, tasks, y, p);
     }
 
+    /**
+     * {kept, held out} sample indices (each ascending), holding out a {@code fraction} of each class of
+     * the first classification task (samples without its label as one more group) with {@code seed},
+     * as {@link dev.graft.data.Splits#stratifiedIndices} carves single-label data.
+     */
+    public int[][] stratifiedIndices(double fraction, long seed) {
+        int t = 0;
+        while (t < numTasks() && tasks.get(t).kind() != TaskKind.CLASSIFICATION) {
+            t++;
+        }
+        int[] groups = new int[size()];
+        int n = 1;
+        if (t < numTasks()) {
+            n = tasks.get(t).numOutputs() + 1;
+            for (int i = 0; i < groups.length; i++) {
+                groups[i] = present[t][i] ? (int) targets[t][i] : n - 1;
+            }
+        }
+        return dev.graft.data.Splits.stratifiedIndices(groups, n, fraction, seed);
+    }
+
     /** The first {@code n} samples (all of them when {@code n <= 0} or larger than the set). */
     public MultiTaskData head(int n) {
         if (n <= 0 || n >= size()) {

@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import dev.graft.GraftException;
+import dev.graft.data.DataSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,19 @@ public final class MultiTaskDatasets {
         return new ArrayList<>(SOURCES.keySet());
     }
 
-    /** The source called {@code name}; an error listing the known names if there is none. */
+    /**
+     * The source called {@code name}, or for {@code hf-hub:datasets/owner/name} a hub data set repository
+     * with one task per label column ({@link HubMultiTask}); an error listing the known names if there is none.
+     */
     public static synchronized MultiTaskSource source(String name) {
         ensureBuiltins();
+        if (name.startsWith(DataSpec.HUB_PREFIX)) {
+            return new HubMultiTask(DataSpec.parse(name));
+        }
         MultiTaskSource s = SOURCES.get(name);
         if (s == null) {
             throw new GraftException("unknown multi-task data set '" + name + "'",
-                    "known multi-task data sets: " + String.join(", ", SOURCES.keySet()));
+                    "known multi-task data sets: " + String.join(", ", SOURCES.keySet()) + ", or hf-hub:datasets/owner/name");
         }
         return s;
     }

@@ -23,4 +23,13 @@ public interface MultiTaskSource {
 
     /** Loads the splits; validation is carved from train deterministically with {@code seed}. */
     MultiTaskSplits load(long seed);
+
+    /**
+     * Loads the splits with a {@code validationFraction} of train carved for validation; 0 keeps train
+     * whole, as it is published ({@code graft data push}).
+     */
+    default MultiTaskSplits load(long seed, double validationFraction) {
+        throw new dev.graft.GraftException("multi-task data set '" + name() + "' has a fixed validation split",
+                "load it with load(seed), or publish a set that carves validation from train (mnist-tasks)");
+    }
 }

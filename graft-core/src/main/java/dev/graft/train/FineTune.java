@@ -241,7 +241,7 @@ public record FineTune(
 
     /** The run folder used when none is given: {@code runs/<data>-<model>-<strategy>}. */
     public static Path defaultOutDir(String dataName, String modelName, Strategy strategy) {
-        return Path.of("runs", (dataName + "-" + modelName + "-" + strategy.id()).replaceAll("[^A-Za-z0-9_.-]", "_"));
+        return RunDirectory.defaultDir(dataName + "-" + modelName + "-" + strategy.id());
     }
 
     /** Whether the model's classifier has a bias ({@code <classifier>.bias}). */

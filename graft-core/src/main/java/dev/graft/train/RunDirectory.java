@@ -65,6 +65,15 @@ public final class RunDirectory {
     }
 
     /**
+     * The run folder {@code runs/NAME} a verb uses when none is given, with every character of {@code name}
+     * other than letters, digits, {@code _ . -} made {@code _} (a data argument such as
+     * {@code hf-hub:datasets/alice/pics?size=28x28} names one folder, not a path).
+     */
+    public static Path defaultDir(String name) {
+        return Path.of("runs", name.replaceAll("[^A-Za-z0-9_.-]", "_"));
+    }
+
+    /**
      * The rule every verb that writes a folder applies before it starts: a missing or empty folder
      * is taken; a folder with content is refused unless overwriting is allowed (the run writes over
      * it) or it is the folder being resumed. Checked before any work, so a refusal

@@ -179,4 +179,105 @@ class HubDatasetLayoutTest {
         assertEquals("data/train-00000-of-00001.parquet row 3: label 2 is outside the 2 class names README.md declares for 'label' (a, b)",
                 e.getMessage());
     }
+
+    private static final String CARD_AB = "---\ndataset_info:\n  features:\n  - name: image\n    dtype: image\n  - name: label\n    dtype:\n"
+            + "      class_label:\n        names:\n          '0': a\n          '1': b\n---\n";
+
+    /** A repository of one Parquet train file with {@code rows} (image bytes, label) and a card declaring classes a and b. */
+    private Path parquetRepo(String dir, List<Object[]> rows) throws Exception {
+        List<Object[]> withPaths = new ArrayList<>();
+        for (Object[] r : rows) {
+            withPaths.add(new Object[] {r[0], r[0] == null ? null : "x.png", r[1]});
+        }
+        ParquetTables.write(tmp.resolve(dir + "/data/train-00000-of-00001.parquet"), List.of("image STRUCT(bytes BLOB, path VARCHAR)", "label BIGINT"),
+                "{'bytes': ?::BLOB, 'path': ?}, ?", withPaths, null);
+        Files.writeString(tmp.resolve(dir + "/README.md"), CARD_AB);
+        return tmp.resolve(dir);
+    }
+
+    private static Object[] row(int size, int value, Long label) {
+        Pixels p = Pixels.zeros(1, size, size);
+        java.util.Arrays.fill(p.values(), value / 255f);
+        return new Object[] {ImageFiles.png(p), label};
+    }
+
+    private static List<Object[]> goodRows() {
+        return new ArrayList<>(List.of(row(2, 10, 0L), row(2, 20, 1L), row(2, 30, 0L), row(2, 40, 1L)));
+    }
+
+    /** The one-line error of a repository whose train split is 4 good rows and then {@code bad}. */
+    private String errorWith(String dir, Object[] bad) throws Exception {
+        List<Object[]> rows = goodRows();
+        rows.add(bad);
+        Path repo = parquetRepo(dir, rows);
+        GraftException e = assertThrows(GraftException.class, () -> HubDatasetLayout.detect(repo, dir).images(SPEC, 1, 0.0));
+        assertTrue(e.fix().endsWith("or leave such rows out with --skip-bad"), e.fix());
+        return e.getMessage();
+    }
+
+    @Test
+    void everyKindOfBadRowIsOneLineNamingTheFileAndRow() throws Exception {
+        String file = "data/train-00000-of-00001.parquet row 5";
+        assertEquals("image " + file + " is not in a format Java can read",
+                errorWith("undecodable", new Object[] {"not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0L}));
+        assertEquals("image " + file + " is 3x3 but data/train-00000-of-00001.parquet row 1 is 2x2", errorWith("mixed", row(3, 50, 0L)));
+        assertEquals(file + ": label 7 is outside the 2 class names README.md declares for 'label' (a, b)", errorWith("outside", row(2, 50, 7L)));
+        assertEquals(file + " has no image bytes in column 'image'", errorWith("noimage", new Object[] {null, 1L}));
+        assertEquals(file + " has no label in column 'label'", errorWith("nolabel", row(2, 50, null)));
+    }
+
+    @Test
+    void skipBadLeavesBadRowsOutCountsAndReportsThem() throws Exception {
+        List<Object[]> rows = goodRows();
+        rows.add(1, new Object[] {"not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0L});
+        rows.add(row(3, 50, 0L));
+        rows.add(row(2, 50, 7L));
+        rows.add(new Object[] {null, 1L});
+        rows.add(row(2, 60, null));
+        Path repo = parquetRepo("mixedbag", rows);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        DataSplits s;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            s = HubDatasetLayout.detect(repo, "mixedbag").images(DataSpec.parse("hf-hub:datasets/alice/mixedbag?skip-bad=true&test=0.5"), 1, 0.0);
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(4, s.train().size() + s.validation().size() + s.test().size(), "the 4 good rows");
+        float[] kept = new float[4];
+        int k = 0;
+        for (ImageData d : List.of(s.train(), s.test())) {
+            for (int i = 0; i < d.size(); i++) {
+                kept[k++] = Math.round(d.image(i)[0] * 255);
+            }
+        }
+        java.util.Arrays.sort(kept);
+        assertArrayEquals(new float[] {10, 20, 30, 40}, kept, "the good rows' images, none of the bad ones");
+        String report = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // the rows without an image or label, then those outside the class names, then those that do not decode or fit
+        assertTrue(report.contains("warning: skipped 5 bad rows of hf-hub:datasets/alice/mixedbag?skip-bad=true&test=0.5: "
+                + "data/train-00000-of-00001.parquet row 8 has no image bytes in column 'image'; data/train-00000-of-00001.parquet row 9 has no label"
+                + " in column 'label'; data/train-00000-of-00001.parquet row 7: label 7 is outside the 2 class names"), report);
+        assertTrue(report.strip().endsWith("; ..."), report);
+    }
+
+    @Test
+    void skipBadLeavesEmptyTextsAndMissingLabelsOutOfATextSet() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("texts-bad"));
+        Files.write(repo.resolve("train.jsonl"), List.of("{\"text\": \"a cat\", \"label\": \"animal\"}", "{\"text\": \"\", \"label\": \"tool\"}",
+                "{\"text\": \"a saw\", \"label\": \"tool\"}", "{\"text\": \"a dog\"}", "{\"text\": \"a cow\", \"label\": \"animal\"}",
+                "{\"text\": \"an axe\", \"label\": \"tool\"}"));
+        GraftException e = assertThrows(GraftException.class, () -> HubDatasetLayout.detect(repo, "t").texts(SPEC, 1));
+        assertEquals("train.jsonl row 2 has an empty text in column 'text'", e.getMessage());
+        BadRows.skipByDefault(true);
+        TextSplits s;
+        try {
+            s = HubDatasetLayout.detect(repo, "t").texts(DataSpec.parse("hf-hub:datasets/alice/t?test=0.5"), 1);
+        } finally {
+            BadRows.skipByDefault(false);
+        }
+        assertEquals(4, s.train().size() + s.validation().size() + s.test().size());
+        assertEquals(List.of("animal", "tool"), s.train().classNames());
+    }
 }

@@ -13,6 +13,11 @@ import dev.graft.data.ImageData;
 import dev.graft.hub.Hub;
 import dev.graft.hub.HubConfig;
 import dev.graft.hub.protocol.RepoType;
+import dev.graft.multitask.HubMultiTask;
+import dev.graft.multitask.MultiTaskData;
+import dev.graft.multitask.MultiTaskDatasets;
+import dev.graft.multitask.MultiTaskSource;
+import dev.graft.multitask.MultiTaskSplits;
 import dev.graft.text.TextData;
 import dev.graft.text.TextDatasets;
 import dev.graft.text.TextSource;
@@ -34,7 +39,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "push", description = "Publish a data set as a hub data set repository (Parquet per split, README card with dataset_info).")
 public final class DataPushCommand extends PrintingVerb {
-    @Parameters(index = "0", paramLabel = "NAME", description = "Data set: a built-in name (digits, mnist, wordnet-topics, ...) or folder:DIR, idx:DIR, csv:FILE.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Data set: a built-in name (digits, mnist, wordnet-topics, mnist-tasks, ...) or folder:DIR, idx:DIR, csv:FILE.")
     String name;
 
     @Parameters(index = "1", paramLabel = "REPO", description = "owner/name of the data set repository.")
@@ -64,6 +69,15 @@ public final class DataPushCommand extends PrintingVerb {
                 splits.put("test", t.test());
                 splits.forEach((k, v) -> counts.put(k, v.size()));
                 HubDatasetWriter.writeTexts(splits, dir, new HubDatasetWriter.Info(name, licence(s.license()), s.description()));
+            } else if (MultiTaskDatasets.names().contains(name)) {
+                MultiTaskSource s = MultiTaskDatasets.source(name);
+                s.fetch();
+                MultiTaskSplits m = s.load(Globals.seed, 0.0);
+                Map<String, MultiTaskData> splits = new LinkedHashMap<>();
+                splits.put("train", m.train());
+                splits.put("test", m.test());
+                splits.forEach((k, v) -> counts.put(k, v.size()));
+                HubMultiTask.write(splits, dir, new HubDatasetWriter.Info(name, licence("unknown"), s.description()));
             } else {
                 DatasetSource s = Datasets.source(name);
                 if (name.startsWith("hf-hub:")) {

@@ -9,6 +9,7 @@ import dev.graft.train.Pretrain;
 import dev.graft.train.StopSignal;
 import dev.graft.util.Json;
 import dev.graft.zoo.Weights;
+import dev.graft.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -51,7 +52,7 @@ public final class PretrainCommand extends TrainingVerb {
             throw new GraftException("say what to pretrain", "graft pretrain --model small_cnn --data mnist");
         }
         push.check();
-        Path runDir = out != null ? out : Path.of("runs", "pretrain-" + arch + "-" + dataName);
+        Path runDir = out != null ? out : RunDirectory.defaultDir("pretrain-" + arch + "-" + dataName);
         overwrite.claim(runDir, "graft finetune --resume " + runDir);
         // the weights folder is written too: replacing weights other runs start from needs the same consent
         overwrite.claim(Weights.catalogueDir(arch + "." + Pretrain.tagFor(dataName)), null);

@@ -24,6 +24,9 @@ import java.util.List;
  * }</pre>
  */
 public final class ParquetTables {
+    /** Rows per row group of a file holding blobs (images): {@code datasets}' {@code PARQUET_ROW_GROUP_SIZE_FOR_IMAGE_DATASETS}. */
+    public static final int IMAGE_ROW_GROUP = 100;
+
     private ParquetTables() {}
 
     /**
@@ -46,6 +49,11 @@ public final class ParquetTables {
         }
 
         /** Whether it holds text. */
+        /** Whether it holds floating point numbers (a float32 or float64 {@code Value}). */
+        public boolean isFloat() {
+            return List.of("FLOAT", "DOUBLE", "REAL").contains(type.toUpperCase(java.util.Locale.ROOT));
+        }
+
         public boolean isText() {
             return type.equalsIgnoreCase("VARCHAR");
         }
@@ -89,14 +97,17 @@ public final class ParquetTables {
         }
     }
 
-    /** Calls {@code reader} for every row of {@code file} with the values of {@code expressions} (SQL over its columns). */
+    /**
+     * Calls {@code reader} for every row of {@code file}, in the file's order, with the values of
+     * {@code expressions} (SQL over its columns). The rows stream: DuckDB hands them over a chunk at a
+     * time, so a file of any size is read with the memory of a few thousand rows.
+     */
     public static void read(Path file, List<String> expressions, RowReader reader) {
-        String sql = "SELECT " + String.join(", ", expressions) + " FROM read_parquet(" + literal(file) + ", file_row_number = true)"
-                + " ORDER BY file_row_number";
-        try (Connection c = open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            long row = 0;
+        String sql = "SELECT " + String.join(", ", expressions) + ", file_row_number FROM read_parquet(" + literal(file) + ", file_row_number = true)";
+        int rowColumn = expressions.size() + 1;
+        try (Connection c = open(true); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                reader.row(++row, rs);
+                reader.row(rs.getLong(rowColumn) + 1, rs);
             }
         } catch (SQLException e) {
             throw unreadable(file, e);
@@ -154,8 +165,10 @@ public final class ParquetTables {
                 }
             }
             String kv = huggingface == null ? "" : ", KV_METADATA {huggingface: " + literal(huggingface) + "}";
+            // rows of images in row groups of IMAGE_ROW_GROUP rows, as datasets writes them, so a reader holds one small group at a time
+            String groups = columns.stream().anyMatch(d -> d.toUpperCase(java.util.Locale.ROOT).contains("BLOB")) ? ", ROW_GROUP_SIZE " + IMAGE_ROW_GROUP : "";
             try (Statement st = c.createStatement()) {
-                st.execute("COPY t TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd" + kv + ")");
+                st.execute("COPY t TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd" + groups + kv + ")");
             }
         } catch (SQLException e) {
             throw new GraftException("cannot write Parquet file " + out + ": " + firstLine(e.getMessage()), "check the folder is writable");
@@ -163,14 +176,29 @@ public final class ParquetTables {
     }
 
     private static Connection open() throws SQLException {
+        return open(false);
+    }
+
+    /** An in-memory database; {@code streaming}: result sets fetch their rows a chunk at a time instead of all at once. */
+    private static Connection open(boolean streaming) throws SQLException {
         try {
             Class.forName("org.duckdb.DuckDBDriver");
         } catch (ClassNotFoundException e) {
             throw new GraftException("reading Parquet needs DuckDB's JDBC driver (org.duckdb:duckdb_jdbc), which is not on the class path",
                     "add it to the class path, or publish the data set as CSV, JSON Lines or image folders");
         }
-        Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        java.util.Properties props = new java.util.Properties();
+        if (streaming) {
+            props.setProperty("jdbc_stream_results", "true");
+        }
+        Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
         try (Statement st = c.createStatement()) {
+            // results in the files' order without sorting them (DuckDB's default, relied on by read)
+            st.execute("SET preserve_insertion_order = true");
+            if (streaming) {
+                // one scan thread: a streamed read holds one row group at a time, not one per core
+                st.execute("SET threads = 1");
+            }
             // local files only: no extension is fetched or loaded behind the user's back
             st.execute("SET autoinstall_known_extensions = false");
             st.execute("SET autoload_known_extensions = false");

@@ -4,11 +4,12 @@ import java.io.IOException;
 
 /**
  * The Hugging Face Hub HTTP API as one route table: listing, repository info, tree, paths-info, refs,
- * commits, file resolve, repository create/delete/settings, branches and tags, preupload, NDJSON commits
- * and the Git LFS batch API. Each row names the handler; the handlers live in one class per resource.
+ * commits, file resolve, repository create/delete/settings, branches and tags, preupload, NDJSON commits,
+ * the Git LFS batch API and a data set's Parquet files. Each row names the handler; the handlers live in one class per resource.
  */
 final class ApiRoutes {
     private static final String REPO = "/api/{type:models|datasets}/{owner}/{name}";
+    private static final String PARQUET = "/api/{type:datasets}/{owner}/{name}/parquet";
 
     private final Routes routes;
 
@@ -18,6 +19,7 @@ final class ApiRoutes {
         RefRoutes refs = new RefRoutes(hub);
         CommitRoutes commits = new CommitRoutes(hub, limits);
         LfsRoutes lfs = new LfsRoutes(hub, limits);
+        DatasetRoutes datasets = new DatasetRoutes(hub);
         routes = new Routes()
                 .on("GET", "/api/whoami-v2", (ex, who, p) -> repos.whoami(ex, who))
                 .on("GET", "/api/{type:models|datasets}", (ex, who, p) -> repos.list(ex, who, p.repoType()))
@@ -41,6 +43,11 @@ final class ApiRoutes {
                 .on("POST|DELETE", REPO + "/branch/{branch+}", (ex, who, p) -> refs.branch(ex, who, p.repo(), p.method(), p.get("branch")))
                 .on("POST|DELETE", REPO + "/tag/{rev+}", (ex, who, p) -> refs.tag(ex, who, p.repo(), p.method(), p.get("rev")))
                 .on("PUT", REPO + "/settings", (ex, who, p) -> repos.settings(ex, who, p.repo()))
+                .on("GET", PARQUET, (ex, who, p) -> datasets.parquet(ex, who, p.repo(), null, null))
+                .on("GET", PARQUET + "/{config}", (ex, who, p) -> datasets.parquet(ex, who, p.repo(), p.get("config"), null))
+                .on("GET", PARQUET + "/{config}/{split}", (ex, who, p) -> datasets.parquet(ex, who, p.repo(), p.get("config"), p.get("split")))
+                .on("GET", PARQUET + "/{config}/{split}/{n}.parquet", (ex, who, p) -> datasets.parquetFile(ex, who, p.repo(), p.get("config"),
+                        p.get("split"), p.get("n")))
                 // Other API paths are for the web pages, never for the file routes below (no owner is named "api").
                 .passOn("/api/{rest*}")
                 .on("GET", "/{type:datasets}/{owner}/{name}/{kind:resolve|raw}/{rev}/{path+}", (ex, who, p) -> resolve(files, ex, who, p))

@@ -9,6 +9,7 @@ import dev.graft.hub.server.HubError;
 import dev.graft.hub.server.HubService;
 import dev.graft.hub.server.Principal;
 import dev.graft.hub.server.card.ModelCard;
+import dev.graft.hub.server.dataset.DatasetViewer;
 import dev.graft.hub.server.index.RepoQuery;
 import dev.graft.hub.server.index.RepoRecord;
 import dev.graft.hub.server.store.Commit;
@@ -35,9 +36,11 @@ public final class WebPages {
     private static final String JS = resource("hub.js");
 
     private final HubService hub;
+    private final DatasetViewer viewer;
 
     public WebPages(HubService hub) {
         this.hub = hub;
+        this.viewer = new DatasetViewer(hub.store().blobs());
     }
 
     private static String resource(String name) {
@@ -213,6 +216,9 @@ public final class WebPages {
         snippet(b, "usage-cli", "Command line", pull);
         snippet(b, "usage-java", "Java", java);
         b.append("</section>");
+        if (id.type() == RepoType.DATASET) {
+            viewer(b, id, c, card);
+        }
         b.append("<div class=\"columns\"><section class=\"card\" id=\"card\"><h2>").append(id.type() == RepoType.MODEL ? "Model card" : "Data set card").append("</h2>");
         if (cardError != null) {
             b.append("<p class=\"error\">").append(esc(cardError)).append("</p>");
@@ -242,6 +248,61 @@ public final class WebPages {
         }
         b.append("</ol></section></aside></div></main>");
         return layout(id.id(), b.toString());
+    }
+
+    /** The data viewer: split sizes, features and the first rows (images as thumbnails, text as text). */
+    private void viewer(StringBuilder b, RepoId id, Commit c, ModelCard card) {
+        DatasetViewer.View v;
+        try {
+            v = viewer.view(c, card.data());
+        } catch (HubError e) {
+            b.append("<section class=\"viewer\" id=\"viewer\"><h2>Data viewer</h2><p class=\"error\">").append(esc(e.getMessage()))
+                    .append("</p></section>");
+            return;
+        }
+        b.append("<section class=\"viewer\" id=\"viewer\"><h2>Data viewer</h2>");
+        if (v.splits().isEmpty()) {
+            b.append("<p class=\"empty\" id=\"no-splits\">No split files found: name them train*, validation*, test* "
+                    + "(e.g. data/train-00000-of-00001.parquet) or list them under configs: data_files in README.md.</p></section>");
+            return;
+        }
+        b.append("<table id=\"splits\"><thead><tr><th>config</th><th>split</th><th>rows</th><th>files</th></tr></thead><tbody>");
+        for (DatasetViewer.SplitView s : v.splits()) {
+            b.append("<tr><td>").append(esc(s.config())).append("</td><td class=\"split\">").append(esc(s.split())).append("</td><td class=\"rows\">")
+                    .append(s.rows() == null ? "?" : String.format(java.util.Locale.ROOT, "%,d", s.rows())).append("</td><td>")
+                    .append(s.files().size()).append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+        if (!v.features().isEmpty()) {
+            b.append("<h3>Features</h3><table id=\"features\"><tbody>");
+            for (DatasetViewer.Feature f : v.features()) {
+                b.append("<tr><td class=\"name\"><code>").append(esc(f.name())).append("</code></td><td class=\"type\">").append(esc(f.type()))
+                        .append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        if (v.error() != null) {
+            b.append("<p class=\"error\" id=\"viewer-error\">").append(esc(v.error())).append("</p>");
+        }
+        if (!v.rows().isEmpty()) {
+            b.append("<h3>First rows of <code>").append(esc(v.split())).append("</code></h3><div class=\"scroll\"><table id=\"preview\"><thead><tr>");
+            v.columns().forEach(col -> b.append("<th>").append(esc(col)).append("</th>"));
+            b.append("</tr></thead><tbody>");
+            for (List<DatasetViewer.Cell> row : v.rows()) {
+                b.append("<tr>");
+                for (DatasetViewer.Cell cell : row) {
+                    if (cell.image() == null) {
+                        b.append("<td>").append(esc(cell.text())).append("</td>");
+                    } else {
+                        String src = cell.image().startsWith("data:") ? cell.image() : "/" + id.urlPath() + "/" + Html.path(cell.image());
+                        b.append("<td><img class=\"thumb\" alt=\"\" src=\"").append(esc(src)).append("\"></td>");
+                    }
+                }
+                b.append("</tr>");
+            }
+            b.append("</tbody></table></div>");
+        }
+        b.append("</section>");
     }
 
     private static void snippet(StringBuilder b, String id, String label, String code) {
