@@ -28,8 +28,9 @@ public final class EpisodicEvaluation {
      * @param mean mean accuracy over episodes
      * @param std sample standard deviation of episode accuracies
      * @param ci95 half-width of the 95% confidence interval of the mean
+     * @param accuracies each episode's accuracy, in the order drawn (the same draws for every learner at one seed)
      */
-    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95) {}
+    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95, double[] accuracies) {}
 
     /**
      * Learns from one episode's support set and scores its queries: indices into the data, labels
@@ -146,6 +147,6 @@ public final class EpisodicEvaluation {
             var += (a - mean) * (a - mean);
         }
         double std = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
-        return new Result(ways, shots, queries, n, mean, std, 1.96 * std / Math.sqrt(n));
+        return new Result(ways, shots, queries, n, mean, std, 1.96 * std / Math.sqrt(n), accuracies.clone());
     }
 }
