@@ -159,7 +159,7 @@ public final class SetFit {
         }
         if (!one.isEmpty()) {
             throw new GraftException("labels " + one + " have one example each, but SetFit's positive pairs need two texts of a label",
-                    "give at least two examples per label (or use --method prototypes, which works from one)");
+                    "give at least two examples per label, or use --method prototypes, which works from one");
         }
         return byClass;
     }

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.GraftException;
 import dev.graft.text.TextData;
 import dev.graft.text.TextEncoder;
+import dev.graft.text.TextFineTunerTest;
 import dev.graft.text.TextHead;
 import dev.graft.zoo.bert.TinyBert;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,18 +21,10 @@ class SetFitTest {
     @TempDir
     Path tmp;
 
+    /** The first twelve texts of the fine-tuning tests' toy set: six animals, six tools. */
     static TextData toy() {
-        List<String> texts = new ArrayList<>();
-        int[] labels = new int[12];
-        String[] animals = {"a cat", "a dog", "a horse", "a cow", "a bird", "a fish"};
-        String[] tools = {"a hammer", "a saw", "a drill", "a wrench", "a chisel", "a spanner"};
-        for (int i = 0; i < 6; i++) {
-            texts.add(animals[i]);
-            labels[2 * i] = 0;
-            texts.add(tools[i]);
-            labels[2 * i + 1] = 1;
-        }
-        return new TextData("toy", List.of("animal", "tool"), texts, labels);
+        TextData all = TextFineTunerTest.toy();
+        return new TextData("toy", all.classNames(), all.texts().subList(0, 12), java.util.Arrays.copyOf(all.labels(), 12));
     }
 
     @Test
