@@ -184,6 +184,7 @@ a sweet baked food made from flour and sugar,food
 a hot drink made from roasted beans,food
 EOF
 run '^ +plant +distance [0-9.]+' graft fewshot --support support.csv --query "a tall tree with needles"
+run '^ +plant +probability [0-9.]+' graft fewshot --method setfit --support support.csv --query "a tall tree with needles" --num-iterations 2
 run '5-way 1-shot, .*accuracy [0-9.]+% ± [0-9.]+ \(95% CI\)' graft fewshot --episodes 50 --ways 5 --shots 1
 {
   echo text,label

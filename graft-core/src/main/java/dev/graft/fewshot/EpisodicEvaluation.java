@@ -28,11 +28,45 @@ public final class EpisodicEvaluation {
      * @param mean mean accuracy over episodes
      * @param std sample standard deviation of episode accuracies
      * @param ci95 half-width of the 95% confidence interval of the mean
+     * @param accuracies each episode's accuracy, in the order drawn (the same draws for every learner at one seed)
      */
-    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95) {}
+    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95, double[] accuracies) {}
 
-    /** Runs {@code episodes} episodes drawn with {@code seed} over {@code vectors} labelled {@code labels}. */
+    /**
+     * Learns from one episode's support set and scores its queries: indices into the data, labels
+     * {@code 0..ways-1} within the episode.
+     */
+    @FunctionalInterface
+    public interface Learner {
+        /** The accuracy on the queries after learning from the support examples. */
+        double accuracy(int[] support, int[] supportLabels, int[] query, int[] queryLabels);
+    }
+
+    /** A classifier fitted to an episode's support vectors, e.g. {@code PrototypeClassifier::fit}. */
+    @FunctionalInterface
+    public interface VectorFitter {
+        dev.graft.text.VectorClassifier fit(float[][] support, int[] labels, List<String> classNames);
+    }
+
+    /** Runs {@code episodes} prototype-classifier episodes drawn with {@code seed} over {@code vectors} labelled {@code labels}. */
     public static Result run(float[][] vectors, int[] labels, int ways, int shots, int queries, int episodes, long seed) {
+        return run(vectors, labels, ways, shots, queries, episodes, seed, PrototypeClassifier::fit);
+    }
+
+    /** As {@link #run(float[][], int[], int, int, int, int, long)}, each episode's classifier fitted by {@code fitter}. */
+    public static Result run(float[][] vectors, int[] labels, int ways, int shots, int queries, int episodes, long seed,
+            VectorFitter fitter) {
+        List<String> names = classNames(ways);
+        return run(labels, ways, shots, queries, episodes, seed, (support, supportLabels, query, queryLabels) ->
+                fitter.fit(rows(vectors, support), supportLabels, names).accuracy(rows(vectors, query), queryLabels));
+    }
+
+    /**
+     * Runs {@code episodes} episodes drawn with {@code seed} over data labelled {@code labels}, each
+     * learned and scored by {@code learner} (the draws depend only on the labels, the shape and the seed,
+     * so every learner sees the same episodes).
+     */
+    public static Result run(int[] labels, int ways, int shots, int queries, int episodes, long seed, Learner learner) {
         if (ways < 2 || shots < 1 || queries < 1 || episodes < 1) {
             throw new GraftException("invalid episode shape: " + ways + "-way " + shots + "-shot, " + queries + " queries, "
                     + episodes + " episodes", "use ways >= 2, shots >= 1, queries >= 1, episodes >= 1");
@@ -60,32 +94,45 @@ public final class EpisodicEvaluation {
         }
         Random rnd = new Random(seed);
         double[] acc = new double[episodes];
-        List<String> names = new ArrayList<>();
-        for (int w = 0; w < ways; w++) {
-            names.add("class" + w);
-        }
         for (int e = 0; e < episodes; e++) {
             List<Integer> classes = new ArrayList<>(eligible);
             Collections.shuffle(classes, rnd);
-            float[][] support = new float[ways * shots][];
+            int[] support = new int[ways * shots];
             int[] supportLabels = new int[ways * shots];
-            float[][] query = new float[ways * queries][];
+            int[] query = new int[ways * queries];
             int[] queryLabels = new int[ways * queries];
             for (int w = 0; w < ways; w++) {
                 List<Integer> pool = new ArrayList<>(byClass.get(classes.get(w)));
                 Collections.shuffle(pool, rnd);
                 for (int k = 0; k < shots; k++) {
-                    support[w * shots + k] = vectors[pool.get(k)];
+                    support[w * shots + k] = pool.get(k);
                     supportLabels[w * shots + k] = w;
                 }
                 for (int q = 0; q < queries; q++) {
-                    query[w * queries + q] = vectors[pool.get(shots + q)];
+                    query[w * queries + q] = pool.get(shots + q);
                     queryLabels[w * queries + q] = w;
                 }
             }
-            acc[e] = PrototypeClassifier.fit(support, supportLabels, names).accuracy(query, queryLabels);
+            acc[e] = learner.accuracy(support, supportLabels, query, queryLabels);
         }
         return summarize(ways, shots, queries, acc);
+    }
+
+    /** The class names of an episode's labels: {@code class0 .. class<ways-1>}. */
+    public static List<String> classNames(int ways) {
+        List<String> names = new ArrayList<>();
+        for (int w = 0; w < ways; w++) {
+            names.add("class" + w);
+        }
+        return names;
+    }
+
+    private static float[][] rows(float[][] vectors, int[] idx) {
+        float[][] out = new float[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = vectors[idx[i]];
+        }
+        return out;
     }
 
     /** Mean, sample std and 95% CI half-width of per-episode accuracies. */
@@ -100,6 +147,6 @@ public final class EpisodicEvaluation {
             var += (a - mean) * (a - mean);
         }
         double std = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
-        return new Result(ways, shots, queries, n, mean, std, 1.96 * std / Math.sqrt(n));
+        return new Result(ways, shots, queries, n, mean, std, 1.96 * std / Math.sqrt(n), accuracies.clone());
     }
 }

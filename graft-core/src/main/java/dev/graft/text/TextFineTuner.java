@@ -230,10 +230,9 @@ public final class TextFineTuner {
             NDArray b = start.biasArray(isLora ? nd : headManager);
             List<TrainableParam> params = new ArrayList<>();
             long count = w.size() + b.size();
-            for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
-                boolean noDecay = e.getKey().endsWith(".bias") || e.getKey().contains("LayerNorm");
-                params.add(new TrainableParam(e.getKey(), e.getValue(), 1.0, noDecay ? 0 : o.weightDecay(), "encoder"));
-                count += e.getValue().getArray().size();
+            params.addAll(encoderParams(trainable, o.weightDecay()));
+            for (Parameter p : trainable.values()) {
+                count += p.getArray().size();
             }
             List<TrainableParam> head = headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay());
             LoraAdapter adapter = null;
@@ -271,6 +270,19 @@ public final class TextFineTuner {
                 p.freeze(false);
             }
         }
+    }
+
+    /**
+     * Encoder parameters as the optimizer trains them: group {@code encoder}, the full learning rate,
+     * {@code weightDecay} except on biases and LayerNorms (which get none).
+     */
+    public static List<TrainableParam> encoderParams(Map<String, Parameter> params, double weightDecay) {
+        List<TrainableParam> out = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            boolean noDecay = e.getKey().endsWith(".bias") || e.getKey().contains("LayerNorm");
+            out.add(new TrainableParam(e.getKey(), e.getValue(), 1.0, noDecay ? 0 : weightDecay, "encoder"));
+        }
+        return out;
     }
 
     /** A batch's logits and int labels. */

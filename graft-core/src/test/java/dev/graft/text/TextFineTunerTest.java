@@ -14,11 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TextFineTunerTest {
+public class TextFineTunerTest {
     @TempDir
     Path tmp;
 
-    static TextData toy() {
+    /** Eight animals and eight tools, alternating (also SetFit's toy support set). */
+    public static TextData toy() {
         List<String> texts = new ArrayList<>();
         int[] labels = new int[16];
         String[] animals = {"a cat", "a dog", "a horse", "a cow", "a bird", "a fish", "a lion", "a wolf"};

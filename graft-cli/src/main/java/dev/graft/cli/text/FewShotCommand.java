@@ -4,12 +4,16 @@ import dev.graft.GraftException;
 import dev.graft.cli.Globals;
 import dev.graft.fewshot.EpisodicEvaluation;
 import dev.graft.fewshot.PrototypeClassifier;
+import dev.graft.fewshot.SetFit;
 import dev.graft.progress.Output;
 import dev.graft.text.TextData;
 import dev.graft.text.TextDatasets;
 import dev.graft.text.TextEncoder;
 import dev.graft.text.TextFiles;
+import dev.graft.text.TextHead;
+import dev.graft.text.VectorClassifier;
 import dev.graft.util.Json;
+import dev.graft.util.Softmax;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +24,23 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code graft fewshot}: nearest class mean from a few labelled texts, or an N-way K-shot evaluation. */
-@Command(name = "fewshot", description = "Classify texts from a few labelled examples (prototypes), or run N-way K-shot episodes.")
+/**
+ * {@code graft fewshot}: a classifier from a few labelled texts (nearest class mean, logistic regression on the
+ * frozen encoder's vectors, or SetFit's contrastively fine-tuned encoder with that head), or an N-way K-shot evaluation.
+ */
+@Command(name = "fewshot", description = "Classify texts from a few labelled examples (prototypes, a linear probe or SetFit), or run N-way K-shot episodes.")
 public final class FewShotCommand extends TextVerb {
     @Option(names = "--support", paramLabel = "FILE", description = "Labelled examples: .csv (text,label) or .jsonl.")
     Path support;
+
+    @Option(names = "--method", defaultValue = "prototypes", paramLabel = "M",
+            description = "prototypes (nearest class mean), probe (logistic regression on the frozen encoder's vectors) or setfit"
+                    + " (contrastive fine-tuning of the encoder on pairs of the examples, then logistic regression) (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--num-iterations", paramLabel = "N",
+            description = "setfit: positive and negative pairs drawn per example (default: SetFit's 20).")
+    Integer numIterations;
 
     @Option(names = "--query", paramLabel = "TEXT", description = "A text to classify (repeatable).")
     List<String> queries;
@@ -70,12 +86,47 @@ public final class FewShotCommand extends TextVerb {
                         "add at least one line per label to the support file (it has: " + String.join(", ", s.classNames()) + ")");
             }
         }
+        Method m = method();
+        if (m == Method.SETFIT) {
+            SetFit.checkSupport(s.labels(), s.classNames());   // before the encoder loads
+        }
         try (TextEncoder enc = textModel.open()) {
-            PrototypeClassifier p = PrototypeClassifier.fit(enc.embed(s.texts()), s.labels(), s.classNames());
-            float[][] q = enc.embed(queries);
-            int[] shotsPerClass = p.shots();
-            RankedTexts.print(out, enc.name(), p, queries, q, sc -> String.format(Locale.ROOT, "%-20s distance %.4f  (%d example%s)",
-                    sc.label(), -sc.score(), shotsPerClass[sc.index()], shotsPerClass[sc.index()] == 1 ? "" : "s"));
+            if (m == Method.PROTOTYPES) {
+                PrototypeClassifier p = PrototypeClassifier.fit(enc.embed(s.texts()), s.labels(), s.classNames());
+                int[] shotsPerClass = p.shots();
+                RankedTexts.print(out, enc.name(), p, queries, enc.embed(queries), sc -> String.format(Locale.ROOT,
+                        "%-20s distance %.4f  (%d example%s)", sc.label(), -sc.score(), shotsPerClass[sc.index()],
+                        shotsPerClass[sc.index()] == 1 ? "" : "s"));
+            } else {
+                TextHead head;
+                if (m == Method.SETFIT) {
+                    SetFit.Result r = SetFit.fit(enc, s.texts(), s.labels(), s.classNames(), setFitOptions(), "setfit");
+                    Output.note(String.format(Locale.ROOT, "setfit: %d pairs, %d steps, pair loss %.4f -> %.4f, %.1f s", r.pairs(), r.steps(),
+                            r.lossBefore(), r.lossAfter(), r.seconds()));
+                    head = r.head();
+                } else {
+                    head = SetFit.logisticHead(enc.embed(s.texts()), s.labels(), s.classNames());
+                }
+                float[][] q = enc.embed(queries);
+                VectorClassifier probabilities = new VectorClassifier() {
+                    @Override
+                    public List<String> classNames() {
+                        return head.classNames();
+                    }
+
+                    @Override
+                    public float[] scores(float[] x) {
+                        double[] p = Softmax.of(head.logits(x));
+                        float[] f = new float[p.length];
+                        for (int c = 0; c < p.length; c++) {
+                            f[c] = (float) p[c];
+                        }
+                        return f;
+                    }
+                };
+                RankedTexts.print(out, enc.name(), probabilities, queries, q, sc -> String.format(Locale.ROOT, "%-20s probability %.4f",
+                        sc.label(), sc.score()));
+            }
         }
         out.flush();
         return 0;
@@ -90,21 +141,57 @@ public final class FewShotCommand extends TextVerb {
         } else {
             d = TextDatasets.load("wordnet-topics-small", Globals.seed).test();
         }
+        Method m = method();
+        if (m == Method.SETFIT) {
+            SetFit.checkShots(shots);
+        }
         try (TextEncoder enc = textModel.open()) {
-            float[][] v = enc.embed(d.texts(), "embed " + d.name());
-            EpisodicEvaluation.Result r = EpisodicEvaluation.run(v, d.labels(), ways, shots, queriesPerClass, episodes, Globals.seed);
+            EpisodicEvaluation.Result r = switch (m) {
+                case PROTOTYPES -> EpisodicEvaluation.run(enc.embed(d.texts(), "embed " + d.name()), d.labels(), ways, shots,
+                        queriesPerClass, episodes, Globals.seed);
+                case PROBE -> EpisodicEvaluation.run(enc.embed(d.texts(), "embed " + d.name()), d.labels(), ways, shots,
+                        queriesPerClass, episodes, Globals.seed, SetFit::logisticHead);
+                case SETFIT -> SetFit.episodes(enc, d, ways, shots, queriesPerClass, episodes, Globals.seed, setFitOptions());
+            };
             if (Output.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("model", enc.name());
                 doc.put("data", d.name());
+                doc.put("method", m.id);
                 doc.put("result", r);
                 out.println(Json.MAPPER.writeValueAsString(doc));
             } else {
-                out.printf(Locale.ROOT, "%s, %d-way %d-shot, %d queries per class, %d episodes: accuracy %.2f%% ± %.2f (95%% CI)%n",
-                        d.name(), ways, shots, queriesPerClass, episodes, r.mean() * 100, r.ci95() * 100);
+                out.printf(Locale.ROOT, "%s, %d-way %d-shot, %d queries per class, %d episodes: accuracy %.2f%% ± %.2f (95%% CI)%s%n",
+                        d.name(), ways, shots, queriesPerClass, episodes, r.mean() * 100, r.ci95() * 100,
+                        m == Method.PROTOTYPES ? "" : ", " + m.id);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The few-shot methods, as --method names them. */
+    enum Method {
+        PROTOTYPES("prototypes"), PROBE("probe"), SETFIT("setfit");
+
+        final String id;
+
+        Method(String id) {
+            this.id = id;
+        }
+    }
+
+    private Method method() {
+        for (Method m : Method.values()) {
+            if (m.id.equalsIgnoreCase(method)) {
+                return m;
+            }
+        }
+        throw new GraftException("unknown few-shot method '" + method + "'", "use --method prototypes, probe or setfit");
+    }
+
+    private SetFit.Options setFitOptions() {
+        SetFit.Options o = SetFit.Options.defaults().withSeed(Globals.seed);
+        return numIterations == null ? o : o.withNumIterations(numIterations);
     }
 }

@@ -95,6 +95,27 @@ class TextCommandsTest {
     }
 
     @Test
+    void fewshotSetfitAndProbeClassifyAndBadSupportFailsInOneLine() throws Exception {
+        Path support = home.resolve("setfit.csv");
+        Files.writeString(support, "text,label\na cat,animal\na dog,animal\nan oak,plant\nan elm,plant\n");
+        String out = run(0, "fewshot", "--method", "setfit", "--num-iterations", "2", "--model", model.toString(), "--support",
+                support.toString(), "--query", "a kitten")[0];
+        assertTrue(out.contains("a kitten") && out.contains("animal") && out.contains("probability"), out);
+        String probe = run(0, "fewshot", "--method", "probe", "--model", model.toString(), "--support", support.toString(), "--query",
+                "a kitten")[0];
+        assertTrue(probe.contains("plant") && probe.contains("probability"), probe);
+        Path one = home.resolve("one-plant.csv");
+        Files.writeString(one, "text,label\na cat,animal\na dog,animal\nan oak,plant\n");
+        String err = run(1, "fewshot", "--method", "setfit", "--model", model.toString(), "--support", one.toString(), "--query", "x")[1];
+        assertTrue(err.contains("labels [plant] have one example each") && err.contains("at least two examples per label"), err);
+        assertTrue(!err.contains("\tat "), err);
+        assertTrue(run(1, "fewshot", "--method", "knn", "--model", model.toString(), "--support", support.toString(), "--query", "x")[1]
+                .contains("unknown few-shot method 'knn'"));
+        assertTrue(run(1, "fewshot", "--method", "setfit", "--model", model.toString(), "--episodes", "2", "--shots", "1")[1]
+                .contains("at least 2 shots"));
+    }
+
+    @Test
     void episodesReportAConfidenceInterval() {
         Path data = home.resolve("episodes.csv");
         StringBuilder sb = new StringBuilder("text,label\n");
@@ -112,6 +133,9 @@ class TextCommandsTest {
         String out = run(0, "fewshot", "--model", model.toString(), "--support", data.toString(), "--episodes", "50", "--ways",
                 "3", "--shots", "1", "--queries-per-class", "2")[0];
         assertTrue(out.contains("3-way 1-shot, 2 queries per class, 50 episodes: accuracy") && out.contains("(95% CI)"), out);
+        String setfit = run(0, "fewshot", "--method", "setfit", "--num-iterations", "1", "--model", model.toString(), "--support",
+                data.toString(), "--episodes", "2", "--ways", "2", "--shots", "2", "--queries-per-class", "2")[0];
+        assertTrue(setfit.contains("2-way 2-shot, 2 queries per class, 2 episodes: accuracy") && setfit.endsWith(", setfit\n"), setfit);
     }
 
     @Test
