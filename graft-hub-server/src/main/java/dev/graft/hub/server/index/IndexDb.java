@@ -19,8 +19,9 @@ import java.util.concurrent.BlockingQueue;
  * The hub's index: repositories, their tags and card metadata, download counts, users and token
  * hashes, in an SQL database reached by plain JDBC. The same SQL runs on the embedded H2 file
  * database (the default, {@code GRAFT_HOME/hub/index}) and on PostgreSQL for shared deployments.
- * The repository store on disk stays the source of truth: the server rebuilds repository rows from it
- * at start, so the index can never hold a commit the store lacks.
+ * The repository store stays the source of truth (on disk, or in this database's {@code hub_store_*}
+ * tables when several servers share it, see {@code SqlRepoStore}): the server rebuilds repository rows
+ * from it at start, so the index can never hold a commit the store lacks.
  *
  * <pre>{@code
  * try (IndexDb db = IndexDb.open(IndexDb.h2Url(dataDir.resolve("index")))) {
@@ -47,6 +48,8 @@ public final class IndexDb implements AutoCloseable {
 
     private final String url;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(16);
+    /** The connection of the {@link #transaction} this thread is in, if any. */
+    private final ThreadLocal<Connection> ambient = new ThreadLocal<>();
 
     private IndexDb(String url) {
         this.url = url;
@@ -82,6 +85,70 @@ public final class IndexDb implements AutoCloseable {
         return url.replaceAll("password=[^&;]*", "password=***");
     }
 
+    /** Whether this is a PostgreSQL database (else the embedded H2). */
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** Work on the connection of a transaction that other work may join ({@link #transaction}). */
+    @FunctionalInterface
+    public interface Unit<T> {
+        T run(Connection c) throws java.io.IOException, SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction that every {@link #tx} of this thread joins until it ends, so
+     * what they all change becomes visible together when it is committed, at its end; if it throws, all of
+     * it is rolled back. Re-entrant: nested work joins the outer transaction. A process killed in the
+     * middle leaves nothing: the database rolls back the transaction of a connection that went away.
+     */
+    public <T> T transaction(Unit<T> work) throws java.io.IOException {
+        Connection joined = ambient.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw new IndexFailure("index database error: " + e.getMessage(), e);
+            }
+        }
+        Connection c;
+        try {
+            c = borrow();
+        } catch (SQLException e) {
+            throw new IndexFailure("index database error: " + e.getMessage(), e);
+        }
+        ambient.set(c);
+        boolean committed = false;
+        try {
+            T result = work.run(c);
+            c.commit();
+            committed = true;
+            return result;
+        } catch (SQLException e) {
+            throw new IndexFailure("index database error: " + e.getMessage(), e);
+        } finally {
+            ambient.remove();
+            if (committed) {
+                releaseQuietly(c);
+            } else {
+                try {
+                    c.rollback();
+                    releaseQuietly(c);
+                } catch (SQLException e) {
+                    closeQuietly(c); // broken (the database went away): not back to the pool
+                }
+            }
+        }
+    }
+
+    private void releaseQuietly(Connection c) {
+        try {
+            release(c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+        }
+    }
+
     private Connection borrow() throws SQLException {
         Connection c = idle.poll();
         if (c != null && !c.isClosed()) {
@@ -100,11 +167,23 @@ public final class IndexDb implements AutoCloseable {
 
     /** Work on one connection inside one transaction. */
     @FunctionalInterface
-    private interface Tx<T> {
+    public interface Tx<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T tx(Tx<T> work) {
+    /**
+     * Runs {@code work} in a transaction of its own, committed at its end (or in the {@link #transaction}
+     * this thread is in); an {@link IndexFailure} if the database refuses.
+     */
+    public <T> T tx(Tx<T> work) {
+        Connection joined = ambient.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw new IndexFailure("index database error: " + e.getMessage(), e);
+            }
+        }
         Connection c = null;
         try {
             c = borrow();
@@ -128,13 +207,14 @@ public final class IndexDb implements AutoCloseable {
 
     /** A failed index operation (the database refused or is unreachable); its message is for the server log only. */
     public static final class IndexFailure extends RuntimeException {
-        IndexFailure(String message, SQLException cause) {
+        /** A failure of the database with what was being done. */
+        public IndexFailure(String message, SQLException cause) {
             super(message, cause);
         }
     }
 
     /** {@code sql} with its {@code ?} parameters bound to {@code args}, in order. */
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    public static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < args.length; i++) {
@@ -148,7 +228,7 @@ public final class IndexDb implements AutoCloseable {
     }
 
     /** Runs an INSERT, UPDATE or DELETE with {@code args}; how many rows it changed. */
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         }

@@ -12,13 +12,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The branches and tags of the repositories in a {@link RepoStore}: one small file per ref under
+ * The branches and tags of the repositories in a {@link FileRepoStore}: one small file per ref under
  * {@code refs/heads/} and {@code refs/tags/} holding a commit id, written atomically under the repository's lock.
  */
 final class RefStore {
-    private final RepoStore store;
+    private final FileRepoStore store;
 
-    RefStore(RepoStore store) {
+    RefStore(FileRepoStore store) {
         this.store = store;
     }
 
