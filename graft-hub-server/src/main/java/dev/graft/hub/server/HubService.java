@@ -15,7 +15,6 @@ import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;

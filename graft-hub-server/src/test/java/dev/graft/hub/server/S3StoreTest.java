@@ -121,6 +121,12 @@ class S3StoreTest {
             HttpResponse<byte[]> part = plain.send(HttpRequest.newBuilder(URI.create(location)).header("Range", "bytes=10-19").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertArrayEquals(java.util.Arrays.copyOfRange(weights, 10, 20), part.body());
+            // The LFS batch API hands out the presigned URL too.
+            HttpResponse<byte[]> batch = hub.postJson("/alice/signed.git/info/lfs/objects/batch", token, java.util.Map.of("operation", "download",
+                    "objects", List.of(java.util.Map.of("oid", sha, "size", weights.length))));
+            String href = TestHub.json(batch).get("objects").get(0).get("actions").get("download").get("href").asText();
+            assertTrue(href.startsWith(s3.endpoint.toString()), href);
+            assertArrayEquals(weights, plain.send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
             // A private repository still needs its owner's token before any redirect.
             assertEquals(404, hub.get("/alice/signed/resolve/main/model.bin", null).statusCode());
         }

@@ -176,32 +176,10 @@ public final class IndexDb implements AutoCloseable {
      * this thread is in); an {@link IndexFailure} if the database refuses.
      */
     public <T> T tx(Tx<T> work) {
-        Connection joined = ambient.get();
-        if (joined != null) {
-            try {
-                return work.run(joined);
-            } catch (SQLException e) {
-                throw new IndexFailure("index database error: " + e.getMessage(), e);
-            }
-        }
-        Connection c = null;
         try {
-            c = borrow();
-            T result = work.run(c);
-            c.commit();
-            release(c);
-            return result;
-        } catch (SQLException e) {
-            if (c != null) {
-                try {
-                    c.rollback();
-                    release(c);
-                } catch (SQLException ignored) {
-                    closeQuietly(c);
-                }
-            }
-            // Not a HubError: SQL text is for the server log, the HTTP layer answers a generic 500.
-            throw new IndexFailure("index database error: " + e.getMessage(), e);
+            return transaction(work::run);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown: SQL work throws SQLException only
         }
     }
 

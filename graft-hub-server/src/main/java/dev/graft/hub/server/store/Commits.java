@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** What every {@link RepoStore} does the same way: a new commit from its parent and operations, and its JSON. */
+/**
+ * What every {@link RepoStore} does the same way: a new commit from its parent and operations, its JSON,
+ * the resolution of a revision and the cache of commits read.
+ */
 final class Commits {
     private Commits() {}
 
@@ -108,5 +111,72 @@ final class Commits {
             }
         }
         return create(List.of(head), author, title, message == null ? "" : message, new ArrayList<>(tree.values()));
+    }
+
+    /** How a store reads one ref: the commit id of {@code kind} ({@code heads} or {@code tags}) {@code name}, or {@code null}. */
+    @FunctionalInterface
+    interface RefReader {
+        String read(String kind, String name);
+    }
+
+    /**
+     * Resolves a revision to a commit id: a branch, a tag, {@code HEAD} (the main branch) or a full commit
+     * id that {@code hasCommit} knows; 404 {@code RevisionNotFound} otherwise.
+     */
+    static String resolve(RepoId id, String revision, RefReader refs, java.util.function.Predicate<String> hasCommit) {
+        String rev = revision == null || revision.isEmpty() || revision.equals("HEAD") ? "main" : revision;
+        if (rev.startsWith("refs/heads/")) {
+            rev = rev.substring("refs/heads/".length());
+        } else if (rev.startsWith("refs/tags/")) {
+            String tag = refs.read("tags", rev.substring("refs/tags/".length()));
+            if (tag != null) {
+                return tag;
+            }
+        }
+        String c = refs.read("heads", rev);
+        if (c == null) {
+            c = refs.read("tags", rev);
+        }
+        if (c == null && RepoPaths.isCommitId(rev) && hasCommit.test(rev)) {
+            c = rev;
+        }
+        if (c == null) {
+            throw HubError.notFound("RevisionNotFound", "revision '" + RepoId.printable(revision) + "' not found in " + id);
+        }
+        return c;
+    }
+
+    /** The last 2048 commits read (they never change), by repository and id. */
+    static final class Cache {
+        private final java.util.Map<String, Commit> commits = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, Commit> eldest) {
+                        return size() > 2048;
+                    }
+                });
+
+        private static String key(RepoId id, String commitId) {
+            return id.urlPath() + "@" + commitId;
+        }
+
+        Commit get(RepoId id, String commitId) {
+            return commits.get(key(id, commitId));
+        }
+
+        void put(RepoId id, Commit c) {
+            commits.put(key(id, c.id()), c);
+        }
+
+        void remove(RepoId id, String commitId) {
+            commits.remove(key(id, commitId));
+        }
+
+        /** Forgets every commit of a deleted repository. */
+        void forget(RepoId id) {
+            synchronized (commits) {
+                commits.keySet().removeIf(k -> k.startsWith(id.urlPath() + "@"));
+            }
+        }
     }
 }

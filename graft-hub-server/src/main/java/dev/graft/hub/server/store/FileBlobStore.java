@@ -60,11 +60,7 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void removeLeftovers() throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Spool.clear(tmp);
     }
 
     /** Where the object with this sha256 lives (it may not exist). */

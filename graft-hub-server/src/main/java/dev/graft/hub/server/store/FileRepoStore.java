@@ -1,7 +1,5 @@
 package dev.graft.hub.server.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoPaths;
 import dev.graft.hub.protocol.RepoType;
@@ -16,12 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,12 +56,7 @@ public final class FileRepoStore implements RepoStore {
     private final BlobStore blobs;
     private final RefStore refs = new RefStore(this);
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final Map<String, Commit> commitCache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Commit> eldest) {
-            return size() > 2048;
-        }
-    });
+    private final Commits.Cache commitCache = new Commits.Cache();
 
     /** The store of the data folder {@code dataDir}, its blobs under it too. */
     public FileRepoStore(Path dataDir) throws IOException {
@@ -330,7 +320,7 @@ public final class FileRepoStore implements RepoStore {
     /** Reads a commit of this repository. */
     @Override
     public Commit readCommit(RepoId id, String commitId) {
-        Commit c = commitCache.get(id.urlPath() + "@" + commitId);
+        Commit c = commitCache.get(id, commitId);
         if (c != null) {
             return c;
         }
@@ -339,7 +329,7 @@ public final class FileRepoStore implements RepoStore {
         } catch (IOException e) {
             throw HubError.notFound("RevisionNotFound", "commit " + commitId + " not found in " + id);
         }
-        commitCache.put(id.urlPath() + "@" + commitId, c);
+        commitCache.put(id, c);
         return c;
     }
 
@@ -369,7 +359,7 @@ public final class FileRepoStore implements RepoStore {
                     publish.run(c);
                 } catch (IOException | RuntimeException | Error e) {
                     AtomicFiles.write(ref, (head + "\n").getBytes(StandardCharsets.US_ASCII));
-                    commitCache.remove(id.urlPath() + "@" + c.id());
+                    commitCache.remove(id, c.id());
                     Files.deleteIfExists(dir(id).resolve("commits").resolve(c.id() + ".json"));
                     throw e;
                 }

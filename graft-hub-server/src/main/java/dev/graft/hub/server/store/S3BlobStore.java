@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -203,11 +202,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void removeLeftovers() throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Spool.clear(tmp);
     }
 
     private HeadObjectResponse head(String sha256) {

@@ -74,4 +74,13 @@ final class Spool {
         }
         return new BlobStore.Stored(Hashes.hex(sha.digest()), size, Hashes.hex(sha1.digest()));
     }
+
+    /** Deletes what a cut-off upload left in the temporary folder {@code tmp}. */
+    static void clear(Path tmp) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -14,10 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,12 +41,7 @@ import java.util.TreeMap;
 public final class SqlRepoStore implements RepoStore {
     private final IndexDb db;
     private final BlobStore blobs;
-    private final Map<String, Commit> commitCache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Commit> eldest) {
-            return size() > 2048;
-        }
-    });
+    private final Commits.Cache commitCache = new Commits.Cache();
 
     /** The store in {@code db}'s tables (created if missing) over {@code blobs}. */
     public SqlRepoStore(IndexDb db, BlobStore blobs) {
@@ -201,7 +194,7 @@ public final class SqlRepoStore implements RepoStore {
             });
             return null;
         });
-        commitCache.keySet().removeIf(k -> k.startsWith(key(id) + "@"));
+        commitCache.forget(id);
     }
 
     @Override
@@ -228,28 +221,8 @@ public final class SqlRepoStore implements RepoStore {
     @Override
     public String resolve(RepoId id, String revision) {
         requireMeta(id);
-        String rev = revision == null || revision.isEmpty() || revision.equals("HEAD") ? "main" : revision;
-        if (rev.startsWith("refs/heads/")) {
-            rev = rev.substring("refs/heads/".length());
-        } else if (rev.startsWith("refs/tags/")) {
-            String tag = readRef(id, "tags", rev.substring("refs/tags/".length()));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        String c = readRef(id, "heads", rev);
-        if (c == null) {
-            c = readRef(id, "tags", rev);
-        }
-        String r = rev;
-        if (c == null && RepoPaths.isCommitId(rev)
-                && sql(x -> one(x, "SELECT commit_id FROM hub_store_commits WHERE repo_key=? AND commit_id=?", key(id), r)) != null) {
-            c = rev;
-        }
-        if (c == null) {
-            throw HubError.notFound("RevisionNotFound", "revision '" + RepoId.printable(revision) + "' not found in " + id);
-        }
-        return c;
+        return Commits.resolve(id, revision, (kind, name) -> readRef(id, kind, name),
+                rev -> sql(c -> one(c, "SELECT commit_id FROM hub_store_commits WHERE repo_key=? AND commit_id=?", key(id), rev)) != null);
     }
 
     private Map<String, String> refs(RepoId id, String kind) {
@@ -365,8 +338,7 @@ public final class SqlRepoStore implements RepoStore {
 
     @Override
     public Commit readCommit(RepoId id, String commitId) {
-        String cacheKey = key(id) + "@" + commitId;
-        Commit c = commitCache.get(cacheKey);
+        Commit c = commitCache.get(id, commitId);
         if (c != null) {
             return c;
         }
@@ -384,7 +356,7 @@ public final class SqlRepoStore implements RepoStore {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("commit " + commitId + " of " + id + " is damaged in the store", e);
         }
-        commitCache.put(cacheKey, c);
+        commitCache.put(id, c);
         return c;
     }
 
@@ -412,7 +384,7 @@ public final class SqlRepoStore implements RepoStore {
                 try {
                     publish.run(next);
                 } catch (IOException | RuntimeException | Error e) {
-                    commitCache.remove(key(id) + "@" + next.id());
+                    commitCache.remove(id, next.id());
                     throw e; // the lock's transaction rolls back: the branch never moved
                 }
                 return next;
