@@ -47,7 +47,11 @@ public final class IndexDb implements AutoCloseable {
             "createdAt", "created_at", "id", "repo_id", "modelId", "repo_id");
 
     private final String url;
+    /** Connections of one process in use at once, at most: requests beyond wait for one. */
+    public static final int MAX_CONNECTIONS = 32;
+
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(16);
+    private final java.util.concurrent.Semaphore inUse = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
     /** The connection of the {@link #transaction} this thread is in, if any. */
     private final ThreadLocal<Connection> ambient = new ThreadLocal<>();
 
@@ -135,7 +139,7 @@ public final class IndexDb implements AutoCloseable {
                     c.rollback();
                     releaseQuietly(c);
                 } catch (SQLException e) {
-                    closeQuietly(c); // broken (the database went away): not back to the pool
+                    discard(c); // broken (the database went away): not back to the pool
                 }
             }
         }
@@ -149,19 +153,47 @@ public final class IndexDb implements AutoCloseable {
         }
     }
 
-    private Connection borrow() throws SQLException {
-        Connection c = idle.poll();
-        if (c != null && !c.isClosed()) {
-            return c;
-        }
-        c = DriverManager.getConnection(url);
-        c.setAutoCommit(false);
-        return c;
+    /** Closes a borrowed connection that broke, instead of returning it. */
+    private void discard(Connection c) {
+        closeQuietly(c);
+        inUse.release();
     }
 
+    /**
+     * A connection, one of at most {@link #MAX_CONNECTIONS} in use at once (a request waits for one rather
+     * than open more: several servers on one PostgreSQL stay within its connection limit).
+     */
+    private Connection borrow() throws SQLException {
+        try {
+            if (!inUse.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new SQLException("all " + MAX_CONNECTIONS + " connections to the index database stayed busy for 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for an index database connection", e);
+        }
+        try {
+            Connection c = idle.poll();
+            if (c != null && !c.isClosed()) {
+                return c;
+            }
+            c = DriverManager.getConnection(url);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            inUse.release();
+            throw e;
+        }
+    }
+
+    /** Returns a borrowed connection to the pool (closing it when the pool is full). */
     private void release(Connection c) throws SQLException {
-        if (!idle.offer(c)) {
-            c.close();
+        try {
+            if (!idle.offer(c)) {
+                c.close();
+            }
+        } finally {
+            inUse.release();
         }
     }
 

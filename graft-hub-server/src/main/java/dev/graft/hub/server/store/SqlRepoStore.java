@@ -363,8 +363,10 @@ public final class SqlRepoStore implements RepoStore {
     @Override
     public Commit commit(RepoId id, String branch, String expectedParent, String author, String title, String message,
             List<CommitOp> ops, Publish publish) throws IOException {
-        return locked(id, () -> {
-            try (StoreLock.Held referencing = blobs.lock().shared()) {
+        // The store lock before the database's: garbage collection (which holds it exclusive while it reads the
+        // database) never waits for a connection that a commit waiting for the store lock holds.
+        try (StoreLock.Held referencing = blobs.lock().shared()) {
+            return locked(id, () -> {
                 // The branch's row, locked too: the compare-and-swap below is on what no other server can move now.
                 String head = sql(c -> one(c, "SELECT commit_id FROM hub_store_refs WHERE repo_key=? AND kind='heads' AND name=? FOR UPDATE",
                         key(id), branch));
@@ -388,8 +390,8 @@ public final class SqlRepoStore implements RepoStore {
                     throw e; // the lock's transaction rolls back: the branch never moved
                 }
                 return next;
-            }
-        });
+            });
+        }
     }
 
     // ---- garbage collection ----
