@@ -3,6 +3,8 @@ package dev.graft.cli.hub;
 import dev.graft.GraftException;
 import dev.graft.cli.PrintingVerb;
 import dev.graft.hub.server.HubService;
+import dev.graft.hub.server.index.IndexDb;
+import dev.graft.hub.server.store.FileRepoStore;
 import dev.graft.hub.server.store.RepoStore;
 import dev.graft.progress.Output;
 import java.nio.file.Files;
@@ -25,10 +27,17 @@ public final class HubGcCommand extends PrintingVerb {
             description = "Spare unreferenced objects younger than this, e.g. uploads whose commit is on its way (default: ${DEFAULT-VALUE}).")
     long graceMinutes;
 
+    @Option(names = "--blob-store", description = "The servers' s3://bucket[/prefix], when they keep file contents in S3"
+            + " (then the repositories are in the index database: give its --db-url).")
+    String blobStore;
+
+    @Option(names = "--db-url", description = "The servers' index database JDBC URL, with --blob-store s3://...")
+    String dbUrl;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir.get();
-        if (!Files.isDirectory(dir.resolve("objects")) || !Files.isDirectory(dir.resolve("repos"))) {
+        if (blobStore == null && (!Files.isDirectory(dir.resolve("objects")) || !Files.isDirectory(dir.resolve("repos")))) {
             throw new GraftException("no hub data in " + dir, "pass the folder the server uses with --data-dir");
         }
         if (graceMinutes < 0) {
@@ -38,8 +47,20 @@ public final class HubGcCommand extends PrintingVerb {
             Output.warn("a grace period under " + HubService.GC_GRACE.toMinutes() + " minutes may delete an upload whose commit"
                     + " is still on its way, if a server is busy with this folder now");
         }
-        // The store alone, not the index: this runs safely next to a server (they share the store lock).
-        RepoStore.GcResult r = new RepoStore(dir).collectGarbage(Duration.ofMinutes(graceMinutes));
+        RepoStore.GcResult r;
+        if (blobStore == null) {
+            // The store alone, not the index: this runs safely next to a server (they share the store lock).
+            r = new FileRepoStore(dir).collectGarbage(Duration.ofMinutes(graceMinutes));
+        } else {
+            if (dbUrl == null) {
+                throw new GraftException("--blob-store " + blobStore + " needs the --db-url of the servers' index database",
+                        "add --db-url jdbc:postgresql://host:5432/hub?user=...");
+            }
+            // The repositories in the shared index, the objects in the bucket: other servers' fresh uploads are spared by the grace period.
+            try (IndexDb index = IndexDb.open(dbUrl); RepoStore store = RepoStore.open(dataDir.getOrCreateDefault(), blobStore, index)) {
+                r = store.collectGarbage(Duration.ofMinutes(graceMinutes));
+            }
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("deleted", r.deleted());
         json.put("bytesFreed", r.bytesFreed());

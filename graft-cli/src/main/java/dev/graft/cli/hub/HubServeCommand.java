@@ -27,6 +27,15 @@ public final class HubServeCommand implements Callable<Integer> {
             + " (default: embedded H2 under the data folder).")
     String dbUrl;
 
+    @Option(names = "--blob-store", description = "Where file contents go: s3://bucket[/prefix] for S3 or an S3-compatible service"
+            + " (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3); the repositories then live in the"
+            + " index database, so several servers on one --db-url and bucket serve one hub (default: the data folder).")
+    String blobStore;
+
+    @Option(names = "--s3-presign", description = "Answer file downloads with a redirect to a presigned S3 URL instead of sending"
+            + " the bytes (needs an s3:// --blob-store).")
+    boolean presign;
+
     @Option(names = "--max-request-size", description = "Largest API request body in MiB (default: ${DEFAULT-VALUE}).", defaultValue = "256")
     long maxRequestMiB;
 
@@ -40,8 +49,9 @@ public final class HubServeCommand implements Callable<Integer> {
         }
         HubLimits limits = HubLimits.ofMiB(maxRequestMiB, maxUploadMiB); // refuses nonsense sizes with the option named
         Path dir = dataDir != null ? dataDir.toAbsolutePath() : GraftHome.dir("hub");
-        try (HubServer server = HubServer.start(new HubServer.Config(host, port, dir, dbUrl, limits))) {
-            Output.note("hub data in " + dir + (dbUrl == null ? "" : ", index in " + dbUrl.replaceAll("password=[^&;]*", "password=***")));
+        try (HubServer server = HubServer.start(new HubServer.Config(host, port, dir, dbUrl, limits, blobStore, presign))) {
+            Output.note("hub data in " + dir + (dbUrl == null ? "" : ", index in " + dbUrl.replaceAll("password=[^&;]*", "password=***"))
+                    + (blobStore == null ? "" : ", repositories in the index and file contents in " + server.hub().store().blobs().describe()));
             // The URL goes to stdout so scripts can read the port picked with --port 0.
             System.out.println("listening on " + server.url());
             System.out.flush();

@@ -1,6 +1,7 @@
 package dev.graft.cli.hub;
 
 import dev.graft.hub.server.HubService;
+import dev.graft.hub.server.index.IndexDb;
 import dev.graft.progress.Output;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ public final class HubTokenCommand implements Callable<Integer> {
     @Mixin
     ServerDataDirOption dataDir;
 
-    @Option(names = "--db-url", description = "The server's index database JDBC URL, when it uses PostgreSQL.")
+    @Option(names = "--db-url", description = "The servers' index database JDBC URL, when they use PostgreSQL (the token is then good on every server of it).")
     String dbUrl;
 
     @Override
@@ -36,18 +37,19 @@ public final class HubTokenCommand implements Callable<Integer> {
             throw new dev.graft.GraftException("unknown token action '" + action + "'", "use: graft hub token create|revoke --user NAME");
         }
         Path dir = dataDir.getOrCreateDefault();
-        try (HubService hub = HubService.open(dir, dbUrl)) {
+        // The index alone: tokens live there, and a server's store (perhaps shared by several) stays untouched.
+        try (IndexDb index = IndexDb.open(HubService.indexUrl(dir, dbUrl))) {
             if (action.equals("create")) {
                 String token;
                 try {
-                    token = hub.createToken(user, name, write);
+                    token = HubService.createToken(index, user, name, write);
                 } catch (dev.graft.hub.server.HubError e) {
                     throw new dev.graft.GraftException(e.getMessage(), "pick a user name the hub accepts");
                 }
                 Output.note("token for " + user + " (" + (write ? "read and write" : "read only") + "); it is shown only once");
                 System.out.println(token);
             } else {
-                int n = hub.revokeTokens(user, name);
+                int n = index.revokeTokens(user, name);
                 System.out.println("revoked " + HubCli.count(n, "token") + " named " + name + " of " + user);
             }
         }

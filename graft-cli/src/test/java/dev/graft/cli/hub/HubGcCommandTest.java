@@ -9,6 +9,7 @@ import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
+import dev.graft.hub.server.store.FileRepoStore;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoStore;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HubGcCommandTest {
     @Test
     void deletesWhatOnlyADeletedRepositoryReferenced(@TempDir Path dir) throws Exception {
-        RepoStore store = new RepoStore(dir);
+        RepoStore store = new FileRepoStore(dir);
         RepoId kept = RepoId.of(RepoType.MODEL, "alice/kept");
         RepoId gone = RepoId.of(RepoType.MODEL, "alice/gone");
         byte[] keptBytes = "weights of kept".getBytes(StandardCharsets.UTF_8);

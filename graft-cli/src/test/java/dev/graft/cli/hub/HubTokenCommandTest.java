@@ -36,4 +36,22 @@ class HubTokenCommandTest {
         }
         assertEquals(1, CliRun.run("hub", "token", "create", "--user", "bad--name", "--data-dir", data).code);
     }
+
+    /**
+     * With --db-url the token goes into the index the servers share and nothing else is touched: a
+     * folder without the servers' repositories (this machine's, not theirs) must not drop their rows.
+     */
+    @Test
+    void aTokenInASharedIndexLeavesItsRepositoriesAlone(@TempDir Path dir) throws Exception {
+        Path served = dir.resolve("served");
+        String db = dev.graft.hub.server.index.IndexDb.h2Url(served.resolve("index"));
+        try (HubService hub = HubService.open(served, db)) {
+            hub.createRepo(dev.graft.hub.protocol.RepoId.of(dev.graft.hub.protocol.RepoType.MODEL, "alice/kept"), false, "alice", java.util.List.of());
+        }
+        String token = run("hub", "token", "create", "--user", "alice", "--write", "--db-url", db, "--data-dir", dir.resolve("elsewhere").toString());
+        try (dev.graft.hub.server.index.IndexDb index = dev.graft.hub.server.index.IndexDb.open(db)) {
+            assertEquals(java.util.List.of("alice/kept"), index.ids("model"));
+            assertEquals("alice", index.token(dev.graft.hub.server.store.Hashes.sha256(token)).user());
+        }
+    }
 }

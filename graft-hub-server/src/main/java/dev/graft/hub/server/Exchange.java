@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import dev.graft.hub.server.store.BlobStore;
+import dev.graft.hub.server.store.FileBlobStore;
 import dev.graft.hub.server.store.MappedBlobs;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -245,10 +246,27 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
             write(ByteBuffer.allocate(0), true);
             return;
         }
+        if (!(blobs instanceof FileBlobStore files)) {
+            // A remote store (S3): its bytes streamed through, a ranged GET for a range.
+            try (java.io.InputStream in = blobs.open(sha256, offset, length)) {
+                long left = length;
+                byte[] buf = new byte[1 << 18];
+                while (left > 0) {
+                    int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+                    if (n <= 0) {
+                        throw new IOException("object " + sha256 + " is shorter than the " + length + " bytes to send");
+                    }
+                    left -= n;
+                    write(ByteBuffer.wrap(buf, 0, n), left == 0); // blocks until sent: the buffer is free again after
+
+                }
+            }
+            return;
+        }
         if (length < SMALL_FILE) {
             // Small files (configs, cards): one read into the heap costs less than a mapping.
             ByteBuffer buf = ByteBuffer.allocate((int) length);
-            try (FileChannel ch = FileChannel.open(blobs.path(sha256), StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(files.path(sha256), StandardOpenOption.READ)) {
                 while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) >= 0) {
                     // read until full or end of file
                 }
@@ -262,7 +280,7 @@ final class Exchange implements dev.graft.hub.server.web.WebPages.Page {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            try (MappedBlobs.Lease lease = blobs.mapped(sha256, pos / MappedBlobs.SEGMENT)) {
+            try (MappedBlobs.Lease lease = files.mapped(sha256, pos / MappedBlobs.SEGMENT)) {
                 ByteBuffer segment = lease.bytes();
                 int from = (int) (pos % MappedBlobs.SEGMENT);
                 int n = (int) Math.min(end - pos, segment.capacity() - from);

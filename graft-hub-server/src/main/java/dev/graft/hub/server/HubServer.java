@@ -41,8 +41,17 @@ public final class HubServer implements AutoCloseable {
      * @param dataDir repositories, blobs and the embedded index
      * @param dbUrl JDBC URL of the index, {@code null} for the embedded H2 database
      * @param limits request and upload size limits
+     * @param blobStore where file contents go: {@code null} for the data folder, {@code s3://bucket[/prefix]}
+     *     for S3, which makes the index database hold the repositories too (several servers, one hub)
+     * @param presign answer downloads of stored files with a redirect to a presigned URL of the blob
+     *     store (S3) instead of sending the bytes through the server
      */
-    public record Config(String host, int port, Path dataDir, String dbUrl, HubLimits limits) {}
+    public record Config(String host, int port, Path dataDir, String dbUrl, HubLimits limits, String blobStore, boolean presign) {
+        /** A server on the data folder alone (blobs there too), as by default. */
+        public Config(String host, int port, Path dataDir, String dbUrl, HubLimits limits) {
+            this(host, port, dataDir, dbUrl, limits, null, false);
+        }
+    }
 
     private final Server jetty;
     private final HubService hub;
@@ -59,7 +68,12 @@ public final class HubServer implements AutoCloseable {
 
     /** Opens the store and index (repairing what a kill left) and starts listening. */
     public static HubServer start(Config config) throws IOException {
-        HubService hub = HubService.open(config.dataDir(), config.dbUrl());
+        if (config.presign() && (config.blobStore() == null || !config.blobStore().startsWith("s3://"))) {
+            throw new HubServerException("--s3-presign needs an S3 blob store: the data folder has no presigned URLs",
+                    "add --blob-store s3://bucket[/prefix], or leave --s3-presign out");
+        }
+        HubService hub = HubService.open(config.dataDir(), config.dbUrl(), config.blobStore());
+        hub.presignDownloads(config.presign());
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("hub");
         Server jetty = new Server(threads);

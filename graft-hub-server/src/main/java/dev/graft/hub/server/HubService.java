@@ -15,7 +15,6 @@ import dev.graft.hub.server.store.RepoMeta;
 import dev.graft.hub.server.store.RepoStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -69,6 +68,7 @@ public final class HubService implements AutoCloseable {
     });
 
     private final byte[] signingKey;
+    private volatile boolean presign;
 
     private HubService(RepoStore store, IndexDb index, byte[] signingKey) {
         this.store = store;
@@ -81,44 +81,47 @@ public final class HubService implements AutoCloseable {
      * line with the store. {@code dbUrl} {@code null} means the embedded H2 index at {@code dataDir/index}.
      */
     public static HubService open(Path dataDir, String dbUrl) throws IOException {
-        RepoStore store = new RepoStore(dataDir);
-        store.recover();
-        IndexDb index = IndexDb.open(dbUrl == null || dbUrl.isBlank() ? IndexDb.h2Url(dataDir.resolve("index")) : dbUrl);
-        HubService hub = new HubService(store, index, loadSigningKey(dataDir.resolve("signing.key")));
+        return open(dataDir, dbUrl, null);
+    }
+
+    /**
+     * As {@link #open(Path, String)} with the file contents in {@code blobStore} ({@code s3://bucket[/prefix]};
+     * {@code null} for the data folder). With a shared blob store the repositories, refs and commits live in
+     * the index database too ({@link dev.graft.hub.server.store.SqlRepoStore}), so any number of servers
+     * on one PostgreSQL database and one bucket serve the same hub. The database and the bucket are both
+     * checked here: a wrong setting fails at start-up with one line, not at the first request.
+     */
+    public static HubService open(Path dataDir, String dbUrl, String blobStore) throws IOException {
+        IndexDb index = IndexDb.open(indexUrl(dataDir, dbUrl));
+        RepoStore store;
+        try {
+            store = RepoStore.open(dataDir, blobStore, index);
+            store.recover();
+        } catch (IOException | RuntimeException | Error e) {
+            index.close();
+            throw e;
+        }
+        HubService hub = new HubService(store, index, store.signingKey());
         hub.reindexAll();
         return hub;
     }
 
+    /** The index database's JDBC URL: {@code dbUrl}, or the embedded H2 database in {@code dataDir} when none is given. */
+    public static String indexUrl(Path dataDir, String dbUrl) {
+        return dbUrl == null || dbUrl.isBlank() ? IndexDb.h2Url(dataDir.resolve("index")) : dbUrl;
+    }
+
     /**
-     * The key that signs LFS transfer URLs, kept in the data folder (owner-only) so that URLs stay valid
-     * for as long as they say, across restarts, and on every server sharing the folder.
+     * Whether downloads of stored files answer with a redirect to a presigned URL of the blob store (where
+     * it has them: S3) rather than with the bytes.
      */
-    private static byte[] loadSigningKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] key = new byte[32];
-            RANDOM.nextBytes(key);
-            Path tmp = file.resolveSibling(".tmp-" + java.util.UUID.randomUUID());
-            try {
-                Files.write(tmp, key, java.nio.file.StandardOpenOption.CREATE_NEW);
-                try {
-                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: its own permissions apply
-                }
-                // A hard link fails if another server created the key first; then that one is used.
-                Files.createLink(file, tmp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // created concurrently by another server on this folder
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
-        byte[] key = Files.readAllBytes(file);
-        if (key.length < 32) {
-            throw new HubServerException("the signing key " + file.getFileName() + " in the hub data folder is damaged ("
-                    + key.length + " bytes)", "delete it and restart; LFS transfer URLs handed out before stop working");
-        }
-        return key;
+    public void presignDownloads(boolean on) {
+        this.presign = on;
+    }
+
+    /** A presigned URL that serves this object's bytes, or {@code null} when downloads go through the server. */
+    java.net.URI presignedDownload(String sha256, String fileName) {
+        return presign ? store.blobs().presignedUrl(sha256, fileName) : null;
     }
 
     /** The key LFS transfer URLs are signed with (HMAC-SHA256). */
@@ -435,6 +438,14 @@ public final class HubService implements AutoCloseable {
 
     /** Creates a token for a user (creating the user if needed); the token is returned once and only its hash is kept. */
     public String createToken(String user, String name, boolean canWrite) {
+        return createToken(index, user, name, canWrite);
+    }
+
+    /**
+     * {@link #createToken(String, String, boolean)} in an index without a running hub (what {@code graft hub
+     * token create --db-url} does to the index that several servers share).
+     */
+    public static String createToken(IndexDb index, String user, String name, boolean canWrite) {
         try {
             RepoId.checkNewOwner(user);
         } catch (HubProtocolException e) {
@@ -477,6 +488,7 @@ public final class HubService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.close();
         index.close();
     }
 }

@@ -92,8 +92,12 @@ final class LfsRoutes {
                 if (!hub.store().hasLfsObject(id, oid, size)) {
                     n.putObject("error").put("code", 404).put("message", "object " + oid + " not found in " + id);
                 } else {
-                    n.putObject("actions").putObject("download").put("href", signedUrl(ex, "object", id, oid, size, user))
-                            .put("expires_in", LINK_TTL_SECONDS).putObject("header");
+                    // --s3-presign: straight from the blob store (its own expiry), else through this server.
+                    java.net.URI presigned = hub.presignedDownload(oid, oid);
+                    n.putObject("actions").putObject("download")
+                            .put("href", presigned != null ? presigned.toString() : signedUrl(ex, "object", id, oid, size, user))
+                            .put("expires_in", presigned != null ? dev.graft.hub.server.store.S3BlobStore.PRESIGN_VALIDITY.toSeconds()
+                                    : LINK_TTL_SECONDS).putObject("header");
                 }
             }
         }

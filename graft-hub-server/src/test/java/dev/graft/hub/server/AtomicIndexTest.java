@@ -13,6 +13,7 @@ import dev.graft.hub.server.index.IndexDb;
 import dev.graft.hub.server.index.RepoRecord;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
+import dev.graft.hub.server.store.FileRepoStore;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoStore;
 import java.net.http.HttpResponse;
@@ -122,7 +123,7 @@ class AtomicIndexTest {
         }
         // While the server is down: a commit reaches the store only (as a kill between store and index leaves
         // it), one index row is lost and another names a repository the store does not have.
-        RepoStore store = new RepoStore(dir);
+        RepoStore store = new FileRepoStore(dir);
         RepoId id = RepoId.of(RepoType.MODEL, "alice/rebuilt");
         byte[] card = CARD.getBytes(StandardCharsets.UTF_8);
         String blob = store.blobs().put(card);

@@ -10,6 +10,7 @@ import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.store.CommitOp;
 import dev.graft.hub.server.store.FileEntry;
+import dev.graft.hub.server.store.FileRepoStore;
 import dev.graft.hub.server.store.Hashes;
 import dev.graft.hub.server.store.RepoStore;
 import dev.graft.hub.server.store.StoreLock;
@@ -51,7 +52,7 @@ class GarbageCollectionTest {
 
     @Test
     void deletesOnlyUnreferencedObjectsOlderThanTheGracePeriod() throws Exception {
-        RepoStore store = new RepoStore(dir);
+        RepoStore store = new FileRepoStore(dir);
         RepoId a = RepoId.of(RepoType.MODEL, "alice/a");
         RepoId b = RepoId.of(RepoType.DATASET, "alice/b");
         store.create(a, false, "alice");
@@ -83,7 +84,7 @@ class GarbageCollectionTest {
 
     @Test
     void youngObjectsAndReuploadedObjectsAreSpared() throws Exception {
-        RepoStore store = new RepoStore(dir);
+        RepoStore store = new FileRepoStore(dir);
         byte[] orphan = "uploaded, commit still on its way".getBytes(StandardCharsets.UTF_8);
         String sha = store.blobs().put(orphan);
         RepoStore.GcResult r = store.collectGarbage(GRACE);
@@ -103,7 +104,7 @@ class GarbageCollectionTest {
 
     @Test
     void aCommitWaitsWhileGarbageIsCollected() throws Exception {
-        RepoStore store = new RepoStore(dir);
+        RepoStore store = new FileRepoStore(dir);
         RepoId id = RepoId.of(RepoType.MODEL, "alice/c");
         store.create(id, false, "alice");
         byte[] content = "referenced by the waiting commit".getBytes(StandardCharsets.UTF_8);

@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.hub.protocol.RepoId;
 import dev.graft.hub.protocol.RepoType;
 import dev.graft.hub.server.store.Hashes;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,43 +34,7 @@ class KillDuringUploadTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String REPO = "alice/crash";
 
-    /** A server in a child JVM. */
-    private record Child(Process process, String url) {
-        static Child start(Path dir) throws IOException {
-            long t0 = System.nanoTime();
-            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", cp, ChildHubServer.class.getName(), dir.toString())
-                    .redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            StringBuilder seen = new StringBuilder();
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("listening on ")) {
-                    Thread drain = new Thread(() -> {
-                        try {
-                            out.transferTo(java.io.Writer.nullWriter());
-                        } catch (IOException ignored) {
-                            // the child was killed
-                        }
-                    });
-                    drain.setDaemon(true);
-                    drain.start();
-                    System.err.printf("child server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-                    return new Child(p, line.substring("listening on ".length()).trim());
-                }
-                seen.append(line).append('\n');
-            }
-            throw new IOException("the child server did not start:\n" + seen);
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-    }
-
-    private static HttpResponse<byte[]> send(String url, String method, String token, String type, HttpRequest.BodyPublisher body)
+    static HttpResponse<byte[]> send(String url, String method, String token, String type, HttpRequest.BodyPublisher body)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, body);
         if (token != null) {
@@ -89,13 +50,21 @@ class KillDuringUploadTest {
         return TestHub.JSON.readTree(r.body());
     }
 
-    /** Checks every file of the head commit against its recorded hash; returns the head commit id. */
     private static String checkConsistent(String url, List<String> acknowledged) throws Exception {
-        JsonNode info = json(send(url + "/api/models/" + REPO, "GET", null, null, HttpRequest.BodyPublishers.noBody()));
+        return checkConsistent(url, REPO, acknowledged);
+    }
+
+    /**
+     * Checks every file of the head commit of {@code repo} (a model) against its recorded hash, that no
+     * acknowledged commit is missing from its history and that the index lists it at the head; returns the
+     * head commit id.
+     */
+    static String checkConsistent(String url, String repo, List<String> acknowledged) throws Exception {
+        JsonNode info = json(send(url + "/api/models/" + repo, "GET", null, null, HttpRequest.BodyPublishers.noBody()));
         String head = info.get("sha").asText();
         for (JsonNode s : info.get("siblings")) {
             String path = s.get("rfilename").asText();
-            byte[] body = send(url + "/" + REPO + "/resolve/" + head + "/" + path, "GET", null, null, HttpRequest.BodyPublishers.noBody()).body();
+            byte[] body = send(url + "/" + repo + "/resolve/" + head + "/" + path, "GET", null, null, HttpRequest.BodyPublishers.noBody()).body();
             assertEquals(s.get("size").asLong(), body.length, path);
             if (s.has("lfs")) {
                 assertEquals(s.get("lfs").get("sha256").asText(), Hashes.sha256(body), path);
@@ -103,13 +72,14 @@ class KillDuringUploadTest {
                 assertEquals(s.get("blobId").asText(), Hashes.gitBlobSha1(body), path);
             }
         }
-        JsonNode history = json(send(url + "/api/models/" + REPO + "/commits/main?limit=1000", "GET", null, null,
+        JsonNode history = json(send(url + "/api/models/" + repo + "/commits/main?limit=1000", "GET", null, null,
                 HttpRequest.BodyPublishers.noBody()));
         List<String> ids = TestHub.names(history, "id");
         for (String ack : acknowledged) {
             assertTrue(ids.contains(ack), "acknowledged commit " + ack + " was lost");
         }
-        JsonNode listed = json(send(url + "/api/models?search=crash", "GET", null, null, HttpRequest.BodyPublishers.noBody()));
+        JsonNode listed = json(send(url + "/api/models?search=" + repo.substring(repo.indexOf('/') + 1), "GET", null, null,
+                HttpRequest.BodyPublishers.noBody()));
         assertEquals(head, listed.get(0).get("sha").asText(), "the index agrees with the store after a restart");
         return head;
     }
@@ -155,7 +125,7 @@ class KillDuringUploadTest {
         random.nextBytes(big);
         String bigSha = Hashes.sha256(big);
         for (int round = 0; round < 2; round++) {
-            Child child = Child.start(dir);
+            ChildHubServer.Running child = ChildHubServer.Running.start(dir, null, null, Map.of());
             checkConsistent(child.url(), acknowledged);
             // One commit before the race, so every round has something acknowledged to lose.
             HttpResponse<byte[]> warm = send(child.url() + "/api/models/" + REPO + "/commit/main", "POST", token, "application/x-ndjson",
@@ -206,7 +176,7 @@ class KillDuringUploadTest {
             uploader.join();
             committer.join();
         }
-        Child last = Child.start(dir);
+        ChildHubServer.Running last = ChildHubServer.Running.start(dir, null, null, Map.of());
         try {
             checkConsistent(last.url(), acknowledged);
             HttpResponse<byte[]> batch = send(last.url() + "/" + REPO + ".git/info/lfs/objects/batch", "POST", token,

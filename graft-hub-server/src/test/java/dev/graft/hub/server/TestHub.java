@@ -57,6 +57,17 @@ final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
         this.aliceModels = aliceModels;
     }
 
+    private TestHub(String url) {
+        this.limits = null;
+        this.aliceModels = List.of();
+        this.url = url;
+    }
+
+    /** A client of a server this test did not start here (one in a child JVM): its helpers, no server to close. */
+    static TestHub remote(String url) {
+        return new TestHub(url);
+    }
+
     private void attach(HubServer started, Path dataDir) {
         this.server = started;
         this.url = started.url();
@@ -225,6 +236,8 @@ final class TestHub implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }

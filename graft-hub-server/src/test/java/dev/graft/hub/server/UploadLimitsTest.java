@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.hub.server.store.FileBlobStore;
 import dev.graft.hub.server.store.Hashes;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -75,7 +76,7 @@ class UploadLimitsTest {
         HttpResponse<byte[]> put = hub.send("PUT", href, null, null, data);
         assertEquals(400, put.statusCode());
         assertTrue(text(put).contains("sha256"), text(put));
-        assertFalse(Files.exists(hub.server.hub().store().blobs().path(claimed)));
+        assertFalse(Files.exists(((FileBlobStore) hub.server.hub().store().blobs()).path(claimed)));
     }
 
     @Test

@@ -19,8 +19,9 @@ import java.util.concurrent.BlockingQueue;
  * The hub's index: repositories, their tags and card metadata, download counts, users and token
  * hashes, in an SQL database reached by plain JDBC. The same SQL runs on the embedded H2 file
  * database (the default, {@code GRAFT_HOME/hub/index}) and on PostgreSQL for shared deployments.
- * The repository store on disk stays the source of truth: the server rebuilds repository rows from it
- * at start, so the index can never hold a commit the store lacks.
+ * The repository store stays the source of truth (on disk, or in this database's {@code hub_store_*}
+ * tables when several servers share it, see {@code SqlRepoStore}): the server rebuilds repository rows
+ * from it at start, so the index can never hold a commit the store lacks.
  *
  * <pre>{@code
  * try (IndexDb db = IndexDb.open(IndexDb.h2Url(dataDir.resolve("index")))) {
@@ -46,7 +47,13 @@ public final class IndexDb implements AutoCloseable {
             "createdAt", "created_at", "id", "repo_id", "modelId", "repo_id");
 
     private final String url;
+    /** Connections of one process in use at once, at most: requests beyond wait for one. */
+    public static final int MAX_CONNECTIONS = 32;
+
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(16);
+    private final java.util.concurrent.Semaphore inUse = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
+    /** The connection of the {@link #transaction} this thread is in, if any. */
+    private final ThreadLocal<Connection> ambient = new ThreadLocal<>();
 
     private IndexDb(String url) {
         this.url = url;
@@ -82,59 +89,142 @@ public final class IndexDb implements AutoCloseable {
         return url.replaceAll("password=[^&;]*", "password=***");
     }
 
-    private Connection borrow() throws SQLException {
-        Connection c = idle.poll();
-        if (c != null && !c.isClosed()) {
-            return c;
-        }
-        c = DriverManager.getConnection(url);
-        c.setAutoCommit(false);
-        return c;
+    /** Whether this is a PostgreSQL database (else the embedded H2). */
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
     }
 
+    /** Work on the connection of a transaction that other work may join ({@link #transaction}). */
+    @FunctionalInterface
+    public interface Unit<T> {
+        T run(Connection c) throws java.io.IOException, SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction that every {@link #tx} of this thread joins until it ends, so
+     * what they all change becomes visible together when it is committed, at its end; if it throws, all of
+     * it is rolled back. Re-entrant: nested work joins the outer transaction. A process killed in the
+     * middle leaves nothing: the database rolls back the transaction of a connection that went away.
+     */
+    public <T> T transaction(Unit<T> work) throws java.io.IOException {
+        Connection joined = ambient.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw new IndexFailure("index database error: " + e.getMessage(), e);
+            }
+        }
+        Connection c;
+        try {
+            c = borrow();
+        } catch (SQLException e) {
+            throw new IndexFailure("index database error: " + e.getMessage(), e);
+        }
+        ambient.set(c);
+        boolean committed = false;
+        try {
+            T result = work.run(c);
+            c.commit();
+            committed = true;
+            return result;
+        } catch (SQLException e) {
+            throw new IndexFailure("index database error: " + e.getMessage(), e);
+        } finally {
+            ambient.remove();
+            if (committed) {
+                releaseQuietly(c);
+            } else {
+                try {
+                    c.rollback();
+                    releaseQuietly(c);
+                } catch (SQLException e) {
+                    discard(c); // broken (the database went away): not back to the pool
+                }
+            }
+        }
+    }
+
+    private void releaseQuietly(Connection c) {
+        try {
+            release(c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+        }
+    }
+
+    /** Closes a borrowed connection that broke, instead of returning it. */
+    private void discard(Connection c) {
+        closeQuietly(c);
+        inUse.release();
+    }
+
+    /**
+     * A connection, one of at most {@link #MAX_CONNECTIONS} in use at once (a request waits for one rather
+     * than open more: several servers on one PostgreSQL stay within its connection limit).
+     */
+    private Connection borrow() throws SQLException {
+        try {
+            if (!inUse.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new SQLException("all " + MAX_CONNECTIONS + " connections to the index database stayed busy for 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for an index database connection", e);
+        }
+        try {
+            Connection c = idle.poll();
+            if (c != null && !c.isClosed()) {
+                return c;
+            }
+            c = DriverManager.getConnection(url);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            inUse.release();
+            throw e;
+        }
+    }
+
+    /** Returns a borrowed connection to the pool (closing it when the pool is full). */
     private void release(Connection c) throws SQLException {
-        if (!idle.offer(c)) {
-            c.close();
+        try {
+            if (!idle.offer(c)) {
+                c.close();
+            }
+        } finally {
+            inUse.release();
         }
     }
 
     /** Work on one connection inside one transaction. */
     @FunctionalInterface
-    private interface Tx<T> {
+    public interface Tx<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T tx(Tx<T> work) {
-        Connection c = null;
+    /**
+     * Runs {@code work} in a transaction of its own, committed at its end (or in the {@link #transaction}
+     * this thread is in); an {@link IndexFailure} if the database refuses.
+     */
+    public <T> T tx(Tx<T> work) {
         try {
-            c = borrow();
-            T result = work.run(c);
-            c.commit();
-            release(c);
-            return result;
-        } catch (SQLException e) {
-            if (c != null) {
-                try {
-                    c.rollback();
-                    release(c);
-                } catch (SQLException ignored) {
-                    closeQuietly(c);
-                }
-            }
-            // Not a HubError: SQL text is for the server log, the HTTP layer answers a generic 500.
-            throw new IndexFailure("index database error: " + e.getMessage(), e);
+            return transaction(work::run);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown: SQL work throws SQLException only
         }
     }
 
     /** A failed index operation (the database refused or is unreachable); its message is for the server log only. */
     public static final class IndexFailure extends RuntimeException {
-        IndexFailure(String message, SQLException cause) {
+        /** A failure of the database with what was being done. */
+        public IndexFailure(String message, SQLException cause) {
             super(message, cause);
         }
     }
 
     /** {@code sql} with its {@code ?} parameters bound to {@code args}, in order. */
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    public static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < args.length; i++) {
@@ -148,7 +238,7 @@ public final class IndexDb implements AutoCloseable {
     }
 
     /** Runs an INSERT, UPDATE or DELETE with {@code args}; how many rows it changed. */
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         }

@@ -12,13 +12,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The branches and tags of the repositories in a {@link RepoStore}: one small file per ref under
+ * The branches and tags of the repositories in a {@link FileRepoStore}: one small file per ref under
  * {@code refs/heads/} and {@code refs/tags/} holding a commit id, written atomically under the repository's lock.
  */
 final class RefStore {
-    private final RepoStore store;
+    private final FileRepoStore store;
 
-    RefStore(RepoStore store) {
+    RefStore(FileRepoStore store) {
         this.store = store;
     }
 
@@ -28,26 +28,8 @@ final class RefStore {
      */
     String resolve(RepoId id, String revision) {
         store.requireMeta(id);
-        String rev = revision == null || revision.isEmpty() || revision.equals("HEAD") ? "main" : revision;
-        if (rev.startsWith("refs/heads/")) {
-            rev = rev.substring("refs/heads/".length());
-        } else if (rev.startsWith("refs/tags/")) {
-            String tag = read(id, "tags", rev.substring("refs/tags/".length()));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        String c = read(id, "heads", rev);
-        if (c == null) {
-            c = read(id, "tags", rev);
-        }
-        if (c == null && RepoPaths.isCommitId(rev) && Files.isRegularFile(store.dir(id).resolve("commits").resolve(rev + ".json"))) {
-            c = rev;
-        }
-        if (c == null) {
-            throw HubError.notFound("RevisionNotFound", "revision '" + RepoId.printable(revision) + "' not found in " + id);
-        }
-        return c;
+        return Commits.resolve(id, revision, (kind, name) -> read(id, kind, name),
+                rev -> Files.isRegularFile(store.dir(id).resolve("commits").resolve(rev + ".json")));
     }
 
     /** The commit id a ref file holds, or {@code null} when there is none of that name (or the name is no ref name). */

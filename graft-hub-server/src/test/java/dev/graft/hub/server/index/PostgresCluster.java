@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Assumptions;
  * as root. Without the binaries the tests fail under CI ({@code CI=true}) and are skipped with a note
  * elsewhere.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
     private final Path dir;
     private final Path bin;
     private final boolean asPostgresUser;
@@ -51,7 +51,7 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    static PostgresCluster start() throws Exception {
+    public static PostgresCluster start() throws Exception {
         Path bin = findBinaries();
         if (bin == null) {
             String msg = "PostgreSQL binaries not found under /usr/lib/postgresql: install the Debian package postgresql"
@@ -76,7 +76,7 @@ final class PostgresCluster implements AutoCloseable {
                 "-E", "UTF8", "--no-sync"));
         c.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60", "-l",
                 dir.resolve("log").toString(), "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir
-                        + " -c fsync=off -c max_connections=60", "start"));
+                        + " -c fsync=off -c max_connections=200", "start"));
         return c;
     }
 
@@ -98,7 +98,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** JDBC URL of a new, empty database. */
-    String freshDatabase() throws Exception {
+    public String freshDatabase() throws Exception {
         String name = "graft_test_" + (++databases);
         try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
