@@ -222,8 +222,16 @@ public final class DatasetViewer {
         return files.stream().anyMatch(f -> ext(f).equals("csv")) ? Kind.CSV : Kind.OTHER;
     }
 
+    private Path localFile(String sha256) {
+        try {
+            return blobs.localFile(sha256);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private List<Path> paths(Commit c, List<String> files, String ext) {
-        return files.stream().filter(f -> ext(f).equals(ext)).map(f -> blobs.path(c.file(f).sha256())).toList();
+        return files.stream().filter(f -> ext(f).equals(ext)).map(f -> localFile(c.file(f).sha256())).toList();
     }
 
     private Long count(Commit c, List<String> files) throws IOException, SQLException {
@@ -306,7 +314,7 @@ public final class DatasetViewer {
             if (!ext(f).startsWith("json")) {
                 continue;
             }
-            try (BufferedReader in = Files.newBufferedReader(blobs.path(c.file(f).sha256()), StandardCharsets.UTF_8)) {
+            try (BufferedReader in = Files.newBufferedReader(blobs.localFile(c.file(f).sha256()), StandardCharsets.UTF_8)) {
                 String line;
                 while (values.size() < PREVIEW_ROWS && (line = in.readLine()) != null) {
                     if (line.isBlank()) {

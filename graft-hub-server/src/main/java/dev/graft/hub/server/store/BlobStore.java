@@ -1,6 +1,7 @@
 package dev.graft.hub.server.store;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.util.List;
 
@@ -64,6 +65,12 @@ public interface BlobStore extends AutoCloseable {
 
     /** Reads a whole (small) object. */
     byte[] read(String sha256) throws IOException;
+
+    /**
+     * A local file holding the object, for readers that need a path (the data set viewer's DuckDB):
+     * the object itself on the file system, a copy downloaded once (content-addressed) elsewhere.
+     */
+    Path localFile(String sha256) throws IOException;
 
     /** {@code length} bytes of an object from {@code offset}, streamed. */
     InputStream open(String sha256, long offset, long length) throws IOException;

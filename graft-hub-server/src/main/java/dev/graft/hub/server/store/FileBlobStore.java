@@ -63,6 +63,11 @@ public final class FileBlobStore implements BlobStore {
         Spool.clear(tmp);
     }
 
+    @Override
+    public Path localFile(String sha256) {
+        return path(sha256);
+    }
+
     /** Where the object with this sha256 lives (it may not exist). */
     public Path path(String sha256) {
         if (!Hashes.isSha256(sha256)) {

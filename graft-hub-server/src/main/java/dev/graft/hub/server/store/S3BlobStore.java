@@ -95,6 +95,7 @@ public final class S3BlobStore implements BlobStore {
     private final String bucket;
     private final String prefix;
     private final Path tmp;
+    private final Path localCopies;
     private final StoreLock lock;
     private final long partSize;
 
@@ -105,6 +106,7 @@ public final class S3BlobStore implements BlobStore {
         this.bucket = bucket;
         this.prefix = prefix;
         this.tmp = Files.createDirectories(dataDir.resolve("tmp"));
+        this.localCopies = Files.createDirectories(dataDir.resolve("local-copies"));
         this.lock = StoreLock.of(dataDir);
         this.partSize = partSize;
     }
@@ -324,6 +326,25 @@ public final class S3BlobStore implements BlobStore {
         } catch (S3Exception e) {
             throw new IOException("cannot read object " + sha256 + " from " + describe() + ": HTTP " + e.statusCode(), e);
         }
+    }
+
+    @Override
+    public Path localFile(String sha256) throws IOException {
+        if (!Hashes.isSha256(sha256)) {
+            throw HubError.badRequest("invalid sha256 '" + RepoId.printable(sha256) + "': expected 64 lower-case hex digits");
+        }
+        Path copy = localCopies.resolve(sha256);
+        if (Files.exists(copy)) {
+            return copy;   // content-addressed: a copy never goes stale
+        }
+        Path part = Files.createTempFile(tmp, "copy-", ".part");
+        try (InputStream in = open(sha256, 0, size(sha256))) {
+            Files.copy(in, part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return copy;
     }
 
     @Override
