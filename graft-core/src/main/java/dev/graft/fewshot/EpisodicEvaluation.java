@@ -33,30 +33,40 @@ public final class EpisodicEvaluation {
 
     /** Runs {@code episodes} episodes drawn with {@code seed} over {@code vectors} labelled {@code labels}. */
     public static Result run(float[][] vectors, int[] labels, int ways, int shots, int queries, int episodes, long seed) {
+        return run(vectors, labels, vectors, labels, ways, shots, queries, episodes, seed);
+    }
+
+    /**
+     * Episodes whose support is drawn from one pool and whose queries from another, with the same
+     * class indices (e.g. support drawn in one style, queries in another). Passing the same arrays
+     * twice draws support and queries disjointly from one pool, as {@link #run(float[][], int[], int, int, int, int, long)}.
+     */
+    public static Result run(float[][] supportVectors, int[] supportLabels, float[][] queryVectors, int[] queryLabels, int ways, int shots,
+            int queries, int episodes, long seed) {
+        boolean onePool = supportVectors == queryVectors && supportLabels == queryLabels;
         if (ways < 2 || shots < 1 || queries < 1 || episodes < 1) {
             throw new GraftException("invalid episode shape: " + ways + "-way " + shots + "-shot, " + queries + " queries, "
                     + episodes + " episodes", "use ways >= 2, shots >= 1, queries >= 1, episodes >= 1");
         }
         int numClasses = 0;
-        for (int l : labels) {
+        for (int l : supportLabels) {
             numClasses = Math.max(numClasses, l + 1);
         }
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
+        for (int l : queryLabels) {
+            numClasses = Math.max(numClasses, l + 1);
         }
-        for (int i = 0; i < labels.length; i++) {
-            byClass.get(labels[i]).add(i);
-        }
+        List<List<Integer>> byClass = byClass(supportLabels, numClasses);
+        List<List<Integer>> queryByClass = onePool ? byClass : byClass(queryLabels, numClasses);
         List<Integer> eligible = new ArrayList<>();
         for (int c = 0; c < numClasses; c++) {
-            if (byClass.get(c).size() >= shots + queries) {
+            if (onePool ? byClass.get(c).size() >= shots + queries : byClass.get(c).size() >= shots && queryByClass.get(c).size() >= queries) {
                 eligible.add(c);
             }
         }
         if (eligible.size() < ways) {
-            throw new GraftException("only " + eligible.size() + " classes have " + (shots + queries) + " examples for "
-                    + ways + "-way " + shots + "-shot episodes with " + queries + " queries", "use fewer ways, shots or queries");
+            throw new GraftException("only " + eligible.size() + " classes have " + (onePool ? (shots + queries) + " examples" : shots
+                    + " support and " + queries + " query examples") + " for " + ways + "-way " + shots + "-shot episodes with " + queries
+                    + " queries", "use fewer ways, shots or queries");
         }
         Random rnd = new Random(seed);
         double[] acc = new double[episodes];
@@ -68,24 +78,42 @@ public final class EpisodicEvaluation {
             List<Integer> classes = new ArrayList<>(eligible);
             Collections.shuffle(classes, rnd);
             float[][] support = new float[ways * shots][];
-            int[] supportLabels = new int[ways * shots];
+            int[] episodeSupportLabels = new int[ways * shots];
             float[][] query = new float[ways * queries][];
-            int[] queryLabels = new int[ways * queries];
+            int[] episodeQueryLabels = new int[ways * queries];
             for (int w = 0; w < ways; w++) {
                 List<Integer> pool = new ArrayList<>(byClass.get(classes.get(w)));
                 Collections.shuffle(pool, rnd);
+                List<Integer> queryPool = pool;
+                int offset = shots;
+                if (!onePool) {
+                    queryPool = new ArrayList<>(queryByClass.get(classes.get(w)));
+                    Collections.shuffle(queryPool, rnd);
+                    offset = 0;
+                }
                 for (int k = 0; k < shots; k++) {
-                    support[w * shots + k] = vectors[pool.get(k)];
-                    supportLabels[w * shots + k] = w;
+                    support[w * shots + k] = supportVectors[pool.get(k)];
+                    episodeSupportLabels[w * shots + k] = w;
                 }
                 for (int q = 0; q < queries; q++) {
-                    query[w * queries + q] = vectors[pool.get(shots + q)];
-                    queryLabels[w * queries + q] = w;
+                    query[w * queries + q] = queryVectors[queryPool.get(offset + q)];
+                    episodeQueryLabels[w * queries + q] = w;
                 }
             }
-            acc[e] = PrototypeClassifier.fit(support, supportLabels, names).accuracy(query, queryLabels);
+            acc[e] = PrototypeClassifier.fit(support, episodeSupportLabels, names).accuracy(query, episodeQueryLabels);
         }
         return summarize(ways, shots, queries, acc);
+    }
+
+    private static List<List<Integer>> byClass(int[] labels, int numClasses) {
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < labels.length; i++) {
+            byClass.get(labels[i]).add(i);
+        }
+        return byClass;
     }
 
     /** Mean, sample std and 95% CI half-width of per-episode accuracies. */
