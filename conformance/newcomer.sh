@@ -87,6 +87,7 @@ run '^mnist: .*verified and cached' graft data get mnist
 run '^Ankle boot +6000 +1000$' graft data info fashion-mnist
 run '^digits test #5: class 6' graft data show digits --index 5 --split test --out five.png
 need_png five.png
+run '^class split +fixed: unseen = the emoji with sort_order % 5 == 0' graft data info emoji-twitter
 # "photos": a folder of the reader's own images, <class>/*.png; here MNIST threes and sevens.
 mkdir -p photos/three photos/seven
 for i in 7 10 12; do run "class 3 .* -> photos/three/$i.png" graft data show mnist --index "$i" --out "photos/three/$i.png"; done

@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.data.builtin.DigitsDataset;
+import dev.graft.data.builtin.EmojiDataset;
 import dev.graft.data.builtin.FashionMnistDataset;
 import dev.graft.data.builtin.MnistDataset;
 
@@ -21,5 +22,8 @@ final class BuiltinDatasets {
         Datasets.register(new dev.graft.adapt.data.PrintedDigitsSource());
         Datasets.register(new dev.graft.adapt.data.MnistMStyleSource());
         Datasets.register(new dev.graft.adapt.data.Digits28Source());
+        for (EmojiDataset.Style style : EmojiDataset.Style.values()) {
+            Datasets.register(new EmojiDataset(style));
+        }
     }
 }

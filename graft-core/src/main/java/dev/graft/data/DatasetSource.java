@@ -26,6 +26,23 @@ public interface DatasetSource {
         return "unknown";
     }
 
+    /**
+     * Extra facts {@code graft data info} shows, one line each (e.g. a fixed class split or what
+     * text comes with the images); none by default.
+     */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The same data set with options typed after its name, {@code NAME?key=value&...} (e.g.
+     * {@code emoji-twitter?label=category}); by default a built-in data set takes none and says so.
+     */
+    default DatasetSource withOptions(java.util.Map<String, String> options) {
+        throw new dev.graft.GraftException("data set '" + name() + "' takes no options (" + String.join(", ", options.keySet()) + ")",
+                "write just " + name());
+    }
+
     /** Whether it is already in the local cache (no fetching needed). */
     boolean isCached();
 

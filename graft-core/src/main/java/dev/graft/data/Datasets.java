@@ -45,12 +45,28 @@ public final class Datasets {
         if (s != null) {
             return s;
         }
+        int q = name.indexOf('?');
+        if (q > 0 && name.indexOf(':') < 0 && SOURCES.containsKey(name.substring(0, q))) {
+            return SOURCES.get(name.substring(0, q)).withOptions(builtinOptions(name, name.substring(q + 1)));
+        }
         DataSpec spec = DataSpec.parse(name);
         if (spec.kind() == DataSpec.Kind.BUILTIN) {
             throw new GraftException("unknown data set '" + name + "'", "known data sets: " + String.join(", ", SOURCES.keySet())
                     + "; or your own data as " + String.join("DIR, ", DataSpec.PREFIXES) + "FILE");
         }
         return spec.kind() == DataSpec.Kind.HUB ? new HubDataset(spec) : new UserDataset(spec);
+    }
+
+    private static Map<String, String> builtinOptions(String text, String query) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new GraftException("option '" + pair + "' in '" + text + "' is not key=value", "write e.g. ?label=category");
+            }
+            options.put(pair.substring(0, eq).toLowerCase(java.util.Locale.ROOT), pair.substring(eq + 1));
+        }
+        return options;
     }
 
     /**

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * N-way K-shot episodic evaluation of the prototype classifier on fixed embeddings: each episode
- * draws N classes, K support and Q query examples per class (disjoint), and scores the queries.
+ * N-way K-shot episodic evaluation on fixed embeddings (the prototype classifier, or any learner):
+ * each episode draws N classes, K support and Q query examples per class (disjoint, or from a second
+ * pool such as another drawing style), and scores the queries.
  * Reports the mean accuracy and the 95% confidence interval {@code 1.96 * std / sqrt(episodes)},
  * as Prototypical Networks and learn2learn report it.
  *
@@ -56,9 +57,28 @@ public final class EpisodicEvaluation {
     /** As {@link #run(float[][], int[], int, int, int, int, long)}, each episode's classifier fitted by {@code fitter}. */
     public static Result run(float[][] vectors, int[] labels, int ways, int shots, int queries, int episodes, long seed,
             VectorFitter fitter) {
+        return run(vectors, labels, vectors, labels, ways, shots, queries, episodes, seed, fitter);
+    }
+
+    /**
+     * Prototype-classifier episodes whose support is drawn from one pool and whose queries from another,
+     * with the same class indices (e.g. support drawn in one style, queries in another). Passing the same
+     * arrays twice draws support and queries disjointly from one pool, as
+     * {@link #run(float[][], int[], int, int, int, int, long)}.
+     */
+    public static Result run(float[][] supportVectors, int[] supportLabels, float[][] queryVectors, int[] queryLabels, int ways, int shots,
+            int queries, int episodes, long seed) {
+        return run(supportVectors, supportLabels, queryVectors, queryLabels, ways, shots, queries, episodes, seed, PrototypeClassifier::fit);
+    }
+
+    private static Result run(float[][] supportVectors, int[] supportLabels, float[][] queryVectors, int[] queryLabels, int ways, int shots,
+            int queries, int episodes, long seed, VectorFitter fitter) {
+        if (supportVectors != queryVectors && supportLabels == queryLabels) {
+            throw new IllegalArgumentException("two vector pools need their own label arrays");
+        }
         List<String> names = classNames(ways);
-        return run(labels, ways, shots, queries, episodes, seed, (support, supportLabels, query, queryLabels) ->
-                fitter.fit(rows(vectors, support), supportLabels, names).accuracy(rows(vectors, query), queryLabels));
+        return run(supportLabels, queryLabels, ways, shots, queries, episodes, seed, (support, sLabels, query, qLabels) ->
+                fitter.fit(rows(supportVectors, support), sLabels, names).accuracy(rows(queryVectors, query), qLabels));
     }
 
     /**
@@ -67,30 +87,40 @@ public final class EpisodicEvaluation {
      * so every learner sees the same episodes).
      */
     public static Result run(int[] labels, int ways, int shots, int queries, int episodes, long seed, Learner learner) {
+        return run(labels, labels, ways, shots, queries, episodes, seed, learner);
+    }
+
+    /**
+     * As {@link #run(int[], int, int, int, int, long, Learner)} with support drawn from a pool labelled
+     * {@code supportLabels} and queries from a pool labelled {@code queryLabels} (the learner's query
+     * indices point into the second pool). The same array twice means one pool, support and queries disjoint.
+     */
+    public static Result run(int[] supportLabels, int[] queryLabels, int ways, int shots, int queries, int episodes, long seed,
+            Learner learner) {
+        boolean onePool = supportLabels == queryLabels;
         if (ways < 2 || shots < 1 || queries < 1 || episodes < 1) {
             throw new GraftException("invalid episode shape: " + ways + "-way " + shots + "-shot, " + queries + " queries, "
                     + episodes + " episodes", "use ways >= 2, shots >= 1, queries >= 1, episodes >= 1");
         }
         int numClasses = 0;
-        for (int l : labels) {
+        for (int l : supportLabels) {
             numClasses = Math.max(numClasses, l + 1);
         }
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
+        for (int l : queryLabels) {
+            numClasses = Math.max(numClasses, l + 1);
         }
-        for (int i = 0; i < labels.length; i++) {
-            byClass.get(labels[i]).add(i);
-        }
+        List<List<Integer>> byClass = byClass(supportLabels, numClasses);
+        List<List<Integer>> queryByClass = onePool ? byClass : byClass(queryLabels, numClasses);
         List<Integer> eligible = new ArrayList<>();
         for (int c = 0; c < numClasses; c++) {
-            if (byClass.get(c).size() >= shots + queries) {
+            if (onePool ? byClass.get(c).size() >= shots + queries : byClass.get(c).size() >= shots && queryByClass.get(c).size() >= queries) {
                 eligible.add(c);
             }
         }
         if (eligible.size() < ways) {
-            throw new GraftException("only " + eligible.size() + " classes have " + (shots + queries) + " examples for "
-                    + ways + "-way " + shots + "-shot episodes with " + queries + " queries", "use fewer ways, shots or queries");
+            throw new GraftException("only " + eligible.size() + " classes have " + (onePool ? (shots + queries) + " examples" : shots
+                    + " support and " + queries + " query examples") + " for " + ways + "-way " + shots + "-shot episodes with " + queries
+                    + " queries", "use fewer ways, shots or queries");
         }
         Random rnd = new Random(seed);
         double[] acc = new double[episodes];
@@ -98,24 +128,42 @@ public final class EpisodicEvaluation {
             List<Integer> classes = new ArrayList<>(eligible);
             Collections.shuffle(classes, rnd);
             int[] support = new int[ways * shots];
-            int[] supportLabels = new int[ways * shots];
+            int[] episodeSupportLabels = new int[ways * shots];
             int[] query = new int[ways * queries];
-            int[] queryLabels = new int[ways * queries];
+            int[] episodeQueryLabels = new int[ways * queries];
             for (int w = 0; w < ways; w++) {
                 List<Integer> pool = new ArrayList<>(byClass.get(classes.get(w)));
                 Collections.shuffle(pool, rnd);
+                List<Integer> queryPool = pool;
+                int offset = shots;
+                if (!onePool) {
+                    queryPool = new ArrayList<>(queryByClass.get(classes.get(w)));
+                    Collections.shuffle(queryPool, rnd);
+                    offset = 0;
+                }
                 for (int k = 0; k < shots; k++) {
                     support[w * shots + k] = pool.get(k);
-                    supportLabels[w * shots + k] = w;
+                    episodeSupportLabels[w * shots + k] = w;
                 }
                 for (int q = 0; q < queries; q++) {
-                    query[w * queries + q] = pool.get(shots + q);
-                    queryLabels[w * queries + q] = w;
+                    query[w * queries + q] = queryPool.get(offset + q);
+                    episodeQueryLabels[w * queries + q] = w;
                 }
             }
-            acc[e] = learner.accuracy(support, supportLabels, query, queryLabels);
+            acc[e] = learner.accuracy(support, episodeSupportLabels, query, episodeQueryLabels);
         }
         return summarize(ways, shots, queries, acc);
+    }
+
+    private static List<List<Integer>> byClass(int[] labels, int numClasses) {
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < labels.length; i++) {
+            byClass.get(labels[i]).add(i);
+        }
+        return byClass;
     }
 
     /** The class names of an episode's labels: {@code class0 .. class<ways-1>}. */

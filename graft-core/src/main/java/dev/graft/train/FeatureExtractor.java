@@ -47,6 +47,14 @@ public final class FeatureExtractor {
         return new TensorSet(values, new long[] {width[0]}, data.labels(), data.classNames());
     }
 
+    /**
+     * The embeddings of images: each image prepared for the model ({@link ModelInput#prepare}), then
+     * its pooled pre-logits features, one row per image (for CLIP, the projected image embedding).
+     */
+    public static float[][] embed(GraftModel model, dev.graft.data.ImageData images, int batchSize) {
+        return rows(features(model, ModelInput.prepare(images, model.cfg()), batchSize));
+    }
+
     /** Rows of a 1-D-sample set as a matrix (n x D). */
     public static float[][] rows(TensorSet set) {
         int d = set.sampleSize();

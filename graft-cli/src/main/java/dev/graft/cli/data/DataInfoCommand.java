@@ -45,6 +45,9 @@ public final class DataInfoCommand implements Callable<Integer> {
             out.put("splits", splits);
             out.put("samples", train.size() + test.size());
             out.put("default_validation_fraction", Splits.DEFAULT_VALIDATION_FRACTION);
+            if (!source.notes().isEmpty()) {
+                out.put("notes", source.notes());
+            }
             System.out.println(Json.MAPPER.writeValueAsString(out));
             return 0;
         }
@@ -54,6 +57,7 @@ public final class DataInfoCommand implements Callable<Integer> {
         System.out.printf("train     %d%n", train.size());
         System.out.printf("test      %d%n", test.size());
         System.out.printf("samples   %d%n", train.size() + test.size());
+        source.notes().forEach(System.out::println);
         System.out.println();
         int width = Math.max(5, train.classNames().stream().mapToInt(String::length).max().orElse(5));
         System.out.printf("%-" + width + "s  %8s  %8s%n", "class", "train", "test");

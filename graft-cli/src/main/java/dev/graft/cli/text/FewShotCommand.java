@@ -2,7 +2,13 @@ package dev.graft.cli.text;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Globals;
+import dev.graft.data.DataSpec;
+import dev.graft.data.Datasets;
+import dev.graft.data.ImageData;
 import dev.graft.fewshot.EpisodicEvaluation;
+import dev.graft.fewshot.ImageEpisodes;
+import dev.graft.zoo.GraftModel;
+import dev.graft.zoo.Zoo;
 import dev.graft.fewshot.PrototypeClassifier;
 import dev.graft.fewshot.SetFit;
 import dev.graft.progress.Output;
@@ -26,9 +32,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code graft fewshot}: a classifier from a few labelled texts (nearest class mean, logistic regression on the
- * frozen encoder's vectors, or SetFit's contrastively fine-tuned encoder with that head), or an N-way K-shot evaluation.
+ * frozen encoder's vectors, or SetFit's contrastively fine-tuned encoder with that head), or an N-way K-shot
+ * evaluation on texts or, with an image {@code --model}, on images.
  */
-@Command(name = "fewshot", description = "Classify texts from a few labelled examples (prototypes, a linear probe or SetFit), or run N-way K-shot episodes.")
+@Command(name = "fewshot", description = "Classify texts from a few labelled examples (prototypes, a linear probe or SetFit), or run N-way K-shot episodes on texts or images.")
 public final class FewShotCommand extends TextVerb {
     @Option(names = "--support", paramLabel = "FILE", description = "Labelled examples: .csv (text,label) or .jsonl.")
     Path support;
@@ -51,7 +58,7 @@ public final class FewShotCommand extends TextVerb {
     @Option(names = "--episodes", paramLabel = "N", description = "Instead of classifying: N-way K-shot episodes over --data (or --support).")
     Integer episodes;
 
-    @Option(names = "--data", paramLabel = "D", description = "Text data set for episodes (default: wordnet-topics-small test split).")
+    @Option(names = "--data", paramLabel = "D", description = "Data set for episodes: a text one (default: wordnet-topics-small test split) or an image one, e.g. emoji-twitter (its unseen classes).")
     String data;
 
     @Option(names = "--ways", defaultValue = "5", paramLabel = "N", description = "Classes per episode (default: ${DEFAULT-VALUE}).")
@@ -60,8 +67,12 @@ public final class FewShotCommand extends TextVerb {
     @Option(names = "--shots", defaultValue = "1", paramLabel = "K", description = "Examples per class (default: ${DEFAULT-VALUE}).")
     int shots;
 
-    @Option(names = "--queries-per-class", defaultValue = "15", paramLabel = "Q", description = "Queries per class (default: ${DEFAULT-VALUE}).")
-    int queriesPerClass;
+    @Option(names = "--queries-per-class", paramLabel = "Q", description = "Queries per class (default: 15 for texts, 5 for images).")
+    Integer queriesPerClass;
+
+    @Option(names = "--query-data", paramLabel = "D",
+            description = "Image episodes only: draw the queries from this data set (e.g. another emoji style), the support from --data.")
+    String queryData;
 
     @Override
     public Integer call() throws Exception {
@@ -133,6 +144,13 @@ public final class FewShotCommand extends TextVerb {
     }
 
     private int episodes(PrintWriter out) throws Exception {
+        if (data != null && isImageData(data)) {
+            return imageEpisodes(out);
+        }
+        if (queryData != null) {
+            throw new GraftException("--query-data applies to image data sets", "give an image data set as --data, e.g. --data emoji-google --query-data emoji-twitter");
+        }
+        int queriesPerClass = this.queriesPerClass == null ? 15 : this.queriesPerClass;
         TextData d;
         if (data != null) {
             d = TextDatasets.load(data, Globals.seed).test();
@@ -161,9 +179,7 @@ public final class FewShotCommand extends TextVerb {
                 doc.put("result", r);
                 out.println(Json.MAPPER.writeValueAsString(doc));
             } else {
-                out.printf(Locale.ROOT, "%s, %d-way %d-shot, %d queries per class, %d episodes: accuracy %.2f%% ± %.2f (95%% CI)%s%n",
-                        d.name(), ways, shots, queriesPerClass, episodes, r.mean() * 100, r.ci95() * 100,
-                        m == Method.PROTOTYPES ? "" : ", " + m.id);
+                printResult(out, d.name(), r, m == Method.PROTOTYPES ? "" : ", " + m.id);
             }
         }
         out.flush();
@@ -193,5 +209,49 @@ public final class FewShotCommand extends TextVerb {
     private SetFit.Options setFitOptions() {
         SetFit.Options o = SetFit.Options.defaults().withSeed(Globals.seed);
         return numIterations == null ? o : o.withNumIterations(numIterations);
+    }
+
+    private void printResult(PrintWriter out, String dataName, EpisodicEvaluation.Result r, String methodSuffix) {
+        out.printf(Locale.ROOT, "%s, %d-way %d-shot, %d queries per class, %d episodes: accuracy %.2f%% ± %.2f (95%% CI)%s%n",
+                dataName, r.ways(), r.shots(), r.queries(), r.episodes(), r.mean() * 100, r.ci95() * 100, methodSuffix);
+    }
+
+    /** Whether a --data value names image data: a built-in image data set (with options) or folder:, idx:, csv:. */
+    static boolean isImageData(String name) {
+        int q = name.indexOf('?');
+        String base = q > 0 ? name.substring(0, q) : name;
+        return Datasets.names().contains(base) || DataSpec.PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    /** Episodes on the test split (for the emoji data sets: the unseen classes) with the image features of --model. */
+    private int imageEpisodes(PrintWriter out) throws Exception {
+        if (textModel.isDefault()) {
+            throw new GraftException("image episodes need an image --model", "e.g. --model small_resnet.graft_mnist, resnet18, or a CLIP folder");
+        }
+        if (method() != Method.PROTOTYPES) {
+            throw new GraftException("--method " + method + " is for texts; image episodes use prototypes", "leave out --method for image data");
+        }
+        int queries = queriesPerClass == null ? 5 : queriesPerClass;
+        ImageData support = Datasets.load(data, Globals.seed).test();
+        ImageData query = queryData == null ? null : Datasets.load(queryData, Globals.seed).test();
+        String modelName = textModel.name;
+        String source = !modelName.contains(":") && java.nio.file.Files.isDirectory(Path.of(modelName)) ? "local-dir:" + modelName : modelName;
+        GraftModel model = Zoo.create(source);
+        EpisodicEvaluation.Result r = ImageEpisodes.run(model, support, query, ways, shots, queries, episodes, Globals.seed);
+        String name = query == null ? data : data + " -> " + queryData;
+        if (Output.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", modelName);
+            doc.put("data", data);
+            if (queryData != null) {
+                doc.put("query_data", queryData);
+            }
+            doc.put("result", r);
+            out.println(Json.MAPPER.writeValueAsString(doc));
+        } else {
+            printResult(out, name, r, "");
+        }
+        out.flush();
+        return 0;
     }
 }

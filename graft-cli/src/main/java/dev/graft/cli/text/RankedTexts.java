@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Prints each text with its classes ranked, as lines or (with --json) one JSON document. */
+/** Prints each text (or image path) with its classes ranked, as lines or (with --json) one JSON document. */
 final class RankedTexts {
     private RankedTexts() {}
 
@@ -21,12 +21,20 @@ final class RankedTexts {
      */
     static void print(PrintWriter out, String modelName, VectorClassifier classifier, List<String> texts, float[][] vectors,
             Function<VectorClassifier.Score, String> line) throws JsonProcessingException {
+        print(out, modelName, classifier, "text", texts, vectors, line);
+    }
+
+    /**
+     * @param key what each input is called in the JSON results ({@code text}, or {@code image} for image paths)
+     */
+    static void print(PrintWriter out, String modelName, VectorClassifier classifier, String key, List<String> texts, float[][] vectors,
+            Function<VectorClassifier.Score, String> line) throws JsonProcessingException {
         List<Object> results = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             List<VectorClassifier.Score> ranked = classifier.rank(vectors[i]);
             if (Output.json()) {
                 Map<String, Object> r = new LinkedHashMap<>();
-                r.put("text", texts.get(i));
+                r.put(key, texts.get(i));
                 r.put("labels", ranked);
                 results.add(r);
             } else {

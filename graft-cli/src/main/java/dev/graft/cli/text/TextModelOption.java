@@ -12,9 +12,17 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 public final class TextModelOption {
-    @Option(names = "--model", defaultValue = "all-MiniLM-L6-v2", paramLabel = "M",
+    /** The text model a verb uses when --model is not given. */
+    static final String DEFAULT = "all-MiniLM-L6-v2";
+
+    @Option(names = "--model", defaultValue = DEFAULT, paramLabel = "M",
             description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
     String name;
+
+    /** Whether --model was left at its default, the text model. */
+    boolean isDefault() {
+        return DEFAULT.equals(name);
+    }
 
     /** The named model, through {@link TextModels#open} (a first MiniLM import is published to the local hub). */
     TextEncoder open() {

@@ -102,6 +102,47 @@ public final class ImageFolder {
         }
     }
 
+    /**
+     * The image files that command-line arguments name: a file as it is, a folder as the image files
+     * directly in it (sorted). A file without an image extension, inside a folder or given itself, or
+     * a folder without images, is an error that names it.
+     */
+    public static List<Path> imageFiles(List<Path> filesOrFolders) {
+        List<Path> out = new ArrayList<>();
+        String kinds = "." + String.join("/.", EXTENSIONS.stream().sorted().toList());
+        for (Path p : filesOrFolders) {
+            List<Path> files;
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    files = s.filter(f -> !f.getFileName().toString().startsWith(".") && !Files.isDirectory(f)).sorted().toList();
+                } catch (IOException e) {
+                    throw new GraftException("cannot list " + p + ": " + e.getMessage(), "check the path and permissions");
+                }
+                if (files.isEmpty()) {
+                    throw new GraftException("folder " + p + " holds no images", "put " + kinds + " files in it");
+                }
+            } else if (Files.isRegularFile(p)) {
+                files = List.of(p);
+            } else {
+                throw new GraftException("image " + p + " is missing", "check the path");
+            }
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                int dot = n.lastIndexOf('.');
+                if (dot <= 0 || !EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+                    throw new GraftException(f + " is not an image", "give only " + kinds + " files (move other files out of " + p + ")");
+                }
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** The images {@link #imageFiles} lists, each resized to {@code size} ({height, width}), as one unlabelled set. */
+    public static ImageData readFiles(String name, List<Path> files, int[] size) {
+        return ImageStack.read(name, files, new int[files.size()], List.of("?"), size, "a size");
+    }
+
     /** The image files directly in {@code dir}, sorted. */
     public static List<Path> imagesIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {

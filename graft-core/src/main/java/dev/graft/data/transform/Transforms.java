@@ -101,6 +101,26 @@ public final class Transforms {
         };
     }
 
+    /**
+     * Crops a random square whose side is a uniform fraction in [{@code minFraction}, 1] of the
+     * shorter side, at a random position, and resizes it to {@code height x width} (bilinear): a
+     * scale-and-shift augmentation without padding, so a white background stays white.
+     */
+    public static Transform randomSquareCrop(int height, int width, double minFraction) {
+        checkSize("randomSquareCrop", height, width);
+        if (!(minFraction > 0 && minFraction <= 1)) {
+            throw new GraftException("randomSquareCrop fraction " + minFraction + " is outside (0, 1]", "use e.g. 0.75");
+        }
+        Transform resize = resize(height, width);
+        return (image, random) -> {
+            int shorter = Math.min(image.height(), image.width());
+            int side = Math.max(1, (int) Math.round(shorter * (minFraction + (1 - minFraction) * random.nextDouble())));
+            int top = random.nextInt(image.height() - side + 1);
+            int left = random.nextInt(image.width() - side + 1);
+            return resize.apply(crop(image, top, left, side, side), random);
+        };
+    }
+
     /** Mirrors the image left-right with probability {@code p}. */
     public static Transform horizontalFlip(double p) {
         if (!(p >= 0 && p <= 1)) {
