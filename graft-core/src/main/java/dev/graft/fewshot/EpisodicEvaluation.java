@@ -31,7 +31,26 @@ public final class EpisodicEvaluation {
      * @param ci95 half-width of the 95% confidence interval of the mean
      * @param accuracies each episode's accuracy, in the order drawn (the same draws for every learner at one seed)
      */
-    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95, double[] accuracies) {}
+    public record Result(int ways, int shots, int queries, int episodes, double mean, double std, double ci95, double[] accuracies) {
+        /** Equal when every field is, the episode accuracies compared by value. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && ways == r.ways && shots == r.shots && queries == r.queries && episodes == r.episodes
+                    && Double.compare(mean, r.mean) == 0 && Double.compare(std, r.std) == 0 && Double.compare(ci95, r.ci95) == 0
+                    && java.util.Arrays.equals(accuracies, r.accuracies);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(ways, shots, queries, episodes, mean, std, ci95, java.util.Arrays.hashCode(accuracies));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "Result[%d-way %d-shot, %d queries, %d episodes, mean=%s, std=%s, ci95=%s, accuracies=%s]",
+                    ways, shots, queries, episodes, mean, std, ci95, java.util.Arrays.toString(accuracies));
+        }
+    }
 
     /**
      * Learns from one episode's support set and scores its queries: indices into the data, labels
