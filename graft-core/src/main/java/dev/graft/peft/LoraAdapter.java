@@ -200,6 +200,23 @@ public final class LoraAdapter implements AutoCloseable {
         return load(dir, "default");
     }
 
+    /**
+     * An adapter by source, under {@code name}: {@code hf-hub:owner/adapter[@revision]} (fetched into the hub
+     * cache), {@code local-dir:FOLDER} or a plain folder. The hub's adapters go on one base like local ones:
+     * {@code on.add(LoraAdapter.load("hf-hub:alice/topics-lora", "topics").apply(model))}.
+     */
+    public static LoraAdapter load(String source, String name) {
+        if (!dev.graft.zoo.WeightsSources.hasPrefix(source)) {
+            return load(Path.of(source), name);
+        }
+        Path dir = dev.graft.zoo.WeightsSources.folderWith(source, PeftConfig.FILE);
+        if (dir == null) {
+            throw new GraftException(source + " holds no " + PeftConfig.FILE + ", so it is no PEFT adapter",
+                    "give an adapter's repository or folder (adapter_config.json, adapter_model.safetensors)");
+        }
+        return load(dir, name);
+    }
+
     /** As {@link #load(Path)}, under {@code name} (several adapters on one base are told apart by name). */
     public static LoraAdapter load(Path dir, String name) {
         PeftConfig cfg = PeftConfig.read(dir.resolve(PeftConfig.FILE));
