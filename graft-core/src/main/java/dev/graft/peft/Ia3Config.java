@@ -121,13 +121,20 @@ public record Ia3Config(List<String> targetModules, String targetRegex, List<Str
 
     /**
      * The command line's {@code --target-modules} and {@code --feedforward-modules} on {@code base}: names
-     * separated by commas or one regular expression each; null or blank keeps {@code base}'s.
+     * separated by commas or one regular expression each; null or blank keeps {@code base}'s (named targets
+     * without feed-forward modules keep those of {@code base}'s feed-forward modules they still list).
      */
     public static Ia3Config parse(Ia3Config base, String targets, String feedforward) {
         Ia3Config c = base;
         if (targets != null && !targets.isBlank()) {
             List<String> names = PeftConfig.moduleNames(targets);
-            c = names != null ? c.withTargets(names) : c.withTargetRegex(targets.trim());
+            if (names != null && (feedforward == null || feedforward.isBlank()) && c.feedforwardRegex() == null) {
+                // base's feed-forward modules that are still targets (PEFT requires a subset)
+                List<String> ff = c.feedforwardModules().stream().filter(names::contains).toList();
+                c = new Ia3Config(names, null, ff, null, c.modulesToSave(), c.baseModel(), c.revision(), c.taskType());
+            } else {
+                c = names != null ? c.withTargets(names) : c.withTargetRegex(targets.trim());
+            }
         }
         if (feedforward != null && !feedforward.isBlank()) {
             List<String> names = PeftConfig.moduleNames(feedforward);
