@@ -54,6 +54,40 @@ public final class LoraModels {
         }
     }
 
+    /**
+     * The adapter folder a model reference names, or null: a {@code local-dir:} or {@code hf-hub:} source whose
+     * folder holds {@code adapter_config.json} (a hub repository is fetched into the cache), or such a plain folder.
+     */
+    public static Path adapterFolder(String ref) {
+        if (WeightsSources.hasPrefix(ref)) {
+            return WeightsSources.folderWith(ref, PeftConfig.FILE);
+        }
+        Path p = Path.of(ref);
+        return Files.isDirectory(p) && isAdapter(p) ? p : null;
+    }
+
+    /**
+     * The adapter's merged model as a folder in the base's layout ({@link #merge}), written once into
+     * {@code GRAFT_HOME/cache/merged-adapters/<sha256 of the adapter's files>/}: what verbs that read a model
+     * folder (the text verbs) load for an adapter.
+     */
+    public static Path mergedFolder(Path adapterDir) {
+        String key;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(Files.readAllBytes(adapterDir.resolve(PeftConfig.FILE)));
+            md.update(dev.graft.data.builtin.Manifest.sha256(adapterDir.resolve(LoraAdapter.WEIGHTS_FILE)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            key = java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new GraftException("cannot read the adapter in " + adapterDir + ": " + e.getMessage(), "check the folder's files", e);
+        }
+        Path out = dev.graft.GraftHome.dir("cache", "merged-adapters").resolve(key);
+        if (!Files.isRegularFile(out.resolve("model.safetensors"))) {
+            merge(adapterDir, out);
+        }
+        return out;
+    }
+
     /** Whether {@code dir} holds a PEFT adapter ({@code adapter_config.json}). */
     public static boolean isAdapter(Path dir) {
         return Files.isRegularFile(dir.resolve(PeftConfig.FILE));

@@ -161,6 +161,11 @@ class TextCommandsTest {
         CliRun merged = CliRun.run("peft", "merge", run.resolve("adapter").toString(), "--out", home.resolve("ia3-merged").toString());
         assertEquals(0, merged.code, merged.err);
         assertTrue(merged.out.contains("none extra"), merged.out);
+        // the text verbs take the adapter too: its base with the adapter merged in
+        String viaAdapter = run(0, "--json", "embed", "--model", "local-dir:" + run.resolve("adapter"), "a cat")[0];
+        String viaMerged = run(0, "--json", "embed", "--model", home.resolve("ia3-merged").toString(), "a cat")[0];
+        assertEquals(viaMerged.substring(viaMerged.indexOf("\"embeddings\"")), viaAdapter.substring(viaAdapter.indexOf("\"embeddings\"")));
+        assertTrue(run(0, "embed", "--model", run.resolve("adapter").toString(), "a cat")[0].contains("16 dims"));
 
         String lora = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3", "--lora-r", "4")[1];
         assertTrue(lora.contains("LoRA settings") && lora.strip().lines().count() == 1, lora);
