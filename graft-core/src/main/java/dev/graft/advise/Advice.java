@@ -52,4 +52,10 @@ public record Advice(
         return new Advice(r.best(), r.best() == Strategy.PARTIAL ? partialFreeze : 0, samplesPerClass, minSamplesPerClass, frechet,
                 frechetRelative, logme, logmeRandom, leep, small, similar, reason + why, measuredSamples, r);
     }
+
+    /** This advice with {@code lora} instead of its strategy, {@code why} added to the reason. */
+    public Advice withLora(String why) {
+        return new Advice(Strategy.LORA, 0, samplesPerClass, minSamplesPerClass, frechet, frechetRelative, logme, logmeRandom, leep, small,
+                similar, reason + " " + why, measuredSamples, probe);
+    }
 }

@@ -36,6 +36,11 @@ import java.util.Locale;
  * (fine-tune everything from the pretrained weights) rather than {@code scratch}: the Fréchet distance
  * measures how far the inputs are, LogME whether the features still help, and the second decides.
  *
+ * <p>Last, {@link #preferLora}: a large transformer (at least {@value #LORA_MIN_PARAMS} parameters, with
+ * linear layers LoRA adapts by default) on small to medium data (fewer than {@value #LORA_MAX_PER_CLASS}
+ * per class) whose pretrained features are worth keeping (any pick but {@code scratch}) gets {@code lora}:
+ * measured within a point of full fine-tuning there while training well under 2% of the parameters.
+ *
  * <p>How the thresholds were chosen is documented in {@code docs/finetuning.md}.
  *
  * <!-- example: AdviseStrategy#advise -->
@@ -53,6 +58,11 @@ public final class Advisor {
     public static final double SIMILAR_FD = 0.5;
     /** At most this many target samples are measured (a seeded random subset beyond it). */
     public static final int MAX_MEASURED = 3000;
+
+    /** From this many parameters a transformer counts as large enough for LoRA to pay (MiniLM-L6 has 22.7 million). */
+    public static final long LORA_MIN_PARAMS = 20_000_000;
+    /** Below this many training samples per class the data counts as small to medium for LoRA. */
+    public static final double LORA_MAX_PER_CLASS = 1000;
 
     private Advisor() {}
 
@@ -116,7 +126,8 @@ public final class Advisor {
     /**
      * For small data, lets a {@link StrategyProbe} decide: the table's rule for small data (train only a
      * classifier) assumes adapting more layers over-fits, which depends on the model and the data, and on a
-     * few hundred samples trying every strategy costs seconds. Large data keeps the rule's pick.
+     * few hundred samples trying every strategy costs seconds. Large data keeps the rule's pick, and so
+     * does {@code lora} ({@link #preferLora}: on a model that large the probe would train four of them).
      *
      * @param advice the rule's advice
      * @param factory makes the pretrained model or the bare architecture
@@ -126,11 +137,49 @@ public final class Advisor {
      * @param pretrained the pretrained model (for the number of groups {@code partial} freezes)
      */
     public static Advice probeIfSmall(Advice advice, ModelFactory factory, TensorSet target, TrainConfig config, int folds, GraftModel pretrained) {
-        if (!advice.small() || folds == 0) {
+        if (!advice.small() || folds == 0 || advice.strategy() == Strategy.LORA) {
             return advice;
         }
         StrategyProbe.Result r = StrategyProbe.run(factory, target, config, PROBE_CANDIDATES, folds);
         return advice.withProbe(r, partialFreeze(pretrained));
+    }
+
+    /**
+     * The LoRA rule on top of an advice: {@code lora} for a large model (its parameter count and whether LoRA's
+     * default targets exist in it are read off {@code pretrained}) on small to medium data; see {@link #decideLora}.
+     */
+    public static Advice preferLora(Advice advice, GraftModel pretrained) {
+        long params = 0;
+        for (var e : pretrained.stateDict().entrySet()) {
+            if (!ModelParts.isBuffer(e.getKey())) {
+                params += e.getValue().getArray().size();
+            }
+        }
+        boolean targets;
+        try {
+            dev.graft.peft.LoraConfig.defaults().withTargetsFor(dev.graft.zoo.nn.LinearLayers.of(pretrained).keySet());
+            targets = true;
+        } catch (GraftException e) {
+            targets = false;   // no attention projections: a CNN
+        }
+        return decideLora(advice, params, targets);
+    }
+
+    /**
+     * {@code lora} instead of {@code advice}'s pick when the model has at least {@link #LORA_MIN_PARAMS}
+     * parameters and layers LoRA adapts ({@code loraTargets}), the data has fewer than
+     * {@link #LORA_MAX_PER_CLASS} samples per class, and the pick keeps the pretrained weights (not {@code scratch});
+     * else {@code advice} unchanged.
+     */
+    public static Advice decideLora(Advice advice, long params, boolean loraTargets) {
+        if (!loraTargets || params < LORA_MIN_PARAMS || advice.samplesPerClass() >= LORA_MAX_PER_CLASS || !advice.strategy().usesPretrained()
+                || advice.strategy() == Strategy.LORA) {
+            return advice;
+        }
+        return advice.withLora(String.format(Locale.ROOT, "LoRA: a large transformer (%.1f million parameters, at least %.0f million) on"
+                + " small to medium data (%.0f per class, below %.0f) whose pretrained features are kept: low-rank adapters on the"
+                + " attention projections match full fine-tuning there within a point while training under 2%% of the parameters, so"
+                + " lora replaces %s.", params / 1e6, LORA_MIN_PARAMS / 1e6, advice.samplesPerClass(), LORA_MAX_PER_CLASS, advice.strategy().id()));
     }
 
     /** Groups {@code partial} freezes by default: the stem and half of the stages. */

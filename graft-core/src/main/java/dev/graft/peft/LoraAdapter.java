@@ -22,16 +22,20 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A LoRA adapter (Hugging Face PEFT's format) on a model's linear layers: the layers that
+ * A LoRA or (IA)³ adapter (Hugging Face PEFT's format, {@link LoraConfig} or {@link Ia3Config}) on a
+ * model's linear layers. LoRA: the layers that
  * {@link LoraConfig#targets} names get {@code y = W x + b + scale * B(A(dropout(x)))}, A initialised
  * Kaiming-uniform (a = sqrt(5)) and B zero, so a fresh adapter changes nothing. The base weights are
  * never touched unless {@link #merge()} folds the update into them (W + scale·B·A), which
  * {@link #unmerge()} undoes. Modules in {@code modules_to_save} (a new classifier) and, with
- * {@code bias} {@code lora_only} or {@code all}, biases are trained fully and stored whole.
+ * {@code bias} {@code lora_only} or {@code all}, biases are trained fully and stored whole. IA3: each
+ * target layer learns a vector {@code ia3_l} (ones at first) that scales its input (feed-forward
+ * layers) or its output; merging multiplies it into the weights.
  *
  * <p>On disk ({@link #save}) it is PEFT's folder: {@code adapter_config.json} and
  * {@code adapter_model.safetensors} with keys {@code base_model.model.<module path>.lora_A.weight} /
- * {@code .lora_B.weight} and {@code base_model.model.<path>.<param>} for saved modules, so
+ * {@code .lora_B.weight} (IA3: {@code base_model.model.<module path>.ia3_l}) and
+ * {@code base_model.model.<path>.<param>} for saved modules, so
  * {@code PeftModel.from_pretrained} loads it on the same transformers model.
  *
  * <!-- example: LoraText#adapter -->
@@ -50,16 +54,18 @@ public final class LoraAdapter implements AutoCloseable {
     /** The weights file PEFT writes. */
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
     /** The files of an adapter folder, as published. */
-    public static final List<String> FILES = List.of(LoraConfig.FILE, WEIGHTS_FILE, "README.md");
+    public static final List<String> FILES = List.of(PeftConfig.FILE, WEIGHTS_FILE, "README.md");
     /** PEFT's prefix of every key (the adapted model inside the PeftModel). */
     public static final String PREFIX = "base_model.model.";
+    /** The end of an IA3 vector's key (PEFT's {@code ia3_l} parameter, adapter name dropped). */
+    static final String IA3_KEY = ".ia3_l";
 
     private final String name;
-    private final LoraConfig config;
+    private final PeftConfig config;
     private final NDManager manager;
     /** The tensors read from a file, before {@link #apply}: lora keys and saved modules, without {@link #PREFIX}. */
     private final Map<String, NDArray> loaded;
-    private final Map<String, LoraLayer> layers = new LinkedHashMap<>();
+    private final Map<String, AdapterLayer> layers = new LinkedHashMap<>();
     /** Model parameters the adapter trains and stores whole (modules_to_save, biases), by their key in the adapter file. */
     private final Map<String, Parameter> saved = new LinkedHashMap<>();
     /** The base's values of {@link #saved}, kept while the adapter is active so {@link #deactivate} restores them. */
@@ -67,7 +73,7 @@ public final class LoraAdapter implements AutoCloseable {
     private boolean merged;
     private boolean active;
 
-    private LoraAdapter(String name, LoraConfig config, NDManager manager, Map<String, NDArray> loaded) {
+    private LoraAdapter(String name, PeftConfig config, NDManager manager, Map<String, NDArray> loaded) {
         this.name = name;
         this.config = config;
         this.manager = manager;
@@ -75,29 +81,32 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     /** A fresh adapter named {@code default} on a zoo model (see {@link #create(String, Map, Map, LoraConfig)}). */
-    public static LoraAdapter create(GraftModel model, LoraConfig config) {
+    public static LoraAdapter create(GraftModel model, PeftConfig config) {
         return create("default", LinearLayers.of(model), model.stateDict(), config);
     }
 
     /**
      * A fresh adapter on a model given by its linear layers and state dict (PyTorch keys): every
-     * parameter is frozen except what the adapter trains, A is Kaiming-uniform (the engine's seed)
-     * and B zero. Fails before any training when the targets match no linear layer.
+     * parameter is frozen except what the adapter trains. LoRA's A is Kaiming-uniform (the engine's
+     * seed) and B zero; IA3's vectors are ones. Fails before any training when the targets match no linear layer.
      */
-    public static LoraAdapter create(String name, Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict, LoraConfig given) {
-        LoraConfig config = given.withTargetsFor(linears.keySet());
+    public static LoraAdapter create(String name, Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict, PeftConfig given) {
+        PeftConfig config = given.withTargetsFor(linears.keySet());
         List<String> paths = targetPaths(linears, config);
         NDManager nd = NDManager.newBaseManager();
         LoraAdapter ad = new LoraAdapter(name, config, nd, Map.of());
         for (String path : paths) {
             AdaptableLinear l = linears.get(path);
-            Shape w = l.weight().getArray().getShape();
-            long out = w.get(0);
-            long in = w.get(1);
-            double bound = 1 / Math.sqrt(in);   // kaiming_uniform_(a=sqrt(5)) on (r, in): gain sqrt(1/3), bound gain*sqrt(3/in)
-            NDArray a = nd.randomUniform((float) -bound, (float) bound, new Shape(config.r(), in));
-            NDArray b = nd.zeros(new Shape(out, config.r()));
-            ad.layers.put(path, ad.layer(path, l, a, b));
+            long out = l.outFeatures();
+            long in = l.inFeatures();
+            if (config instanceof LoraConfig lc) {
+                double bound = 1 / Math.sqrt(in);   // kaiming_uniform_(a=sqrt(5)) on (r, in): gain sqrt(1/3), bound gain*sqrt(3/in)
+                NDArray a = nd.randomUniform((float) -bound, (float) bound, new Shape(lc.r(), in));
+                NDArray b = nd.zeros(new Shape(out, lc.r()));
+                ad.layers.put(path, ad.layer(path, l, a, b));
+            } else {
+                ad.layers.put(path, ad.ia3Layer(path, l, nd.ones(ia3Shape((Ia3Config) config, path, l))));
+            }
         }
         ad.bindSaved(linears, stateDict);
         for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
@@ -112,19 +121,31 @@ public final class LoraAdapter implements AutoCloseable {
         b.setRequiresGradient(true);
         Parameter pa = Parameter.builder().setName(path + ".lora_A.weight").setType(Parameter.Type.WEIGHT).optArray(a).build();
         Parameter pb = Parameter.builder().setName(path + ".lora_B.weight").setType(Parameter.Type.WEIGHT).optArray(b).build();
-        return new LoraLayer(path, target, pa, pb, config.scale(), config.dropout());
+        LoraConfig lc = (LoraConfig) config;
+        return new LoraLayer(path, target, pa, pb, lc.scale(), lc.dropout());
+    }
+
+    private Ia3Layer ia3Layer(String path, AdaptableLinear target, NDArray l) {
+        l.setRequiresGradient(true);
+        Parameter p = Parameter.builder().setName(path + IA3_KEY).setType(Parameter.Type.WEIGHT).optArray(l).build();
+        return new Ia3Layer(path, target, p, ((Ia3Config) config).feedforward(path));
+    }
+
+    /** PEFT's shape of a layer's {@code ia3_l}: (1, in) for a feed-forward layer, else (out, 1). */
+    private static Shape ia3Shape(Ia3Config c, String path, AdaptableLinear l) {
+        return c.feedforward(path) ? new Shape(1, l.inFeatures()) : new Shape(l.outFeatures(), 1);
     }
 
     /**
      * The module paths {@code config} adapts among {@code linears}; targets that match none fail here
      * with one line naming the model's layer names, so a run can check before it trains anything.
      */
-    public static List<String> checkTargets(Map<String, AdaptableLinear> linears, LoraConfig config) {
+    public static List<String> checkTargets(Map<String, AdaptableLinear> linears, PeftConfig config) {
         return targetPaths(linears, config.withTargetsFor(linears.keySet()));
     }
 
     /** The layers the config's targets match; none is an error that lists what there is. */
-    static List<String> targetPaths(Map<String, AdaptableLinear> linears, LoraConfig config) {
+    static List<String> targetPaths(Map<String, AdaptableLinear> linears, PeftConfig config) {
         List<String> paths = new ArrayList<>();
         for (String p : linears.keySet()) {
             if (config.targets(p) && !config.saves(p)) {
@@ -174,14 +195,31 @@ public final class LoraAdapter implements AutoCloseable {
         return false;
     }
 
-    /** Reads a PEFT LoRA folder ({@code adapter_config.json}, {@code adapter_model.safetensors}); {@link #apply} puts it on a model. */
+    /** Reads a PEFT LoRA or IA3 folder ({@code adapter_config.json}, {@code adapter_model.safetensors}); {@link #apply} puts it on a model. */
     public static LoraAdapter load(Path dir) {
         return load(dir, "default");
     }
 
+    /**
+     * An adapter by source, under {@code name}: {@code hf-hub:owner/adapter[@revision]} (fetched into the hub
+     * cache), {@code local-dir:FOLDER} or a plain folder. The hub's adapters go on one base like local ones:
+     * {@code on.add(LoraAdapter.load("hf-hub:alice/topics-lora", "topics").apply(model))}.
+     */
+    public static LoraAdapter load(String source, String name) {
+        if (!dev.graft.zoo.WeightsSources.hasPrefix(source)) {
+            return load(Path.of(source), name);
+        }
+        Path dir = dev.graft.zoo.WeightsSources.folderWith(source, PeftConfig.FILE);
+        if (dir == null) {
+            throw new GraftException(source + " holds no " + PeftConfig.FILE + ", so it is no PEFT adapter",
+                    "give an adapter's repository or folder (adapter_config.json, adapter_model.safetensors)");
+        }
+        return load(dir, name);
+    }
+
     /** As {@link #load(Path)}, under {@code name} (several adapters on one base are told apart by name). */
     public static LoraAdapter load(Path dir, String name) {
-        LoraConfig cfg = LoraConfig.read(dir.resolve(LoraConfig.FILE));
+        PeftConfig cfg = PeftConfig.read(dir.resolve(PeftConfig.FILE));
         Path file = dir.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(file)) {
             throw new GraftException("no " + WEIGHTS_FILE + " in " + dir, "a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors"
@@ -200,7 +238,8 @@ public final class LoraAdapter implements AutoCloseable {
 
     private static String stripPrefix(String key) {
         String k = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
-        return k.replace(".lora_A.default.", ".lora_A.").replace(".lora_B.default.", ".lora_B.");
+        k = k.replace(".lora_A.default.", ".lora_A.").replace(".lora_B.default.", ".lora_B.");
+        return k.endsWith(IA3_KEY + ".default") ? k.substring(0, k.length() - ".default".length()) : k;
     }
 
     /** Puts a loaded adapter on a zoo model (unmerged, active); see {@link #apply(Map, Map)}. */
@@ -221,19 +260,25 @@ public final class LoraAdapter implements AutoCloseable {
         }
         Map<String, NDArray[]> pairs = new LinkedHashMap<>();
         Map<String, NDArray> whole = new LinkedHashMap<>();
+        boolean lora = config instanceof LoraConfig;
         for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
             String k = e.getKey();
-            for (String part : new String[] {".lora_A.weight", ".lora_B.weight"}) {
-                if (k.endsWith(part)) {
-                    pairs.computeIfAbsent(k.substring(0, k.length() - part.length()), x -> new NDArray[2])[part.contains("_A") ? 0 : 1] = e.getValue();
+            if (lora) {
+                for (String part : new String[] {".lora_A.weight", ".lora_B.weight"}) {
+                    if (k.endsWith(part)) {
+                        pairs.computeIfAbsent(k.substring(0, k.length() - part.length()), x -> new NDArray[2])[part.contains("_A") ? 0 : 1] = e.getValue();
+                    }
                 }
+            } else if (k.endsWith(IA3_KEY)) {
+                pairs.put(k.substring(0, k.length() - IA3_KEY.length()), new NDArray[] {e.getValue()});
             }
-            if (!k.contains(".lora_")) {
+            if (!k.contains(".lora_") && !k.endsWith(IA3_KEY)) {
                 whole.put(k, e.getValue());
             }
         }
         if (pairs.isEmpty()) {
-            throw new GraftException("the adapter '" + name + "' has no lora_A / lora_B weights", "give the folder of a LoRA adapter");
+            throw new GraftException("the adapter '" + name + "' has no " + (lora ? "lora_A / lora_B" : "ia3_l") + " weights",
+                    "give the folder of a " + (lora ? "LoRA" : "IA3") + " adapter whose adapter_model.safetensors PEFT wrote");
         }
         for (Map.Entry<String, NDArray[]> e : pairs.entrySet()) {
             String path = e.getKey();
@@ -242,13 +287,23 @@ public final class LoraAdapter implements AutoCloseable {
                 throw new GraftException("the adapter adapts '" + path + "', which the model has no linear layer at",
                         "load the adapter on its base model " + (config.baseModel() == null ? "" : "(" + config.baseModel() + ")"));
             }
-            NDArray a = e.getValue()[0];
-            NDArray b = e.getValue()[1];
-            Shape w = l.weight().getArray().getShape();
-            if (a == null || b == null || a.getShape().dimension() != 2 || b.getShape().dimension() != 2 || a.getShape().get(1) != w.get(1)
-                    || b.getShape().get(0) != w.get(0) || a.getShape().get(0) != b.getShape().get(1)) {
-                throw new GraftException("the adapter's '" + path + "' (lora_A " + (a == null ? "missing" : a.getShape()) + ", lora_B "
-                        + (b == null ? "missing" : b.getShape()) + ") does not fit the model's layer of weight " + w,
+            String w = "[" + l.outFeatures() + " out, " + l.inFeatures() + " in]";
+            String fits = null;
+            if (lora) {
+                NDArray a = e.getValue()[0];
+                NDArray b = e.getValue()[1];
+                if (a == null || b == null || a.getShape().dimension() != 2 || b.getShape().dimension() != 2 || a.getShape().get(1) != l.inFeatures()
+                        || b.getShape().get(0) != l.outFeatures() || a.getShape().get(0) != b.getShape().get(1)) {
+                    fits = "(lora_A " + (a == null ? "missing" : a.getShape()) + ", lora_B " + (b == null ? "missing" : b.getShape()) + ")";
+                }
+            } else {
+                Shape want = ia3Shape((Ia3Config) config, path, l);
+                if (!e.getValue()[0].getShape().equals(want)) {
+                    fits = "(ia3_l " + e.getValue()[0].getShape() + ", the layer needs " + want + ")";
+                }
+            }
+            if (fits != null) {
+                throw new GraftException("the adapter's '" + path + "' " + fits + " does not fit the model's layer of weight " + w,
                         "the base model has other dimensions; load the adapter on " + (config.baseModel() == null ? "its base model" : config.baseModel()));
             }
         }
@@ -265,15 +320,19 @@ public final class LoraAdapter implements AutoCloseable {
         }
         for (Map.Entry<String, NDArray[]> e : pairs.entrySet()) {
             NDArray a = e.getValue()[0].duplicate();
-            NDArray b = e.getValue()[1].duplicate();
             a.attach(manager);
-            b.attach(manager);
-            layers.put(e.getKey(), layer(e.getKey(), linears.get(e.getKey()), a, b));
+            if (lora) {
+                NDArray b = e.getValue()[1].duplicate();
+                b.attach(manager);
+                layers.put(e.getKey(), layer(e.getKey(), linears.get(e.getKey()), a, b));
+            } else {
+                layers.put(e.getKey(), ia3Layer(e.getKey(), linears.get(e.getKey()), a));
+            }
         }
         for (Map.Entry<String, NDArray> e : whole.entrySet()) {
             saved.put(e.getKey(), stateDict.get(e.getKey().replace(".base_layer.", ".")));
         }
-        if (layers.values().stream().allMatch(l -> l.target.delta() == null)) {
+        if (layers.values().stream().allMatch(l -> l.target().delta() == null)) {
             activate();  // else another adapter is active on these layers; Adapters.use switches
         }
         return this;
@@ -297,7 +356,8 @@ public final class LoraAdapter implements AutoCloseable {
         return name;
     }
 
-    public LoraConfig config() {
+    /** Its settings: a {@link LoraConfig} or an {@link Ia3Config}. */
+    public PeftConfig config() {
         return config;
     }
 
@@ -316,11 +376,13 @@ public final class LoraAdapter implements AutoCloseable {
         return List.copyOf(layers.keySet());
     }
 
-    /** Elements the adapter trains: A and B of every layer plus the saved modules and biases. */
+    /** Elements the adapter trains: A and B (IA3: the vector) of every layer plus the saved modules and biases. */
     public long numTrainable() {
         long n = 0;
-        for (LoraLayer l : layers.values()) {
-            n += l.a.getArray().size() + l.b.getArray().size();
+        for (AdapterLayer l : layers.values()) {
+            for (Parameter p : l.parameters()) {
+                n += p.getArray().size();
+            }
         }
         for (Parameter p : saved.values()) {
             n += p.getArray().size();
@@ -335,9 +397,10 @@ public final class LoraAdapter implements AutoCloseable {
     public List<TrainableParam> trainable(double weightDecay) {
         requireUnmerged("train");
         List<TrainableParam> out = new ArrayList<>();
-        for (LoraLayer l : layers.values()) {
-            out.add(new TrainableParam(PREFIX + l.a.getName(), l.a, 1.0, weightDecay, "lora"));
-            out.add(new TrainableParam(PREFIX + l.b.getName(), l.b, 1.0, weightDecay, "lora"));
+        for (AdapterLayer l : layers.values()) {
+            for (Parameter p : l.parameters()) {
+                out.add(new TrainableParam(PREFIX + p.getName(), p, 1.0, config instanceof LoraConfig ? weightDecay : 0, "lora"));
+            }
         }
         saved.forEach((k, p) -> out.add(new TrainableParam(k, p, 1.0, ModelParts.isNoDecay(k, p) ? 0 : weightDecay, "head")));
         return out;
@@ -346,16 +409,15 @@ public final class LoraAdapter implements AutoCloseable {
     /** The adapter's own tensors under their file keys (what a checkpoint of a LoRA run must hold besides the model). */
     public Map<String, Parameter> stateDict() {
         Map<String, Parameter> out = new LinkedHashMap<>();
-        for (LoraLayer l : layers.values()) {
-            out.put(PREFIX + l.a.getName(), l.a);
-            out.put(PREFIX + l.b.getName(), l.b);
+        for (AdapterLayer l : layers.values()) {
+            l.parameters().forEach(p -> out.put(PREFIX + p.getName(), p));
         }
         return out;
     }
 
     /** Writes PEFT's folder: {@code adapter_config.json} and {@code adapter_model.safetensors} (A, B, saved modules). */
     public void save(Path dir) {
-        config.write(dir.resolve(LoraConfig.FILE));
+        config.write(dir.resolve(PeftConfig.FILE), !layers.isEmpty() && layers.values().stream().allMatch(l -> l.target().fanInFanOut()));
         Map<String, Parameter> all = new LinkedHashMap<>(stateDict());
         saved.forEach((k, p) -> all.put(PREFIX + k, p));
         Weights.saveStateDict(all, dir.resolve(WEIGHTS_FILE), Map.of());
@@ -368,7 +430,7 @@ public final class LoraAdapter implements AutoCloseable {
     public void save(Path dir, String pipelineTag, String cardBody) {
         save(dir);
         Map<String, Object> fm = new dev.graft.train.CardFrontMatter("apache-2.0", pipelineTag).withBaseModel(config.baseModel())
-                .withTags("graft", "lora", "peft").toMap();
+                .withTags("graft", config.peftType().toLowerCase(java.util.Locale.ROOT), "peft").toMap();
         fm.put("library_name", "peft");
         try {
             dev.graft.train.RunDirectory.writeCard(dir.resolve("README.md"), fm, cardBody);
@@ -380,8 +442,7 @@ public final class LoraAdapter implements AutoCloseable {
     /** A model card body for an adapter: what it adapts and how to load it. */
     public String cardBody(String title, String trainedOn) {
         return "# " + title + "\n\n"
-                + "A LoRA adapter (r " + config.r() + ", alpha " + fmt(config.alpha()) + (config.useRslora() ? ", rsLoRA" : "") + ") of `"
-                + config.baseModel() + "` on " + String.join(", ", config.targetModules().isEmpty() ? List.of(config.targetRegex()) : config.targetModules())
+                + config.describe() + " of `" + config.baseModel() + "` on " + config.targetsText()
                 + (config.modulesToSave().isEmpty() ? "" : ", with " + String.join(", ", config.modulesToSave()) + " trained fully")
                 + (trainedOn == null ? "" : ", trained on " + trainedOn) + ": " + layers.size() + " adapted layers, " + numTrainable()
                 + " trained parameters.\n\n"
@@ -389,17 +450,13 @@ public final class LoraAdapter implements AutoCloseable {
                 + " loaded and the adapter merged), or `graft peft merge <this folder> --out DIR`.\n";
     }
 
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-    }
-
     /** Folds the update into the base weights, W + scale·B·A, and takes the extra term off the layers. */
     public void merge() {
         requireActive("merge");
         requireUnmerged("merge");
-        for (LoraLayer l : layers.values()) {
+        for (AdapterLayer l : layers.values()) {
             l.fold(1);
-            l.target.setDelta(null);
+            l.target().setDelta(null);
         }
         merged = true;
     }
@@ -410,9 +467,9 @@ public final class LoraAdapter implements AutoCloseable {
         if (!merged) {
             throw new GraftException("adapter '" + name + "' is not merged", "merge it first, or load the merged model with markMerged()");
         }
-        for (LoraLayer l : layers.values()) {
+        for (AdapterLayer l : layers.values()) {
             l.fold(-1);
-            l.target.setDelta(l);
+            l.target().setDelta(l);
         }
         merged = false;
     }
@@ -423,8 +480,8 @@ public final class LoraAdapter implements AutoCloseable {
      */
     public LoraAdapter markMerged() {
         requireUnmerged("mark as merged");
-        for (LoraLayer l : layers.values()) {
-            l.target.setDelta(null);
+        for (AdapterLayer l : layers.values()) {
+            l.target().setDelta(null);
         }
         merged = true;
         return this;
@@ -435,11 +492,11 @@ public final class LoraAdapter implements AutoCloseable {
         if (active) {
             return;
         }
-        for (LoraLayer l : layers.values()) {
-            if (l.target.delta() != null && l.target.delta() != l) {
-                throw new GraftException("layer '" + l.path + "' already carries another adapter", "deactivate the other adapter first (Adapters.use)");
+        for (AdapterLayer l : layers.values()) {
+            if (l.target().delta() != null && l.target().delta() != l) {
+                throw new GraftException("layer '" + l.path() + "' already carries another adapter", "deactivate the other adapter first (Adapters.use)");
             }
-            l.target.setDelta(l);
+            l.target().setDelta(l);
         }
         original.clear();
         for (Map.Entry<String, Parameter> e : saved.entrySet()) {
@@ -459,8 +516,8 @@ public final class LoraAdapter implements AutoCloseable {
         if (!active) {
             return;
         }
-        for (LoraLayer l : layers.values()) {
-            l.target.setDelta(null);
+        for (AdapterLayer l : layers.values()) {
+            l.target().setDelta(null);
         }
         for (Map.Entry<String, Parameter> e : saved.entrySet()) {
             float[] v = original.get(e.getKey());

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.util.Json;
 import dev.graft.util.Records;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +42,8 @@ import java.util.regex.PatternSyntaxException;
  * @param taskType PEFT's task type, e.g. {@code SEQ_CLS}, {@code FEATURE_EXTRACTION}; may be null
  */
 public record LoraConfig(int r, double alpha, double dropout, List<String> targetModules, String targetRegex,
-        List<String> modulesToSave, String bias, boolean useRslora, String baseModel, String revision, String taskType) {
+        List<String> modulesToSave, String bias, boolean useRslora, String baseModel, String revision, String taskType) implements PeftConfig {
 
-    /** The file name PEFT gives the config. */
-    public static final String FILE = "adapter_config.json";
     /** PEFT's default rank. */
     public static final int DEFAULT_R = 8;
     /** The alpha Graft uses by default (PEFT's examples' 16, scale 2 at r 8). */
@@ -100,6 +96,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
      * DistilBERT; {@code q_proj}+{@code v_proj}: CLIP; {@code c_attn}: GPT-2; {@code qkv}: timm's ViT). A
      * model with none of them (a CNN's classifier only) fails with the names it has.
      */
+    @Override
     public LoraConfig withTargetsFor(java.util.Collection<String> linearPaths) {
         if (hasTargets()) {
             return this;
@@ -122,15 +119,8 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         if (spec == null || spec.isBlank()) {
             return base;
         }
-        String s = spec.trim();
-        if (s.matches("[A-Za-z0-9_.]+(\\s*,\\s*[A-Za-z0-9_.]+)*")) {
-            List<String> names = new ArrayList<>();
-            for (String n : s.split(",")) {
-                names.add(n.trim());
-            }
-            return base.withTargets(names);
-        }
-        return base.withTargetRegex(s);
+        List<String> names = PeftConfig.moduleNames(spec);
+        return names != null ? base.withTargets(names) : base.withTargetRegex(spec.trim());
     }
 
     /** The scale of the update: alpha / r, or alpha / sqrt(r) with rsLoRA. */
@@ -138,29 +128,26 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         return useRslora ? alpha / Math.sqrt(r) : alpha / r;
     }
 
-    /** Whether the linear layer at {@code path} is adapted (PEFT's {@code check_target_module_exists}). */
+    @Override
+    public String peftType() {
+        return "LORA";
+    }
+
+    @Override
     public boolean targets(String path) {
         if (targetRegex != null) {
             return Pattern.compile(targetRegex).matcher(path).matches();
         }
-        return matchesSuffix(targetModules, path);
+        return PeftConfig.matchesSuffix(targetModules, path);
     }
 
-    /** Whether the module at {@code path} is one of {@code modules_to_save}. */
-    public boolean saves(String path) {
-        return matchesSuffix(modulesToSave, path);
+    @Override
+    public String describe() {
+        return "A LoRA adapter (r " + r + ", alpha " + (alpha == Math.rint(alpha) ? String.valueOf((long) alpha) : String.valueOf(alpha))
+                + (useRslora ? ", rsLoRA" : "") + ")";
     }
 
-    private static boolean matchesSuffix(List<String> names, String path) {
-        for (String n : names) {
-            if (path.equals(n) || path.endsWith("." + n)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@code target_modules} as the user gave it, for messages. */
+    @Override
     public String targetsText() {
         return targetRegex != null ? "'" + targetRegex + "'" : targetModules.isEmpty() ? "(the model's defaults)" : String.join(",", targetModules);
     }
@@ -199,6 +186,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         return Records.with(this, "useRslora", v);
     }
 
+    @Override
     public LoraConfig withBaseModel(String v) {
         return Records.with(this, "baseModel", v);
     }
@@ -207,18 +195,20 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         return Records.with(this, "taskType", v);
     }
 
-    /** Writes PEFT's {@code adapter_config.json} (every field PEFT writes, with its defaults for those Graft does not use). */
+    /** Writes PEFT's {@code adapter_config.json} for nn.Linear layers; see {@link #write(Path, boolean)}. */
     public void write(Path file) {
+        write(file, false);
+    }
+
+    /** Writes PEFT's {@code adapter_config.json} (every field PEFT writes, with its defaults for those Graft does not use). */
+    @Override
+    public void write(Path file, boolean fanInFanOut) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.putObject("alpha_pattern");
         o.putNull("auto_mapping");
-        if (baseModel == null) {
-            o.putNull("base_model_name_or_path");
-        } else {
-            o.put("base_model_name_or_path", baseModel);
-        }
+        PeftConfig.putText(o, "base_model_name_or_path", baseModel);
         o.put("bias", bias);
-        o.put("fan_in_fan_out", false);
+        o.put("fan_in_fan_out", fanInFanOut);
         o.put("inference_mode", true);
         o.put("init_lora_weights", true);
         o.putNull("layer_replication");
@@ -241,52 +231,34 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         o.put("peft_type", "LORA");
         o.put("r", r);
         o.putObject("rank_pattern");
-        if (revision == null) {
-            o.putNull("revision");
-        } else {
-            o.put("revision", revision);
-        }
+        PeftConfig.putText(o, "revision", revision);
         if (targetRegex != null) {
             o.put("target_modules", targetRegex);
         } else {
             new TreeSet<>(targetModules).forEach(o.putArray("target_modules")::add);  // PEFT stores a set, written sorted
         }
-        if (taskType == null) {
-            o.putNull("task_type");
-        } else {
-            o.put("task_type", taskType);
-        }
+        PeftConfig.putText(o, "task_type", taskType);
         o.put("use_dora", false);
         o.put("use_rslora", useRslora);
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Json.MAPPER.writeValue(file.toFile(), o);
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + file + ": " + e.getMessage(), "check the folder is writable", e);
-        }
+        PeftConfig.writeJson(o, file);
     }
 
-    /** Reads PEFT's {@code adapter_config.json}; what Graft cannot apply (DoRA, rank patterns, another PEFT type) fails here. */
+    /** Reads PEFT's {@code adapter_config.json} of a LoRA adapter; another type, DoRA or rank patterns fail here. */
     public static LoraConfig read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new GraftException("no " + FILE + " in " + file.getParent(), "give the folder of a PEFT LoRA adapter (adapter_config.json, adapter_model.safetensors)");
-        }
-        JsonNode n;
-        try {
-            n = Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new GraftException("cannot read " + file + ": " + e.getMessage(), "the adapter config is not valid JSON", e);
-        }
+        JsonNode n = PeftConfig.readJson(file);
         String type = n.path("peft_type").asText("");
         if (!type.equals("LORA")) {
-            throw new GraftException(file + " is a PEFT '" + type + "' adapter", "Graft loads LoRA adapters (peft_type LORA)");
+            throw new GraftException(file + " is a PEFT '" + type + "' adapter", "give a LoRA adapter (peft_type LORA)");
         }
+        return of(file, n);
+    }
+
+    /** The LoRA config in {@code n}, read from {@code file}; what Graft cannot apply (DoRA, rank patterns) fails here. */
+    static LoraConfig of(Path file, JsonNode n) {
         if (n.path("use_dora").asBoolean(false)) {
             throw new GraftException(file + " is a DoRA adapter (use_dora true)", "use a plain LoRA adapter");
         }
-        if (n.path("fan_in_fan_out").asBoolean(false)) {
-            throw new GraftException(file + " has fan_in_fan_out true (Conv1D layers)", "use an adapter of nn.Linear layers");
-        }
+        // fan_in_fan_out follows the layers, as PEFT sets it: true for transformers' Conv1D, false for nn.Linear
         for (String f : List.of("rank_pattern", "alpha_pattern")) {
             if (n.path(f).isObject() && n.path(f).size() > 0) {
                 throw new GraftException(file + " sets a per-layer " + f, "use an adapter with one r and one lora_alpha for all layers");
@@ -303,12 +275,7 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         List<String> save = new ArrayList<>();
         n.path("modules_to_save").forEach(x -> save.add(x.asText()));
         return new LoraConfig(n.path("r").asInt(DEFAULT_R), n.path("lora_alpha").asDouble(DEFAULT_R), n.path("lora_dropout").asDouble(0), names, regex,
-                save, n.path("bias").asText("none"), n.path("use_rslora").asBoolean(false), text(n, "base_model_name_or_path"),
-                text(n, "revision"), text(n, "task_type"));
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+                save, n.path("bias").asText("none"), n.path("use_rslora").asBoolean(false), PeftConfig.text(n, "base_model_name_or_path"),
+                PeftConfig.text(n, "revision"), PeftConfig.text(n, "task_type"));
     }
 }

@@ -6,13 +6,15 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import dev.graft.zoo.nn.AdaptableLinear;
-import dev.graft.zoo.nn.LinearDelta;
+import java.util.List;
 
 /**
  * PEFT's {@code lora.Linear} on one layer: {@code scale * B(A(dropout(x)))} added to the layer's
- * output, A (r, in) and B (out, r) as {@code lora_A.weight} and {@code lora_B.weight}.
+ * output, A (r, in) and B (out, r) as {@code lora_A.weight} and {@code lora_B.weight}. On transformers'
+ * Conv1D (weight (in, out), PEFT's {@code fan_in_fan_out}) A and B keep those shapes and merging adds
+ * the transposed update.
  */
-final class LoraLayer implements LinearDelta {
+final class LoraLayer implements AdapterLayer {
     final String path;
     final AdaptableLinear target;
     final Parameter a;
@@ -30,23 +32,35 @@ final class LoraLayer implements LinearDelta {
     }
 
     @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public AdaptableLinear target() {
+        return target;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(a, b);
+    }
+
+    @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
-        h = Linear.linear(h, value(ps, a, x, training), null).singletonOrThrow();
-        return Linear.linear(h, value(ps, b, x, training), null).singletonOrThrow().mul(scale);
+        h = Linear.linear(h, AdapterLayer.value(ps, a, x, training), null).singletonOrThrow();
+        return Linear.linear(h, AdapterLayer.value(ps, b, x, training), null).singletonOrThrow().mul(scale);
     }
 
-    private static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        return ps == null ? p.getArray() : ps.getValue(p, like.getDevice(), training);
-    }
-
-    /** {@code scale * B A}, the update merging adds to the weight. */
+    /** {@code scale * B A}, the update merging adds to the weight, in the weight's layout. */
     NDArray update() {
-        return b.getArray().matMul(a.getArray()).mul(scale);
+        NDArray u = b.getArray().matMul(a.getArray()).mul(scale);
+        return target.fanInFanOut() ? u.transpose() : u;
     }
 
-    /** Adds ({@code sign} 1) or subtracts (-1) the update to the layer's weight, in place of its values. */
-    void fold(int sign) {
+    @Override
+    public void fold(int sign) {
         NDArray w = target.weight().getArray();
         try (NDArray u = update(); NDArray merged = sign > 0 ? w.add(u) : w.sub(u)) {
             w.set(merged.toFloatArray());

@@ -1,6 +1,7 @@
 package dev.graft.peft;
 
 import dev.graft.GraftException;
+import dev.graft.zoo.AdapterLoader;
 import dev.graft.zoo.CreateOptions;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.Weights;
@@ -14,8 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Models from LoRA adapters: the base that {@code base_model_name_or_path} names with the adapter
- * merged in ({@link #create}, what {@code Zoo.create("local-dir:ADAPTER")} does), and the two folder
+ * Models from PEFT adapters (LoRA, IA3): the base that {@code base_model_name_or_path} names with the adapter
+ * merged in ({@link #create}, what {@code Zoo.create("local-dir:ADAPTER")} and {@code Zoo.create("hf-hub:owner/adapter")}
+ * do through {@link Loader}), and the two folder
  * operations of {@code graft peft}: {@link #merge} (adapter to a plain model in the family's layout)
  * and {@link #unmerge} (merged model plus adapter back to the base).
  *
@@ -31,18 +33,64 @@ public final class LoraModels {
 
     private LoraModels() {}
 
-    /** The folder of a {@code local-dir:} name that holds a PEFT adapter, or null for any other name. */
-    public static Path adapterIn(String name) {
-        if (!name.startsWith(dev.graft.zoo.WeightsSources.LOCAL_DIR)) {
-            return null;
+    /**
+     * The zoo's {@link AdapterLoader} for PEFT folders ({@code adapter_config.json}), registered with
+     * {@link java.util.ServiceLoader}: a {@code local-dir:} or {@code hf-hub:} adapter is its base with the adapter merged in.
+     */
+    public static final class Loader implements AdapterLoader {
+        @Override
+        public String marker() {
+            return PeftConfig.FILE;
         }
-        Path dir = Path.of(name.substring(dev.graft.zoo.WeightsSources.LOCAL_DIR.length()));
-        return isAdapter(dir) ? dir : null;
+
+        @Override
+        public dev.graft.zoo.PretrainedCfg baseCfg(Path dir) {
+            return LoraModels.baseCfg(dir);
+        }
+
+        @Override
+        public GraftModel create(Path dir, CreateOptions options) {
+            return LoraModels.create(dir, options);
+        }
+    }
+
+    /**
+     * The adapter folder a model reference names, or null: a {@code local-dir:} or {@code hf-hub:} source whose
+     * folder holds {@code adapter_config.json} (a hub repository is fetched into the cache), or such a plain folder.
+     */
+    public static Path adapterFolder(String ref) {
+        if (WeightsSources.hasPrefix(ref)) {
+            return WeightsSources.folderWith(ref, PeftConfig.FILE);
+        }
+        Path p = Path.of(ref);
+        return Files.isDirectory(p) && isAdapter(p) ? p : null;
+    }
+
+    /**
+     * The adapter's merged model as a folder in the base's layout ({@link #merge}), written once into
+     * {@code GRAFT_HOME/cache/merged-adapters/<sha256 of the adapter's files>/}: what verbs that read a model
+     * folder (the text verbs) load for an adapter.
+     */
+    public static Path mergedFolder(Path adapterDir) {
+        String key;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(Files.readAllBytes(adapterDir.resolve(PeftConfig.FILE)));
+            md.update(dev.graft.data.builtin.Manifest.sha256(adapterDir.resolve(LoraAdapter.WEIGHTS_FILE)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            key = java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new GraftException("cannot read the adapter in " + adapterDir + ": " + e.getMessage(), "check the folder's files", e);
+        }
+        Path out = dev.graft.GraftHome.dir("cache", "merged-adapters").resolve(key);
+        if (!Files.isRegularFile(out.resolve("model.safetensors"))) {
+            merge(adapterDir, out);
+        }
+        return out;
     }
 
     /** Whether {@code dir} holds a PEFT adapter ({@code adapter_config.json}). */
     public static boolean isAdapter(Path dir) {
-        return Files.isRegularFile(dir.resolve(LoraConfig.FILE));
+        return Files.isRegularFile(dir.resolve(PeftConfig.FILE));
     }
 
     /**
@@ -61,7 +109,7 @@ public final class LoraModels {
 
     /** The configuration of the base an adapter names (nothing is built or loaded), as {@link Zoo#cfg} gives it. */
     public static dev.graft.zoo.PretrainedCfg baseCfg(Path adapterDir) {
-        String name = LoraConfig.read(adapterDir.resolve(LoraConfig.FILE)).baseModel();
+        String name = PeftConfig.read(adapterDir.resolve(PeftConfig.FILE)).baseModel();
         if (name == null || name.isBlank()) {
             throw new GraftException("the adapter in " + adapterDir + " does not name its base model (base_model_name_or_path is null)",
                     "set base_model_name_or_path in adapter_config.json to a Graft model, a folder or a hub repository");

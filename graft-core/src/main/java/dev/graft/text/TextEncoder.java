@@ -65,10 +65,18 @@ public final class TextEncoder implements AutoCloseable {
         return load(resolve(ref), ref);
     }
 
-    /** The folder a model name refers to, importing the built-in model if needed. */
+    /**
+     * The folder a model name refers to, importing the built-in model if needed; for a PEFT adapter
+     * (a folder, {@code local-dir:} or {@code hf-hub:} repository with {@code adapter_config.json}) the merged
+     * model's folder ({@link dev.graft.peft.LoraModels#mergedFolder}).
+     */
     public static Path resolve(String ref) {
         if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
             return MiniLm.ensureImported();
+        }
+        Path adapter = dev.graft.peft.LoraModels.adapterFolder(ref);
+        if (adapter != null) {
+            return dev.graft.peft.LoraModels.mergedFolder(adapter);   // a PEFT adapter: its base with the adapter merged in
         }
         if (dev.graft.zoo.WeightsSources.hasPrefix(ref)) {
             Path dir = dev.graft.zoo.WeightsSources.resolve(ref).weightsFile().getParent();

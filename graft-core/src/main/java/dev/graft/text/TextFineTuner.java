@@ -9,7 +9,9 @@ import dev.graft.GraftException;
 import dev.graft.SettingException;
 import dev.graft.engine.Engines;
 import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.Ia3Config;
 import dev.graft.peft.LoraConfig;
+import dev.graft.peft.PeftConfig;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
 import dev.graft.train.LrSchedule;
@@ -56,7 +58,7 @@ public final class TextFineTuner {
     private TextFineTuner() {}
 
     /** The strategies a text encoder supports: what is trained ({@code auto} and {@code scratch} are the image verbs'). */
-    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.LORA));
+    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.LORA, Strategy.IA3));
 
     /** Parses {@code head|partial|full}, case-insensitively. */
     public static Strategy parseStrategy(String s) {
@@ -65,7 +67,7 @@ public final class TextFineTuner {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use head, partial, full or lora");
+        throw new GraftException("unknown strategy '" + s + "'", "use head, partial, full, lora or ia3");
     }
 
     /**
@@ -82,10 +84,10 @@ public final class TextFineTuner {
             int topLayers, float weightDecay, long seed) {
         public Options {
             if (strategy == null) {
-                throw new GraftException("no fine-tuning strategy", "use head, partial, full or lora");
+                throw new GraftException("no fine-tuning strategy", "use head, partial, full, lora or ia3");
             }
             if (!STRATEGIES.contains(strategy)) {
-                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial, full or lora");
+                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial, full, lora or ia3");
             }
             if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || !(headLearningRate > 0) || weightDecay < 0) {
                 throw new GraftException("invalid fine-tuning options: epochs " + epochs + ", batch " + batchSize + ", lr "
@@ -105,7 +107,8 @@ public final class TextFineTuner {
                 case PARTIAL -> new Options(s, 3, 1e-4f, 1e-3f, 16, 2, 1e-2f, 42);
                 case FULL -> new Options(s, 3, 5e-5f, 1e-3f, 16, 0, 1e-2f, 42);
                 case LORA -> new Options(s, 3, 1e-3f, 1e-3f, 16, 0, 1e-2f, 42);
-                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial, full or lora");
+                case IA3 -> new Options(s, 3, 3e-3f, 1e-3f, 16, 0, 0f, 42);   // T-Few's rate; the vectors start at one, so no decay
+                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial, full, lora or ia3");
             };
         }
 
@@ -134,7 +137,7 @@ public final class TextFineTuner {
      * @param history one entry per epoch
      * @param trainedParameters number of parameter elements that were trained
      * @param seconds wall time of training (excluding any embedding cache built before)
-     * @param adapter for {@code lora}: the trained adapter, still on the encoder and unmerged; else null
+     * @param adapter for {@code lora} and {@code ia3}: the trained adapter, still on the encoder and unmerged; else null
      */
     public record Result(TextHead head, List<Epoch> history, long trainedParameters, double seconds, LoraAdapter adapter) {}
 
@@ -145,6 +148,20 @@ public final class TextFineTuner {
     public static LoraConfig defaultLora(TextEncoder encoder) {
         return LoraConfig.defaults().withTargetsFor(LinearLayers.of(encoder.model()).keySet()).withModulesToSave(List.of("classifier")).withTaskType("SEQ_CLS")
                 .withBaseModel(TextEncoder.MINILM_NAMES.contains(encoder.name()) ? dev.graft.zoo.bert.MiniLm.ID : encoder.name());
+    }
+
+    /**
+     * The IA3 settings {@code ia3} uses unless told otherwise: PEFT's targets for the family
+     * ({@link Ia3Config#withTargetsFor}), the head saved whole as {@code classifier}, task type {@code SEQ_CLS}.
+     */
+    public static Ia3Config defaultIa3(TextEncoder encoder) {
+        return Ia3Config.defaults().withTargetsFor(LinearLayers.of(encoder.model()).keySet()).withModulesToSave(List.of("classifier"))
+                .withTaskType("SEQ_CLS").withBaseModel(defaultLora(encoder).baseModel());
+    }
+
+    /** The adapter settings a strategy uses by default: {@link #defaultLora} or {@link #defaultIa3}; null for the others. */
+    public static PeftConfig defaultAdapter(TextEncoder encoder, Strategy s) {
+        return s == Strategy.LORA ? defaultLora(encoder) : s == Strategy.IA3 ? defaultIa3(encoder) : null;
     }
 
     /**
@@ -188,16 +205,16 @@ public final class TextFineTuner {
      */
     public static Result fit(TextEncoder encoder, TextData train, TextData validation, Options o, TextHead init,
             String progressLabel) {
-        return fit(encoder, train, validation, o, init, progressLabel, o.strategy() == Strategy.LORA ? defaultLora(encoder) : null);
+        return fit(encoder, train, validation, o, init, progressLabel, defaultAdapter(encoder, o.strategy()));
     }
 
     /**
-     * As {@link #fit(TextEncoder, TextData, TextData, Options, TextHead, String)}, with the LoRA settings
-     * for {@code lora} ({@code lora} ignored by the other strategies; null = {@link #defaultLora}). Targets
-     * that match no layer fail here, before training.
+     * As {@link #fit(TextEncoder, TextData, TextData, Options, TextHead, String)}, with the adapter settings
+     * for {@code lora} (a {@link LoraConfig}) or {@code ia3} (an {@link Ia3Config}); ignored by the other
+     * strategies; null = {@link #defaultAdapter}. Targets that match no layer fail here, before training.
      */
     public static Result fit(TextEncoder encoder, TextData train, TextData validation, Options o, TextHead init,
-            String progressLabel, LoraConfig lora) {
+            String progressLabel, PeftConfig lora) {
         if (o.strategy() == Strategy.HEAD) {
             float[][] tx = encoder.embed(train.texts());
             float[][] vx = validation == null || validation.size() == 0 ? null : encoder.embed(validation.texts());
@@ -212,7 +229,10 @@ public final class TextFineTuner {
                     "set Options.topLayers between 1 and " + layers + " (or use strategy full)");
         }
         Map<String, Parameter> trainable = new LinkedHashMap<>();
-        boolean isLora = o.strategy() == Strategy.LORA;
+        boolean isLora = o.strategy().isAdapter();
+        if (isLora && lora != null && !lora.peftType().equals(o.strategy().name())) {
+            throw new GraftException("strategy " + o.strategy().id() + " was given a " + lora.peftType() + " config", "give the config of the strategy's adapter");
+        }
         for (Map.Entry<String, Parameter> e : encoder.model().stateDict().entrySet()) {
             boolean learn = !isLora && (o.strategy() == Strategy.FULL || layerIndex(e.getKey()) >= layers - o.topLayers());
             e.getValue().freeze(!learn);
@@ -240,7 +260,7 @@ public final class TextFineTuner {
                 // the head is the adapter's module to save, "classifier", beside the encoder's own keys
                 Map<String, Parameter> withHead = new LinkedHashMap<>(encoder.model().stateDict());
                 head.forEach(p -> withHead.put(p.key(), p.parameter()));
-                adapter = LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, lora == null ? defaultLora(encoder) : lora);
+                adapter = LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, lora == null ? defaultAdapter(encoder, o.strategy()) : lora);
                 for (TrainableParam p : adapter.trainable(o.weightDecay())) {
                     boolean isHead = p.group().equals("head");
                     params.add(isHead ? head.get(p.key().endsWith("bias") ? 1 : 0) : p);

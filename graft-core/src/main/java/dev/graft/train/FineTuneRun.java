@@ -66,7 +66,7 @@ final class FineTuneRun {
             GraftModel randomInit = job.factory().create(false);
             TensorSet measured = ModelInput.prepare(ModelInput.fit(train, job.fit(), pretrained.cfg()), pretrained.cfg());
             advice = Advisor.advise(pretrained, randomInit, measured, FeatureStats.read(stats), config.seed());
-            advice = Advisor.probeIfSmall(advice, job.factory(), measured, config, job.probeFolds(), pretrained);
+            advice = Advisor.probeIfSmall(Advisor.preferLora(advice, pretrained), job.factory(), measured, config, job.probeFolds(), pretrained);
             Output.note("advisor: " + advice.strategy().id() + " - " + advice.reason());
             strategy = advice.strategy();
             if (freezeStages < 0 && strategy == Strategy.PARTIAL) {
@@ -85,7 +85,7 @@ final class FineTuneRun {
         LoraAdapter adapter = strategy == Strategy.LORA ? LoraAdapter.create(model, loraConfig(model)) : null;
         if (spec == null) {
             spec = new RunSpec(job.modelName(), job.dataName(), requested, strategy, freezeStages, job.labelsPerClass(), job.evalLimit(), job.fit(),
-                    job.cacheFeatures(), config, advice, job.reproduce(), adapter == null ? null : adapter.config());
+                    job.cacheFeatures(), config, advice, job.reproduce(), adapter == null ? null : (LoraConfig) adapter.config());
             try {
                 Json.MAPPER.writeValue(run.root().resolve(RunDirectory.SPEC).toFile(), spec);
             } catch (IOException e) {

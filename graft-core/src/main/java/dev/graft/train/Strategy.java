@@ -25,21 +25,32 @@ public enum Strategy {
      * Pretrained and frozen; train low-rank adapters (LoRA, {@code dev.graft.peft}) on the chosen linear
      * layers and a new head, saved as a small PEFT adapter and as the merged model.
      */
-    LORA;
+    LORA,
+    /**
+     * Pretrained and frozen; train (IA)³ vectors that scale the chosen linear layers' inputs or outputs
+     * ({@code dev.graft.peft.Ia3Config}) and a new head, saved as a PEFT adapter and as the merged model
+     * (text encoders).
+     */
+    IA3;
 
     /** The lower-case name users type. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code auto|scratch|partial|head|full|lora}. */
+    /** Parses {@code auto|scratch|partial|head|full|lora|ia3}. */
     public static Strategy parse(String s) {
         for (Strategy v : values()) {
             if (v.id().equalsIgnoreCase(s.trim())) {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full, lora");
+        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full, lora, ia3");
+    }
+
+    /** Whether the strategy trains a PEFT adapter on the frozen model ({@code lora}, {@code ia3}). */
+    public boolean isAdapter() {
+        return this == LORA || this == IA3;
     }
 
     /** Whether the strategy starts from pretrained weights. */

@@ -26,10 +26,10 @@ final class ModelBuilder {
 
     static GraftModel create(String name, CreateOptions options) {
         Engines.pytorch();
-        Path adapter = dev.graft.peft.LoraModels.adapterIn(name);
+        AdapterFolders.Found adapter = AdapterFolders.find(name);
         if (adapter != null) {
-            // a PEFT adapter folder: its base (base_model_name_or_path) with the adapter merged in
-            return dev.graft.peft.LoraModels.create(adapter, options);
+            // an adapter's folder (local or on the hub): the base it names, with the adapter
+            return adapter.loader().create(adapter.dir(), options);
         }
         String source = options.source();
         String modelName = name;

@@ -22,4 +22,13 @@ public interface WeightsResolver {
 
     /** Resolves the part after the prefix; a {@link dev.graft.GraftException} when it cannot. */
     ResolvedWeights resolve(String spec);
+
+    /**
+     * For a source that names a folder of files ({@code local-dir:}, {@code hf-hub:}): that folder on
+     * this machine, complete, when it holds {@code marker}; null when it does not, or when the source is
+     * no folder (the default). The zoo asks this for {@link AdapterLoader}s before it resolves weights.
+     */
+    default java.nio.file.Path folderWith(String spec, String marker) {
+        return null;
+    }
 }

@@ -48,14 +48,24 @@ public final class WeightsSources {
         return RESOLVERS.keySet().stream().anyMatch(source::startsWith);
     }
 
+    /**
+     * The folder a prefixed source names, on this machine, when it holds {@code marker} (see
+     * {@link WeightsResolver#folderWith}); null for other sources and names without a prefix.
+     */
+    public static Path folderWith(String source, String marker) {
+        WeightsResolver r = resolverOf(source);
+        return r == null ? null : r.folderWith(source.substring(r.prefix().length()), marker);
+    }
+
+    private static synchronized WeightsResolver resolverOf(String source) {
+        discover();
+        return RESOLVERS.entrySet().stream().filter(e -> source.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+
     /** Resolves a prefixed source to files on this machine. */
     public static ResolvedWeights resolve(String source) {
-        WeightsResolver r;
-        synchronized (WeightsSources.class) {
-            discover();
-            r = RESOLVERS.entrySet().stream().filter(e -> source.startsWith(e.getKey())).map(Map.Entry::getValue)
-                    .findFirst().orElse(null);
-        }
+        WeightsResolver r = resolverOf(source);
         if (r == null) {
             if (source.startsWith(HF_HUB)) {
                 throw new GraftException("hf-hub sources need the hub client, which is not on the class path",
@@ -72,8 +82,8 @@ public final class WeightsSources {
             return;
         }
         discovered = true;
-        RESOLVERS.putIfAbsent(FILE, new BuiltIn(FILE, WeightsSources::resolveFile));
-        RESOLVERS.putIfAbsent(LOCAL_DIR, new BuiltIn(LOCAL_DIR, spec -> ResolvedWeights.ofDir(Path.of(spec))));
+        RESOLVERS.putIfAbsent(FILE, new BuiltIn(FILE, WeightsSources::resolveFile, false));
+        RESOLVERS.putIfAbsent(LOCAL_DIR, new BuiltIn(LOCAL_DIR, spec -> ResolvedWeights.ofDir(Path.of(spec)), true));
         for (WeightsResolver r : ServiceLoader.load(WeightsResolver.class)) {
             RESOLVERS.putIfAbsent(r.prefix(), r);
         }
@@ -96,11 +106,16 @@ public final class WeightsSources {
                 ? dev.graft.zoo.PretrainedCfg.read(cfg) : null, FILE + spec);
     }
 
-    /** A resolver built into the zoo: its prefix and what it makes of the rest of a source. */
-    private record BuiltIn(String prefix, Function<String, ResolvedWeights> resolver) implements WeightsResolver {
+    /** A resolver built into the zoo: its prefix, what it makes of the rest of a source, and whether that rest is a folder. */
+    private record BuiltIn(String prefix, Function<String, ResolvedWeights> resolver, boolean folder) implements WeightsResolver {
         @Override
         public ResolvedWeights resolve(String spec) {
             return resolver.apply(spec);
+        }
+
+        @Override
+        public Path folderWith(String spec, String marker) {
+            return folder && Files.isRegularFile(Path.of(spec).resolve(marker)) ? Path.of(spec) : null;
         }
     }
 }

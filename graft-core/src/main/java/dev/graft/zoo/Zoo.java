@@ -380,12 +380,12 @@ public final class Zoo {
     /**
      * The configuration a name stands for: the tag's (catalogue, or {@code config.json} of local
      * weights), a source's {@code config.json} ({@code local-dir:DIR}, {@code hf-hub:org/name}) or
-     * the architecture's default.
+     * the architecture's default; for a source holding an adapter ({@link AdapterLoader}), its base's.
      */
     public static PretrainedCfg cfg(String name) {
-        Path adapter = dev.graft.peft.LoraModels.adapterIn(name);
+        AdapterFolders.Found adapter = AdapterFolders.find(name);
         if (adapter != null) {
-            return dev.graft.peft.LoraModels.baseCfg(adapter);  // a PEFT adapter: its base's configuration
+            return adapter.loader().baseCfg(adapter.dir());  // an adapter: its base's configuration
         }
         if (WeightsSources.hasPrefix(name)) {
             return source(name).cfg();

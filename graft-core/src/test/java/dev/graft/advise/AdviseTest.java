@@ -107,4 +107,21 @@ class AdviseTest {
         assertEquals(Strategy.SCRATCH, Advisor.decide(1000, 900, 50, 2.0, 0.35, 0.35, -2, 3000, 4).strategy(), "no gain over random");
         assertEquals(Strategy.PARTIAL, Advisor.decide(1000, 900, 1, 0.1, 0.6, 0.35, -2, 3000, 4).strategy(), "similar data keeps the rule");
     }
+
+    @Test
+    void aLargeTransformerOnSmallToMediumDataGetsLora() {
+        Advice smallSimilar = Advisor.decide(50, 50, 1, 0.1, 1.0, Double.NaN, -0.5, 400, 4);
+        Advice lora = Advisor.decideLora(smallSimilar, 22_700_000, true);
+        assertEquals(Strategy.LORA, lora.strategy(), "MiniLM-sized on 50 per class");
+        assertTrue(lora.reason().contains("LoRA: a large transformer (22.7 million parameters") && lora.reason().contains("replaces head"), lora.reason());
+        assertEquals(0, lora.freezeStages());
+        assertEquals(Strategy.HEAD, Advisor.decideLora(smallSimilar, 5_700_000, true).strategy(), "a small model keeps the rule");
+        assertEquals(Strategy.HEAD, Advisor.decideLora(smallSimilar, 86_000_000, false).strategy(), "no layers LoRA adapts (a CNN)");
+        Advice medium = Advisor.decide(999, 900, 1, 0.1, 1.0, Double.NaN, -0.5, 3000, 4);
+        assertEquals(Strategy.LORA, Advisor.decideLora(medium, 86_000_000, true).strategy(), "below the per-class threshold");
+        Advice large = Advisor.decide(1000, 900, 1, 0.1, 1.0, Double.NaN, -0.5, 3000, 4);
+        assertEquals(Strategy.PARTIAL, Advisor.decideLora(large, 86_000_000, true).strategy(), "thresholds are exclusive: large data keeps partial");
+        Advice scratch = Advisor.decide(10, 10, 50, 2.0, 0.1, 0.2, -2, 100, 4);
+        assertEquals(Strategy.SCRATCH, Advisor.decideLora(scratch, 86_000_000, true).strategy(), "features not worth keeping stay scratch");
+    }
 }

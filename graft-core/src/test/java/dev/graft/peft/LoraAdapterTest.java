@@ -240,4 +240,143 @@ class LoraAdapterTest {
             assertThrows(GraftException.class, () -> on.use("three"));
         }
     }
+
+    /** Gives every IA3 vector values away from one, as training would. */
+    private static void perturbIa3(LoraAdapter a) {
+        for (Parameter p : a.stateDict().values()) {
+            NDArray v = p.getArray();
+            v.set(torch.nd().randomNormal(1, 0.2f, v.getShape(), v.getDataType()).toFloatArray());
+        }
+    }
+
+    @Test
+    void ia3ScalesFeedForwardInputsAndOtherOutputsInPeftsFormat() throws Exception {
+        BertModel m = bert(3);
+        NDArray vb = m.stateDict().get("encoder.layer.0.attention.self.value.bias").getArray();
+        vb.set(torch.nd().randomNormal(0, 0.5f, vb.getShape(), vb.getDataType()).toFloatArray());   // a trained base's bias is not zero
+        Map<String, float[]> before = snapshot(m);
+        float[] base = out(m);
+        Ia3Config c = Ia3Config.defaults().withBaseModel("tiny-bert");
+        LoraAdapter a = LoraAdapter.create("default", LinearLayers.of(m), m.stateDict(), c);
+        assertArrayEquals(base, out(m), 0f, "IA3 starts at ones: a fresh adapter changes nothing");
+        // PEFT's BERT targets: key, value, output.dense (both the attention's and the feed-forward's), output.dense feed-forward
+        assertEquals(2 * 4, a.targets().size(), a.targets().toString());
+        Map<String, Parameter> sd = a.stateDict();
+        assertEquals(List.of(16L, 1L), List.of(sd.get("base_model.model.encoder.layer.0.attention.self.key.ia3_l").getArray().getShape().getShape()[0],
+                sd.get("base_model.model.encoder.layer.0.attention.self.key.ia3_l").getArray().getShape().getShape()[1]));
+        assertEquals(new ai.djl.ndarray.types.Shape(1, 32), sd.get("base_model.model.encoder.layer.0.output.dense.ia3_l").getArray().getShape(),
+                "a feed-forward layer scales its input (intermediate 32)");
+        assertEquals(new ai.djl.ndarray.types.Shape(1, 16), sd.get("base_model.model.encoder.layer.0.attention.output.dense.ia3_l").getArray().getShape(),
+                "PEFT's feed-forward test is a plain suffix, so attention.output.dense scales its input too");
+        assertEquals(2 * (16 + 16 + 16 + 32), a.numTrainable());
+        perturbIa3(a);
+        float[] adapted = out(m);
+        assertFalse(java.util.Arrays.equals(base, adapted));
+        before.forEach((k, v) -> assertArrayEquals(v, m.stateDict().get(k).getArray().toFloatArray(), 0f, k + " changed"));
+
+        Path dir = tmp.resolve("ia3");
+        a.save(dir);
+        JsonNode cfg = Json.MAPPER.readTree(dir.resolve("adapter_config.json").toFile());
+        assertEquals("IA3", cfg.get("peft_type").asText());
+        assertEquals("[\"key\",\"output.dense\",\"value\"]", cfg.get("target_modules").toString());
+        assertEquals("[\"output.dense\"]", cfg.get("feedforward_modules").toString());
+        assertTrue(cfg.get("init_ia3_weights").asBoolean());
+        assertFalse(cfg.get("fan_in_fan_out").asBoolean());
+        try (Checkpoint st = Checkpoint.open(dir.resolve(LoraAdapter.WEIGHTS_FILE))) {
+            assertTrue(st.names().contains("base_model.model.encoder.layer.1.attention.self.value.ia3_l"), st.names().toString());
+            assertEquals(8, st.names().size());
+        }
+
+        a.merge();
+        assertArrayEquals(adapted, out(m), 1e-5f);
+        float[] v = m.stateDict().get("encoder.layer.0.attention.self.value.bias").getArray().toFloatArray();
+        assertFalse(java.util.Arrays.equals(before.get("encoder.layer.0.attention.self.value.bias"), v), "an output scaling scales the bias too");
+        a.unmerge();
+        before.forEach((k, w) -> assertArrayEquals(w, m.stateDict().get(k).getArray().toFloatArray(), 1e-5f, k));
+        a.close();
+
+        BertModel fresh = bert(3);
+        fresh.stateDict().get("encoder.layer.0.attention.self.value.bias").getArray().set(before.get("encoder.layer.0.attention.self.value.bias"));
+        try (LoraAdapter b = LoraAdapter.load(dir).apply(LinearLayers.of(fresh), fresh.stateDict())) {
+            assertEquals(Ia3Config.class, b.config().getClass());
+            assertEquals(a.config(), b.config());
+            assertArrayEquals(adapted, out(fresh), 1e-6f);
+        }
+    }
+
+    @Test
+    void ia3BadInputFailsWithOneClearLine() throws Exception {
+        BertModel m = bert(3);
+        GraftException none = assertThrows(GraftException.class,
+                () -> LoraAdapter.create("default", LinearLayers.of(m), m.stateDict(), Ia3Config.defaults().withTargets(List.of("c_attn"))));
+        assertTrue(none.getMessage().contains("match no linear layer"), none.getMessage());
+        GraftException subset = assertThrows(GraftException.class,
+                () -> Ia3Config.defaults().withTargets(List.of("key", "value")).withFeedforward(List.of("output.dense")));
+        assertTrue(subset.getMessage().contains("not all among target_modules"), subset.getMessage());
+        LoraAdapter a = LoraAdapter.create("default", LinearLayers.of(m), m.stateDict(), Ia3Config.defaults());
+        Path dir = tmp.resolve("ia3bad");
+        a.save(dir);
+        a.close();
+        Engine.getInstance().setRandomSeed(1);
+        BertModel wide = new BertModel(BertConfig.of(32, 2, 2, 32, 64, 30522, 2, false));
+        wide.initialize(torch.nd());
+        try (LoraAdapter b = LoraAdapter.load(dir)) {
+            GraftException dims = assertThrows(GraftException.class, () -> b.apply(LinearLayers.of(wide), wide.stateDict()));
+            assertTrue(dims.getMessage().contains("does not fit") && dims.getMessage().contains("ia3_l"), dims.getMessage());
+            assertTrue(dims.fix().contains("other dimensions"), dims.fix());
+        }
+        java.nio.file.Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"ADALORA\"}");
+        GraftException type = assertThrows(GraftException.class, () -> LoraAdapter.load(dir));
+        assertTrue(type.getMessage().contains("'ADALORA'") && type.fix().contains("LoRA and IA3"), type.oneLine());
+    }
+
+    @Test
+    void loraAndIa3AdaptersOnOneBaseSwitchByName() throws Exception {
+        BertModel m = bert(3);
+        float[] base = out(m);
+        LoraAdapter lora = LoraAdapter.create("lora", LinearLayers.of(m), m.stateDict(), config());
+        perturb(lora);
+        float[] withLora = out(m);
+        lora.deactivate();
+        LoraAdapter ia3 = LoraAdapter.create("ia3", LinearLayers.of(m), m.stateDict(), Ia3Config.defaults());
+        perturbIa3(ia3);
+        float[] withIa3 = out(m);
+        try (Adapters on = new Adapters()) {
+            on.add(ia3);
+            on.add(lora);
+            assertEquals("ia3", on.active());
+            on.use("lora");
+            assertArrayEquals(withLora, out(m), 1e-6f);
+            on.use("ia3");
+            assertArrayEquals(withIa3, out(m), 1e-6f);
+            on.useNone();
+            assertArrayEquals(base, out(m), 0f);
+        }
+    }
+
+    @Test
+    void loraOnGpt2sConv1DLayersKeepsPeftsShapesAndMergesTransposed() throws Exception {
+        Engine.getInstance().setRandomSeed(4);
+        dev.graft.zoo.GraftModel g = dev.graft.zoo.Zoo.create("gpt2_tiny");
+        Map<String, float[]> before = new HashMap<>();
+        g.stateDict().forEach((k, p) -> before.put(k, p.getArray().toFloatArray()));
+        NDArray ids = torch.nd().create(new long[][] {{5, 17, 300, 2}, {9, 8, 7, 6}});
+        LoraAdapter a = LoraAdapter.create(g, LoraConfig.defaults().withTargets(List.of("c_attn", "c_proj", "c_fc")).withBaseModel("gpt2_tiny"));
+        assertEquals(2 * 4, a.targets().size(), a.targets().toString());
+        Parameter qa = a.stateDict().get("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight");
+        Parameter qb = a.stateDict().get("base_model.model.transformer.h.0.attn.c_attn.lora_B.weight");
+        assertEquals(new ai.djl.ndarray.types.Shape(8, 64), qa.getArray().getShape(), "A is (r, in) as PEFT saves it for Conv1D too");
+        assertEquals(new ai.djl.ndarray.types.Shape(192, 8), qb.getArray().getShape(), "B is (out, r)");
+        perturb(a);
+        float[] adapted = g.forward(null, ids, false).toFloatArray();
+        Path dir = tmp.resolve("gpt2-lora");
+        a.save(dir);
+        assertTrue(Json.MAPPER.readTree(dir.resolve("adapter_config.json").toFile()).get("fan_in_fan_out").asBoolean(), "PEFT's flag for Conv1D");
+        a.merge();
+        assertArrayEquals(adapted, g.forward(null, ids, false).toFloatArray(), 1e-4f);
+        assertEquals(new ai.djl.ndarray.types.Shape(64, 192), g.stateDict().get("transformer.h.0.attn.c_attn.weight").getArray().getShape());
+        a.unmerge();
+        before.forEach((k, v) -> assertArrayEquals(v, g.stateDict().get(k).getArray().toFloatArray(), 1e-5f, k));
+        a.close();
+    }
 }

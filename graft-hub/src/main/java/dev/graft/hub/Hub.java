@@ -143,6 +143,14 @@ public final class Hub {
     }
 
     /**
+     * The files of {@code hf-hub:owner/name[@revision]} that {@link #MODEL_FILES} match, at one commit,
+     * with none required (an adapter's repository has {@code adapter_config.json}, no {@code config.json}).
+     */
+    public Path snapshotFiles(String hfHubSpec) {
+        return models.files(hfHubSpec);
+    }
+
+    /**
      * What a model repository's weights hold, without downloading them: {@code config.json} (and a
      * sharded checkpoint's index) come into the cache, and each safetensors file gives its header to
      * a HEAD and at most two ranged GETs. What {@code graft models info hf-hub:...} shows.

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * The zoo's {@code hf-hub:owner/name[@revision]} source: fetches config.json and the weights at one
  * commit with {@link Hub#snapshotModel(String)} (or serves them from the cache, offline too) and
- * hands the folder to the zoo. Found by {@link java.util.ServiceLoader} whenever graft-hub is on
+ * hands the folder to the zoo; a repository holding an adapter ({@link #folderWith}) is handed over as
+ * it is. Found by {@link java.util.ServiceLoader} whenever graft-hub is on
  * the class path.
  *
  * <pre>{@code
@@ -27,5 +28,15 @@ public final class HubWeightsResolver implements WeightsResolver {
         Path dir = new Hub().snapshotModel(WeightsSources.HF_HUB + spec);
         ResolvedWeights local = ResolvedWeights.ofDir(dir);
         return new ResolvedWeights(local.weightsFile(), local.cfg(), WeightsSources.HF_HUB + spec + " (" + dir + ")");
+    }
+
+    /**
+     * The repository's files ({@link Hub#MODEL_FILES}) at one commit when it holds {@code marker} (an
+     * adapter's {@code adapter_config.json}: the zoo then loads the base it names, then the adapter); else null.
+     */
+    @Override
+    public Path folderWith(String spec, String marker) {
+        Path dir = new Hub().snapshotFiles(WeightsSources.HF_HUB + spec);
+        return java.nio.file.Files.isRegularFile(dir.resolve(marker)) ? dir : null;
     }
 }

@@ -56,6 +56,12 @@ final class ModelRepository {
         return dir;
     }
 
+    /** See {@link Hub#snapshotFiles(String)}. */
+    Path files(String hfHubSpec) {
+        String[] rr = repoAndRevision(hfHubSpec);
+        return hub.snapshot(RepoType.MODEL, rr[0], rr[1], Hub.MODEL_FILES);
+    }
+
     /** See {@link Hub#remoteCheckpoint(String)}. */
     RemoteCheckpoint remoteCheckpoint(String hfHubSpec) {
         String[] rr = repoAndRevision(hfHubSpec);

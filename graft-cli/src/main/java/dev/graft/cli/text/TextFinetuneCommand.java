@@ -6,7 +6,9 @@ import dev.graft.cli.Globals;
 import dev.graft.cli.hub.LocalHub;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.peft.LoraAdapter;
+import dev.graft.peft.Ia3Config;
 import dev.graft.peft.LoraConfig;
+import dev.graft.peft.PeftConfig;
 import dev.graft.progress.Output;
 import dev.graft.text.TextCharts;
 import dev.graft.text.TextClassifierFiles;
@@ -32,14 +34,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft text-finetune}: a text classifier from a pretrained encoder, by head, partial or full fine-tuning. */
-@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial, full or lora.")
+@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial, full, lora or ia3.")
 public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set or a .csv/.jsonl file with text,label (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--strategy", defaultValue = "head", paramLabel = "S",
-            description = "head (frozen encoder, cached vectors), partial (top layers + head), full, or lora (low-rank adapters + head)"
+            description = "head (frozen encoder, cached vectors), partial (top layers + head), full, lora (low-rank adapters + head) or ia3 (IA3 scaling vectors + head)"
                     + " (default: ${DEFAULT-VALUE}).")
     String strategy;
 
@@ -52,7 +54,7 @@ public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--top-layers", defaultValue = "2", paramLabel = "K", description = "Layers partial trains (default: ${DEFAULT-VALUE}).")
     int topLayers;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full, 1e-3 lora).")
+    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full, 1e-3 lora, 3e-3 ia3).")
     Float lr;
 
     @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
@@ -87,7 +89,8 @@ public final class TextFinetuneCommand extends TextVerb {
         PrintWriter w = stdout();
         try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
-            LoraConfig loraConfig = s == Strategy.LORA ? lora.apply(TextFineTuner.defaultLora(enc)) : null;
+            PeftConfig loraConfig = s == Strategy.LORA ? lora.apply(TextFineTuner.defaultLora(enc))
+                    : s == Strategy.IA3 ? lora.apply(TextFineTuner.defaultIa3(enc)) : null;
             if (loraConfig != null) {
                 LoraAdapter.checkTargets(LinearLayers.of(enc.model()), loraConfig);  // before any training
             }
@@ -101,12 +104,13 @@ public final class TextFinetuneCommand extends TextVerb {
             double acc = r.head().accuracy(enc.embed(test.texts(), "embed test"), test.labels());
             Path modelDir = run.resolve("model");
             String recipe = s.id() + (s == Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
-                    + (loraConfig != null ? " (r " + loraConfig.r() + " on " + loraConfig.targetsText() + " + head)" : "")
+                    + (loraConfig instanceof LoraConfig lc ? " (r " + lc.r() + " on " + lc.targetsText() + " + head)" : "")
+                    + (loraConfig instanceof Ia3Config ? " (on " + loraConfig.targetsText() + " + head)" : "")
                     + ", " + o.epochs() + " epochs";
             Path adapterDir = run.resolve("adapter");
             if (r.adapter() != null) {
                 // adapter/ is PEFT's folder; model/ the merged classifier, the encoder's own layout with no extra parameters
-                r.adapter().save(adapterDir, "text-classification", r.adapter().cardBody("LoRA adapter of " + loraConfig.baseModel()
+                r.adapter().save(adapterDir, "text-classification", r.adapter().cardBody((s == Strategy.LORA ? "LoRA" : "IA3") + " adapter of " + loraConfig.baseModel()
                         + " for " + data, data));
                 r.adapter().merge();
             }
@@ -119,7 +123,7 @@ public final class TextFinetuneCommand extends TextVerb {
             metrics.put("history", r.history());
             metrics.put("trained_parameters", r.trainedParameters());
             if (r.adapter() != null) {
-                metrics.put("lora", loraConfig);
+                metrics.put(s.id(), loraConfig);
                 metrics.put("adapter_bytes", Files.size(adapterDir.resolve(LoraAdapter.WEIGHTS_FILE)));
             }
             metrics.put("seconds", r.seconds());

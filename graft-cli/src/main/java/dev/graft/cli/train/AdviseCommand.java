@@ -54,7 +54,7 @@ public final class AdviseCommand implements Callable<Integer> {
         GraftModel random = dev.graft.train.ZooModels.factory(model, 0.0).create(false);
         TensorSet measured = fit.prepare(train, m.cfg());
         Advice a = Advisor.advise(m, random, measured, FeatureStats.read(stats), Globals.seed);
-        a = Advisor.probeIfSmall(a, dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
+        a = Advisor.probeIfSmall(Advisor.preferLora(a, m), dev.graft.train.ZooModels.factory(model, 0.0), measured, trainOptions.toConfig(),
                 probeFolds, m);
         if (Output.json()) {
             System.out.println(Json.MAPPER.valueToTree(a).toPrettyString());

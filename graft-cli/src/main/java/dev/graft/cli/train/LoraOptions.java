@@ -1,9 +1,13 @@
 package dev.graft.cli.train;
 
+import dev.graft.peft.Ia3Config;
 import dev.graft.peft.LoraConfig;
 import picocli.CommandLine.Option;
 
-/** The LoRA flags of {@code --strategy lora}; what is not given keeps the core's defaults ({@link LoraConfig#defaults}). */
+/**
+ * The adapter flags of {@code --strategy lora} (and {@code ia3}: {@code --target-modules}, {@code --feedforward-modules});
+ * what is not given keeps the core's defaults ({@link LoraConfig#defaults}, {@link Ia3Config#defaults}).
+ */
 public final class LoraOptions {
     @Option(names = "--lora-r", paramLabel = "R", description = "For lora: rank of the adapters (default: " + LoraConfig.DEFAULT_R + ").")
     Integer r;
@@ -14,9 +18,13 @@ public final class LoraOptions {
     @Option(names = "--lora-dropout", paramLabel = "P", description = "For lora: dropout on the adapters' input (default: 0.1).")
     Double dropout;
 
-    @Option(names = "--target-modules", paramLabel = "NAMES", description = "For lora: linear layers to adapt, names matched as suffixes of"
+    @Option(names = "--target-modules", paramLabel = "NAMES", description = "For lora and ia3: linear layers to adapt, names matched as suffixes of"
             + " the module path (query,value) or one regular expression matched against the whole path (default: the family's, as PEFT's).")
     String targets;
+
+    @Option(names = "--feedforward-modules", paramLabel = "NAMES", description = "For ia3: the target layers that scale their input"
+            + " (names matched as suffixes, or one regular expression; default: the family's, as PEFT's: output.dense for BERT).")
+    String feedforward;
 
     @Option(names = "--use-rslora", description = "For lora: scale by alpha/sqrt(r) (rank-stabilised LoRA).")
     boolean rslora;
@@ -39,8 +47,17 @@ public final class LoraOptions {
         return LoraConfig.parseTargets(c, targets);
     }
 
+    /** {@code base} with the IA3 flags given on the command line (the LoRA-only ones are refused). */
+    public Ia3Config apply(Ia3Config base) {
+        if (r != null || alpha != null || dropout != null || rslora) {
+            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout and --use-rslora are LoRA settings; ia3 has none of them",
+                    "drop them, or use --strategy lora");
+        }
+        return Ia3Config.parse(base, targets, feedforward);
+    }
+
     /** Whether any LoRA flag was given (they only mean something with {@code --strategy lora}). */
     public boolean given() {
-        return r != null || alpha != null || dropout != null || targets != null || rslora;
+        return r != null || alpha != null || dropout != null || targets != null || feedforward != null || rslora;
     }
 }

@@ -159,6 +159,42 @@ class TextCommandsTest {
         assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
         assertTrue(run(0, "embed", "--model", "local-dir:" + run.resolve("model"), "a cat")[0].contains("16 dims"));
         assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
-                .contains("use head, partial, full or lora"));
+                .contains("use head, partial, full, lora or ia3"));
+    }
+
+    @Test
+    void textFinetuneIa3WritesPeftsAdapterThatMerges() throws Exception {
+        Path data = home.resolve("ia3.csv");
+        StringBuilder sb = new StringBuilder("text,label\n");
+        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
+            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
+        }
+        Files.writeString(data, sb.toString());
+        Path run = home.resolve("run-ia3");
+        String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3", "--epochs", "1",
+                "--no-probe", "--out", run.toString())[0];
+        assertTrue(out.contains("ia3 on") && out.contains("adapter/"), out);
+        com.fasterxml.jackson.databind.JsonNode cfg = dev.graft.util.Json.MAPPER.readTree(run.resolve("adapter/adapter_config.json").toFile());
+        assertEquals("IA3", cfg.get("peft_type").asText());
+        assertEquals("[\"output.dense\"]", cfg.get("feedforward_modules").toString());
+        assertEquals("[\"classifier\"]", cfg.get("modules_to_save").toString());
+        assertTrue(Files.readString(run.resolve("adapter/README.md")).contains("library_name: peft"));
+        com.fasterxml.jackson.databind.JsonNode metrics = dev.graft.util.Json.MAPPER.readTree(run.resolve("metrics.json").toFile());
+        assertEquals(2 * (16 + 16 + 16 + 32) + 2 * 16 + 2, metrics.get("trained_parameters").asLong(), "the vectors and the head");
+        assertTrue(metrics.get("adapter_bytes").asLong() < 2000, metrics.toString());
+        CliRun merged = CliRun.run("peft", "merge", run.resolve("adapter").toString(), "--out", home.resolve("ia3-merged").toString());
+        assertEquals(0, merged.code, merged.err);
+        assertTrue(merged.out.contains("none extra"), merged.out);
+        // the text verbs take the adapter too: its base with the adapter merged in
+        String viaAdapter = run(0, "--json", "embed", "--model", "local-dir:" + run.resolve("adapter"), "a cat")[0];
+        String viaMerged = run(0, "--json", "embed", "--model", home.resolve("ia3-merged").toString(), "a cat")[0];
+        assertEquals(viaMerged.substring(viaMerged.indexOf("\"embeddings\"")), viaAdapter.substring(viaAdapter.indexOf("\"embeddings\"")));
+        assertTrue(run(0, "embed", "--model", run.resolve("adapter").toString(), "a cat")[0].contains("16 dims"));
+
+        String lora = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3", "--lora-r", "4")[1];
+        assertTrue(lora.contains("LoRA settings") && lora.strip().lines().count() == 1, lora);
+        String none = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3",
+                "--target-modules", "q_proj")[1];
+        assertTrue(none.contains("match no linear layer") && none.strip().lines().count() == 1, none);
     }
 }

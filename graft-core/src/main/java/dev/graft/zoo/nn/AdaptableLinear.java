@@ -3,8 +3,8 @@ package dev.graft.zoo.nn;
 import ai.djl.nn.Parameter;
 
 /**
- * A linear layer ({@code torch.nn.Linear}: weight (out, in), optional bias (out)) whose output an
- * adapter can add to through a {@link LinearDelta}. Models list theirs by PyTorch module path with
+ * A linear layer ({@code torch.nn.Linear}: weight (out, in), optional bias (out); or transformers'
+ * {@code Conv1D}: weight (in, out), {@link #fanInFanOut()}) whose output an adapter can change through a {@link LinearDelta}. Models list theirs by PyTorch module path with
  * {@link LinearLayers}, which is what PEFT's {@code target_modules} match.
  *
  * <pre>{@code
@@ -13,8 +13,23 @@ import ai.djl.nn.Parameter;
  * }</pre>
  */
 public interface AdaptableLinear {
-    /** The weight, shape (out, in). */
+    /** The weight, shape (out, in), or (in, out) when {@link #fanInFanOut()}. */
     Parameter weight();
+
+    /** Whether the weight is stored (in, out), as transformers' {@code Conv1D} (PEFT's {@code fan_in_fan_out}). */
+    default boolean fanInFanOut() {
+        return false;
+    }
+
+    /** Input features. */
+    default long inFeatures() {
+        return weight().getArray().getShape().get(fanInFanOut() ? 0 : 1);
+    }
+
+    /** Output features. */
+    default long outFeatures() {
+        return weight().getArray().getShape().get(fanInFanOut() ? 1 : 0);
+    }
 
     /** The bias, shape (out), or null. */
     Parameter bias();

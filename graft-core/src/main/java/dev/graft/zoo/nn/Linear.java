@@ -51,8 +51,10 @@ public final class Linear extends Module implements AdaptableLinear {
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = value(ps, weight, x, training);
         NDArray b = bias == null ? null : value(ps, bias, x, training);
-        NDArray y = x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
-        return delta == null ? y : y.add(delta.apply(ps, x, training));
+        if (delta != null) {
+            return delta.forward(ps, x, training, in -> in.getNDArrayInternal().linear(in, w, b).singletonOrThrow());
+        }
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A model's linear layers by PyTorch module path ({@code vit.encoder.layer.0.attention.attention.query},
  * {@code blocks.3.attn.qkv}): the layers adapters attach to. A {@link Module} tree lists every
- * {@link Linear} it holds; a model built otherwise (BERT) implements this interface itself.
+ * {@link AdaptableLinear} it holds ({@link Linear}, GPT-2's {@link Conv1D}); a model built otherwise (BERT)
+ * implements this interface itself.
  *
  * <pre>{@code
  * Map<String, AdaptableLinear> layers = LinearLayers.of(model);   // a GraftModel, a BertModel, a Module
@@ -18,7 +19,7 @@ public interface LinearLayers {
 
     /**
      * The linear layers of {@code model}: its own list when it implements this interface, else every
-     * {@link Linear} of its module tree; empty for anything else.
+     * {@link AdaptableLinear} of its module tree; empty for anything else.
      */
     static Map<String, AdaptableLinear> of(Object model) {
         if (model instanceof LinearLayers l) {
@@ -27,7 +28,7 @@ public interface LinearLayers {
         Map<String, AdaptableLinear> out = new LinkedHashMap<>();
         if (model instanceof Module m) {
             m.visit("", (name, child) -> {
-                if (child instanceof Linear lin) {
+                if (child instanceof AdaptableLinear lin) {
                     out.put(name, lin);
                 }
             });
