@@ -282,6 +282,11 @@ run 'test top-1 [0-9.]+%' \
 grep -q "$digits_top1" "$out" || fail "from the hub it did not reach the $digits_top1 of --data digits"
 run '^image +1x8x8 ' env GRAFT_HUB_OFFLINE=1 "$root/graft" data info hf-hub:datasets/alice/digits
 run '^train +1438$' graft --skip-bad data info hf-hub:datasets/alice/digits
+run '^train +1438$' graft --image-column image --label-column label data info hf-hub:datasets/alice/digits
+# docs/multitask.md, a multi-task set through the hub (the hub and alice's login from docs/hub.md)
+run '^pushed mnist-tasks to .* as data set alice/mnist-tasks' graft data push mnist-tasks alice/mnist-tasks
+run '^ +parity +accuracy [0-9.]+' graft multitask --data hf-hub:datasets/alice/mnist-tasks --tasks digit,parity --weighting uw \
+  --epochs 1 --train-limit 500 --test-limit 200 --val-limit 100 --out runs/mt-hub
 run '^pushed wordnet-topics-small to .* \(train [0-9]+, validation [0-9]+, test [0-9]+' graft data push wordnet-topics-small alice/wordnet-topics-small
 run '^\{"default":\{"train":\[".*/api/datasets/alice/digits/parquet/default/train/0\.parquet"\]' \
   curl -s "$GRAFT_ENDPOINT/api/datasets/alice/digits/parquet"

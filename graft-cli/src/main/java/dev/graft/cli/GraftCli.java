@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.GraftException;
 import dev.graft.data.BadRows;
+import dev.graft.data.DataSpec;
 import dev.graft.engine.EngineNumerics;
 import dev.graft.engine.Engines;
 import dev.graft.hub.protocol.HubProtocolException;
@@ -72,6 +73,27 @@ public final class GraftCli extends VerbGroup {
         BadRows.skipByDefault(s);
     }
 
+    @Option(names = "--text-column", scope = ScopeType.INHERIT, paramLabel = "COLUMN",
+            description = "The text column of hub data sets (default: found by name and type; ?text= on the data argument wins).")
+    void textColumn(String c) {
+        DataSpec.Columns d = DataSpec.defaultColumns();
+        DataSpec.defaultColumns(new DataSpec.Columns(c, d.label(), d.image()));
+    }
+
+    @Option(names = "--label-column", scope = ScopeType.INHERIT, paramLabel = "COLUMN",
+            description = "The label column of hub and csv: data sets (default: found by name and type; ?label= on the data argument wins).")
+    void labelColumn(String c) {
+        DataSpec.Columns d = DataSpec.defaultColumns();
+        DataSpec.defaultColumns(new DataSpec.Columns(d.text(), c, d.image()));
+    }
+
+    @Option(names = "--image-column", scope = ScopeType.INHERIT, paramLabel = "COLUMN",
+            description = "The image column of hub data sets (default: found by name and type; ?image= on the data argument wins).")
+    void imageColumn(String c) {
+        DataSpec.Columns d = DataSpec.defaultColumns();
+        DataSpec.defaultColumns(new DataSpec.Columns(d.text(), d.label(), c));
+    }
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     void debug(boolean d) {
         Globals.debug = d;
@@ -105,6 +127,7 @@ public final class GraftCli extends VerbGroup {
         Globals.seed = Globals.DEFAULT_SEED;
         Globals.debug = false;
         BadRows.skipByDefault(false);
+        DataSpec.defaultColumns(null);
         CommandLine cl = new CommandLine(new GraftCli());
         cl.setExecutionExceptionHandler(GraftCli::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

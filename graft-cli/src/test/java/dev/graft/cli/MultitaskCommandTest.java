@@ -136,6 +136,38 @@ class MultitaskCommandTest {
     }
 
     @Test
+    void aLabelOutsideAColumnsClassNamesNamesTheFileAndRowOrIsSkippedWithSkipBad(@TempDir Path tmp) throws Exception {
+        Path repo = tmp.resolve("odd-tasks");
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            dev.graft.data.Pixels p = dev.graft.data.Pixels.zeros(1, 4, 4);
+            java.util.Arrays.fill(p.values(), i % 2 == 0 ? 0.2f : 0.8f);
+            rows.add(new Object[] {dev.graft.data.io.ImageFiles.png(p), i == 6 ? 5L : (long) (i % 2), i * 0.5});
+        }
+        dev.graft.data.io.ParquetTables.write(repo.resolve("data/train-00000-of-00001.parquet"),
+                List.of("image STRUCT(bytes BLOB, path VARCHAR)", "bright BIGINT", "mass DOUBLE"), "{'bytes': ?::BLOB, 'path': 'x.png'}, ?, ?", rows, null);
+        Files.writeString(repo.resolve("README.md"), "---\ndataset_info:\n  features:\n  - name: image\n    dtype: image\n  - name: bright\n"
+                + "    dtype:\n      class_label:\n        names:\n          '0': dark\n          '1': light\n  - name: mass\n    dtype: float64\n---\n");
+        try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
+            box.useHub(server.url(), server.token("alice", true));
+            assertEquals(0, CliRun.run("hub", "push", repo.toString(), "alice/odd-tasks", "--type", "dataset").code);
+            String hub = "hf-hub:datasets/alice/odd-tasks?test=0.25";
+            CliRun bad = CliRun.run("multitask", "--data", hub, "--epochs", "1", "--out", tmp.resolve("bad").toString());
+            assertEquals(1, bad.code);
+            assertEquals("error: data/train-00000-of-00001.parquet row 7: label 5 is outside the 2 class names README.md declares for 'bright'"
+                    + " (dark, light) (fix the label, or add its class to dataset_info.features in README.md, or leave such rows out with --skip-bad)",
+                    bad.err.strip().lines().findFirst().orElse(""));
+            dev.graft.data.BadRows.skipByDefault(true);
+            try {
+                MultiTaskSplits kept = MultiTaskDatasets.load(hub, 4);
+                assertEquals(11, kept.train().size() + kept.validation().size() + kept.test().size(), "the 11 good rows");
+            } finally {
+                dev.graft.data.BadRows.skipByDefault(false);
+            }
+        }
+    }
+
+    @Test
     void unknownWeightingOrDataSetIsOneLineError() {
         CliRun r = CliRun.run("multitask", "--weighting", "mgda");
         assertEquals(1, r.code);

@@ -74,8 +74,34 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
 
     private static final String HUB_DATASETS = "datasets/";
 
+    /**
+     * Column names for the data arguments that name none themselves, as {@code graft --text-column},
+     * {@code --label-column} and {@code --image-column} give them: text and image columns of hub data
+     * sets, the label column of hub and {@code csv:} data. A null column is found by name and type.
+     *
+     * @param text the text column, or null
+     * @param label the label column, or null
+     * @param image the image column, or null
+     */
+    public record Columns(String text, String label, String image) {
+        /** Every column found by name and type. */
+        public static final Columns FOUND = new Columns(null, null, null);
+    }
+
+    private static volatile Columns defaultColumns = Columns.FOUND;
+
     public DataSpec {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** Sets the columns of data arguments that name none ({@code null}: find them all). */
+    public static void defaultColumns(Columns columns) {
+        defaultColumns = columns == null ? Columns.FOUND : columns;
+    }
+
+    /** The columns of data arguments that name none. */
+    public static Columns defaultColumns() {
+        return defaultColumns;
     }
 
     /** Parses a data-set argument; a bad prefix or option is an error that lists the valid ones. */
@@ -145,14 +171,14 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         return path.toString().replace('\\', '/').substring(HUB_DATASETS.length());
     }
 
-    /** {@code text=COLUMN} (hub data sets: the text column), or null to find it. */
+    /** {@code text=COLUMN} (hub data sets: the text column), else {@link #defaultColumns}' text, or null to find it. */
     public String textColumn() {
-        return options.get("text");
+        return options.getOrDefault("text", kind == Kind.HUB ? defaultColumns.text() : null);
     }
 
-    /** {@code image=COLUMN} (hub data sets: the image column), or null to find it. */
+    /** {@code image=COLUMN} (hub data sets: the image column), else {@link #defaultColumns}' image, or null to find it. */
     public String imageColumn() {
-        return options.get("image");
+        return options.getOrDefault("image", kind == Kind.HUB ? defaultColumns.image() : null);
     }
 
     /** {@code size=HxW} or {@code size=N} as {H, W}, or null. */
@@ -228,9 +254,9 @@ public record DataSpec(Kind kind, String text, Path path, Map<String, String> op
         throw new GraftException("max-classes '" + s + "' in '" + text + "' is not a positive whole number", "write e.g. max-classes=20000");
     }
 
-    /** {@code label=...}, or null. */
+    /** {@code label=...} (the label column of hub and csv data), else {@link #defaultColumns}' label there, or null. */
     public String label() {
-        return options.get("label");
+        return options.getOrDefault("label", kind == Kind.HUB || kind == Kind.CSV ? defaultColumns.label() : null);
     }
 
     /** {@code test=F}: fraction held out as test when the data has no test split. */

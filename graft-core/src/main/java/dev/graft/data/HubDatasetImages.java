@@ -106,6 +106,11 @@ final class HubDatasetImages {
                         Object[] v = new Object[labelColumns.size()];
                         for (int c = 0; c < v.length; c++) {
                             v[c] = rs.getObject(c + 2);
+                            String column = labelColumns.get(c).name();
+                            List<String> names = layout.declaredClassNames(column);
+                            if (v[c] != null && names != null && !HubDatasetLayout.isDeclared(v[c], names)) {
+                                throw HubDatasetLayout.outsideClassNames(at, v[c], column, names, true);
+                            }
                         }
                         r.add(src, row, "");
                         r.values.add(v);

@@ -382,6 +382,23 @@ public final class HubDatasetLayout {
         return CsvImages.classNames(all, firstFile, CsvImages.DEFAULT_MAX_CLASSES);
     }
 
+    /** The error of a label outside the class names ({@code declared}: those the card declares for {@code column}). */
+    static GraftException outsideClassNames(String at, Object label, String column, List<String> names, boolean declared) {
+        return new GraftException(at + ": label " + label + " is outside the " + names.size() + " class names"
+                + (declared ? " README.md declares for '" + column + "'" : "") + " (" + shortList(names) + ")",
+                declared ? "fix the label, or add its class to dataset_info.features in README.md" : "fix the label");
+    }
+
+    /** Whether {@code label} is one of the declared {@code names}: by index (a whole number), else by name. */
+    static boolean isDeclared(Object label, List<String> names) {
+        String l = label.toString();
+        if (label instanceof Number || isWholeNumber(l)) {
+            double v = label instanceof Number n ? n.doubleValue() : Long.parseLong(l);
+            return v == Math.rint(v) && v >= 0 && v < names.size();
+        }
+        return names.contains(l);
+    }
+
     /** Each label's class index; a label outside the class names is a bad row ({@code -1} when {@code bad} skips it). */
     int[] indices(String column, List<String> names, List<String> labels, java.util.function.IntFunction<String> where, BadRows bad) {
         boolean declared = classLabels.containsKey(column);
@@ -401,9 +418,7 @@ public final class HubDatasetLayout {
             }
             if (k == null) {
                 out[i] = -1;
-                bad.skip(new GraftException(where.apply(i) + ": label " + l + " is outside the " + names.size() + " class names"
-                        + (declared ? " README.md declares for '" + column + "'" : "") + " (" + shortList(names) + ")",
-                        declared ? "fix the label, or add its class to dataset_info.features in README.md" : "fix the label"));
+                bad.skip(outsideClassNames(where.apply(i), l, column, names, declared));
             } else {
                 out[i] = k;
             }

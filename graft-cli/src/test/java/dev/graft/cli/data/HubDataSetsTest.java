@@ -217,6 +217,48 @@ class HubDataSetsTest {
     }
 
     @Test
+    void textLabelAndImageColumnsAreChosenByTheColumnFlagsWhereTheDataArgumentNamesNone() throws Exception {
+        Path pics = tmp.resolve("two-of-each");
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            rows.add(new Object[] {ImageFiles.png(Pixels.zeros(1, 4, 4)), ImageFiles.png(Pixels.zeros(1, 6, 6)), (long) (i % 2), (long) (i % 4)});
+        }
+        ParquetTables.write(pics.resolve("data/train-00000-of-00001.parquet"),
+                List.of("photo STRUCT(bytes BLOB, path VARCHAR)", "sketch STRUCT(bytes BLOB, path VARCHAR)", "coarse BIGINT", "fine BIGINT"),
+                "{'bytes': ?::BLOB, 'path': 'p.png'}, {'bytes': ?::BLOB, 'path': 's.png'}, ?, ?", rows, null);
+        Path texts = Files.createDirectories(tmp.resolve("notes"));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add("{\"title\": \"t" + i + "\", \"body\": \"body " + i + "\", \"topic\": \"" + (i % 3 == 0 ? "a" : "b") + "\", \"mood\": \"m" + (i % 4) + "\"}");
+        }
+        Files.write(texts.resolve("train.jsonl"), lines);
+        try (TestHubServer server = TestHubServer.start(tmp.resolve("server"))) {
+            box.useHub(server.url(), server.token("alice", true));
+            assertEquals(0, CliRun.run("hub", "push", pics.toString(), "alice/two-of-each", "--type", "dataset").code);
+            assertEquals(0, CliRun.run("hub", "push", texts.toString(), "alice/notes", "--type", "dataset").code);
+            String hub = "hf-hub:datasets/alice/two-of-each?test=0.25";
+            JsonNode found = json(CliRun.run("--json", "data", "info", hub));
+            assertEquals(List.of(2, "[1,4,4]"), List.of(found.get("num_classes").asInt(), found.get("image_shape").toString()), "photo, coarse: found by name and order");
+            JsonNode chosen = json(CliRun.run("--image-column", "sketch", "--label-column", "fine", "--json", "data", "info", hub));
+            assertEquals(List.of(4, "[1,6,6]"), List.of(chosen.get("num_classes").asInt(), chosen.get("image_shape").toString()));
+            JsonNode spec = json(CliRun.run("--label-column", "fine", "--json", "data", "info", hub + "&label=coarse"));
+            assertEquals(2, spec.get("num_classes").asInt(), "?label= on the data argument wins over --label-column");
+            CliRun missing = CliRun.run("--image-column", "drawing", "data", "info", hub);
+            assertEquals(1, missing.code);
+            assertTrue(missing.err.contains("drawing"), missing.err);
+
+            dev.graft.data.DataSpec.defaultColumns(new dev.graft.data.DataSpec.Columns("body", "mood", null));
+            try {
+                TextSplits s = TextDatasets.load("hf-hub:datasets/alice/notes?test=0.25", 5);
+                assertEquals(List.of("m0", "m1", "m2", "m3"), s.train().classNames());
+                assertTrue(s.train().texts().stream().allMatch(t -> t.startsWith("body ")), s.train().texts().toString());
+            } finally {
+                dev.graft.data.DataSpec.defaultColumns(null);
+            }
+        }
+    }
+
+    @Test
     void badParquetRowsStopTheRunWithOneLineOrAreSkippedAndReportedWithSkipBad() throws Exception {
         Path repo = tmp.resolve("bag");
         List<Object[]> rows = new ArrayList<>();
