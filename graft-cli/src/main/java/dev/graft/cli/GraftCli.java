@@ -38,6 +38,7 @@ import picocli.CommandLine;
             dev.graft.cli.text.EmbedCommand.class,
             dev.graft.cli.text.ZeroShotCommand.class,
             dev.graft.cli.text.FewShotCommand.class,
+            dev.graft.cli.train.FewshotTrainCommand.class,
             dev.graft.cli.text.GenerateCommand.class,
             dev.graft.cli.text.LmFinetuneCommand.class,
             dev.graft.cli.text.LmPretrainCommand.class,

@@ -49,8 +49,11 @@ public final class Charts {
         lossAndTop1(points, "l2", png);
     }
 
-    /** Loss (left) and top-1 (right) of the training and validation points over {@code xKey}, as a PNG. */
-    private static void lossAndTop1(List<Map<String, Object>> points, String xKey, Path png) throws IOException {
+    /**
+     * Loss (left) and top-1 (right) of the points' {@code train_loss}, {@code val_loss},
+     * {@code train_top1} and {@code val_top1} over {@code xKey} (named on the axis), as a PNG.
+     */
+    public static void lossAndTop1(List<Map<String, Object>> points, String xKey, Path png) throws IOException {
         int w = 900;
         int h = 380;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -109,7 +112,7 @@ public final class Charts {
                 g.drawString(tick, xOf.applyAsInt(i) - 3 * tick.length(), bottom + 15);
             }
         }
-        String axis = "epoch".equals(xKey) ? "epoch" : "L2 penalty (chosen in brackets)";
+        String axis = "l2".equals(xKey) ? "L2 penalty (chosen in brackets)" : xKey;
         g.drawString(axis, (left + right) / 2 - 3 * axis.length(), bottom + 32);
         double lo = min;
         double hi = max;

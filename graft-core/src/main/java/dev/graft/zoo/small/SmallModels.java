@@ -86,6 +86,9 @@ public final class SmallModels implements ModelFamily {
         PretrainedCfg cnn = base("small_cnn", 128, "stem.conv");
         PretrainedCfg res = base("small_resnet", 64, "conv1");
         Zoo.register("small_cnn", "small", cnn, SmallCnn::new);
+        // Prototypical Networks' embedding, for 3x64x64 images (the emoji styles) scaled to [-1, 1]
+        Zoo.register("conv4", "small", new PretrainedCfg("conv4", null, 0, Conv4.WIDTH, null, List.of(3, 64, 64), "bilinear", 1.0,
+                List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "encoder.0.0", "fc", null, null, null).withGlobalPool("avg"), Conv4::new);
         Zoo.register("small_resnet", "small", res, (c, a) -> new ResNet(c, a, ResNet.BlockType.BASIC, ResNet.Stem.SMALL,
                 new int[] {16, 32, 64}, new int[] {1, 1, 1}));
         List<Double> mnistMean = List.of(0.1307);
