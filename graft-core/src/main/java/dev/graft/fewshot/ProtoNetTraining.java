@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.data.Pixels;
+import dev.graft.data.transform.Transform;
+import dev.graft.data.transform.Transforms;
 import dev.graft.engine.Scalars;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
@@ -30,9 +33,10 @@ import java.util.Random;
  * the cross-entropy of the queries' softmax over negative squared Euclidean distances to the prototypes.
  * Adam at 1e-3, halved every 2,000 episodes, as the paper.
  *
- * <p>Classes with fewer than K + Q images get extra views (random square crops, as
- * {@link ImageEpisodes#views}); the emoji styles have one image per class and style, so training on
- * several styles at once gives each class images by different artists.
+ * <p>A class with fewer than K + Q images gets extra views in each episode (random square crops of
+ * its images, as {@link ImageEpisodes#views}), so memory holds each image once; the emoji styles have
+ * one image per class and style, so training on several styles at once gives each class images by
+ * different artists.
  *
  * <pre>{@code
  * GraftModel conv4 = Zoo.create("conv4", CreateOptions.defaults().withNumClasses(0));
@@ -92,7 +96,7 @@ public final class ProtoNetTraining {
      * What a training did.
      *
      * @param classes seen classes episodes were drawn from
-     * @param images images they had, extra views included
+     * @param images images they had (extra views are cropped from them episode by episode)
      * @param episodes optimizer steps
      * @param episodeLoss each episode's query loss, in order
      * @param episodeAccuracy each episode's query accuracy, in order
@@ -132,15 +136,12 @@ public final class ProtoNetTraining {
             throw new GraftException(o.ways() + "-way episodes need " + o.ways() + " classes but " + seen.name() + " has " + present,
                     "use --ways " + present + " or fewer");
         }
-        int per = o.shots() + o.queries();
-        ImageData pool = ImageEpisodes.views(seen, per, o.seed());
-        TensorSet data = ModelInput.prepare(pool, model.cfg());
         List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < pool.numClasses(); c++) {
+        for (int c = 0; c < seen.numClasses(); c++) {
             byClass.add(new ArrayList<>());
         }
-        for (int i = 0; i < pool.size(); i++) {
-            byClass.get(pool.label(i)).add(i);
+        for (int i = 0; i < seen.size(); i++) {
+            byClass.get(seen.label(i)).add(i);
         }
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < byClass.size(); c++) {
@@ -148,6 +149,7 @@ public final class ProtoNetTraining {
                 classes.add(c);
             }
         }
+        Transform crop = Transforms.randomSquareCrop(seen.height(), seen.width(), ImageEpisodes.VIEW_MIN_FRACTION);
         Batches episodes = new Batches() {
             @Override
             public int perEpoch() {
@@ -167,7 +169,9 @@ public final class ProtoNetTraining {
         double[] accuracies = new double[o.episodes()];
         int[] done = {0};
         Loop.Result r = new Loop(opt, episodes, c -> {
-            NDArray logits = logits(model, c.parameters(), data.batch(c.manager(), c.indices()), o.ways(), o.shots(), o.queries(), true);
+            TensorSet images = ModelInput.prepare(episodeImages(seen, c.indices(), crop, new Random(Permutations.mix(~o.seed(), c.batch()))), model.cfg());
+            NDArray logits = logits(model, c.parameters(), images.batch(c.manager(), Permutations.identity(images.size())), o.ways(), o.shots(),
+                    o.queries(), true);
             NDArray target = queryLabels(c.manager(), o.ways(), o.queries());
             NDArray loss = Losses.crossEntropy(logits, target, 0.0);
             accuracies[done[0]] = logits.argMax(1).toType(target.getDataType(), false).eq(target).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
@@ -179,7 +183,7 @@ public final class ProtoNetTraining {
                 .withLabel("protonet").withStatus(() -> String.format(java.util.Locale.ROOT, "loss %.4f, query accuracy %.3f",
                         Result.lastMean(java.util.Arrays.copyOf(losses, done[0]), 50), Result.lastMean(java.util.Arrays.copyOf(accuracies, done[0]), 50)))
                 .run(Loop.Position.START);
-        return new Result(classes.size(), pool.size(), (int) r.steps(), losses, accuracies, r.trainSeconds());
+        return new Result(classes.size(), seen.size(), (int) r.steps(), losses, accuracies, r.trainSeconds());
     }
 
     /** The model card of a run folder. */
@@ -260,6 +264,24 @@ public final class ProtoNetTraining {
             }
         }
         return rows;
+    }
+
+    /**
+     * The images of an episode's rows: an image the first time a row appears, then random square crops
+     * of it (a class with fewer images than shots + queries repeats its rows).
+     */
+    static ImageData episodeImages(ImageData seen, int[] rows, Transform crop, Random rnd) {
+        int size = seen.imageSize();
+        float[] px = new float[rows.length * size];
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int j = 0; j < rows.length; j++) {
+            float[] img = seen.image(rows[j]);
+            if (!used.add(rows[j])) {
+                img = crop.apply(new Pixels(seen.channels(), seen.height(), seen.width(), img), rnd).values();
+            }
+            System.arraycopy(img, 0, px, j * size, size);
+        }
+        return new ImageData(seen.name() + " episode", seen.classNames(), seen.channels(), seen.height(), seen.width(), px, new int[rows.length]);
     }
 
     /**

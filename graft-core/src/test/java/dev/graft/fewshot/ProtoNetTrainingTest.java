@@ -29,10 +29,10 @@ class ProtoNetTrainingTest {
     @TempDir
     Path tmp;
 
-    /** {@code classes} classes of two noisy 3x16x16 images each: a bright bar at a class-specific row and colour. */
+    /** {@code classes} classes of three noisy 3x16x16 images each: a bright bar at a class-specific row and colour. */
     static ImageData bars(int classes, long seed) {
         Random rnd = new Random(seed);
-        int per = 2;
+        int per = 3;
         float[] px = new float[classes * per * 3 * 256];
         int[] labels = new int[classes * per];
         List<String> names = new ArrayList<>();
@@ -42,7 +42,7 @@ class ProtoNetTrainingTest {
                 int i = c * per + k;
                 labels[i] = c;
                 for (int j = 0; j < 3 * 256; j++) {
-                    px[i * 768 + j] = 0.2f * rnd.nextFloat();
+                    px[i * 768 + j] = 0.5f * rnd.nextFloat();
                 }
                 int row = (c * 3) % 14;
                 for (int x = 0; x < 16; x++) {
@@ -73,14 +73,25 @@ class ProtoNetTrainingTest {
     }
 
     @Test
+    void aRowRepeatedInAnEpisodeIsACropOfItsImage() {
+        ImageData d = bars(2, 1);
+        ImageData ep = ProtoNetTraining.episodeImages(d, new int[] {0, 0, 4}, dev.graft.data.transform.Transforms.randomSquareCrop(16, 16, 0.75),
+                new Random(2));
+        assertArrayEquals(d.image(0), ep.image(0));
+        assertEquals(d.image(0).length, ep.image(1).length);
+        assertTrue(!java.util.Arrays.equals(d.image(0), ep.image(1)), "the repeat is a crop, not the image again");
+        assertArrayEquals(d.image(4), ep.image(2));
+    }
+
+    @Test
     void logitsAreMinusTheSquaredDistancesToTheMeanSupportEmbeddings() {
         GraftModel m = conv4();
         ImageData d = bars(3, 1);
         try (NDManager nd = NDManager.newBaseManager(); NoGrad g = NoGrad.enter()) {
             ParameterStore ps = new ParameterStore(nd, false);
-            // 3-way 1-shot with 1 query: support rows 0, 2, 4 and queries 1, 3, 5
+            // 3-way 1-shot with 1 query: support rows 0, 3, 6 and queries 1, 4, 7
             NDArray images = new dev.graft.train.TensorSet(d.pixels(), new long[] {3, 16, 16}, d.labels(), d.classNames())
-                    .batch(nd, new int[] {0, 2, 4, 1, 3, 5});
+                    .batch(nd, new int[] {0, 3, 6, 1, 4, 7});
             float[] logits = ProtoNetTraining.logits(m, ps, images, 3, 1, 1, false).toFloatArray();
             float[] z = m.forwardHead(ps, m.forwardFeatures(ps, images, false), false, true).toFloatArray();
             int dim = z.length / 6;
