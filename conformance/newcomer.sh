@@ -170,6 +170,15 @@ need_file runs/mm-pcgrad/model.safetensors
 run '^ +greater_than_4 +accuracy [0-9.]+' \
   graft multitask --data mnist-tasks --weighting uw --label-fraction digit=0.1 --out runs/aux "${mt_budget[@]}"
 
+# --- docs/few-shot.md ---
+run '^emoji-google -> emoji-[a-z]+, 5-way 1-shot, 5 queries per class, 50 episodes: accuracy [0-9.]+%' \
+  graft fewshot --model small_resnet.graft_mnist --data emoji-google --query-data emoji-twitter --episodes 50 --ways 5 --shots 1
+run '^conv4 on 1529 seen classes of emoji-google\+emoji-twitter: 10 episodes of 20-way 1-shot' \
+  graft fewshot-train --data emoji-google,emoji-twitter --ways 20 --shots 1 --queries 1 --episodes 10 --eval-episodes 0 --out runs/protonet
+need_png runs/protonet/episodes.png
+run '^emoji-google -> emoji-[a-z]+, 5-way 1-shot, 5 queries per class, 50 episodes: accuracy [0-9.]+%' \
+  graft fewshot --model local-dir:runs/protonet --data emoji-google --query-data emoji-openmoji --episodes 50 --ways 5 --shots 1
+
 # --- docs/text.md (support.csv, reviews.csv: a reader's own few labelled texts) ---
 run '^ +\[1\] +1\.000 +0\.[0-9]+$' graft embed "a cat sat on the mat" "a kitten rested on the rug"
 run '^ +animal +0\.[0-9]+$' graft zeroshot --labels "animal,plant,food" "a small furry pet that purrs"
