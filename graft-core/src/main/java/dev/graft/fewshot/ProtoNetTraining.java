@@ -21,6 +21,7 @@ import dev.graft.train.TrainableParam;
 import dev.graft.train.loop.Batches;
 import dev.graft.train.loop.Loop;
 import dev.graft.util.Permutations;
+import dev.graft.util.Records;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,27 +69,27 @@ public final class ProtoNetTraining {
         }
 
         public Options withWays(int n) {
-            return new Options(n, shots, queries, episodes, learningRate, seed);
+            return Records.with(this, "ways", n);
         }
 
         public Options withShots(int n) {
-            return new Options(ways, n, queries, episodes, learningRate, seed);
+            return Records.with(this, "shots", n);
         }
 
         public Options withQueries(int n) {
-            return new Options(ways, shots, n, episodes, learningRate, seed);
+            return Records.with(this, "queries", n);
         }
 
         public Options withEpisodes(int n) {
-            return new Options(ways, shots, queries, n, learningRate, seed);
+            return Records.with(this, "episodes", n);
         }
 
         public Options withLearningRate(double lr) {
-            return new Options(ways, shots, queries, episodes, lr, seed);
+            return Records.with(this, "learningRate", lr);
         }
 
         public Options withSeed(long s) {
-            return new Options(ways, shots, queries, episodes, learningRate, s);
+            return Records.with(this, "seed", s);
         }
     }
 

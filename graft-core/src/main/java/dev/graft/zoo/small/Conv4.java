@@ -33,14 +33,15 @@ public final class Conv4 extends PooledConvNet {
     public static final int WIDTH = 64;
 
     private final List<Block> encoder = new ArrayList<>();
+    private final Sequential blocks;
     private final Classifier fc;
 
     public Conv4(PretrainedCfg cfg, ModelArgs args) {
         super(cfg, args.dropRate());
-        Sequential seq = module("encoder", new Sequential());
+        blocks = module("encoder", new Sequential());
         for (int i = 0; i < 4; i++) {
             Block b = new Block(i == 0 ? args.inChans() : WIDTH);
-            seq.add(b);
+            blocks.add(b);
             encoder.add(b);
         }
         fc = module("fc", new Classifier(WIDTH, args.numClasses(), Init.defaultWeight(), false));
@@ -53,11 +54,7 @@ public final class Conv4 extends PooledConvNet {
 
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = x;
-        for (Block b : encoder) {
-            y = b.forward(ps, y, training);
-        }
-        return y;
+        return blocks.forward(ps, x, training);
     }
 
     @Override
