@@ -127,6 +127,11 @@ public final class LoraModels {
 
     /** Writes the merged model of {@code adapterDir} into {@code out} in the base's own layout (no extra parameters). */
     public static GraftModel merge(Path adapterDir, Path out) {
+        if (isPromptTuning(adapterDir)) {
+            try (LoraAdapter a = LoraAdapter.load(adapterDir)) {
+                a.merge();   // refuses, in one line: virtual tokens merge into no weights
+            }
+        }
         GraftModel m = create(adapterDir, CreateOptions.defaults());
         save(m, out);
         return m;

@@ -71,7 +71,8 @@ public final class LoraOptions {
     /** {@code base} with the IA3 flags given on the command line (the LoRA-only ones are refused). */
     public Ia3Config apply(Ia3Config base) {
         if (r != null || alpha != null || dropout != null || rslora || promptGiven()) {
-            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout, --use-rslora and the prompt-tuning flags are not IA3 settings; ia3 has none of them",
+            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout and --use-rslora are LoRA settings (--num-virtual-tokens and"
+                    + " --prompt-tuning-init-text prompt-tuning ones); ia3 has none of them",
                     "drop them, or use --strategy lora");
         }
         return Ia3Config.parse(base, targets, feedforward);
