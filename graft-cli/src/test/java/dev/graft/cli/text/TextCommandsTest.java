@@ -165,12 +165,7 @@ class TextCommandsTest {
 
     @Test
     void textFinetuneIa3WritesPeftsAdapterThatMerges() throws Exception {
-        Path data = home.resolve("ia3.csv");
-        StringBuilder sb = new StringBuilder("text,label\n");
-        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
-            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
-        }
-        Files.writeString(data, sb.toString());
+        Path data = animalsAndTools("ia3.csv");
         Path run = home.resolve("run-ia3");
         String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3", "--epochs", "1",
                 "--no-probe", "--out", run.toString())[0];
@@ -201,12 +196,7 @@ class TextCommandsTest {
 
     @Test
     void textFinetunePromptTuningWritesPeftsAdapterThatLoadsWithoutMerging() throws Exception {
-        Path data = home.resolve("pt.csv");
-        StringBuilder sb = new StringBuilder("text,label\n");
-        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
-            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
-        }
-        Files.writeString(data, sb.toString());
+        Path data = animalsAndTools("pt.csv");
         Path run = home.resolve("run-pt");
         String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "prompt-tuning", "--epochs", "1",
                 "--num-virtual-tokens", "3", "--prompt-tuning-init-text", "a cat", "--no-probe", "--out", run.toString())[0];
@@ -235,5 +225,16 @@ class TextCommandsTest {
         String zero = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "prompt-tuning",
                 "--num-virtual-tokens", "0")[1];
         assertTrue(zero.contains("at least one virtual token") && zero.strip().lines().count() == 1, zero);
+    }
+
+    /** Twenty texts, ten animals and ten tools, as a CSV in the test's home. */
+    private Path animalsAndTools(String name) throws java.io.IOException {
+        Path data = home.resolve(name);
+        StringBuilder sb = new StringBuilder("text,label\n");
+        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
+            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
+        }
+        Files.writeString(data, sb.toString());
+        return data;
     }
 }
