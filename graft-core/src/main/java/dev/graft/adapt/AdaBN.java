@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
+import dev.graft.engine.Scalars;
 import dev.graft.train.ModelInput;
 import dev.graft.zoo.GraftModel;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class AdaBN {
                         model.forward(ps, x, true);
                     }
                     for (int b = 0; b < buffers.size(); b++) {
-                        NDArray batchStat = buffers.get(b).getArray().div((float) momentum[b]).mul((float) n);
+                        NDArray batchStat = Scalars.mul(Scalars.div(buffers.get(b).getArray(), momentum[b]), n);
                         if (sums[b] == null) {
                             sums[b] = batchStat;
                             sums[b].attach(acc);
@@ -95,7 +96,7 @@ public final class AdaBN {
             }
             for (int b = 0; b < buffers.size(); b++) {
                 NDArray r = buffers.get(b).getArray();
-                r.muli(0f).addi(sums[b].div((float) seen));
+                Scalars.muli(r, 0).addi(Scalars.div(sums[b], seen));
             }
         }
         return buffers.size();
@@ -103,7 +104,7 @@ public final class AdaBN {
 
     private static void fill(List<Parameter> buffers, float value) {
         for (Parameter p : buffers) {
-            p.getArray().muli(0f).addi(value);
+            Scalars.muli(p.getArray(), 0).addi(value);
         }
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -116,7 +117,7 @@ public final class CdanLoss implements TransferLoss {
     /** {@code (f R_f) * (g R_g) / sqrt(d)}, N x d. */
     public static NDArray randomizedMap(NDArray f, NDArray g, NDArray randomF, NDArray randomG) {
         float d = randomF.getShape().get(1);
-        return f.matMul(randomF).mul(g.matMul(randomG)).div((float) Math.sqrt(d));
+        return Scalars.div(f.matMul(randomF).mul(g.matMul(randomG)), Math.sqrt(d));
     }
 
     /** CDAN+E weights {@code 1 + exp(-H(g))} normalised to mean 1, from probabilities g (N x K); no gradient. */
@@ -124,6 +125,6 @@ public final class CdanLoss implements TransferLoss {
         NDArray p = g.stopGradient();
         NDArray entropy = p.mul(p.add(1e-5f).log()).sum(new int[] {1}).neg();
         NDArray w = entropy.neg().exp().add(1f);
-        return w.div(w.sum()).mul((float) p.getShape().get(0));
+        return Scalars.mul(w.div(w.sum()), p.getShape().get(0));
     }
 }

@@ -2,6 +2,7 @@ package dev.graft.adapt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import java.util.Map;
 
 /**
@@ -34,12 +35,12 @@ public final class CoralLoss implements TransferLoss {
             throw new IllegalArgumentException("a covariance needs at least two samples, got " + n);
         }
         NDArray colSum = x.sum(new int[] {0}, true);
-        return x.transpose().matMul(x).sub(colSum.transpose().matMul(colSum).div((float) n)).div((float) (n - 1));
+        return Scalars.div(x.transpose().matMul(x).sub(Scalars.div(colSum.transpose().matMul(colSum), n)), n - 1);
     }
 
     /** {@code ||C_s - C_t||_F^2 / (4 d^2)}. */
     public static NDArray coral(NDArray s, NDArray t) {
         long d = s.getShape().get(1);
-        return covariance(s).sub(covariance(t)).square().sum().div(4f * d * d);
+        return Scalars.div(covariance(s).sub(covariance(t)).square().sum(), 4.0 * d * d);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +72,6 @@ public final class DannLoss implements TransferLoss {
     static NDArray halfAndHalf(NDArray perSample, int ns, int nt) {
         NDArray s = perSample.get("0:" + ns).mean();
         NDArray t = perSample.get(ns + ":" + (ns + nt)).mean();
-        return s.add(t).mul(0.5f);
+        return Scalars.mul(s.add(t), 0.5);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.engine.Scalars;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
 import dev.graft.train.ModelInput;
@@ -188,7 +189,7 @@ public record DomainAdaptation(
                         float t = transfer.getFloat();
                         checkFinite(t, "transfer", c.step());
                         transferSum += t;
-                        total = cls.add(transfer.mul((float) options.tradeoff()));
+                        total = cls.add(Scalars.mul(transfer, options.tradeoff()));
                         for (Map.Entry<String, Double> m : loss.lastMetrics().entrySet()) {
                             metricSums.merge(m.getKey(), m.getValue(), Double::sum);
                         }

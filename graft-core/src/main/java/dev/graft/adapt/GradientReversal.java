@@ -1,6 +1,7 @@
 package dev.graft.adapt;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.engine.Scalars;
 
 /**
  * The gradient reversal layer of DANN (Ganin and Lempitsky, 2015): identity in the forward pass,
@@ -25,7 +26,7 @@ public final class GradientReversal {
             return x.stopGradient();
         }
         float l = (float) lambda;
-        return x.stopGradient().mul(1f + l).sub(x.mul(l));
+        return Scalars.mul(x.stopGradient(), 1 + l).sub(Scalars.mul(x, l));
     }
 
     /** TLlib's default steepness {@code alpha} of the warm-start schedule. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import java.util.Map;
 
 /**
@@ -62,7 +63,7 @@ public final class MmdLoss implements TransferLoss {
     static NDArray pairwiseSquaredDistances(NDArray x) {
         NDArray sq = x.square().sum(new int[] {1});
         NDArray gram = x.matMul(x.transpose());
-        return sq.expandDims(1).add(sq.expandDims(0)).sub(gram.mul(2f)).maximum(0f);
+        return Scalars.maximum(sq.expandDims(1).add(sq.expandDims(0)).sub(Scalars.mul(gram, 2)), 0);
     }
 
     /** Unbiased multi-kernel MMD^2 between source rows {@code s} (N_s x D) and target rows {@code t} (N_t x D). */
@@ -78,7 +79,7 @@ public final class MmdLoss implements TransferLoss {
         NDArray kernel = null;
         for (double alpha : alphas) {
             float twoSigmaSquare = (float) (2.0 * alpha * Math.max(meanDistance, 1e-12f));
-            NDArray k = d.div(-twoSigmaSquare).exp();
+            NDArray k = Scalars.div(d, -twoSigmaSquare).exp();
             kernel = kernel == null ? k : kernel.add(k);
         }
         return kernel.mul(indexWeights(x.getManager(), ns, nt)).sum();

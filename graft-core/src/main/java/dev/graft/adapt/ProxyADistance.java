@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.engine.Engines;
+import dev.graft.engine.Scalars;
 import dev.graft.train.ModelInput;
 import dev.graft.util.Permutations;
 import dev.graft.zoo.GraftModel;
@@ -72,10 +73,10 @@ public final class ProxyADistance {
                     NDArray p = trainX.matMul(w).add(bias).getNDArrayInternal().sigmoid();
                     p.attach(sm);
                     NDArray diff = p.sub(trainY);
-                    NDArray gw = trainX.transpose().matMul(diff).div(count).add(w.mul(L2));
+                    NDArray gw = Scalars.div(trainX.transpose().matMul(diff), count).add(Scalars.mul(w, L2));
                     NDArray gb = diff.mean();
-                    w.subi(gw.mul(LEARNING_RATE));
-                    bias.subi(gb.mul(LEARNING_RATE));
+                    w.subi(Scalars.mul(gw, LEARNING_RATE));
+                    bias.subi(Scalars.mul(gb, LEARNING_RATE));
                 }
             }
             NDArray predicted = testX.matMul(w).add(bias).gt(0f);

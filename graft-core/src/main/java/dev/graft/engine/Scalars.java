@@ -60,11 +60,13 @@ public final class Scalars {
 
     /**
      * {@code v} as a 0-dimensional tensor on {@code like}'s manager: of {@code like}'s type when that
-     * is floating point or {@code v} is whole, else float32 (as DJL's overloads promote).
+     * is floating point, or an integer type and {@code v} whole; else float32 (int32 for a whole
+     * {@code v} and a boolean array), so results have the types DJL's overloads give.
      */
     public static NDArray of(NDArray like, double v) {
         DataType t = like.getDataType();
-        DataType type = t.isFloating() || v == Math.rint(v) ? t : DataType.FLOAT32;
+        boolean whole = v == Math.rint(v);
+        DataType type = t.isFloating() || t.isInteger() && whole ? t : whole ? DataType.INT32 : DataType.FLOAT32;
         return like.getManager().full(new Shape(), (float) v, type);
     }
 }

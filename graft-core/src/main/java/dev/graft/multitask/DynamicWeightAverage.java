@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.engine.Scalars;
 import dev.graft.util.Softmax;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ public final class DynamicWeightAverage implements Weighting {
     public double[] backward(NDArray[] losses, TaskGradients grads) {
         NDArray total = null;
         for (int t = 0; t < losses.length; t++) {
-            NDArray term = losses[t].mul((float) weights[t]);
+            NDArray term = Scalars.mul(losses[t], weights[t]);
             total = total == null ? term : total.add(term);
         }
         grads.backward(total);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.engine.Scalars;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class ModelGradients implements TaskGradients {
     public NDArray[] sharedGradients(NDArray[] losses, float[] scales) {
         NDArray[] flats = new NDArray[losses.length];
         for (int t = 0; t < losses.length; t++) {
-            NDArray scaled = losses[t].mul(scales[t]);
+            NDArray scaled = Scalars.mul(losses[t], scales[t]);
             Autograd.backward(scaled, t < losses.length - 1);
             NDList parts = new NDList();
             for (Parameter p : sharedParams) {

@@ -1,6 +1,7 @@
 package dev.graft.multitask;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.engine.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -67,7 +68,7 @@ public final class PCGrad implements Weighting {
             for (int j : others) {
                 float dot = gi.dot(grads[j]).getFloat();
                 if (dot < 0 && squaredNorms[j] > 0) {
-                    gi = gi.sub(grads[j].mul(dot / squaredNorms[j]));
+                    gi = gi.sub(Scalars.mul(grads[j], dot / squaredNorms[j]));
                 }
             }
             sum = sum == null ? gi : sum.add(gi);

@@ -3,6 +3,7 @@ package dev.graft.multitask;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.graft.engine.Scalars;
 
 /**
  * Per-task losses with missing labels masked out: cross-entropy for classification, squared error for
@@ -32,7 +33,7 @@ public final class TaskLosses {
             NDArray diff = pred.sub(targets.toType(DataType.FLOAT32, false));
             perSample = diff.mul(diff);
         }
-        NDArray count = mask.sum().maximum(1f);
+        NDArray count = Scalars.maximum(mask.sum(), 1);
         return perSample.mul(mask).sum().div(count);
     }
 

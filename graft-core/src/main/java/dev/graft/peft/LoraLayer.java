@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import dev.graft.zoo.nn.AdaptableLinear;
 import java.util.List;
 
@@ -50,12 +51,12 @@ final class LoraLayer implements AdapterLayer {
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
         h = Linear.linear(h, AdapterLayer.value(ps, a, x, training), null).singletonOrThrow();
-        return Linear.linear(h, AdapterLayer.value(ps, b, x, training), null).singletonOrThrow().mul(scale);
+        return Scalars.mul(Linear.linear(h, AdapterLayer.value(ps, b, x, training), null).singletonOrThrow(), scale);
     }
 
     /** {@code scale * B A}, the update merging adds to the weight, in the weight's layout. */
     NDArray update() {
-        NDArray u = b.getArray().matMul(a.getArray()).mul(scale);
+        NDArray u = Scalars.mul(b.getArray().matMul(a.getArray()), scale);
         return target.fanInFanOut() ? u.transpose() : u;
     }
 

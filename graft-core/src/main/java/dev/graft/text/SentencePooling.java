@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.engine.Scalars;
 import dev.graft.util.Json;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.ResolvedWeights;
@@ -135,8 +136,8 @@ public record SentencePooling(List<Mode> modes, boolean normalize) {
                 case CLS -> parts.add(hidden.get(":, 0, :"));
                 case MEAN -> parts.add(BertModel.meanPool(hidden, mask));
                 // sentence-transformers sets padding to -1e9 before the max
-                case MAX -> parts.add(hidden.mul(m).add(m.neg().add(1f).mul(-1e9f)).max(new int[] {1}));
-                case MEAN_SQRT_LEN -> parts.add(hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f).sqrt()));
+                case MAX -> parts.add(hidden.mul(m).add(Scalars.mul(m.neg().add(1f), -1e9)).max(new int[] {1}));
+                case MEAN_SQRT_LEN -> parts.add(hidden.mul(m).sum(new int[] {1}).div(Scalars.maximum(m.sum(new int[] {1}), 1e-9).sqrt()));
                 default -> throw new IllegalStateException(mode.name());
             }
         }

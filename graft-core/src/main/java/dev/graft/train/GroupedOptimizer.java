@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.graft.GraftException;
+import dev.graft.engine.Scalars;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class GroupedOptimizer {
             if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
                 float scale = (float) (maxNorm / (norm + 1e-6));
                 for (NDArray g : grads) {
-                    g.muli(scale);
+                    Scalars.muli(g, scale);
                 }
             }
             return norm;
@@ -124,7 +125,7 @@ public final class GroupedOptimizer {
 
     private void sgd(TrainableParam p, NDArray w, NDArray g, double lr) {
         // the gradient is zeroed after the step, so weight decay may be added to it in place
-        NDArray d = p.weightDecay() > 0 ? g.addi(w.mul((float) p.weightDecay())) : g;
+        NDArray d = p.weightDecay() > 0 ? g.addi(Scalars.mul(w, p.weightDecay())) : g;
         NDArray update;
         if (momentum > 0) {
             NDArray buf = first.get(p.key());
@@ -133,18 +134,18 @@ public final class GroupedOptimizer {
                 keep(buf, w.getManager());
                 first.put(p.key(), buf);
             } else {
-                buf.muli((float) momentum).addi(d);
+                Scalars.muli(buf, momentum).addi(d);
             }
             update = buf;
         } else {
             update = d;
         }
-        w.subi(update.mul((float) lr));
+        w.subi(Scalars.mul(update, lr));
     }
 
     private void adamw(TrainableParam p, NDArray w, NDArray g, double lr) {
         if (p.weightDecay() > 0) {
-            w.muli((float) (1 - lr * p.weightDecay()));
+            Scalars.muli(w, 1 - lr * p.weightDecay());
         }
         NDArray m = first.get(p.key());
         NDArray v = second.get(p.key());
@@ -157,12 +158,12 @@ public final class GroupedOptimizer {
             second.put(p.key(), v);
         }
         float b1 = (float) momentum;
-        m.muli(b1).addi(g.mul(1 - b1));
-        v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+        Scalars.muli(m, b1).addi(Scalars.mul(g, 1 - b1));
+        Scalars.muli(v, BETA2).addi(Scalars.muli(g.square(), 1 - BETA2));
         double c1 = 1 - Math.pow(momentum, steps);
         double c2 = 1 - Math.pow(BETA2, steps);
-        NDArray denom = v.div((float) c2).sqrt().addi((float) EPS);
-        w.subi(m.div(denom).muli((float) (lr / c1)));
+        NDArray denom = Scalars.div(v, c2).sqrt().addi((float) EPS);
+        w.subi(Scalars.muli(m.div(denom), lr / c1));
     }
 
     private static void keep(NDArray a, NDManager manager) {
@@ -178,7 +179,7 @@ public final class GroupedOptimizer {
                 JniUtils.zeroGrad(pt);   // in place, without wrapping the gradient in a Java array first
             } else if (w.hasGradient()) {
                 try (NDArray g = w.getGradient()) {
-                    g.muli(0f);
+                    Scalars.muli(g, 0);
                 }
             }
         }

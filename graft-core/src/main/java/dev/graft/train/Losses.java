@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.graft.engine.Scalars;
 
 /** Loss functions of the training loop. */
 public final class Losses {
@@ -26,6 +27,6 @@ public final class Losses {
         }
         // (1 - eps) * one-hot + eps / K, written as a mix of the picked and the summed log-probabilities
         NDArray all = logp.sum(new int[] {1});
-        return picked.mul((float) (1 - eps)).add(all.mul((float) (eps / k))).neg().mean();
+        return Scalars.mul(picked, 1 - eps).add(Scalars.mul(all, eps / k)).neg().mean();
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
+import dev.graft.engine.Scalars;
 import dev.graft.zoo.nn.BatchNorm2d;
 import dev.graft.zoo.nn.Classifier;
 import dev.graft.zoo.nn.Module;
@@ -232,13 +233,13 @@ public abstract class ModelBase extends Module implements GraftModel {
             return w.sum(new int[] {1}, true);
         }
         if (i == 1) {
-            return w.tile(new long[] {1, inChans, 1, 1}).div(inChans);
+            return Scalars.div(w.tile(new long[] {1, inChans, 1, 1}), inChans);
         }
         if (i != 3) {
             return null;
         }
         long repeat = (inChans + 2) / 3;
-        return w.tile(new long[] {1, repeat, 1, 1}).get(":, 0:" + inChans).mul(3.0f / inChans);
+        return Scalars.mul(w.tile(new long[] {1, repeat, 1, 1}).get(":, 0:" + inChans), 3.0f / inChans);
     }
 
     /** A short summary: name, parameters, classes. */

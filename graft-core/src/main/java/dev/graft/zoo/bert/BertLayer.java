@@ -9,6 +9,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.engine.Scalars;
 import java.util.Map;
 
 /**
@@ -53,7 +54,7 @@ final class BertLayer extends BertModule {
         NDArray q = heads(query.forward(ps, x, training), b, len, heads, hd);
         NDArray k = heads(key.forward(ps, x, training), b, len, heads, hd);
         NDArray v = heads(value.forward(ps, x, training), b, len, heads, hd);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hd)).add(mask);
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(hd)).add(mask);
         NDArray probs = Dropout.dropout(scores.softmax(-1), (float) cfg.attentionProbsDropoutProb(), training).singletonOrThrow();
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, cfg.hiddenSize());
         NDArray attended = norm(ps, dropout(attnOut.forward(ps, context, training), training).add(x), attnNorm, training);

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.GraftException;
+import dev.graft.engine.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,13 +114,13 @@ public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.L
     public static NDArray meanPool(NDArray hidden, NDArray mask) {
         NDArray m = mask.toType(DataType.FLOAT32, false).expandDims(-1);
         NDArray summed = hidden.mul(m).sum(new int[] {1});
-        NDArray counts = m.sum(new int[] {1}).maximum(1e-9f);
+        NDArray counts = Scalars.maximum(m.sum(new int[] {1}), 1e-9f);
         return summed.div(counts);
     }
 
     /** Each row divided by its L2 norm (at least 1e-12), as torch's F.normalize. */
     public static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
+        return x.div(Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12f));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.graft.zoo.efficientnet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.graft.engine.Scalars;
 
 /**
  * The activations of the EfficientNet and MobileNetV3 blocks, computed as PyTorch defines them.
@@ -52,7 +53,7 @@ public enum Act {
         NDArray shifted = x.add(3f);
         NDArray clipped = Activation.relu6(shifted);
         shifted.close();
-        NDArray y = clipped.div(6f);
+        NDArray y = Scalars.div(clipped, 6);
         clipped.close();
         return y;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import dev.graft.zoo.nn.Conv1D;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
@@ -82,7 +83,7 @@ final class Gpt2Block extends Module {
             }
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
             if (scale != 1f) {
-                scores = scores.mul(scale);
+                scores = Scalars.mul(scores, scale);
             }
             if (mask != null) {
                 scores = scores.add(mask);
@@ -130,8 +131,8 @@ final class Gpt2Block extends Module {
     /** transformers' {@code gelu_new} (GPT-2's): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static NDArray geluNew(NDArray x) {
         float c = (float) Math.sqrt(2.0 / Math.PI);
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(c).tanh().add(1f);
-        return inner.mul(x).mul(0.5f);
+        NDArray inner = Scalars.mul(Scalars.mul(Scalars.pow(x, 3), 0.044715f).add(x), c).tanh().add(1f);
+        return Scalars.mul(inner.mul(x), 0.5);
     }
 
     static NDArray dropout(NDArray x, float p, boolean training) {

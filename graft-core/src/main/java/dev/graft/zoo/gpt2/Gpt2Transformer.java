@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
+import dev.graft.engine.Scalars;
 import dev.graft.zoo.nn.Embedding;
 import dev.graft.zoo.nn.Init;
 import dev.graft.zoo.nn.LayerNorm;
@@ -98,13 +99,13 @@ final class Gpt2Transformer extends Module {
         long total = past + len;
         NDArray query = nd.arange(past, total, 1, DataType.INT64).reshape(len, 1);
         NDArray key = nd.arange(0, total, 1, DataType.INT64).reshape(1, total);
-        NDArray blocked = key.gt(query).toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE).reshape(1, 1, len, total);
+        NDArray blocked = Scalars.mul(key.gt(query).toType(DataType.FLOAT32, false), -Float.MAX_VALUE).reshape(1, 1, len, total);
         if (padding == null) {
             return blocked;
         }
         long b = padding.getShape().get(0);
-        NDArray pad = padding.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE).reshape(b, 1, 1, total);
+        NDArray pad = Scalars.mul(padding.toType(DataType.FLOAT32, false).neg().add(1f), -Float.MAX_VALUE).reshape(b, 1, 1, total);
         // Blocked twice would be -inf; the lowest float keeps a row of masked keys finite, as transformers does.
-        return blocked.add(pad).maximum(-Float.MAX_VALUE);
+        return Scalars.maximum(blocked.add(pad), -Float.MAX_VALUE);
     }
 }

@@ -1,6 +1,7 @@
 package dev.graft.zoo.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.engine.Scalars;
 
 /**
  * Multi-head scaled dot-product attention over already projected queries, keys and values, as
@@ -27,7 +28,7 @@ public final class Attention {
         long d = q.getShape().get(2);
         long headDim = d / heads;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        NDArray qh = split(q, heads, headDim).mul(scale);
+        NDArray qh = Scalars.mul(split(q, heads, headDim), scale);
         NDArray scores = qh.matMul(split(k, heads, headDim).transpose(0, 1, 3, 2));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
@@ -46,7 +47,7 @@ public final class Attention {
     public static NDArray causalMask(ai.djl.ndarray.NDManager manager, long length) {
         NDArray idx = manager.arange(0f, (float) length);
         NDArray later = idx.reshape(1, length).gt(idx.reshape(length, 1));
-        return later.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul(-Float.MAX_VALUE).reshape(1, 1, length, length);
+        return Scalars.mul(later.toType(ai.djl.ndarray.types.DataType.FLOAT32, false), -Float.MAX_VALUE).reshape(1, 1, length, length);
     }
 
     /**
@@ -56,6 +57,6 @@ public final class Attention {
     public static NDArray paddingMask(NDArray mask) {
         long b = mask.getShape().get(0);
         long len = mask.getShape().get(1);
-        return mask.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE).reshape(b, 1, 1, len);
+        return Scalars.mul(mask.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).neg().add(1f), -Float.MAX_VALUE).reshape(b, 1, 1, len);
     }
 }

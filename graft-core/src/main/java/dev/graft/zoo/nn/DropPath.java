@@ -3,6 +3,7 @@ package dev.graft.zoo.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.engine.Scalars;
 
 /**
  * timm's {@code DropPath} (stochastic depth): in training, each sample's residual branch is dropped
@@ -26,7 +27,7 @@ public final class DropPath {
         long[] shape = new long[branch.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = branch.getShape().get(0);
-        NDArray mask = branch.getManager().randomUniform(0f, 1f, new Shape(shape)).lt(keep).toType(DataType.FLOAT32, false).div(keep);
+        NDArray mask = Scalars.div(branch.getManager().randomUniform(0f, 1f, new Shape(shape)).lt(keep).toType(DataType.FLOAT32, false), keep);
         return branch.mul(mask);
     }
 

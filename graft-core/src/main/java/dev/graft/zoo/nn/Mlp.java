@@ -3,6 +3,7 @@ package dev.graft.zoo.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,7 +32,7 @@ public final class Mlp extends Module {
 
     /** OpenAI's {@code QuickGELU} (transformers' {@code quick_gelu}): x * sigmoid(1.702 x). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+        return x.mul(Scalars.mul(x, 1.702f).getNDArrayInternal().sigmoid());
     }
 
     @Override

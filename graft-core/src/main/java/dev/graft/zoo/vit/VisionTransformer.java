@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.graft.engine.Scalars;
 import dev.graft.zoo.ModelArgs;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
@@ -165,7 +166,7 @@ public final class VisionTransformer extends ViTBase {
             long n = x.getShape().get(1);
             long c = x.getShape().get(2);
             NDArray qkvOut = qkv.forward(ps, x, training).reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
-            NDArray q = qkvOut.get(0).mul(scale);
+            NDArray q = Scalars.mul(qkvOut.get(0), scale);
             NDArray k = qkvOut.get(1);
             NDArray v = qkvOut.get(2);
             NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
