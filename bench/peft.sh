@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PEFT tables: LoRA (r = 4, 8, 16) against full fine-tuning of MiniLM on wordnet-topics-small,
+# PEFT tables: LoRA (r = 4, 8, 16), IA3 and prompt tuning against full fine-tuning of MiniLM on wordnet-topics-small,
 # several seeds, as docs/peft.md reports them (mean +- sample sd): test accuracy, parameters trained,
 # adapter size on disk, peak memory (the JVM's peak resident set, from /usr/bin/time -v) and seconds
 # per epoch. Every run is `graft text-finetune` (a linear probe first, then the strategy).
