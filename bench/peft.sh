@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PEFT tables: LoRA (r = 4, 8, 16) against full fine-tuning of MiniLM on wordnet-topics-small,
+# PEFT tables: LoRA (r = 4, 8, 16), IA3 and prompt tuning against full fine-tuning of MiniLM on wordnet-topics-small,
 # several seeds, as docs/peft.md reports them (mean +- sample sd): test accuracy, parameters trained,
 # adapter size on disk, peak memory (the JVM's peak resident set, from /usr/bin/time -v) and seconds
 # per epoch. Every run is `graft text-finetune` (a linear probe first, then the strategy).
@@ -9,6 +9,8 @@
 # Settings (environment): SEEDS ("1 2 3"), CONFIGS ("lora-r4 lora-r8 lora-r16 full"), EPOCHS (1),
 # DATA (wordnet-topics-small), THREADS (2: PyTorch threads per run). Runs go one at a time; finished
 # runs are kept, so rerunning the script resumes. SUMMARY_ONLY=1 rebuilds the table from finished runs.
+# ONLY ("lora-r8-s3 ia3-s1 ..."): run just these of the configurations x seeds. Configurations: lora-rN,
+# ia3, full, head, prompt-tuning (NUM_VIRTUAL_TOKENS virtual tokens, default the core's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/bench/results/peft}"
@@ -26,8 +28,10 @@ if [ -z "${SUMMARY_ONLY:-}" ]; then
     for cfg in $CONFIGS; do
       name="$cfg-s$seed"
       [ -s "$out/runs/$name.json" ] && continue
+      [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
       case "$cfg" in
         lora-r*) flags=(--strategy lora --lora-r "${cfg#lora-r}" --lora-alpha $(( 2 * ${cfg#lora-r} ))) ;;
+        prompt-tuning) flags=(--strategy prompt-tuning ${NUM_VIRTUAL_TOKENS:+--num-virtual-tokens "$NUM_VIRTUAL_TOKENS"}) ;;
         *) flags=(--strategy "$cfg") ;;
       esac
       echo "== $name ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2

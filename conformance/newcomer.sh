@@ -240,6 +240,10 @@ run '^took runs/reviews-lora/adapter out of reviews-merged' \
   graft peft unmerge reviews-merged --adapter runs/reviews-lora/adapter --out minilm-again
 run '^lora on reviews.csv: test accuracy [0-9.]+%' \
   graft text-finetune --data reviews.csv --strategy lora --lora-r 4 --lora-alpha 8 --target-modules query,key,value --out runs/reviews-qkv --epochs 1
+run '^prompt-tuning on reviews.csv: test accuracy [0-9.]+%' \
+  graft text-finetune --data reviews.csv --strategy prompt-tuning --num-virtual-tokens 8 --out runs/reviews-prompt --epochs 1
+grep -q '"peft_type" : "PROMPT_TUNING"' runs/reviews-prompt/adapter/adapter_config.json || fail "adapter_config.json is not a prompt-tuning config"
+run '^ +\[1\] +1\.000 +0\.[0-9]+$' graft embed --model local-dir:runs/reviews-prompt/adapter "a great film" "a dull film"
 
 # --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
 start_server() { # start_server CMD...: a hub server in the background until it prints its URL

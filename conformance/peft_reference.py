@@ -6,7 +6,11 @@ base weights and the adapter files alone (no peft package):
 - IA3 on BertModel (PEFT's BERT targets key, value, output.dense, feed-forward output.dense): a feed-forward layer
   computes W (x * l) + b with ia3_l (1, in), the others (W x + b) * l with ia3_l (out, 1); merged W * l (and b * l);
 - LoRA on GPT-2's Conv1D layers (c_attn, c_proj, c_fc; fan_in_fan_out true): y = x W + b + scale * B(A x) with A
-  (r, in), B (out, r) as PEFT saves them, merged W + scale * (B @ A)^T on W stored [in, out].
+  (r, in), B (out, r) as PEFT saves them, merged W + scale * (B @ A)^T on W stored [in, out];
+- prompt tuning (PROMPT_TUNING) on BertModel and GPT2LMHeadModel, as PEFT's PeftModel.forward: inputs_embeds =
+  cat(prompt_embeddings, word_embeddings(input_ids)), attention_mask = cat(ones, attention_mask), no position_ids
+  (so positions 0..n+L-1, token type 0 for the virtual tokens); outputs over all n + L positions, the pooler on
+  position 0 (a virtual token).
 
   peft_reference.py make OUT             OUT/base/ (config.json, model.safetensors), OUT/adapter/ (adapter_config.json,
                                          adapter_model.safetensors), OUT/input.safetensors, OUT/lora_ref.safetensors,
@@ -15,6 +19,9 @@ base weights and the adapter files alone (no peft package):
                                          OUT/ia3_merged_ref.safetensors (after make)
   peft_reference.py make-gpt2 OUT        OUT/gpt2_base/, OUT/gpt2_lora/, OUT/gpt2_input.safetensors,
                                          OUT/gpt2_lora_ref.safetensors, OUT/gpt2_merged_ref.safetensors
+  peft_reference.py make-prompt OUT      OUT/prompt/ (a PROMPT_TUNING adapter of OUT/base), OUT/prompt_ref.safetensors (after make)
+  peft_reference.py make-gpt2-prompt OUT OUT/gpt2_prompt/ (a PROMPT_TUNING adapter of OUT/gpt2_base), OUT/gpt2_prompt_ref.safetensors
+                                         (after make-gpt2)
   peft_reference.py check REF GOT TOL    every tensor of REF in GOT within TOL * max(1, |ref|)
   peft_reference.py merged REF GOT TOL   GOT holds exactly REF's parameters (no extra ones), each within TOL * max(1, |ref|)
 """
@@ -206,6 +213,76 @@ def make_gpt2(out):
     print(f"peft gpt2: {len(layers)} Conv1D layers adapted (fan_in_fan_out), r {R}; reference logits {tuple(logits.shape)}")
 
 
+def prompt_config(base, n, dim, cfg, task):
+    """adapter_config.json of a PROMPT_TUNING adapter, the fields PEFT's PromptTuningConfig writes."""
+    return {"auto_mapping": None, "base_model_name_or_path": os.path.abspath(base), "inference_mode": True, "modules_to_save": None,
+            "num_attention_heads": cfg[0], "num_layers": cfg[1], "num_transformer_submodules": 1, "num_virtual_tokens": n,
+            "peft_type": "PROMPT_TUNING", "prompt_tuning_init": "RANDOM", "prompt_tuning_init_text": None, "revision": None,
+            "task_type": task, "token_dim": dim, "tokenizer_kwargs": None, "tokenizer_name_or_path": None}
+
+
+def write_prompt(folder, prompt, config):
+    os.makedirs(folder, exist_ok=True)
+    save_safetensors(f"{folder}/adapter_model.safetensors", {"prompt_embeddings": prompt}, {"format": "pt"})
+    with open(f"{folder}/adapter_config.json", "w") as f:
+        json.dump(config, f, indent=2)
+
+
+PROMPT_TOKENS = 5
+
+
+def make_prompt(out):
+    """A prompt-tuning adapter of OUT/base (BertModel) and PEFT's forward with it, from the two folders alone."""
+    cfg = text_reference.FAMILIES["bert"]
+    sd = load_safetensors(f"{out}/base/model.safetensors")
+    inputs = load_safetensors(f"{out}/input.safetensors")
+    n, h = PROMPT_TOKENS, cfg["hidden_size"]
+    prompt = torch.randn(n, h, generator=torch.Generator().manual_seed(704))  # nn.Embedding's N(0, 1), as trained tokens
+    write_prompt(f"{out}/prompt", prompt, prompt_config(f"{out}/base", n, h, (cfg["num_attention_heads"], cfg["num_hidden_layers"]),
+                                                        "FEATURE_EXTRACTION"))
+    prompt = load_safetensors(f"{out}/prompt/adapter_model.safetensors")["prompt_embeddings"]
+    ids, mask = inputs["input_ids"], inputs["attention_mask"]
+    b, vocab = ids.shape[0], cfg["vocab_size"]
+    # BertEmbeddings on inputs_embeds = cat(prompt, word_embeddings(ids)) adds positions 0..n+L-1 and token type 0:
+    # exactly the plain forward pass with the prompt as n more rows of the word-embedding table and their ids in front.
+    wide = dict(sd)
+    wide["embeddings.word_embeddings.weight"] = torch.cat([sd["embeddings.word_embeddings.weight"], prompt])
+    virtual = torch.arange(vocab, vocab + n).unsqueeze(0).expand(b, n)
+    ids2 = torch.cat([virtual, ids], 1)
+    mask2 = torch.cat([torch.ones(b, n, dtype=mask.dtype), mask], 1)
+    with torch.no_grad():
+        hidden, pooled = text_reference.forward(wide, cfg, ids2, mask2, torch.zeros_like(ids2))
+    save_safetensors(f"{out}/prompt_ref.safetensors", {"last_hidden_state": hidden, "pooler_output": pooled})
+    print(f"peft prompt tuning (BERT): {n} virtual tokens of width {h}; reference last_hidden_state {tuple(hidden.shape)}")
+
+
+def make_gpt2_prompt(out):
+    """A prompt-tuning adapter of OUT/gpt2_base and PeftModelForCausalLM's logits with it."""
+    import gpt2_reference as g2
+    model = g2.build(dict(g2.CONFIG)).eval()
+    sd = load_safetensors(f"{out}/gpt2_base/model.safetensors")
+    model.load_state_dict(sd, strict=False)
+    model.lm_head.weight = model.transformer.wte.weight
+    inputs = load_safetensors(f"{out}/gpt2_input.safetensors")
+    n, h = 4, g2.CONFIG["n_embd"]
+    prompt = torch.randn(n, h, generator=torch.Generator().manual_seed(712))
+    write_prompt(f"{out}/gpt2_prompt", prompt, prompt_config(f"{out}/gpt2_base", n, h, (g2.CONFIG["n_head"], g2.CONFIG["n_layer"]), "CAUSAL_LM"))
+    prompt = load_safetensors(f"{out}/gpt2_prompt/adapter_model.safetensors")["prompt_embeddings"]
+    ids, mask = inputs["input_ids"], inputs["attention_mask"]
+    b = ids.shape[0]
+    t = model.transformer
+    with torch.no_grad():
+        embeds = torch.cat([prompt.unsqueeze(0).expand(b, n, h), t.wte(ids)], 1)  # PEFT: cat((prompts, inputs_embeds), dim=1)
+        mask2 = torch.cat([torch.ones(b, n, dtype=mask.dtype), mask], 1)  # and the prefix attention mask
+        x = t.drop(embeds + t.wpe(torch.arange(embeds.shape[1]).unsqueeze(0)))  # GPT2Model's positions 0..n+L-1
+        additive = (1.0 - mask2[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        for block in t.h:
+            x = block(x, additive)
+        logits = model.lm_head(t.ln_f(x))
+    save_safetensors(f"{out}/gpt2_prompt_ref.safetensors", {"logits": logits})
+    print(f"peft prompt tuning (GPT-2): {n} virtual tokens; reference logits {tuple(logits.shape)}")
+
+
 def compare(refs, got_all, tol, label):
     status = 0
     for name, ref in refs.items():
@@ -230,6 +307,10 @@ if __name__ == "__main__":
         make_ia3(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "make-gpt2":
         make_gpt2(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "make-prompt":
+        make_prompt(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "make-gpt2-prompt":
+        make_gpt2_prompt(sys.argv[2])
     elif len(sys.argv) == 5 and sys.argv[1] in ("check", "merged"):
         refs, got = load_safetensors(sys.argv[2]), load_safetensors(sys.argv[3])
         status = compare(refs, got, float(sys.argv[4]), sys.argv[3])

@@ -13,6 +13,7 @@ import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.Weights;
 import dev.graft.zoo.nn.AdaptableLinear;
 import dev.graft.zoo.nn.LinearLayers;
+import dev.graft.zoo.nn.PromptTunable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,10 @@ import java.util.TreeSet;
  * {@link #unmerge()} undoes. Modules in {@code modules_to_save} (a new classifier) and, with
  * {@code bias} {@code lora_only} or {@code all}, biases are trained fully and stored whole. IA3: each
  * target layer learns a vector {@code ia3_l} (ones at first) that scales its input (feed-forward
- * layers) or its output; merging multiplies it into the weights.
+ * layers) or its output; merging multiplies it into the weights. Prompt tuning
+ * ({@link PromptTuningConfig}, {@link #createPrompt}): one matrix {@code prompt_embeddings} of virtual
+ * tokens in front of every input ({@link PromptTunable}); it adapts no layer and cannot be merged, so a
+ * model with it carries the active adapter.
  *
  * <p>On disk ({@link #save}) it is PEFT's folder: {@code adapter_config.json} and
  * {@code adapter_model.safetensors} with keys {@code base_model.model.<module path>.lora_A.weight} /
@@ -72,6 +76,9 @@ public final class LoraAdapter implements AutoCloseable {
     private final Map<String, float[]> original = new LinkedHashMap<>();
     private boolean merged;
     private boolean active;
+    /** Prompt tuning: the virtual tokens and the model they go in front of; else null. */
+    private Parameter prompt;
+    private PromptTunable promptModel;
 
     private LoraAdapter(String name, PeftConfig config, NDManager manager, Map<String, NDArray> loaded) {
         this.name = name;
@@ -114,6 +121,55 @@ public final class LoraAdapter implements AutoCloseable {
         }
         ad.activate();
         return ad;
+    }
+
+    /**
+     * A fresh prompt-tuning adapter on {@code model} ({@link PromptTunable}), with {@code stateDict} the
+     * parameters of the whole model (a new head among them, named by {@code modules_to_save}): everything
+     * is frozen except the virtual tokens and the saved modules. RANDOM initialisation draws the rows from
+     * N(0, 1) (the engine's seed), as PEFT's {@code nn.Embedding}; TEXT copies the word embeddings of
+     * {@code initTextIds} (the init text's token ids as the base's tokenizer gives them), repeated to
+     * num_virtual_tokens ({@link PromptTuningConfig#initTokenIds}).
+     */
+    public static LoraAdapter createPrompt(String name, PromptTunable model, Map<String, Parameter> stateDict, PromptTuningConfig given,
+            long[] initTextIds) {
+        PromptTuningConfig config = given.forModel(model);
+        NDManager nd = NDManager.newBaseManager();
+        LoraAdapter ad = new LoraAdapter(name, config, nd, Map.of());
+        NDArray rows;
+        if (config.init().equals(PromptTuningConfig.TEXT)) {
+            if (initTextIds == null) {
+                nd.close();
+                throw new GraftException("a TEXT prompt-tuning init needs the init text's token ids", "tokenise prompt_tuning_init_text with the base's tokenizer");
+            }
+            NDArray ids = nd.create(config.initTokenIds(initTextIds));
+            rows = model.wordEmbeddings().getArray().get(ids).duplicate();
+        } else {
+            rows = nd.randomNormal(new Shape(config.rows(), config.tokenDim()));
+        }
+        rows.attach(model.wordEmbeddings().getArray().getManager());   // the tokens live as long as the model, which carries them
+        ad.promptModel = model;
+        ad.prompt = ad.promptParameter(rows);
+        ad.bindSaved(Map.of(), stateDict);
+        for (Parameter p : stateDict.values()) {
+            p.freeze(!ad.saved.containsValue(p));
+        }
+        ad.activate();
+        return ad;
+    }
+
+    private Parameter promptParameter(NDArray rows) {
+        rows.setRequiresGradient(true);
+        return Parameter.builder().setName(PromptTuningConfig.KEY).setType(Parameter.Type.WEIGHT).optArray(rows).build();
+    }
+
+    private boolean isPrompt() {
+        return config instanceof PromptTuningConfig;
+    }
+
+    /** The prefix of a saved module's key in the file: PEFT's {@code base_model.model.} (LoRA, IA3) or {@code base_model.} (prompt tuning). */
+    private String modulePrefix() {
+        return isPrompt() ? PromptTuningConfig.MODULE_PREFIX : PREFIX;
     }
 
     private LoraLayer layer(String path, AdaptableLinear target, NDArray a, NDArray b) {
@@ -195,7 +251,7 @@ public final class LoraAdapter implements AutoCloseable {
         return false;
     }
 
-    /** Reads a PEFT LoRA or IA3 folder ({@code adapter_config.json}, {@code adapter_model.safetensors}); {@link #apply} puts it on a model. */
+    /** Reads a PEFT LoRA, IA3 or prompt-tuning folder ({@code adapter_config.json}, {@code adapter_model.safetensors}); {@link #apply} puts it on a model. */
     public static LoraAdapter load(Path dir) {
         return load(dir, "default");
     }
@@ -228,7 +284,8 @@ public final class LoraAdapter implements AutoCloseable {
         NDManager nd = NDManager.newBaseManager();
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (Checkpoint st = Checkpoint.open(file)) {
-            st.toNDArrays(nd).forEach((k, v) -> tensors.put(stripPrefix(k), v.toType(DataType.FLOAT32, false)));
+            String prefix = cfg instanceof PromptTuningConfig ? PromptTuningConfig.MODULE_PREFIX : PREFIX;
+            st.toNDArrays(nd).forEach((k, v) -> tensors.put(stripPrefix(k, prefix), v.toType(DataType.FLOAT32, false)));
         } catch (RuntimeException e) {
             nd.close();
             throw e;
@@ -236,15 +293,76 @@ public final class LoraAdapter implements AutoCloseable {
         return new LoraAdapter(name, cfg, nd, tensors);
     }
 
-    private static String stripPrefix(String key) {
-        String k = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+    private static String stripPrefix(String key, String prefix) {
+        String k = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
         k = k.replace(".lora_A.default.", ".lora_A.").replace(".lora_B.default.", ".lora_B.");
         return k.endsWith(IA3_KEY + ".default") ? k.substring(0, k.length() - ".default".length()) : k;
     }
 
-    /** Puts a loaded adapter on a zoo model (unmerged, active); see {@link #apply(Map, Map)}. */
+    /** Puts a loaded adapter on a zoo model (unmerged, active); see {@link #apply(Map, Map)} and, for prompt tuning, {@link #applyPrompt}. */
     public LoraAdapter apply(GraftModel model) {
+        if (isPrompt()) {
+            PromptTunable p = PromptTunable.of(model);
+            if (p == null) {
+                throw new GraftException(model.name() + " takes no virtual tokens", "load a prompt-tuning adapter on a text transformer (BERT, GPT-2)");
+            }
+            return applyPrompt(p, model.stateDict());
+        }
         return apply(LinearLayers.of(model), model.stateDict());
+    }
+
+    /**
+     * Puts a loaded prompt-tuning adapter on {@code model} (with {@code stateDict}, the parameters its saved
+     * modules replace; null puts the virtual tokens alone, for an encoder without the adapter's head):
+     * {@code prompt_embeddings} must be num_virtual_tokens x the model's token_dim, each saved tensor one of
+     * the parameters with the same shape; else one clear error before anything changes.
+     */
+    public LoraAdapter applyPrompt(PromptTunable model, Map<String, Parameter> stateDict) {
+        if (!isPrompt()) {
+            throw new GraftException("adapter '" + name + "' is a " + config.peftType() + " adapter, not prompt tuning", "apply it with apply(model)");
+        }
+        if (promptModel != null) {
+            throw new GraftException("adapter '" + name + "' is already on a model", "load it again to put it on another model");
+        }
+        PromptTuningConfig c = (PromptTuningConfig) config;
+        NDArray rows = loaded.get(PromptTuningConfig.KEY);
+        if (rows == null) {
+            throw new GraftException("the adapter '" + name + "' has no " + PromptTuningConfig.KEY,
+                    "give the folder of a prompt-tuning adapter whose adapter_model.safetensors PEFT wrote");
+        }
+        Shape want = new Shape(c.rows(), model.tokenDim());
+        if (!rows.getShape().equals(want)) {
+            throw new GraftException("the adapter's " + PromptTuningConfig.KEY + " " + rows.getShape() + " does not fit the model, which needs " + want
+                    + " (num_virtual_tokens x its token_dim)", "the base model has other dimensions; load the adapter on "
+                    + (config.baseModel() == null ? "its base model" : config.baseModel()));
+        }
+        Map<String, NDArray> whole = new LinkedHashMap<>(stateDict == null ? Map.of() : loaded);
+        whole.remove(PromptTuningConfig.KEY);
+        checkWhole(whole, stateDict);
+        NDArray copy = rows.duplicate();
+        copy.attach(model.wordEmbeddings().getArray().getManager());   // the tokens live as long as the model, which carries them
+        prompt = promptParameter(copy);
+        promptModel = model;
+        whole.keySet().forEach(k -> saved.put(k, stateDict.get(k)));
+        if (model.prompt() == null) {
+            activate();  // else another adapter's tokens are in place; Adapters.use switches
+        }
+        return this;
+    }
+
+    /** Every tensor the adapter stores whole must name a parameter of the model, of the same shape. */
+    private void checkWhole(Map<String, NDArray> whole, Map<String, Parameter> stateDict) {
+        for (Map.Entry<String, NDArray> e : whole.entrySet()) {
+            Parameter p = stateDict.get(e.getKey().replace(".base_layer.", "."));
+            if (p == null) {
+                throw new GraftException("the adapter stores '" + e.getKey() + "', which the model has no parameter for",
+                        "load the adapter on its base model" + (config.baseModel() == null ? "" : " (" + config.baseModel() + ")"));
+            }
+            if (!p.getArray().getShape().equals(e.getValue().getShape())) {
+                throw new GraftException("the adapter's '" + e.getKey() + "' has shape " + e.getValue().getShape() + " but the model's has "
+                        + p.getArray().getShape(), "the base model has other dimensions (a classifier of another class count?)");
+            }
+        }
     }
 
     /**
@@ -255,6 +373,9 @@ public final class LoraAdapter implements AutoCloseable {
      * is active on the same layers (then {@link Adapters#use} switches).
      */
     public LoraAdapter apply(Map<String, AdaptableLinear> linears, Map<String, Parameter> stateDict) {
+        if (isPrompt()) {
+            throw new GraftException("adapter '" + name + "' is prompt tuning, which adapts no linear layer", "apply it with apply(model) or applyPrompt");
+        }
         if (!layers.isEmpty() || !saved.isEmpty()) {
             throw new GraftException("adapter '" + name + "' is already on a model", "load it again to put it on another model");
         }
@@ -307,17 +428,7 @@ public final class LoraAdapter implements AutoCloseable {
                         "the base model has other dimensions; load the adapter on " + (config.baseModel() == null ? "its base model" : config.baseModel()));
             }
         }
-        for (Map.Entry<String, NDArray> e : whole.entrySet()) {
-            Parameter p = stateDict.get(e.getKey().replace(".base_layer.", "."));
-            if (p == null) {
-                throw new GraftException("the adapter stores '" + e.getKey() + "', which the model has no parameter for",
-                        "load the adapter on its base model" + (config.baseModel() == null ? "" : " (" + config.baseModel() + ")"));
-            }
-            if (!p.getArray().getShape().equals(e.getValue().getShape())) {
-                throw new GraftException("the adapter's '" + e.getKey() + "' has shape " + e.getValue().getShape() + " but the model's has "
-                        + p.getArray().getShape(), "the base model has other dimensions (a classifier of another class count?)");
-            }
-        }
+        checkWhole(whole, stateDict);
         for (Map.Entry<String, NDArray[]> e : pairs.entrySet()) {
             NDArray a = e.getValue()[0].duplicate();
             a.attach(manager);
@@ -356,7 +467,7 @@ public final class LoraAdapter implements AutoCloseable {
         return name;
     }
 
-    /** Its settings: a {@link LoraConfig} or an {@link Ia3Config}. */
+    /** Its settings: a {@link LoraConfig}, an {@link Ia3Config} or a {@link PromptTuningConfig}. */
     public PeftConfig config() {
         return config;
     }
@@ -376,9 +487,9 @@ public final class LoraAdapter implements AutoCloseable {
         return List.copyOf(layers.keySet());
     }
 
-    /** Elements the adapter trains: A and B (IA3: the vector) of every layer plus the saved modules and biases. */
+    /** Elements the adapter trains: A and B (IA3: the vector) of every layer (prompt tuning: the virtual tokens) plus the saved modules and biases. */
     public long numTrainable() {
-        long n = 0;
+        long n = prompt == null ? 0 : prompt.getArray().size();
         for (AdapterLayer l : layers.values()) {
             for (Parameter p : l.parameters()) {
                 n += p.getArray().size();
@@ -402,6 +513,9 @@ public final class LoraAdapter implements AutoCloseable {
                 out.add(new TrainableParam(PREFIX + p.getName(), p, 1.0, config instanceof LoraConfig ? weightDecay : 0, "lora"));
             }
         }
+        if (prompt != null) {
+            out.add(new TrainableParam(PromptTuningConfig.KEY, prompt, 1.0, 0, "prompt"));   // embeddings: no decay
+        }
         saved.forEach((k, p) -> out.add(new TrainableParam(k, p, 1.0, ModelParts.isNoDecay(k, p) ? 0 : weightDecay, "head")));
         return out;
     }
@@ -412,6 +526,9 @@ public final class LoraAdapter implements AutoCloseable {
         for (AdapterLayer l : layers.values()) {
             l.parameters().forEach(p -> out.put(PREFIX + p.getName(), p));
         }
+        if (prompt != null) {
+            out.put(PromptTuningConfig.KEY, prompt);   // PEFT saves the virtual tokens without a prefix
+        }
         return out;
     }
 
@@ -419,7 +536,7 @@ public final class LoraAdapter implements AutoCloseable {
     public void save(Path dir) {
         config.write(dir.resolve(PeftConfig.FILE), !layers.isEmpty() && layers.values().stream().allMatch(l -> l.target().fanInFanOut()));
         Map<String, Parameter> all = new LinkedHashMap<>(stateDict());
-        saved.forEach((k, p) -> all.put(PREFIX + k, p));
+        saved.forEach((k, p) -> all.put(modulePrefix() + k, p));
         Weights.saveStateDict(all, dir.resolve(WEIGHTS_FILE), Map.of());
     }
 
@@ -444,14 +561,19 @@ public final class LoraAdapter implements AutoCloseable {
         return "# " + title + "\n\n"
                 + config.describe() + " of `" + config.baseModel() + "` on " + config.targetsText()
                 + (config.modulesToSave().isEmpty() ? "" : ", with " + String.join(", ", config.modulesToSave()) + " trained fully")
-                + (trainedOn == null ? "" : ", trained on " + trainedOn) + ": " + layers.size() + " adapted layers, " + numTrainable()
+                + (trainedOn == null ? "" : ", trained on " + trainedOn) + ": " + (isPrompt() ? "" : layers.size() + " adapted layers, ") + numTrainable()
                 + " trained parameters.\n\n"
                 + "In Python: `PeftModel.from_pretrained(base, \"<this folder>\")`. In Graft: `--model local-dir:<this folder>` (the base is"
-                + " loaded and the adapter merged), or `graft peft merge <this folder> --out DIR`.\n";
+                + (isPrompt() ? " loaded with the virtual tokens in front of every input).\n"
+                        : " loaded and the adapter merged), or `graft peft merge <this folder> --out DIR`.\n");
     }
 
     /** Folds the update into the base weights, W + scale·B·A, and takes the extra term off the layers. */
     public void merge() {
+        if (isPrompt()) {
+            throw new GraftException("a prompt-tuning adapter cannot be merged into the weights: its virtual tokens are extra inputs, not a change of a layer",
+                    "load the base with the adapter instead (--model local-dir:ADAPTER), or train --strategy lora or ia3 for a mergeable adapter");
+        }
         requireActive("merge");
         requireUnmerged("merge");
         for (AdapterLayer l : layers.values()) {
@@ -463,6 +585,7 @@ public final class LoraAdapter implements AutoCloseable {
 
     /** Undoes {@link #merge()}: W - scale·B·A, the adapter again a separate term. */
     public void unmerge() {
+        requireMergeable();
         requireActive("unmerge");
         if (!merged) {
             throw new GraftException("adapter '" + name + "' is not merged", "merge it first, or load the merged model with markMerged()");
@@ -479,6 +602,7 @@ public final class LoraAdapter implements AutoCloseable {
      * written by {@link #merge()}), so {@link #unmerge()} recovers the base.
      */
     public LoraAdapter markMerged() {
+        requireMergeable();
         requireUnmerged("mark as merged");
         for (AdapterLayer l : layers.values()) {
             l.target().setDelta(null);
@@ -497,6 +621,12 @@ public final class LoraAdapter implements AutoCloseable {
                 throw new GraftException("layer '" + l.path() + "' already carries another adapter", "deactivate the other adapter first (Adapters.use)");
             }
             l.target().setDelta(l);
+        }
+        if (promptModel != null) {
+            if (promptModel.prompt() != null && promptModel.prompt() != prompt) {
+                throw new GraftException("the model already carries another adapter's virtual tokens", "deactivate the other adapter first (Adapters.use)");
+            }
+            promptModel.setPrompt(prompt);
         }
         original.clear();
         for (Map.Entry<String, Parameter> e : saved.entrySet()) {
@@ -519,6 +649,9 @@ public final class LoraAdapter implements AutoCloseable {
         for (AdapterLayer l : layers.values()) {
             l.target().setDelta(null);
         }
+        if (promptModel != null) {
+            promptModel.setPrompt(null);
+        }
         for (Map.Entry<String, Parameter> e : saved.entrySet()) {
             float[] v = original.get(e.getKey());
             if (v != null) {
@@ -529,6 +662,12 @@ public final class LoraAdapter implements AutoCloseable {
             }
         }
         active = false;
+    }
+
+    private void requireMergeable() {
+        if (isPrompt()) {
+            throw new GraftException("a prompt-tuning adapter is never merged, so it cannot be unmerged", "deactivate() takes its virtual tokens off the model");
+        }
     }
 
     private void requireActive(String what) {

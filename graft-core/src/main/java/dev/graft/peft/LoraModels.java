@@ -15,8 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Models from PEFT adapters (LoRA, IA3): the base that {@code base_model_name_or_path} names with the adapter
- * merged in ({@link #create}, what {@code Zoo.create("local-dir:ADAPTER")} and {@code Zoo.create("hf-hub:owner/adapter")}
+ * Models from PEFT adapters (LoRA, IA3, prompt tuning): the base that {@code base_model_name_or_path} names with the adapter
+ * merged in (prompt tuning: with its virtual tokens in front of every input) ({@link #create}, what {@code Zoo.create("local-dir:ADAPTER")} and {@code Zoo.create("hf-hub:owner/adapter")}
  * do through {@link Loader}), and the two folder
  * operations of {@code graft peft}: {@link #merge} (adapter to a plain model in the family's layout)
  * and {@link #unmerge} (merged model plus adapter back to the base).
@@ -88,6 +88,11 @@ public final class LoraModels {
         return out;
     }
 
+    /** Whether the adapter in {@code dir} is prompt tuning, which is applied to its base rather than merged. */
+    public static boolean isPromptTuning(Path dir) {
+        return PeftConfig.read(dir.resolve(PeftConfig.FILE)) instanceof PromptTuningConfig;
+    }
+
     /** Whether {@code dir} holds a PEFT adapter ({@code adapter_config.json}). */
     public static boolean isAdapter(Path dir) {
         return Files.isRegularFile(dir.resolve(PeftConfig.FILE));
@@ -95,14 +100,17 @@ public final class LoraModels {
 
     /**
      * The base model named by the adapter's {@code base_model_name_or_path}, pretrained, with the adapter
-     * applied and merged: a plain model of the base's family, which every verb takes. The classifier's
+     * applied and merged: a plain model of the base's family, which every verb takes (a prompt-tuning adapter
+     * is applied, not merged: the model carries its virtual tokens). The classifier's
      * class count comes from the adapter's saved classifier unless {@code options} give one.
      */
     public static GraftModel create(Path adapterDir, CreateOptions options) {
         try (LoraAdapter a = LoraAdapter.load(adapterDir)) {
             GraftModel base = base(a, options);
             a.apply(base);
-            a.merge();
+            if (!(a.config() instanceof PromptTuningConfig)) {
+                a.merge();   // a prompt-tuning adapter stays on the model: its virtual tokens live with the model's weights
+            }
             return base;
         }
     }
@@ -119,6 +127,11 @@ public final class LoraModels {
 
     /** Writes the merged model of {@code adapterDir} into {@code out} in the base's own layout (no extra parameters). */
     public static GraftModel merge(Path adapterDir, Path out) {
+        if (isPromptTuning(adapterDir)) {
+            try (LoraAdapter a = LoraAdapter.load(adapterDir)) {
+                a.merge();   // refuses, in one line: virtual tokens merge into no weights
+            }
+        }
         GraftModel m = create(adapterDir, CreateOptions.defaults());
         save(m, out);
         return m;

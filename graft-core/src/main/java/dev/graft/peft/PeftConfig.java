@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * What every adapter config of Hugging Face PEFT that Graft applies has in common ({@code peft_type}
- * {@code LORA}: {@link LoraConfig}, {@code IA3}: {@link Ia3Config}): which linear layers it adapts
+ * {@code LORA}: {@link LoraConfig}, {@code IA3}: {@link Ia3Config}, {@code PROMPT_TUNING}:
+ * {@link PromptTuningConfig}, which adapts no layer): which linear layers it adapts
  * ({@code target_modules}), which modules it trains and stores whole ({@code modules_to_save}) and
  * the base it belongs to ({@code base_model_name_or_path}). {@link #read} answers with the config of
  * the folder's type.
@@ -22,7 +23,7 @@ import java.util.List;
  * c.targets("encoder.layer.0.attention.self.key");
  * }</pre>
  */
-public sealed interface PeftConfig permits LoraConfig, Ia3Config {
+public sealed interface PeftConfig permits LoraConfig, Ia3Config, PromptTuningConfig {
     /** The file name PEFT gives the config. */
     String FILE = "adapter_config.json";
 
@@ -66,14 +67,16 @@ public sealed interface PeftConfig permits LoraConfig, Ia3Config {
     /** Writes PEFT's {@code adapter_config.json}; {@code fanInFanOut} when the adapted layers are transformers' Conv1D. */
     void write(Path file, boolean fanInFanOut);
 
-    /** Reads a PEFT {@code adapter_config.json} of a type Graft applies ({@code LORA}, {@code IA3}). */
+    /** Reads a PEFT {@code adapter_config.json} of a type Graft applies ({@code LORA}, {@code IA3}, {@code PROMPT_TUNING}). */
     static PeftConfig read(Path file) {
         JsonNode n = readJson(file);
         String type = n.path("peft_type").asText("");
         return switch (type) {
             case "LORA" -> LoraConfig.of(file, n);
             case "IA3" -> Ia3Config.of(file, n);
-            default -> throw new GraftException(file + " is a PEFT '" + type + "' adapter", "Graft loads LoRA and IA3 adapters (peft_type LORA or IA3)");
+            case "PROMPT_TUNING" -> PromptTuningConfig.of(file, n);
+            default -> throw new GraftException(file + " is a PEFT '" + type + "' adapter",
+                    "Graft loads LoRA, IA3 and prompt-tuning adapters (peft_type LORA, IA3 or PROMPT_TUNING)");
         };
     }
 

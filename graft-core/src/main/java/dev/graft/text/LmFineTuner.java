@@ -133,13 +133,14 @@ public final class LmFineTuner {
         return nd.create(out).reshape(indices.length, block);
     }
 
-    /** Mean cross-entropy of each position's logits against the next token. */
+    /** Mean cross-entropy of each position's logits against the next token (the real tokens' positions of a prompt-tuned model). */
     static NDArray nextTokenLoss(Gpt2Model model, ParameterStore ps, NDArray ids, boolean training) {
         long b = ids.getShape().get(0);
         long len = ids.getShape().get(1);
         NDArray logits = model.forwardTokens(ps, ids, null, null, training).get(1);
         long vocab = logits.getShape().get(2);
-        NDArray predicted = logits.get(":, :-1, :").reshape(b * (len - 1), vocab);
+        // a prompt-tuned model's virtual positions come first and predict nothing (PEFT labels them -100)
+        NDArray predicted = logits.get(":, " + model.virtualTokens() + ":-1, :").reshape(b * (len - 1), vocab);
         NDArray targets = ids.get(":, 1:").reshape(b * (len - 1)).toType(DataType.INT32, false);
         return Losses.crossEntropy(predicted, targets, 0.0);
     }

@@ -62,13 +62,26 @@ public final class TextEncoder implements AutoCloseable {
      * class path).
      */
     public static TextEncoder open(String ref) {
+        Path adapter = ref == null ? null : dev.graft.peft.LoraModels.adapterFolder(ref);
+        if (adapter != null && dev.graft.peft.LoraModels.isPromptTuning(adapter)) {
+            // prompt tuning merges into nothing: the base encoder, carrying the adapter's virtual tokens
+            dev.graft.peft.LoraAdapter a = dev.graft.peft.LoraAdapter.load(adapter);
+            TextEncoder enc = open(a.config().baseModel());
+            try (a) {
+                a.applyPrompt(enc.model(), null);
+            } catch (RuntimeException e) {
+                enc.close();
+                throw e;
+            }
+            return enc;
+        }
         return load(resolve(ref), ref);
     }
 
     /**
      * The folder a model name refers to, importing the built-in model if needed; for a PEFT adapter
      * (a folder, {@code local-dir:} or {@code hf-hub:} repository with {@code adapter_config.json}) the merged
-     * model's folder ({@link dev.graft.peft.LoraModels#mergedFolder}).
+     * model's folder ({@link dev.graft.peft.LoraModels#mergedFolder}); {@link #open} applies a prompt-tuning adapter to its base instead.
      */
     public static Path resolve(String ref) {
         if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
@@ -240,7 +253,7 @@ public final class TextEncoder implements AutoCloseable {
         NDArray mask = nd.create(b.mask(), new Shape(b.size(), b.length()));
         NDArray hidden = model.forward(ps, new NDList(ids, mask), training).get(0);
         // Unit length even where the folder has no Normalize module: cosine similarities are sentence-transformers' either way.
-        return BertModel.normalize(pooling.pool(hidden, mask));
+        return BertModel.normalize(pooling.pool(hidden, model.extendMask(mask)));   // a prompt's virtual tokens are pooled with the text
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.graft.peft.LoraAdapter;
 import dev.graft.peft.Ia3Config;
 import dev.graft.peft.LoraConfig;
 import dev.graft.peft.PeftConfig;
+import dev.graft.peft.PromptTuningConfig;
 import dev.graft.train.GroupedOptimizer;
 import dev.graft.train.Losses;
 import dev.graft.train.LrSchedule;
@@ -41,7 +42,8 @@ import dev.graft.zoo.nn.LinearLayers;
  *       rest stays frozen (keeps the general knowledge, adapts the last layers);</li>
  *   <li>{@code full}: every parameter is trained;</li>
  *   <li>{@code lora}: the encoder is frozen and low-rank adapters on its attention projections are
- *       trained with the head ({@link LoraAdapter}, PEFT's LoRA), returned in {@link Result#adapter()}.</li>
+ *       trained with the head ({@link LoraAdapter}, PEFT's LoRA), returned in {@link Result#adapter()};</li>
+ *   <li>{@code ia3} and {@code prompt-tuning}: the same with PEFT's (IA)³ vectors or virtual tokens ({@link PromptTuningConfig}).</li>
  * </ul>
  * All use the training module's AdamW ({@link GroupedOptimizer}: no weight decay on biases and
  * LayerNorms, the head at its own learning rate) with linear warm-up and cosine decay
@@ -58,7 +60,8 @@ public final class TextFineTuner {
     private TextFineTuner() {}
 
     /** The strategies a text encoder supports: what is trained ({@code auto} and {@code scratch} are the image verbs'). */
-    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.LORA, Strategy.IA3));
+    public static final Set<Strategy> STRATEGIES = Collections.unmodifiableSet(EnumSet.of(Strategy.HEAD, Strategy.PARTIAL, Strategy.FULL, Strategy.LORA, Strategy.IA3,
+            Strategy.PROMPT_TUNING));
 
     /** Parses {@code head|partial|full}, case-insensitively. */
     public static Strategy parseStrategy(String s) {
@@ -67,7 +70,7 @@ public final class TextFineTuner {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use head, partial, full, lora or ia3");
+        throw new GraftException("unknown strategy '" + s + "'", "use head, partial, full, lora, ia3 or prompt-tuning");
     }
 
     /**
@@ -84,10 +87,10 @@ public final class TextFineTuner {
             int topLayers, float weightDecay, long seed) {
         public Options {
             if (strategy == null) {
-                throw new GraftException("no fine-tuning strategy", "use head, partial, full, lora or ia3");
+                throw new GraftException("no fine-tuning strategy", "use head, partial, full, lora, ia3 or prompt-tuning");
             }
             if (!STRATEGIES.contains(strategy)) {
-                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial, full, lora or ia3");
+                throw new GraftException("text fine-tuning has no strategy '" + strategy.id() + "'", "use head, partial, full, lora, ia3 or prompt-tuning");
             }
             if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || !(headLearningRate > 0) || weightDecay < 0) {
                 throw new GraftException("invalid fine-tuning options: epochs " + epochs + ", batch " + batchSize + ", lr "
@@ -108,7 +111,8 @@ public final class TextFineTuner {
                 case FULL -> new Options(s, 3, 5e-5f, 1e-3f, 16, 0, 1e-2f, 42);
                 case LORA -> new Options(s, 3, 1e-3f, 1e-3f, 16, 0, 1e-2f, 42);
                 case IA3 -> new Options(s, 3, 3e-3f, 1e-3f, 16, 0, 0f, 42);   // T-Few's rate; the vectors start at one, so no decay
-                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial, full, lora or ia3");
+                case PROMPT_TUNING -> new Options(s, 3, 3e-2f, 1e-3f, 16, 0, 0f, 42);   // PEFT's prompt-tuning examples' rate; no decay on the tokens
+                default -> throw new GraftException("text fine-tuning has no strategy '" + s.id() + "'", "use head, partial, full, lora, ia3 or prompt-tuning");
             };
         }
 
@@ -159,9 +163,23 @@ public final class TextFineTuner {
                 .withTaskType("SEQ_CLS").withBaseModel(defaultLora(encoder).baseModel());
     }
 
-    /** The adapter settings a strategy uses by default: {@link #defaultLora} or {@link #defaultIa3}; null for the others. */
+    /**
+     * The prompt-tuning settings {@code prompt-tuning} uses unless told otherwise: {@link PromptTuningConfig#defaults}
+     * on the encoder's sizes, the head saved whole as {@code classifier}, task type {@code SEQ_CLS}.
+     */
+    public static PromptTuningConfig defaultPromptTuning(TextEncoder encoder) {
+        return PromptTuningConfig.defaults().forModel(encoder.model()).withModulesToSave(List.of("classifier")).withTaskType("SEQ_CLS")
+                .withBaseModel(defaultLora(encoder).baseModel());
+    }
+
+    /** The adapter settings a strategy uses by default: {@link #defaultLora}, {@link #defaultIa3} or {@link #defaultPromptTuning}; null for the others. */
     public static PeftConfig defaultAdapter(TextEncoder encoder, Strategy s) {
-        return s == Strategy.LORA ? defaultLora(encoder) : s == Strategy.IA3 ? defaultIa3(encoder) : null;
+        return switch (s) {
+            case LORA -> defaultLora(encoder);
+            case IA3 -> defaultIa3(encoder);
+            case PROMPT_TUNING -> defaultPromptTuning(encoder);
+            default -> null;
+        };
     }
 
     /**
@@ -260,7 +278,11 @@ public final class TextFineTuner {
                 // the head is the adapter's module to save, "classifier", beside the encoder's own keys
                 Map<String, Parameter> withHead = new LinkedHashMap<>(encoder.model().stateDict());
                 head.forEach(p -> withHead.put(p.key(), p.parameter()));
-                adapter = LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, lora == null ? defaultAdapter(encoder, o.strategy()) : lora);
+                PeftConfig given = lora == null ? defaultAdapter(encoder, o.strategy()) : lora;
+                adapter = given instanceof PromptTuningConfig pt
+                        ? LoraAdapter.createPrompt("default", encoder.model(), withHead, pt,
+                                pt.initText() == null ? null : encoder.tokenizer().encodeQuietly(List.of(pt.initText())).ids())
+                        : LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, given);
                 for (TrainableParam p : adapter.trainable(o.weightDecay())) {
                     boolean isHead = p.group().equals("head");
                     params.add(isHead ? head.get(p.key().endsWith("bias") ? 1 : 0) : p);

@@ -118,8 +118,8 @@ public record FineTune(
 
     /** The strategy (default {@link Strategy#AUTO}: the advisor picks). */
     public FineTune withStrategy(Strategy v) {
-        if (v == Strategy.IA3) {
-            throw new GraftException("image fine-tuning has no strategy 'ia3'", "use lora for an adapter of an image model (ia3 is text-finetune's)");
+        if (v == Strategy.IA3 || v == Strategy.PROMPT_TUNING) {
+            throw new GraftException("image fine-tuning has no strategy '" + v.id() + "'", "use lora for an adapter of an image model (" + v.id() + " is text-finetune's)");
         }
         return new FineTune(modelName, factory, dataName, splits, v, freezeStages, config, labelsPerClass, evalLimit, fit, outDir, featureStats, cacheFeatures, probeFolds, probeMaxValues, stopSignal, reproduce, resumed, lora);
     }

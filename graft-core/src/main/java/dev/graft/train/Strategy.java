@@ -31,26 +31,31 @@ public enum Strategy {
      * ({@code dev.graft.peft.Ia3Config}) and a new head, saved as a PEFT adapter and as the merged model
      * (text encoders).
      */
-    IA3;
+    IA3,
+    /**
+     * Pretrained and frozen; train virtual tokens put in front of every input ({@code dev.graft.peft.PromptTuningConfig},
+     * PEFT's prompt tuning) and a new head, saved as a PEFT adapter (nothing to merge; text encoders).
+     */
+    PROMPT_TUNING;
 
-    /** The lower-case name users type. */
+    /** The lower-case name users type ({@code prompt-tuning} for {@link #PROMPT_TUNING}). */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Parses {@code auto|scratch|partial|head|full|lora|ia3}. */
+    /** Parses {@code auto|scratch|partial|head|full|lora|ia3|prompt-tuning}. */
     public static Strategy parse(String s) {
         for (Strategy v : values()) {
             if (v.id().equalsIgnoreCase(s.trim())) {
                 return v;
             }
         }
-        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full, lora, ia3");
+        throw new GraftException("unknown strategy '" + s + "'", "use one of auto, scratch, partial, head, full, lora, ia3, prompt-tuning");
     }
 
-    /** Whether the strategy trains a PEFT adapter on the frozen model ({@code lora}, {@code ia3}). */
+    /** Whether the strategy trains a PEFT adapter on the frozen model ({@code lora}, {@code ia3}, {@code prompt-tuning}). */
     public boolean isAdapter() {
-        return this == LORA || this == IA3;
+        return this == LORA || this == IA3 || this == PROMPT_TUNING;
     }
 
     /** Whether the strategy starts from pretrained weights. */

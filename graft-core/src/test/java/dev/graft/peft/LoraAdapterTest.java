@@ -327,7 +327,7 @@ class LoraAdapterTest {
         }
         java.nio.file.Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"ADALORA\"}");
         GraftException type = assertThrows(GraftException.class, () -> LoraAdapter.load(dir));
-        assertTrue(type.getMessage().contains("'ADALORA'") && type.fix().contains("LoRA and IA3"), type.oneLine());
+        assertTrue(type.getMessage().contains("'ADALORA'") && type.fix().contains("LoRA, IA3 and prompt-tuning"), type.oneLine());
     }
 
     @Test

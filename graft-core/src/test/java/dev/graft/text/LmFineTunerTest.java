@@ -34,4 +34,20 @@ class LmFineTunerTest {
             assertTrue(e.getMessage().contains("too few"), e.getMessage());
         }
     }
+
+    @Test
+    void aPromptTunedModelsLossSkipsItsVirtualPositions() {
+        Gpt2Model m = (Gpt2Model) Zoo.create(Gpt2Models.architectureFor(TextGeneratorTest.CONFIG), CreateOptions.defaults().withSeed(3L));
+        ai.djl.ndarray.NDManager nd = m.stateDict().values().iterator().next().getArray().getManager();
+        ai.djl.ndarray.NDArray ids = nd.create(new long[][] {{5, 17, 30, 2, 9}, {9, 8, 7, 6, 5}});
+        ai.djl.ndarray.NDArray rows = nd.randomNormal(new ai.djl.ndarray.types.Shape(3, m.tokenDim()));
+        m.setPrompt(ai.djl.nn.Parameter.builder().setName("prompt_embeddings").setType(ai.djl.nn.Parameter.Type.WEIGHT).optArray(rows).build());
+        ai.djl.ndarray.NDArray logits = m.forwardTokens(null, ids, null, null, false).get(1);
+        long vocab = logits.getShape().get(2);
+        // by hand: the real tokens' positions 3..6 predict tokens 1..4, as PEFT's -100 labels leave them
+        double want = dev.graft.train.Losses.crossEntropy(logits.get(":, 3:-1, :").reshape(8, vocab),
+                ids.get(":, 1:").reshape(8).toType(ai.djl.ndarray.types.DataType.INT32, false), 0.0).getFloat();
+        assertEquals(want, LmFineTuner.nextTokenLoss(m, null, ids, false).getFloat(), 1e-6);
+        m.setPrompt(null);
+    }
 }

@@ -7,6 +7,7 @@ import dev.graft.cli.hub.LocalHub;
 import dev.graft.cli.hub.ModelPublisher;
 import dev.graft.peft.LoraAdapter;
 import dev.graft.peft.Ia3Config;
+import dev.graft.peft.PromptTuningConfig;
 import dev.graft.peft.LoraConfig;
 import dev.graft.peft.PeftConfig;
 import dev.graft.progress.Output;
@@ -34,14 +35,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft text-finetune}: a text classifier from a pretrained encoder, by head, partial or full fine-tuning. */
-@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial, full, lora or ia3.")
+@Command(name = "text-finetune", description = "Fine-tune a text classifier on a text data set: --strategy head, partial, full, lora, ia3 or prompt-tuning.")
 public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--data", defaultValue = "wordnet-topics-small", paramLabel = "D",
             description = "Text data set or a .csv/.jsonl file with text,label (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--strategy", defaultValue = "head", paramLabel = "S",
-            description = "head (frozen encoder, cached vectors), partial (top layers + head), full, lora (low-rank adapters + head) or ia3 (IA3 scaling vectors + head)"
+            description = "head (frozen encoder, cached vectors), partial (top layers + head), full, lora (low-rank adapters + head), ia3 (IA3 scaling vectors + head) or prompt-tuning (virtual tokens + head)"
                     + " (default: ${DEFAULT-VALUE}).")
     String strategy;
 
@@ -54,7 +55,7 @@ public final class TextFinetuneCommand extends TextVerb {
     @Option(names = "--top-layers", defaultValue = "2", paramLabel = "K", description = "Layers partial trains (default: ${DEFAULT-VALUE}).")
     int topLayers;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full, 1e-3 lora, 3e-3 ia3).")
+    @Option(names = "--lr", paramLabel = "X", description = "Encoder learning rate (default: 1e-4 partial, 5e-5 full, 1e-3 lora, 3e-3 ia3, 3e-2 prompt-tuning).")
     Float lr;
 
     @Option(names = "--no-probe", description = "For partial/full: start from a zero head instead of a linear probe.")
@@ -90,8 +91,9 @@ public final class TextFinetuneCommand extends TextVerb {
         try (TextEncoder enc = textModel.open()) {
             TextFineTuner.Result r;
             PeftConfig loraConfig = s == Strategy.LORA ? lora.apply(TextFineTuner.defaultLora(enc))
-                    : s == Strategy.IA3 ? lora.apply(TextFineTuner.defaultIa3(enc)) : null;
-            if (loraConfig != null) {
+                    : s == Strategy.IA3 ? lora.apply(TextFineTuner.defaultIa3(enc))
+                    : s == Strategy.PROMPT_TUNING ? lora.apply(TextFineTuner.defaultPromptTuning(enc)) : null;
+            if (loraConfig != null && s != Strategy.PROMPT_TUNING) {
                 LoraAdapter.checkTargets(LinearLayers.of(enc.model()), loraConfig);  // before any training
             }
             if (s == Strategy.HEAD) {
@@ -105,17 +107,22 @@ public final class TextFinetuneCommand extends TextVerb {
             Path modelDir = run.resolve("model");
             String recipe = s.id() + (s == Strategy.PARTIAL ? " (top " + o.topLayers() + " layers + head)" : "")
                     + (loraConfig instanceof LoraConfig lc ? " (r " + lc.r() + " on " + lc.targetsText() + " + head)" : "")
-                    + (loraConfig instanceof Ia3Config ? " (on " + loraConfig.targetsText() + " + head)" : "")
+                    + (loraConfig instanceof Ia3Config || loraConfig instanceof PromptTuningConfig ? " (" + loraConfig.targetsText() + " + head)" : "")
                     + ", " + o.epochs() + " epochs";
             Path adapterDir = run.resolve("adapter");
             if (r.adapter() != null) {
                 // adapter/ is PEFT's folder; model/ the merged classifier, the encoder's own layout with no extra parameters
-                r.adapter().save(adapterDir, "text-classification", r.adapter().cardBody((s == Strategy.LORA ? "LoRA" : "IA3") + " adapter of " + loraConfig.baseModel()
-                        + " for " + data, data));
-                r.adapter().merge();
+                r.adapter().save(adapterDir, "text-classification", r.adapter().cardBody((s == Strategy.LORA ? "LoRA" : s == Strategy.IA3 ? "IA3" : "Prompt-tuning")
+                        + " adapter of " + loraConfig.baseModel() + " for " + data, data));
+                if (s != Strategy.PROMPT_TUNING) {
+                    r.adapter().merge();
+                }
             }
-            TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
-                    Globals.seed));
+            boolean writesModel = s != Strategy.PROMPT_TUNING;   // virtual tokens merge into no weights: the run is its adapter
+            if (writesModel) {
+                TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
+                        Globals.seed));
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("data", data);
             metrics.put("model", enc.name());
@@ -148,7 +155,7 @@ public final class TextFinetuneCommand extends TextVerb {
                 }
                 w.printf(Locale.ROOT, "%n%s on %s: test accuracy %.1f%% (%d texts), %,d parameters trained in %.1f s%n", s.id(), data,
                         acc * 100, test.size(), r.trainedParameters(), r.seconds());
-                w.println("Run directory: " + run + " (metrics.json, loss.png, model/" + (r.adapter() != null ? ", adapter/" : "") + ")");
+                w.println("Run directory: " + run + " (metrics.json, loss.png" + (writesModel ? ", model/" : "") + (r.adapter() != null ? ", adapter/" : "") + ")");
                 if (pushed != null) {
                     w.println("Published to the local hub as " + push + "; see it with ./graft hub serve");
                 }

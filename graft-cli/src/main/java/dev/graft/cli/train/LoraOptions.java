@@ -29,6 +29,14 @@ public final class LoraOptions {
     @Option(names = "--use-rslora", description = "For lora: scale by alpha/sqrt(r) (rank-stabilised LoRA).")
     boolean rslora;
 
+    @Option(names = "--num-virtual-tokens", paramLabel = "N", description = "For prompt-tuning: virtual tokens in front of every input (default: "
+            + dev.graft.peft.PromptTuningConfig.DEFAULT_VIRTUAL_TOKENS + ").")
+    Integer virtualTokens;
+
+    @Option(names = "--prompt-tuning-init-text", paramLabel = "TEXT", description = "For prompt-tuning: start the virtual tokens from this text's"
+            + " word embeddings (PEFT's prompt_tuning_init TEXT; default: RANDOM).")
+    String initText;
+
     /** {@code base} with the flags given on the command line. */
     public LoraConfig apply(LoraConfig base) {
         LoraConfig c = base;
@@ -44,20 +52,38 @@ public final class LoraOptions {
         if (rslora) {
             c = c.withRslora(true);
         }
+        if (promptGiven()) {
+            throw new dev.graft.GraftException("--num-virtual-tokens and --prompt-tuning-init-text are prompt-tuning settings", "drop them, or use --strategy prompt-tuning");
+        }
         return LoraConfig.parseTargets(c, targets);
+    }
+
+    /** {@code base} with the prompt-tuning flags given on the command line (the LoRA and IA3 ones are refused). */
+    public dev.graft.peft.PromptTuningConfig apply(dev.graft.peft.PromptTuningConfig base) {
+        if (r != null || alpha != null || dropout != null || rslora || targets != null || feedforward != null) {
+            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout, --use-rslora, --target-modules and --feedforward-modules"
+                    + " do not apply to prompt-tuning, which adapts no layer", "drop them; prompt-tuning takes --num-virtual-tokens and --prompt-tuning-init-text");
+        }
+        dev.graft.peft.PromptTuningConfig c = virtualTokens == null ? base : base.withNumVirtualTokens(virtualTokens);
+        return initText == null ? c : c.withInitText(initText);
     }
 
     /** {@code base} with the IA3 flags given on the command line (the LoRA-only ones are refused). */
     public Ia3Config apply(Ia3Config base) {
-        if (r != null || alpha != null || dropout != null || rslora) {
-            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout and --use-rslora are LoRA settings; ia3 has none of them",
+        if (r != null || alpha != null || dropout != null || rslora || promptGiven()) {
+            throw new dev.graft.GraftException("--lora-r, --lora-alpha, --lora-dropout and --use-rslora are LoRA settings (--num-virtual-tokens and"
+                    + " --prompt-tuning-init-text prompt-tuning ones); ia3 has none of them",
                     "drop them, or use --strategy lora");
         }
         return Ia3Config.parse(base, targets, feedforward);
     }
 
-    /** Whether any LoRA flag was given (they only mean something with {@code --strategy lora}). */
+    /** Whether any adapter flag was given (they only mean something with an adapter strategy). */
     public boolean given() {
-        return r != null || alpha != null || dropout != null || targets != null || feedforward != null || rslora;
+        return r != null || alpha != null || dropout != null || targets != null || feedforward != null || rslora || promptGiven();
+    }
+
+    private boolean promptGiven() {
+        return virtualTokens != null || initText != null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.cli.text;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,17 +160,12 @@ class TextCommandsTest {
         assertTrue(run(0, "embed", "--model", run.resolve("model").toString(), "a cat")[0].contains("16 dims"));
         assertTrue(run(0, "embed", "--model", "local-dir:" + run.resolve("model"), "a cat")[0].contains("16 dims"));
         assertTrue(run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "most")[1]
-                .contains("use head, partial, full, lora or ia3"));
+                .contains("use head, partial, full, lora, ia3 or prompt-tuning"));
     }
 
     @Test
     void textFinetuneIa3WritesPeftsAdapterThatMerges() throws Exception {
-        Path data = home.resolve("ia3.csv");
-        StringBuilder sb = new StringBuilder("text,label\n");
-        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
-            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
-        }
-        Files.writeString(data, sb.toString());
+        Path data = animalsAndTools("ia3.csv");
         Path run = home.resolve("run-ia3");
         String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3", "--epochs", "1",
                 "--no-probe", "--out", run.toString())[0];
@@ -196,5 +192,49 @@ class TextCommandsTest {
         String none = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "ia3",
                 "--target-modules", "q_proj")[1];
         assertTrue(none.contains("match no linear layer") && none.strip().lines().count() == 1, none);
+    }
+
+    @Test
+    void textFinetunePromptTuningWritesPeftsAdapterThatLoadsWithoutMerging() throws Exception {
+        Path data = animalsAndTools("pt.csv");
+        Path run = home.resolve("run-pt");
+        String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "prompt-tuning", "--epochs", "1",
+                "--num-virtual-tokens", "3", "--prompt-tuning-init-text", "a cat", "--no-probe", "--out", run.toString())[0];
+        assertTrue(out.contains("prompt-tuning on") && out.contains("adapter/") && !out.contains("model/"), out);
+        assertFalse(Files.exists(run.resolve("model")), "virtual tokens merge into no weights: no merged model");
+        com.fasterxml.jackson.databind.JsonNode cfg = dev.graft.util.Json.MAPPER.readTree(run.resolve("adapter/adapter_config.json").toFile());
+        assertEquals("PROMPT_TUNING", cfg.get("peft_type").asText());
+        assertEquals(3, cfg.get("num_virtual_tokens").asInt());
+        assertEquals(16, cfg.get("token_dim").asInt());
+        assertEquals("TEXT", cfg.get("prompt_tuning_init").asText());
+        assertEquals("a cat", cfg.get("prompt_tuning_init_text").asText());
+        assertEquals("SEQ_CLS", cfg.get("task_type").asText());
+        com.fasterxml.jackson.databind.JsonNode metrics = dev.graft.util.Json.MAPPER.readTree(run.resolve("metrics.json").toFile());
+        assertEquals(3 * 16 + 2 * 16 + 2, metrics.get("trained_parameters").asLong(), "the virtual tokens and the head");
+        // the text verbs take the adapter: the base encoder carrying the virtual tokens, which change its vectors
+        String viaAdapter = run(0, "--json", "embed", "--model", "local-dir:" + run.resolve("adapter"), "a cat")[0];
+        String plain = run(0, "--json", "embed", "--model", model.toString(), "a cat")[0];
+        assertTrue(viaAdapter.contains("\"embeddings\""), viaAdapter);
+        assertFalse(plain.substring(plain.indexOf("\"embeddings\"")).equals(viaAdapter.substring(viaAdapter.indexOf("\"embeddings\""))));
+        CliRun merged = CliRun.run("peft", "merge", run.resolve("adapter").toString(), "--out", home.resolve("pt-merged").toString());
+        assertEquals(1, merged.code);
+        assertTrue(merged.err.contains("cannot be merged") && merged.err.strip().lines().count() == 1, merged.err);
+
+        String lora = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "prompt-tuning", "--lora-r", "4")[1];
+        assertTrue(lora.contains("do not apply to prompt-tuning") && lora.strip().lines().count() == 1, lora);
+        String zero = run(1, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "prompt-tuning",
+                "--num-virtual-tokens", "0")[1];
+        assertTrue(zero.contains("at least one virtual token") && zero.strip().lines().count() == 1, zero);
+    }
+
+    /** Twenty texts, ten animals and ten tools, as a CSV in the test's home. */
+    private Path animalsAndTools(String name) throws java.io.IOException {
+        Path data = home.resolve(name);
+        StringBuilder sb = new StringBuilder("text,label\n");
+        for (String w : new String[] {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"}) {
+            sb.append("a ").append(w).append(",animal\n").append("the ").append(w).append(" tool,tool\n");
+        }
+        Files.writeString(data, sb.toString());
+        return data;
     }
 }

@@ -33,7 +33,7 @@ import java.util.Map;
  * NDArray sentence = BertModel.normalize(BertModel.meanPool(hidden, mask));
  * }</pre>
  */
-public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.LinearLayers {
+public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.LinearLayers, dev.graft.zoo.nn.PromptTunable {
     private final BertConfig cfg;
     private final Map<String, Parameter> stateDict = new LinkedHashMap<>();
     private final BertEmbeddings embeddings;
@@ -82,16 +82,18 @@ public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.L
     /**
      * The output of each transformer layer {@code 0..last} (B x L x H each), as Hugging Face's
      * {@code hidden_states[1..]}; the last one is {@code last_hidden_state} when {@code last} is the
-     * final layer.
+     * final layer. {@code mask} and {@code types} cover the tokens; with a prompt the outputs have its
+     * virtual tokens first (B x (n + L) x H), which attend and are attended to ({@link #extendMask}).
      */
     public List<NDArray> hiddenStates(ParameterStore ps, NDArray ids, NDArray mask, NDArray types, boolean training, int last) {
-        long length = ids.getShape().get(1);
+        long length = ids.getShape().get(1) + virtualTokens();
         if (length > cfg.maxSequenceLength()) {
-            throw new GraftException("a sequence of " + length + " tokens is longer than the model's "
-                    + cfg.maxSequenceLength() + " positions", "truncate texts to at most " + cfg.maxSequenceLength() + " tokens");
+            throw new GraftException("a sequence of " + length + " tokens" + (virtualTokens() > 0 ? " (with " + virtualTokens() + " virtual ones)" : "")
+                    + " is longer than the model's " + cfg.maxSequenceLength() + " positions",
+                    "truncate texts to at most " + (cfg.maxSequenceLength() - virtualTokens()) + " tokens");
         }
         NDArray hidden = embeddings.forward(ps, new NDList(ids, types), training).singletonOrThrow();
-        NDArray additive = dev.graft.zoo.nn.Attention.paddingMask(mask);
+        NDArray additive = dev.graft.zoo.nn.Attention.paddingMask(extendMask(mask));
         List<NDArray> out = new ArrayList<>();
         for (int i = 0; i <= last && i < layers.size(); i++) {
             hidden = layers.get(i).forward(ps, new NDList(hidden, additive), training).singletonOrThrow();
@@ -146,7 +148,33 @@ public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.L
         return out;
     }
 
+    @Override
+    public long tokenDim() {
+        return cfg.hiddenSize();
+    }
+
+    @Override
+    public int numAttentionHeads() {
+        return cfg.numAttentionHeads();
+    }
+
+    @Override
+    public Parameter wordEmbeddings() {
+        return stateDict.get("embeddings.word_embeddings.weight");
+    }
+
+    @Override
+    public void setPrompt(Parameter prompt) {
+        embeddings.prompt = prompt;
+    }
+
+    @Override
+    public Parameter prompt() {
+        return embeddings.prompt;
+    }
+
     /** Number of transformer layers. */
+    @Override
     public int numLayers() {
         return layers.size();
     }

@@ -37,7 +37,7 @@ import java.util.Map;
  * NDArray sentence = m.forwardHead(ps, m.forwardFeatures(ps, ids, false), false, true);   // 1 x 384
  * }</pre>
  */
-public final class BertSentenceModel extends ModelBase implements dev.graft.zoo.nn.LinearLayers {
+public final class BertSentenceModel extends ModelBase implements dev.graft.zoo.nn.LinearLayers, dev.graft.zoo.nn.PromptTunable.Holder {
     private final BertModel bert;
     private final Classifier classifier;
     private final double dropRate;
@@ -60,6 +60,12 @@ public final class BertSentenceModel extends ModelBase implements dev.graft.zoo.
         bert.config().withLabels(labels.isEmpty() ? null : labels).write(dir.resolve(dev.graft.zoo.ResolvedWeights.CONFIG_FILE));
     }
 
+    /** The encoder, which carries a prompt-tuning adapter's virtual tokens. */
+    @Override
+    public dev.graft.zoo.nn.PromptTunable promptTunable() {
+        return bert;
+    }
+
     /** The encoder (for token-level use, e.g. with an attention mask of your own). */
     public BertModel bert() {
         return bert;
@@ -80,7 +86,7 @@ public final class BertSentenceModel extends ModelBase implements dev.graft.zoo.
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
         NDArray ids = tokenIds(name(), x);
         NDArray mask = paddingMask(ids, bert.config().padTokenId());
-        NDArray keep = mask.toType(DataType.FLOAT32, false).expandDims(-1);
+        NDArray keep = bert.extendMask(mask).toType(DataType.FLOAT32, false).expandDims(-1);   // virtual tokens (prompt tuning) are kept
         List<NDArray> states = bert.hiddenStates(ps, ids, mask, ids.zerosLike(), training, last);
         NDArray[] out = new NDArray[bert.numLayers()];
         for (int i = 0; i < states.size(); i++) {

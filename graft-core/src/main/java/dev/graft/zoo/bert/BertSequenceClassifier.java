@@ -41,7 +41,7 @@ import java.util.Map;
  * NDArray logits = m.predict(ids);                          // N x 2
  * }</pre>
  */
-public final class BertSequenceClassifier extends ModelBase {
+public final class BertSequenceClassifier extends ModelBase implements dev.graft.zoo.nn.PromptTunable.Holder {
     private final BertModel encoder;
     private final Linear dense;
     private final Classifier classifier;
@@ -57,6 +57,12 @@ public final class BertSequenceClassifier extends ModelBase {
                 new Linear(h, h, Init.normal(0.02), Init.ZEROS));
         this.classifier = module(c.isRoberta() ? "classifier.out_proj" : "classifier", new Classifier(h, args.numClasses(), Init.normal(0.02), true));
         this.dropRate = args.dropRate();
+    }
+
+    /** The encoder, which carries a prompt-tuning adapter's virtual tokens (the head then reads the first, virtual, position, as PEFT). */
+    @Override
+    public dev.graft.zoo.nn.PromptTunable promptTunable() {
+        return encoder;
     }
 
     /** The encoder (transformers' {@code bert} / {@code roberta} / {@code distilbert} submodule). */

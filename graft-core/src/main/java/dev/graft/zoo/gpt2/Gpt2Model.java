@@ -41,7 +41,7 @@ import java.util.Map;
  * NDArray logits = gpt2.forwardTokens(null, ids, null, cache, false).get(1);   // B x L x 50257
  * }</pre>
  */
-public final class Gpt2Model extends ModelBase {
+public final class Gpt2Model extends ModelBase implements dev.graft.zoo.nn.PromptTunable {
     /** The key prefix of the network in {@code GPT2LMHeadModel}. */
     public static final String PREFIX = "transformer.";
     private static final String LM_HEAD_KEY = "lm_head.weight";
@@ -101,7 +101,12 @@ public final class Gpt2Model extends ModelBase {
         return hasLmHead() ? new NDList(hidden, lmHead(ps, hidden, training)) : new NDList(hidden);
     }
 
-    /** The hidden states after {@code ln_f} (B x L x H); see {@link #forwardTokens}. */
+    /**
+     * The hidden states after {@code ln_f} (B x L x H); see {@link #forwardTokens}. With a prompt (prompt
+     * tuning) the first pass puts its n virtual tokens in front (B x (n + L) x H, as PEFT's
+     * {@code PeftModelForCausalLM}); {@code mask} then covers the real tokens only (cached and new) and
+     * gets ones in front for the virtual ones.
+     */
     public NDArray hidden(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         if (ids.getShape().dimension() != 2) {
             throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + ids.getShape(),
@@ -109,11 +114,13 @@ public final class Gpt2Model extends ModelBase {
         }
         NDArray i = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
         if (mask != null) {
-            long want = (cache == null ? 0 : cache.length()) + ids.getShape().get(1);
+            long cached = cache == null ? 0 : cache.length();
+            long want = (cached > 0 ? cached - virtualTokens() : 0) + ids.getShape().get(1);
             if (mask.getShape().dimension() != 2 || mask.getShape().get(0) != ids.getShape().get(0) || mask.getShape().get(1) != want) {
                 throw new GraftException("the attention mask is " + mask.getShape() + ", the ids need " + ids.getShape().get(0) + " x " + want,
                         "give one mask entry per token, cached positions included");
             }
+            mask = extendMask(mask);
         }
         return transformer.forward(ps, i, mask, cache, training);
     }
@@ -132,7 +139,7 @@ public final class Gpt2Model extends ModelBase {
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray hidden = hidden(ps, x, null, null, training);
         if (numClasses() > 0 && config.padTokenId() != null) {
-            NDArray keep = x.neq(config.padTokenId()).toType(DataType.FLOAT32, false).expandDims(-1);
+            NDArray keep = extendMask(x.neq(config.padTokenId()).toType(DataType.FLOAT32, false)).expandDims(-1);
             hidden = hidden.mul(keep);
         }
         return hidden;
@@ -163,6 +170,36 @@ public final class Gpt2Model extends ModelBase {
         NDArray last = token.mul(positions).argMax(1);  // padding at 0, so the last token wins
         NDArray oneHot = last.oneHot((int) len).toType(DataType.FLOAT32, false).expandDims(-1);
         return features.mul(oneHot).sum(new int[] {1});
+    }
+
+    @Override
+    public long tokenDim() {
+        return config.nEmbd();
+    }
+
+    @Override
+    public int numLayers() {
+        return config.nLayer();
+    }
+
+    @Override
+    public int numAttentionHeads() {
+        return config.nHead();
+    }
+
+    @Override
+    public Parameter wordEmbeddings() {
+        return transformer.wte.weight;
+    }
+
+    @Override
+    public void setPrompt(Parameter prompt) {
+        transformer.prompt = prompt;
+    }
+
+    @Override
+    public Parameter prompt() {
+        return transformer.prompt;
     }
 
     /** The output of each block {@code h.N} (N x L x H), as transformers' {@code hidden_states[1..]}. */

@@ -24,6 +24,8 @@ final class Gpt2Transformer extends Module {
     final Embedding wpe;
     final List<Gpt2Block> blocks = new ArrayList<>();
     final LayerNorm lnF;
+    /** Virtual tokens in front of the first pass's word embeddings (prompt tuning), or null. */
+    ai.djl.nn.Parameter prompt;
 
     Gpt2Transformer(Gpt2Config c) {
         this.config = c;
@@ -45,9 +47,10 @@ final class Gpt2Transformer extends Module {
     }
 
     /**
-     * The hidden states of {@code ids} (B x L) at positions {@code cache.length()} onwards.
+     * The hidden states of {@code ids} (B x L) at positions {@code cache.length()} onwards; with a
+     * prompt and no cached positions, its n virtual tokens come first (B x (n + L) x H), at positions 0..n-1.
      *
-     * @param mask 1 for tokens, 0 for padding, B x (cached + L), or null for no padding
+     * @param mask 1 for tokens, 0 for padding, B x (cached + L) (virtual tokens included), or null for no padding
      * @param cache earlier positions' keys and values (extended with these), or null
      */
     NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
@@ -62,15 +65,20 @@ final class Gpt2Transformer extends Module {
     }
 
     private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training, List<NDArray> blockOutputs) {
-        long len = ids.getShape().get(1);
         long past = cache == null ? 0 : cache.length();
+        boolean virtual = prompt != null && past == 0;   // later passes find the virtual tokens in the cache
+        long len = ids.getShape().get(1) + (virtual ? prompt.getArray().getShape().get(0) : 0);
         if (past + len > config.nPositions()) {
             throw new GraftException((past > 0 ? past + " cached + " : "") + len + " tokens are more than the model's " + config.nPositions()
                     + " positions (n_positions)", "give at most " + config.nPositions() + " tokens in all (prompt and new tokens)");
         }
         NDManager nd = ids.getManager();
         NDArray positions = nd.arange(past, past + len, 1, DataType.INT64).reshape(1, len);
-        NDArray x = wte.forward(ps, ids, training).add(wpe.forward(ps, positions, training));
+        NDArray words = wte.forward(ps, ids, training);
+        if (virtual) {
+            words = dev.graft.zoo.nn.PromptTunable.prepend(prompt, ps, words, training);
+        }
+        NDArray x = words.add(wpe.forward(ps, positions, training));
         x = Gpt2Block.dropout(x, (float) config.embdPdrop(), training);
         NDArray attnMask = len == 1 && mask == null ? null : causalMask(nd, len, past, mask);
         for (int i = 0; i < blocks.size(); i++) {
