@@ -79,6 +79,14 @@ public final class TextGenerator implements AutoCloseable {
         if (tokenizer != null) {
             return new TextGenerator(gpt2, BpeTokenizer.open(tokenizer));
         }
+        return new TextGenerator(gpt2, tokenizerFor(gpt2, name));
+    }
+
+    /**
+     * The tokenizer of a GPT-2 created from {@code name}: the {@code tokenizer.json} (or {@code vocab.json}
+     * + {@code merges.txt}) of its weights' folder, else GPT-2's own when it has GPT-2's 50257 tokens.
+     */
+    public static BpeTokenizer tokenizerFor(Gpt2Model gpt2, String name) {
         Path dir = gpt2.weightsDir();
         BpeTokenizer tok = dir == null ? null : BpeTokenizer.forFolder(dir);
         if (tok == null) {
@@ -89,7 +97,7 @@ public final class TextGenerator implements AutoCloseable {
             }
             tok = BpeTokenizer.gpt2();
         }
-        return new TextGenerator(gpt2, tok);
+        return tok;
     }
 
     /**

@@ -19,7 +19,6 @@ import dev.graft.text.TextFineTuner;
 import dev.graft.text.TextSplits;
 import dev.graft.train.Strategy;
 import dev.graft.util.Json;
-import dev.graft.zoo.nn.LinearLayers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ public final class TextFinetuneCommand extends TextVerb {
             PeftConfig loraConfig = s == Strategy.LORA ? lora.apply(TextFineTuner.defaultLora(enc))
                     : s == Strategy.IA3 ? lora.apply(TextFineTuner.defaultIa3(enc)) : null;
             if (loraConfig != null) {
-                LoraAdapter.checkTargets(LinearLayers.of(enc.model()), loraConfig);  // before any training
+                LoraAdapter.checkTargets(enc.linearLayers(), loraConfig);  // before any training
             }
             if (s == Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");
@@ -114,7 +113,7 @@ public final class TextFinetuneCommand extends TextVerb {
                         + " for " + data, data));
                 r.adapter().merge();
             }
-            TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
+            TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc, data, recipe, acc, test.size(),
                     Globals.seed));
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("data", data);

@@ -155,6 +155,24 @@ public final class Gpt2Model extends ModelBase {
         return lmHead(ps, features, training);
     }
 
+    /**
+     * Each row's hidden state at its last token that is not {@code padTokenId}, as transformers'
+     * {@code GPT2ForSequenceClassification} pools: {@code (arange(L) * (ids != pad)).argmax(-1)}
+     * (position 0 for a row of padding only).
+     *
+     * @param hidden B x L x H
+     * @param ids the token ids, B x L
+     * @return B x H
+     */
+    public static NDArray lastNonPadding(NDArray hidden, NDArray ids, long padTokenId) {
+        long len = ids.getShape().get(1);
+        NDArray token = ids.neq(padTokenId).toType(DataType.INT64, false);
+        NDArray positions = ids.getManager().arange(0, len, 1, DataType.INT64).reshape(1, len);
+        NDArray last = token.mul(positions).argMax(1);
+        NDArray oneHot = last.oneHot((int) len).toType(hidden.getDataType(), false).expandDims(-1);
+        return hidden.mul(oneHot).sum(new int[] {1});
+    }
+
     /** Each row's hidden state at its last position that is not zero (padding rows are zeroed by {@link #forwardFeatures}). */
     static NDArray lastToken(NDArray features) {
         long len = features.getShape().get(1);
