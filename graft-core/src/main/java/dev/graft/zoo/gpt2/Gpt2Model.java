@@ -103,6 +103,17 @@ public final class Gpt2Model extends ModelBase {
 
     /** The hidden states after {@code ln_f} (B x L x H); see {@link #forwardTokens}. */
     public NDArray hidden(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
+        return hidden(ps, ids, mask, null, cache, training);
+    }
+
+    /**
+     * As {@link #hidden(ParameterStore, NDArray, NDArray, KvCache, boolean)} at given positions, as
+     * transformers' {@code position_ids}: a left-padded batch counts each row's positions from its first
+     * token ({@code attention_mask.cumsum(-1) - 1}).
+     *
+     * @param positions B x L int64, each below {@code n_positions}, or null for cached + 0..L-1
+     */
+    public NDArray hidden(ParameterStore ps, NDArray ids, NDArray mask, NDArray positions, KvCache cache, boolean training) {
         if (ids.getShape().dimension() != 2) {
             throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + ids.getShape(),
                     "tokenise the text with the model's tokenizer (GPT-2's byte-level BPE)");
@@ -115,7 +126,10 @@ public final class Gpt2Model extends ModelBase {
                         "give one mask entry per token, cached positions included");
             }
         }
-        return transformer.forward(ps, i, mask, cache, training);
+        if (positions != null && !positions.getShape().equals(ids.getShape())) {
+            throw new GraftException("the position ids are " + positions.getShape() + ", the ids " + ids.getShape(), "give one position per token");
+        }
+        return transformer.forward(ps, i, mask, positions, cache, training);
     }
 
     /** Next-token logits of hidden states (... x H -> ... x vocab): the tied {@code lm_head}, no bias. */

@@ -50,17 +50,23 @@ final class Gpt2Transformer extends Module {
      * @param cache earlier positions' keys and values (extended with these), or null
      */
     NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
-        return run(ps, ids, mask, cache, training, null);
+        return forward(ps, ids, mask, null, cache, training);
+    }
+
+    /** As {@link #forward(ParameterStore, NDArray, NDArray, KvCache, boolean)} at given positions (B x L int64; null: cached + 0..L-1). */
+    NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, NDArray positions, KvCache cache, boolean training) {
+        return run(ps, ids, mask, positions, cache, training, null);
     }
 
     /** The output of each block {@code h.0..}, as transformers' {@code hidden_states[1..]} (the last one before {@code ln_f}). */
     List<NDArray> blockOutputs(ParameterStore ps, NDArray ids, boolean training) {
         List<NDArray> out = new ArrayList<>();
-        run(ps, ids, null, null, training, out);
+        run(ps, ids, null, null, null, training, out);
         return out;
     }
 
-    private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training, List<NDArray> blockOutputs) {
+    private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, NDArray positionIds, KvCache cache, boolean training,
+            List<NDArray> blockOutputs) {
         long len = ids.getShape().get(1);
         long past = cache == null ? 0 : cache.length();
         if (past + len > config.nPositions()) {
@@ -68,7 +74,7 @@ final class Gpt2Transformer extends Module {
                     + " positions (n_positions)", "give at most " + config.nPositions() + " tokens in all (prompt and new tokens)");
         }
         NDManager nd = ids.getManager();
-        NDArray positions = nd.arange(past, past + len, 1, DataType.INT64).reshape(1, len);
+        NDArray positions = positionIds != null ? positionIds : nd.arange(past, past + len, 1, DataType.INT64).reshape(1, len);
         NDArray x = wte.forward(ps, ids, training).add(wpe.forward(ps, positions, training));
         x = Gpt2Block.dropout(x, (float) config.embdPdrop(), training);
         NDArray attnMask = len == 1 && mask == null ? null : causalMask(nd, len, past, mask);
