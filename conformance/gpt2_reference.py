@@ -6,6 +6,7 @@ with transformers' exact names, so load_state_dict checks every key and shape. N
 is needed: the point is an independent implementation.
 
   gpt2_reference.py make OUT           folders OUT/{lm,old,bare,cls}/ (config.json, model.safetensors), input, references
+  gpt2_reference.py input OUT VOCAB POSITIONS [PAD]  two rows of random input_ids, the second right-padded (with PAD)
   gpt2_reference.py reload DIR IN OUT  loads a folder Graft wrote (strictly: only the tied lm_head.weight may be absent),
                                        runs IN's input_ids / attention_mask, writes OUT's logits
 """
@@ -224,11 +225,13 @@ def reload(folder, input_path, out_path):
     print(f"{folder}: {len(sd)} tensors loaded into {type(model).__name__} (missing only {missing}), {name} {tuple(y.shape)}")
 
 
-def make_input(out_path, vocab, positions):
+def make_input(out_path, vocab, positions, pad=None):
     g = torch.Generator().manual_seed(700)
     ids = torch.randint(0, vocab, (2, min(positions, 10)), generator=g)
     mask = torch.ones_like(ids)
     mask[1, 6:] = 0
+    if pad is not None:
+        ids = ids.masked_fill(ids == pad, 0).masked_fill(mask == 0, pad)  # right padding with the pad token, as a classifier batch
     save_safetensors(out_path, {"input_ids": ids, "attention_mask": mask})
 
 
@@ -237,7 +240,7 @@ if __name__ == "__main__":
         make(sys.argv[2])
     elif len(sys.argv) == 5 and sys.argv[1] == "reload":
         reload(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif len(sys.argv) == 5 and sys.argv[1] == "input":
-        make_input(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "input":
+        make_input(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) == 6 else None)
     else:
         sys.exit(__doc__)

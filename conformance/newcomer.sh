@@ -226,6 +226,10 @@ run '^guitar:' graft generate --model gpt2_graft_small.graft_wordnet_glosses --p
 run '^gpt2_tiny on wordnet-glosses \(19,977 characters\): held-out perplexity [0-9.]+ ' \
   graft lm-pretrain --model gpt2_tiny --data wordnet-glosses --max-chars 20000 --out gpt-mini
 need_file gpt-mini/README.md
+run '^dog:' graft generate --model gpt2_graft_small.graft_wordnet_glosses --prompt "dog:" --prompt "a small boat:" --max-new-tokens 10
+run '^lora on reviews.csv: test accuracy [0-9.]+%' \
+  graft text-finetune --model gpt2_graft_small.graft_wordnet_glosses --data reviews.csv --strategy lora --out runs/reviews-gpt2 --epochs 1
+grep -q '"GPT2ForSequenceClassification"' runs/reviews-gpt2/model/config.json || fail "text-finetune did not write GPT2ForSequenceClassification"
 
 # --- docs/peft.md: LoRA adapters in PEFT's format ---
 run '^lora on reviews.csv: test accuracy [0-9.]+%' \

@@ -210,6 +210,15 @@ public final class BpeTokenizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The same vocabulary as a {@link TextTokenizer} for classification batches: texts cut to
+     * {@code maxLength} tokens, a batch padded on the right with {@code padId} (GPT-2 has no pad
+     * token; transformers users pad with its end-of-text id).
+     */
+    public TextTokenizer textTokenizer(int maxLength, int padId) {
+        return TextTokenizer.of(json, source, maxLength, padId);
+    }
+
     /** Where the tokenizer came from (a file or folder). */
     public String source() {
         return source;

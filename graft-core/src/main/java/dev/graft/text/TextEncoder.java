@@ -14,6 +14,9 @@ import dev.graft.zoo.bert.BertConfig;
 import dev.graft.zoo.bert.BertModel;
 import dev.graft.zoo.bert.BertWeights;
 import dev.graft.zoo.bert.MiniLm;
+import dev.graft.zoo.gpt2.Gpt2Config;
+import dev.graft.zoo.gpt2.Gpt2Model;
+import dev.graft.zoo.gpt2.Gpt2Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,13 @@ import java.util.Map;
  * turning texts into L2-normalised sentence vectors pooled as the folder's sentence-transformers
  * modules say ({@code modules.json}, {@code 1_Pooling/config.json}; mean pooling without them).
  *
+ * <p>A GPT-2 ({@code model_type: gpt2}: a catalogue name such as
+ * {@code gpt2_graft_small.graft_wordnet_glosses}, or a folder) is opened as
+ * {@code GPT2ForSequenceClassification} sees it: the vector of a text is the last hidden state at
+ * its last non-padding token, not normalised, and the classifier on it is {@code score} (no bias).
+ * GPT-2 has no pad token: the config's {@code pad_token_id} is used, else its {@code eos_token_id},
+ * as transformers users set {@code model.config.pad_token_id = tokenizer.eos_token_id}.
+ *
  * <pre>{@code
  * try (TextEncoder enc = TextEncoder.open("all-MiniLM-L6-v2")) {
  *     float[][] v = enc.embed(List.of("a cat", "a dog"));   // 2 x 384, unit length
@@ -38,6 +48,8 @@ public final class TextEncoder implements AutoCloseable {
     /** Names that mean the built-in all-MiniLM-L6-v2. */
     public static final List<String> MINILM_NAMES = List.of("all-MiniLM-L6-v2", MiniLm.ID, "minilm");
     private static final int BATCH = 32;
+    private static final String HEAD_BERT = "classifier";
+    private static final String HEAD_GPT2 = "score";
 
     private final String name;
     private final Path dir;
@@ -45,14 +57,25 @@ public final class TextEncoder implements AutoCloseable {
     private final BertModel model;
     private final TextTokenizer tokenizer;
     private final SentencePooling pooling;
+    private final Gpt2Model gpt2;
+    private final BpeTokenizer bpe;
+    private final int padTokenId;
 
     private TextEncoder(String name, Path dir, NDManager manager, BertModel model, TextTokenizer tokenizer, SentencePooling pooling) {
+        this(name, dir, manager, model, tokenizer, pooling, null, null, 0);
+    }
+
+    private TextEncoder(String name, Path dir, NDManager manager, BertModel model, TextTokenizer tokenizer, SentencePooling pooling,
+            Gpt2Model gpt2, BpeTokenizer bpe, int padTokenId) {
         this.name = name;
         this.dir = dir;
         this.manager = manager;
         this.model = model;
         this.tokenizer = tokenizer;
         this.pooling = pooling;
+        this.gpt2 = gpt2;
+        this.bpe = bpe;
+        this.padTokenId = padTokenId;
     }
 
     /**
@@ -68,14 +91,71 @@ public final class TextEncoder implements AutoCloseable {
             dev.graft.peft.LoraAdapter a = dev.graft.peft.LoraAdapter.load(adapter);
             TextEncoder enc = open(a.config().baseModel());
             try (a) {
-                a.applyPrompt(enc.model(), null);
+                a.applyPrompt(enc.promptTunable(), null);
             } catch (RuntimeException e) {
                 enc.close();
                 throw e;
             }
             return enc;
         }
-        return load(resolve(ref), ref);
+        Gpt2Model g = gpt2Model(ref);
+        return g != null ? gpt2(g, ref) : load(resolve(ref), ref);
+    }
+
+    /** The GPT-2 {@code ref} names (a folder or source with {@code model_type: gpt2}, a gpt2 catalogue name), else null. */
+    private static Gpt2Model gpt2Model(String ref) {
+        if (ref == null || ref.isBlank() || MINILM_NAMES.stream().anyMatch(n -> n.equalsIgnoreCase(ref))) {
+            return null;
+        }
+        if (dev.graft.zoo.WeightsSources.hasPrefix(ref)) {
+            Path dir = dev.graft.zoo.WeightsSources.folderWith(ref, "config.json");
+            return dir != null && isGpt2(dir) ? TextGenerator.model(ref) : null;
+        }
+        if (Files.isDirectory(Path.of(ref))) {
+            return isGpt2(Path.of(ref)) ? TextGenerator.model(dev.graft.zoo.WeightsSources.LOCAL_DIR + ref) : null;
+        }
+        try {
+            return Gpt2Models.FAMILY.equals(dev.graft.zoo.Zoo.architecture(ref).family()) ? TextGenerator.model(ref) : null;
+        } catch (GraftException notAModelName) {
+            return null;  // not a zoo name either: resolve() says what a text model can be
+        }
+    }
+
+    /** Whether {@code dir}'s config.json is a GPT-2's ({@code model_type: gpt2}). */
+    private static boolean isGpt2(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            return Gpt2Config.MODEL_TYPE.equals(Json.MAPPER.readTree(config.toFile()).path("model_type").asText());
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + config + ": " + e.getMessage(), "fix or replace the file", e);
+        }
+    }
+
+    /** A GPT-2 as a text encoder (see the class comment), with its folder's tokenizer or GPT-2's own. */
+    private static TextEncoder gpt2(Gpt2Model g, String name) {
+        Gpt2Config c = g.config();
+        Integer pad = c.padTokenId();
+        if (pad == null) {
+            if (c.eosTokenId() == null) {
+                throw new GraftException(g.name() + " has no pad_token_id and no eos_token_id in its config.json, and GPT-2 has no pad token",
+                        "set \"pad_token_id\" in config.json, e.g. to the end-of-text id " + Gpt2Config.ENDOFTEXT
+                                + " (as transformers users set model.config.pad_token_id = tokenizer.eos_token_id)");
+            }
+            pad = c.eosTokenId();
+            Output.note(g.name() + " has no pad_token_id: padding with eos_token_id " + pad
+                    + ", as transformers users set model.config.pad_token_id = tokenizer.eos_token_id");
+        }
+        BpeTokenizer bpe = TextGenerator.tokenizerFor(g, name);
+        if (bpe.vocabSize() != c.vocabSize()) {
+            bpe.close();
+            throw new GraftException("the tokenizer " + bpe.source() + " has " + bpe.vocabSize() + " token ids but " + g.name()
+                    + " has vocab_size " + c.vocabSize(), "use the tokenizer the model was trained with (its folder's tokenizer.json)");
+        }
+        TextTokenizer tok = bpe.textTokenizer(c.nPositions(), pad);
+        return new TextEncoder(name == null ? g.name() : name, g.weightsDir(), g.manager(), null, tok, null, g, bpe, pad);
     }
 
     /**
@@ -109,6 +189,9 @@ public final class TextEncoder implements AutoCloseable {
     /** Loads the model in {@code dir}. */
     public static TextEncoder load(Path dir, String name) {
         Engines.pytorch();
+        if (isGpt2(dir)) {
+            return gpt2(TextGenerator.model(dev.graft.zoo.WeightsSources.LOCAL_DIR + dir), name == null ? dir.getFileName().toString() : name);
+        }
         BertConfig read = BertConfig.read(dir.resolve("config.json"));
         // transformers' RoBERTa and DistilBERT classifiers keep no pooler; the sentence vector needs none.
         BertConfig cfg = read.isSequenceClassifier() ? read.withArchitecture(read.architectures().get(0), read.isBert()) : read;
@@ -168,8 +251,71 @@ public final class TextEncoder implements AutoCloseable {
         return dir;
     }
 
+    /** The BERT-family encoder; an error for a GPT-2 ({@link #gpt2()}). */
     public BertModel model() {
+        if (model == null) {
+            throw new GraftException(name + " is a GPT-2, not a BERT-family encoder",
+                    "use all-MiniLM-L6-v2 or a BERT, RoBERTa or DistilBERT folder here; GPT-2 models work with text-finetune, embed and generate");
+        }
         return model;
+    }
+
+    /** The model prompt-tuning adapters put their virtual tokens in front of: the GPT-2 or the BERT-family encoder. */
+    public dev.graft.zoo.nn.PromptTunable promptTunable() {
+        return gpt2 != null ? gpt2 : model;
+    }
+
+    /** The GPT-2 behind this encoder, or null for a BERT-family one. */
+    public Gpt2Model gpt2() {
+        return gpt2;
+    }
+
+    /** The encoder's parameters by PyTorch key (for a GPT-2, {@code transformer.*}; its {@code score} is the head, not here). */
+    public Map<String, ai.djl.nn.Parameter> parameters() {
+        if (gpt2 == null) {
+            return model.stateDict();
+        }
+        Map<String, ai.djl.nn.Parameter> out = new LinkedHashMap<>(gpt2.stateDict());
+        out.keySet().removeIf(k -> k.startsWith(HEAD_GPT2 + "."));
+        return out;
+    }
+
+    /** The encoder's linear layers by module path, the layers adapters attach to (a GPT-2's {@code score} left out). */
+    public Map<String, dev.graft.zoo.nn.AdaptableLinear> linearLayers() {
+        if (gpt2 == null) {
+            return dev.graft.zoo.nn.LinearLayers.of(model);
+        }
+        Map<String, dev.graft.zoo.nn.AdaptableLinear> out = new LinkedHashMap<>(dev.graft.zoo.nn.LinearLayers.of(gpt2));
+        out.keySet().removeIf(k -> k.equals(HEAD_GPT2));
+        return out;
+    }
+
+    /** Transformer layers (blocks). */
+    public int numLayers() {
+        return gpt2 == null ? model.numLayers() : gpt2.config().nLayer();
+    }
+
+    /**
+     * The classifier's module name in transformers' layout: {@code classifier} (weight and bias) for
+     * the BERT family, {@code score} (weight only) for GPT-2.
+     */
+    public String headName() {
+        return gpt2 == null ? HEAD_BERT : HEAD_GPT2;
+    }
+
+    /** Whether the classifier has a bias (GPT-2's {@code score} has none: its bias stays zero). */
+    public boolean headHasBias() {
+        return gpt2 == null;
+    }
+
+    /** The id batches are padded with (a GPT-2's pad, usually its end-of-text token); see the class comment. */
+    public int padTokenId() {
+        return gpt2 == null ? model.config().padTokenId() : padTokenId;
+    }
+
+    /** A GPT-2's byte-level BPE tokenizer (for saving it with the model), or null. */
+    public BpeTokenizer bpeTokenizer() {
+        return bpe;
     }
 
     public TextTokenizer tokenizer() {
@@ -183,7 +329,7 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Width of the sentence vectors. */
     public int dimension() {
-        return pooling.width(model.config().hiddenSize());
+        return gpt2 != null ? gpt2.config().nEmbd() : pooling.width(model.config().hiddenSize());
     }
 
     /** How token vectors become the sentence vector (the folder's sentence-transformers modules). */
@@ -250,6 +396,10 @@ public final class TextEncoder implements AutoCloseable {
     /** As {@link #encode(NDManager, TextTokenizer.Batch, boolean)} with a given parameter store. */
     public NDArray encode(NDManager nd, ParameterStore ps, TextTokenizer.Batch b, boolean training) {
         NDArray ids = nd.create(b.ids(), new Shape(b.size(), b.length()));
+        if (gpt2 != null) {
+            // Right padding under causal attention: no token sees the padding after it, so no mask is needed.
+            return Gpt2Model.lastNonPadding(gpt2.hidden(ps, ids, null, null, training), ids, padTokenId);
+        }
         NDArray mask = nd.create(b.mask(), new Shape(b.size(), b.length()));
         NDArray hidden = model.forward(ps, new NDList(ids, mask), training).get(0);
         // Unit length even where the folder has no Normalize module: cosine similarities are sentence-transformers' either way.
@@ -259,6 +409,9 @@ public final class TextEncoder implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+        if (bpe != null) {
+            bpe.close();
+        }
         manager.close();
     }
 }

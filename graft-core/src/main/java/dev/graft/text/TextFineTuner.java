@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
-import dev.graft.zoo.nn.LinearLayers;
 
 /**
  * Fine-tunes a text encoder with a linear head for classification, by one of three strategies
@@ -147,10 +146,11 @@ public final class TextFineTuner {
 
     /**
      * The LoRA settings {@code lora} uses unless told otherwise: {@link LoraConfig#defaults} (the
-     * family's attention projections), the head saved whole as {@code classifier}, task type {@code SEQ_CLS}.
+     * family's attention projections), the head saved whole as {@code classifier} ({@code score} for
+     * GPT-2: {@link TextEncoder#headName}), task type {@code SEQ_CLS}.
      */
     public static LoraConfig defaultLora(TextEncoder encoder) {
-        return LoraConfig.defaults().withTargetsFor(LinearLayers.of(encoder.model()).keySet()).withModulesToSave(List.of("classifier")).withTaskType("SEQ_CLS")
+        return LoraConfig.defaults().withTargetsFor(encoder.linearLayers().keySet()).withModulesToSave(List.of(encoder.headName())).withTaskType("SEQ_CLS")
                 .withBaseModel(TextEncoder.MINILM_NAMES.contains(encoder.name()) ? dev.graft.zoo.bert.MiniLm.ID : encoder.name());
     }
 
@@ -159,7 +159,7 @@ public final class TextFineTuner {
      * ({@link Ia3Config#withTargetsFor}), the head saved whole as {@code classifier}, task type {@code SEQ_CLS}.
      */
     public static Ia3Config defaultIa3(TextEncoder encoder) {
-        return Ia3Config.defaults().withTargetsFor(LinearLayers.of(encoder.model()).keySet()).withModulesToSave(List.of("classifier"))
+        return Ia3Config.defaults().withTargetsFor(encoder.linearLayers().keySet()).withModulesToSave(List.of(encoder.headName()))
                 .withTaskType("SEQ_CLS").withBaseModel(defaultLora(encoder).baseModel());
     }
 
@@ -190,6 +190,12 @@ public final class TextFineTuner {
      */
     public static Result fitHead(float[][] trainX, int[] trainY, List<String> classNames, float[][] valX, int[] valY,
             Options o, TextHead init, String progressLabel) {
+        return fitHead(trainX, trainY, classNames, valX, valY, o, init, progressLabel, true);
+    }
+
+    /** As {@link #fitHead(float[][], int[], List, float[][], int[], Options, TextHead, String)}; without {@code bias} the bias stays zero (GPT-2's {@code score}). */
+    public static Result fitHead(float[][] trainX, int[] trainY, List<String> classNames, float[][] valX, int[] valY,
+            Options o, TextHead init, String progressLabel, boolean bias) {
         Engines.pytorch();
         if (trainX.length == 0) {
             throw new GraftException("no training texts", "give at least one labelled text per class");
@@ -201,8 +207,8 @@ public final class TextFineTuner {
             NDArray x = nd.create(flatten(trainX), new Shape(trainX.length, dim));
             NDArray y = nd.create(trainY);
             NDArray w = start.weightArray(nd);
-            NDArray b = start.biasArray(nd);
-            GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, headParams(w, b, 1.0, o.weightDecay()));
+            NDArray b = bias ? start.biasArray(nd) : nd.zeros(new Shape(classNames.size()));
+            GroupedOptimizer opt = new GroupedOptimizer(OptimizerKind.ADAMW, 0.9, headParams("classifier", w, bias ? b : null, 1.0, o.weightDecay()));
             int steps = Batches.shuffled(trainX.length, o.batchSize(), o.seed()).perEpoch();
             LrSchedule schedule = new LrSchedule(o.headLearningRate(), steps, (long) o.epochs() * steps, 0.01);
             List<Epoch> history = train(opt, trainX.length, o, schedule, progressLabel, c -> {
@@ -210,7 +216,7 @@ public final class TextFineTuner {
                 NDArray by = y.get(idx);
                 return new NDArray[] {Linear.linear(x.get(idx), w, b).singletonOrThrow(), by};
             }, () -> valX == null || valX.length == 0 ? Double.NaN : TextHead.of(classNames, w, b).accuracy(valX, valY));
-            return new Result(TextHead.of(classNames, w, b), history, w.size() + b.size(), (System.nanoTime() - t0) / 1e9, null);
+            return new Result(TextHead.of(classNames, w, b), history, w.size() + (bias ? b.size() : 0), (System.nanoTime() - t0) / 1e9, null);
         }
     }
 
@@ -237,10 +243,10 @@ public final class TextFineTuner {
             float[][] tx = encoder.embed(train.texts());
             float[][] vx = validation == null || validation.size() == 0 ? null : encoder.embed(validation.texts());
             return fitHead(tx, train.labels(), train.classNames(), vx, validation == null ? null : validation.labels(), o, init,
-                    progressLabel);
+                    progressLabel, encoder.headHasBias());
         }
         Engines.pytorch();
-        int layers = encoder.model().numLayers();
+        int layers = encoder.numLayers();
         if (o.strategy() == Strategy.PARTIAL && o.topLayers() > layers) {
             throw new SettingException(SettingException.Reason.TOP_LAYERS_ABOVE_LAYERS, String.valueOf(layers),
                     "partial fine-tuning of " + o.topLayers() + " layers, but the model has " + layers,
@@ -251,7 +257,7 @@ public final class TextFineTuner {
         if (isLora && lora != null && !lora.peftType().equals(o.strategy().name())) {
             throw new GraftException("strategy " + o.strategy().id() + " was given a " + lora.peftType() + " config", "give the config of the strategy's adapter");
         }
-        for (Map.Entry<String, Parameter> e : encoder.model().stateDict().entrySet()) {
+        for (Map.Entry<String, Parameter> e : encoder.parameters().entrySet()) {
             boolean learn = !isLora && (o.strategy() == Strategy.FULL || layerIndex(e.getKey()) >= layers - o.topLayers());
             e.getValue().freeze(!learn);
             if (learn) {
@@ -265,24 +271,25 @@ public final class TextFineTuner {
         try (NDManager headManager = nd.newSubManager()) {
             // a LoRA adapter keeps the head as its saved classifier, so the head lives as long as the encoder
             NDArray w = start.weightArray(isLora ? nd : headManager);
-            NDArray b = start.biasArray(isLora ? nd : headManager);
+            boolean bias = encoder.headHasBias();
+            NDArray b = bias ? start.biasArray(isLora ? nd : headManager) : (isLora ? nd : headManager).zeros(new Shape(classNames.size()));
             List<TrainableParam> params = new ArrayList<>();
-            long count = w.size() + b.size();
+            long count = w.size() + (bias ? b.size() : 0);
             params.addAll(encoderParams(trainable, o.weightDecay()));
             for (Parameter p : trainable.values()) {
                 count += p.getArray().size();
             }
-            List<TrainableParam> head = headParams(w, b, o.headLearningRate() / o.learningRate(), o.weightDecay());
+            List<TrainableParam> head = headParams(encoder.headName(), w, bias ? b : null, o.headLearningRate() / o.learningRate(), o.weightDecay());
             LoraAdapter adapter = null;
             if (isLora) {
                 // the head is the adapter's module to save, "classifier", beside the encoder's own keys
-                Map<String, Parameter> withHead = new LinkedHashMap<>(encoder.model().stateDict());
+                Map<String, Parameter> withHead = new LinkedHashMap<>(encoder.parameters());
                 head.forEach(p -> withHead.put(p.key(), p.parameter()));
                 PeftConfig given = lora == null ? defaultAdapter(encoder, o.strategy()) : lora;
                 adapter = given instanceof PromptTuningConfig pt
-                        ? LoraAdapter.createPrompt("default", encoder.model(), withHead, pt,
+                        ? LoraAdapter.createPrompt("default", encoder.promptTunable(), withHead, pt,
                                 pt.initText() == null ? null : encoder.tokenizer().encodeQuietly(List.of(pt.initText())).ids())
-                        : LoraAdapter.create("default", LinearLayers.of(encoder.model()), withHead, given);
+                        : LoraAdapter.create("default", encoder.linearLayers(), withHead, given);
                 for (TrainableParam p : adapter.trainable(o.weightDecay())) {
                     boolean isHead = p.group().equals("head");
                     params.add(isHead ? head.get(p.key().endsWith("bias") ? 1 : 0) : p);
@@ -308,7 +315,7 @@ public final class TextFineTuner {
                     : TextHead.of(classNames, w, b).accuracy(encoder.embed(validation.texts()), validation.labels()));
             return new Result(TextHead.of(classNames, w, b), history, count, (System.nanoTime() - t0) / 1e9, adapter);
         } finally {
-            for (Parameter p : encoder.model().stateDict().values()) {
+            for (Parameter p : encoder.parameters().values()) {
                 p.freeze(false);
             }
         }
@@ -321,7 +328,7 @@ public final class TextFineTuner {
     public static List<TrainableParam> encoderParams(Map<String, Parameter> params, double weightDecay) {
         List<TrainableParam> out = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            boolean noDecay = e.getKey().endsWith(".bias") || e.getKey().contains("LayerNorm");
+            boolean noDecay = e.getKey().endsWith(".bias") || e.getKey().contains("LayerNorm") || e.getKey().contains("ln_");  // GPT-2's ln_1, ln_2, ln_f
             out.add(new TrainableParam(e.getKey(), e.getValue(), 1.0, noDecay ? 0 : weightDecay, "encoder"));
         }
         return out;
@@ -360,9 +367,12 @@ public final class TextFineTuner {
         return history;
     }
 
-    /** The transformer layer a key belongs to: -1 for embeddings, layers for the pooler. */
+    /** The transformer layer a key belongs to: -1 for embeddings, layers for the pooler (GPT-2: the final {@code ln_f}). */
     static int layerIndex(String key) {
-        for (String prefix : List.of("encoder.layer.", "transformer.layer.")) {  // BERT/RoBERTa, DistilBERT
+        if (key.startsWith("transformer.ln_f.") || key.startsWith("ln_f.")) {
+            return Integer.MAX_VALUE;
+        }
+        for (String prefix : List.of("encoder.layer.", "transformer.layer.", "transformer.h.", "h.")) {  // BERT/RoBERTa, DistilBERT, GPT-2
             if (key.startsWith(prefix)) {
                 int dot = key.indexOf('.', prefix.length());
                 return Integer.parseInt(key.substring(prefix.length(), dot));
@@ -376,14 +386,20 @@ public final class TextFineTuner {
         return (int) logits.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().getLong();
     }
 
-    /** The head's weight (decayed) and bias (not decayed) as trainable parameters at {@code lrScale}. */
-    private static List<TrainableParam> headParams(NDArray w, NDArray b, double lrScale, double weightDecay) {
+    /**
+     * The head {@code name}'s weight (decayed) and bias (not decayed; null for a head without one) as
+     * trainable parameters at {@code lrScale}.
+     */
+    private static List<TrainableParam> headParams(String name, NDArray w, NDArray b, double lrScale, double weightDecay) {
         w.setRequiresGradient(true);
-        b.setRequiresGradient(true);
-        Parameter pw = Parameter.builder().setName("classifier.weight").setType(Parameter.Type.WEIGHT).optArray(w).build();
-        Parameter pb = Parameter.builder().setName("classifier.bias").setType(Parameter.Type.BIAS).optArray(b).build();
-        return List.of(new TrainableParam("classifier.weight", pw, lrScale, weightDecay, "head"),
-                new TrainableParam("classifier.bias", pb, lrScale, 0, "head"));
+        Parameter pw = Parameter.builder().setName(name + ".weight").setType(Parameter.Type.WEIGHT).optArray(w).build();
+        List<TrainableParam> out = new ArrayList<>(List.of(new TrainableParam(name + ".weight", pw, lrScale, weightDecay, "head")));
+        if (b != null) {
+            b.setRequiresGradient(true);
+            Parameter pb = Parameter.builder().setName(name + ".bias").setType(Parameter.Type.BIAS).optArray(b).build();
+            out.add(new TrainableParam(name + ".bias", pb, lrScale, 0, "head"));
+        }
+        return out;
     }
 
     static float[] flatten(float[][] x) {

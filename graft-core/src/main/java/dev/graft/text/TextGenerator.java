@@ -79,6 +79,14 @@ public final class TextGenerator implements AutoCloseable {
         if (tokenizer != null) {
             return new TextGenerator(gpt2, BpeTokenizer.open(tokenizer));
         }
+        return new TextGenerator(gpt2, tokenizerFor(gpt2, name));
+    }
+
+    /**
+     * The tokenizer of a GPT-2 created from {@code name}: the {@code tokenizer.json} (or {@code vocab.json}
+     * + {@code merges.txt}) of its weights' folder, else GPT-2's own when it has GPT-2's 50257 tokens.
+     */
+    public static BpeTokenizer tokenizerFor(Gpt2Model gpt2, String name) {
         Path dir = gpt2.weightsDir();
         BpeTokenizer tok = dir == null ? null : BpeTokenizer.forFolder(dir);
         if (tok == null) {
@@ -89,7 +97,7 @@ public final class TextGenerator implements AutoCloseable {
             }
             tok = BpeTokenizer.gpt2();
         }
-        return new TextGenerator(gpt2, tok);
+        return tok;
     }
 
     /**
@@ -126,38 +134,128 @@ public final class TextGenerator implements AutoCloseable {
      * @param onText receives each piece of new text as soon as it is final, or null
      */
     public Result generate(String prompt, GenerationConfig config, Consumer<String> onText) {
-        long[] promptIds = check(prompt, config);
-        Integer eos = config.stopAtEos() ? model.config().eosTokenId() : null;
-        Random random = new Random(config.seed() != null ? config.seed() : new Random().nextLong());
-        List<Long> out = new ArrayList<>();
-        Set<Long> seen = new LinkedHashSet<>();
-        for (long id : promptIds) {
-            seen.add(id);
+        return run(List.of(check(prompt, config)), config, onText).get(0);
+    }
+
+    /**
+     * Continues several prompts in one batch, as transformers' {@code generate} does for GPT-2: the
+     * prompts are padded on the left (with {@code pad_token_id}, else the end-of-text id) under an
+     * attention mask, each row's positions count from its first token, and the batch shares one
+     * {@link KvCache}. A row that has finished (end of text, a stop string) waits for the others.
+     * Each row draws from its own generator seeded with {@code seed}, so a row's result is the one
+     * {@link #generate(String, GenerationConfig)} gives for its prompt alone (greedy: the same tokens).
+     *
+     * @return one result per prompt, in order
+     */
+    public List<Result> generate(List<String> prompts, GenerationConfig config) {
+        if (prompts == null || prompts.isEmpty()) {
+            throw new GraftException("no prompts", "give at least one prompt");
         }
-        Stream stream = new Stream(config.stopStrings(), onText);
+        List<long[]> ids = new ArrayList<>();
+        for (String p : prompts) {
+            ids.add(check(p, config));
+        }
+        return run(ids, config, null);
+    }
+
+    /** One prompt's state while the batch runs. */
+    private static final class Row {
+        final long[] promptIds;
+        final Random random;
+        final List<Long> out = new ArrayList<>();
+        final Set<Long> seen = new LinkedHashSet<>();
+        final Stream stream;
         String finish = "length";
-        KvCache cache = new KvCache(model.config().nLayer());
-        try (NDManager nd = model.manager().newSubManager(); NoGrad ignored = NoGrad.enter()) {
-            NDArray input = nd.create(promptIds).reshape(1, promptIds.length);
-            for (int step = 0; step < config.maxNewTokens(); step++) {
-                float[] logits = nextLogits(input, cache);
-                long next = choose(logits, seen, config, random);
-                if (eos != null && next == eos) {
-                    finish = "eos";
-                    break;
-                }
-                out.add(next);
-                seen.add(next);
-                if (stream.update(tokenizer.decode(toArray(out)), false)) {
-                    finish = "stop";
-                    break;
-                }
-                input = nd.create(new long[] {next}).reshape(1, 1);
+        boolean done;
+
+        Row(long[] promptIds, GenerationConfig config, Consumer<String> onText) {
+            this.promptIds = promptIds;
+            this.random = new Random(config.seed() != null ? config.seed() : new Random().nextLong());
+            this.stream = new Stream(config.stopStrings(), onText);
+            for (long id : promptIds) {
+                seen.add(id);
             }
         }
-        long[] ids = toArray(out);
-        String text = stream.finish(tokenizer.decode(ids));
-        return new Result(text, promptIds, ids, finish);
+    }
+
+    /** Generates for checked prompts, left-padded into one batch; {@code onText} streams the first row. */
+    private List<Result> run(List<long[]> prompts, GenerationConfig config, Consumer<String> onText) {
+        Integer eos = config.stopAtEos() ? model.config().eosTokenId() : null;
+        Integer padId = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().eosTokenId();
+        long pad = padId == null ? 0 : padId;
+        int b = prompts.size();
+        int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        boolean padded = prompts.stream().anyMatch(p -> p.length != len);
+        List<Row> rows = new ArrayList<>();
+        long[] ids = new long[b * len];
+        long[] mask = new long[b * len];
+        long[] positions = new long[b * len];
+        long[] next = new long[b];
+        for (int r = 0; r < b; r++) {
+            long[] p = prompts.get(r);
+            rows.add(new Row(p, config, r == 0 ? onText : null));
+            int offset = len - p.length;
+            for (int j = 0; j < len; j++) {
+                boolean token = j >= offset;
+                ids[r * len + j] = token ? p[j - offset] : pad;
+                mask[r * len + j] = token ? 1 : 0;
+                positions[r * len + j] = token ? j - offset : 1;   // transformers: cumsum(mask) - 1, padding at 1
+            }
+            next[r] = p.length;
+        }
+        KvCache cache = new KvCache(model.config().nLayer());
+        try (NDManager nd = model.manager().newSubManager(); NoGrad ignored = NoGrad.enter()) {
+            NDArray input = nd.create(ids).reshape(b, len);
+            // One prompt, or prompts of one length: no padding, so neither mask nor positions are needed.
+            NDArray attention = padded ? nd.create(mask).reshape(b, len) : null;
+            NDArray pos = padded ? nd.create(positions).reshape(b, len) : null;
+            for (int step = 0; step < config.maxNewTokens(); step++) {
+                float[] logits = nextLogits(input, attention, pos, cache);
+                int vocab = logits.length / b;
+                long[] fed = new long[b];
+                boolean all = true;
+                for (int r = 0; r < b; r++) {
+                    Row row = rows.get(r);
+                    fed[r] = pad;
+                    if (row.done) {
+                        continue;
+                    }
+                    long token = choose(Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab), row.seen, config, row.random);
+                    if (eos != null && token == eos) {
+                        row.finish = "eos";
+                        row.done = true;
+                        continue;
+                    }
+                    row.out.add(token);
+                    row.seen.add(token);
+                    fed[r] = token;
+                    if (row.stream.update(tokenizer.decode(toArray(row.out)), false)) {
+                        row.finish = "stop";
+                        row.done = true;
+                        continue;
+                    }
+                    all = false;
+                }
+                if (all) {
+                    break;
+                }
+                input = nd.create(fed).reshape(b, 1);
+                if (padded) {
+                    attention = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(attention, nd.ones(new ai.djl.ndarray.types.Shape(b, 1),
+                            ai.djl.ndarray.types.DataType.INT64)), 1);
+                    pos = nd.create(next.clone()).reshape(b, 1);
+                }
+                for (int r = 0; r < b; r++) {
+                    next[r]++;
+                }
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (Row row : rows) {
+            long[] out = toArray(row.out);
+            results.add(new Result(row.stream.finish(tokenizer.decode(out)), row.promptIds, out, row.finish));
+        }
+        return results;
     }
 
     /**
@@ -179,9 +277,9 @@ public final class TextGenerator implements AutoCloseable {
         return promptIds;
     }
 
-    /** The logits of the position after {@code input} (1 x L), the cache extended with it. */
-    private float[] nextLogits(NDArray input, KvCache cache) {
-        NDArray hidden = model.hidden(null, input, null, cache, false);
+    /** The logits of the position after each row of {@code input} (B x L), B x vocab flat, the cache extended with it. */
+    private float[] nextLogits(NDArray input, NDArray mask, NDArray positions, KvCache cache) {
+        NDArray hidden = model.hidden(null, input, mask, positions, cache, false);
         NDArray last = hidden.get(":, -1:, :");
         return model.lmHead(null, last, false).toFloatArray();
     }

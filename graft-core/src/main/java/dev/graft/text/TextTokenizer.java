@@ -48,18 +48,30 @@ public final class TextTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new GraftException("no tokenizer at " + tokenizerJson, "a text model folder needs the Hugging Face tokenizer.json");
         }
+        try {
+            return of(Files.readAllBytes(tokenizerJson), tokenizerJson.toString(), maxLength, padId);
+        } catch (IOException e) {
+            throw new GraftException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), "check the file", e);
+        }
+    }
+
+    /**
+     * As {@link #load(Path, int, int)}, from the bytes of a {@code tokenizer.json} (one built in memory,
+     * such as GPT-2's from {@code vocab.json} + {@code merges.txt}: {@link BpeTokenizer#textTokenizer}).
+     */
+    static TextTokenizer of(byte[] tokenizerJson, String source, int maxLength, int padId) {
         if (maxLength < 3) {
             throw new GraftException("maximum length " + maxLength + " is too short", "use at least 3 tokens ([CLS] x [SEP])");
         }
-        try {
-            HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+        try (java.io.InputStream in = new java.io.ByteArrayInputStream(tokenizerJson)) {
+            HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(in, Map.of(
                     "addSpecialTokens", "true",
                     "truncation", "true",
                     "padding", "false",
                     "maxLength", Integer.toString(maxLength)));
             return new TextTokenizer(t, maxLength, padId);
         } catch (IOException | RuntimeException e) {
-            throw new GraftException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(),
+            throw new GraftException("cannot load tokenizer " + source + ": " + e.getMessage(),
                     "check that it is a Hugging Face tokenizer.json", e);
         }
     }

@@ -154,4 +154,27 @@ class TextGeneratorTest {
         assertThrows(GraftException.class, () -> GenerationConfig.defaults().withTopP(1.5));
         assertNotEquals(GenerationConfig.defaults(), GenerationConfig.defaults().withSeed(1L));
     }
+
+    @Test
+    void aLeftPaddedBatchGivesEachPromptsOwnTokens() {
+        TextGenerator gen = generator();
+        // lengths 1 to 6 tokens: every row but the longest is left-padded
+        List<String> prompts = List.of("the cat", "a", "at the mat, the", "the the", "hat", "cat at the hat");
+        for (GenerationConfig c : List.of(GenerationConfig.defaults().withMaxNewTokens(12).withStopAtEos(false),
+                GenerationConfig.defaults().withMaxNewTokens(12).withDoSample(true).withTemperature(1.5).withSeed(9L),
+                GenerationConfig.defaults().withMaxNewTokens(12).withStopAtEos(false).withStopStrings(List.of("t")))) {
+            List<TextGenerator.Result> batch = gen.generate(prompts, c);
+            assertEquals(prompts.size(), batch.size());
+            assertTrue(java.util.Arrays.stream(prompts.toArray(new String[0])).mapToInt(p -> tokenizer.encode(p).length).distinct().count() > 3);
+            for (int i = 0; i < prompts.size(); i++) {
+                TextGenerator.Result alone = gen.generate(prompts.get(i), c);
+                assertArrayEquals(alone.promptIds(), batch.get(i).promptIds(), prompts.get(i));
+                assertArrayEquals(alone.ids(), batch.get(i).ids(), prompts.get(i) + " with " + c);
+                assertEquals(alone.text(), batch.get(i).text());
+                assertEquals(alone.finishReason(), batch.get(i).finishReason());
+            }
+        }
+        assertThrows(GraftException.class, () -> gen.generate(List.of(), GenerationConfig.defaults()));
+        assertThrows(GraftException.class, () -> gen.generate(List.of("the cat", ""), GenerationConfig.defaults()));
+    }
 }

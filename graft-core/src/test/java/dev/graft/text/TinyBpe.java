@@ -60,4 +60,15 @@ public final class TinyBpe {
         Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nĠ t\nh e\nĠt he\na t\n", StandardCharsets.UTF_8);
         return dir;
     }
+
+    /**
+     * A tiny random GPT-2 LM folder with this vocabulary, as transformers saves one: config.json
+     * (no pad_token_id, end-of-text {@link #ENDOFTEXT}), model.safetensors, vocab.json + merges.txt.
+     */
+    public static Path gpt2Folder(Path dir, long seed) throws IOException {
+        dev.graft.zoo.GraftModel m = dev.graft.zoo.Zoo.create(dev.graft.zoo.gpt2.Gpt2Models.architectureFor(TextGeneratorTest.CONFIG),
+                dev.graft.zoo.CreateOptions.defaults().withSeed(seed));
+        dev.graft.zoo.Weights.save(m, dir);
+        return write(dir);
+    }
 }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * (config.json + model.safetensors) and loaded back with GPT-2's own tokenizer, fetched once into
  * GRAFT_HOME. With a real checkpoint's folder (e.g. one downloaded from the Hugging Face Hub) the same
  * lines write sensible English; the random network writes noise. Last, Graft's own small GPT
- * ({@code gpt2_graft_small.graft_wordnet_glosses}, pretrained by Graft on WordNet's glosses) continues a prompt.
+ * ({@code gpt2_graft_small.graft_wordnet_glosses}, pretrained by Graft on WordNet's glosses) continues a prompt,
+ * then two prompts in one batch.
  */
 public final class GenerateText {
     private GenerateText() {}
@@ -38,5 +39,12 @@ public final class GenerateText {
             System.out.println(own.generate("guitar:", GenerationConfig.defaults().withMaxNewTokens(20)).text());
         }
         // example:end graft-gpt
+        // example:begin batch
+        try (TextGenerator own = TextGenerator.load("gpt2_graft_small.graft_wordnet_glosses")) {   // one left-padded batch
+            for (TextGenerator.Result r : own.generate(java.util.List.of("dog:", "a small boat:"), GenerationConfig.defaults().withMaxNewTokens(10))) {
+                System.out.println(r.text() + " (" + r.finishReason() + ")");
+            }
+        }
+        // example:end batch
     }
 }

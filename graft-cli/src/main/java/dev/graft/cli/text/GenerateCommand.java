@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code graft generate --model M --prompt TEXT}: continues a text with a GPT-2 language model,
- * printing the new tokens as they come (with {@code --json}, one document at the end).
+ * printing the new tokens as they come (with {@code --json}, one document at the end). Several
+ * prompts ({@code --prompt} repeated, or {@code --prompt-file}) run as one left-padded batch
+ * ({@link TextGenerator#generate(List, GenerationConfig)}) and print when all are done.
  */
 @Command(name = "generate", description = "Continue a prompt with a GPT-2 language model (a KV cache: one position per new token), "
         + "greedy or sampled; the text is printed as it is generated.")
@@ -26,8 +28,11 @@ public final class GenerateCommand extends PrintingVerb {
             description = "A GPT-2 model: a folder (local-dir:DIR, transformers' config.json + model.safetensors) or hf-hub:org/name.")
     String model;
 
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue.")
-    String prompt;
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "The text to continue (repeatable: the prompts run as one batch).")
+    List<String> prompts;
+
+    @Option(names = "--prompt-file", paramLabel = "FILE", description = "A UTF-8 file of prompts, one a line (blank lines skipped), run as one batch.")
+    Path promptFile;
 
     @Option(names = "--tokenizer", paramLabel = "FILE|DIR",
             description = "tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt (default: the model folder's, else GPT-2's own).")
@@ -78,7 +83,22 @@ public final class GenerateCommand extends PrintingVerb {
         if (stops != null) {
             c = c.withStopStrings(stops);
         }
+        List<String> all = new java.util.ArrayList<>(prompts == null ? List.of() : prompts);
+        if (promptFile != null) {
+            try {
+                java.nio.file.Files.readAllLines(promptFile).stream().filter(l -> !l.isBlank()).forEach(all::add);
+            } catch (java.io.IOException e) {
+                throw new GraftException("cannot read " + promptFile + ": " + e.getMessage(), "give a UTF-8 text file with one prompt a line");
+            }
+        }
+        if (all.isEmpty()) {
+            throw new GraftException("no prompt", "give --prompt TEXT (repeatable) or --prompt-file FILE");
+        }
         try (TextGenerator gen = open()) {
+            if (all.size() > 1) {
+                return batch(gen, all, c);
+            }
+            String prompt = all.get(0);
             PrintWriter out = stdout();
             boolean json = Output.json();
             gen.check(prompt, c);  // refused before anything is printed
@@ -109,6 +129,42 @@ public final class GenerateCommand extends PrintingVerb {
                 Output.note(String.format(java.util.Locale.ROOT, "%s: %d prompt + %d new tokens (%s) in %.2f s", gen.model().name(),
                         r.promptIds().length, r.ids().length, r.finishReason(), seconds));
             }
+        }
+        return 0;
+    }
+
+    /** Several prompts in one batch: each prompt and its continuation, or one JSON document with a result per prompt. */
+    private int batch(TextGenerator gen, List<String> all, GenerationConfig c) {
+        long t0 = System.nanoTime();
+        List<TextGenerator.Result> results = gen.generate(all, c);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int tokens = results.stream().mapToInt(r -> r.ids().length).sum();
+        PrintWriter out = stdout();
+        if (Output.json()) {
+            List<Map<String, Object>> docs = new java.util.ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                TextGenerator.Result r = results.get(i);
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("prompt", all.get(i));
+                d.put("text", r.text());
+                d.put("prompt_ids", r.promptIds());
+                d.put("ids", r.ids());
+                d.put("finish_reason", r.finishReason());
+                d.put("new_tokens", r.ids().length);
+                docs.add(d);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", gen.model().name());
+            doc.put("results", docs);
+            doc.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            printJson(doc);
+        } else {
+            for (int i = 0; i < all.size(); i++) {
+                out.println(all.get(i) + results.get(i).text());
+            }
+            out.flush();
+            Output.note(String.format(java.util.Locale.ROOT, "%s: %d prompts, %d new tokens in %.2f s (one batch)", gen.model().name(),
+                    all.size(), tokens, seconds));
         }
         return 0;
     }

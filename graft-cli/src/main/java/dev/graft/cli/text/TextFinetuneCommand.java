@@ -20,7 +20,6 @@ import dev.graft.text.TextFineTuner;
 import dev.graft.text.TextSplits;
 import dev.graft.train.Strategy;
 import dev.graft.util.Json;
-import dev.graft.zoo.nn.LinearLayers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +93,7 @@ public final class TextFinetuneCommand extends TextVerb {
                     : s == Strategy.IA3 ? lora.apply(TextFineTuner.defaultIa3(enc))
                     : s == Strategy.PROMPT_TUNING ? lora.apply(TextFineTuner.defaultPromptTuning(enc)) : null;
             if (loraConfig != null && s != Strategy.PROMPT_TUNING) {
-                LoraAdapter.checkTargets(LinearLayers.of(enc.model()), loraConfig);  // before any training
+                LoraAdapter.checkTargets(enc.linearLayers(), loraConfig);  // before any training
             }
             if (s == Strategy.HEAD) {
                 r = TextFineTuner.fit(enc, train, splits.validation(), o, null, "head");

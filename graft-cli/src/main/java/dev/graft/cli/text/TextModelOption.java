@@ -16,7 +16,7 @@ public final class TextModelOption {
     static final String DEFAULT = "all-MiniLM-L6-v2";
 
     @Option(names = "--model", defaultValue = DEFAULT, paramLabel = "M",
-            description = "Text model: all-MiniLM-L6-v2 (default) or a model folder.")
+            description = "Text model: all-MiniLM-L6-v2 (default), a model folder, or a GPT-2 (e.g. gpt2_graft_small.graft_wordnet_glosses).")
     String name;
 
     /** Whether --model was left at its default, the text model. */

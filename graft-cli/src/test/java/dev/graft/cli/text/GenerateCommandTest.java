@@ -74,6 +74,31 @@ class GenerateCommandTest {
     }
 
     @Test
+    void severalPromptsRunAsOneBatchWithEachPromptsOwnText() throws Exception {
+        String source = "local-dir:" + model;
+        List<String> prompts = List.of("the cat", "at", "the hat at the");
+        Path file = home.resolve("prompts.txt");
+        java.nio.file.Files.writeString(file, "at\n\nthe hat at the\n");
+        List<TextGenerator.Result> alone = new java.util.ArrayList<>();
+        try (TextGenerator gen = TextGenerator.load(source)) {
+            for (String p : prompts) {
+                alone.add(gen.generate(p, GenerationConfig.defaults().withMaxNewTokens(6)));
+            }
+        }
+        CliRun plain = CliRun.run("generate", "--model", source, "--prompt", "the cat", "--prompt-file", file.toString(), "--max-new-tokens", "6")
+                .expect(0);
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < prompts.size(); i++) {
+            want.append(prompts.get(i)).append(alone.get(i).text()).append('\n');
+        }
+        assertEquals(want.toString(), plain.out);
+        JsonNode doc = Json.MAPPER.readTree(CliRun.run("--json", "generate", "--model", source, "--prompt", "the cat", "--prompt", "at",
+                "--max-new-tokens", "6").expect(0).out);
+        assertEquals(alone.get(1).text(), doc.get("results").get(1).get("text").asText());
+        assertTrue(CliRun.run("generate", "--model", source).expect(1).err.contains("--prompt-file"));
+    }
+
+    @Test
     void badRequestsAreOneLineBeforeAnyOutput() {
         String source = "local-dir:" + model;
         CliRun empty = CliRun.run("generate", "--model", source, "--prompt", "").expect(1);

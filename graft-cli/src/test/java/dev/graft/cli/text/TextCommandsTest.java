@@ -139,8 +139,8 @@ class TextCommandsTest {
         assertTrue(setfit.contains("2-way 2-shot, 2 queries per class, 2 episodes: accuracy") && setfit.endsWith(", setfit\n"), setfit);
     }
 
-    @Test
-    void textFinetuneWritesAModelThatLoadsBack() throws Exception {
+    /** 20 texts, animals and tools, as a text,label CSV. */
+    private static Path animalsAndTools() throws Exception {
         Path data = home.resolve("train.csv");
         StringBuilder sb = new StringBuilder("text,label\n");
         String[] animals = {"cat", "dog", "cow", "pig", "hen", "fox", "owl", "elk", "bat", "rat"};
@@ -149,6 +149,31 @@ class TextCommandsTest {
             sb.append("a ").append(animals[i]).append(",animal\n").append("a ").append(tools[i]).append(",tool\n");
         }
         Files.writeString(data, sb.toString());
+        return data;
+    }
+
+    @Test
+    void textFinetuneWithAGpt2WritesGpt2ForSequenceClassificationAndPeftsAdapter() throws Exception {
+        Path gpt2 = dev.graft.text.TinyBpe.gpt2Folder(home.resolve("tiny-gpt2"), 3);
+        Path run = home.resolve("run-gpt2");
+        CliRun r = CliRun.run("text-finetune", "--model", gpt2.toString(), "--data", animalsAndTools().toString(), "--strategy", "lora",
+                "--epochs", "2", "--out", run.toString()).expect(0);
+        assertTrue(r.out.contains("lora on") && r.out.contains("adapter/"), r.out);
+        com.fasterxml.jackson.databind.JsonNode cfg = dev.graft.util.Json.MAPPER.readTree(run.resolve("model/config.json").toFile());
+        assertEquals("[\"GPT2ForSequenceClassification\"]", cfg.get("architectures").toString());
+        assertEquals(260, cfg.get("pad_token_id").asInt());
+        assertEquals("[\"score\"]", dev.graft.util.Json.MAPPER.readTree(run.resolve("adapter/adapter_config.json").toFile())
+                .get("modules_to_save").toString());
+        assertEquals(2, dev.graft.zoo.Zoo.create("local-dir:" + run.resolve("model")).numClasses());
+        assertTrue(Files.readString(run.resolve("model/README.md")).contains("- gpt2"));
+        // r 8 on c_attn (32 -> 96) of 2 blocks, and score (2 x 32, no bias)
+        assertEquals(2 * (8 * 32 + 96 * 8) + 64,
+                dev.graft.util.Json.MAPPER.readTree(run.resolve("metrics.json").toFile()).get("trained_parameters").asLong());
+    }
+
+    @Test
+    void textFinetuneWritesAModelThatLoadsBack() throws Exception {
+        Path data = animalsAndTools();
         Path run = home.resolve("run-partial");
         String out = run(0, "text-finetune", "--model", model.toString(), "--data", data.toString(), "--strategy", "partial",
                 "--top-layers", "1", "--epochs", "2", "--out", run.toString())[0];

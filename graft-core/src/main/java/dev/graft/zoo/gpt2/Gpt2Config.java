@@ -126,6 +126,7 @@ public record Gpt2Config(
     }
 
     /** Whether the config is {@code GPT2ForSequenceClassification}'s. */
+    @com.fasterxml.jackson.annotation.JsonIgnore  // not a config.json field
     public boolean isSequenceClassification() {
         return architectures.contains(SEQUENCE_CLASSIFICATION);
     }

@@ -108,6 +108,17 @@ public final class Gpt2Model extends ModelBase implements dev.graft.zoo.nn.Promp
      * gets ones in front for the virtual ones.
      */
     public NDArray hidden(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
+        return hidden(ps, ids, mask, null, cache, training);
+    }
+
+    /**
+     * As {@link #hidden(ParameterStore, NDArray, NDArray, KvCache, boolean)} at given positions, as
+     * transformers' {@code position_ids}: a left-padded batch counts each row's positions from its first
+     * token ({@code attention_mask.cumsum(-1) - 1}).
+     *
+     * @param positions B x L int64, each below {@code n_positions}, or null for cached + 0..L-1
+     */
+    public NDArray hidden(ParameterStore ps, NDArray ids, NDArray mask, NDArray positions, KvCache cache, boolean training) {
         if (ids.getShape().dimension() != 2) {
             throw new GraftException(name() + " takes token ids (N x L), not a tensor of shape " + ids.getShape(),
                     "tokenise the text with the model's tokenizer (GPT-2's byte-level BPE)");
@@ -122,7 +133,10 @@ public final class Gpt2Model extends ModelBase implements dev.graft.zoo.nn.Promp
             }
             mask = extendMask(mask);
         }
-        return transformer.forward(ps, i, mask, cache, training);
+        if (positions != null && !positions.getShape().equals(ids.getShape())) {
+            throw new GraftException("the position ids are " + positions.getShape() + ", the ids " + ids.getShape(), "give one position per token");
+        }
+        return transformer.forward(ps, i, mask, positions, cache, training);
     }
 
     /** Next-token logits of hidden states (... x H -> ... x vocab): the tied {@code lm_head}, no bias. */
@@ -160,6 +174,24 @@ public final class Gpt2Model extends ModelBase implements dev.graft.zoo.nn.Promp
             return features.get(":, -1, :");
         }
         return lmHead(ps, features, training);
+    }
+
+    /**
+     * Each row's hidden state at its last token that is not {@code padTokenId}, as transformers'
+     * {@code GPT2ForSequenceClassification} pools: {@code (arange(L) * (ids != pad)).argmax(-1)}
+     * (position 0 for a row of padding only).
+     *
+     * @param hidden B x L x H
+     * @param ids the token ids, B x L
+     * @return B x H
+     */
+    public static NDArray lastNonPadding(NDArray hidden, NDArray ids, long padTokenId) {
+        long len = ids.getShape().get(1);
+        NDArray token = ids.neq(padTokenId).toType(DataType.INT64, false);
+        NDArray positions = ids.getManager().arange(0, len, 1, DataType.INT64).reshape(1, len);
+        NDArray last = token.mul(positions).argMax(1);
+        NDArray oneHot = last.oneHot((int) len).toType(hidden.getDataType(), false).expandDims(-1);
+        return hidden.mul(oneHot).sum(new int[] {1});
     }
 
     /** Each row's hidden state at its last position that is not zero (padding rows are zeroed by {@link #forwardFeatures}). */

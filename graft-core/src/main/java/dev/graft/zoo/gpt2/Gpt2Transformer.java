@@ -54,17 +54,23 @@ final class Gpt2Transformer extends Module {
      * @param cache earlier positions' keys and values (extended with these), or null
      */
     NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
-        return run(ps, ids, mask, cache, training, null);
+        return forward(ps, ids, mask, null, cache, training);
+    }
+
+    /** As {@link #forward(ParameterStore, NDArray, NDArray, KvCache, boolean)} at given positions (B x L int64; null: cached + 0..L-1). */
+    NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, NDArray positions, KvCache cache, boolean training) {
+        return run(ps, ids, mask, positions, cache, training, null);
     }
 
     /** The output of each block {@code h.0..}, as transformers' {@code hidden_states[1..]} (the last one before {@code ln_f}). */
     List<NDArray> blockOutputs(ParameterStore ps, NDArray ids, boolean training) {
         List<NDArray> out = new ArrayList<>();
-        run(ps, ids, null, null, training, out);
+        run(ps, ids, null, null, null, training, out);
         return out;
     }
 
-    private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training, List<NDArray> blockOutputs) {
+    private NDArray run(ParameterStore ps, NDArray ids, NDArray mask, NDArray positionIds, KvCache cache, boolean training,
+            List<NDArray> blockOutputs) {
         long past = cache == null ? 0 : cache.length();
         boolean virtual = prompt != null && past == 0;   // later passes find the virtual tokens in the cache
         long len = ids.getShape().get(1) + (virtual ? prompt.getArray().getShape().get(0) : 0);
@@ -73,7 +79,10 @@ final class Gpt2Transformer extends Module {
                     + " positions (n_positions)", "give at most " + config.nPositions() + " tokens in all (prompt and new tokens)");
         }
         NDManager nd = ids.getManager();
-        NDArray positions = nd.arange(past, past + len, 1, DataType.INT64).reshape(1, len);
+        if (virtual && positionIds != null) {
+            throw new GraftException("position ids with a prompt-tuning adapter's virtual tokens", "generate one prompt at a time with a prompt-tuned GPT-2");
+        }
+        NDArray positions = positionIds != null ? positionIds : nd.arange(past, past + len, 1, DataType.INT64).reshape(1, len);
         NDArray words = wte.forward(ps, ids, training);
         if (virtual) {
             words = dev.graft.zoo.nn.PromptTunable.prepend(prompt, ps, words, training);
