@@ -51,6 +51,23 @@ public final class ExecutorModels {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * How many times each executor JVM reached by {@code tasks} small tasks loaded the model under {@code key}
+     * ({@code pid@host} to count); with enough tasks every executor is reached. In {@code local[N]} the one JVM is the driver's.
+     */
+    public static Map<String, Integer> loadsPerJvm(org.apache.spark.sql.SparkSession spark, String key, int tasks) {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("jvm", org.apache.spark.sql.types.DataTypes.StringType).add("loads", org.apache.spark.sql.types.DataTypes.IntegerType);
+        java.util.List<org.apache.spark.sql.Row> rows = SparkErrors.run(() -> spark.range(0, tasks, 1, tasks)
+                .mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Long, org.apache.spark.sql.Row>) it ->
+                        java.util.List.of(org.apache.spark.sql.RowFactory.create(jvm(), loads(key))).iterator(),
+                        org.apache.spark.sql.Encoders.row(schema))
+                .distinct().collectAsList());
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        rows.forEach(r -> out.merge(r.getString(0), r.getInt(1), Math::max));
+        return out;
+    }
+
     /** This JVM as {@code pid@host}, to tell executors apart. */
     public static String jvm() {
         String host;

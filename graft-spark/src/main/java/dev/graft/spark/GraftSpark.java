@@ -51,7 +51,7 @@ public final class GraftSpark {
     /** The master when none is given: every core of this machine. */
     public static final String DEFAULT_MASTER = "local[*]";
     /** The text model when none is given. */
-    public static final String DEFAULT_TEXT_MODEL = TextEncoder.MINILM_NAMES.get(0);
+    public static final String DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2";
     /** Rows per forward pass when none is given (what {@code graft embed} batches too). */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
@@ -73,6 +73,11 @@ public final class GraftSpark {
      */
     public static SparkSession session(String master) {
         Engines.configure();
+        // A task's failure comes back as Graft's one-line error (SparkErrors); Spark's own report of it, with its stack, would repeat it.
+        quiet("org.apache.spark", "error");
+        quiet("org.apache.spark.executor.Executor", "off");
+        quiet("org.apache.spark.scheduler.TaskSetManager", "off");
+        quiet("org.apache.hadoop", "error");
         SparkSession.Builder b = SparkSession.builder().master(master).appName("graft")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false");
@@ -84,6 +89,13 @@ public final class GraftSpark {
                     .config("spark.executor.extraJavaOptions", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         }
         return SparkErrors.run(b::getOrCreate);
+    }
+
+    private static void quiet(String logger, String level) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, level);
+        }
     }
 
     /** {@link #embed(Dataset, String, Options)} of the {@code text} column, {@link #DEFAULT_BATCH_SIZE} texts a batch. */
@@ -264,7 +276,7 @@ public final class GraftSpark {
                     TensorSet x = ModelInput.prepare(d, m.cfg());
                     TensorSet y;
                     synchronized (m) {
-                        y = predict ? FeatureExtractor.logits(m, x, idx.size()) : FeatureExtractor.features(m, x, idx.size());
+                        y = FeatureExtractor.quietly(m, x, idx.size(), !predict);
                     }
                     float[][] rowsOut = FeatureExtractor.rows(y);
                     for (int k = 0; k < idx.size(); k++) {

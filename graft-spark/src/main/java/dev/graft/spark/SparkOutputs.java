@@ -1,7 +1,7 @@
 package dev.graft.spark;
 
 import dev.graft.GraftException;
-import java.nio.file.Files;
+import dev.graft.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -49,17 +49,15 @@ public final class SparkOutputs {
     private SparkOutputs() {}
 
     /**
-     * Writes {@code df} into the folder {@code out}; an existing folder is an error unless {@code overwrite}.
+     * Writes {@code df} into the folder {@code out}; a folder with files in it is an error unless {@code overwrite} ({@link RunDirectory#claim}).
      *
      * @return the number of rows written
      */
     public static long write(Dataset<Row> df, Path out, Format format, boolean overwrite) {
-        if (Files.exists(out) && !overwrite) {
-            throw new GraftException(out + " already exists", "give a new --out folder, or --overwrite to replace it");
-        }
+        RunDirectory.claim(out, overwrite, null);   // Graft's rule for output folders: a non-empty one only with overwrite
         String where = out.toAbsolutePath().toString();
         return SparkErrors.run(() -> {
-            df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format.sparkName).save(where);
+            df.write().mode(SaveMode.Overwrite).format(format.sparkName).save(where);
             return df.sparkSession().read().format(format.sparkName).load(where).count();
         });
     }

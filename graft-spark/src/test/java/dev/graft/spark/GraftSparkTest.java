@@ -9,6 +9,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ImageData;
 import dev.graft.text.TextEncoder;
 import dev.graft.train.FeatureExtractor;
+import dev.graft.train.LinearProbe;
 import dev.graft.train.ModelInput;
 import dev.graft.train.ZooModels;
 import dev.graft.zoo.GraftModel;
@@ -107,6 +108,46 @@ class GraftSparkTest {
             assertTrue(pr >= 0.5 && pr <= 1, "top of two: " + pr);
         }
         assertEquals(1, ExecutorModels.loads(ExecutorModels.imageKey(model.toString())));
+    }
+
+    /** A penalty that converges in few iterations (each one a Spark job): the test is about equality, not accuracy. */
+    private static final double L2 = 0.1;
+
+    @Test
+    void theMllibProbeExportsAModelThatPredictsLikeGraftsOwnProbe() {
+        Path backbone = SparkFixtures.smallCnn(tmp.resolve("probe-backbone"), 2, 3);
+        ImageData train = SparkFixtures.images("pics", 60, 11);
+        ImageData test = SparkFixtures.images("pics", 40, 12);
+        Dataset<Row> feats = GraftSpark.featurize(SparkInputs.images(spark, List.of("train"), List.of(train)).repartition(2), backbone.toString());
+        Path out = tmp.resolve("probe-model");
+        SparkLinearProbe.Result r = SparkLinearProbe.fit(feats, backbone.toString(), L2, out, false);
+        assertEquals(List.of("left", "right"), r.classNames());
+        assertEquals(60, r.trainRows());
+
+        // one machine, graft predict's code: the exported folder, its labels, the test images
+        GraftModel exported = ZooModels.open(out.toString());
+        assertEquals(List.of("left", "right"), exported.cfg().labelNames());
+        float[][] spark = FeatureExtractor.rows(FeatureExtractor.logits(exported, ModelInput.prepare(test, exported.cfg()), 16));
+
+        // Graft's own probe at the same penalty on the same backbone's features
+        GraftModel own = ZooModels.open(backbone.toString());
+        LinearProbe.Solution s = LinearProbe.fit(FeatureExtractor.features(own, ModelInput.prepare(train, own.cfg()), 16), L2, true);
+        LinearProbe.writeInto(own, s);
+        float[][] graft = FeatureExtractor.rows(FeatureExtractor.logits(own, ModelInput.prepare(test, own.cfg()), 16));
+
+        int sparkRight = 0;
+        int graftRight = 0;
+        int same = 0;
+        for (int i = 0; i < test.size(); i++) {
+            int a = spark[i][0] >= spark[i][1] ? 0 : 1;
+            int b = graft[i][0] >= graft[i][1] ? 0 : 1;
+            sparkRight += a == test.labels()[i] ? 1 : 0;
+            graftRight += b == test.labels()[i] ? 1 : 0;
+            same += a == b ? 1 : 0;
+        }
+        assertTrue(graftRight >= 30, "the features separate the classes: " + graftRight + "/40");
+        assertTrue(Math.abs(sparkRight - graftRight) <= 2, "MLlib " + sparkRight + "/40, Graft " + graftRight + "/40");
+        assertTrue(same >= 38, "the same objective, nearly the same classifier: " + same + "/40 agree");
     }
 
     @Test

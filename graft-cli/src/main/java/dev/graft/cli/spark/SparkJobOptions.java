@@ -1,0 +1,68 @@
+package dev.graft.cli.spark;
+
+import dev.graft.spark.GraftSpark;
+import dev.graft.spark.SparkOutputs;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Option;
+
+/**
+ * What every {@code graft spark} verb takes: where Spark runs, the input, how it is batched and where the
+ * result goes (a picocli mixin). The defaults are graft-spark's.
+ */
+public final class SparkJobOptions {
+    @Option(names = "--master", defaultValue = GraftSpark.DEFAULT_MASTER, paramLabel = "URL",
+            description = "Spark master: local[N] (N task threads in this JVM), spark://HOST:PORT (a standalone cluster) (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--data", required = true, paramLabel = "D",
+            description = "A Graft data set (graft data list; folder:DIR, hf-hub:datasets/...) or a Parquet, CSV or JSONL file or folder.")
+    String data;
+
+    @Option(names = "--split", paramLabel = "S", description = "Only the rows of this split (train, validation, test) of a Graft data set.")
+    String split;
+
+    @Option(names = "--column", paramLabel = "C", description = "The input column (default: text for texts, pixels or image for images).")
+    String column;
+
+    @Option(names = "--batch-size", defaultValue = "" + GraftSpark.DEFAULT_BATCH_SIZE, paramLabel = "N",
+            description = "Rows per forward pass in an executor (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N", description = "Spread the input over N partitions (default: as read).")
+    int partitions;
+
+    /** The input rows this run keeps: the split, spread over the partitions asked for. */
+    Dataset<Row> shape(Dataset<Row> in) {
+        Dataset<Row> out = in;
+        if (split != null) {
+            if (!Arrays.asList(in.schema().fieldNames()).contains("split")) {
+                throw new dev.graft.GraftException("--split " + split + " but the input has no split column", "leave --split out for files");
+            }
+            out = out.where(org.apache.spark.sql.functions.col("split").equalTo(split));
+        }
+        return partitions > 0 ? out.repartition(partitions) : out;
+    }
+
+    GraftSpark.Options options(String defaultColumn) {
+        return new GraftSpark.Options(column == null ? defaultColumn : column, batchSize);
+    }
+
+    /** The output folder and format of the verbs that write rows (a picocli mixin). */
+    public static final class Output {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (Spark's part files).")
+        Path out;
+
+        @Option(names = "--format", paramLabel = "F", description = "parquet (default) or jsonl.")
+        String format;
+
+        @picocli.CommandLine.Mixin
+        dev.graft.cli.OverwriteOption overwrite;
+
+        SparkOutputs.Format format() {
+            return format == null ? SparkOutputs.DEFAULT_FORMAT : SparkOutputs.Format.parse(format);
+        }
+    }
+}

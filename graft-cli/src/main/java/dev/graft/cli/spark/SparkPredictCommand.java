@@ -1,0 +1,33 @@
+package dev.graft.cli.spark;
+
+import dev.graft.cli.train.ExportedModelOption;
+import dev.graft.spark.Columns;
+import dev.graft.spark.GraftSpark;
+import dev.graft.spark.SparkInputs;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code graft spark predict}: the top label of each image, by an exported model, on Spark's executors. */
+@Command(name = "predict", description = "Classify images on Spark with an exported model (as graft predict): top label and probability per row.")
+public final class SparkPredictCommand extends SparkVerb {
+    @Mixin
+    ExportedModelOption model;
+
+    @Override
+    Dataset<Row> transform(SparkSession spark, long seed) {
+        return GraftSpark.predict(job.shape(SparkInputs.images(spark, job.data, seed)), model.name(), job.options(null));
+    }
+
+    @Override
+    String model() {
+        return model.name();
+    }
+
+    @Override
+    String added() {
+        return Columns.PREDICTION;
+    }
+}
