@@ -72,11 +72,20 @@ public final class GraftSpark {
      * folder or hold the same files on every machine) and Graft's quiet logging.
      */
     public static SparkSession session(String master) {
+        return session(master, Map.of());
+    }
+
+    /**
+     * As {@link #session(String)}, with more Spark settings ({@code spark.executor.memory}, ...); a
+     * {@code spark.executor.extraJavaOptions} given here comes after Graft's own.
+     */
+    public static SparkSession session(String master, Map<String, String> conf) {
         Engines.configure();
         // A task's failure comes back as Graft's one-line error (SparkErrors); Spark's own report of it, with its stack, would repeat it.
         quiet("org.apache.spark", "error");
         quiet("org.apache.spark.executor.Executor", "off");
         quiet("org.apache.spark.scheduler.TaskSetManager", "off");
+        quiet("org.apache.spark.sql.execution.datasources.FileFormatWriter", "off");
         quiet("org.apache.hadoop", "error");
         SparkSession.Builder b = SparkSession.builder().master(master).appName("graft")
                 .config("spark.ui.enabled", "false")
@@ -84,9 +93,19 @@ public final class GraftSpark {
         if (master.startsWith("local") || master.contains("://127.0.0.1") || master.contains("://localhost")) {
             b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
+        String executorOptions = conf.getOrDefault("spark.executor.extraJavaOptions", "");
         if (!master.startsWith("local")) {
-            b = b.config("spark.executorEnv.GRAFT_HOME", GraftHome.root().toAbsolutePath().toString())
-                    .config("spark.executor.extraJavaOptions", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            // executors resolve models and data sets in this GRAFT_HOME and this DJL cache (natives extracted once):
+            // a shared folder, or the same path on every machine
+            b = b.config("spark.executorEnv.GRAFT_HOME", GraftHome.root().toAbsolutePath().toString());
+            executorOptions = ("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR") + " "
+                    + executorOptions).strip();
+        }
+        for (Map.Entry<String, String> e : conf.entrySet()) {
+            b = b.config(e.getKey(), e.getValue());
+        }
+        if (!executorOptions.isEmpty()) {
+            b = b.config("spark.executor.extraJavaOptions", executorOptions);
         }
         return SparkErrors.run(b::getOrCreate);
     }

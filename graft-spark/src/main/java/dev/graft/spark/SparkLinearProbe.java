@@ -67,13 +67,23 @@ public final class SparkLinearProbe {
             throw new GraftException("--l2 " + l2 + " is not a penalty", "give 0 or more, e.g. " + DEFAULT_L2);
         }
         Columns.requireNumberArray(features.schema(), Columns.FEATURES, "backbone features (graft spark featurize)");
+        // the backbone runs once: the class names, every iteration of the fit and the count read the cached features
+        Dataset<Row> cached = features.cache();
+        try {
+            return fitCached(cached, backbone, l2, out);
+        } finally {
+            cached.unpersist();
+        }
+    }
+
+    private static Result fitCached(Dataset<Row> features, String backbone, double l2, Path out) {
         List<String> names = Arrays.asList(features.schema().fieldNames());
         Dataset<Row> labelled;
         List<String> classNames;
         if (names.contains(Columns.LABEL_INDEX)) {
             Columns.requireInt(features.schema(), Columns.LABEL_INDEX, "class indices");
             labelled = features.withColumn("probe_label", col(Columns.LABEL_INDEX).cast("double"));
-            classNames = names.contains(Columns.LABEL) ? classNames(labelled) : null;
+            classNames = names.contains(Columns.LABEL) ? classNames(features) : null;
         } else {
             Columns.requireString(features.schema(), Columns.LABEL, "class names");
             StringIndexerModel idx = SparkErrors.run(() -> new StringIndexer().setInputCol(Columns.LABEL).setOutputCol("probe_label")
@@ -82,45 +92,43 @@ public final class SparkLinearProbe {
             classNames = List.of(idx.labelsArray()[0]);
         }
         Dataset<Row> train = labelled.select(org.apache.spark.ml.functions.array_to_vector(col(Columns.FEATURES)).as("probe_features"),
-                col("probe_label")).cache();
-        try {
-            LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setRegParam(l2).setElasticNetParam(0)
-                    .setStandardization(false).setFitIntercept(true).setMaxIter(LinearProbe.MAX_ITERATIONS).setTol(TOLERANCE)
-                    .setFeaturesCol("probe_features").setLabelCol("probe_label");
-            LogisticRegressionModel m = SparkErrors.run(() -> lr.fit(train));
-            int k = m.numClasses();
-            if (classNames == null) {
-                classNames = java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
-            }
-            if (classNames.size() != k) {
-                throw new GraftException("the features have " + classNames.size() + " class names but labels 0.." + (k - 1),
-                        "give every class at least one training row");
-            }
-            Matrix w = m.coefficientMatrix();
-            int d = w.numCols();
-            double[] weight = new double[k * d];
-            for (int c = 0; c < k; c++) {
-                for (int j = 0; j < d; j++) {
-                    weight[c * d + j] = w.apply(c, j);
-                }
-            }
-            double[] bias = m.interceptVector().toArray();
-            double[] history = m.summary().objectiveHistory();
-            int iterations = m.summary().totalIterations();
-            LinearProbe.Solution s = new LinearProbe.Solution(k, d, weight, bias, l2, history.length == 0 ? Double.NaN : history[history.length - 1],
-                    Double.NaN, iterations, iterations < LinearProbe.MAX_ITERATIONS);
-            double top1 = m.summary().accuracy();
-            long rows = train.count();
-            export(backbone, s, classNames, rows, top1, out);
-            return new Result(out, s, classNames, rows, top1);
-        } finally {
-            train.unpersist();
+                col("probe_label"));
+        LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setRegParam(l2).setElasticNetParam(0)
+                .setStandardization(false).setFitIntercept(true).setMaxIter(LinearProbe.MAX_ITERATIONS).setTol(TOLERANCE)
+                .setFeaturesCol("probe_features").setLabelCol("probe_label");
+        LogisticRegressionModel m = SparkErrors.run(() -> lr.fit(train));
+        int k = m.numClasses();
+        if (classNames == null) {
+            classNames = java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
         }
+        if (classNames.size() != k) {
+            throw new GraftException("the features have " + classNames.size() + " class names but labels 0.." + (k - 1),
+                    "give every class at least one training row");
+        }
+        Matrix w = m.coefficientMatrix();
+        int d = w.numCols();
+        double[] weight = new double[k * d];
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                weight[c * d + j] = w.apply(c, j);
+            }
+        }
+        double[] bias = m.interceptVector().toArray();
+        double[] history = m.summary().objectiveHistory();
+        int iterations = m.summary().totalIterations();
+        LinearProbe.Solution s = new LinearProbe.Solution(k, d, weight, bias, l2, history.length == 0 ? Double.NaN : history[history.length - 1],
+                Double.NaN, iterations, iterations < LinearProbe.MAX_ITERATIONS);
+        double top1 = m.summary().accuracy();
+        long rows = train.count();
+        export(backbone, s, classNames, rows, top1, out);
+        return new Result(out, s, classNames, rows, top1);
     }
 
     /** The class names of a Graft data set's rows: {@code label} by {@code label_index}. */
     private static List<String> classNames(Dataset<Row> labelled) {
-        List<Row> pairs = SparkErrors.run(() -> labelled.select(col(Columns.LABEL_INDEX), col(Columns.LABEL)).distinct().collectAsList());
+        // one aggregate into one partition (a distinct would shuffle into spark.sql.shuffle.partitions)
+        List<Row> pairs = SparkErrors.run(() -> labelled.agg(org.apache.spark.sql.functions.collect_set(
+                org.apache.spark.sql.functions.struct(col(Columns.LABEL_INDEX), col(Columns.LABEL)))).first().getList(0));
         int k = pairs.stream().mapToInt(r -> ((Number) r.get(0)).intValue()).max().orElse(-1) + 1;
         String[] out = new String[k];
         for (Row r : pairs) {

@@ -58,7 +58,7 @@ class SparkCommandsTest {
         List<String> texts = List.of("a cat sat on the mat", "river bank", "money in the bank", "birds", "the city lights at night in the rain");
         StringBuilder in = new StringBuilder();
         for (String t : texts) {
-            in.append(Json.MAPPER.writeValueAsString(java.util.Map.of("text", t))).append('\n');
+            in.append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("text", t))).append('\n');
         }
         Files.writeString(tmp.resolve("texts.jsonl"), in);
         Path out = tmp.resolve("vectors");
@@ -120,7 +120,7 @@ class SparkCommandsTest {
         Path model = smallCnn();
         Path out = tmp.resolve("probe");
         CliRun r = CliRun.run("--json", "spark", "probe", "--master", "local[2]", "--data", box.data(), "--split", "train",
-                "--model", model.toString(), "--l2", "0.1", "--out", out.toString()).expect(0);
+                "--model", model.toString(), "--l2", "1", "--out", out.toString()).expect(0);
         JsonNode j = Json.MAPPER.readTree(r.out);
         assertEquals(List.of("dark", "light"), List.of(j.get("classes").get(0).asText(), j.get("classes").get(1).asText()));
         assertTrue(Files.isRegularFile(out.resolve("model.safetensors")) && Files.isRegularFile(out.resolve("README.md")));
