@@ -69,7 +69,7 @@ public final class GraftSpark {
     /**
      * A Spark session for Graft on {@code master} ({@code local[N]}, {@code spark://host:port}): no web UI;
      * executors of a cluster get this GRAFT_HOME (models and data sets resolve there, so it should be a shared
-     * folder or hold the same files on every machine) and Graft's quiet logging.
+     * folder or hold the same files on every machine), this class path and Graft's quiet logging.
      */
     public static SparkSession session(String master) {
         return session(master, Map.of());
@@ -77,7 +77,9 @@ public final class GraftSpark {
 
     /**
      * As {@link #session(String)}, with more Spark settings ({@code spark.executor.memory}, ...); a
-     * {@code spark.executor.extraJavaOptions} given here comes after Graft's own.
+     * {@code spark.executor.extraJavaOptions} given here comes after Graft's own. On a cluster the executors get
+     * this JVM's class path ({@code spark.executor.extraClassPath}, unless given): Graft's jars must be at the same
+     * paths on every machine (a shared folder), as GRAFT_HOME.
      */
     public static SparkSession session(String master, Map<String, String> conf) {
         Engines.configure();
@@ -97,7 +99,8 @@ public final class GraftSpark {
         if (!master.startsWith("local")) {
             // executors resolve models and data sets in this GRAFT_HOME and this DJL cache (natives extracted once):
             // a shared folder, or the same path on every machine
-            b = b.config("spark.executorEnv.GRAFT_HOME", GraftHome.root().toAbsolutePath().toString());
+            b = b.config("spark.executorEnv.GRAFT_HOME", GraftHome.root().toAbsolutePath().toString())
+                    .config("spark.executor.extraClassPath", driverClassPath());   // Graft's jars, at the same paths on every machine
             executorOptions = ("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR") + " "
                     + executorOptions).strip();
         }
@@ -108,6 +111,32 @@ public final class GraftSpark {
             b = b.config("spark.executor.extraJavaOptions", executorOptions);
         }
         return SparkErrors.run(b::getOrCreate);
+    }
+
+    /**
+     * This JVM's class path as a list of files, with the {@code Class-Path} of its jars' manifests expanded
+     * ({@code java -jar graft.jar} names only graft.jar; its manifest names lib/...).
+     */
+    static String driverClassPath() {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath();
+            out.add(p.toString());
+            if (entry.endsWith(".jar") && java.nio.file.Files.isRegularFile(p)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+                    java.util.jar.Manifest mf = jar.getManifest();
+                    String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
+                    if (cp != null) {
+                        for (String rel : cp.trim().split("\\s+")) {
+                            out.add(p.getParent().resolve(rel).normalize().toString());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new GraftException("cannot read " + p + ": " + e.getMessage(), "check the class path", e);
+                }
+            }
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     private static void quiet(String logger, String level) {

@@ -17,6 +17,9 @@ public final class SparkJobOptions {
             description = "Spark master: local[N] (N task threads in this JVM), spark://HOST:PORT (a standalone cluster) (default: ${DEFAULT-VALUE}).")
     String master;
 
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, e.g. spark.executor.memory=2g (repeatable).")
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
     @Option(names = "--data", required = true, paramLabel = "D",
             description = "A Graft data set (graft data list; folder:DIR, hf-hub:datasets/...) or a Parquet, CSV or JSONL file or folder.")
     String data;
@@ -33,6 +36,11 @@ public final class SparkJobOptions {
 
     @Option(names = "--partitions", defaultValue = "0", paramLabel = "N", description = "Spread the input over N partitions (default: as read).")
     int partitions;
+
+    /** The Spark session of this run: {@code --master} with the {@code --conf} settings. */
+    org.apache.spark.sql.SparkSession session() {
+        return GraftSpark.session(master, conf);
+    }
 
     /** The input rows this run keeps: the split, spread over the partitions asked for. */
     Dataset<Row> shape(Dataset<Row> in) {

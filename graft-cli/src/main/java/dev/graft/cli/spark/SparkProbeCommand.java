@@ -42,7 +42,7 @@ public final class SparkProbeCommand extends PrintingVerb {
     public Integer call() {
         dev.graft.train.RunDirectory.claim(out, overwrite.overwrite, null);
         long t0 = System.nanoTime();
-        SparkSession spark = GraftSpark.session(job.master);
+        SparkSession spark = job.session();
         try {
             var feats = GraftSpark.featurize(job.shape(SparkInputs.images(spark, job.data, Globals.seed)), model.name(), job.options(null));
             SparkLinearProbe.Result r = SparkLinearProbe.fit(feats, model.name(), l2, out, overwrite.overwrite);

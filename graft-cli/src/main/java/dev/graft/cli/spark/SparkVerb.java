@@ -2,7 +2,6 @@ package dev.graft.cli.spark;
 
 import dev.graft.cli.Globals;
 import dev.graft.cli.PrintingVerb;
-import dev.graft.spark.GraftSpark;
 import dev.graft.spark.SparkOutputs;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,7 +36,7 @@ abstract class SparkVerb extends PrintingVerb {
         SparkOutputs.Format format = output.format();
         dev.graft.train.RunDirectory.claim(output.out, output.overwrite.overwrite, null);   // before Spark starts
         long t0 = System.nanoTime();
-        SparkSession spark = GraftSpark.session(job.master);
+        SparkSession spark = job.session();
         try {
             long rows = SparkOutputs.write(transform(spark, Globals.seed), output.out, format, output.overwrite.overwrite);
             double secs = (System.nanoTime() - t0) / 1e9;
