@@ -89,6 +89,7 @@ public final class GraftSpark {
         quiet("org.apache.spark.scheduler.TaskSetManager", "off");
         quiet("org.apache.spark.sql.execution.datasources.FileFormatWriter", "off");
         quiet("org.apache.hadoop", "error");
+        quiet("dev.ludovic.netlib", "error");   // MLlib's note that it uses Java BLAS
         SparkSession.Builder b = SparkSession.builder().master(master).appName("graft")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false");

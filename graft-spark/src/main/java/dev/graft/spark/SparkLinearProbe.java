@@ -39,8 +39,13 @@ public final class SparkLinearProbe {
     /** The penalty when none is given (one point of {@link LinearProbe#L2_GRID}). */
     public static final double DEFAULT_L2 = 1e-3;
 
-    /** MLlib's convergence test: the relative change of the objective between iterations. */
-    public static final double TOLERANCE = 1e-7;
+    /** MLlib's convergence test (its default): the relative change of the objective between iterations. */
+    public static final double TOLERANCE = 1e-6;
+    /**
+     * Iteration limit. Each L-BFGS iteration is a Spark job over the cached features (about 0.1-0.2 s of scheduling
+     * on a small busy machine, whatever the data size), so the limit is MLlib's default rather than Graft's 1000.
+     */
+    public static final int MAX_ITERATIONS = 100;
 
     private SparkLinearProbe() {}
 
@@ -94,7 +99,7 @@ public final class SparkLinearProbe {
         Dataset<Row> train = labelled.select(org.apache.spark.ml.functions.array_to_vector(col(Columns.FEATURES)).as("probe_features"),
                 col("probe_label"));
         LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setRegParam(l2).setElasticNetParam(0)
-                .setStandardization(false).setFitIntercept(true).setMaxIter(LinearProbe.MAX_ITERATIONS).setTol(TOLERANCE)
+                .setStandardization(false).setFitIntercept(true).setMaxIter(MAX_ITERATIONS).setTol(TOLERANCE)
                 .setFeaturesCol("probe_features").setLabelCol("probe_label");
         LogisticRegressionModel m = SparkErrors.run(() -> lr.fit(train));
         int k = m.numClasses();
@@ -117,7 +122,7 @@ public final class SparkLinearProbe {
         double[] history = m.summary().objectiveHistory();
         int iterations = m.summary().totalIterations();
         LinearProbe.Solution s = new LinearProbe.Solution(k, d, weight, bias, l2, history.length == 0 ? Double.NaN : history[history.length - 1],
-                Double.NaN, iterations, iterations < LinearProbe.MAX_ITERATIONS);
+                Double.NaN, iterations, iterations < MAX_ITERATIONS);
         double top1 = m.summary().accuracy();
         long rows = train.count();
         export(backbone, s, classNames, rows, top1, out);

@@ -1,11 +1,8 @@
 package dev.graft.cli.spark;
 
 import dev.graft.spark.Columns;
+import dev.graft.spark.SparkJob;
 import dev.graft.spark.GraftSpark;
-import dev.graft.spark.SparkInputs;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,8 +14,8 @@ public final class SparkEmbedCommand extends SparkVerb {
     String model;
 
     @Override
-    Dataset<Row> transform(SparkSession spark, long seed) {
-        return GraftSpark.embed(job.shape(SparkInputs.texts(spark, job.data, seed)), model, job.options(Columns.TEXT));
+    SparkJob.Transform transform() {
+        return SparkJob.Transform.EMBED;
     }
 
     @Override

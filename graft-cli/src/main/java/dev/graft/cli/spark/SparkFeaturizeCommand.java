@@ -2,11 +2,7 @@ package dev.graft.cli.spark;
 
 import dev.graft.cli.train.ExportedModelOption;
 import dev.graft.spark.Columns;
-import dev.graft.spark.GraftSpark;
-import dev.graft.spark.SparkInputs;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import dev.graft.spark.SparkJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,8 +13,8 @@ public final class SparkFeaturizeCommand extends SparkVerb {
     ExportedModelOption model;
 
     @Override
-    Dataset<Row> transform(SparkSession spark, long seed) {
-        return GraftSpark.featurize(job.shape(SparkInputs.images(spark, job.data, seed)), model.name(), job.options(null));
+    SparkJob.Transform transform() {
+        return SparkJob.Transform.FEATURIZE;
     }
 
     @Override

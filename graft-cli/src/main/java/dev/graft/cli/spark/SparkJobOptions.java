@@ -1,16 +1,16 @@
 package dev.graft.cli.spark;
 
+import dev.graft.cli.Globals;
 import dev.graft.spark.GraftSpark;
+import dev.graft.spark.SparkJob;
 import dev.graft.spark.SparkOutputs;
 import java.nio.file.Path;
-import java.util.Arrays;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
 
 /**
  * What every {@code graft spark} verb takes: where Spark runs, the input, how it is batched and where the
- * result goes (a picocli mixin). The defaults are graft-spark's.
+ * result goes (a picocli mixin). The defaults are graft-spark's. No Spark type appears in the verbs' classes,
+ * so picocli's look at them loads none of Spark's jars, and the other verbs start as fast as before.
  */
 public final class SparkJobOptions {
     @Option(names = "--master", defaultValue = GraftSpark.DEFAULT_MASTER, paramLabel = "URL",
@@ -37,25 +37,9 @@ public final class SparkJobOptions {
     @Option(names = "--partitions", defaultValue = "0", paramLabel = "N", description = "Spread the input over N partitions (default: as read).")
     int partitions;
 
-    /** The Spark session of this run: {@code --master} with the {@code --conf} settings. */
-    org.apache.spark.sql.SparkSession session() {
-        return GraftSpark.session(master, conf);
-    }
-
-    /** The input rows this run keeps: the split, spread over the partitions asked for. */
-    Dataset<Row> shape(Dataset<Row> in) {
-        Dataset<Row> out = in;
-        if (split != null) {
-            if (!Arrays.asList(in.schema().fieldNames()).contains("split")) {
-                throw new dev.graft.GraftException("--split " + split + " but the input has no split column", "leave --split out for files");
-            }
-            out = out.where(org.apache.spark.sql.functions.col("split").equalTo(split));
-        }
-        return partitions > 0 ? out.repartition(partitions) : out;
-    }
-
-    GraftSpark.Options options(String defaultColumn) {
-        return new GraftSpark.Options(column == null ? defaultColumn : column, batchSize);
+    /** The job these options describe, for a verb's transform. */
+    SparkJob job() {
+        return new SparkJob(master, conf, data, split, partitions, column, batchSize, Globals.seed);
     }
 
     /** The output folder and format of the verbs that write rows (a picocli mixin). */

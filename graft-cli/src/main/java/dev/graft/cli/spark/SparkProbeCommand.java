@@ -1,17 +1,13 @@
 package dev.graft.cli.spark;
 
-import dev.graft.cli.Globals;
 import dev.graft.cli.OverwriteOption;
 import dev.graft.cli.PrintingVerb;
 import dev.graft.cli.train.ExportedModelOption;
-import dev.graft.spark.GraftSpark;
-import dev.graft.spark.SparkInputs;
 import dev.graft.spark.SparkLinearProbe;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,26 +36,19 @@ public final class SparkProbeCommand extends PrintingVerb {
 
     @Override
     public Integer call() {
-        dev.graft.train.RunDirectory.claim(out, overwrite.overwrite, null);
         long t0 = System.nanoTime();
-        SparkSession spark = job.session();
-        try {
-            var feats = GraftSpark.featurize(job.shape(SparkInputs.images(spark, job.data, Globals.seed)), model.name(), job.options(null));
-            SparkLinearProbe.Result r = SparkLinearProbe.fit(feats, model.name(), l2, out, overwrite.overwrite);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("out", out.toString());
-            json.put("classes", r.classNames());
-            json.put("train_rows", r.trainRows());
-            json.put("train_top1", r.trainTop1());
-            json.put("l2", l2);
-            json.put("iterations", r.solution().iterations());
-            json.put("seconds", secs);
-            printResult(json, String.format(Locale.ROOT, "exported %s: %s + linear head over %d classes, fitted on %d rows (training top-1 %.4f, %d iterations) in %.1f s",
-                    out, model.name(), r.classNames().size(), r.trainRows(), r.trainTop1(), r.solution().iterations(), secs));
-        } finally {
-            spark.stop();
-        }
+        SparkLinearProbe.Result r = job.job().probe(model.name(), l2, out, overwrite.overwrite);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("out", out.toString());
+        json.put("classes", r.classNames());
+        json.put("train_rows", r.trainRows());
+        json.put("train_top1", r.trainTop1());
+        json.put("l2", l2);
+        json.put("iterations", r.solution().iterations());
+        json.put("seconds", secs);
+        printResult(json, String.format(Locale.ROOT, "exported %s: %s + linear head over %d classes, fitted on %d rows (training top-1 %.4f, %d iterations) in %.1f s",
+                out, model.name(), r.classNames().size(), r.trainRows(), r.trainTop1(), r.solution().iterations(), secs));
         return 0;
     }
 }
