@@ -13,18 +13,12 @@ public final class SparkEmbedCommand extends SparkVerb {
             description = "Text model: all-MiniLM-L6-v2 (default), a model folder or hf-hub:org/name.")
     String model;
 
-    @Override
-    SparkJob.Transform transform() {
-        return SparkJob.Transform.EMBED;
+    public SparkEmbedCommand() {
+        super(SparkJob.Transform.EMBED, Columns.EMBEDDING);
     }
 
     @Override
     String model() {
         return model;
-    }
-
-    @Override
-    String added() {
-        return Columns.EMBEDDING;
     }
 }

@@ -16,29 +16,32 @@ abstract class SparkVerb extends PrintingVerb {
     @Mixin
     SparkJobOptions.Output output;
 
-    /** The transform this verb runs. */
-    abstract SparkJob.Transform transform();
+    private final SparkJob.Transform transform;
+    private final String added;
+
+    /** A verb running {@code transform}, which adds the column {@code added} (named in the result line). */
+    SparkVerb(SparkJob.Transform transform, String added) {
+        this.transform = transform;
+        this.added = added;
+    }
 
     /** The model it runs. */
     abstract String model();
 
-    /** The column it adds, for the result line. */
-    abstract String added();
-
     @Override
     public Integer call() {
         SparkOutputs.Format format = output.format();
-        SparkJob.Written w = job.job().write(transform(), model(), output.out, format, output.overwrite.overwrite);
+        SparkJob.Written w = job.job().write(transform, model(), output.out, format, output.overwrite.overwrite);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("rows", w.rows());
         json.put("out", output.out.toString());
         json.put("format", format.toString());
         json.put("model", model());
-        json.put("column", added());
+        json.put("column", added);
         json.put("master", job.master);
         json.put("seconds", w.seconds());
         printResult(json, String.format(Locale.ROOT, "wrote %d rows with %s (%s) to %s as %s in %.1f s on %s",
-                w.rows(), added(), model(), output.out, format, w.seconds(), job.master));
+                w.rows(), added, model(), output.out, format, w.seconds(), job.master));
         return 0;
     }
 }
