@@ -249,6 +249,18 @@ run '^prompt-tuning on reviews.csv: test accuracy [0-9.]+%' \
 grep -q '"peft_type" : "PROMPT_TUNING"' runs/reviews-prompt/adapter/adapter_config.json || fail "adapter_config.json is not a prompt-tuning config"
 run '^ +\[1\] +1\.000 +0\.[0-9]+$' graft embed --model local-dir:runs/reviews-prompt/adapter "a great film" "a dull film"
 
+# --- docs/spark.md: the same models on Spark, local[2] (digits fetched by docs/data.md, some-digit.png by finetuning.md) ---
+run '^wrote 200 rows with embedding \(all-MiniLM-L6-v2\) to topic-vectors as jsonl' \
+  graft spark embed --master 'local[2]' --data wordnet-topics-small --split validation --out topic-vectors --format jsonl
+run '^wrote 1797 rows with features \(small_cnn.graft_mnist\) to digit-features as parquet' \
+  graft spark featurize --master 'local[2]' --data digits --model small_cnn.graft_mnist --out digit-features
+run '^exported runs/digits-spark-probe: small_cnn.graft_mnist \+ linear head over 10 classes, fitted on 1438 rows' \
+  graft spark probe --master 'local[2]' --data digits --split train --model small_cnn.graft_mnist --out runs/digits-spark-probe
+need_file runs/digits-spark-probe/model.safetensors
+run '^ +[0-9] +[0-9.]+%$' graft predict --model runs/digits-spark-probe some-digit.png
+run '^wrote 359 rows with prediction \(runs/digits-spark-probe\) to digit-predictions as jsonl' \
+  graft spark predict --master 'local[2]' --data digits --split test --model runs/digits-spark-probe --out digit-predictions --format jsonl
+
 # --- docs/hub-server.md and docs/hub.md: a hub of its own on a free loopback port ---
 start_server() { # start_server CMD...: a hub server in the background until it prints its URL
   n=$((n + 1)); label="$(describe "$@")"

@@ -49,6 +49,7 @@ import picocli.CommandLine;
             dev.graft.cli.train.PretrainCommand.class,
             dev.graft.cli.text.TextFinetuneCommand.class,
             dev.graft.cli.peft.PeftCommand.class,
+            dev.graft.cli.spark.SparkCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GraftCli extends VerbGroup {

@@ -27,11 +27,21 @@ public final class FeatureExtractor {
         return run(model, data, batchSize, false, "predict");
     }
 
+    /**
+     * As {@link #features} or ({@code preLogits} false) {@link #logits}, without a progress line: for callers
+     * that run many small batches and report progress their own way (Spark executors).
+     */
+    public static TensorSet quietly(GraftModel model, TensorSet data, int batchSize, boolean preLogits) {
+        return run(model, data, batchSize, preLogits, null);
+    }
+
     private static TensorSet run(GraftModel model, TensorSet data, int batchSize, boolean preLogits, String label) {
         int n = data.size();
         float[][] out = {null};
         int[] width = {preLogits ? model.numFeatures() : model.numClasses()};
-        try (Progress bar = Progress.start(label, (n + batchSize - 1) / batchSize, "batch")) {
+        long batches = (n + batchSize - 1) / batchSize;
+        try (Progress bar = label == null ? Progress.start("", batches, "batch", Progress.Mode.OFF, System.err)
+                : Progress.start(label, batches, "batch")) {
             Loop.inBatches(n, batchSize, (nd, ps, idx) -> {
                 NDArray y = model.forwardHead(ps, model.forwardFeatures(ps, data.batch(nd, idx), false), false, preLogits);
                 float[] v = y.toFloatArray();

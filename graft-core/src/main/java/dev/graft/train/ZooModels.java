@@ -15,6 +15,19 @@ public final class ZooModels {
     private ZooModels() {}
 
     /**
+     * The trained model {@code name} names, as {@code graft predict} loads it: a run folder (opened as
+     * {@code local-dir:}), a source ({@code local-dir:}, {@code hf-hub:}) or a zoo name {@code arch.tag} with its
+     * pretrained weights.
+     */
+    public static GraftModel open(String name) {
+        java.nio.file.Path dir = java.nio.file.Path.of(name);
+        if (java.nio.file.Files.isDirectory(dir)) {
+            return Zoo.create("local-dir:" + dir.toAbsolutePath(), CreateOptions.defaults());
+        }
+        return Zoo.create(name, CreateOptions.defaults().withPretrained(!name.contains(":")));
+    }
+
+    /**
      * Pretrained: the weights named by {@code name} ({@code arch.tag}, {@code arch} = its default tag,
      * or a source such as {@code local-dir:DIR}); not pretrained: the same architecture, randomly
      * initialised, with the same input configuration.
