@@ -217,7 +217,7 @@ public final class ProtoNetTraining {
         StringBuilder body = new StringBuilder();
         body.append("# ").append(model.cfg().architecture()).append(" trained as a Prototypical Network on ").append(dataName).append("\n\n");
         body.append(String.format(java.util.Locale.ROOT, "Episodic training (Snell et al. 2017) on the seen classes: %d episodes of %d-way %d-shot with %d queries"
-                + " per class, Adam at %s halved every %,d episodes, seed %d; %d classes, %d images (extra views included), %.0f s.%n%n",
+                + " per class, Adam at %s halved every %,d episodes, seed %d; %d classes, %d images, %.0f s.%n%n",
                 r.episodes(), o.ways(), o.shots(), o.queries(), o.learningRate(), HALVING_EPISODES, o.seed(), r.classes(), r.images(), r.seconds()));
         body.append(String.format(java.util.Locale.ROOT, "Query accuracy over the last 100 training episodes: %.1f %% (loss %.4f).%n%n",
                 100 * Result.lastMean(r.episodeAccuracy(), 100), Result.lastMean(r.episodeLoss(), 100)));

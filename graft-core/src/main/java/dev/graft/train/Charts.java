@@ -121,8 +121,10 @@ public final class Charts {
         series(g, VAL, column(history, valKey), xOf, yOf);
         g.setColor(TRAIN);
         g.drawString("train", right - 90, top + 15);
-        g.setColor(VAL);
-        g.drawString("validation", right - 55, top + 15);
+        if (java.util.Arrays.stream(column(history, valKey)).anyMatch(Double::isFinite)) {
+            g.setColor(VAL);
+            g.drawString("validation", right - 55, top + 15);
+        }
     }
 
     /** The finite numbers under {@code key} in each point; NaN where a point has none. */
