@@ -59,8 +59,11 @@ public interface PromptTunable {
     static NDArray prepend(Parameter prompt, ParameterStore ps, NDArray embeds, boolean training) {
         NDArray p = ps == null ? prompt.getArray() : ps.getValue(prompt, embeds.getDevice(), training);
         Shape s = p.getShape();
-        NDArray batch = p.expandDims(0).broadcast(new Shape(embeds.getShape().get(0), s.get(0), s.get(1)));
-        return batch.concat(embeds, 1);
+        // The view belongs to the pass (embeds' manager), not to the long-lived prompt's: else every pass
+        // would leave its array, and through autograd its whole graph, in the model's manager.
+        NDArray one = p.expandDims(0);
+        one.attach(embeds.getManager());
+        return one.broadcast(new Shape(embeds.getShape().get(0), s.get(0), s.get(1))).concat(embeds, 1);
     }
 
     /** A model that holds a prompt-tunable transformer (a sentence model or classifier around BERT). */
