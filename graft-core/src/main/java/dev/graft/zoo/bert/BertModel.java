@@ -117,7 +117,7 @@ public final class BertModel extends AbstractBlock implements dev.graft.zoo.nn.L
 
     /** Each row divided by its L2 norm (at least 1e-12), as torch's F.normalize. */
     public static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
+        return x.div(dev.graft.engine.Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12));
     }
 
     @Override
