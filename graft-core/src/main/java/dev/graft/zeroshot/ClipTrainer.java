@@ -356,12 +356,12 @@ public final class ClipTrainer {
                 o.textModel(), o.projectionDim(), Math.exp(t.model().logitScale().getFloat())));
         b.append(o.mode() == Mode.LIT
                 ? "**LiT**: the text tower is locked (its encoder is referenced by name in config.json, `locked_text_model`, not copied; its pooler "
-                        + "is stored); the image tower and both projections were trained.\n\n"
+                        + "is trained and stored, as MiniLM ships none); the image tower, both projections and the temperature were trained.\n\n"
                 : "**Full contrastive training**: both towers were trained (the text tower from its pretrained weights at a tenth of the rate).\n\n");
         b.append("## Training\n\n");
         b.append(String.format(Locale.ROOT, "- Data: %s%s: %d images of %d classes, %d captions from the "
-                + "class names and keywords through %d templates (%s).%n", dataWhat, String.join(", ", trainNames), t.images(), t.classes(), t.captions(),
-                TEMPLATES.size(), String.join(" | ", TEMPLATES)));
+                + "class names and keywords (the name in %d templates, the first %d keywords in the next, and \"name, keywords\"; templates: %s).%n",
+                dataWhat, String.join(", ", trainNames), t.images(), t.classes(), t.captions(), NAME_TEMPLATES, KEYWORDS, String.join(" | ", TEMPLATES)));
         b.append(String.format(Locale.ROOT, "- Symmetric InfoNCE, %d epochs, batch %d, %d AdamW steps at peak rate %s (warm-up, cosine), weight decay %s, "
                 + "random square crops of at least %.0f%% of the side, no flips, seed %d, %.0f s; loss %.3f -> %.3f.%n", o.epochs(), o.batchSize(),
                 t.steps(), o.learningRate(), o.weightDecay(), 100 * o.cropFraction(), o.seed(), t.seconds(), t.epochLosses()[0],

@@ -96,6 +96,17 @@ class ClipCommandsTest {
     }
 
     @Test
+    void theShippedClipModelIsInTheCatalogueAndClassifiesImagesByNameOnAnEmptyHome() {
+        String list = CliRun.run("models", "list", "clip*", "--pretrained").expect(0).out;
+        assertTrue(list.lines().anyMatch(l -> l.strip().equals("clip_lit_vit64_minilm.graft_emoji_google")), list);
+        String out = CliRun.run("zeroshot", "--model", "clip_lit_vit64_minilm.graft_emoji_google", "--images", image.toString(), "--labels",
+                "red apple,blue heart,rocket", "--template", "an emoji of {}.").expect(0).out;
+        for (String label : List.of("red apple", "blue heart", "rocket")) {
+            assertTrue(out.contains(label), out);
+        }
+    }
+
+    @Test
     void clipTrainRefusesWhatItCannotTrainOnInOneLine() {
         String err = CliRun.run("clip-train", "--data", "digits").expect(1).err;
         assertTrue(err.contains("not one of the emoji data sets"), err);
