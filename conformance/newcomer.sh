@@ -133,6 +133,14 @@ cat > tiny-clip.json <<'EOF'
 EOF
 run '^clip_l2_h32_p8_32_[0-9a-f]{8} -> tiny-clip \(45,825 parameters, 0 classes\)$' graft models create tiny-clip.json --out tiny-clip
 for f in model.safetensors config.json preprocessor_config.json; do need_file "tiny-clip/$f"; done
+# docs/zero-shot.md: Graft's own CLIP-style model on unseen emoji, and a one-epoch clip-train
+run '^clip_lit_vit64_minilm\.graft_emoji_google$' graft models list 'clip*' --pretrained
+run '^emoji-twitter test #22: class ' graft data show emoji-twitter --index 22 --split test --out ghost.png
+need_png ghost.png
+run '^  ghost +[0-9.]+$' graft zeroshot --model clip_lit_vit64_minilm.graft_emoji_google --images ghost.png \
+  --labels "ghost,red apple,rocket,thinking face,pink heart" --template "an emoji of {}."
+run 'emoji-google/test +unseen 382-way: top-1 [0-9.]+%' graft clip-train --data emoji-google --epochs 1 --episodes 20 --out runs/clip-try
+for f in model.safetensors config.json tokenizer.json README.md curves.png zeroshot.png; do need_file "runs/clip-try/$f"; done
 grep -q '"model_type" : "clip"' tiny-clip/config.json || fail "tiny-clip/config.json is not transformers' layout"
 run '^family +clip$' graft models info local-dir:tiny-clip
 

@@ -42,6 +42,7 @@ import picocli.CommandLine;
             dev.graft.cli.text.GenerateCommand.class,
             dev.graft.cli.text.LmFinetuneCommand.class,
             dev.graft.cli.text.LmPretrainCommand.class,
+            dev.graft.cli.text.ClipTrainCommand.class,
             dev.graft.cli.train.FinetuneCommand.class,
             dev.graft.cli.train.AdviseCommand.class,
             dev.graft.cli.train.EvalCommand.class,

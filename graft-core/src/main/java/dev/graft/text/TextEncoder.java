@@ -199,30 +199,39 @@ public final class TextEncoder implements AutoCloseable {
         try {
             BertModel bert = new BertModel(cfg);
             bert.initialize(nd);
-            try (NDManager tmp = nd.newSubManager()) {
-                // Extra keys (a classifier head, a pooler) are fine; missing encoder weights are not.
-                // One file or a sharded checkpoint; keys behind a prefix every key carries (bert., module.) are found as in Weights.loadInto.
-                Map<String, NDArray> sd = BertWeights.read(tmp, dev.graft.weights.Checkpoint.locate(dir));
-                String found = dev.graft.zoo.Weights.strippablePrefix(new ArrayList<>(sd.keySet()), bert.stateDict().keySet());
-                // A model with a head (BertForSequenceClassification): its encoder is behind transformers' base_model_prefix.
-                String prefix = found.isEmpty() && sd.keySet().stream().anyMatch(k -> k.startsWith(cfg.baseModelPrefix() + "embeddings."))
-                        ? cfg.baseModelPrefix() : found;
-                if (!prefix.isEmpty()) {
-                    Map<String, NDArray> stripped = new LinkedHashMap<>();
-                    sd.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
-                    sd = stripped;
-                }
-                List<String> missing = bert.loadStateDict(sd, false);
-                if (!missing.isEmpty()) {
-                    throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
-                            "check that config.json and model.safetensors belong to the same model");
-                }
+            List<String> missing = loadWeights(bert, dir);
+            if (!missing.isEmpty()) {
+                throw new GraftException("weights in " + dir + " lack " + missing.size() + " tensors, e.g. '" + missing.get(0) + "'",
+                        "check that config.json and model.safetensors belong to the same model");
             }
             TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), maxSeqLength(dir, cfg), cfg.padTokenId());
             return new TextEncoder(name == null ? dir.getFileName().toString() : name, dir, nd, bert, tok, SentencePooling.read(dir));
         } catch (RuntimeException e) {
             nd.close();
             throw e;
+        }
+    }
+
+    /**
+     * Loads the weights of the text model folder {@code dir} (one file or a sharded checkpoint) into
+     * {@code bert}: keys behind a prefix every key carries ({@code bert.}, {@code module.}) or behind
+     * the base-model prefix of a model with a head are found; extra keys are ignored. Returns the keys
+     * of {@code bert} the folder lacks.
+     */
+    public static List<String> loadWeights(BertModel bert, Path dir) {
+        BertConfig cfg = bert.config();
+        try (NDManager tmp = NDManager.newBaseManager()) {
+            Map<String, NDArray> sd = BertWeights.read(tmp, dev.graft.weights.Checkpoint.locate(dir));
+            String found = dev.graft.zoo.Weights.strippablePrefix(new ArrayList<>(sd.keySet()), bert.stateDict().keySet());
+            // A model with a head (BertForSequenceClassification): its encoder is behind transformers' base_model_prefix.
+            String prefix = found.isEmpty() && sd.keySet().stream().anyMatch(k -> k.startsWith(cfg.baseModelPrefix() + "embeddings."))
+                    ? cfg.baseModelPrefix() : found;
+            if (!prefix.isEmpty()) {
+                Map<String, NDArray> stripped = new LinkedHashMap<>();
+                sd.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
+                sd = stripped;
+            }
+            return bert.loadStateDict(sd, false);
         }
     }
 

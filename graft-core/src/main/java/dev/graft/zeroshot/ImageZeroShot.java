@@ -8,14 +8,14 @@ import dev.graft.train.FeatureExtractor;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.Zoo;
-import dev.graft.zoo.clip.ClipModel;
 import dev.graft.zoo.clip.ClipModels;
+import dev.graft.zoo.clip.ImageTextModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Zero-shot image classification with a CLIP model: a {@link ZeroShotClassifier} built from label
+ * Zero-shot image classification with a CLIP model or a vision-text dual encoder ({@link ImageTextModel}): a {@link ZeroShotClassifier} built from label
  * prompts by the text tower (open_clip's template averaging), and images embedded by the vision
  * tower, prepared as the model's configuration says (resize, crop, CLIP's mean and std).
  *
@@ -29,35 +29,39 @@ import java.util.List;
  */
 public final class ImageZeroShot implements AutoCloseable {
     private final String name;
-    private final ClipModel clip;
+    private final ImageTextModel clip;
     private final TextTokenizer tokenizer;
 
-    private ImageZeroShot(String name, ClipModel clip, TextTokenizer tokenizer) {
+    private ImageZeroShot(String name, ImageTextModel clip, TextTokenizer tokenizer) {
         this.name = name;
         this.clip = clip;
         this.tokenizer = tokenizer;
     }
 
     /**
-     * Opens a CLIP model in transformers' layout with its {@code tokenizer.json} beside the weights:
-     * a source ({@code local-dir:DIR}, {@code hf-hub:org/name}) or a folder. Any other model is an
+     * Opens a CLIP model or dual encoder in transformers' layout with its {@code tokenizer.json} beside
+     * the weights: a source ({@code local-dir:DIR}, {@code hf-hub:org/name}), a folder, or a catalogue
+     * name with weights ({@code arch.tag}, e.g. {@code clip_lit_vit64_minilm.graft_emoji_google}). Any other model is an
      * error that says what zero-shot on images needs.
      */
     public static ImageZeroShot open(String model) {
         String source = !model.contains(":") && Files.isDirectory(Path.of(model)) ? "local-dir:" + model : model;
         PretrainedCfg cfg = Zoo.cfg(source);
         String family = Zoo.architecture(cfg.architecture()).family();
-        if (!ClipModels.FAMILY.equals(family)) {
-            throw new GraftException("zero-shot on images needs an image-text model of the clip family; " + model + " is " + cfg.architecture()
+        if (!ClipModels.IMAGE_TEXT_FAMILIES.contains(family)) {
+            throw new GraftException("zero-shot on images needs an image-text model (clip or vision-text-dual-encoder); " + model + " is "
+                    + cfg.architecture()
                     + " (" + family + ")", "give a CLIP folder (config.json, model.safetensors, tokenizer.json), or use graft fewshot for prototypes of "
                     + model + "'s image features");
         }
-        Path tokenizerJson = Zoo.source(source).weightsFile().getParent().resolve("tokenizer.json");
+        // A catalogue name (arch.tag) loads its weights like --pretrained; a source names its own.
+        GraftModel m = dev.graft.zoo.WeightsSources.hasPrefix(source) ? Zoo.create(source)
+                : Zoo.create(source, dev.graft.zoo.CreateOptions.defaults().withPretrained(true));
+        Path tokenizerJson = m.weightsDir() == null ? Path.of("tokenizer.json") : m.weightsDir().resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new GraftException(model + " has no tokenizer.json beside its weights", "copy the model's tokenizer.json into " + tokenizerJson.getParent());
         }
-        GraftModel m = Zoo.create(source);
-        ClipModel clip = (ClipModel) m;
+        ImageTextModel clip = (ImageTextModel) m;
         return new ImageZeroShot(model, clip, clip.tokenizer(tokenizerJson));
     }
 
@@ -66,8 +70,8 @@ public final class ImageZeroShot implements AutoCloseable {
         return name;
     }
 
-    /** The CLIP model. */
-    public ClipModel model() {
+    /** The image-text model. */
+    public ImageTextModel model() {
         return clip;
     }
 

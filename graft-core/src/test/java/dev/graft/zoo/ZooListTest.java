@@ -50,7 +50,8 @@ class ZooListTest {
         assertEquals("hf-hub:timm/vit_base_patch16_224.augreg2_in21k_ft_in1k", Zoo.hubWeights("vit_base_patch16_224.augreg2_in21k_ft_in1k"));
         assertEquals(List.of("augreg2_in21k_ft_in1k", "augreg_in21k_ft_in1k"), Zoo.tagsOf("vit_base_patch16_224"), "timm's order: its default first");
         assertEquals(List.of("a1_in1k", "tv_in1k"), Zoo.tagsOf("resnet50"));
-        assertEquals(List.of("bert_minilm_l6_h384.sentence_transformers", "gpt2_graft_small.graft_wordnet_glosses", "small_cnn.graft_mnist",
+        assertEquals(List.of("bert_minilm_l6_h384.sentence_transformers", "clip_lit_vit64_minilm.graft_emoji_google",
+                "gpt2_graft_small.graft_wordnet_glosses", "small_cnn.graft_mnist",
                 "small_resnet.graft_mnist"),
                 Zoo.list(List.of("*"), List.of("*fashion*", "*_in1k"), true));
         assertTrue(Zoo.list().stream().noneMatch(n -> n.contains(".")), "plain listing shows architectures");

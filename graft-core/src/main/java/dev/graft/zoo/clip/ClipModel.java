@@ -138,6 +138,7 @@ public final class ClipModel extends ImageTextBase {
     }
 
     /** Text embeddings, one row per text (not normalised; open_clip's {@code encode_text}), tokenised with {@code tokenizer}. */
+    @Override
     public float[][] encodeTexts(TextTokenizer tokenizer, List<String> texts) {
         TextTokenizer.Batch b = tokenizer.encode(texts);
         // Padded to the context length as CLIP's tokenizer pads, with its end-of-text token (each text's last).
@@ -153,15 +154,8 @@ public final class ClipModel extends ImageTextBase {
      * CLIP's tokenizer from a repo's {@code tokenizer.json} (byte-level BPE through DJL's tokenizers):
      * start- and end-of-text tokens added, texts cut to {@code max_position_embeddings} (77) tokens.
      */
+    @Override
     public TextTokenizer tokenizer(Path tokenizerJson) {
         return TextTokenizer.load(tokenizerJson, config.textConfig().maxPositionEmbeddings());
-    }
-
-    /**
-     * A zero-shot classifier of images into {@code labels}, as open_clip builds it: every label in every
-     * template, each text embedding normalised, averaged per class and normalised again.
-     */
-    public ZeroShotClassifier zeroShot(TextTokenizer tokenizer, List<String> labels, List<String> templates) {
-        return ZeroShotClassifier.build(texts -> encodeTexts(tokenizer, texts), labels, null, templates);
     }
 }

@@ -7,8 +7,12 @@ import dev.graft.util.Json;
 import dev.graft.zoo.ModelFamily;
 import dev.graft.zoo.PretrainedCfg;
 import dev.graft.zoo.ResolvedWeights;
+import dev.graft.zoo.ShippedWeights;
 import dev.graft.zoo.Zoo;
+import dev.graft.zoo.bert.BertConfig;
+import dev.graft.zoo.bert.MiniLm;
 import dev.graft.zoo.vit.TransformersViT;
+import dev.graft.zoo.vit.ViTConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +52,42 @@ public final class ClipModels implements ModelFamily {
     /** The families whose models are {@link ImageTextModel}s. */
     public static final java.util.Set<String> IMAGE_TEXT_FAMILIES = java.util.Set.of(FAMILY, DUAL_ENCODER_FAMILY);
 
+    /**
+     * Graft's own CLIP-style model ({@code graft clip-train}, LiT): a ViT image tower of {@link #VIT_64}'s
+     * shape and all-MiniLM-L6-v2 as the locked, referenced text tower, projected to 256 dimensions.
+     */
+    public static final String LIT_VIT64_MINILM = "clip_lit_vit64_minilm";
+    /** The image tower of {@link #LIT_VIT64_MINILM}: a ViT of 4 layers, 128 wide, 4 heads, patches of 8 at 64 x 64 (65 tokens). */
+    public static final ViTConfig VIT_64 = new ViTConfig(null, null, 128, 4, 4, 512, "gelu", 1e-12, 64, 8, 3, true, 0, 0, 0.02, null).shape();
+    /** The projection width of {@link #LIT_VIT64_MINILM}. */
+    public static final int LIT_PROJECTION_DIM = 256;
+    /** The tag of the weights Graft trained and ships: LiT on the seen emoji of emoji-google. */
+    public static final String LIT_EMOJI_TAG = "graft_emoji_google";
+    /**
+     * The sha256 of every shipped file of {@code clip_lit_vit64_minilm.graft_emoji_google}, as
+     * {@code bench/shipped-clip.sh} prints them; a remade file needs its new sum here.
+     */
+    static final Map<String, String> LIT_SHIPPED = shipped(
+            "3134e297d5d87dd07380947964028220b763b8934c86619fbbfef5e6347226df",
+            "8435506764b06cda93d580d2f50636477e99bb9760dff3f0ea5a317fd56a48bc",
+            "9c0b7c6ded3981140f6e0aa37073784725e11b46295b83afe22660fc6f74bc94",
+            "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0",
+            "da5d1e02f8c31ff3c8556d3d3980e6fca9ef34e95f4e6262137e518a55e7f856");
+
+    private static Map<String, String> shipped(String model, String config, String card, String tokenizer, String preprocessor) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(ResolvedWeights.WEIGHTS_FILE, model);
+        m.put(ResolvedWeights.CONFIG_FILE, config);
+        m.put("README.md", card);
+        m.put("tokenizer.json", tokenizer);
+        m.put(TransformersViT.PREPROCESSOR_FILE, preprocessor);
+        return m;
+    }
+
+    /** ViTImageProcessor's default mean and std, and the dual encoder's first convolution. */
+    private static final List<Double> VIT_MEAN_STD = List.of(0.5, 0.5, 0.5);
+    private static final String VIT_FIRST_CONV = "vision_model.embeddings.patch_embeddings.projection";
+
     private static final Map<String, ClipConfig> CONFIGS = new LinkedHashMap<>();
     private static final Map<String, DualEncoderConfig> DUAL_CONFIGS = new LinkedHashMap<>();
 
@@ -59,6 +99,15 @@ public final class ClipModels implements ModelFamily {
         register(VIT_BASE_PATCH32, openai(512, 8, 2048, 768, 12, 12, 3072, 32, 512));
         register(VIT_BASE_PATCH16, openai(512, 8, 2048, 768, 12, 12, 3072, 16, 512));
         register(VIT_LARGE_PATCH14, openai(768, 12, 3072, 1024, 24, 16, 4096, 14, 768));
+        registerDual(LIT_VIT64_MINILM, dualEncoder(VIT_64, MiniLm.CONFIG.withArchitecture("BertModel", true), LIT_PROJECTION_DIM, MiniLm.ID));
+        String shipped = LIT_VIT64_MINILM + "." + LIT_EMOJI_TAG;
+        Zoo.registerPretrained(Map.of(shipped, new PretrainedCfg(LIT_VIT64_MINILM, LIT_EMOJI_TAG, 0, LIT_PROJECTION_DIM, null, List.of(3, 64, 64),
+                "bilinear", 1.0, VIT_MEAN_STD, VIT_MEAN_STD, VIT_FIRST_CONV, "classifier", "apache-2.0",
+                "trained by Graft on emoji-google",
+                Map.of("dataset", "emoji-google", "notes", "weights trained by Graft on the seen emoji of Noto Emoji (Apache-2.0); the text tower is "
+                        + MiniLm.ID + " (Apache-2.0), referenced, not copied",
+                        "recipe", "bench/shipped-clip.sh (graft --seed 42 clip-train --mode lit --data emoji-google --epochs 10 --lr 2e-3 --fp16)"))));
+        Zoo.registerShippedWeights(new ShippedWeights(shipped, LIT_SHIPPED));
         Zoo.registerConfigReader(ClipConfig.MODEL_TYPE, ClipModels::read);
         Zoo.registerConfigReader(DualEncoderConfig.MODEL_TYPE, ClipModels::readDualEncoder);
     }
@@ -77,14 +126,30 @@ public final class ClipModels implements ModelFamily {
             String name = String.format("vtde_vit_l%d_h%d_%s_l%d_h%d_%08x", config.visionConfig().numHiddenLayers(),
                     config.visionConfig().hiddenSize(), config.textConfig().modelType(), config.textConfig().numHiddenLayers(),
                     config.textConfig().hiddenSize(), config.hashCode() & 0xffffffffL);
+            registerDual(name, config);
+            return name;
+        }
+    }
+
+    /**
+     * A dual encoder's config as it reads back from its config.json (so a trained model's folder finds
+     * the architecture it was built as): {@code vision} and {@code text} (with its pooler) towers,
+     * {@code lockedTextModel} the referenced text tower or null.
+     */
+    public static DualEncoderConfig dualEncoder(ViTConfig vision, BertConfig text, int projectionDim, String lockedTextModel) {
+        return DualEncoderConfig.fromJson(new DualEncoderConfig(vision, text, projectionDim, ClipConfig.LOGIT_SCALE_INIT, lockedTextModel).toJson(),
+                "the dual encoder of " + (lockedTextModel == null ? "a text tower" : lockedTextModel));
+    }
+
+    private static void registerDual(String name, DualEncoderConfig config) {
+        synchronized (Zoo.class) {
             DUAL_CONFIGS.put(name, config);
             int size = config.visionConfig().imageSize();
             // ViTImageProcessor's defaults (the vision tower's), until a preprocessor_config.json says otherwise.
             PretrainedCfg cfg = new PretrainedCfg(name, null, 0, config.projectionDim(), null, List.of(config.visionConfig().numChannels(), size, size),
-                    "bilinear", 1.0, List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), "vision_model.embeddings.patch_embeddings.projection",
+                    "bilinear", 1.0, VIT_MEAN_STD, VIT_MEAN_STD, VIT_FIRST_CONV,
                     "classifier", null, null, null).withGlobalPool("token");
             Zoo.register(name, DUAL_ENCODER_FAMILY, cfg, (c, args) -> new VisionTextDualEncoder(c, args, config));
-            return name;
         }
     }
 

@@ -64,6 +64,11 @@ abstract class ImageTextBase extends ModelBase implements ImageTextModel {
 
     @Override
     public NDArray textFeatures(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
-        return textProjection.forward(ps, pooledText(ps, inputIds, attentionMask, training), training);
+        return projectText(ps, pooledText(ps, inputIds, attentionMask, training), training);
+    }
+
+    /** {@code text_projection} of the text tower's pooled output (B, text width): what a locked tower's cached outputs are trained through. */
+    public NDArray projectText(ParameterStore ps, NDArray pooled, boolean training) {
+        return textProjection.forward(ps, pooled, training);
     }
 }

@@ -3,9 +3,12 @@ package dev.graft.zoo.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import dev.graft.text.TextTokenizer;
+import dev.graft.zeroshot.ZeroShotClassifier;
 import dev.graft.zoo.GraftModel;
 import dev.graft.zoo.NoGrad;
 import dev.graft.zoo.bert.BertModel;
+import java.util.List;
 
 /**
  * An image-text dual encoder as transformers computes one ({@code CLIPModel}, {@code VisionTextDualEncoderModel}):
@@ -26,6 +29,20 @@ public interface ImageTextModel extends GraftModel {
 
     /** Text embeddings (B, projection_dim) of token ids (B, L) and their 1/0 attention mask (null: no padding): {@code get_text_features}. */
     NDArray textFeatures(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training);
+
+    /** Text embeddings, one row per text (not normalised; open_clip's {@code encode_text}), tokenised with {@code tokenizer}. */
+    float[][] encodeTexts(TextTokenizer tokenizer, List<String> texts);
+
+    /** The text tower's tokenizer from a repo's {@code tokenizer.json}. */
+    TextTokenizer tokenizer(java.nio.file.Path tokenizerJson);
+
+    /**
+     * A zero-shot classifier of images into {@code labels}, as open_clip builds it: every label in every
+     * template, each text embedding normalised, averaged per class and normalised again.
+     */
+    default ZeroShotClassifier zeroShot(TextTokenizer tokenizer, List<String> labels, List<String> templates) {
+        return ZeroShotClassifier.build(texts -> encodeTexts(tokenizer, texts), labels, null, templates);
+    }
 
     /** The {@code logit_scale} parameter's value (a scalar: the log of the inverse temperature). */
     NDArray logitScale();

@@ -2,11 +2,16 @@ package dev.graft.zoo.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.GraftException;
+import dev.graft.text.TextEncoder;
+import dev.graft.text.TextTokenizer;
 import dev.graft.zoo.FeatureInfo;
+import dev.graft.zoo.NoGrad;
 import dev.graft.zoo.ModelArgs;
 import dev.graft.zoo.ParamGroup;
 import dev.graft.zoo.PretrainedCfg;
@@ -29,6 +34,10 @@ import java.util.Map;
  * <pre>{@code
  * ImageTextModel m = (ImageTextModel) Zoo.create("local-dir:vit-bert");   // model_type vision-text-dual-encoder
  * }</pre>
+ *
+ * <p>With a referenced text tower ({@link DualEncoderConfig#lockedTextModel}) the state dict leaves
+ * out the text tower's encoder (its pooler stays): those weights are read from the named text model
+ * when the model is initialised, so a checkpoint of a LiT-trained model holds only what was trained.
  */
 public final class VisionTextDualEncoder extends ImageTextBase {
     private final DualEncoderConfig config;
@@ -42,6 +51,32 @@ public final class VisionTextDualEncoder extends ImageTextBase {
         visionModel = module("vision_model", new ViTForImageClassification.VitModel(args.inChans(), config.visionConfig(), grid, true));
         textModel = addChildBlock("text_model", new BertModel(config.textConfig()));
         projections(config.visionConfig().hiddenSize(), config.textConfig().hiddenSize(), config.projectionDim(), args.numClasses());
+    }
+
+    /** The text tower (transformers' {@code BertModel}, with its pooler). */
+    public BertModel textModel() {
+        return textModel;
+    }
+
+    /** Initialises the parameters, then reads a referenced text tower's weights from the model it names. */
+    @Override
+    public void initialize(NDManager nd, DataType dataType, Shape... inputShapes) {
+        super.initialize(nd, dataType, inputShapes);
+        if (config.lockedTextModel() != null) {
+            loadTextTower(TextEncoder.resolve(config.lockedTextModel()));
+        }
+    }
+
+    /**
+     * Copies the weights of the text model folder {@code dir} (e.g. all-MiniLM-L6-v2's) into the text
+     * tower; only the pooler may be missing there (sentence encoders often keep none), it then keeps its initial weights.
+     */
+    public void loadTextTower(Path dir) {
+        List<String> missing = TextEncoder.loadWeights(textModel, dir).stream().filter(k -> !k.startsWith("pooler.")).toList();
+        if (!missing.isEmpty()) {
+            throw new GraftException("the text model in " + dir + " lacks " + missing.size() + " tensors of " + name() + "'s text tower, e.g. '"
+                    + missing.get(0) + "'", "reference the text model the dual encoder was built from (text_config must match its config.json)");
+        }
     }
 
     /** The transformers config this model has. */
@@ -60,9 +95,15 @@ public final class VisionTextDualEncoder extends ImageTextBase {
         // The module tree holds all but the text tower (a BertModel, with its own keys): it goes after vision_model.
         Map<String, Parameter> modules = super.stateDict();
         Map<String, Parameter> out = new LinkedHashMap<>();
+        boolean referenced = config.lockedTextModel() != null;
         modules.forEach((k, v) -> {
             if (k.startsWith("visual_projection.")) {
-                textModel.stateDict().forEach((tk, tv) -> out.putIfAbsent("text_model." + tk, tv));
+                // A referenced tower keeps only its pooler here; the named model holds the rest.
+                textModel.stateDict().forEach((tk, tv) -> {
+                    if (!referenced || tk.startsWith("pooler.")) {
+                        out.putIfAbsent("text_model." + tk, tv);
+                    }
+                });
             }
             out.put(k, v);
         });
@@ -79,9 +120,9 @@ public final class VisionTextDualEncoder extends ImageTextBase {
         return visionModel.pooled(ps, features, training);
     }
 
-    /** BertModel's pooler_output (tanh of a Linear on the first token). */
+    /** BertModel's pooler_output (tanh of a Linear on the first token): (B, text width). */
     @Override
-    protected NDArray pooledText(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
+    public NDArray pooledText(ParameterStore ps, NDArray inputIds, NDArray attentionMask, boolean training) {
         long vocab = config.textConfig().vocabSize();
         NDArray ids = inputIds.toType(DataType.INT64, false);
         if (ids.getShape().dimension() != 2 || ids.min().getLong() < 0 || ids.max().getLong() >= vocab) {
@@ -91,6 +132,26 @@ public final class VisionTextDualEncoder extends ImageTextBase {
         NDArray mask = attentionMask == null ? ids.onesLike() : attentionMask.toType(DataType.INT64, false);
         return textModel.forward(ps, new NDList(ids, mask, ids.zerosLike()), training).get(1);
     }
+
+    /** Text embeddings of texts tokenised by the text tower's tokenizer (padded with its pad token, masked). */
+    @Override
+    public float[][] encodeTexts(TextTokenizer tokenizer, List<String> texts) {
+        TextTokenizer.Batch b = tokenizer.encode(texts);
+        try (NDManager nd = manager().newSubManager(); NoGrad ignored = NoGrad.enter()) {
+            NDArray ids = nd.create(b.ids(), new Shape(b.size(), b.length()));
+            NDArray mask = nd.create(b.mask(), new Shape(b.size(), b.length()));
+            return ImageTextModel.rows(textFeatures(null, ids, mask, false));
+        }
+    }
+
+    /** The text tower's WordPiece tokenizer from {@code tokenizer.json}: [CLS] ... [SEP], cut to the tower's positions, padded with its pad id. */
+    @Override
+    public TextTokenizer tokenizer(Path tokenizerJson) {
+        return TextTokenizer.load(tokenizerJson, Math.min(MAX_TEXT_TOKENS, config.textConfig().maxSequenceLength()), config.textConfig().padTokenId());
+    }
+
+    /** The longest caption or prompt the text tower reads, in tokens (sentence-transformers' all-MiniLM-L6-v2 limit). */
+    public static final int MAX_TEXT_TOKENS = 256;
 
     @Override
     protected NDArray[] intermediates(ParameterStore ps, NDArray x, boolean training, int last) {
