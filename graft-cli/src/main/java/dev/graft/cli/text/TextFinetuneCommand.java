@@ -119,7 +119,7 @@ public final class TextFinetuneCommand extends TextVerb {
             }
             boolean writesModel = s != Strategy.PROMPT_TUNING;   // virtual tokens merge into no weights: the run is its adapter
             if (writesModel) {
-                TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc.name(), data, recipe, acc, test.size(),
+                TextClassifierFiles.save(enc, r.head(), modelDir, TextClassifierFiles.card(enc, data, recipe, acc, test.size(),
                         Globals.seed));
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
